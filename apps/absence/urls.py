@@ -1,0 +1,2 @@
+app_name = "absence"
+urlpatterns: list = []

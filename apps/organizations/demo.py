@@ -1,0 +1,243 @@
+"""Demo organisations from the seed documents, their unit trees and one account per role."""
+
+from __future__ import annotations
+
+from apps.core.demo import DEMO_PASSWORD, DemoContext
+
+from .models import Membership, Organization, OrgUnit, Role, User
+
+# (code, name, kind, children)
+TREES: dict[str, list[tuple]] = {
+    "djoef-offentlig": [
+        (
+            "DO",
+            "Djøf Offentlig",
+            "section",
+            [
+                (
+                    "DO-STAT",
+                    "Staten",
+                    "sector",
+                    [
+                        ("DO-SKAT", "Skatteministeriet", "workplace", []),
+                        ("DO-BM", "Beskæftigelsesministeriet", "workplace", []),
+                    ],
+                ),
+                (
+                    "DO-KOM",
+                    "Kommuner",
+                    "sector",
+                    [
+                        ("DO-AAK", "Aarhus Kommune", "workplace", []),
+                        ("DO-NDK", "Norddjurs Kommune", "workplace", []),
+                    ],
+                ),
+                (
+                    "DO-REG",
+                    "Regioner",
+                    "sector",
+                    [
+                        ("DO-RM", "Region Midtjylland", "workplace", []),
+                    ],
+                ),
+            ],
+        ),
+    ],
+    "fagforbundet": [
+        (
+            "FF",
+            "Fagforbundet",
+            "national",
+            [
+                (
+                    "FF-VL",
+                    "Fagforbundet Vestland",
+                    "county",
+                    [
+                        (
+                            "FF-BRG",
+                            "Fagforbundet Bergen",
+                            "local union",
+                            [
+                                ("FF-BRG-HJ", "Bergen kommune, hjemmetjenesten", "workplace", []),
+                                ("FF-BRG-SK", "Bergen kommune, skolefritidsordningen", "workplace", []),
+                            ],
+                        ),
+                        (
+                            "FF-STO",
+                            "Fagforbundet Stord",
+                            "local union",
+                            [
+                                ("FF-STO-SJ", "Stord sjukeheim", "workplace", []),
+                            ],
+                        ),
+                    ],
+                ),
+            ],
+        ),
+    ],
+    "norddjurs": [
+        (
+            "NK",
+            "Norddjurs Kommune",
+            "municipality",
+            [
+                (
+                    "NK-BF",
+                    "Børn og Familie",
+                    "area",
+                    [
+                        ("NK-BF-DAG", "Dagtilbud", "department", []),
+                        ("NK-BF-SKO", "Skoler", "department", []),
+                    ],
+                ),
+                (
+                    "NK-SA",
+                    "Social og Arbejdsmarked",
+                    "area",
+                    [
+                        ("NK-SA-JOB", "Jobcenter", "department", []),
+                        ("NK-SA-HAN", "Handicap og Psykiatri", "department", []),
+                    ],
+                ),
+                (
+                    "NK-SU",
+                    "Sundhed og Omsorg",
+                    "area",
+                    [
+                        ("NK-SU-HJE", "Hjemmeplejen", "department", []),
+                        ("NK-SU-PLE", "Plejecentre", "department", []),
+                    ],
+                ),
+                (
+                    "NK-KT",
+                    "Kultur, Teknik og Administration",
+                    "area",
+                    [
+                        ("NK-KT-ADM", "Administration", "department", []),
+                        ("NK-KT-DRI", "Drift og Service", "department", []),
+                    ],
+                ),
+            ],
+        ),
+    ],
+    "dansk-socialraadgiverforening": [
+        (
+            "DS",
+            "Dansk Socialrådgiverforening",
+            "union",
+            [
+                ("DS-OST", "Region Øst", "region", []),
+                ("DS-VEST", "Region Vest", "region", []),
+            ],
+        ),
+    ],
+}
+
+ORGANIZATIONS = [
+    # slug, name, kind, country, language, parent slug
+    ("djoef", "Djøf", Organization.Kind.UNION, "DK", "da", None),
+    ("djoef-offentlig", "Djøf Offentlig", Organization.Kind.UNION_SECTION, "DK", "da", "djoef"),
+    ("fagforbundet", "Fagforbundet", Organization.Kind.UNION, "NO", "nb", None),
+    ("norddjurs", "Norddjurs Kommune", Organization.Kind.EMPLOYER, "DK", "da", None),
+    (
+        "dansk-socialraadgiverforening",
+        "Dansk Socialrådgiverforening",
+        Organization.Kind.UNION,
+        "DK",
+        "da",
+        None,
+    ),
+]
+
+# email local part, organisation, role, unit code or None, description
+ACCOUNTS = [
+    ("bestyrelse.djoef", "djoef-offentlig", Role.BOARD, None, "Djøf Offentlig: board member"),
+    ("sekretariat.djoef", "djoef-offentlig", Role.STAFF, None, "Djøf Offentlig: union staff"),
+    ("tr.djoef", "djoef-offentlig", Role.STEWARD, "DO-AAK", "Djøf Offentlig: shop steward, Aarhus Kommune"),
+    ("styre.fagforbundet", "fagforbundet", Role.BOARD, None, "Fagforbundet: board member"),
+    (
+        "tillitsvalgt.fagforbundet",
+        "fagforbundet",
+        Role.STEWARD,
+        "FF-BRG-HJ",
+        "Fagforbundet: tillitsvalgt, Bergen",
+    ),
+    ("hr.norddjurs", "norddjurs", Role.HR, None, "Norddjurs: HR"),
+    ("leder.norddjurs", "norddjurs", Role.LEADER, "NK-SU-HJE", "Norddjurs: leader, Hjemmeplejen"),
+    ("formand.hu.norddjurs", "norddjurs", Role.MED, None, "Norddjurs: HU chair (management)"),
+    ("naestformand.hu.norddjurs", "norddjurs", Role.MED, None, "Norddjurs: HU vice-chair (employees)"),
+    ("med.norddjurs", "norddjurs", Role.MED, "NK-SA", "Norddjurs: MED member, Social og Arbejdsmarked"),
+    ("tr.norddjurs", "norddjurs", Role.STEWARD, "NK-SU", "Norddjurs: TR in Sundhed og Omsorg"),
+    (
+        "amr.norddjurs",
+        "norddjurs",
+        Role.SAFETY_REP,
+        "NK-BF",
+        "Norddjurs: safety representative, Børn og Familie",
+    ),
+    (
+        "bestyrelse.dsr",
+        "dansk-socialraadgiverforening",
+        Role.BOARD,
+        None,
+        "Dansk Socialrådgiverforening: board",
+    ),
+    ("admin", None, Role.ADMIN, None, "Administrator of every demo organisation and the Django admin"),
+]
+
+DEMO_DOMAIN = "demo.example"
+
+
+def _build_tree(organization: Organization, nodes: list[tuple], parent: OrgUnit | None) -> None:
+    for code, name, kind, children in nodes:
+        fields = {"organization": organization, "code": code, "name": name, "kind": kind}
+        unit = (
+            OrgUnit.objects.add_root(fields) if parent is None else OrgUnit.objects.add_child(parent, fields)
+        )
+        _build_tree(organization, children, unit)
+
+
+def seed(ctx: DemoContext) -> None:
+    organizations: dict[str, Organization] = {}
+    for slug, name, kind, country, language, parent in ORGANIZATIONS:
+        organizations[slug] = Organization.objects.create(
+            slug=slug,
+            name=name,
+            kind=kind,
+            country=country,
+            language=language,
+            parent=organizations.get(parent) if parent else None,
+        )
+    for slug, nodes in TREES.items():
+        _build_tree(organizations[slug], nodes, None)
+    ctx.organizations.update(organizations)
+
+    for local, org_slug, role, unit_code, description in ACCOUNTS:
+        first, last = ctx.name(norwegian=org_slug == "fagforbundet")
+        email = f"{local}@{DEMO_DOMAIN}"
+        is_admin = org_slug is None
+        user = User.objects.create_user(
+            email=email,
+            password=DEMO_PASSWORD,
+            first_name=first,
+            last_name=last,
+            is_staff=is_admin,
+            is_superuser=is_admin,
+            language=organizations[org_slug].language if org_slug else "",
+        )
+        targets = organizations.values() if is_admin else [organizations[org_slug]]
+        for organization in targets:
+            unit = OrgUnit.objects.get(organization=organization, code=unit_code) if unit_code else None
+            Membership.objects.create(user=user, organization=organization, role=role, unit=unit)
+        ctx.users[local] = user
+        ctx.logins.append((email, description))
+
+
+def describe_demo_accounts() -> list[tuple[str, str]]:
+    existing = set(User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").values_list("email", flat=True))
+    return [
+        (f"{local}@{DEMO_DOMAIN}", description)
+        for local, _org, _role, _unit, description in ACCOUNTS
+        if f"{local}@{DEMO_DOMAIN}" in existing
+    ]

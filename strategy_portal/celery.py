@@ -1,0 +1,34 @@
+"""The Celery app. Every periodic job is declared here, in one place, in Europe/Copenhagen time."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strategy_portal.settings")
+
+app = Celery("strategy_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "absence-sweep-advisories": {
+        "task": "apps.absence.tasks.sweep_advisories_task",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "absence-apply-retention": {
+        "task": "apps.absence.tasks.apply_retention_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "meetings-agenda-reminders": {
+        "task": "apps.meetings.tasks.send_agenda_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
+
+if app.conf.broker_url and str(app.conf.broker_url).startswith("filesystem://"):
+    from django.conf import settings
+
+    for folder in settings.CELERY_BROKER_TRANSPORT_OPTIONS.values():
+        if isinstance(folder, str):
+            os.makedirs(folder, exist_ok=True)

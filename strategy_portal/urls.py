@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.static import serve
+
+from apps.organizations.forms import EmailAuthenticationForm
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("apps.core.urls")),
+    path("organisations/", include("apps.organizations.urls")),
+    path("strategy/", include("apps.strategy.urls")),
+    path("clubs/", include("apps.clubs.urls")),
+    path("med/", include("apps.meetings.urls")),
+    path("absence/", include("apps.absence.urls")),
+    path("pool/", include("apps.pool.urls")),
+    path("reports/", include("apps.reports.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

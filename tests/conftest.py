@@ -1,0 +1,241 @@
+"""Named users and shared fixtures.
+
+Two organisations: ``org`` (a union with a unit tree A > A1 > A1a, and B) and ``other_org``. Each
+named user holds one role; ``*_other`` users belong to the other organisation.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.factories import MembershipFactory, OrganizationFactory, Role, UserFactory, add_unit
+
+PASSWORD = "correct-horse-battery"
+REQUIRE_SERVICES = os.environ.get("PORTAL_REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _missing(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (PORTAL_REQUIRE_SERVICES=1: CI must run this test)")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    markers = {m.name for m in item.iter_markers()}
+    if "postgres" in markers and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _missing("needs PostgreSQL: set DATABASE_URL")
+    if markers & {"redis", "celery"} and not settings.REDIS_URL:
+        _missing("needs Redis: set REDIS_URL")
+    if "browser" in markers and not Path(CHROMIUM).exists():
+        _missing(f"needs Debian's Chromium at {CHROMIUM}")
+
+
+@pytest.fixture
+def org(db):
+    organization = OrganizationFactory(name="Testforbundet", slug="testforbundet")
+    a = add_unit(organization, "A", "Area A")
+    a1 = add_unit(organization, "A1", "Department A1", parent=a)
+    add_unit(organization, "A1a", "Team A1a", parent=a1)
+    add_unit(organization, "B", "Area B")
+    return organization
+
+
+@pytest.fixture
+def other_org(db):
+    organization = OrganizationFactory(name="Andet forbund", slug="andet-forbund")
+    add_unit(organization, "X", "Area X")
+    return organization
+
+
+def unit(organization, code):
+    return organization.units.get(code=code)
+
+
+def _user_with(organization, role, unit_code=None, **user_fields):
+    user = UserFactory(**user_fields)
+    MembershipFactory(
+        user=user,
+        organization=organization,
+        role=role,
+        unit=organization.units.get(code=unit_code) if unit_code else None,
+    )
+    return user
+
+
+@pytest.fixture
+def board_member(org):
+    return _user_with(org, Role.BOARD, email="board@example.org", first_name="Bodil")
+
+
+@pytest.fixture
+def union_staff(org):
+    return _user_with(org, Role.STAFF, email="staff@example.org")
+
+
+@pytest.fixture
+def shop_steward(org):
+    return _user_with(org, Role.STEWARD, "A1", email="steward@example.org")
+
+
+@pytest.fixture
+def steward_of_other_club(org):
+    return _user_with(org, Role.STEWARD, "B", email="steward-b@example.org")
+
+
+@pytest.fixture
+def med_member(org):
+    return _user_with(org, Role.MED, email="med@example.org")
+
+
+@pytest.fixture
+def hr_user(org):
+    return _user_with(org, Role.HR, email="hr@example.org")
+
+
+@pytest.fixture
+def leader(org):
+    return _user_with(org, Role.LEADER, "A1", email="leader@example.org")
+
+
+@pytest.fixture
+def org_admin(org):
+    return _user_with(org, Role.ADMIN, email="admin@example.org")
+
+
+@pytest.fixture
+def board_member_other(other_org):
+    return _user_with(other_org, Role.BOARD, email="board-other@example.org")
+
+
+@pytest.fixture
+def hr_user_other(other_org):
+    return _user_with(other_org, Role.HR, email="hr-other@example.org")
+
+
+@pytest.fixture
+def user_without_roles(db):
+    return UserFactory(email="nobody@example.org")
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` logs the test client in and returns it."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker in its own process, on Redis, using the test database."""
+    if not settings.REDIS_URL:
+        _missing("needs Redis: set REDIS_URL")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    if db["ENGINE"] == "django.db.backends.postgresql":
+        user, host, port = db["USER"] or "postgres", db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+        env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{db['NAME']}"
+    else:
+        _missing("a separate worker process needs the PostgreSQL test database")
+    env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
+    celery = shutil.which("celery") or str(Path(sys.executable).parent / "celery")
+    worker = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "strategy_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+    )
+    from strategy_portal.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=1.0):
+            break
+        if worker.poll() is not None:
+            pytest.fail("the Celery worker exited while starting")
+    else:
+        worker.terminate()
+        pytest.fail("the Celery worker did not answer within 60 s")
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _missing(f"needs Debian's Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="da-DK", base_url=live_server.url)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_login(page):
+    """Logs a user in through the real form in the browser."""
+
+    def _login(user, password=PASSWORD):
+        page.goto("/login/")
+        page.fill("input[name=username]", user.email)
+        page.fill("input[name=password]", password)
+        page.click("main button[type=submit]")
+        page.wait_for_url(lambda url: "/login/" not in url)
+        return page
+
+    return _login
+
+
+def assert_no_axe_violations(page) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    assert results.violations_count == 0, results.generate_report()

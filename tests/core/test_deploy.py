@@ -1,0 +1,58 @@
+"""Production settings pass Django's deployment checks and send the security headers."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "TESTING", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "strategy_portal.settings",
+            "SECRET_KEY": "x" * 30 + "-a-long-random-production-secret-key-value",
+            "ALLOWED_HOSTS": "portal.example.org",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING", "SECRET_KEY"}}
+    env["DJANGO_SETTINGS_MODULE"] = "strategy_portal.settings"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_security_headers(client, db):
+    response = client.get("/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_forms_need_csrf(db, board_member):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": board_member.email, "password": "x"})
+    assert response.status_code == 403

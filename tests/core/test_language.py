@@ -1,0 +1,32 @@
+from django.urls import reverse
+
+
+def test_switch_language_is_remembered_on_the_account(login, board_member):
+    client = login(board_member)
+    response = client.post(reverse("core:set_language"), {"language": "nb", "next": "/"})
+    assert response.status_code == 302
+    board_member.refresh_from_db()
+    assert board_member.language == "nb"
+    assert 'lang="nb"' in client.get(reverse("core:home")).text
+
+
+def test_anonymous_switch_sets_cookie(client, db):
+    response = client.post(reverse("core:set_language"), {"language": "en", "next": "/login/"})
+    assert response.cookies["portal_language"].value == "en"
+    assert "Log in" in client.get(reverse("login")).text
+
+
+def test_unknown_language_and_foreign_next_are_ignored(client, db):
+    response = client.post(reverse("core:set_language"), {"language": "xx", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert "portal_language" not in response.cookies
+
+
+def test_danish_is_the_default(client, db):
+    response = client.get(reverse("login"))
+    assert 'lang="da"' in response.text
+    assert "Log ind" in response.text
+
+
+def test_set_language_needs_post(client, db):
+    assert client.get(reverse("core:set_language")).status_code == 405

@@ -1,0 +1,51 @@
+"""Project hygiene that users notice indirectly: migrations match models, catalogues are complete."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def test_no_missing_migrations(db):
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _catalogues():
+    return sorted(ROOT.glob("locale/*/LC_MESSAGES/django.po")) + sorted(
+        ROOT.glob("apps/*/locale/*/LC_MESSAGES/django.po")
+    )
+
+
+@pytest.mark.parametrize("po_path", _catalogues(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_is_complete_and_compiled(po_path):
+    import polib
+
+    po = polib.pofile(str(po_path))
+    language = po_path.parent.parent.name
+    if language != "en":
+        untranslated = [e.msgid for e in po.untranslated_entries()]
+        fuzzy = [e.msgid for e in po.fuzzy_entries()]
+        assert not untranslated, f"untranslated in {po_path}: {untranslated[:10]}"
+        assert not fuzzy, f"fuzzy in {po_path}: {fuzzy[:10]}"
+    mo_path = po_path.with_suffix(".mo")
+    assert mo_path.exists(), f"{mo_path} missing: run compilemessages"
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(mo_path))}
+    for entry in po.translated_entries():
+        if entry.msgid_plural:
+            continue
+        assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, (
+            f"{mo_path} is stale: {entry.msgid}"
+        )
+
+
+def test_every_catalogue_exists_for_every_language():
+    for app_dir in sorted((ROOT / "apps").iterdir()):
+        if not (app_dir / "locale").is_dir() or not any(app_dir.glob("**/*.py")):
+            continue
+        if not any(app_dir.glob("locale/*/LC_MESSAGES/django.po")):
+            continue
+        for language in ("da", "nb", "en"):
+            assert (app_dir / "locale" / language / "LC_MESSAGES" / "django.po").exists(), (app_dir, language)

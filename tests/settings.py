@@ -1,0 +1,13 @@
+"""Test settings: the real settings module, with TESTING on (set before it is imported)."""
+
+import os
+
+os.environ.setdefault("TESTING", "1")
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+from strategy_portal.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
