@@ -1,0 +1,47 @@
+"""The contract between the annual report and the apps that feed it.
+
+Each app that has something to say in the annual report provides ``apps/<app>/report.py`` with::
+
+    def build_section(organization, year: int) -> ReportSection | None
+
+returning None when the app has nothing for that kind of organisation. The section's template is
+rendered with ``{"section": section, "organization": organization, "year": year}`` both in the
+HTML preview (in the browser, under a strict CSP: no inline style or script) and in the PDF
+(WeasyPrint). Charts are inline SVG that read in black and white. Absence figures are aggregates
+only, with groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` suppressed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.utils.functional import Promise
+
+SECTION_APPS = ["strategy", "clubs", "meetings", "absence", "pool"]
+
+
+@dataclass
+class ReportSection:
+    key: str  # the app label, e.g. "strategy"
+    title: str | Promise
+    template: str  # e.g. "strategy/report_section.html"
+    data: dict[str, Any] = field(default_factory=dict)
+    has_data: bool = True  # False: the template says "no data for this year" instead of failing
+    empty_message: str | Promise = ""
+
+
+def build_sections(organization, year: int, keys: list[str] | None = None) -> list[ReportSection]:
+    sections = []
+    for key in keys or SECTION_APPS:
+        try:
+            module = import_module(f"apps.{key}.report")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"apps.{key}.report":
+                raise
+            continue
+        section = module.build_section(organization, year)
+        if section is not None:
+            sections.append(section)
+    return sections
