@@ -12,11 +12,11 @@ DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed to the console on pur
 # Generic given and family names; none is taken from the seed documents.
 FIRST_NAMES_DA = [
     "Anna",
-    "Mads",
+    "Mathias",
     "Sofie",
     "Mikkel",
     "Ida",
-    "Rasmus",
+    "Oliver",
     "Freja",
     "Jonas",
     "Emma",
@@ -39,7 +39,7 @@ FIRST_NAMES_DA = [
     "Esben",
     "Nanna",
     "Jeppe",
-    "Astrid",
+    "Alma",
     "Villads",
 ]
 LAST_NAMES_DA = [

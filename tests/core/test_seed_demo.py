@@ -1,0 +1,97 @@
+"""seed_demo loads the seed organisations and demo accounts, deterministically and without real names."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from apps.organizations.models import Membership, Organization, Role, User
+
+# People named in the seed documents (shared/seeds). Demo data must never carry their names.
+REAL_FULL_NAMES = [
+    "Paw Borup",
+    "Trine Quist",
+    "Astrid Krag",
+    "Rasmus Balslev",
+    "Ditte Brøndum",
+    "Anne Jørgensen",
+    "Anders Trillingsgaard",
+    "Mads Bilstrup",
+]
+REAL_FIRST_NAMES_IN_WORKING_GROUPS = [
+    "Anne-Marie",
+    "Marianne",
+    "Hanne",
+    "Ditte",
+    "Kristian",
+    "Lars",
+    "Vibbe",
+    "Lisette",
+    "Karen",
+    "Lone",
+    "Trine",
+]
+
+
+@pytest.fixture
+def seeded(db):
+    out = io.StringIO()
+    call_command("seed_demo", "--employees", "60", "--years", "1", "--random-seed", "7", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_organisations_and_accounts(seeded):
+    slugs = set(Organization.objects.values_list("slug", flat=True))
+    assert {"djoef-offentlig", "fagforbundet", "norddjurs", "dansk-socialraadgiverforening"} <= slugs
+    fagforbundet = Organization.objects.get(slug="fagforbundet")
+    assert fagforbundet.country == "NO" and fagforbundet.language == "nb"
+    kinds = set(fagforbundet.units.values_list("kind", flat=True))
+    assert {"county", "local union"} <= kinds
+    assert fagforbundet.units.filter(kind="local union").count() == 2
+    # One demo account for each role.
+    assert set(Membership.objects.values_list("role", flat=True)) == set(Role.values)
+    assert "hr.norddjurs@demo.example" in seeded
+    assert "demo-portal-2026" in seeded
+
+
+def test_no_real_names_on_demo_people(seeded):
+    names = [f"{u.first_name} {u.last_name}" for u in User.objects.all()]
+    try:
+        from apps.absence.models import Employee
+
+        names += list(Employee.objects.values_list("name", flat=True))
+    except ImportError:
+        pass
+    for name in names:
+        for real in REAL_FULL_NAMES:
+            assert real not in name
+        assert name.split(" ")[0] not in REAL_FIRST_NAMES_IN_WORKING_GROUPS, name
+
+
+def test_same_seed_gives_same_people(db):
+    def load() -> list:
+        call_command(
+            "seed_demo", "--employees", "30", "--years", "1", "--random-seed", "3", stdout=io.StringIO()
+        )
+        return sorted(User.objects.values_list("email", "first_name", "last_name"))
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            first = load()
+            raise Rollback
+    except Rollback:
+        pass
+    assert not User.objects.exists()
+    assert load() == first
+
+
+def test_if_empty_does_not_load_twice(seeded):
+    before = User.objects.count()
+    out = io.StringIO()
+    call_command("seed_demo", "--if-empty", stdout=out)
+    assert User.objects.count() == before
+    assert "hr.norddjurs@demo.example" in out.getvalue()
