@@ -1,0 +1,537 @@
+"""Sickness-absence follow-up (DOMAIN.md section 1).
+
+Registrations are the facts (from payroll or the HR form). Spells are derived from them (never edited
+by hand) and advisories hang on spells. Code that writes registrations in bulk (imports) must call
+``services.spells_rederive_many(organization=..., employee_ids=...)`` in the same transaction.
+There is no diagnosis field anywhere on purpose (GDPR art. 9).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization, OrgUnit
+
+NOTE_WARNING = _(
+    "Do not write health details, diagnoses or named conditions here. Write only what was agreed and done."
+)
+
+
+class AbsenceType(models.TextChoices):
+    SICK = "sick", _("Own illness")
+    SICK_PARTIAL = "sick_partial", _("Partial sick leave")
+    SICK_S56 = "sick_s56", _("§56 absence")
+    PREGNANCY = "pregnancy", _("Pregnancy-related illness")
+    WORK_INJURY = "work_injury", _("Work injury")
+    CHILD_SICK = "child_sick", _("Child's sick day")
+    CARE_DAY = "care_day", _("Care day")
+    SENIOR_DAY = "senior_day", _("Senior day")
+    PARENTAL = "parental", _("Maternity/parental leave")
+
+
+# Defaults of the per-type flags (DOMAIN.md 1.5 and 1.7). Pregnancy-related illness is left out of the
+# Bradford factor as well: counting it would put pregnant employees at a disadvantage.
+DEFAULT_TYPE_SETTINGS: dict[str, dict[str, bool]] = {
+    AbsenceType.SICK: {"advisories": True, "percentage": True, "bradford": True},
+    AbsenceType.SICK_PARTIAL: {"advisories": True, "percentage": True, "bradford": True},
+    AbsenceType.SICK_S56: {"advisories": True, "percentage": True, "bradford": False},
+    AbsenceType.PREGNANCY: {"advisories": True, "percentage": True, "bradford": False},
+    AbsenceType.WORK_INJURY: {"advisories": True, "percentage": True, "bradford": False},
+    AbsenceType.CHILD_SICK: {"advisories": False, "percentage": True, "bradford": False},
+    AbsenceType.CARE_DAY: {"advisories": False, "percentage": False, "bradford": False},
+    AbsenceType.SENIOR_DAY: {"advisories": False, "percentage": False, "bradford": False},
+    AbsenceType.PARENTAL: {"advisories": False, "percentage": False, "bradford": False},
+}
+
+CONTACT_PRESETS = {"1-3-10": [1, 3, 10], "1-5-14": [1, 5, 14]}
+LEGAL_MILESTONE_DAYS = (28, 30, 35, 56)
+
+
+def default_contact_days() -> list[int]:
+    return list(CONTACT_PRESETS["1-3-10"])
+
+
+def default_extra_days_off() -> list[str]:
+    return ["06-05", "12-24", "12-31"]
+
+
+def default_type_settings() -> dict[str, dict[str, bool]]:
+    return {str(code): dict(flags) for code, flags in DEFAULT_TYPE_SETTINGS.items()}
+
+
+def default_frequent_rules() -> list[dict]:
+    return [{"kind": "spells", "count": 3, "months": 6}, {"kind": "days", "count": 15, "months": 12}]
+
+
+def default_bradford_bands() -> list[int]:
+    return [51, 201, 401, 601]
+
+
+class Employee(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="employees"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="employees"
+    )
+    employee_number = models.CharField(_("employee number"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_employees",
+    )
+    weekly_hours = models.DecimalField(
+        _("weekly hours"), max_digits=5, decimal_places=2, default=Decimal("37")
+    )
+    employment_start = models.DateField(_("employment start"))
+    employment_end = models.DateField(_("employment end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        ordering = ["name", "employee_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "employee_number"], name="absence_employee_number_unique_per_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(employment_end__isnull=True) | Q(employment_end__gte=F("employment_start")),
+                name="absence_employee_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=80), name="absence_employee_hours_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "unit"]), models.Index(fields=["leader"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_number})"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit]:
+        return self.organization_id, self.unit
+
+    def clean(self) -> None:
+        if self.unit_id and self.organization_id and self.unit.organization_id != self.organization_id:
+            raise ValidationError({"unit": _("The unit must belong to the same organisation.")})
+
+    @property
+    def fte(self) -> Decimal:
+        return self.weekly_hours / Decimal("37")
+
+
+class AbsenceRegistration(models.Model):
+    """One registered absence: a type, a first day and a last day (empty while it goes on)."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    absence_type = models.CharField(_("absence type"), max_length=20, choices=AbsenceType.choices)
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"), null=True, blank=True, help_text=_("Empty while it goes on."))
+    fraction = models.DecimalField(
+        _("fraction"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("1"),
+        help_text=_("The share of the working time absent, above 0 and at most 1 (1 = the whole day)."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("absence registration")
+        verbose_name_plural = _("absence registrations")
+        ordering = ["employee", "start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="absence_registration_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(fraction__gt=0) & Q(fraction__lte=1), name="absence_registration_fraction_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(absence_type__in=AbsenceType.values), name="absence_registration_type_valid"
+            ),
+            # Overlaps are also rejected on PostgreSQL by the exclusion constraint
+            # "absence_registration_no_overlap" (migration 0002), and on every database by the services.
+        ]
+        indexes = [models.Index(fields=["employee", "start_date"]), models.Index(fields=["start_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.get_absence_type_display()} · {self.start_date}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit]:
+        return self.employee.get_permission_scope()
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day cannot be before the first day.")
+        if self.fraction is not None and not (Decimal("0") < self.fraction <= Decimal("1")):
+            errors["fraction"] = _("The fraction must be above 0 and at most 1.")
+        if errors:
+            raise ValidationError(errors)
+        if self.employee_id and self.start_date:
+            overlapping = overlapping_registrations(
+                self.employee_id, self.start_date, self.end_date, exclude_pk=self.pk
+            )
+            if overlapping.exists():
+                raise ValidationError(
+                    {"start_date": _("This employee already has absence registered in this period.")}
+                )
+
+
+def overlapping_registrations(
+    employee_id: int, start: date, end: date | None, exclude_pk: int | None = None
+) -> models.QuerySet[AbsenceRegistration]:
+    """Registrations of the employee whose period shares at least one day with start..end."""
+    qs = AbsenceRegistration.objects.filter(employee_id=employee_id).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start)
+    )
+    if end is not None:
+        qs = qs.filter(start_date__lte=end)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs
+
+
+class AdvisoryPolicy(models.Model):
+    """The organisation's follow-up model: every SETTING of DOMAIN.md section 1."""
+
+    class DayCounting(models.TextChoices):
+        CALENDAR = "calendar", _("Calendar days")
+        WORKING = "working", _("Working days")
+
+    organization = models.OneToOneField(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="advisory_policy"
+    )
+    contact_days = models.JSONField(
+        _("contact days"),
+        default=default_contact_days,
+        help_text=_(
+            "The days of a spell on which the leader gets an advisory, e.g. [1, 3, 10] or [1, 5, 14]."
+        ),
+    )
+    day_counting = models.CharField(
+        _("day counting"), max_length=10, choices=DayCounting.choices, default=DayCounting.CALENDAR
+    )
+    extra_days_off = models.JSONField(
+        _("extra days off"),
+        default=default_extra_days_off,
+        blank=True,
+        help_text=_("Days off by agreement besides public holidays, as MM-DD (e.g. 06-05, 12-24, 12-31)."),
+    )
+    join_across_non_working_days = models.BooleanField(
+        _("join spells across non-working days"),
+        default=False,
+        help_text=_("Two absences separated only by a weekend or holidays count as one spell."),
+    )
+    type_settings = models.JSONField(
+        _("absence type settings"),
+        default=default_type_settings,
+        help_text=_(
+            'Per absence type code: {"advisories": bool, "percentage": bool, "bradford": bool} - whether it '
+            "counts toward contact advisories, the absence percentage and the Bradford factor."
+        ),
+    )
+    frequent_rules = models.JSONField(
+        _("frequent absence rules"),
+        default=default_frequent_rules,
+        blank=True,
+        help_text=_(
+            'A list of rules such as {"kind": "spells", "count": 3, "months": 6} or '
+            '{"kind": "days", "count": 15, "months": 12}.'
+        ),
+    )
+    short_absence_max_days = models.PositiveSmallIntegerField(_("short absence, at most days"), default=14)
+    bradford_bands = models.JSONField(
+        _("Bradford bands"),
+        default=default_bradford_bands,
+        help_text=_("Lower limits of the bands, ascending, e.g. [51, 201, 401, 601]."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years)"),
+        default=5,
+        help_text=_(
+            "Individual absence data is deleted this long after it ends or after the employment ends."
+        ),
+    )
+    work_injury_report_days = models.PositiveSmallIntegerField(
+        _("report work injury within days"), default=14
+    )
+    late_horizon_days = models.PositiveSmallIntegerField(
+        _("create missed advisories for spells ended within days"),
+        default=90,
+        help_text=_(
+            "Advisories that were missed are created late for spells that ended at most this long ago."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("advisory policy")
+        verbose_name_plural = _("advisory policies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retention_years__gte=1), name="absence_policy_retention_min_1"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {'-'.join(str(d) for d in self.contact_days)}"
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.organization_id, None
+
+    def clean(self) -> None:
+        days = self.contact_days
+        if not isinstance(days, list) or not days or not all(isinstance(d, int) and d >= 1 for d in days):
+            raise ValidationError({"contact_days": _("Give a list of whole days, each at least 1.")})
+        bands = self.bradford_bands
+        if not isinstance(bands, list) or not all(isinstance(b, int) and b > 0 for b in bands):
+            raise ValidationError({"bradford_bands": _("Give a list of positive whole numbers.")})
+        if bands != sorted(set(bands)):
+            raise ValidationError({"bradford_bands": _("The band limits must be ascending.")})
+        for rule in self.frequent_rules or []:
+            if (
+                not isinstance(rule, dict)
+                or rule.get("kind") not in ("spells", "days")
+                or not isinstance(rule.get("count"), int)
+                or not isinstance(rule.get("months"), int)
+                or rule["count"] < 1
+                or rule["months"] < 1
+            ):
+                raise ValidationError(
+                    {"frequent_rules": _('Each rule needs "kind" (spells or days), "count" and "months".')}
+                )
+        for value in self.extra_days_off or []:
+            try:
+                month, day = (int(part) for part in str(value).split("-"))
+                date(2024, month, day)
+            except ValueError:
+                raise ValidationError({"extra_days_off": _("Write each day as MM-DD.")}) from None
+
+    def flag(self, absence_type: str, key: str) -> bool:
+        flags = self.type_settings.get(absence_type) or DEFAULT_TYPE_SETTINGS.get(absence_type, {})
+        return bool(flags.get(key, False))
+
+    def types_for(self, key: str) -> list[str]:
+        """Type codes that count for ``key``: "advisories", "percentage" or "bradford"."""
+        return [code for code in AbsenceType.values if self.flag(code, key)]
+
+
+class Spell(models.Model):
+    """One continuous absence of the counting types (DOMAIN.md 1.3). Derived; never edited by hand."""
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="spells"
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"), null=True, blank=True)
+    includes_work_injury = models.BooleanField(_("includes work injury"), default=False)
+
+    class Meta:
+        verbose_name = _("spell")
+        verbose_name_plural = _("spells")
+        ordering = ["employee", "start_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "start_date"], name="absence_spell_unique_start"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="absence_spell_end_not_before_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["end_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.start_date}–{self.end_date or '…'}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit]:
+        return self.employee.get_permission_scope()
+
+    def length_days(self, as_of: date) -> int:
+        """Calendar days so far (spell length is counted in calendar days)."""
+        last = self.end_date if self.end_date and self.end_date <= as_of else as_of
+        return max((last - self.start_date).days + 1, 0)
+
+
+class Advisory(models.Model):
+    """A due follow-up step for one spell: a contact day, a legal milestone or a frequent-absence rule.
+
+    ``day`` is the day of the spell for contact and legal advisories, and the number of the policy's
+    frequent rule (1 = first) for frequent ones. The unique (spell, kind, day) makes the sweep safe to run
+    twice or concurrently. When a correction removes a spell, advisories nobody has acted on go with it;
+    the others stay (``spell`` empty) so that their history is not lost.
+    """
+
+    class Kind(models.TextChoices):
+        CONTACT = "contact", _("Contact")
+        LEGAL = "legal", _("Legal milestone")
+        FREQUENT = "frequent", _("Frequent absence")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        SEEN = "seen", _("Seen")
+        CONTACT_MADE = "contact_made", _("Contact made")
+        CONVERSATION_HELD = "conversation_held", _("Conversation held")
+        CLOSED = "closed", _("Closed")
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="advisories"
+    )
+    spell = models.ForeignKey(
+        Spell,
+        verbose_name=_("spell"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advisories",
+    )
+    spell_start = models.DateField(_("spell start"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    day = models.PositiveSmallIntegerField(_("day"))
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
+    late = models.BooleanField(_("created late"), default=False)
+    notes = models.TextField(_("notes"), blank=True, help_text=NOTE_WARNING)
+    notified_at = models.DateTimeField(_("leader notified"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("advisory")
+        verbose_name_plural = _("advisories")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spell", "kind", "day"], name="absence_advisory_unique_spell_kind_day"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["employee", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.get_kind_display()} {self.day} · {self.due_date}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit]:
+        return self.employee.get_permission_scope()
+
+    @property
+    def next_status(self) -> str | None:
+        order = list(self.Status.values)
+        index = order.index(self.status)
+        return order[index + 1] if index + 1 < len(order) else None
+
+    @property
+    def milestone_label(self):
+        if self.kind == self.Kind.LEGAL:
+            return LEGAL_LABELS.get(self.day, "")
+        return ""
+
+
+LEGAL_LABELS = {
+    28: _("Sickness conversation (§7a) held by now"),
+    30: _("End of the employer period"),
+    35: _("Report to the municipality (NemRefusion)"),
+    56: _("Retention plan (§7b) may be requested"),
+}
+
+
+class AdvisoryEvent(models.Model):
+    """Who moved an advisory to which status, when, and with which note."""
+
+    advisory = models.ForeignKey(
+        Advisory, verbose_name=_("advisory"), on_delete=models.CASCADE, related_name="events"
+    )
+    from_status = models.CharField(_("from status"), max_length=20, choices=Advisory.Status.choices)
+    to_status = models.CharField(_("to status"), max_length=20, choices=Advisory.Status.choices)
+    note = models.TextField(_("note"), blank=True, help_text=NOTE_WARNING)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("advisory event")
+        verbose_name_plural = _("advisory events")
+        ordering = ["advisory", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.advisory_id}: {self.from_status} → {self.to_status}"
+
+
+class EmployeeAccessLog(models.Model):
+    """Every look at one employee's individual absence data (the timeline, the GDPR export)."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed the absence page")
+        EXPORT = "export", _("Exported the data")
+
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="access_log"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEW)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["employee", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.employee} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class AbsenceMonthlyAggregate(models.Model):
+    """Totals that outlive the individual data: what the retention job deleted, per unit, month and type.
+
+    ``unit`` is the employee's unit at deletion time. Figures are additive, so several retention runs
+    touching the same month add up.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    absence_type = models.CharField(_("absence type"), max_length=20, choices=AbsenceType.choices)
+    registrations = models.PositiveIntegerField(_("registrations"), default=0)
+    calendar_days = models.PositiveIntegerField(_("calendar days"), default=0)
+    absence_hours = models.DecimalField(_("absence hours"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("monthly absence aggregate")
+        verbose_name_plural = _("monthly absence aggregates")
+        ordering = ["unit", "month", "absence_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "month", "absence_type"], name="absence_aggregate_unique_unit_month_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.month:%Y-%m} · {self.absence_type}"

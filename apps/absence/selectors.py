@@ -1,0 +1,206 @@
+"""Reads of the absence follow-up. The statistics code uses the bulk functions at the top:
+
+``policy_for(organization) -> AdvisoryPolicy``
+    The organisation's policy (an unsaved default one when none is stored).
+
+``spells_in_window(organization, start, end, *, unit=None, types=None)``
+    ``-> dict[employee_id, list[(start, end)]]``
+    Spells built from the registrations of ``types`` (default: the policy's Bradford types) exactly as
+    DOMAIN.md 1.3 joins them, for every employee of the organisation (or of ``unit``'s subtree), keeping
+    the spells that share at least one day with start..end. ``end`` of a spell is None while ongoing.
+    Dates are not clipped to the window. One query.
+
+``bradford_scores(organization, as_of, *, unit=None) -> dict[employee_id, int]``
+    The Bradford factor B = S² × D over the 52 weeks ending on ``as_of`` (DOMAIN.md 1.7) for every
+    employee with at least one spell of the policy's Bradford types in the window (others score 0 and
+    are left out). S counts spells touching the window, D the calendar days inside it.
+
+``bradford(employee, as_of) -> int``
+    The same for one employee.
+
+``bradford_band(score, bands) -> int``
+    0 below the first limit, 1 from the first limit, and so on.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from apps.organizations.models import Organization, OrgUnit
+
+from .models import AbsenceRegistration, Advisory, AdvisoryPolicy, Employee, EmployeeAccessLog, Spell
+from .spells import WorkCalendar, derive_spells
+
+BRADFORD_WINDOW_DAYS = 7 * 52
+
+
+def policy_for(organization: Organization) -> AdvisoryPolicy:
+    policy = AdvisoryPolicy.objects.filter(organization=organization).first()
+    return policy or AdvisoryPolicy(organization=organization)
+
+
+def _registrations_by_employee(
+    organization: Organization, start: date, end: date, unit: OrgUnit | None, types: Iterable[str]
+) -> dict[int, list[tuple[int, str, date, date | None]]]:
+    qs = AbsenceRegistration.objects.filter(
+        employee__organization=organization,
+        absence_type__in=list(types),
+        start_date__lte=end,
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
+    if unit is not None:
+        qs = qs.filter(employee__unit__path__startswith=unit.path)
+    grouped: dict[int, list[tuple[int, str, date, date | None]]] = defaultdict(list)
+    for row in qs.values_list("employee_id", "pk", "absence_type", "start_date", "end_date"):
+        grouped[row[0]].append(row[1:])
+    return grouped
+
+
+def spells_in_window(
+    organization: Organization,
+    start: date,
+    end: date,
+    *,
+    unit: OrgUnit | None = None,
+    types: Iterable[str] | None = None,
+    policy: AdvisoryPolicy | None = None,
+) -> dict[int, list[tuple[date, date | None]]]:
+    policy = policy or policy_for(organization)
+    types = list(types) if types is not None else policy.types_for("bradford")
+    calendar = WorkCalendar.for_policy(policy)
+    # Registrations a little before the window can join a spell that reaches into it.
+    lookback = start - timedelta(days=366)
+    result: dict[int, list[tuple[date, date | None]]] = {}
+    for employee_id, rows in _registrations_by_employee(organization, lookback, end, unit, types).items():
+        spells = derive_spells(
+            rows,
+            counting_types=types,
+            join_across_non_working_days=policy.join_across_non_working_days,
+            calendar=calendar,
+        )
+        kept = [(s.start, s.end) for s in spells if s.start <= end and (s.end is None or s.end >= start)]
+        if kept:
+            result[employee_id] = kept
+    return result
+
+
+def _bradford_from_spells(spells: list[tuple[date, date | None]], window_start: date, as_of: date) -> int:
+    days = 0
+    for start, end in spells:
+        lo, hi = max(start, window_start), min(end or as_of, as_of)
+        days += (hi - lo).days + 1
+    return len(spells) ** 2 * days
+
+
+def bradford_scores(
+    organization: Organization, as_of: date, *, unit: OrgUnit | None = None
+) -> dict[int, int]:
+    window_start = as_of - timedelta(days=BRADFORD_WINDOW_DAYS - 1)
+    spells = spells_in_window(organization, window_start, as_of, unit=unit)
+    return {employee_id: _bradford_from_spells(s, window_start, as_of) for employee_id, s in spells.items()}
+
+
+def bradford(employee: Employee, as_of: date) -> int:
+    policy = policy_for(employee.organization)
+    types = policy.types_for("bradford")
+    window_start = as_of - timedelta(days=BRADFORD_WINDOW_DAYS - 1)
+    rows = list(
+        employee.registrations.filter(absence_type__in=types, start_date__lte=as_of)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=window_start - timedelta(days=366)))
+        .values_list("pk", "absence_type", "start_date", "end_date")
+    )
+    spells = derive_spells(
+        rows,
+        counting_types=types,
+        join_across_non_working_days=policy.join_across_non_working_days,
+        calendar=WorkCalendar.for_policy(policy),
+    )
+    kept = [(s.start, s.end) for s in spells if s.end is None or s.end >= window_start]
+    return _bradford_from_spells(kept, window_start, as_of)
+
+
+def bradford_band(score: int, bands: list[int]) -> int:
+    return sum(1 for limit in bands if score >= limit)
+
+
+# Individual data for HR and leaders -----------------------------------------------------------------
+
+
+def employees_visible_to(user, organization: Organization) -> QuerySet[Employee] | None:
+    """Employees whose individual data ``user`` may see; None when the user may see none.
+
+    HR (and admin) through their scope; a leader through their unit scope and as the leader on record.
+    """
+    from apps.organizations.models import Role
+    from apps.organizations.permissions import memberships_of
+
+    qs = Employee.objects.filter(organization=organization)
+    conditions = Q()
+    allowed = False
+    for m in memberships_of(user):
+        if m.organization_id != organization.pk or m.role not in (Role.HR, Role.LEADER, Role.ADMIN):
+            continue
+        allowed = True
+        if m.role in (Role.HR, Role.ADMIN) and m.unit_id is None:
+            return qs
+        if m.role == Role.LEADER:
+            conditions |= Q(leader=user)
+        if m.unit_id is not None:
+            conditions |= Q(unit__path__startswith=m.unit.path)
+    if not allowed:
+        return None
+    return qs.filter(conditions)
+
+
+def advisory_queue(
+    employees: QuerySet[Employee],
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    leader_id: int | None = None,
+    include_closed: bool = False,
+) -> QuerySet[Advisory]:
+    """Advisories due on or before ``as_of`` (today and overdue) that are not closed."""
+    qs = Advisory.objects.filter(employee__in=employees, due_date__lte=as_of)
+    if not include_closed:
+        qs = qs.exclude(status=Advisory.Status.CLOSED)
+    if unit is not None:
+        qs = qs.filter(employee__unit__path__startswith=unit.path)
+    if leader_id is not None:
+        qs = qs.filter(employee__leader_id=leader_id)
+    return qs.select_related("employee", "employee__unit", "employee__leader").order_by(
+        "employee__unit__path", "due_date", "employee__name", "kind", "day"
+    )
+
+
+def queue_counts_by_unit(queue: QuerySet[Advisory]) -> list[dict]:
+    return list(
+        queue.order_by()
+        .values("employee__unit__code", "employee__unit__name")
+        .annotate(count=Count("pk"))
+        .order_by("employee__unit__code")
+    )
+
+
+def employee_timeline(employee: Employee) -> dict:
+    spells = list(employee.spells.order_by("-start_date").prefetch_related("advisories"))
+    return {
+        "spells": spells,
+        "registrations": list(employee.registrations.order_by("-start_date")),
+        "advisories": list(
+            employee.advisories.select_related("spell")
+            .prefetch_related("events__by")
+            .order_by("-due_date", "kind")
+        ),
+    }
+
+
+def access_log(employee: Employee, limit: int = 100) -> list[EmployeeAccessLog]:
+    return list(employee.access_log.select_related("user")[:limit])
+
+
+def open_spells(organization: Organization) -> QuerySet[Spell]:
+    return Spell.objects.filter(employee__organization=organization, end_date__isnull=True)

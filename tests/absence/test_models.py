@@ -1,0 +1,70 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from apps.absence.models import AbsenceRegistration, AdvisoryPolicy
+from tests.factories import AbsenceRegistrationFactory, EmployeeFactory
+
+
+@pytest.fixture
+def employee(org):
+    return EmployeeFactory(unit=org.units.get(code="A1"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"start_date": date(2026, 3, 5), "end_date": date(2026, 3, 4)},
+        {"start_date": date(2026, 3, 5), "fraction": Decimal("0")},
+        {"start_date": date(2026, 3, 5), "fraction": Decimal("1.5")},
+        {"start_date": date(2026, 3, 5), "absence_type": "flu"},
+    ],
+)
+def test_database_refuses_bad_registrations(employee, fields):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AbsenceRegistration.objects.create(employee=employee, **fields)
+
+
+@pytest.mark.django_db
+def test_partial_fraction_and_ongoing_are_fine(employee):
+    registration = AbsenceRegistrationFactory(employee=employee, fraction=Decimal("0.5"), end_date=None)
+    assert registration.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_postgres_refuses_overlapping_registrations_of_one_employee(employee):
+    assert connection.vendor == "postgresql"
+    AbsenceRegistrationFactory(employee=employee, start_date=date(2026, 3, 2), end_date=None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AbsenceRegistrationFactory(employee=employee, start_date=date(2026, 4, 1), end_date=date(2026, 4, 2))
+    other = EmployeeFactory(unit=employee.unit)
+    AbsenceRegistrationFactory(employee=other, start_date=date(2026, 4, 1), end_date=date(2026, 4, 2))
+
+
+@pytest.mark.django_db
+def test_clean_reports_overlap_at_the_field(employee):
+    AbsenceRegistrationFactory(employee=employee, start_date=date(2026, 3, 2), end_date=date(2026, 3, 6))
+    registration = AbsenceRegistration(employee=employee, absence_type="sick", start_date=date(2026, 3, 6))
+    with pytest.raises(Exception) as excinfo:
+        registration.full_clean()
+    assert "start_date" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_policy_defaults_follow_1_3_10(org):
+    policy = AdvisoryPolicy.objects.create(organization=org)
+    assert policy.contact_days == [1, 3, 10]
+    assert policy.bradford_bands == [51, 201, 401, 601]
+    assert "sick_s56" not in policy.types_for("bradford")
+    assert "child_sick" not in policy.types_for("advisories")
+    assert set(policy.types_for("advisories")) == {
+        "sick",
+        "sick_partial",
+        "sick_s56",
+        "pregnancy",
+        "work_injury",
+    }
