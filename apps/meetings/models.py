@@ -64,8 +64,10 @@ class Committee(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
-        return self.organization_id, self.unit
+    def get_permission_scope(self) -> tuple[int, None]:
+        # A seat in the committee, not a role's unit, decides what a member may do (see rules.py), so
+        # every role in the organisation is in scope and the rule's check looks at the seat.
+        return self.organization_id, None
 
 
 class CommitteeMember(models.Model):
@@ -117,3 +119,556 @@ class CommitteeMember(models.Model):
 
     def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
         return self.committee.get_permission_scope()
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        ORDINARY = "ordinary", _("Ordinary meeting")
+        THEME_DAY = "theme_day", _("Theme day")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AGENDA_SENT = "agenda_sent", _("Agenda sent")
+        HELD = "held", _("Held")
+        MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    planned_end = models.TimeField(
+        _("planned end"), null=True, blank=True, help_text=_("The agenda warns when the items run past it.")
+    )
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ORDINARY)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    agenda_sent_at = models.DateTimeField(_("agenda sent"), null=True, blank=True)
+    minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "-start_time"]
+        indexes = [models.Index(fields=["committee", "date"], name="meeting_committee_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(planned_end__isnull=True)
+                | models.Q(planned_end__gt=models.F("start_time")),
+                name="meeting_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="minutes_approved") | models.Q(minutes_approved_at__isnull=False),
+                name="meeting_approved_has_timestamp",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or f"{self.committee} {self.date:%d.%m.%Y}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.committee.get_permission_scope()
+
+    @property
+    def minutes_locked(self) -> bool:
+        return self.status == self.Status.MINUTES_APPROVED
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.MINUTES_APPROVED
+
+
+class AgendaItem(models.Model):
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        DIALOGUE = "dialogue", _("Dialogue")
+        DECISION = "decision", _("Decision")
+        BREAK = "break", _("Break")
+        MEAL = "meal", _("Meal")
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        POSTPONED = "postponed", _("Postponed")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="items"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INFORMATION)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=15)
+    presenter = models.CharField(_("presenter"), max_length=200, blank=True)
+    purpose = models.TextField(_("purpose"), blank=True)
+    proposed_decision = models.TextField(_("proposed decision"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_text = models.TextField(_("decision text"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="agenda_item_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | ~models.Q(kind__in=["break", "meal"]),
+                name="agenda_item_pause_has_no_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+    @property
+    def is_pause(self) -> bool:
+        return self.kind in (self.Kind.BREAK, self.Kind.MEAL)
+
+
+class DialogueStep(models.Model):
+    """One step of a dialogue item, e.g. "Dialog i grupper – 15 min." followed by a joint summary."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.CharField(_("text"), max_length=500)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+
+    class Meta:
+        verbose_name = _("dialogue step")
+        verbose_name_plural = _("dialogue steps")
+        ordering = ["item", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="dialogue_step_duration_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class DiscussionGuide(models.Model):
+    """A set of themes with questions that the main committee sends to the local committees."""
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="discussion_guides",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    class Meta:
+        verbose_name = _("discussion guide")
+        verbose_name_plural = _("discussion guides")
+        ordering = ["organization", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "title"], name="discussion_guide_title_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.organization_id, None
+
+
+class DiscussionTheme(models.Model):
+    guide = models.ForeignKey(
+        DiscussionGuide, verbose_name=_("discussion guide"), on_delete=models.CASCADE, related_name="themes"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    lead_question = models.CharField(_("lead question"), max_length=300, blank=True)
+    direction = models.TextField(_("our common direction"), blank=True)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["guide", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DiscussionQuestion(models.Model):
+    theme = models.ForeignKey(
+        DiscussionTheme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        verbose_name = _("discussion question")
+        verbose_name_plural = _("discussion questions")
+        ordering = ["theme", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AgendaQuestion(models.Model):
+    """A question for discussion under an agenda item, own or taken from a discussion guide."""
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="questions"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.TextField(_("question"))
+    source = models.ForeignKey(
+        DiscussionQuestion,
+        verbose_name=_("from discussion guide"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_uses",
+    )
+
+    class Meta:
+        verbose_name = _("discussion question on the agenda")
+        verbose_name_plural = _("discussion questions on the agenda")
+        ordering = ["item", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GuideAnswer(models.Model):
+    """A committee's answer to one question of a discussion guide (the report back to the HU)."""
+
+    question = models.ForeignKey(
+        DiscussionQuestion, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="guide_answers"
+    )
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("answer"))
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "committee"], name="guide_answer_one_per_committee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.committee}: {self.text[:40]}"
+
+
+def _attachment_path(instance: AgendaAttachment, filename: str) -> str:
+    return f"meetings/{instance.item.meeting_id}/{filename}"
+
+
+class AgendaAttachment(models.Model):
+    ALLOWED_EXTENSIONS = ("pdf", "docx", "xlsx", "pptx", "odt", "ods", "txt", "png", "jpg", "jpeg")
+    MAX_BYTES = 10 * 1024 * 1024
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["item", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.item.get_permission_scope()
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    member = models.ForeignKey(
+        CommitteeMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    present = models.BooleanField(_("present"), default=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} · {self.meeting}"
+
+
+class MinutesApproval(models.Model):
+    """The chair's or the vice-chair's approval of a meeting's minutes; both are needed."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="approvals"
+    )
+    role = models.CharField(
+        _("as"),
+        max_length=20,
+        choices=[
+            (CommitteeMember.MemberRole.CHAIR.value, CommitteeMember.MemberRole.CHAIR.label),
+            (CommitteeMember.MemberRole.VICE_CHAIR.value, CommitteeMember.MemberRole.VICE_CHAIR.label),
+        ],
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("minutes approval")
+        verbose_name_plural = _("minutes approvals")
+        ordering = ["meeting", "approved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "role"], name="minutes_approval_one_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.get_role_display()} · {self.user}"
+
+
+class MinutesRevision(models.Model):
+    """A correction of approved minutes: who changed what, when and why. Never edited afterwards."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrected by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("corrected"), auto_now_add=True)
+    old_text = models.TextField(_("before"))
+    new_text = models.TextField(_("after"))
+    reason = models.CharField(_("reason"), max_length=300)
+
+    class Meta:
+        verbose_name = _("minutes correction")
+        verbose_name_plural = _("minutes corrections")
+        ordering = ["meeting", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.item} · {self.created_at:%d.%m.%Y}"
+
+
+class ReminderSent(models.Model):
+    """One row per reminder email, so the daily job can run twice without sending twice."""
+
+    class Kind(models.TextChoices):
+        AGENDA_LATE = "agenda_late", _("Agenda is late")
+        AGENDA_SENT = "agenda_sent", _("Agenda sent")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "kind", "user"], name="reminder_sent_once_per_recipient"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.kind} · {self.user}"
+
+
+class WorkingGroup(models.Model):
+    """A group with a mandate from a committee, e.g. the HU's sickness-absence group and its subgroups."""
+
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="working_groups"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subgroups",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    mandate = models.TextField(_("mandate"), blank=True)
+
+    class Meta:
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+        ordering = ["committee", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "name"], name="working_group_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.committee.get_permission_scope()
+
+
+class WorkingGroupMember(models.Model):
+    """A seat in a working group, described by its role; the person is optional."""
+
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="members"
+    )
+    role_label = models.CharField(_("role"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("working group member")
+        verbose_name_plural = _("working group members")
+        ordering = ["group", "id"]
+
+    def __str__(self) -> str:
+        return self.role_label
+
+
+class WorkingGroupTask(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["group", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    """One entry of a process plan: a month, or a span of months, with what happens then."""
+
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    start_month = models.DateField(_("from month"), help_text=_("The first day of the month."))
+    end_month = models.DateField(_("to month"), help_text=_("The first day of the last month."))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["group", "start_month", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_month__gte=models.F("start_month")), name="milestone_months_in_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_month__day=1) & models.Q(end_month__day=1),
+                name="milestone_months_start_on_day_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Course(models.Model):
+    class Audience(models.TextChoices):
+        LEADERS = "leaders", _("Leaders")
+        TR_AMR = "tr_amr", _("Shop stewards (TR) and safety representatives (AMR)")
+
+    group = models.ForeignKey(
+        WorkingGroup, verbose_name=_("working group"), on_delete=models.CASCADE, related_name="courses"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    audience = models.CharField(_("for"), max_length=20, choices=Audience.choices)
+    description = models.TextField(_("description"), blank=True)
+    classes = models.PositiveSmallIntegerField(_("classes"), default=2)
+    capacity_per_class = models.PositiveSmallIntegerField(_("participants per class (about)"), default=50)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ["group", "audience"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(classes__gt=0) & models.Q(capacity_per_class__gt=0),
+                name="course_classes_and_capacity_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseDay(models.Model):
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+
+    class Meta:
+        verbose_name = _("course day")
+        verbose_name_plural = _("course days")
+        ordering = ["course", "date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")), name="course_day_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course} {self.date}"

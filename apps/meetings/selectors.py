@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
 
 from apps.organizations.models import Organization, User
 
-from .models import Committee, CommitteeMember
+from .models import (
+    AgendaItem,
+    AgendaQuestion,
+    Committee,
+    CommitteeMember,
+    DialogueStep,
+    DiscussionGuide,
+    DiscussionQuestion,
+    DiscussionTheme,
+    GuideAnswer,
+    Meeting,
+    Milestone,
+    MinutesRevision,
+    WorkingGroup,
+)
 
 
 def hu_chairs(organization: Organization) -> dict[str, User | None]:
@@ -37,3 +54,177 @@ def committees_for(user: User, organization: Organization) -> QuerySet[Committee
         .distinct()
         .order_by("kind", "name")
     )
+
+
+@dataclass
+class TimedStep:
+    step: DialogueStep
+    start: time
+
+
+@dataclass
+class TimedItem:
+    item: AgendaItem
+    number: int | None  # pauses and meals are not numbered
+    start: time
+    end: time
+    steps: list[TimedStep]
+    overruns: bool  # ends after the meeting's planned end
+
+
+@dataclass
+class Timeline:
+    items: list[TimedItem]
+    start: time
+    end: time
+    total_minutes: int
+    planned_end: time | None
+    overrun_minutes: int
+
+
+def _plus(day: date, start: time, minutes: int) -> datetime:
+    return datetime.combine(day, start) + timedelta(minutes=minutes)
+
+
+def agenda_timeline(meeting: Meeting, items: list[AgendaItem] | None = None) -> Timeline:
+    """Clock times for every item (and dialogue step) from the meeting's start, the end and any overrun.
+
+    Pass ``items`` with ``steps`` prefetched; otherwise they are loaded here in two queries.
+    """
+    if items is None:
+        items = list(meeting.items.prefetch_related("steps").order_by("position", "id"))
+    planned = datetime.combine(meeting.date, meeting.planned_end) if meeting.planned_end else None
+    rows: list[TimedItem] = []
+    elapsed = 0
+    number = 0
+    for item in items:
+        start = _plus(meeting.date, meeting.start_time, elapsed)
+        end = start + timedelta(minutes=item.duration_minutes)
+        steps = []
+        offset = 0
+        for step in item.steps.all():
+            steps.append(TimedStep(step=step, start=(start + timedelta(minutes=offset)).time()))
+            offset += step.duration_minutes
+        if not item.is_pause:
+            number += 1
+        rows.append(
+            TimedItem(
+                item=item,
+                number=None if item.is_pause else number,
+                start=start.time(),
+                end=end.time(),
+                steps=steps,
+                overruns=bool(planned and end > planned),
+            )
+        )
+        elapsed += item.duration_minutes
+    end = _plus(meeting.date, meeting.start_time, elapsed)
+    overrun = int((end - planned).total_seconds() // 60) if planned and end > planned else 0
+    return Timeline(
+        items=rows,
+        start=meeting.start_time,
+        end=end.time(),
+        total_minutes=elapsed,
+        planned_end=meeting.planned_end,
+        overrun_minutes=overrun,
+    )
+
+
+def meeting_with_items(meeting_pk: int) -> tuple[Meeting, list[AgendaItem]]:
+    """A meeting and its items with steps, questions, attachments and revisions (fixed query count)."""
+    meeting = Meeting.objects.select_related("committee__organization").get(pk=meeting_pk)
+    items = list(
+        meeting.items.order_by("position", "id").prefetch_related(
+            "steps",
+            "questions",
+            "attachments",
+            Prefetch(
+                "revisions", queryset=MinutesRevision.objects.select_related("author").order_by("created_at")
+            ),
+        )
+    )
+    return meeting, items
+
+
+def decisions_of(meeting: Meeting, items: list[AgendaItem]) -> list[AgendaItem]:
+    return [item for item in items if item.outcome]
+
+
+def committee_decisions(committee: Committee) -> QuerySet[AgendaItem]:
+    """Decisions recorded in the committee's meetings, newest first."""
+    return (
+        AgendaItem.objects.filter(meeting__committee=committee)
+        .exclude(outcome="")
+        .select_related("meeting")
+        .order_by("-meeting__date", "position")
+    )
+
+
+def guide_questions(guide: DiscussionGuide) -> list[DiscussionTheme]:
+    return list(guide.themes.prefetch_related("questions").order_by("position", "id"))
+
+
+@dataclass
+class QuestionOverview:
+    question: DiscussionQuestion
+    answers: list[GuideAnswer]
+    missing: list[Committee]
+
+
+def guide_overview(guide: DiscussionGuide) -> list[tuple[DiscussionTheme, list[QuestionOverview]]]:
+    """Per theme and question: every local committee's answer side by side, and who has not answered."""
+    committees = list(
+        Committee.objects.filter(organization_id=guide.organization_id, active=True)
+        .exclude(kind__in=[Committee.Kind.HU, Committee.Kind.WORKING_GROUP])
+        .order_by("kind", "name")
+    )
+    themes = guide_questions(guide)
+    answers_by_question: dict[int, list[GuideAnswer]] = {}
+    for answer in (
+        GuideAnswer.objects.filter(question__theme__guide=guide)
+        .select_related("committee")
+        .order_by("committee__kind", "committee__name")
+    ):
+        answers_by_question.setdefault(answer.question_id, []).append(answer)
+    result = []
+    for theme in themes:
+        rows = []
+        for question in theme.questions.all():
+            answers = answers_by_question.get(question.pk, [])
+            answered = {a.committee_id for a in answers}
+            rows.append(
+                QuestionOverview(
+                    question=question,
+                    answers=answers,
+                    missing=[c for c in committees if c.pk not in answered],
+                )
+            )
+        result.append((theme, rows))
+    return result
+
+
+def guide_questions_for_meeting(meeting: Meeting) -> list[DiscussionQuestion]:
+    """The guide questions taken into this meeting's agenda, in agenda order."""
+    seen: dict[int, DiscussionQuestion] = {}
+    for agenda_question in (
+        AgendaQuestion.objects.filter(item__meeting=meeting, source__isnull=False)
+        .select_related("source__theme__guide")
+        .order_by("item__position", "position")
+    ):
+        seen.setdefault(agenda_question.source_id, agenda_question.source)
+    return list(seen.values())
+
+
+def process_plan(group: WorkingGroup) -> tuple[list[date], list[tuple[Milestone, list[bool]]]]:
+    """The months the plan covers and, per milestone, which of them it spans (for a month grid)."""
+    milestones = list(group.milestones.order_by("start_month", "end_month", "id"))
+    if not milestones:
+        return [], []
+    first = min(m.start_month for m in milestones)
+    last = max(m.end_month for m in milestones)
+    months = []
+    current = first
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months, [(m, [m.start_month <= month <= m.end_month for month in months]) for m in milestones]

@@ -1,0 +1,490 @@
+"""Every write of the meetings app: agendas, minutes, approvals, discussion-guide answers, reminders."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.organizations.models import User
+
+from .models import (
+    AgendaAttachment,
+    AgendaItem,
+    AgendaQuestion,
+    Attendance,
+    Committee,
+    CommitteeMember,
+    DialogueStep,
+    DiscussionGuide,
+    DiscussionQuestion,
+    GuideAnswer,
+    Meeting,
+    MinutesApproval,
+    MinutesRevision,
+    ReminderSent,
+)
+
+logger = logging.getLogger(__name__)
+
+# The typical agenda of a MED meeting (DOMAIN.md 2.4): key → (title in the active language, kind, minutes).
+STANDARD_ITEMS: dict[str, tuple] = {
+    "approve_agenda": (gettext_lazy("Approval of the agenda"), AgendaItem.Kind.DECISION, 5),
+    "approve_minutes": (
+        gettext_lazy("Approval of the minutes of the last meeting"),
+        AgendaItem.Kind.DECISION,
+        5,
+    ),
+    "news": (gettext_lazy("News from management"), AgendaItem.Kind.INFORMATION, 15),
+    "absence": (gettext_lazy("Sickness absence status"), AgendaItem.Kind.INFORMATION, 15),
+    "work_environment": (gettext_lazy("Work environment"), AgendaItem.Kind.DIALOGUE, 20),
+    "any_other_business": (gettext_lazy("Any other business"), AgendaItem.Kind.INFORMATION, 10),
+}
+
+
+def _refuse_if_locked(meeting: Meeting) -> None:
+    if meeting.minutes_locked:
+        raise ValidationError(
+            _("The minutes of this meeting are approved and locked. Record a correction instead.")
+        )
+
+
+def _refuse_bad_duration(minutes: int | None) -> None:
+    if minutes is None or minutes <= 0:
+        raise ValidationError({"duration_minutes": _("The duration must be at least one minute.")})
+
+
+def _next_position(meeting: Meeting) -> int:
+    return (meeting.items.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    committee: Committee,
+    date: date,
+    start_time: time,
+    planned_end: time | None = None,
+    location: str = "",
+    kind: str = Meeting.Kind.ORDINARY,
+    title: str = "",
+) -> Meeting:
+    if planned_end is not None and planned_end <= start_time:
+        raise ValidationError({"planned_end": _("The planned end must be after the start time.")})
+    return Meeting.objects.create(
+        committee=committee,
+        date=date,
+        start_time=start_time,
+        planned_end=planned_end,
+        location=location or committee.location,
+        kind=kind,
+        title=title,
+    )
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    title: str,
+    kind: str = AgendaItem.Kind.INFORMATION,
+    duration_minutes: int = 15,
+    presenter: str = "",
+    purpose: str = "",
+    proposed_decision: str = "",
+) -> AgendaItem:
+    _refuse_if_locked(meeting)
+    _refuse_bad_duration(duration_minutes)
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting),
+        title=title,
+        kind=kind,
+        duration_minutes=duration_minutes,
+        presenter=presenter,
+        purpose=purpose,
+        proposed_decision=proposed_decision,
+    )
+
+
+@transaction.atomic
+def agenda_item_add_standard(*, meeting: Meeting, key: str) -> AgendaItem:
+    if key not in STANDARD_ITEMS:
+        raise ValidationError(_("Unknown standard item."))
+    title, kind, minutes = STANDARD_ITEMS[key]
+    # str() freezes the title in the language of the person who inserts it.
+    return agenda_item_add(meeting=meeting, title=str(title), kind=kind, duration_minutes=minutes)
+
+
+@transaction.atomic
+def agenda_item_update(
+    *,
+    item: AgendaItem,
+    title: str,
+    kind: str,
+    duration_minutes: int,
+    presenter: str = "",
+    purpose: str = "",
+    proposed_decision: str = "",
+) -> AgendaItem:
+    _refuse_if_locked(item.meeting)
+    _refuse_bad_duration(duration_minutes)
+    item.title = title
+    item.kind = kind
+    item.duration_minutes = duration_minutes
+    item.presenter = presenter
+    item.purpose = purpose
+    item.proposed_decision = proposed_decision
+    item.save(
+        update_fields=["title", "kind", "duration_minutes", "presenter", "purpose", "proposed_decision"]
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_set_duration(*, item: AgendaItem, duration_minutes: int | None) -> AgendaItem:
+    _refuse_if_locked(item.meeting)
+    _refuse_bad_duration(duration_minutes)
+    item.duration_minutes = duration_minutes
+    item.save(update_fields=["duration_minutes"])
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
+    """Swap the item with its neighbour above ("up") or below ("down"); at either end nothing changes."""
+    _refuse_if_locked(item.meeting)
+    items = list(
+        AgendaItem.objects.select_for_update().filter(meeting_id=item.meeting_id).order_by("position", "id")
+    )
+    # Renumber first, so equal or missing positions never block a swap.
+    for number, each in enumerate(items, start=1):
+        each.position = number
+    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
+    other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
+    if other is None:
+        raise ValidationError(_("Unknown direction."))
+    if 0 <= other < len(items):
+        items[index].position, items[other].position = items[other].position, items[index].position
+    AgendaItem.objects.bulk_update(items, ["position"])
+    item.position = items[index].position
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    _refuse_if_locked(item.meeting)
+    item.delete()
+
+
+def next_meeting_of(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(committee_id=meeting.committee_id)
+        .exclude(status=Meeting.Status.MINUTES_APPROVED)
+        .filter(Q(date__gt=meeting.date) | Q(date=meeting.date, start_time__gt=meeting.start_time))
+        .order_by("date", "start_time", "id")
+        .first()
+    )
+
+
+@transaction.atomic
+def agenda_item_move_to_meeting(*, item: AgendaItem, target: Meeting | None = None) -> AgendaItem:
+    """Move an item to the committee's next meeting (or to ``target``, which must be the same committee's)."""
+    source = item.meeting
+    _refuse_if_locked(source)
+    if target is None:
+        target = next_meeting_of(source)
+        if target is None:
+            raise ValidationError(
+                _("This committee has no later meeting to move the item to. Plan one first.")
+            )
+    if target.committee_id != source.committee_id:
+        raise ValidationError(_("An item can only be moved to a meeting of the same committee."))
+    if target.pk == source.pk:
+        raise ValidationError(_("The item is already on this meeting's agenda."))
+    _refuse_if_locked(target)
+    item.meeting = target
+    item.position = _next_position(target)
+    item.save(update_fields=["meeting", "position"])
+    return item
+
+
+@transaction.atomic
+def dialogue_step_add(*, item: AgendaItem, text: str, duration_minutes: int | None) -> DialogueStep:
+    _refuse_if_locked(item.meeting)
+    _refuse_bad_duration(duration_minutes)
+    position = (item.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+    return DialogueStep.objects.create(
+        item=item, text=text, duration_minutes=duration_minutes, position=position
+    )
+
+
+@transaction.atomic
+def agenda_question_add(
+    *, item: AgendaItem, text: str, source: DiscussionQuestion | None = None
+) -> AgendaQuestion:
+    _refuse_if_locked(item.meeting)
+    position = (item.questions.aggregate(top=Max("position"))["top"] or 0) + 1
+    return AgendaQuestion.objects.create(item=item, text=text, source=source, position=position)
+
+
+@transaction.atomic
+def guide_take_into_agenda(
+    *,
+    meeting: Meeting,
+    guide: DiscussionGuide,
+    questions: list[DiscussionQuestion] | None = None,
+    duration_minutes: int = 45,
+) -> AgendaItem:
+    """Add a dialogue item with the guide's questions (all, or the chosen ones) to the agenda."""
+    if guide.organization_id != meeting.committee.organization_id:
+        raise ValidationError(_("The discussion guide belongs to another organisation."))
+    chosen = (
+        list(questions)
+        if questions
+        else list(
+            DiscussionQuestion.objects.filter(theme__guide=guide).order_by(
+                "theme__position", "position", "id"
+            )
+        )
+    )
+    if any(q.theme.guide_id != guide.pk for q in chosen):
+        raise ValidationError(_("The questions must come from the chosen discussion guide."))
+    if not chosen:
+        raise ValidationError(_("The discussion guide has no questions."))
+    item = agenda_item_add(
+        meeting=meeting,
+        title=guide.title,
+        kind=AgendaItem.Kind.DIALOGUE,
+        duration_minutes=duration_minutes,
+        purpose=guide.introduction,
+    )
+    AgendaQuestion.objects.bulk_create(
+        AgendaQuestion(item=item, text=q.text, source=q, position=n) for n, q in enumerate(chosen, start=1)
+    )
+    return item
+
+
+@transaction.atomic
+def attachment_add(*, item: AgendaItem, file: UploadedFile, user: User) -> AgendaAttachment:
+    _refuse_if_locked(item.meeting)
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in AgendaAttachment.ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            {
+                "file": _("Files of this type cannot be attached. Allowed: %(types)s.")
+                % {"types": ", ".join(AgendaAttachment.ALLOWED_EXTENSIONS)}
+            }
+        )
+    if file.size > AgendaAttachment.MAX_BYTES:
+        raise ValidationError(
+            {
+                "file": _("The file is too large. The limit is %(mb)d MB.")
+                % {"mb": AgendaAttachment.MAX_BYTES // 2**20}
+            }
+        )
+    name = file.name.rsplit("/", 1)[-1][:200]
+    return AgendaAttachment.objects.create(item=item, file=file, name=name, size=file.size, uploaded_by=user)
+
+
+@transaction.atomic
+def meeting_send_agenda(*, meeting: Meeting) -> Meeting:
+    if meeting.status != Meeting.Status.DRAFT:
+        raise ValidationError(_("The agenda has already been sent."))
+    if not meeting.items.exists():
+        raise ValidationError(_("Add at least one item before sending the agenda."))
+    meeting.status = Meeting.Status.AGENDA_SENT
+    meeting.agenda_sent_at = timezone.now()
+    meeting.save(update_fields=["status", "agenda_sent_at"])
+    from .tasks import send_agenda_notice_task
+
+    meeting_id = meeting.pk
+    transaction.on_commit(lambda: send_agenda_notice_task.delay(meeting_id))
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting) -> Meeting:
+    if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT):
+        raise ValidationError(_("The meeting is already marked as held."))
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+@transaction.atomic
+def minutes_record(
+    *, item: AgendaItem, minutes: str, outcome: str = "", outcome_text: str = ""
+) -> AgendaItem:
+    _refuse_if_locked(item.meeting)
+    if outcome and item.is_pause:
+        raise ValidationError({"outcome": _("A break or a meal has no decision.")})
+    item.minutes = minutes
+    item.outcome = outcome
+    item.outcome_text = outcome_text
+    item.save(update_fields=["minutes", "outcome", "outcome_text"])
+    return item
+
+
+@transaction.atomic
+def attendance_set(*, meeting: Meeting, present_member_ids: set[int]) -> None:
+    _refuse_if_locked(meeting)
+    members = list(meeting.committee.members.filter(active=True))
+    Attendance.objects.filter(meeting=meeting).delete()
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, member=m, present=m.pk in present_member_ids) for m in members
+    )
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, user: User) -> MinutesApproval:
+    """Record the chair's or vice-chair's approval; the second one locks and publishes the minutes."""
+    meeting = Meeting.objects.select_for_update().select_related("committee").get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.MINUTES_APPROVED:
+        raise ValidationError(_("The minutes are already approved."))
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("Minutes can be approved once the meeting has been held."))
+    seat = (
+        CommitteeMember.objects.filter(
+            committee_id=meeting.committee_id,
+            user=user,
+            active=True,
+            role__in=[CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR],
+        )
+        .order_by("role")
+        .first()
+    )
+    if seat is None:
+        raise ValidationError(_("Only the committee's chair and vice-chair can approve the minutes."))
+    if meeting.approvals.filter(role=seat.role).exists():
+        raise ValidationError(_("You have already approved these minutes."))
+    approval = MinutesApproval.objects.create(meeting=meeting, role=seat.role, user=user)
+    if meeting.approvals.count() == 2:
+        meeting.status = Meeting.Status.MINUTES_APPROVED
+        meeting.minutes_approved_at = timezone.now()
+        meeting.save(update_fields=["status", "minutes_approved_at"])
+    return approval
+
+
+@transaction.atomic
+def minutes_correct(*, item: AgendaItem, user: User, new_text: str, reason: str) -> MinutesRevision:
+    """Change approved minutes of one item; the change is kept as a visible revision."""
+    if not item.meeting.minutes_locked:
+        raise ValidationError(_("The minutes are not approved yet; edit them directly."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the approved minutes are corrected.")})
+    if new_text == item.minutes:
+        raise ValidationError({"new_text": _("The correction does not change the minutes.")})
+    revision = MinutesRevision.objects.create(
+        meeting=item.meeting, item=item, author=user, old_text=item.minutes, new_text=new_text, reason=reason
+    )
+    item.minutes = new_text
+    item.save(update_fields=["minutes"])
+    return revision
+
+
+@transaction.atomic
+def guide_answer_record(
+    *,
+    committee: Committee,
+    question: DiscussionQuestion,
+    text: str,
+    user: User,
+    meeting: Meeting | None = None,
+) -> GuideAnswer | None:
+    """Save the committee's answer to a question; an empty text removes it."""
+    if question.theme.guide.organization_id != committee.organization_id:
+        raise ValidationError(_("The question belongs to another organisation's guide."))
+    if not text.strip():
+        GuideAnswer.objects.filter(committee=committee, question=question).delete()
+        return None
+    answer, _created = GuideAnswer.objects.update_or_create(
+        committee=committee,
+        question=question,
+        defaults={"text": text.strip(), "answered_by": user, "meeting": meeting},
+    )
+    return answer
+
+
+def _claim(meeting: Meeting, kind: str, user: User) -> bool:
+    """Record that ``user`` got this reminder; False when someone (another run) already did."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(meeting=meeting, kind=kind, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _mail(user: User, meeting: Meeting, template: str) -> None:
+    language = user.language or meeting.committee.organization.language
+    with translation.override(language):
+        # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
+        base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+        context = {
+            "user": user,
+            "meeting": meeting,
+            "url": base + reverse("meetings:meeting_detail", args=[meeting.pk]),
+        }
+        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"meetings/email/{template}.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def _late_agenda_recipients(meeting: Meeting) -> list[User]:
+    seats = [m for m in meeting.committee.members.all() if m.active]
+    secretaries = [m.user for m in seats if m.role == CommitteeMember.MemberRole.SECRETARY]
+    # Without a secretary the chair keeps the agenda.
+    return secretaries or [m.user for m in seats if m.role == CommitteeMember.MemberRole.CHAIR]
+
+
+def agenda_notice_send(*, meeting_id: int) -> int:
+    """Email every active member that the agenda is out; once per member. Returns the number sent."""
+    meeting = (
+        Meeting.objects.select_related("committee__organization")
+        .prefetch_related("committee__members__user")
+        .get(pk=meeting_id)
+    )
+    if meeting.status != Meeting.Status.AGENDA_SENT:
+        return 0
+    sent = 0
+    for member in meeting.committee.members.all():
+        if member.active and _claim(meeting, ReminderSent.Kind.AGENDA_SENT, member.user):
+            _mail(member.user, meeting, "agenda_sent")
+            sent += 1
+    return sent
+
+
+def agenda_reminders_send(*, today: date | None = None) -> int:
+    """The daily job: remind secretaries of late agendas, tell members of sent agendas not yet announced."""
+    today = today or timezone.localdate()
+    sent = 0
+    upcoming = (
+        Meeting.objects.filter(date__gte=today, status__in=[Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT])
+        .select_related("committee__organization")
+        .prefetch_related("committee__members__user")
+        .order_by("date")
+    )
+    for meeting in upcoming:
+        if meeting.status == Meeting.Status.AGENDA_SENT:
+            sent += agenda_notice_send(meeting_id=meeting.pk)
+            continue
+        due = meeting.date - timedelta(days=meeting.committee.agenda_lead_days)
+        if today < due:
+            continue
+        for user in _late_agenda_recipients(meeting):
+            if _claim(meeting, ReminderSent.Kind.AGENDA_LATE, user):
+                _mail(user, meeting, "agenda_late")
+                sent += 1
+    return sent

@@ -1,0 +1,15 @@
+"""Celery tasks: thin wrappers that call one service each."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="apps.meetings.tasks.send_agenda_reminders_task")
+def send_agenda_reminders_task() -> int:
+    return services.agenda_reminders_send()
+
+
+@shared_task(name="apps.meetings.tasks.send_agenda_notice_task")
+def send_agenda_notice_task(meeting_id: int) -> int:
+    return services.agenda_notice_send(meeting_id=meeting_id)
