@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import PortalFormMixin
+from apps.organizations.models import OrgUnit, Role, User
+
+from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
+from .services import meeting_problems
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"]
+DEFAULT_TIME = time(16, 0)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class MeetingForm(PortalFormMixin, forms.Form):
+    """The quick fields first (a phone, under a minute); everything else is optional further down."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput, input_formats=DATE_INPUT_FORMATS)
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=ClubMeeting.Kind.choices)
+    status = forms.ChoiceField(
+        label=_("The meeting is"),
+        choices=ClubMeeting.Status.choices,
+        widget=forms.RadioSelect,
+        initial=ClubMeeting.Status.HELD,
+    )
+    attendance = forms.IntegerField(
+        label=_("Attendance"),
+        min_value=0,
+        required=False,
+        help_text=_("How many took part. Needed when the meeting has been held."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    time = forms.TimeField(
+        label=_("Time"),
+        required=False,
+        help_text=_("Empty: 16:00."),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=1440, initial=60
+    )
+    location = forms.CharField(label=_("Place"), max_length=200, required=False)
+    agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    board_guests = forms.ModelMultipleChoiceField(
+        label=_("Guests from the union board"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    chair_present = forms.BooleanField(label=_("The union's chair took part"), required=False)
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    QUICK_FIELDS = ("date", "kind", "status", "attendance")
+
+    def __init__(self, *args, host: Club | TRNetwork, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.host = host
+        self.fields["board_guests"].queryset = User.objects.filter(
+            memberships__organization_id=host.organization_id, memberships__role=Role.BOARD
+        ).distinct()
+        if isinstance(host, Club):
+            self.fields["attendance"].max_value = None
+            self.fields["attendance"].widget.attrs["max"] = host.member_count
+
+    @classmethod
+    def initial_for(cls, meeting: ClubMeeting | None) -> dict:
+        if meeting is None:
+            return {"date": timezone.localdate(), "duration_minutes": 60}
+        local = timezone.localtime(meeting.starts_at)
+        return {
+            "date": local.date(),
+            "time": local.time(),
+            "kind": meeting.kind,
+            "status": meeting.status,
+            "attendance": meeting.attendance,
+            "duration_minutes": meeting.duration_minutes,
+            "location": meeting.location,
+            "agenda": meeting.agenda,
+            "board_guests": list(meeting.board_guests.all()),
+            "chair_present": meeting.chair_present,
+            "minutes": meeting.minutes,
+        }
+
+    def quick_fields(self):
+        return [self[name] for name in self.QUICK_FIELDS]
+
+    def detail_fields(self):
+        return [self[name] for name in self.fields if name not in self.QUICK_FIELDS]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors:
+            return data
+        data["starts_at"] = datetime.combine(
+            data["date"], data.get("time") or DEFAULT_TIME, tzinfo=timezone.get_current_timezone()
+        )
+        problems = meeting_problems(
+            host=self.host,
+            starts_at=data["starts_at"],
+            status=data["status"],
+            attendance=data.get("attendance"),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "starts_at": data["starts_at"],
+            "kind": data["kind"],
+            "status": data["status"],
+            "attendance": data.get("attendance"),
+            "duration_minutes": data["duration_minutes"],
+            "location": data["location"],
+            "agenda": data["agenda"],
+            "minutes": data["minutes"],
+            "chair_present": data["chair_present"],
+        }
+
+
+class ApplicationForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = ClubFundApplication
+        fields = ["purpose", "event_date", "amount", "participants"]
+        widgets = {"event_date": DateInput}
+        help_texts = {
+            "purpose": _("What the money is for, for example a club meeting with dinner or a course day."),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
+        self.fields["purpose"].error_messages["required"] = _("Say what the money is for.")
+        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
+        self.fields["participants"].widget.attrs["inputmode"] = "numeric"
+
+
+class DecisionForm(PortalFormMixin, forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(
+        label=_("Note to the shop steward"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you reject."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note", "").strip():
+            self.add_error("note", _("Say why the application is rejected."))
+        return data
+
+
+class FundRulesForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = ClubFundRules
+        fields = ["amount_per_member_year", "cap_per_member_event", "days_in_advance"]
+
+
+class ClubFilterForm(PortalFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=OrgUnit.objects.none(), required=False)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
+    missing = forms.BooleanField(label=_("Only clubs missing the yearly meeting"), required=False)
+    pending = forms.BooleanField(label=_("Only clubs with applications to decide"), required=False)
+
+    def __init__(self, *args, organization, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Areas are the units above the workplaces: those with units below them.
+        self.fields["area"].queryset = OrgUnit.objects.filter(
+            organization=organization, numchild__gt=0
+        ).order_by("path")
+        self.fields["area"].empty_label = _("All areas")

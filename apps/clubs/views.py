@@ -1,0 +1,646 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.organizations.models import Organization
+from apps.organizations.permissions import authorize, can, get_for_user, units_where
+
+from . import services
+from .feeds import build_calendar, feed_token, user_for_token
+from .forms import ApplicationForm, ClubFilterForm, DecisionForm, FundRulesForm, MeetingForm
+from .models import Club, ClubFundApplication, ClubMeeting, TRNetwork
+from .selectors import (
+    approved_unpaid,
+    balance_from_row,
+    clubs_of_steward,
+    clubs_with_figures,
+    filter_clubs,
+    fund_balance,
+    fund_rules_for,
+    meetings_for_feed,
+    networks_of,
+    pending_applications,
+    required_kind,
+    totals,
+)
+
+PAGE_SIZE = 50
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _club(request: HttpRequest, action: str, slug: str, pk: int) -> Club:
+    return get_for_user(
+        request.user,
+        action,
+        Club.objects.select_related("organization", "unit").prefetch_related("stewards"),
+        pk=pk,
+        organization__slug=slug,
+    )
+
+
+def _network(request: HttpRequest, action: str, slug: str, pk: int) -> TRNetwork:
+    return get_for_user(
+        request.user,
+        action,
+        TRNetwork.objects.select_related("organization").prefetch_related("stewards"),
+        pk=pk,
+        organization__slug=slug,
+    )
+
+
+def _application(request: HttpRequest, action: str, slug: str, pk: int) -> ClubFundApplication:
+    return get_for_user(
+        request.user,
+        action,
+        ClubFundApplication.objects.select_related(
+            "club", "club__organization", "club__unit", "decided_by", "created_by"
+        ).prefetch_related("club__stewards"),
+        pk=pk,
+        club__organization__slug=slug,
+    )
+
+
+def _upcoming() -> Prefetch:
+    return Prefetch(
+        "meetings",
+        queryset=ClubMeeting.objects.filter(
+            status=ClubMeeting.Status.PLANNED, starts_at__gte=timezone.now()
+        ).order_by("starts_at")[:3],
+        to_attr="upcoming",
+    )
+
+
+@require_safe
+@login_required
+def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "clubs.my_clubs", Organization, slug=slug)
+    year = timezone.localdate().year
+    open_or_this_year = Q(event_date__year__gte=year) | Q(
+        status__in=[ClubFundApplication.Status.DRAFT, ClubFundApplication.Status.SUBMITTED]
+    )
+    clubs = list(
+        clubs_with_figures(organization, year)
+        .filter(stewards=request.user)
+        .prefetch_related(
+            _upcoming(),
+            Prefetch(
+                "fund_applications",
+                queryset=ClubFundApplication.objects.filter(open_or_this_year).order_by("-event_date", "-pk")[
+                    :10
+                ],
+                to_attr="recent_applications",
+            ),
+        )
+    )
+    for club in clubs:
+        club.balance = balance_from_row(club, year)
+    networks = list(networks_of(request.user, organization, all_networks=False))
+    return render(
+        request,
+        "clubs/my_clubs.html",
+        {
+            "organization": organization,
+            "clubs": clubs,
+            "networks": networks,
+            "year": year,
+            "required_kind_label": ClubMeeting.Kind(required_kind(organization)).label,
+        },
+    )
+
+
+def _filtered_clubs(request: HttpRequest, organization: Organization):
+    form = ClubFilterForm(request.GET or None, organization=organization)
+    year = timezone.localdate().year
+    filters: dict = {}
+    if form.is_bound and form.is_valid():
+        year = form.cleaned_data["year"] or year
+        filters = {
+            "q": form.cleaned_data["q"],
+            "area": form.cleaned_data["area"],
+            "missing": form.cleaned_data["missing"],
+            "pending": form.cleaned_data["pending"],
+        }
+    units = units_where(request.user, "clubs.overview", organization.pk)
+    clubs = filter_clubs(clubs_with_figures(organization, year), units=units, **filters)
+    return form, year, clubs.order_by("name", "pk"), units
+
+
+@require_safe
+@login_required
+def club_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
+    form, year, clubs, units = _filtered_clubs(request, organization)
+    page = Paginator(clubs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "organization": organization,
+        "form": form,
+        "year": year,
+        "page": page,
+        "totals": totals(clubs),
+        "query": query.urlencode(),
+        "required_kind_label": ClubMeeting.Kind(required_kind(organization)).label,
+        "rules": fund_rules_for(organization),
+        "may_manage_rules": can(request.user, "clubs.manage_rules", organization),
+    }
+    if request.htmx:
+        return render(request, "clubs/club_list.html#results", context)
+    context["pending"] = list(pending_applications(organization, units)[:100])
+    context["unpaid"] = list(approved_unpaid(organization, units)[:100])
+    context["decision_form"] = DecisionForm()
+    return render(request, "clubs/club_list.html", context)
+
+
+@require_safe
+@login_required
+def club_list_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
+    _form, year, clubs, _units = _filtered_clubs(request, organization)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="clubs-{organization.slug}-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "club",
+            "workplace_code",
+            "members",
+            "last_meeting",
+            "meetings_year",
+            "board_present_meetings",
+            f"held_{required_kind(organization)}",
+            "budget_dkk",
+            "granted_dkk",
+            "pending_applications",
+        ]
+    )
+    for club in clubs.iterator(chunk_size=500):
+        writer.writerow(
+            [
+                club.name,
+                club.unit.code,
+                club.member_count,
+                timezone.localdate(club.last_meeting).isoformat() if club.last_meeting else "",
+                club.meetings_year,
+                club.board_meetings_year,
+                "yes" if club.held_required else "no",
+                f"{club.budget_year:.2f}",
+                f"{club.granted_year:.2f}",
+                "yes" if club.has_pending else "no",
+            ]
+        )
+    return response
+
+
+@require_safe
+@login_required
+def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    club = _club(request, "clubs.view", slug, pk)
+    year = timezone.localdate().year
+    meetings = list(club.meetings.prefetch_related("board_guests").order_by("-starts_at")[:50])
+    applications = list(
+        club.fund_applications.select_related("decided_by").order_by("-event_date", "-pk")[:50]
+    )
+    return render(
+        request,
+        "clubs/club_detail.html",
+        {
+            "organization": club.organization,
+            "club": club,
+            "meetings": meetings,
+            "applications": applications,
+            "balance": fund_balance(club, year, fund_rules_for(club.organization)),
+            "may_edit": can(request.user, "clubs.edit", club),
+            "may_decide": can(request.user, "clubs.decide", club),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
+    organization = host.organization
+    if request.method == "POST":
+        form = MeetingForm(request.POST, host=host)
+        if form.is_valid():
+            try:
+                if meeting is None:
+                    services.meeting_log(
+                        host=host,
+                        user=request.user,
+                        board_guests=form.cleaned_data["board_guests"],
+                        **form.service_fields(),
+                    )
+                else:
+                    services.meeting_update(
+                        meeting=meeting,
+                        board_guests=form.cleaned_data["board_guests"],
+                        **form.service_fields(),
+                    )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The meeting has been saved."))
+                if request.htmx:
+                    return HttpResponseClientRedirect(back_url)
+                return redirect(back_url)
+    else:
+        form = MeetingForm(initial=MeetingForm.initial_for(meeting), host=host)
+    return render(
+        request,
+        "clubs/meeting_form.html",
+        {
+            "organization": organization,
+            "host": host,
+            "form": form,
+            "meeting": meeting,
+            "back_url": back_url,
+            "post_url": post_url,
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    club = _club(request, "clubs.edit", slug, pk)
+    return _meeting_form_page(
+        request,
+        host=club,
+        meeting=None,
+        back_url=reverse("clubs:club_detail", args=[slug, club.pk]),
+        post_url=request.path,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = _network(request, "clubs.edit", slug, pk)
+    return _meeting_form_page(
+        request,
+        host=network,
+        meeting=None,
+        back_url=reverse("clubs:network_detail", args=[slug, network.pk]),
+        post_url=request.path,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        ClubMeeting.objects.select_related("club__organization", "club__unit", "network__organization")
+        .prefetch_related("club__stewards", "network__stewards")
+        .filter(Q(club__organization__slug=slug) | Q(network__organization__slug=slug)),
+        pk=pk,
+    )
+    authorize(request.user, "clubs.edit", meeting)
+    host = meeting.host
+    name = "clubs:club_detail" if meeting.club_id else "clubs:network_detail"
+    return _meeting_form_page(
+        request,
+        host=host,
+        meeting=meeting,
+        back_url=reverse(name, args=[slug, host.pk]),
+        post_url=request.path,
+    )
+
+
+def _application_form_page(request, *, club: Club, application: ClubFundApplication | None):
+    if request.method == "POST":
+        form = ApplicationForm(request.POST, instance=application)
+        submit = request.POST.get("action") == "submit"
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                saved = services.application_save(
+                    club=club,
+                    user=request.user,
+                    application=application,
+                    submit=submit,
+                    purpose=data["purpose"],
+                    event_date=data["event_date"],
+                    amount=data["amount"],
+                    participants=data["participants"],
+                )
+            except ValidationError as error:
+                if application is not None:
+                    application.refresh_from_db()
+                _add_errors(form, error)
+            else:
+                if submit:
+                    messages.success(request, _("The application has been submitted."))
+                else:
+                    problems = services.application_rule_problems(
+                        club=club,
+                        event_date=saved.event_date,
+                        amount=saved.amount,
+                        participants=saved.participants,
+                        exclude_pk=saved.pk,
+                    )
+                    messages.success(request, _("The draft has been saved."))
+                    for message in problems.values():
+                        messages.warning(
+                            request, _("Before you can submit: %(problem)s") % {"problem": message}
+                        )
+                return redirect("clubs:application_detail", club.organization.slug, saved.pk)
+    else:
+        form = ApplicationForm(instance=application)
+    rules = fund_rules_for(club.organization)
+    return render(
+        request,
+        "clubs/application_form.html",
+        {
+            "organization": club.organization,
+            "club": club,
+            "form": form,
+            "application": application,
+            "rules": rules,
+            "balance": fund_balance(
+                club, timezone.localdate().year, rules, exclude_pk=application.pk if application else None
+            ),
+        },
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def application_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    club = _club(request, "clubs.edit", slug, pk)
+    return _application_form_page(request, club=club, application=None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def application_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _application(request, "clubs.edit", slug, pk)
+    if application.status != ClubFundApplication.Status.DRAFT:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("clubs:application_detail", slug, application.pk)
+    return _application_form_page(request, club=application.club, application=application)
+
+
+@require_safe
+@login_required
+def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _application(request, "clubs.view", slug, pk)
+    may_edit = can(request.user, "clubs.edit", application)
+    problems = {}
+    if may_edit and application.status == ClubFundApplication.Status.DRAFT:
+        problems = services.application_rule_problems(
+            club=application.club,
+            event_date=application.event_date,
+            amount=application.amount,
+            participants=application.participants,
+            exclude_pk=application.pk,
+        )
+    return render(
+        request,
+        "clubs/application_detail.html",
+        {
+            "organization": application.club.organization,
+            "application": application,
+            "club": application.club,
+            "problems": problems,
+            "may_edit": may_edit,
+            "may_decide": can(request.user, "clubs.decide", application),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def application_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _application(request, "clubs.edit", slug, pk)
+    try:
+        services.application_submit(application=application)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, _("Not submitted: %(problem)s") % {"problem": message})
+    else:
+        messages.success(request, _("The application has been submitted."))
+    return redirect("clubs:application_detail", slug, application.pk)
+
+
+@require_POST
+@login_required
+def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _application(request, "clubs.decide", slug, pk)
+    form = DecisionForm(request.POST)
+    back = request.POST.get("next") == "list"
+    back_url = (
+        reverse("clubs:club_list", args=[slug])
+        if back
+        else reverse("clubs:application_detail", args=[slug, pk])
+    )
+    if form.is_valid():
+        try:
+            services.application_decide(
+                application=application,
+                user=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+    if form.errors:
+        if request.htmx:
+            return render(
+                request,
+                "clubs/_decision_form.html",
+                {"application": application, "decision_form": form, "next": request.POST.get("next", "")},
+                status=422,
+            )
+        return render(
+            request,
+            "clubs/application_detail.html",
+            {
+                "organization": application.club.organization,
+                "application": application,
+                "club": application.club,
+                "problems": {},
+                "may_edit": False,
+                "may_decide": True,
+                "decision_form": form,
+            },
+            status=422,
+        )
+    application.refresh_from_db()
+    messages.success(
+        request,
+        _("“%(purpose)s” is %(status)s.")
+        % {"purpose": application.purpose, "status": application.get_status_display().lower()},
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(back_url)
+    return redirect(back_url)
+
+
+@require_POST
+@login_required
+def application_mark_paid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _application(request, "clubs.decide", slug, pk)
+    try:
+        services.application_mark_paid(application=application)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The application is marked as paid."))
+    if request.POST.get("next") == "list":
+        return redirect("clubs:club_list", slug)
+    return redirect("clubs:application_detail", slug, application.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def fund_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "clubs.manage_rules", Organization, slug=slug)
+    rules = fund_rules_for(organization)
+    form = FundRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST" and form.is_valid():
+        services.fund_rules_update(organization=organization, **form.cleaned_data)
+        messages.success(request, _("The club-fund rules have been saved."))
+        return redirect("clubs:club_list", slug)
+    return render(
+        request,
+        "clubs/fund_rules_form.html",
+        {"organization": organization, "form": form},
+        status=422 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_safe
+@login_required
+def network_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    sees_all = can(request.user, "clubs.overview", organization)
+    if not sees_all:
+        authorize(request.user, "clubs.my_clubs", organization)
+    networks = list(networks_of(request.user, organization, all_networks=sees_all))
+    return render(request, "clubs/network_list.html", {"organization": organization, "networks": networks})
+
+
+@require_safe
+@login_required
+def network_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    network = _network(request, "clubs.view", slug, pk)
+    meetings = list(network.meetings.prefetch_related("board_guests").order_by("-starts_at")[:50])
+    return render(
+        request,
+        "clubs/network_detail.html",
+        {
+            "organization": network.organization,
+            "network": network,
+            "meetings": meetings,
+            "may_edit": can(request.user, "clubs.edit", network),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _calendar_response(name: str, meetings) -> HttpResponse:
+    response = HttpResponse(build_calendar(name, meetings), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return response
+
+
+@require_safe
+@login_required
+def organization_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
+    return _calendar_response(organization.name, meetings_for_feed(organization=organization))
+
+
+@require_safe
+@login_required
+def club_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    club = _club(request, "clubs.view", slug, pk)
+    return _calendar_response(club.name, meetings_for_feed(organization=club.organization, club=club))
+
+
+def _token_user(token: str):
+    user = user_for_token(token)
+    if user is None:
+        raise Http404
+    return user
+
+
+@require_safe
+def organization_calendar_token(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    user = _token_user(token)
+    organization = get_object_or_404(Organization, slug=slug)
+    # A calendar app cannot show a 403 to anyone; whatever the token may not read does not exist.
+    if not can(user, "clubs.overview", organization):
+        raise Http404
+    return _calendar_response(organization.name, meetings_for_feed(organization=organization))
+
+
+@require_safe
+def club_calendar_token(request: HttpRequest, token: str, slug: str, pk: int) -> HttpResponse:
+    user = _token_user(token)
+    club = get_object_or_404(
+        Club.objects.select_related("organization", "unit").prefetch_related("stewards"),
+        pk=pk,
+        organization__slug=slug,
+    )
+    if not can(user, "clubs.view", club):
+        raise Http404
+    return _calendar_response(club.name, meetings_for_feed(organization=club.organization, club=club))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def calendar_links(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization, slug=slug)
+    sees_all = can(request.user, "clubs.overview", organization)
+    if not sees_all:
+        authorize(request.user, "clubs.my_clubs", organization)
+    if request.method == "POST":
+        services.feed_key_reset(user=request.user)
+        messages.success(request, _("New calendar links have been made. The old links no longer work."))
+        return redirect("clubs:calendar_links", slug)
+    token = feed_token(request.user)
+    clubs = Club.objects.none() if sees_all else clubs_of_steward(request.user, organization)
+    links = [
+        {
+            "label": club.name,
+            "url": request.build_absolute_uri(
+                reverse("clubs:club_calendar_token", args=[token, slug, club.pk])
+            ),
+        }
+        for club in clubs
+    ]
+    if sees_all:
+        links.insert(
+            0,
+            {
+                "label": _("All clubs of %(organization)s") % {"organization": organization.name},
+                "url": request.build_absolute_uri(
+                    reverse("clubs:organization_calendar_token", args=[token, slug])
+                ),
+            },
+        )
+    return render(request, "clubs/calendar_links.html", {"organization": organization, "links": links})
