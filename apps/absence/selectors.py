@@ -155,6 +155,20 @@ def employees_visible_to(user, organization: Organization) -> QuerySet[Employee]
     return qs.filter(conditions)
 
 
+def units_for_filter(user, organization: Organization) -> list[OrgUnit]:
+    """Units the user may filter the queue by: their scope's subtrees, or the whole organisation."""
+    from apps.organizations.permissions import units_where
+
+    scope = units_where(user, "absence.queue", organization.pk)
+    qs = OrgUnit.objects.filter(organization=organization).order_by("path")
+    if scope is None:
+        return list(qs)
+    condition = Q(pk__in=[])
+    for unit in scope:
+        condition |= Q(path__startswith=unit.path)
+    return list(qs.filter(condition))
+
+
 def advisory_queue(
     employees: QuerySet[Employee],
     as_of: date,
@@ -185,8 +199,10 @@ def queue_counts_by_unit(queue: QuerySet[Advisory]) -> list[dict]:
     )
 
 
-def employee_timeline(employee: Employee) -> dict:
-    spells = list(employee.spells.order_by("-start_date").prefetch_related("advisories"))
+def employee_timeline(employee: Employee, as_of: date) -> dict:
+    spells = list(employee.spells.order_by("-start_date"))
+    for spell in spells:
+        spell.days = spell.length_days(as_of)
     return {
         "spells": spells,
         "registrations": list(employee.registrations.order_by("-start_date")),

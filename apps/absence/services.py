@@ -1,0 +1,578 @@
+"""Writes of the absence follow-up: registrations, spell derivation, the sweep, status steps, retention,
+the access log and the GDPR export. Every function is keyword-only and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization
+
+from .models import (
+    AbsenceMonthlyAggregate,
+    AbsenceRegistration,
+    AbsenceType,
+    Advisory,
+    AdvisoryEvent,
+    AdvisoryPolicy,
+    Employee,
+    EmployeeAccessLog,
+    Spell,
+    overlapping_registrations,
+)
+from .selectors import policy_for
+from .spells import ONE_DAY, WorkCalendar, add_months, derive_spells, due_advisories, frequent_triggers
+
+OVERLAP_MESSAGE = _("This employee already has absence registered in this period.")
+
+
+# Registrations --------------------------------------------------------------------------------------
+
+
+def _validate_registration(
+    *,
+    employee: Employee,
+    absence_type: str,
+    start_date: date,
+    end_date: date | None,
+    fraction: Decimal,
+    exclude_pk=None,
+) -> None:
+    errors: dict[str, Any] = {}
+    if absence_type not in AbsenceType.values:
+        errors["absence_type"] = _("Unknown absence type.")
+    if end_date is not None and end_date < start_date:
+        errors["end_date"] = _("The last day cannot be before the first day.")
+    if not (Decimal("0") < fraction <= Decimal("1")):
+        errors["fraction"] = _("The fraction must be above 0 and at most 1.")
+    if errors:
+        raise ValidationError(errors)
+    if overlapping_registrations(employee.pk, start_date, end_date, exclude_pk=exclude_pk).exists():
+        raise ValidationError({"start_date": OVERLAP_MESSAGE})
+
+
+def _lock_employee(employee: Employee) -> Employee:
+    # Serialises registrations of one employee so the overlap check cannot race (SQLite has no exclusion
+    # constraint; on PostgreSQL the constraint is the last line of defence).
+    return Employee.objects.select_for_update().select_related("organization").get(pk=employee.pk)
+
+
+def _save_checked(registration: AbsenceRegistration, **kwargs) -> None:
+    try:
+        with transaction.atomic():
+            registration.save(**kwargs)
+    except IntegrityError as exc:
+        if "no_overlap" in str(exc):
+            raise ValidationError({"start_date": OVERLAP_MESSAGE}) from exc
+        raise
+
+
+@transaction.atomic
+def absence_register(
+    *,
+    employee: Employee,
+    absence_type: str,
+    start_date: date,
+    end_date: date | None = None,
+    fraction: Decimal = Decimal("1"),
+) -> AbsenceRegistration:
+    employee = _lock_employee(employee)
+    _validate_registration(
+        employee=employee,
+        absence_type=absence_type,
+        start_date=start_date,
+        end_date=end_date,
+        fraction=fraction,
+    )
+    registration = AbsenceRegistration(
+        employee=employee,
+        absence_type=absence_type,
+        start_date=start_date,
+        end_date=end_date,
+        fraction=fraction,
+    )
+    _save_checked(registration)
+    spells_rederive(employee=employee)
+    return registration
+
+
+@transaction.atomic
+def absence_update(
+    *,
+    registration: AbsenceRegistration,
+    absence_type: str,
+    start_date: date,
+    end_date: date | None,
+    fraction: Decimal,
+) -> AbsenceRegistration:
+    employee = _lock_employee(registration.employee)
+    _validate_registration(
+        employee=employee,
+        absence_type=absence_type,
+        start_date=start_date,
+        end_date=end_date,
+        fraction=fraction,
+        exclude_pk=registration.pk,
+    )
+    registration.absence_type, registration.start_date = absence_type, start_date
+    registration.end_date, registration.fraction = end_date, fraction
+    _save_checked(registration, update_fields=["absence_type", "start_date", "end_date", "fraction"])
+    spells_rederive(employee=employee)
+    return registration
+
+
+@transaction.atomic
+def absence_delete(*, registration: AbsenceRegistration) -> None:
+    employee = _lock_employee(registration.employee)
+    registration.delete()
+    spells_rederive(employee=employee)
+
+
+# Spells ---------------------------------------------------------------------------------------------
+
+
+def _sync_spells(
+    employee_ids: list[int], derived: dict[int, list], existing: dict[int, dict[date, Spell]]
+) -> None:
+    """Make the Spell rows match the derived spells, keeping rows (and advisories) whose start persists."""
+    to_create: list[Spell] = []
+    to_update: list[Spell] = []
+    vanished: list[int] = []
+    for employee_id in employee_ids:
+        current = existing.get(employee_id, {})
+        fresh = {s.start: s for s in derived.get(employee_id, [])}
+        for start, spell in current.items():
+            if start not in fresh:
+                vanished.append(spell.pk)
+        for start, new in fresh.items():
+            old = current.get(start)
+            if old is None:
+                to_create.append(
+                    Spell(
+                        employee_id=employee_id,
+                        start_date=start,
+                        end_date=new.end,
+                        includes_work_injury=new.includes_work_injury,
+                    )
+                )
+            elif old.end_date != new.end or old.includes_work_injury != new.includes_work_injury:
+                old.end_date, old.includes_work_injury = new.end, new.includes_work_injury
+                to_update.append(old)
+    if vanished:
+        # A correction removed the spell: untouched advisories go, acted-on ones keep their history.
+        Advisory.objects.filter(spell_id__in=vanished, status=Advisory.Status.NEW).delete()
+        Spell.objects.filter(pk__in=vanished).delete()
+    if to_update:
+        Spell.objects.bulk_update(to_update, ["end_date", "includes_work_injury"], batch_size=5000)
+    if to_create:
+        Spell.objects.bulk_create(to_create, batch_size=5000)
+
+
+@transaction.atomic
+def spells_rederive(*, employee: Employee, policy: AdvisoryPolicy | None = None) -> list[Spell]:
+    """Re-derive one employee's spells from their registrations (DOMAIN.md 1.3)."""
+    policy = policy or policy_for(employee.organization)
+    counting = policy.types_for("advisories")
+    rows = employee.registrations.values_list("pk", "absence_type", "start_date", "end_date")
+    derived = derive_spells(
+        rows,
+        counting_types=counting,
+        join_across_non_working_days=policy.join_across_non_working_days,
+        calendar=WorkCalendar.for_policy(policy),
+    )
+    existing = {s.start_date: s for s in employee.spells.all()}
+    _sync_spells([employee.pk], {employee.pk: derived}, {employee.pk: existing})
+    return list(employee.spells.order_by("start_date"))
+
+
+@transaction.atomic
+def spells_rederive_many(
+    *, organization: Organization, employee_ids: list[int] | None = None, chunk_size: int = 2000
+) -> None:
+    """Re-derive spells for many employees (imports, the demo, a policy change), in batches."""
+    policy = policy_for(organization)
+    counting = policy.types_for("advisories")
+    calendar = WorkCalendar.for_policy(policy)
+    if employee_ids is None:
+        employee_ids = list(Employee.objects.filter(organization=organization).values_list("pk", flat=True))
+    ids = sorted(set(employee_ids))
+    for offset in range(0, len(ids), chunk_size):
+        chunk = ids[offset : offset + chunk_size]
+        rows: dict[int, list] = defaultdict(list)
+        for employee_id, *row in AbsenceRegistration.objects.filter(
+            employee_id__in=chunk, absence_type__in=counting
+        ).values_list("employee_id", "pk", "absence_type", "start_date", "end_date"):
+            rows[employee_id].append(tuple(row))
+        derived = {
+            employee_id: derive_spells(
+                rows.get(employee_id, []),
+                counting_types=counting,
+                join_across_non_working_days=policy.join_across_non_working_days,
+                calendar=calendar,
+            )
+            for employee_id in chunk
+        }
+        existing: dict[int, dict[date, Spell]] = defaultdict(dict)
+        for spell in Spell.objects.filter(employee_id__in=chunk):
+            existing[spell.employee_id][spell.start_date] = spell
+        _sync_spells(chunk, derived, existing)
+
+
+@transaction.atomic
+def advisory_policy_update(*, policy: AdvisoryPolicy, **fields: Any) -> AdvisoryPolicy:
+    """Save the policy; spells are re-derived because the counting types or joining may have changed."""
+    for name, value in fields.items():
+        setattr(policy, name, value)
+    policy.full_clean()
+    policy.save()
+    spells_rederive_many(organization=policy.organization)
+    return policy
+
+
+# The sweep ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    organizations: int = 0
+    candidates: int = 0
+    created: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def _candidate_advisories(organization: Organization, as_of: date) -> list[Advisory]:
+    policy = policy_for(organization)
+    calendar = WorkCalendar.for_policy(policy)
+    horizon = as_of - timedelta(days=policy.late_horizon_days)
+    rules = policy.frequent_rules or []
+    longest_rule = max((int(r["months"]) for r in rules), default=0)
+    lookback = min(horizon, add_months(as_of, -longest_rule) - timedelta(days=policy.late_horizon_days))
+    spells = list(
+        Spell.objects.filter(employee__organization=organization, start_date__lte=as_of)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=lookback))
+        .values_list("pk", "employee_id", "start_date", "end_date", "includes_work_injury")
+        .order_by("employee_id", "start_date")
+    )
+    candidates: list[Advisory] = []
+    by_employee: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
+    for spell_id, employee_id, start, end, work_injury in spells:
+        length = (min(end or as_of, as_of) - start).days + 1
+        if length <= policy.short_absence_max_days:
+            by_employee[employee_id].append((spell_id, start, end))
+        if end is not None and end < horizon:
+            continue
+        for due in due_advisories(
+            start, end, as_of, policy=policy, calendar=calendar, includes_work_injury=work_injury
+        ):
+            candidates.append(
+                Advisory(
+                    employee_id=employee_id,
+                    spell_id=spell_id,
+                    spell_start=start,
+                    kind=due.kind,
+                    day=due.day,
+                    due_date=due.due_date,
+                    late=due.due_date < as_of,
+                )
+            )
+    if rules:
+        starts = {spell_id: (employee_id, start) for spell_id, employee_id, start, _e, _w in spells}
+        for employee_id, employee_spells in by_employee.items():
+            for spell_id, number, due in frequent_triggers(employee_spells, rules, as_of):
+                if due < horizon:
+                    continue
+                candidates.append(
+                    Advisory(
+                        employee_id=employee_id,
+                        spell_id=spell_id,
+                        spell_start=starts[spell_id][1],
+                        kind=Advisory.Kind.FREQUENT,
+                        day=number,
+                        due_date=due,
+                        late=due < as_of,
+                    )
+                )
+    return candidates
+
+
+def advisory_sweep(
+    *, as_of: date, organization: Organization | None = None, notify: bool = True
+) -> SweepResult:
+    """Create every advisory that is due on ``as_of`` or earlier and does not exist yet.
+
+    Set-based and idempotent: the candidates are computed from the spells and inserted with
+    ``ignore_conflicts`` on the unique (spell, kind, day), so a second or concurrent run adds nothing
+    and loses nothing. Each organisation runs in its own transaction.
+    """
+    result = SweepResult()
+    organizations = (
+        [organization]
+        if organization is not None
+        else list(Organization.objects.filter(employees__isnull=False).distinct())
+    )
+    for org in organizations:
+        with transaction.atomic():
+            candidates = _candidate_advisories(org, as_of)
+            before = Advisory.objects.filter(employee__organization=org).count()
+            Advisory.objects.bulk_create(candidates, batch_size=5000, ignore_conflicts=True)
+            created = Advisory.objects.filter(employee__organization=org).count() - before
+        result.organizations += 1
+        result.candidates += len(candidates)
+        result.created += max(created, 0)
+        for candidate in candidates:
+            result.by_kind[candidate.kind] = result.by_kind.get(candidate.kind, 0) + 1
+        advisory_notify_leaders(organization=org, send=notify)
+    return result
+
+
+@transaction.atomic
+def advisory_notify_leaders(*, organization: Organization, send: bool = True) -> int:
+    """Email each leader once about their new contact advisories; returns the number of emails.
+
+    Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED and stamped, so concurrent sweeps never
+    mail the same advisory twice. The mail names no absence type and no health detail.
+    """
+    claimed = list(
+        Advisory.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(employee__organization=organization, kind=Advisory.Kind.CONTACT, notified_at__isnull=True)
+        .values_list("pk", "employee__leader_id")
+    )
+    if not claimed:
+        return 0
+    Advisory.objects.filter(pk__in=[pk for pk, _leader in claimed]).update(notified_at=timezone.now())
+    per_leader: dict[int, int] = defaultdict(int)
+    for _pk, leader_id in claimed:
+        if leader_id is not None:
+            per_leader[leader_id] += 1
+    if not send or not per_leader:
+        return 0
+    transaction.on_commit(lambda: _send_leader_mails(organization.pk, dict(per_leader)))
+    return len(per_leader)
+
+
+def _send_leader_mails(organization_id: int, per_leader: dict[int, int]) -> None:
+    from apps.organizations.models import User
+
+    organization = Organization.objects.get(pk=organization_id)
+    path = reverse("absence:my_queue", args=[organization.slug])
+    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    for leader in User.objects.filter(pk__in=per_leader, is_active=True):
+        with translation.override(leader.language or organization.language or settings.LANGUAGE_CODE):
+            subject = _g("An employee of yours has an advisory due")
+            body = _g(
+                "One or more of your employees has a follow-up advisory due in the cooperation portal "
+                "(%(count)d new). Open your list of advisories to see what to do:\n\n%(url)s\n"
+            ) % {"count": per_leader[leader.pk], "url": f"{base}{path}"}
+        send_mail(subject, body, None, [leader.email], fail_silently=True)
+
+
+# Status steps ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def advisory_step(*, advisory: Advisory, to_status: str, by, note: str = "") -> Advisory:
+    """Move an advisory forward (new → seen → contact made → conversation held → closed)."""
+    advisory = Advisory.objects.select_for_update().get(pk=advisory.pk)
+    order = list(Advisory.Status.values)
+    if to_status not in order or order.index(to_status) <= order.index(advisory.status):
+        raise ValidationError({"status": _("This advisory cannot move to that status.")})
+    now = timezone.now()
+    AdvisoryEvent.objects.create(
+        advisory=advisory, from_status=advisory.status, to_status=to_status, note=note.strip(), by=by, at=now
+    )
+    advisory.status = to_status
+    fields = ["status", "updated_at"]
+    if note.strip():
+        advisory.notes = "\n".join(filter(None, [advisory.notes, note.strip()]))
+        fields.append("notes")
+    advisory.save(update_fields=fields)
+    return advisory
+
+
+# Privacy --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def access_log_record(*, employee: Employee, user, action: str = EmployeeAccessLog.Action.VIEW) -> None:
+    EmployeeAccessLog.objects.create(employee=employee, user=user, action=action, at=timezone.now())
+
+
+@transaction.atomic
+def employee_data_export(*, employee: Employee, by) -> bytes:
+    """Everything the portal holds about one employee, as one JSON file (GDPR art. 15)."""
+    access_log_record(employee=employee, user=by, action=EmployeeAccessLog.Action.EXPORT)
+    data = {
+        "exported_at": timezone.now(),
+        "organization": employee.organization.name,
+        "employee": {
+            "employee_number": employee.employee_number,
+            "name": employee.name,
+            "unit": employee.unit.code,
+            "leader": employee.leader.email if employee.leader_id else None,
+            "weekly_hours": employee.weekly_hours,
+            "employment_start": employee.employment_start,
+            "employment_end": employee.employment_end,
+        },
+        "registrations": list(
+            employee.registrations.order_by("start_date").values(
+                "absence_type", "start_date", "end_date", "fraction", "created_at"
+            )
+        ),
+        "spells": list(employee.spells.order_by("start_date").values("start_date", "end_date")),
+        "advisories": [
+            {
+                "spell_start": a.spell_start,
+                "kind": a.kind,
+                "day": a.day,
+                "due_date": a.due_date,
+                "status": a.status,
+                "late": a.late,
+                "notes": a.notes,
+                "steps": [
+                    {
+                        "from": e.from_status,
+                        "to": e.to_status,
+                        "note": e.note,
+                        "by": str(e.by or ""),
+                        "at": e.at,
+                    }
+                    for e in a.events.all()
+                ],
+            }
+            for a in employee.advisories.order_by("due_date").prefetch_related("events__by")
+        ],
+        "access_log": [
+            {"user": str(entry.user or ""), "action": entry.action, "at": entry.at}
+            for entry in employee.access_log.select_related("user").order_by("at")
+        ],
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
+
+
+# Retention ------------------------------------------------------------------------------------------
+
+
+def _month_parts(start: date, end: date):
+    day = start
+    while day <= end:
+        month_start = day.replace(day=1)
+        next_month = add_months(month_start, 1)
+        last = min(end, next_month - ONE_DAY)
+        yield month_start, day, last
+        day = last + ONE_DAY
+
+
+@dataclass
+class RetentionResult:
+    registrations: int = 0
+    advisories: int = 0
+    spells: int = 0
+    employees: int = 0
+
+
+@transaction.atomic
+def retention_apply(*, as_of: date, organization: Organization | None = None) -> RetentionResult:
+    """Delete individual absence data older than the organisation's retention period (DOMAIN.md 1.9).
+
+    Old registrations are first added to AbsenceMonthlyAggregate (per unit, month and type) so the
+    statistics keep their totals. Employees whose employment ended before the cutoff go entirely.
+    """
+    result = RetentionResult()
+    organizations = (
+        [organization]
+        if organization
+        else list(Organization.objects.filter(employees__isnull=False).distinct())
+    )
+    for org in organizations:
+        policy = policy_for(org)
+        try:
+            cutoff = as_of.replace(year=as_of.year - policy.retention_years)
+        except ValueError:
+            cutoff = as_of.replace(year=as_of.year - policy.retention_years, day=28)
+        calendar = WorkCalendar.for_policy(policy)
+        gone_employees = Employee.objects.filter(organization=org, employment_end__lt=cutoff)
+        old = AbsenceRegistration.objects.filter(employee__organization=org).filter(
+            Q(end_date__lt=cutoff) | Q(employee__in=gone_employees)
+        )
+        totals: dict[tuple[int, date, str], list] = defaultdict(lambda: [0, 0, Decimal("0")])
+        for unit_id, hours, absence_type, start, end, fraction in old.values_list(
+            "employee__unit_id",
+            "employee__weekly_hours",
+            "absence_type",
+            "start_date",
+            "end_date",
+            "fraction",
+        ):
+            last = end or min(as_of, cutoff)
+            first_part = True
+            for month, lo, hi in _month_parts(start, last):
+                entry = totals[(unit_id, month, absence_type)]
+                entry[0] += 1 if first_part else 0
+                entry[1] += (hi - lo).days + 1
+                entry[2] += Decimal(calendar.working_days(lo, hi)) * hours / 5 * fraction
+                first_part = False
+        if totals:
+            existing = {
+                (a.unit_id, a.month, a.absence_type): a
+                for a in AbsenceMonthlyAggregate.objects.select_for_update().filter(organization=org)
+            }
+            new, changed = [], []
+            for (unit_id, month, absence_type), (count, days, hours_sum) in totals.items():
+                row = existing.get((unit_id, month, absence_type))
+                if row is None:
+                    new.append(
+                        AbsenceMonthlyAggregate(
+                            organization=org,
+                            unit_id=unit_id,
+                            month=month,
+                            absence_type=absence_type,
+                            registrations=count,
+                            calendar_days=days,
+                            absence_hours=round(hours_sum, 2),
+                        )
+                    )
+                else:
+                    row.registrations += count
+                    row.calendar_days += days
+                    row.absence_hours += round(hours_sum, 2)
+                    changed.append(row)
+            AbsenceMonthlyAggregate.objects.bulk_create(new, batch_size=5000)
+            AbsenceMonthlyAggregate.objects.bulk_update(
+                changed, ["registrations", "calendar_days", "absence_hours"], batch_size=5000
+            )
+        result.registrations += old.delete()[1].get(AbsenceRegistration._meta.label, 0)
+        result.advisories += (
+            Advisory.objects.filter(employee__organization=org)
+            .filter(
+                Q(spell__end_date__lt=cutoff)
+                | Q(spell__isnull=True, due_date__lt=cutoff)
+                | Q(employee__in=gone_employees)
+            )
+            .delete()[1]
+            .get(Advisory._meta.label, 0)
+        )
+        result.spells += (
+            Spell.objects.filter(employee__organization=org)
+            .filter(Q(end_date__lt=cutoff) | Q(employee__in=gone_employees))
+            .delete()[1]
+            .get(Spell._meta.label, 0)
+        )
+        EmployeeAccessLog.objects.filter(employee__organization=org, at__date__lt=cutoff).delete()
+        result.employees += gone_employees.delete()[1].get(Employee._meta.label, 0)
+    return result

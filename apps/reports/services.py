@@ -1,0 +1,230 @@
+"""Writes for the annual report. Views, the task and the command call these."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.pdf import render_pdf
+from apps.core.reporting import SECTION_APPS
+from apps.organizations.models import Organization
+
+from . import selectors
+from .models import AnnualReport, PullQuote, ReportGeneration, ReportSectionChoice
+
+logger = logging.getLogger(__name__)
+
+
+def _ensure_draft(report: AnnualReport) -> None:
+    if report.is_final:
+        raise ValidationError(_("The report is final and can no longer be changed."))
+
+
+@transaction.atomic
+def annual_report_create(
+    *, organization: Organization, year: int, report_date: date | None = None
+) -> AnnualReport:
+    """A draft report with the default title and every data section switched on."""
+    if AnnualReport.objects.filter(organization=organization, year=year).exists():
+        raise ValidationError({"year": _("There is already a report for this year.")})
+    with translation.override(organization.language):
+        title = gettext("Annual report %(year)s") % {"year": year}
+        on_behalf_of = gettext("on behalf of the board")
+    report = AnnualReport(
+        organization=organization,
+        year=year,
+        title=title,
+        on_behalf_of=on_behalf_of,
+        language=organization.language,
+        report_date=report_date or timezone.localdate(),
+    )
+    report.full_clean()
+    report.save()
+    ReportSectionChoice.objects.bulk_create(
+        ReportSectionChoice(report=report, key=key, position=position)
+        for position, key in enumerate(SECTION_APPS, start=1)
+    )
+    return report
+
+
+@transaction.atomic
+def annual_report_update(
+    *,
+    report: AnnualReport,
+    title: str,
+    foreword: str,
+    signed_by: str,
+    on_behalf_of: str,
+    language: str,
+    report_date: date,
+) -> AnnualReport:
+    _ensure_draft(report)
+    report.title = title
+    report.foreword = foreword
+    report.signed_by = signed_by
+    report.on_behalf_of = on_behalf_of
+    report.language = language
+    report.report_date = report_date
+    report.full_clean(exclude=["organization"])
+    report.save(
+        update_fields=[
+            "title",
+            "foreword",
+            "signed_by",
+            "on_behalf_of",
+            "language",
+            "report_date",
+            "updated_at",
+        ]
+    )
+    return report
+
+
+@transaction.atomic
+def report_section_move(*, choice: ReportSectionChoice, direction: Literal["up", "down"]) -> None:
+    """Swap the section with its neighbour; at the top or bottom nothing changes."""
+    _ensure_draft(choice.report)
+    choices = list(choice.report.section_choices.select_for_update().order_by("position", "id"))
+    index = next(i for i, c in enumerate(choices) if c.pk == choice.pk)
+    other_index = index - 1 if direction == "up" else index + 1
+    if not 0 <= other_index < len(choices):
+        return
+    choices[index], choices[other_index] = choices[other_index], choices[index]
+    for position, item in enumerate(choices, start=1):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+
+
+@transaction.atomic
+def report_section_update(*, choice: ReportSectionChoice, enabled: bool, introduction: str) -> None:
+    _ensure_draft(choice.report)
+    choice.enabled = enabled
+    choice.introduction = introduction
+    choice.save(update_fields=["enabled", "introduction"])
+
+
+@transaction.atomic
+def report_section_toggle(*, choice: ReportSectionChoice) -> None:
+    _ensure_draft(choice.report)
+    choice.enabled = not choice.enabled
+    choice.save(update_fields=["enabled"])
+
+
+@transaction.atomic
+def pull_quote_add(*, report: AnnualReport, text: str, attribution: str, section_key: str) -> PullQuote:
+    _ensure_draft(report)
+    if section_key and section_key not in SECTION_APPS:
+        raise ValidationError({"section_key": _("Choose one of the report's sections.")})
+    quote = PullQuote(report=report, text=text, attribution=attribution, section_key=section_key)
+    quote.full_clean()
+    quote.save()
+    return quote
+
+
+@transaction.atomic
+def pull_quote_delete(*, quote: PullQuote) -> None:
+    _ensure_draft(quote.report)
+    quote.delete()
+
+
+@transaction.atomic
+def report_generation_start(*, report: AnnualReport, user=None) -> ReportGeneration:
+    """Queue a PDF build; the worker picks it up once this transaction has committed."""
+    from .tasks import generate_report_task
+
+    generation = ReportGeneration.objects.create(report=report, requested_by=user)
+    transaction.on_commit(lambda: generate_report_task.delay(report.pk, generation.pk))
+    return generation
+
+
+@transaction.atomic
+def annual_report_publish(*, report: AnnualReport, user=None) -> ReportGeneration:
+    """Make the report final and build the PDF that members will download."""
+    _ensure_draft(report)
+    report.status = AnnualReport.Status.FINAL
+    report.save(update_fields=["status", "updated_at"])
+    return report_generation_start(report=report, user=user)
+
+
+def annual_report_render_pdf(report: AnnualReport, *, on_section=None) -> bytes:
+    """The report as PDF bytes, in the report's language; same data gives the same document."""
+    organization = report.organization
+    with translation.override(report.language):
+        sections = selectors.report_sections_build(report, on_section=on_section)
+        return render_pdf(
+            "reports/report_pdf.html",
+            {
+                "report": report,
+                "organization": organization,
+                "year": report.year,
+                "sections": sections,
+                "foreword_quotes": selectors.foreword_quotes(report),
+            },
+            title=report.title,
+            author=organization.name,
+            language=report.language,
+        )
+
+
+def report_file_name(report: AnnualReport) -> str:
+    return f"{slugify(report.title) or 'report'}-{report.organization.slug}-{report.year}.pdf"
+
+
+def report_generate(*, report_id: int, generation_id: int) -> ReportGeneration:
+    """Build the PDF for a queued generation, saving progress after each section.
+
+    Not one transaction on purpose: every progress step is committed so the page polling the status
+    sees it move. The finished file replaces the report's previously stored PDF.
+    """
+    generation = ReportGeneration.objects.select_related("report__organization").get(
+        pk=generation_id, report_id=report_id
+    )
+    if generation.is_finished:
+        return generation
+    generation.status = ReportGeneration.Status.RUNNING
+    generation.progress = 0
+    generation.save(update_fields=["status", "progress"])
+
+    def on_section(done: int, total: int) -> None:
+        # The last 10 % is the layout of the PDF itself.
+        generation.progress = int(90 * done / total)
+        generation.save(update_fields=["progress"])
+
+    try:
+        pdf = annual_report_render_pdf(generation.report, on_section=on_section)
+    except Exception as exc:
+        logger.exception("annual report generation %s failed", generation.pk)
+        generation.status = ReportGeneration.Status.FAILED
+        generation.error = f"{exc.__class__.__name__}: {exc}"[:2000]
+        generation.finished_at = timezone.now()
+        generation.save(update_fields=["status", "error", "finished_at"])
+        return generation
+    _generation_store(generation=generation, pdf=pdf)
+    return generation
+
+
+@transaction.atomic
+def _generation_store(*, generation: ReportGeneration, pdf: bytes) -> None:
+    older = (
+        ReportGeneration.objects.select_for_update()
+        .filter(report_id=generation.report_id, pk__lt=generation.pk)
+        .exclude(file="")
+    )
+    for old in older:
+        old.file.delete(save=False)
+        old.save(update_fields=["file"])
+    generation.file.save(report_file_name(generation.report), ContentFile(pdf), save=False)
+    generation.status = ReportGeneration.Status.DONE
+    generation.progress = 100
+    generation.finished_at = timezone.now()
+    generation.save(update_fields=["file", "status", "progress", "finished_at"])
