@@ -1,2 +1,28 @@
+from django.urls import path
+
+from . import views
+
 app_name = "strategy"
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/", views.plan_list, name="plan_list"),
+    path("plan/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plan/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plan/<int:pk>/copy/", views.plan_copy, name="plan_copy"),
+    path("plan/<int:pk>/export.csv", views.plan_export, name="plan_export"),
+    path("plan/<int:pk>/import/", views.plan_import_view, name="plan_import"),
+    path("plan/<int:pk>/print/", views.plan_print, name="plan_print"),
+    path("plan/<int:pk>/focus-areas/add/", views.focus_area_add, name="focus_area_add"),
+    path("focus-area/<int:pk>/", views.focus_area_detail, name="focus_area_detail"),
+    path("focus-area/<int:pk>/edit/", views.focus_area_edit, name="focus_area_edit"),
+    path("focus-area/<int:pk>/move/", views.focus_area_move, name="focus_area_move"),
+    path("focus-area/<int:pk>/goals/add/", views.goal_add, name="goal_add"),
+    path("focus-area/<int:pk>/initiatives/add/", views.initiative_add, name="initiative_add"),
+    path("goal/<int:pk>/", views.goal_detail, name="goal_detail"),
+    path("goal/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
+    path("goal/<int:pk>/move/", views.goal_move, name="goal_move"),
+    path("initiative/<int:pk>/", views.initiative_detail, name="initiative_detail"),
+    path("initiative/<int:pk>/edit/", views.initiative_edit, name="initiative_edit"),
+    path("initiative/<int:pk>/status/", views.initiative_status, name="initiative_status"),
+    path("initiative/<int:pk>/updates/", views.initiative_update_add, name="initiative_update_add"),
+    path("initiative/<int:pk>/move/", views.initiative_move, name="initiative_move"),
+]

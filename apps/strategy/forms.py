@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import PortalFormMixin
+from apps.organizations.models import OrgUnit, User
+
+from .models import FocusArea, Goal, Initiative, StrategyPlan
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PROGRESS_VALIDATORS = [
+    MinValueValidator(0, message=_("Progress is a percentage from 0 to 100.")),
+    MaxValueValidator(100, message=_("Progress is a percentage from 0 to 100.")),
+]
+
+
+class VersionMixin(forms.Form):
+    """The version the editor loaded; the service refuses the save when it is no longer current."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class PlanForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = StrategyPlan
+        fields = ["title", "start_year", "end_year", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 5})}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The last year cannot be before the first year."))
+        return data
+
+
+class FocusAreaForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = FocusArea
+        fields = ["title", "focus", "narrative"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
+
+
+class FocusAreaEditForm(VersionMixin, FocusAreaForm):
+    pass
+
+
+class GoalForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = [
+            "text",
+            "indicator_unit",
+            "indicator_baseline",
+            "indicator_target",
+            "indicator_current",
+            "indicator_target_date",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "indicator_target_date": DATE}
+
+    def clean(self):
+        data = super().clean()
+        baseline, target = data.get("indicator_baseline"), data.get("indicator_target")
+        if baseline is not None and target is not None and baseline == target:
+            self.add_error(
+                "indicator_target",
+                _("The target must differ from the baseline, or progress cannot be measured."),
+            )
+        if (baseline is None) != (target is None):
+            missing = "indicator_target" if target is None else "indicator_baseline"
+            self.add_error(missing, _("An indicator needs both a baseline and a target."))
+        return data
+
+    def validate_constraints(self, exclude=None):
+        # The field-level message above says it better than the database constraint's generic one.
+        pass
+
+
+class GoalEditForm(VersionMixin, GoalForm):
+    pass
+
+
+class InitiativeForm(PortalFormMixin, forms.ModelForm):
+    progress = forms.IntegerField(label=_("progress (%)"), initial=0, validators=PROGRESS_VALIDATORS)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "text",
+            "goal",
+            "level",
+            "implements",
+            "responsible_unit",
+            "responsible_person",
+            "status",
+            "progress",
+            "start_date",
+            "due_date",
+        ]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3}), "start_date": DATE, "due_date": DATE}
+
+    def __init__(self, *args, focus_area: FocusArea, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        plan = focus_area.plan
+        self.fields["goal"].queryset = Goal.objects.filter(focus_area=focus_area)
+        implements = Initiative.objects.filter(focus_area__plan=plan, level=Initiative.Level.NATIONAL)
+        if self.instance.pk:
+            implements = implements.exclude(pk=self.instance.pk)
+        self.fields["implements"].queryset = implements
+        self.fields["implements"].label_from_instance = lambda i: i.text[:120]
+        self.fields["goal"].label_from_instance = lambda g: g.text[:120]
+        self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(
+            organization_id=plan.organization_id
+        )
+        self.fields["responsible_person"].queryset = User.objects.filter(
+            memberships__organization_id=plan.organization_id
+        ).distinct()
+
+    def clean(self):
+        data = super().clean()
+        start, due = data.get("start_date"), data.get("due_date")
+        if start and due and due < start:
+            self.add_error("due_date", _("The due date cannot be before the start date."))
+        return data
+
+    def validate_constraints(self, exclude=None):
+        # Field-level messages (progress, dates, level) cover every constraint with clearer words.
+        pass
+
+
+class InitiativeEditForm(VersionMixin, InitiativeForm):
+    pass
+
+
+class StatusForm(PortalFormMixin, VersionMixin):
+    status = forms.ChoiceField(label=_("Status"), choices=Initiative.Status.choices)
+    progress = forms.IntegerField(label=_("Progress (%)"), validators=PROGRESS_VALIDATORS)
+
+
+class UpdateForm(PortalFormMixin, VersionMixin):
+    on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=[("", _("Unchanged"))] + list(Initiative.Status.choices),
+        required=False,
+    )
+    progress = forms.IntegerField(label=_("New progress (%)"), required=False, validators=PROGRESS_VALIDATORS)
+
+
+class FilterForm(PortalFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    focus_area = forms.ModelChoiceField(
+        label=_("Focus area"), queryset=FocusArea.objects.none(), required=False
+    )
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[("", _("All"))] + list(Initiative.Level.choices), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + list(Initiative.Status.choices), required=False
+    )
+    responsible = forms.ModelChoiceField(
+        label=_("Responsible unit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("All")
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, plan: StrategyPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = plan.focus_areas.order_by("position", "pk")
+        self.fields["focus_area"].empty_label = _("All")
+        self.fields["responsible"].queryset = OrgUnit.objects.filter(organization_id=plan.organization_id)
+
+
+class CopyForm(PortalFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title of the new plan"), max_length=200)
+    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
+    end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    carry_goals = forms.BooleanField(label=_("Carry over the goals"), required=False, initial=True)
+    carry_indicator_baselines = forms.BooleanField(
+        label=_("Use indicators' current values as the new baselines"), required=False, initial=True
+    )
+    carry_initiatives = forms.BooleanField(
+        label=_("Carry over initiatives that are not done"), required=False, initial=True
+    )
+    carry_links = forms.BooleanField(
+        label=_("Keep links between local and national initiatives"), required=False, initial=True
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The last year cannot be before the first year."))
+        return data
+
+
+class ImportForm(PortalFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("A file exported from a plan; the columns are described on this page."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("The file must be saved as UTF-8 CSV.")) from exc

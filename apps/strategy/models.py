@@ -1,0 +1,276 @@
+"""Strategy plans: focus areas, goals (with optional indicators), initiatives and their updates.
+
+Goals and initiatives keep a full change history (django-simple-history) and a ``version`` counter
+used for optimistic locking: an edit form carries the version it was loaded with, and the service
+refuses to save when somebody else has saved in between.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from apps.organizations.models import Organization, OrgUnit
+
+
+class StrategyPlan(models.Model):
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="strategy_plans"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    introduction = models.TextField(_("introduction"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("strategy plan")
+        verbose_name_plural = _("strategy plans")
+        ordering = ["-start_year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=F("start_year")), name="strategyplan_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_year}-{self.end_year})"
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.organization_id, None
+
+    def covers(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+
+class FocusArea(models.Model):
+    plan = models.ForeignKey(
+        StrategyPlan, verbose_name=_("strategy plan"), on_delete=models.CASCADE, related_name="focus_areas"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    focus = models.CharField(
+        _("focus"), max_length=300, blank=True, help_text=_("One line: what the area is about.")
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        ordering = ["plan", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.plan.organization_id, None
+
+
+class Goal(models.Model):
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("focus area"), on_delete=models.CASCADE, related_name="goals"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.TextField(_("goal"))
+    indicator_unit = models.CharField(
+        _("indicator unit"), max_length=40, blank=True, help_text=_("For example %, members or agreements.")
+    )
+    indicator_baseline = models.DecimalField(
+        _("baseline"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    indicator_target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    indicator_current = models.DecimalField(
+        _("current value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    indicator_target_date = models.DateField(_("target date"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "position"])
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["focus_area", "position", "pk"]
+        constraints = [
+            # A target equal to the baseline cannot show progress.
+            models.CheckConstraint(
+                condition=Q(indicator_target__isnull=True)
+                | Q(indicator_baseline__isnull=True)
+                | ~Q(indicator_target=F("indicator_baseline")),
+                name="goal_target_differs_from_baseline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.focus_area.plan.organization_id, None
+
+    @property
+    def has_indicator(self) -> bool:
+        return self.indicator_target is not None and self.indicator_baseline is not None
+
+    @property
+    def indicator_percent(self) -> int | None:
+        """How far the current value has moved from the baseline towards the target, 0-100."""
+        if not self.has_indicator or self.indicator_current is None:
+            return None
+        span = self.indicator_target - self.indicator_baseline
+        share = (self.indicator_current - self.indicator_baseline) / span * Decimal(100)
+        return int(max(Decimal(0), min(Decimal(100), share)))
+
+
+class Initiative(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National")
+        COUNTY = "county", _("County")
+        LOCAL_UNION = "local_union", _("Local union")
+        CLUB = "club", _("Club")
+        NONE = "none", _("No level")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        PAUSED = "paused", _("Paused")
+        DROPPED = "dropped", _("Dropped")
+
+    focus_area = models.ForeignKey(
+        FocusArea, verbose_name=_("focus area"), on_delete=models.CASCADE, related_name="initiatives"
+    )
+    goal = models.ForeignKey(
+        Goal,
+        verbose_name=_("goal"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+    )
+    implements = models.ForeignKey(
+        "self",
+        verbose_name=_("implements"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="implementations",
+        help_text=_("The national initiative this one carries out locally."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    text = models.TextField(_("initiative"))
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices, default=Level.NONE)
+    responsible_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_("responsible unit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="strategy_initiatives",
+    )
+    responsible_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="strategy_initiatives",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["version", "position", "updated_at"])
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["focus_area", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="initiative_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
+                name="initiative_due_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=["national", "county", "local_union", "club", "none"]),
+                name="initiative_level_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["planned", "in_progress", "done", "paused", "dropped"]),
+                name="initiative_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.focus_area.plan.organization_id, None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.DONE, self.Status.DROPPED)
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_open and self.due_date is not None and self.due_date < today
+
+
+class InitiativeUpdate(models.Model):
+    """A dated progress note; records the status and progress it set, if it changed them."""
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="updates"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="strategy_updates",
+    )
+    text = models.TextField(_("note"))
+    status_before = models.CharField(
+        _("status before"), max_length=20, choices=Initiative.Status.choices, blank=True
+    )
+    status_after = models.CharField(
+        _("status after"), max_length=20, choices=Initiative.Status.choices, blank=True
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("initiative update")
+        verbose_name_plural = _("initiative updates")
+        ordering = ["-date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="initiativeupdate_progress_0_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.text[:60]}"
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.initiative.focus_area.plan.organization_id, None
+
+    @property
+    def changed_status(self) -> bool:
+        return bool(self.status_after) and self.status_after != self.status_before

@@ -1,0 +1,294 @@
+"""Every write to the strategy goes through here (typed, keyword-only, one transaction each)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Model, QuerySet
+
+from apps.organizations.models import Organization
+
+from .models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
+
+GOAL_FIELDS = (
+    "text",
+    "indicator_unit",
+    "indicator_baseline",
+    "indicator_target",
+    "indicator_current",
+    "indicator_target_date",
+)
+INITIATIVE_FIELDS = (
+    "text",
+    "goal",
+    "implements",
+    "level",
+    "responsible_unit",
+    "responsible_person",
+    "status",
+    "progress",
+    "start_date",
+    "due_date",
+)
+FOCUS_AREA_FIELDS = ("title", "focus", "narrative")
+
+
+class StaleEditError(Exception):
+    """Somebody saved the item after the editor loaded it; ``current`` is the item as saved now."""
+
+    def __init__(self, current: Model) -> None:
+        super().__init__("stale edit")
+        self.current = current
+
+
+def _locked(model: type[Model], pk: int, expected_version: int) -> Any:
+    obj = model._default_manager.select_for_update().get(pk=pk)
+    if obj.version != expected_version:
+        raise StaleEditError(obj)
+    return obj
+
+
+def _next_position(queryset: QuerySet) -> int:
+    return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+def _apply(obj: Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
+    changed = [name for name in fields if name in data]
+    for name in changed:
+        setattr(obj, name, data[name])
+    return changed
+
+
+@transaction.atomic
+def plan_create(
+    *, organization: Organization, title: str, start_year: int, end_year: int, introduction: str = ""
+) -> StrategyPlan:
+    return StrategyPlan.objects.create(
+        organization=organization,
+        title=title,
+        start_year=start_year,
+        end_year=end_year,
+        introduction=introduction,
+    )
+
+
+@transaction.atomic
+def plan_update(*, plan: StrategyPlan, title: str, start_year: int, end_year: int, introduction: str) -> None:
+    plan.title, plan.start_year, plan.end_year, plan.introduction = title, start_year, end_year, introduction
+    plan.save(update_fields=["title", "start_year", "end_year", "introduction"])
+
+
+@transaction.atomic
+def focus_area_add(*, plan: StrategyPlan, title: str, focus: str = "", narrative: str = "") -> FocusArea:
+    return FocusArea.objects.create(
+        plan=plan,
+        title=title,
+        focus=focus,
+        narrative=narrative,
+        position=_next_position(plan.focus_areas.all()),
+    )
+
+
+@transaction.atomic
+def focus_area_update(*, focus_area: FocusArea, expected_version: int, data: dict[str, Any]) -> FocusArea:
+    current = _locked(FocusArea, focus_area.pk, expected_version)
+    changed = _apply(current, FOCUS_AREA_FIELDS, data)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
+    return current
+
+
+@transaction.atomic
+def goal_add(*, focus_area: FocusArea, data: dict[str, Any]) -> Goal:
+    goal = Goal(focus_area=focus_area, position=_next_position(focus_area.goals.all()))
+    _apply(goal, GOAL_FIELDS, data)
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, expected_version: int, data: dict[str, Any]) -> Goal:
+    current = _locked(Goal, goal.pk, expected_version)
+    changed = _apply(current, GOAL_FIELDS, data)
+    current.version += 1
+    current.save(update_fields=[*changed, "version"])
+    return current
+
+
+@transaction.atomic
+def initiative_add(*, focus_area: FocusArea, data: dict[str, Any]) -> Initiative:
+    initiative = Initiative(focus_area=focus_area, position=_next_position(focus_area.initiatives.all()))
+    _apply(initiative, INITIATIVE_FIELDS, data)
+    initiative.save()
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, initiative: Initiative, expected_version: int, data: dict[str, Any]) -> Initiative:
+    current = _locked(Initiative, initiative.pk, expected_version)
+    changed = _apply(current, INITIATIVE_FIELDS, data)
+    current.version += 1
+    current.save(update_fields=[*changed, "version", "updated_at"])
+    return current
+
+
+@transaction.atomic
+def initiative_update_post(
+    *,
+    initiative: Initiative,
+    expected_version: int,
+    author,
+    text: str,
+    on: date,
+    status: str = "",
+    progress: int | None = None,
+) -> InitiativeUpdate:
+    """Records a dated note; a status or progress given with it is applied to the initiative."""
+    current = _locked(Initiative, initiative.pk, expected_version)
+    status_before = current.status
+    changed = []
+    if status and status != current.status:
+        current.status = status
+        changed.append("status")
+    if progress is not None and progress != current.progress:
+        current.progress = progress
+        changed.append("progress")
+    if changed:
+        current.version += 1
+        current.save(update_fields=[*changed, "version", "updated_at"])
+    return InitiativeUpdate.objects.create(
+        initiative=current,
+        date=on,
+        author=author,
+        text=text,
+        status_before=status_before,
+        status_after=current.status,
+        progress=progress,
+    )
+
+
+def _move(queryset: QuerySet, obj: Model, direction: str) -> None:
+    """Swaps ``obj`` with its neighbour; positions are renumbered 1..n first so gaps and ties cannot
+    make a button do nothing."""
+    siblings = list(queryset.select_for_update().order_by("position", "pk"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == obj.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+    for number, sibling in enumerate(siblings, start=1):
+        sibling.position = number
+    type(obj)._default_manager.bulk_update(siblings, ["position"])
+
+
+@transaction.atomic
+def focus_area_move(*, focus_area: FocusArea, direction: str) -> None:
+    _move(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)
+
+
+@transaction.atomic
+def goal_move(*, goal: Goal, direction: str) -> None:
+    _move(Goal.objects.filter(focus_area_id=goal.focus_area_id), goal, direction)
+
+
+@transaction.atomic
+def initiative_move(*, initiative: Initiative, direction: str) -> None:
+    # Initiatives are listed grouped by goal, so they move among the initiatives of the same goal.
+    siblings = Initiative.objects.filter(focus_area_id=initiative.focus_area_id, goal_id=initiative.goal_id)
+    _move(siblings, initiative, direction)
+
+
+@transaction.atomic
+def plan_copy(
+    *,
+    source: StrategyPlan,
+    title: str,
+    start_year: int,
+    end_year: int,
+    carry_goals: bool = True,
+    carry_indicator_baselines: bool = True,
+    carry_initiatives: bool = True,
+    carry_links: bool = True,
+    organization: Organization | None = None,
+) -> StrategyPlan:
+    """A new plan for another period with the same focus areas and what the board chose to carry over.
+
+    Only initiatives that are not done (nor dropped) move on; they start over as planned at their
+    current progress. With ``carry_indicator_baselines`` an indicator's current value becomes the new
+    baseline (its target is kept unless that would make it equal to the new baseline).
+    """
+    plan = StrategyPlan.objects.create(
+        organization=organization or source.organization,
+        title=title,
+        start_year=start_year,
+        end_year=end_year,
+        introduction=source.introduction,
+    )
+    areas = list(source.focus_areas.order_by("position", "pk"))
+    new_areas = FocusArea.objects.bulk_create(
+        [
+            FocusArea(plan=plan, position=a.position, title=a.title, focus=a.focus, narrative=a.narrative)
+            for a in areas
+        ]
+    )
+    area_map = {old.pk: new for old, new in zip(areas, new_areas, strict=True)}
+    goal_map: dict[int, Goal] = {}
+    if carry_goals:
+        goals = list(Goal.objects.filter(focus_area__plan=source).order_by("focus_area", "position", "pk"))
+        copies = []
+        for g in goals:
+            baseline, current = g.indicator_baseline, g.indicator_current
+            if carry_indicator_baselines and g.indicator_current is not None:
+                baseline, current = g.indicator_current, None
+            target = g.indicator_target
+            if target is not None and baseline is not None and Decimal(target) == Decimal(baseline):
+                target = None
+            copies.append(
+                Goal(
+                    focus_area=area_map[g.focus_area_id],
+                    position=g.position,
+                    text=g.text,
+                    indicator_unit=g.indicator_unit,
+                    indicator_baseline=baseline,
+                    indicator_target=target,
+                    indicator_current=current,
+                    indicator_target_date=None,
+                )
+            )
+        goal_map = {old.pk: new for old, new in zip(goals, Goal.objects.bulk_create(copies), strict=True)}
+    if carry_initiatives:
+        initiatives = list(
+            Initiative.objects.filter(focus_area__plan=source)
+            .exclude(status__in=[Initiative.Status.DONE, Initiative.Status.DROPPED])
+            .order_by("focus_area", "position", "pk")
+        )
+        copies = [
+            Initiative(
+                focus_area=area_map[i.focus_area_id],
+                goal=goal_map.get(i.goal_id) if i.goal_id else None,
+                position=i.position,
+                text=i.text,
+                level=i.level,
+                responsible_unit_id=i.responsible_unit_id
+                if plan.organization_id == source.organization_id
+                else None,
+                responsible_person_id=(
+                    i.responsible_person_id if plan.organization_id == source.organization_id else None
+                ),
+                status=Initiative.Status.PLANNED,
+                progress=i.progress,
+            )
+            for i in initiatives
+        ]
+        new_initiatives = Initiative.objects.bulk_create(copies)
+        if carry_links:
+            initiative_map = {old.pk: new for old, new in zip(initiatives, new_initiatives, strict=True)}
+            linked = []
+            for old, new in zip(initiatives, new_initiatives, strict=True):
+                if old.implements_id in initiative_map:
+                    new.implements = initiative_map[old.implements_id]
+                    linked.append(new)
+            Initiative.objects.bulk_update(linked, ["implements"])
+    return plan

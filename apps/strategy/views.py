@@ -1,0 +1,597 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
+
+from apps.organizations.models import Organization
+from apps.organizations.permissions import can, get_for_user
+
+from . import selectors, services
+from .forms import (
+    CopyForm,
+    FilterForm,
+    FocusAreaEditForm,
+    FocusAreaForm,
+    GoalEditForm,
+    GoalForm,
+    ImportForm,
+    InitiativeEditForm,
+    InitiativeForm,
+    PlanForm,
+    StatusForm,
+    UpdateForm,
+)
+from .models import FocusArea, Goal, Initiative, StrategyPlan
+from .plan_csv import PlanImportError, export_plan, plan_import
+
+PLAN_QS = StrategyPlan.objects.select_related("organization")
+AREA_QS = FocusArea.objects.select_related("plan__organization")
+GOAL_QS = Goal.objects.select_related("focus_area__plan__organization")
+INITIATIVE_QS = Initiative.objects.select_related(
+    "focus_area__plan__organization", "goal", "responsible_unit", "responsible_person", "implements"
+)
+
+
+def _direction(request: HttpRequest) -> str:
+    return "up" if request.POST.get("direction") == "up" else "down"
+
+
+def _form_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    """One template for every edit form: the whole page, or only the form when htmx asks."""
+    template = "strategy/form_page.html#form" if request.htmx else "strategy/form_page.html"
+    return render(request, template, context, status=status)
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "strategy.view", Organization, slug=slug)
+    may_edit = can(request.user, "strategy.edit", organization)
+    form = PlanForm()
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            plan = services.plan_create(organization=organization, **form.cleaned_data)
+            messages.success(request, _("The plan was created."))
+            return redirect("strategy:plan_detail", plan.pk)
+    plans = list(organization.strategy_plans.order_by("-start_year", "title"))
+    year = timezone.localdate().year
+    return render(
+        request,
+        "strategy/plan_list.html",
+        {"organization": organization, "plans": plans, "form": form, "may_edit": may_edit, "year": year},
+    )
+
+
+@require_safe
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
+    filter_form = FilterForm(request.GET or None, plan=plan)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    initiatives = list(selectors.filter_initiatives(selectors.initiatives_of_plan(plan), filters))
+    context = {
+        "plan": plan,
+        "organization": plan.organization,
+        "filter_form": filter_form,
+        "initiatives": initiatives,
+        "filtered": bool(filters and any(filters.values())),
+        "may_edit": can(request.user, "strategy.edit", plan),
+        "today": timezone.localdate(),
+    }
+    if (
+        request.htmx
+        and request.htmx.target == "initiative-results"
+        and not request.htmx.history_restore_request
+    ):
+        response = render(request, "strategy/plan_detail.html#results", context)
+    else:
+        context["overview"] = selectors.plan_overview(plan)
+        response = render(request, "strategy/plan_detail.html", context)
+    # The same URL serves the page and its fragment: browsers must not reuse one for the other.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        services.plan_update(plan=plan, **form.cleaned_data)
+        messages.success(request, _("The plan was saved."))
+        return redirect("strategy:plan_detail", plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": plan,
+            "title": _("Edit plan"),
+            "action": request.path,
+            "cancel": plan_url(plan),
+        },
+    )
+
+
+def plan_url(plan: StrategyPlan) -> str:
+    return reverse("strategy:plan_detail", args=[plan.pk])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    length = plan.end_year - plan.start_year
+    initial = {
+        "title": plan.title,
+        "start_year": plan.end_year + 1,
+        "end_year": plan.end_year + 1 + length,
+    }
+    form = CopyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        new_plan = services.plan_copy(source=plan, **form.cleaned_data)
+        messages.success(request, _("The plan was copied into the new period."))
+        return redirect("strategy:plan_detail", new_plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": plan,
+            "title": _("Copy plan into a new period"),
+            "action": request.path,
+            "cancel": plan_url(plan),
+            "submit": _("Copy plan"),
+        },
+    )
+
+
+@require_safe
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
+    response = HttpResponse(export_plan(plan), content_type="text/csv; charset=utf-8")
+    filename = f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    import_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = plan_import(plan=plan, text=form.cleaned_data["file"])
+        except PlanImportError as exc:
+            import_errors = exc.errors
+        else:
+            messages.success(request, _("%(count)d rows were imported.") % {"count": count})
+            return redirect("strategy:plan_detail", plan.pk)
+    return render(
+        request,
+        "strategy/plan_import.html",
+        {"form": form, "plan": plan, "import_errors": import_errors},
+        status=422 if import_errors else 200,
+    )
+
+
+@require_safe
+@login_required
+def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
+    areas = list(plan.focus_areas.order_by("position", "pk"))
+    goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("position", "pk"))
+    initiatives = list(selectors.initiatives_of_plan(plan).order_by("position", "pk"))
+    sections = [
+        {
+            "area": a,
+            "goals": [g for g in goals if g.focus_area_id == a.pk],
+            "initiatives": [i for i in initiatives if i.focus_area_id == a.pk],
+        }
+        for a in areas
+    ]
+    return render(request, "strategy/plan_print.html", {"plan": plan, "sections": sections})
+
+
+# --- focus areas ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    form = FocusAreaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        area = services.focus_area_add(plan=plan, **form.cleaned_data)
+        return redirect("strategy:focus_area_detail", area.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": plan,
+            "title": _("Add focus area"),
+            "action": request.path,
+            "cancel": plan_url(plan),
+        },
+    )
+
+
+def _area_context(request: HttpRequest, area: FocusArea) -> dict:
+    group = "level" if request.GET.get("group") == "level" else "goal"
+    goals = list(area.goals.order_by("position", "pk"))
+    initiatives = list(
+        Initiative.objects.filter(focus_area=area)
+        .select_related("goal", "responsible_unit", "responsible_person", "implements")
+        .order_by("position", "pk")
+    )
+    return {
+        "area": area,
+        "plan": area.plan,
+        "goals": goals,
+        "initiatives": initiatives,
+        "groups": selectors.group_initiatives(initiatives, goals, group),
+        "group": group,
+        "may_edit": can(request.user, "strategy.edit", area),
+        "statuses": Initiative.Status.choices,
+        "today": timezone.localdate(),
+    }
+
+
+@require_safe
+@login_required
+def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_for_user(request.user, "strategy.view", AREA_QS, pk=pk)
+    context = _area_context(request, area)
+    if request.htmx and request.htmx.target == f"focus-area-{area.pk}":
+        return render(request, "strategy/focus_area_detail.html#header", context)
+    return render(request, "strategy/focus_area_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    form = FocusAreaEditForm(request.POST or None, instance=area, initial={"version": area.version})
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            area = services.focus_area_update(
+                focus_area=area, expected_version=form.cleaned_data["version"], data=data
+            )
+        except services.StaleEditError as exc:
+            stale, area = True, AREA_QS.get(pk=exc.current.pk)
+            form = FocusAreaEditForm(instance=area, initial={"version": area.version})
+        else:
+            if request.htmx:
+                return render(request, "strategy/focus_area_detail.html#header", _area_context(request, area))
+            return redirect("strategy:focus_area_detail", area.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": area.plan,
+            "title": _("Edit focus area"),
+            "action": request.path,
+            "cancel": reverse("strategy:focus_area_detail", args=[area.pk]),
+            "target": f"focus-area-{area.pk}",
+            "cancel_inplace": True,
+            "stale": stale,
+        },
+    )
+
+
+@require_POST
+@login_required
+def focus_area_move(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    services.focus_area_move(focus_area=area, direction=_direction(request))
+    if request.htmx:
+        context = {
+            "plan": area.plan,
+            "overview": selectors.plan_overview(area.plan),
+            "may_edit": True,
+        }
+        return render(request, "strategy/plan_detail.html#areas", context)
+    return redirect("strategy:plan_detail", area.plan_id)
+
+
+# --- goals -----------------------------------------------------------------------------------------
+
+
+def _goals_response(request: HttpRequest, area: FocusArea) -> HttpResponse:
+    response = render(request, "strategy/focus_area_detail.html#goals", _area_context(request, area))
+    return reswap(retarget(response, "#goals"), "outerHTML")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.goal_add(focus_area=area, data=form.cleaned_data)
+        if request.htmx:
+            return _goals_response(request, area)
+        return redirect("strategy:focus_area_detail", area.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": area.plan,
+            "title": _("Add goal"),
+            "action": request.path,
+            "cancel": reverse("strategy:focus_area_detail", args=[area.pk]),
+            "target": "goal-add",
+        },
+    )
+
+
+@require_safe
+@login_required
+def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_for_user(request.user, "strategy.view", GOAL_QS, pk=pk)
+    context = {
+        "goal": goal,
+        "area": goal.focus_area,
+        "plan": goal.focus_area.plan,
+        "may_edit": can(request.user, "strategy.edit", goal),
+    }
+    if request.htmx and request.htmx.target == f"goal-{goal.pk}":
+        return render(request, "strategy/_goal_item.html", context)
+    context["history"] = selectors.history_entries(goal)
+    context["initiatives"] = list(
+        goal.initiatives.select_related("responsible_unit").order_by("position", "pk")
+    )
+    return render(request, "strategy/goal_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_for_user(request.user, "strategy.edit", GOAL_QS, pk=pk)
+    form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            goal = services.goal_update(goal=goal, expected_version=form.cleaned_data["version"], data=data)
+        except services.StaleEditError as exc:
+            stale, goal = True, GOAL_QS.get(pk=exc.current.pk)
+            form = GoalEditForm(instance=goal, initial={"version": goal.version})
+        else:
+            if request.htmx:
+                goal = GOAL_QS.get(pk=goal.pk)
+                return render(request, "strategy/_goal_item.html", {"goal": goal, "may_edit": True})
+            return redirect("strategy:goal_detail", goal.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": goal.focus_area.plan,
+            "title": _("Edit goal"),
+            "action": request.path,
+            "cancel": reverse("strategy:goal_detail", args=[goal.pk]),
+            "target": f"goal-{goal.pk}",
+            "cancel_inplace": True,
+            "stale": stale,
+        },
+    )
+
+
+@require_POST
+@login_required
+def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = get_for_user(request.user, "strategy.edit", GOAL_QS, pk=pk)
+    services.goal_move(goal=goal, direction=_direction(request))
+    if request.htmx:
+        return _goals_response(request, goal.focus_area)
+    return redirect("strategy:focus_area_detail", goal.focus_area_id)
+
+
+# --- initiatives -----------------------------------------------------------------------------------
+
+
+def _initiatives_response(request: HttpRequest, area: FocusArea) -> HttpResponse:
+    response = render(request, "strategy/focus_area_detail.html#initiatives", _area_context(request, area))
+    return reswap(retarget(response, "#initiatives"), "outerHTML")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
+    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    form = InitiativeForm(request.POST or None, focus_area=area)
+    if request.method == "POST" and form.is_valid():
+        services.initiative_add(focus_area=area, data=form.cleaned_data)
+        if request.htmx:
+            return _initiatives_response(request, area)
+        return redirect("strategy:focus_area_detail", area.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": area.plan,
+            "title": _("Add initiative"),
+            "action": request.path,
+            "cancel": reverse("strategy:focus_area_detail", args=[area.pk]),
+            "target": "initiative-add",
+        },
+    )
+
+
+def _item_context(request: HttpRequest, initiative: Initiative, **extra) -> dict:
+    return {
+        "item": initiative,
+        "may_edit": can(request.user, "strategy.edit", initiative),
+        "statuses": Initiative.Status.choices,
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+@require_safe
+@login_required
+def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_for_user(request.user, "strategy.view", INITIATIVE_QS, pk=pk)
+    if request.htmx and request.htmx.target == f"initiative-{initiative.pk}":
+        return render(request, "strategy/_initiative_item.html", _item_context(request, initiative))
+    return _initiative_page(request, initiative)
+
+
+def _initiative_page(
+    request: HttpRequest, initiative: Initiative, status: int = 200, **extra
+) -> HttpResponse:
+    context = _item_context(
+        request,
+        initiative,
+        area=initiative.focus_area,
+        plan=initiative.focus_area.plan,
+        updates=list(initiative.updates.select_related("author")),
+        history=selectors.history_entries(initiative),
+        cascade=selectors.cascade_rollup(initiative),
+        **extra,
+    )
+    context.setdefault(
+        "update_form", UpdateForm(initial={"version": initiative.version, "progress": initiative.progress})
+    )
+    return render(request, "strategy/initiative_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    area = initiative.focus_area
+    form = InitiativeEditForm(
+        request.POST or None, instance=initiative, focus_area=area, initial={"version": initiative.version}
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            initiative = services.initiative_update(
+                initiative=initiative, expected_version=form.cleaned_data["version"], data=data
+            )
+        except services.StaleEditError as exc:
+            stale, initiative = True, INITIATIVE_QS.get(pk=exc.current.pk)
+            form = InitiativeEditForm(
+                instance=initiative, focus_area=area, initial={"version": initiative.version}
+            )
+        else:
+            if request.htmx:
+                initiative = INITIATIVE_QS.get(pk=initiative.pk)
+                return render(request, "strategy/_initiative_item.html", _item_context(request, initiative))
+            return redirect("strategy:initiative_detail", initiative.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "plan": area.plan,
+            "title": _("Edit initiative"),
+            "action": request.path,
+            "cancel": reverse("strategy:initiative_detail", args=[initiative.pk]),
+            "target": f"initiative-{initiative.pk}",
+            "cancel_inplace": True,
+            "stale": stale,
+        },
+    )
+
+
+@require_POST
+@login_required
+def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Status and progress changed in place: htmx swaps the item, without JS the page reloads."""
+    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    form = StatusForm(request.POST)
+    extra: dict = {}
+    if form.is_valid():
+        try:
+            services.initiative_update(
+                initiative=initiative,
+                expected_version=form.cleaned_data["version"],
+                data={"status": form.cleaned_data["status"], "progress": form.cleaned_data["progress"]},
+            )
+        except services.StaleEditError:
+            extra["stale"] = True
+        else:
+            extra["saved"] = True
+        initiative = INITIATIVE_QS.get(pk=initiative.pk)
+    else:
+        extra["status_errors"] = [e for errors in form.errors.values() for e in errors]
+    if request.htmx:
+        return render(request, "strategy/_initiative_item.html", _item_context(request, initiative, **extra))
+    if extra.get("saved"):
+        messages.success(request, _("The status was saved."))
+        return redirect("strategy:initiative_detail", initiative.pk)
+    return _initiative_page(request, initiative, status=200, **extra)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    if request.method != "POST":
+        return redirect(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+    form = UpdateForm(request.POST)
+    stale = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.initiative_update_post(
+                initiative=initiative,
+                expected_version=data["version"],
+                author=request.user,
+                text=data["text"],
+                on=data["on"],
+                status=data["status"],
+                progress=data["progress"],
+            )
+        except services.StaleEditError:
+            stale = True
+            initiative = INITIATIVE_QS.get(pk=initiative.pk)
+            form = UpdateForm(
+                initial={
+                    "version": initiative.version,
+                    "progress": initiative.progress,
+                    "text": data["text"],
+                    "on": data["on"],
+                }
+            )
+        else:
+            if request.htmx:
+                return HttpResponseClientRefresh()
+            messages.success(request, _("The update was posted."))
+            return redirect("strategy:initiative_detail", initiative.pk)
+    if request.htmx:
+        context = _item_context(request, initiative, update_form=form, stale=stale)
+        return render(request, "strategy/initiative_detail.html#update_form", context)
+    return _initiative_page(request, initiative, update_form=form, stale=stale)
+
+
+@require_POST
+@login_required
+def initiative_move(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    services.initiative_move(initiative=initiative, direction=_direction(request))
+    if request.htmx:
+        return _initiatives_response(request, initiative.focus_area)
+    return redirect("strategy:focus_area_detail", initiative.focus_area_id)
