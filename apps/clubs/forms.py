@@ -64,14 +64,18 @@ class MeetingForm(PortalFormMixin, forms.Form):
     QUICK_FIELDS = ("date", "kind", "status", "attendance")
 
     def __init__(self, *args, host: Club | TRNetwork, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
         self.host = host
+        super().__init__(*args, **kwargs)
+
+    def order_fields(self, field_order) -> None:
+        # Runs inside Form.__init__, before PortalFormMixin validates a bound form to mark
+        # invalid fields, so the choices must be in place here rather than after super().__init__().
+        super().order_fields(field_order)
         self.fields["board_guests"].queryset = User.objects.filter(
-            memberships__organization_id=host.organization_id, memberships__role=Role.BOARD
+            memberships__organization_id=self.host.organization_id, memberships__role=Role.BOARD
         ).distinct()
-        if isinstance(host, Club):
-            self.fields["attendance"].max_value = None
-            self.fields["attendance"].widget.attrs["max"] = host.member_count
+        if isinstance(self.host, Club):
+            self.fields["attendance"].widget.attrs["max"] = self.host.member_count
 
     @classmethod
     def initial_for(cls, meeting: ClubMeeting | None) -> dict:
@@ -179,9 +183,14 @@ class ClubFilterForm(PortalFormMixin, forms.Form):
     pending = forms.BooleanField(label=_("Only clubs with applications to decide"), required=False)
 
     def __init__(self, *args, organization, **kwargs) -> None:
+        self.organization = organization
         super().__init__(*args, **kwargs)
+
+    def order_fields(self, field_order) -> None:
+        # Before PortalFormMixin validates the bound form (see MeetingForm.order_fields).
+        super().order_fields(field_order)
         # Areas are the units above the workplaces: those with units below them.
         self.fields["area"].queryset = OrgUnit.objects.filter(
-            organization=organization, numchild__gt=0
+            organization=self.organization, numchild__gt=0
         ).order_by("path")
         self.fields["area"].empty_label = _("All areas")

@@ -234,7 +234,7 @@ def pending_applications(
 ) -> QuerySet[ClubFundApplication]:
     apps = ClubFundApplication.objects.filter(
         club__organization=organization, status=ClubFundApplication.Status.SUBMITTED
-    ).select_related("club", "club__unit", "created_by")
+    ).select_related("club", "club__organization", "club__unit", "created_by")
     if units is not None:
         scope = Q(pk__in=[])
         for unit in units:

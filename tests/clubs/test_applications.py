@@ -1,0 +1,201 @@
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.clubs.models import ClubFundApplication
+from apps.clubs.selectors import fund_balance
+from tests.factories import ClubFundApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _create_url(club):
+    return reverse("clubs:application_create", args=[club.organization.slug, club.pk])
+
+
+def _data(**overrides):
+    data = {
+        "purpose": "Klubmøde om OK26 med spisning",
+        "event_date": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        "amount": "4000",
+        "participants": "10",
+        "action": "submit",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_submit_within_the_rules(club, login, shop_steward):
+    response = login(shop_steward).post(_create_url(club), _data())
+    application = ClubFundApplication.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "clubs:application_detail", args=[club.organization.slug, application.pk]
+    )
+    assert application.status == "submitted"
+    assert application.submitted_at is not None
+    assert application.created_by == shop_steward
+
+
+def test_amount_over_the_cap_is_refused_with_the_numbers_and_nothing_saved(club, login, shop_steward):
+    response = login(shop_steward).post(_create_url(club), _data(amount="4600", participants="10"))
+    assert response.status_code == 422
+    error = response.context["form"].errors["amount"][0]
+    assert "450" in error and "4.500" in error
+    assert not ClubFundApplication.objects.exists()
+
+
+def test_missing_purpose_is_refused(club, login, shop_steward):
+    response = login(shop_steward).post(_create_url(club), _data(purpose="", action="draft"))
+    assert response.status_code == 422
+    assert "purpose" in response.context["form"].errors
+    assert not ClubFundApplication.objects.exists()
+
+
+def test_too_late_is_refused(club, login, shop_steward):
+    soon = (timezone.localdate() + timedelta(days=3)).isoformat()
+    response = login(shop_steward).post(_create_url(club), _data(event_date=soon))
+    assert response.status_code == 422
+    error = response.context["form"].errors["event_date"][0]
+    assert "14" in error and "3" in error
+    assert not ClubFundApplication.objects.exists()
+
+
+def test_more_than_the_remaining_balance_is_refused(club, login, shop_steward):
+    # Budget 40 members × 400 = 16,000; 13,000 already granted for this year's events.
+    event = timezone.localdate() + timedelta(days=30)
+    ClubFundApplicationFactory(
+        club=club, status="approved", amount=Decimal("13000"), participants=30, event_date=event
+    )
+    response = login(shop_steward).post(_create_url(club), _data(event_date=event.isoformat(), amount="4000"))
+    assert response.status_code == 422
+    assert "3.000" in response.context["form"].errors["amount"][0]
+
+
+def test_draft_may_break_the_rules_but_cannot_be_submitted(club, login, shop_steward):
+    client = login(shop_steward)
+    response = client.post(_create_url(club), _data(amount="9000", action="draft"), follow=True)
+    application = ClubFundApplication.objects.get()
+    assert application.status == "draft"
+    assert application.amount == Decimal("9000")
+    page = response.content.decode()
+    assert "4.500" in page  # the warning says what would stop the submission
+
+    submit = reverse("clubs:application_submit", args=[club.organization.slug, application.pk])
+    response = client.post(submit, follow=True)
+    application.refresh_from_db()
+    assert application.status == "draft"
+    assert "4.500" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_draft_is_edited_then_submitted(club, login, shop_steward):
+    application = ClubFundApplicationFactory(club=club, amount=Decimal("9000"), participants=10)
+    client = login(shop_steward)
+    edit = reverse("clubs:application_edit", args=[club.organization.slug, application.pk])
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, _data(amount="3000", action="submit"))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.status, application.amount) == ("submitted", Decimal("3000"))
+
+
+def test_submitted_application_can_no_longer_be_edited(club, login, shop_steward):
+    application = ClubFundApplicationFactory(club=club, status="submitted")
+    edit = reverse("clubs:application_edit", args=[club.organization.slug, application.pk])
+    response = login(shop_steward).post(edit, _data(amount="1"))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.amount == Decimal("2000")
+
+
+def _decide_url(application):
+    return reverse("clubs:application_decide", args=[application.club.organization.slug, application.pk])
+
+
+def test_staff_approves_from_the_list(club, login, union_staff):
+    application = ClubFundApplicationFactory(club=club, status="submitted")
+    response = login(union_staff).post(
+        _decide_url(application), {"decision": "approve", "note": "God idé", "next": "list"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clubs:club_list", args=[club.organization.slug])
+    application.refresh_from_db()
+    assert (application.status, application.decided_by, application.decision_note) == (
+        "approved",
+        union_staff,
+        "God idé",
+    )
+
+
+def test_reject_needs_a_note(club, login, board_member):
+    application = ClubFundApplicationFactory(club=club, status="submitted")
+    response = login(board_member).post(_decide_url(application), {"decision": "reject", "note": " "})
+    assert response.status_code == 422
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_htmx_reject_without_note_returns_the_form_with_the_error(club, login, board_member):
+    application = ClubFundApplicationFactory(club=club, status="submitted")
+    response = login(board_member).post(
+        _decide_url(application), {"decision": "reject", "next": "list"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert html.lstrip().startswith("<form")
+    assert 'aria-invalid="true"' in html
+
+
+def test_htmx_reject_with_note_redirects_the_client(club, login, board_member):
+    application = ClubFundApplicationFactory(club=club, status="submitted")
+    response = login(board_member).post(
+        _decide_url(application),
+        {"decision": "reject", "note": "Over budget", "next": "list"},
+        headers={"HX-Request": "true"},
+    )
+    assert response["HX-Redirect"] == reverse("clubs:club_list", args=[club.organization.slug])
+    application.refresh_from_db()
+    assert application.status == "rejected"
+
+
+def test_approved_is_marked_paid_and_counts_against_the_budget(club, login, union_staff, rules):
+    application = ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1500"))
+    url = reverse("clubs:application_mark_paid", args=[club.organization.slug, application.pk])
+    assert login(union_staff).post(url).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "paid"
+    balance = fund_balance(club, application.event_date.year, rules)
+    assert balance.budget == Decimal("16000")
+    assert balance.granted == Decimal("1500")
+    assert balance.remaining == Decimal("14500")
+
+
+def test_draft_cannot_be_decided(club, login, union_staff):
+    application = ClubFundApplicationFactory(club=club)
+    login(union_staff).post(_decide_url(application), {"decision": "approve"})
+    application.refresh_from_db()
+    assert application.status == "draft"
+
+
+def test_rules_are_editable_by_the_organisation_admin(org, login, org_admin, club, shop_steward):
+    url = reverse("clubs:fund_rules_edit", args=[org.slug])
+    response = login(org_admin).post(
+        url, {"amount_per_member_year": "300", "cap_per_member_event": "200", "days_in_advance": "7"}
+    )
+    assert response.status_code == 302
+    # The new cap applies to the next submission: 10 × 200 = 2,000 < 2,500.
+    client = login(shop_steward)
+    response = client.post(_create_url(club), _data(amount="2500"))
+    assert response.status_code == 422
+    assert "2.000" in response.context["form"].errors["amount"][0]
+
+
+def test_rules_refuse_negative_amounts(org, login, org_admin):
+    url = reverse("clubs:fund_rules_edit", args=[org.slug])
+    response = login(org_admin).post(
+        url, {"amount_per_member_year": "-1", "cap_per_member_event": "200", "days_in_advance": "7"}
+    )
+    assert response.status_code == 422

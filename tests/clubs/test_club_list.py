@@ -1,0 +1,151 @@
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import unit
+from tests.factories import ClubFactory, ClubFundApplicationFactory, ClubMeetingFactory, OrgUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def activity(club, club_b, board_member):
+    ClubMeetingFactory(club=club, kind="demands", board_guests=[board_member])
+    ClubMeetingFactory(club=club, kind="ordinary")
+    ClubMeetingFactory(club=club_b, kind="ordinary", chair_present=True)
+    ClubMeetingFactory(
+        club=club_b,
+        kind="demands",
+        status="planned",
+        attendance=None,
+        starts_at=timezone.now() + timedelta(days=10),
+    )
+    ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1200"))
+    ClubFundApplicationFactory(club=club_b, status="submitted", purpose="Julefrokost for klub B")
+
+
+def test_overview_figures(org, activity, login, union_staff, club, club_b):
+    response = login(union_staff).get(reverse("clubs:club_list", args=[org.slug]))
+    assert response.status_code == 200
+    totals = response.context["totals"]
+    assert (totals.clubs, totals.meetings, totals.board_meetings, totals.missing_required) == (2, 3, 2, 1)
+    assert totals.granted == Decimal("1200")
+    assert totals.budget == Decimal("24000")  # (40 + 20) members × DKK 400
+    rows = {c.name: c for c in response.context["page"]}
+    assert rows["Klub A1"].held_required and not rows["Klub B"].held_required
+    assert rows["Klub A1"].meetings_year == 2 and rows["Klub A1"].board_meetings_year == 1
+    html = response.content.decode()
+    assert "Julefrokost for klub B" in html  # the application waiting for a decision
+
+
+def test_norwegian_organisation_checks_the_part_time_meeting(org, activity, login, union_staff):
+    org.country = "NO"
+    org.save(update_fields=["country"])
+    response = login(union_staff).get(reverse("clubs:club_list", args=[org.slug]))
+    assert response.context["totals"].missing_required == 2
+    assert "14-1a" in response.content.decode()
+
+
+def test_filters_via_get(org, activity, login, union_staff):
+    client = login(union_staff)
+    url = reverse("clubs:club_list", args=[org.slug])
+    names = lambda r: [c.name for c in r.context["page"]]  # noqa: E731
+    assert names(client.get(url, {"missing": "on"})) == ["Klub B"]
+    assert names(client.get(url, {"pending": "on"})) == ["Klub B"]
+    assert names(client.get(url, {"q": "A1"})) == ["Klub A1"]
+    assert names(client.get(url, {"area": unit(org, "A").pk})) == ["Klub A1"]
+    assert client.get(url, {"year": str(timezone.localdate().year - 3)}).context["totals"].meetings == 0
+
+
+def test_htmx_renders_only_the_results(org, activity, login, union_staff):
+    response = login(union_staff).get(
+        reverse("clubs:club_list", args=[org.slug]), {"missing": "on"}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="club-results">')
+    assert "<html" not in html
+    assert "Klub B" in html and "Klub A1" not in html
+
+
+def test_csv_export_applies_the_filters(org, activity, login, board_member):
+    response = login(board_member).get(reverse("clubs:club_list_csv", args=[org.slug]), {"missing": "on"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert [r["club"] for r in rows] == ["Klub B"]
+    assert rows[0]["held_demands"] == "no"
+    assert rows[0]["board_present_meetings"] == "1"
+    assert rows[0]["pending_applications"] == "yes"
+
+
+def test_steward_scoped_board_sees_only_clubs_below_their_unit(org, activity, login):
+    from tests.conftest import _user_with
+    from tests.factories import Role
+
+    local_board = _user_with(org, Role.BOARD, "A", email="local-board@example.org")
+    response = login(local_board).get(reverse("clubs:club_list", args=[org.slug]))
+    assert [c.name for c in response.context["page"]] == ["Klub A1"]
+
+
+def test_query_count_does_not_grow_with_clubs(
+    org, activity, login, union_staff, django_assert_max_num_queries
+):
+    client = login(union_staff)
+    url = reverse("clubs:club_list", args=[org.slug])
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    for _n in range(30):
+        extra = ClubFactory(organization=org, unit=OrgUnitFactory(organization=org), member_count=10)
+        ClubMeetingFactory(club=extra)
+        ClubFundApplicationFactory(club=extra, status="submitted")
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.context["totals"].clubs == 32
+
+
+def test_my_clubs_page(club, login, shop_steward, network):
+    ClubMeetingFactory(
+        club=club,
+        status="planned",
+        attendance=None,
+        starts_at=timezone.now() + timedelta(days=5),
+        kind="part_time",
+    )
+    ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1000"), purpose="Sommerudflugt")
+    response = login(shop_steward).get(reverse("clubs:my_clubs", args=[club.organization.slug]))
+    html = response.content.decode()
+    assert "Klub A1" in html and "Sommerudflugt" in html
+    assert response.context["clubs"][0].balance.remaining == Decimal("15000")
+    assert len(response.context["clubs"][0].upcoming) == 1
+    assert "TR-netværk Kommuner" in html
+
+
+def test_my_clubs_query_count(club, login, shop_steward, org, django_assert_max_num_queries):
+    client = login(shop_steward)
+    url = reverse("clubs:my_clubs", args=[org.slug])
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for _n in range(20):
+        ClubMeetingFactory(
+            club=club, status="planned", attendance=None, starts_at=timezone.now() + timedelta(days=3)
+        )
+        ClubFundApplicationFactory(club=club)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_club_detail_query_count(club, login, shop_steward, board_member, django_assert_max_num_queries):
+    client = login(shop_steward)
+    url = reverse("clubs:club_detail", args=[club.organization.slug, club.pk])
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for _n in range(20):
+        ClubMeetingFactory(club=club, board_guests=[board_member])
+        ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("10"))
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert len(response.context["meetings"]) == 20

@@ -1,0 +1,121 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.clubs.models import ClubMeeting
+from tests.conftest import _user_with
+from tests.factories import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(club):
+    return reverse("clubs:meeting_log", args=[club.organization.slug, club.pk])
+
+
+def _data(**overrides):
+    data = {
+        "date": timezone.localdate().isoformat(),
+        "kind": "part_time",
+        "status": "held",
+        "attendance": "14",
+        "duration_minutes": "60",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_get_shows_quick_fields_first(club, login, shop_steward):
+    response = login(shop_steward).get(_url(club))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.index('name="date"') < html.index('name="kind"') < html.index('name="attendance"')
+    assert html.index('name="attendance"') < html.index('name="agenda"')
+    assert 'type="date"' in html
+
+
+def test_steward_logs_a_held_meeting(club, login, shop_steward, board_member):
+    response = login(shop_steward).post(_url(club), _data(board_guests=[board_member.pk], time="17:30"))
+    assert response.status_code == 302, response.context["form"].errors
+    assert response["Location"] == reverse("clubs:club_detail", args=[club.organization.slug, club.pk])
+    meeting = club.meetings.get()
+    assert meeting.kind == ClubMeeting.Kind.PART_TIME
+    assert meeting.attendance == 14
+    assert meeting.created_by == shop_steward
+    assert list(meeting.board_guests.all()) == [board_member]
+    assert timezone.localtime(meeting.starts_at).strftime("%H:%M") == "17:30"
+
+
+def test_htmx_post_redirects_the_client(club, login, shop_steward):
+    response = login(shop_steward).post(_url(club), _data(), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("clubs:club_detail", args=[club.organization.slug, club.pk])
+    assert club.meetings.count() == 1
+
+
+def test_held_meeting_in_the_future_is_refused(club, login, shop_steward):
+    future = (timezone.localdate() + timedelta(days=200)).isoformat()
+    response = login(shop_steward).post(_url(club), _data(date=future))
+    assert response.status_code == 422
+    assert "cannot be dated in the future" in response.context["form"].errors["date"][0]
+    assert "aria-invalid" in response.content.decode()
+    assert not ClubMeeting.objects.exists()
+
+
+def test_planned_meeting_in_the_future_needs_no_attendance(club, login, shop_steward):
+    future = (timezone.localdate() + timedelta(days=20)).isoformat()
+    response = login(shop_steward).post(_url(club), _data(date=future, status="planned", attendance=""))
+    assert response.status_code == 302
+    assert club.meetings.get().attendance is None
+
+
+def test_attendance_larger_than_membership_is_refused(club, login, shop_steward):
+    response = login(shop_steward).post(_url(club), _data(attendance="41"))
+    assert response.status_code == 422
+    assert (
+        response.context["form"].errors["attendance"]
+        == ["Fremmødet (41) kan ikke være større end klubbens 40 medlemmer."]
+        or "41" in response.context["form"].errors["attendance"][0]
+    )
+    assert not ClubMeeting.objects.exists()
+
+
+def test_held_meeting_without_attendance_is_refused(club, login, shop_steward):
+    response = login(shop_steward).post(_url(club), _data(attendance=""))
+    assert response.status_code == 422
+    assert "attendance" in response.context["form"].errors
+    assert not ClubMeeting.objects.exists()
+
+
+def test_edit_turns_a_planned_meeting_into_a_held_one(club, login, shop_steward):
+    meeting = ClubMeeting.objects.create(
+        club=club, starts_at=timezone.now() - timedelta(hours=2), status="planned", kind="ordinary"
+    )
+    url = reverse("clubs:meeting_edit", args=[club.organization.slug, meeting.pk])
+    client = login(shop_steward)
+    assert client.get(url).status_code == 200
+    date = timezone.localtime(meeting.starts_at).date().isoformat()
+    response = client.post(
+        url, _data(date=date, kind="ordinary", attendance="9", minutes="Vi drøftede OK26.")
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.attendance, meeting.minutes) == ("held", 9, "Vi drøftede OK26.")
+
+
+def test_network_meeting_reuses_the_meeting_model(network, login, shop_steward):
+    url = reverse("clubs:network_meeting_log", args=[network.organization.slug, network.pk])
+    response = login(shop_steward).post(url, _data(kind="other", attendance="6"))
+    assert response.status_code == 302
+    meeting = ClubMeeting.objects.get()
+    assert meeting.network == network and meeting.club is None
+
+
+def test_only_board_members_of_the_organisation_can_be_picked_as_guests(club, login, shop_steward, other_org):
+    outsider = _user_with(other_org, Role.BOARD, email="outsider@example.org")
+    response = login(shop_steward).post(_url(club), _data(board_guests=[outsider.pk]))
+    assert response.status_code == 422
+    assert "board_guests" in response.context["form"].errors
+    assert not ClubMeeting.objects.exists()

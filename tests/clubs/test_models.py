@@ -1,0 +1,20 @@
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.clubs.models import ClubMeeting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_meeting_belongs_to_exactly_one_club_or_network(club, network):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClubMeeting.objects.create(club=club, network=network, starts_at=timezone.now(), attendance=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClubMeeting.objects.create(starts_at=timezone.now(), attendance=1)
+    ClubMeeting.objects.create(network=network, starts_at=timezone.now(), attendance=1)
+
+
+def test_a_held_meeting_has_an_attendance(club):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ClubMeeting.objects.create(club=club, starts_at=timezone.now(), status="held", attendance=None)
