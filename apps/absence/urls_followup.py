@@ -1,1 +1,18 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("<slug:slug>/advisories/", views.queue, name="queue"),
+    path("<slug:slug>/advisories/mine/", views.my_queue, name="my_queue"),
+    path("<slug:slug>/advisories/<int:pk>/step/", views.advisory_step, name="advisory_step"),
+    path("<slug:slug>/employees/", views.employee_list, name="employees"),
+    path("<slug:slug>/employees/<int:pk>/", views.employee_detail, name="employee"),
+    path("<slug:slug>/employees/<int:pk>/export/", views.employee_export, name="employee_export"),
+    path(
+        "<slug:slug>/employees/<int:pk>/absence/new/", views.registration_create, name="registration_create"
+    ),
+    path("<slug:slug>/registrations/<int:pk>/edit/", views.registration_edit, name="registration_edit"),
+    path("<slug:slug>/registrations/<int:pk>/delete/", views.registration_delete, name="registration_delete"),
+    path("<slug:slug>/policy/", views.policy_edit, name="policy"),
+]

@@ -1,0 +1,327 @@
+"""Follow-up views: the advisory queues, an employee's timeline, registrations, the GDPR export, policy.
+
+Individual data is shown only to HR and the employee's own leader (``employees_visible_to``); the
+union side gets 403 and other organisations 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
+
+from apps.organizations.models import Organization
+from apps.organizations.permissions import can, get_for_user, is_member
+
+from . import selectors, services
+from .forms import PolicyForm, QueueFilterForm, RegistrationForm, StepForm
+from .models import CONTACT_PRESETS, NOTE_WARNING, AbsenceRegistration, Advisory, Employee
+
+
+def _organization(request: HttpRequest, slug: str, action: str) -> Organization:
+    return get_for_user(request.user, action, Organization, slug=slug)
+
+
+def _visible_employees(request: HttpRequest, organization: Organization):
+    employees = selectors.employees_visible_to(request.user, organization)
+    if employees is None:
+        raise PermissionDenied
+    return employees
+
+
+def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
+    """The employee if the user may see their individual data: 404 elsewhere, 403 for other roles."""
+    employee = get_object_or_404(
+        Employee.objects.select_related("organization", "unit", "leader"), pk=pk, organization__slug=slug
+    )
+    if not is_member(request.user, employee.organization_id):
+        raise Http404
+    if not _visible_employees(request, employee.organization).filter(pk=employee.pk).exists():
+        raise PermissionDenied
+    return employee
+
+
+def _leaders(employees) -> list[tuple[int, str]]:
+    rows = (
+        employees.exclude(leader=None)
+        .values_list("leader_id", "leader__first_name", "leader__last_name", "leader__email")
+        .distinct()
+        .order_by("leader__first_name", "leader__last_name")
+    )
+    return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
+
+
+def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
+    organization = _organization(request, slug, "absence.queue")
+    employees = _visible_employees(request, organization)
+    if mine:
+        employees = employees.filter(leader=request.user)
+    scope = selectors.units_for_filter(request.user, organization)
+    form = QueueFilterForm(request.GET or None, units=scope, leaders=[] if mine else _leaders(employees))
+    unit = leader_id = None
+    if form.is_valid():
+        if form.cleaned_data["unit"]:
+            unit = next((u for u in scope if u.code == form.cleaned_data["unit"]), None)
+        if form.cleaned_data.get("leader"):
+            leader_id = int(form.cleaned_data["leader"])
+    today = timezone.localdate()
+    queue = selectors.advisory_queue(employees, today, unit=unit, leader_id=leader_id)
+    page = Paginator(queue, 100).get_page(request.GET.get("page"))
+    context = {
+        "organization": organization,
+        "form": form,
+        "page": page,
+        "advisories": list(page.object_list),
+        "today": today,
+        "mine": mine,
+        "note_warning": NOTE_WARNING,
+        "may_manage": can(request.user, "absence.manage", organization),
+    }
+    template = "absence/advisory_queue.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_safe
+@login_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    return _queue(request, slug, mine=False)
+
+
+@require_safe
+@login_required
+def my_queue(request: HttpRequest, slug: str) -> HttpResponse:
+    return _queue(request, slug, mine=True)
+
+
+@require_POST
+@login_required
+def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    advisory = get_object_or_404(
+        Advisory.objects.select_related(
+            "employee", "employee__organization", "employee__unit", "employee__leader"
+        ),
+        pk=pk,
+        employee__organization__slug=slug,
+    )
+    _employee(request, slug, advisory.employee_id)
+    form = StepForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            advisory = services.advisory_step(
+                advisory=advisory,
+                to_status=form.cleaned_data["to_status"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+    else:
+        error = _("Choose a valid status.")
+    if request.htmx:
+        advisory = Advisory.objects.select_related(
+            "employee", "employee__organization", "employee__unit", "employee__leader"
+        ).get(pk=advisory.pk)
+        response = render(
+            request,
+            "absence/advisory_queue.html#row",
+            {
+                "advisory": advisory,
+                "organization": advisory.employee.organization,
+                "today": timezone.localdate(),
+                "note_warning": NOTE_WARNING,
+                "error": error,
+            },
+        )
+        if error:
+            response.status_code = 422
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request,
+            _("%(employee)s: the advisory is now “%(status)s”.")
+            % {"employee": advisory.employee.name, "status": advisory.get_status_display()},
+        )
+    next_url = request.POST.get("next", "")
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = reverse("absence:queue", args=[slug])
+    return redirect(next_url)
+
+
+@require_safe
+@login_required
+def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(request, slug, "absence.queue")
+    employees = _visible_employees(request, organization).select_related("unit", "leader")
+    query = request.GET.get("q", "").strip()
+    if query:
+        employees = employees.filter(Q(name__icontains=query) | Q(employee_number__iexact=query))
+    page = Paginator(employees.order_by("name", "employee_number"), 50).get_page(request.GET.get("page"))
+    context = {"organization": organization, "page": page, "query": query}
+    template = "absence/employee_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_safe
+@login_required
+def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    employee = _employee(request, slug, pk)
+    services.access_log_record(employee=employee, user=request.user)
+    organization = employee.organization
+    today = timezone.localdate()
+    may_manage = can(request.user, "absence.manage", employee)
+    context = {
+        "organization": organization,
+        "employee": employee,
+        "timeline": selectors.employee_timeline(employee, today),
+        "bradford": selectors.bradford(employee, today),
+        "today": today,
+        "may_manage": may_manage,
+        "access_log": selectors.access_log(employee)
+        if can(request.user, "absence.view_access_log", employee)
+        else None,
+        "note_warning": NOTE_WARNING,
+    }
+    return render(request, "absence/employee_detail.html", context)
+
+
+@require_safe
+@login_required
+def employee_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    employee = _employee(request, slug, pk)
+    if not can(request.user, "absence.manage", employee):
+        raise PermissionDenied
+    content = services.employee_data_export(employee=employee, by=request.user)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    filename = f"absence-{employee.employee_number}-{timezone.localdate().isoformat()}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _registration_form_view(
+    request: HttpRequest, employee: Employee, registration: AbsenceRegistration | None
+) -> HttpResponse:
+    if not can(request.user, "absence.manage", employee):
+        raise PermissionDenied
+    initial = {}
+    if registration is not None:
+        initial = {
+            "absence_type": registration.absence_type,
+            "start_date": registration.start_date,
+            "end_date": registration.end_date,
+            "fraction": registration.fraction,
+        }
+    form = RegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if registration is None:
+                services.absence_register(employee=employee, **data)
+            else:
+                services.absence_update(registration=registration, **data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The absence is saved."))
+            url = reverse("absence:employee", args=[employee.organization.slug, employee.pk])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request,
+        "absence/registration_form.html",
+        {
+            "organization": employee.organization,
+            "employee": employee,
+            "form": form,
+            "registration": registration,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def registration_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _registration_form_view(request, _employee(request, slug, pk), None)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def registration_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
+    employee = _employee(request, slug, registration.employee_id)
+    registration.employee = employee
+    return _registration_form_view(request, employee, registration)
+
+
+@require_POST
+@login_required
+def registration_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
+    employee = _employee(request, slug, registration.employee_id)
+    if not can(request.user, "absence.manage", employee):
+        raise PermissionDenied
+    registration.employee = employee
+    services.absence_delete(registration=registration)
+    messages.success(request, _("The registration is deleted."))
+    return redirect("absence:employee", slug, employee.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _organization(request, slug, "absence.policy")
+    policy = selectors.policy_for(organization)
+    preset = next((key for key, days in CONTACT_PRESETS.items() if days == policy.contact_days), "custom")
+    initial = {
+        "preset": preset,
+        "custom_days": ", ".join(str(d) for d in policy.contact_days),
+        "day_counting": policy.day_counting,
+        "join_across_non_working_days": policy.join_across_non_working_days,
+        "extra_days_off": ", ".join(policy.extra_days_off or []),
+        "retention_years": policy.retention_years,
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.advisory_policy_update(
+                policy=policy,
+                contact_days=data["contact_days"],
+                day_counting=data["day_counting"],
+                join_across_non_working_days=data["join_across_non_working_days"],
+                extra_days_off=data["extra_days_off"],
+                retention_years=data["retention_years"],
+            )
+        except ValidationError as exc:
+            mapping = {"contact_days": "custom_days"}
+            for field, errors in exc.message_dict.items():
+                target = mapping.get(field, field)
+                for error in errors:
+                    form.add_error(target if target in form.fields else None, error)
+        else:
+            messages.success(request, _("The follow-up model is saved."))
+            return redirect("absence:policy", slug)
+    return render(
+        request,
+        "absence/policy_form.html",
+        {"organization": organization, "form": form, "policy": policy},
+        status=422 if request.method == "POST" else 200,
+    )
