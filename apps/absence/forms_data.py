@@ -1,0 +1,80 @@
+"""Forms of the data pages: the import upload and the statistics filter."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import PortalFormMixin
+
+from .imports import COLUMNS, KINDS
+
+MAX_IMPORT_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+INDENT = "\u2003"  # an em space per level shows the unit tree in the select
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ImportUploadForm(PortalFormMixin, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=list(KINDS.items()),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "CSV in UTF-8 with a header row, comma-separated, dates as YYYY-MM-DD; or an Excel workbook "
+            "(.xlsx) with the same columns in the first sheet."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].help_text = _(
+            "Columns - units: %(units)s; employees: %(employees)s; absence registrations: %(absences)s."
+        ) % {kind: ",".join(columns) for kind, columns in COLUMNS.items()}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB; split it or use the import command.")
+                % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+            )
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+        return upload
+
+
+class _UnitChoices(forms.Form):
+    """Sets the unit choices before PortalFormMixin validates the bound form."""
+
+    def __init__(self, *args, units=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("The whole organisation"))] + [
+            (u.code, f"{INDENT * (u.depth - 1)}{u.name} ({u.code})") for u in units
+        ]
+
+
+class StatisticsFilterForm(PortalFormMixin, _UnitChoices):
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    as_of = forms.DateField(
+        label=_("Rolling year up to"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The figures cover the 12 months up to and including this day."),
+    )
+
+    def clean_as_of(self):
+        value = self.cleaned_data["as_of"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("Choose today or a day in the past."))
+        return value

@@ -1,0 +1,825 @@
+"""Imports of payroll exports: units, employees and absence registrations (CSV or XLSX).
+
+Every import runs in two steps: ``parse_import`` reads and validates the whole file and returns an
+``ImportPlan`` (the cleaned rows plus every bad row with its line number and reason); ``apply_import``
+writes a plan that has no errors, inside one transaction. A file with any bad row imports nothing.
+Rows are matched to what already exists (a unit by code, an employee by employee number, a
+registration by employee + type + start date), so importing the same file again changes nothing.
+
+Lookups are done once per file (one query per table), never per row, so a payroll export of tens of
+thousands of rows validates in seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.organizations.models import Membership, Organization, OrgUnit
+
+KINDS = {
+    "units": gettext_lazy("Units"),
+    "employees": gettext_lazy("Employees"),
+    "absences": gettext_lazy("Absence registrations"),
+}
+
+COLUMNS: dict[str, list[str]] = {
+    "units": ["code", "name", "parent_code"],
+    "employees": [
+        "employee_number",
+        "name",
+        "unit_code",
+        "leader_email",
+        "weekly_hours",
+        "employment_start",
+        "employment_end",
+    ],
+    "absences": ["employee_number", "absence_type", "start_date", "end_date", "fraction"],
+}
+# Columns a payroll export may leave out entirely; every other column must be in the header row.
+OPTIONAL_COLUMNS: dict[str, set[str]] = {"units": set(), "employees": set(), "absences": {"fraction"}}
+
+MAX_WEEKLY_HOURS = Decimal("80")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, format, header)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+
+
+@dataclass
+class ImportPlan:
+    kind: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    file_error: str = ""
+    records: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # the file as read, for previews
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.file_error
+
+    @property
+    def columns(self) -> list[str]:
+        return COLUMNS[self.kind]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "unchanged": 0}
+        for row in self.rows:
+            counts[row["action"]] += 1
+        counts["bad"] = len({e.line for e in self.errors})
+        return counts
+
+    def preview(self, limit: int = 200) -> tuple[list[dict], list[dict]]:
+        """(bad rows, first ``limit`` good rows) as {line, values, reasons | action} for the preview table."""
+        reasons: dict[int, list[str]] = defaultdict(list)
+        for error in self.errors:
+            reasons[error.line].append(error.message)
+        actions = {row["line"]: row["action"] for row in self.rows}
+        bad, good = [], []
+        for line, row in self.records:
+            values = [row.get(column, "") for column in self.columns]
+            if line in reasons:
+                bad.append({"line": line, "values": values, "reasons": reasons[line]})
+            elif len(good) < limit:
+                good.append({"line": line, "values": values, "action": actions.get(line, "unchanged")})
+        return bad, good
+
+    def messages(self) -> list[str]:
+        return [self.file_error] if self.file_error else [str(e) for e in self.errors]
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+# --- reading the file ------------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(
+            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (\u201cCSV UTF-8\u201d) and try again.")
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            _(
+                "The file is not UTF-8 encoded (line %(line)d has a character that is not valid UTF-8; it "
+                "may be saved as Windows-1252 or Latin-1). Save it as CSV in UTF-8 (\u201cCSV UTF-8\u201d) "
+                "and try again."
+            )
+            % {"line": line}
+        ) from exc
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
+    text = _decode(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records = []
+    try:
+        for values in reader:
+            records.append((reader.line_num, [v.strip() for v in values]))
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("Line %(line)d cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": exc}
+        ) from exc
+    return records
+
+
+def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        return [
+            (number, [_cell(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        workbook.close()
+
+
+def read_records(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
+    """The file's data rows as (line number, {column: text}); header checked, blank rows skipped."""
+    is_xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
+    if not is_xlsx and not filename.lower().endswith((".csv", ".txt")):
+        raise ImportFileError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+    records = _xlsx_records(data) if is_xlsx else _csv_records(data)
+    records = [(n, values) for n, values in records if any(values)]
+    if not records:
+        raise ImportFileError(_("The file is empty: it needs a header row with the column names."))
+    header_line, header = records[0]
+    header = [h.strip().lower() for h in header]
+    expected = COLUMNS[kind]
+    missing = [c for c in expected if c not in header and c not in OPTIONAL_COLUMNS[kind]]
+    if missing:
+        hint = ""
+        if len(header) == 1 and ";" in header[0]:
+            hint = " " + _(
+                "The columns seem to be separated by semicolons; they must be separated by commas."
+            )
+        raise ImportFileError(
+            _("Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s.")
+            % {"line": header_line, "missing": ", ".join(missing), "expected": ",".join(expected)}
+            + hint
+        )
+    duplicates = sorted({h for h in header if h and header.count(h) > 1})
+    if duplicates:
+        raise ImportFileError(
+            _("Line %(line)d (the header row) names the column(s) %(columns)s more than once.")
+            % {"line": header_line, "columns": ", ".join(duplicates)}
+        )
+    rows = []
+    for line, values in records[1:]:
+        if len(values) > len(header) and any(values[len(header) :]):
+            row = {"__width__": str(len(values))}
+        else:
+            row = {}
+        for index, column in enumerate(header):
+            if column in expected:
+                row[column] = values[index] if index < len(values) else ""
+        rows.append((line, row))
+    return rows
+
+
+# --- value parsers (each returns the value or raises ValueError with the message) ---------------------
+
+
+def _parse_date(column: str, text: str, *, required: bool) -> date | None:
+    if not text:
+        if required:
+            raise ValueError(_("%(column)s is missing") % {"column": column})
+        return None
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            _("%(column)s '%(value)s' is not a valid date (YYYY-MM-DD)") % {"column": column, "value": text}
+        ) from None
+
+
+def _parse_decimal(column: str, text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(
+            _("%(column)s '%(value)s' is not a number") % {"column": column, "value": text}
+        ) from None
+    if not value.is_finite():
+        raise ValueError(_("%(column)s '%(value)s' is not a number") % {"column": column, "value": text})
+    return value
+
+
+def _required(row: dict[str, str], column: str) -> str:
+    value = row.get(column, "")
+    if not value:
+        raise ValueError(_("%(column)s is missing") % {"column": column})
+    return value
+
+
+class _RowCollector:
+    """Collects the errors of one row so that every problem of the row is reported, not just the first."""
+
+    def __init__(self, plan: ImportPlan, line: int) -> None:
+        self.plan, self.line, self.failed = plan, line, False
+
+    def take(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValueError as exc:
+            self.error(str(exc))
+            return None
+
+    def error(self, message: str) -> None:
+        self.failed = True
+        self.plan.errors.append(RowError(self.line, message))
+
+
+def _check_width(collector: _RowCollector, row: dict[str, str], kind: str) -> None:
+    width = row.pop("__width__", None)
+    if width is not None:
+        collector.error(
+            _("has %(found)s values but the header has fewer columns (a comma inside a value must be quoted)")
+            % {"found": width}
+        )
+
+
+def parse_import(organization: Organization, kind: str, data: bytes, filename: str) -> ImportPlan:
+    """Read and validate a whole file; nothing is written."""
+    plan = ImportPlan(kind=kind)
+    try:
+        records = read_records(data, filename, kind)
+    except ImportFileError as exc:
+        plan.file_error = str(exc)
+        return plan
+    if not records:
+        plan.file_error = _("The file has a header row but no data rows.")
+        return plan
+    plan.records = [(line, dict(row)) for line, row in records]
+    {"units": _validate_units, "employees": _validate_employees, "absences": _validate_absences}[kind](
+        organization, records, plan
+    )
+    plan.errors.sort(key=lambda e: e.line)
+    return plan
+
+
+# --- units -----------------------------------------------------------------------------------------
+
+
+def _validate_units(organization: Organization, records, plan: ImportPlan) -> None:
+    existing = {
+        code: (pk, path, name)
+        for pk, code, path, name in OrgUnit.objects.filter(organization=organization).values_list(
+            "pk", "code", "path", "name"
+        )
+    }
+    # The parent of every existing unit, by code, read from the materialised paths (one query).
+    code_by_path = {path: code for code, (_pk, path, _name) in existing.items()}
+    steplen = OrgUnit.steplen
+    parent_of: dict[str, str] = {
+        code: code_by_path.get(path[:-steplen], "") for code, (_pk, path, _name) in existing.items()
+    }
+    first_line: dict[str, int] = {}
+    rows = []
+    for line, row in records:
+        c = _RowCollector(plan, line)
+        _check_width(c, row, "units")
+        code = c.take(_required, row, "code")
+        name = c.take(_required, row, "name")
+        parent_code = row.get("parent_code", "")
+        if code and len(code) > OrgUnit._meta.get_field("code").max_length:
+            c.error(_("code '%(value)s' is too long") % {"value": code})
+        if name and len(name) > OrgUnit._meta.get_field("name").max_length:
+            c.error(_("name is too long"))
+        if code and code in first_line:
+            c.error(
+                _("unit code '%(code)s' appears twice (also on line %(other)d)")
+                % {"code": code, "other": first_line[code]}
+            )
+        elif code:
+            first_line[code] = line
+        if code and parent_code == code:
+            c.error(_("unit '%(code)s' cannot be its own parent") % {"code": code})
+        rows.append(
+            {"line": line, "code": code, "name": name, "parent_code": parent_code, "failed": c.failed}
+        )
+    file_codes = {r["code"] for r in rows if r["code"]}
+    for r in rows:
+        if r["parent_code"] and r["parent_code"] not in file_codes and r["parent_code"] not in existing:
+            plan.errors.append(
+                RowError(r["line"], _("unknown parent_code '%(code)s'") % {"code": r["parent_code"]})
+            )
+            r["failed"] = True
+    # The tree after the import: existing parents, overridden by the file. A cycle there is an error.
+    final_parent = dict(parent_of)
+    for r in rows:
+        if r["code"] and first_line.get(r["code"]) == r["line"]:
+            final_parent[r["code"]] = r["parent_code"]
+    depth, cycle = _depths(final_parent)
+    for r in rows:
+        if r["code"] in cycle and first_line.get(r["code"]) == r["line"]:
+            plan.errors.append(
+                RowError(
+                    r["line"],
+                    _("unit '%(code)s' is part of a cycle of parents (a unit cannot be below itself)")
+                    % {"code": r["code"]},
+                )
+            )
+            r["failed"] = True
+    for r in rows:
+        r["depth"] = depth.get(r["code"], 0)
+        r["action"] = _unit_action(r, existing, parent_of)
+    # Parents before children, whatever the order in the file.
+    plan.rows = sorted(rows, key=lambda r: (r["depth"], r["line"]))
+
+
+def _depths(parent_of: dict[str, str]) -> tuple[dict[str, int], set[str]]:
+    """Depth of every unit in the tree given by child → parent codes, and the units on a cycle."""
+    depth: dict[str, int] = {}
+    cycle: set[str] = set()
+    blocked: set[str] = set()  # on a cycle or below one: no depth
+    for start in parent_of:
+        chain: list[str] = []
+        node = start
+        while node and node not in depth and node not in blocked and node not in chain:
+            chain.append(node)
+            node = parent_of.get(node, "")
+        if node in chain:
+            cycle.update(chain[chain.index(node) :])
+            blocked.update(chain)
+            continue
+        if node in blocked:
+            blocked.update(chain)
+            continue
+        base = depth[node] if node else -1
+        for member in reversed(chain):
+            base += 1
+            depth[member] = base
+    return depth, cycle
+
+
+def _unit_action(row, existing, parent_of) -> str:
+    if row["code"] not in existing:
+        return "create"
+    _pk, _path, name = existing[row["code"]]
+    if name == row["name"] and parent_of[row["code"]] == row["parent_code"]:
+        return "unchanged"
+    return "update"
+
+
+def _apply_units(organization: Organization, plan: ImportPlan) -> ImportResult:
+    result = ImportResult()
+    by_code = {u.code: u for u in OrgUnit.objects.filter(organization=organization)}
+    for r in plan.rows:
+        action = r["action"]
+        if action == "unchanged":
+            result.unchanged += 1
+            continue
+        parent = by_code[r["parent_code"]] if r["parent_code"] else None
+        if action == "create":
+            fields = {"organization": organization, "code": r["code"], "name": r["name"]}
+            unit = (
+                OrgUnit.objects.add_root(fields)
+                if parent is None
+                else OrgUnit.objects.add_child(parent, fields)
+            )
+            by_code[unit.code] = unit
+            result.created += 1
+            continue
+        unit = OrgUnit.objects.get(pk=by_code[r["code"]].pk)  # fresh path: earlier moves may have changed it
+        if unit.name != r["name"]:
+            unit.name = r["name"]
+            unit.save(update_fields=["name"])
+        current_parent = OrgUnit.objects.get_parent(unit, update=True)
+        if (current_parent.code if current_parent else "") != r["parent_code"]:
+            if parent is None:
+                OrgUnit.objects.move(unit, OrgUnit.objects.get_first_root_node(), pos="sorted-sibling")
+            else:
+                OrgUnit.objects.move(unit, OrgUnit.objects.get(pk=parent.pk), pos="sorted-child")
+        by_code = {u.code: u for u in OrgUnit.objects.filter(organization=organization)}
+        result.updated += 1
+    return result
+
+
+# --- employees -------------------------------------------------------------------------------------
+
+
+def _validate_employees(organization: Organization, records, plan: ImportPlan) -> None:
+    from .models import Employee
+
+    units = dict(OrgUnit.objects.filter(organization=organization).values_list("code", "pk"))
+    leaders = {
+        email.lower(): user_id
+        for email, user_id in Membership.objects.filter(organization=organization).values_list(
+            "user__email", "user_id"
+        )
+    }
+    existing = {
+        e["employee_number"]: e
+        for e in Employee.objects.filter(organization=organization).values(
+            "pk",
+            "employee_number",
+            "name",
+            "unit_id",
+            "leader_id",
+            "weekly_hours",
+            "employment_start",
+            "employment_end",
+        )
+    }
+    number_max = Employee._meta.get_field("employee_number").max_length
+    name_max = Employee._meta.get_field("name").max_length
+    first_line: dict[str, int] = {}
+    for line, row in records:
+        c = _RowCollector(plan, line)
+        _check_width(c, row, "employees")
+        number = c.take(_required, row, "employee_number")
+        name = c.take(_required, row, "name")
+        unit_code = c.take(_required, row, "unit_code")
+        leader_email = row.get("leader_email", "").lower()
+        hours_text = c.take(_required, row, "weekly_hours")
+        start = c.take(_parse_date, "employment_start", row.get("employment_start", ""), required=True)
+        end = c.take(_parse_date, "employment_end", row.get("employment_end", ""), required=False)
+        if number and len(number) > number_max:
+            c.error(_("employee_number '%(value)s' is too long") % {"value": number})
+        if name and len(name) > name_max:
+            c.error(_("name is too long"))
+        if number and number in first_line:
+            c.error(
+                _("employee_number '%(number)s' appears twice (also on line %(other)d)")
+                % {"number": number, "other": first_line[number]}
+            )
+        elif number:
+            first_line[number] = line
+        if unit_code and unit_code not in units:
+            c.error(_("unknown unit_code '%(code)s'") % {"code": unit_code})
+        if leader_email and leader_email not in leaders:
+            c.error(
+                _("leader_email '%(email)s' is not a user of this organisation")
+                % {"email": row["leader_email"]}
+            )
+        hours = None
+        if hours_text:
+            hours = c.take(_parse_decimal, "weekly_hours", hours_text)
+            if hours is not None and not (0 < hours <= MAX_WEEKLY_HOURS):
+                c.error(
+                    _("weekly_hours %(value)s must be more than 0 and at most %(max)s")
+                    % {"value": hours_text, "max": MAX_WEEKLY_HOURS}
+                )
+                hours = None
+        if start and end and end < start:
+            c.error(
+                _("employment_end %(end)s is before employment_start %(start)s")
+                % {"end": end.isoformat(), "start": start.isoformat()}
+            )
+        if c.failed:
+            continue
+        values = {
+            "name": name,
+            "unit_id": units[unit_code],
+            "leader_id": leaders.get(leader_email),
+            "weekly_hours": hours,
+            "employment_start": start,
+            "employment_end": end,
+        }
+        current = existing.get(number)
+        if current is None:
+            action = "create"
+        elif all(current[k] == v for k, v in values.items()):
+            action = "unchanged"
+        else:
+            action = "update"
+        plan.rows.append(
+            {
+                "line": line,
+                "employee_number": number,
+                "unit_code": unit_code,
+                "leader_email": leader_email,
+                "action": action,
+                "pk": current["pk"] if current else None,
+                **values,
+            }
+        )
+
+
+def _apply_employees(organization: Organization, plan: ImportPlan) -> ImportResult:
+    from .models import Employee
+
+    fields = ["name", "unit_id", "leader_id", "weekly_hours", "employment_start", "employment_end"]
+    result = ImportResult()
+    new, changed = [], []
+    for r in plan.rows:
+        values = {f: r[f] for f in fields}
+        if r["action"] == "create":
+            new.append(Employee(organization=organization, employee_number=r["employee_number"], **values))
+        elif r["action"] == "update":
+            changed.append(Employee(pk=r["pk"], organization=organization, **values))
+        else:
+            result.unchanged += 1
+    Employee.objects.bulk_create(new, batch_size=2000)
+    Employee.objects.bulk_update(changed, [f.removesuffix("_id") for f in fields], batch_size=2000)
+    result.created, result.updated = len(new), len(changed)
+    return result
+
+
+# --- absence registrations ------------------------------------------------------------------------
+
+
+def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | None) -> bool:
+    return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
+
+
+def _span(start: date, end: date | None) -> str:
+    return f"{start.isoformat()}\u2013{end.isoformat() if end else _('ongoing')}"
+
+
+def _validate_absences(organization: Organization, records, plan: ImportPlan) -> None:
+    from .models import AbsenceRegistration, AbsenceType, Employee
+
+    employees = dict(Employee.objects.filter(organization=organization).values_list("employee_number", "pk"))
+    type_codes = set(AbsenceType.values)
+    parsed = []
+    for line, row in records:
+        c = _RowCollector(plan, line)
+        _check_width(c, row, "absences")
+        number = c.take(_required, row, "employee_number")
+        type_code = c.take(_required, row, "absence_type")
+        start = c.take(_parse_date, "start_date", row.get("start_date", ""), required=True)
+        end = c.take(_parse_date, "end_date", row.get("end_date", ""), required=False)
+        fraction_text = row.get("fraction", "")
+        fraction = Decimal(1)
+        if fraction_text:
+            fraction = c.take(_parse_decimal, "fraction", fraction_text)
+            if fraction is not None and not (0 < fraction <= 1):
+                c.error(
+                    _("fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)")
+                    % {"value": fraction_text}
+                )
+        if number and number not in employees:
+            # Also for another organisation's employee: the number is simply unknown here.
+            c.error(_("unknown employee_number '%(number)s'") % {"number": number})
+        if type_code and type_code not in type_codes:
+            c.error(
+                _("unknown absence_type '%(code)s' (use one of %(codes)s)")
+                % {"code": type_code, "codes": ", ".join(type_codes_sorted())}
+            )
+        if start and end and end < start:
+            c.error(
+                _("end_date %(end)s is before start_date %(start)s")
+                % {"end": end.isoformat(), "start": start.isoformat()}
+            )
+        if c.failed:
+            continue
+        parsed.append(
+            {
+                "line": line,
+                "employee_number": number,
+                "employee_id": employees[number],
+                "absence_type": type_code,
+                "start_date": start,
+                "end_date": end,
+                "fraction": fraction,
+            }
+        )
+    employee_ids = {r["employee_id"] for r in parsed}
+    existing_by_employee: dict[int, list[dict]] = defaultdict(list)
+    for reg in AbsenceRegistration.objects.filter(employee_id__in=employee_ids).values(
+        "pk", "employee_id", "absence_type", "start_date", "end_date", "fraction"
+    ):
+        existing_by_employee[reg["employee_id"]].append(reg)
+    by_employee: dict[int, list[dict]] = defaultdict(list)
+    for r in parsed:
+        by_employee[r["employee_id"]].append(r)
+    failed_lines: set[int] = set()
+    for employee_id, rows in by_employee.items():
+        existing = {
+            (e["absence_type"], e["start_date"]): e for e in existing_by_employee.get(employee_id, [])
+        }
+        seen_keys: dict[tuple, int] = {}
+        rows.sort(key=lambda r: (r["start_date"], r["line"]))
+        for r in rows:
+            key = (r["absence_type"], r["start_date"])
+            if key in seen_keys:
+                plan.errors.append(
+                    RowError(
+                        r["line"],
+                        _(
+                            "the same registration (employee %(number)s, %(type)s from %(start)s) "
+                            "is also on line %(other)d"
+                        )
+                        % {
+                            "number": r["employee_number"],
+                            "type": r["absence_type"],
+                            "start": r["start_date"].isoformat(),
+                            "other": seen_keys[key],
+                        },
+                    )
+                )
+                failed_lines.add(r["line"])
+                continue
+            seen_keys[key] = r["line"]
+            match = existing.get(key)
+            r["pk"] = match["pk"] if match else None
+            if match is None:
+                r["action"] = "create"
+            elif match["end_date"] == r["end_date"] and match["fraction"] == r["fraction"]:
+                r["action"] = "unchanged"
+            else:
+                r["action"] = "update"
+        # Overlaps within the file: rows are sorted by start, so compare each with every later one it reaches.
+        for i, r in enumerate(rows):
+            for other in rows[i + 1 :]:
+                if other["start_date"] > (r["end_date"] or date.max):
+                    break
+                if other["line"] in failed_lines or r["line"] in failed_lines:
+                    continue
+                plan.errors.append(
+                    RowError(
+                        other["line"],
+                        _("overlaps line %(other)d for employee %(number)s (%(span)s)")
+                        % {
+                            "other": r["line"],
+                            "number": r["employee_number"],
+                            "span": _span(r["start_date"], r["end_date"]),
+                        },
+                    )
+                )
+                failed_lines.add(other["line"])
+        # Overlaps with registrations already in the portal that this file does not replace.
+        replaced = {r.get("pk") for r in rows if r.get("pk")}
+        for r in rows:
+            if r["line"] in failed_lines:
+                continue
+            for e in existing_by_employee.get(employee_id, []):
+                if e["pk"] in replaced:
+                    continue
+                if _overlaps(r["start_date"], r["end_date"], e["start_date"], e["end_date"]):
+                    plan.errors.append(
+                        RowError(
+                            r["line"],
+                            _("overlaps an existing registration of employee %(number)s (%(type)s, %(span)s)")
+                            % {
+                                "number": r["employee_number"],
+                                "type": e["absence_type"],
+                                "span": _span(e["start_date"], e["end_date"]),
+                            },
+                        )
+                    )
+                    failed_lines.add(r["line"])
+                    break
+    plan.rows = sorted((r for r in parsed if r["line"] not in failed_lines), key=lambda r: r["line"])
+
+
+def type_codes_sorted() -> list[str]:
+    from .models import AbsenceType
+
+    return list(AbsenceType.values)
+
+
+def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResult:
+    """Bulk write, then one spell re-derivation for the affected employees (the services' bulk path).
+
+    Corrections that shorten a registration are written before those that lengthen one, so no moment
+    of the transaction has two registrations of an employee overlapping (PostgreSQL's exclusion
+    constraint checks every row as it is written).
+    """
+    from .models import AbsenceRegistration
+    from .services import spells_rederive_many
+
+    result = ImportResult()
+    new, shrink, grow = [], [], []
+    current_end = dict(
+        AbsenceRegistration.objects.filter(
+            pk__in=[r["pk"] for r in plan.rows if r["action"] == "update"]
+        ).values_list("pk", "end_date")
+    )
+    for r in plan.rows:
+        values = {"end_date": r["end_date"], "fraction": r["fraction"]}
+        if r["action"] == "create":
+            new.append(
+                AbsenceRegistration(
+                    employee_id=r["employee_id"],
+                    absence_type=r["absence_type"],
+                    start_date=r["start_date"],
+                    **values,
+                )
+            )
+        elif r["action"] == "update":
+            registration = AbsenceRegistration(pk=r["pk"], **values)
+            old_end, new_end = current_end.get(r["pk"]) or date.max, r["end_date"] or date.max
+            (shrink if new_end <= old_end else grow).append(registration)
+        else:
+            result.unchanged += 1
+    for batch in (shrink, grow):
+        AbsenceRegistration.objects.bulk_update(batch, ["end_date", "fraction"], batch_size=2000)
+    AbsenceRegistration.objects.bulk_create(new, batch_size=2000)
+    result.created, result.updated = len(new), len(shrink) + len(grow)
+    affected = sorted({r["employee_id"] for r in plan.rows if r["action"] != "unchanged"})
+    if affected:
+        spells_rederive_many(organization=organization, employee_ids=affected)
+    return result
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+_APPLY = {"units": _apply_units, "employees": _apply_employees, "absences": _apply_absences}
+
+
+@transaction.atomic
+def apply_import(*, organization: Organization, plan: ImportPlan) -> ImportResult:
+    """Write a validated plan. Refuses a plan with errors: a file is imported whole or not at all."""
+    if not plan.ok:
+        raise ValueError("an import plan with errors cannot be applied")
+    return _APPLY[plan.kind](organization, plan)
+
+
+def import_file(
+    *, organization: Organization, kind: str, data: bytes, filename: str
+) -> tuple[ImportPlan, ImportResult | None]:
+    """Validate and, when the whole file is valid, import it (used by the commands and the confirm step)."""
+    with transaction.atomic():
+        plan = parse_import(organization, kind, data, filename)
+        if not plan.ok:
+            return plan, None
+        return plan, apply_import(organization=organization, plan=plan)
+
+
+# --- the import commands ---------------------------------------------------------------------------
+
+
+def add_command_arguments(parser) -> None:
+    parser.add_argument("file", help="CSV (UTF-8, comma-separated, header row) or XLSX file")
+    parser.add_argument("--organization", required=True, help="slug of the organisation")
+
+
+def run_import_command(command, kind: str, options: dict) -> None:
+    """Shared body of import_units / import_employees / import_absences: errors to stderr, exit 1."""
+    from pathlib import Path
+
+    from django.core.management.base import CommandError
+
+    organization = Organization.objects.filter(slug=options["organization"]).first()
+    if organization is None:
+        raise CommandError(f"unknown organisation '{options['organization']}'")
+    path = Path(options["file"])
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
+    plan, result = import_file(organization=organization, kind=kind, data=data, filename=path.name)
+    if result is None:
+        for message in plan.messages():
+            command.stderr.write(message)
+        bad = len({e.line for e in plan.errors})
+        raise CommandError(
+            f"{path.name}: nothing imported ({bad} bad row(s))" if bad else f"{path.name}: nothing imported"
+        )
+    command.stdout.write(
+        f"{path.name}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    )

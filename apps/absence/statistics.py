@@ -1,0 +1,610 @@
+"""Absence statistics per unit (its whole subtree) and absence type over a rolling 12 months.
+
+Definitions (DOMAIN.md 1.8, Statistics Denmark):
+
+- working day: Monday to Friday minus Danish public holidays and the organisation's extra days off
+  (the same ``WorkCalendar`` as the advisories);
+- possible hours of an employee: working days of the employment inside the window × weekly hours / 5;
+- absence hours of a registration: its working days inside both the window and the employment
+  × weekly hours / 5 × fraction (a part-time employee counts by their hours, a 0.5 registration half);
+- absence percentage: absence hours / possible hours × 100;
+- FTE ("årsværk"): possible hours / (7.4 × working days of the window) — a full-time employee employed
+  the whole window is 1, someone on 18.5 hours half the window 0.25;
+- days per FTE: absence days in full-time days ("dagsværk" of 7.4 hours) / FTE;
+- calendar days: calendar days of absence inside the window and the employment;
+- spells (per type): registrations of the type inside the window, where one that starts the day after
+  the previous one of the same type and employee ends continues it.
+
+Method: everything is computed in the database in two aggregate queries, whatever the number of
+employees, registrations or units. Dates become day numbers; the number of weekdays between two day
+numbers is closed-form arithmetic (5 per whole week plus the rest, capped at 5), and the few weekday
+holidays of the period are subtracted with one CASE that counts how many lie before a day. The
+queries group by (period, employee's unit, type); rolling the figures up to every ancestor unit
+(by materialised path) happens in Python over those few rows. The whole organisation of 50,000
+employees and 1.5 million registrations therefore costs one scan of the registrations in the window.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+
+from apps.organizations.models import Organization, OrgUnit
+
+from .models import AbsenceRegistration, AbsenceType, AdvisoryPolicy, Employee
+from .spells import WorkCalendar, add_months
+
+EPOCH = date(1970, 1, 1)
+FULL_TIME_WEEKLY_HOURS = Decimal("37")
+FULL_TIME_DAY_HOURS = Decimal("7.4")
+TYPE_CODES: list[str] = list(AbsenceType.values)
+NUMBER_FIELDS = ("spells", "calendar_days", "absence_hours", "absence_pct", "days_per_fte", "absence_days")
+
+
+@dataclass(frozen=True)
+class Period:
+    index: int
+    start: date
+    end: date
+
+
+def rolling_year(as_of: date) -> Period:
+    """The 12 months up to and including ``as_of``."""
+    return Period(0, add_months(as_of, -12) + timedelta(days=1), as_of)
+
+
+def last_months(as_of: date, count: int = 24) -> list[Period]:
+    """The ``count`` calendar months up to ``as_of`` (the last one ends at ``as_of``), oldest first."""
+    first_of_month = as_of.replace(day=1)
+    periods = []
+    for back in range(count - 1, -1, -1):
+        start = add_months(first_of_month, -back)
+        end = min(add_months(start, 1) - timedelta(days=1), as_of)
+        periods.append(Period(count - 1 - back, start, end))
+    return periods
+
+
+def _day(value: date) -> int:
+    return (value - EPOCH).days
+
+
+def policy_of(organization: Organization) -> AdvisoryPolicy:
+    policy = AdvisoryPolicy.objects.filter(organization=organization).first()
+    return policy or AdvisoryPolicy(organization=organization)
+
+
+class _Sql:
+    """The few expressions that differ between PostgreSQL and SQLite."""
+
+    def __init__(self) -> None:
+        self.postgres = connection.vendor == "postgresql"
+
+    def day(self, column: str) -> str:
+        if self.postgres:
+            return f"({column} - DATE '1970-01-01')"
+        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+    def greatest(self, *args: str) -> str:
+        return f"{'GREATEST' if self.postgres else 'MAX'}({', '.join(args)})"
+
+    def least(self, *args: str) -> str:
+        return f"{'LEAST' if self.postgres else 'MIN'}({', '.join(args)})"
+
+    def weekdays_before(self, n: str) -> str:
+        # Weekdays among day numbers [-3, n): day -3 (1969-12-29) is a Monday, so shift by 3.
+        m = f"({n} + 3)"
+        return f"(5 * ({m} / 7) + {self.least(f'({m} %% 7)', '5')})"
+
+    @staticmethod
+    def holidays_before(n: str, holidays: list[int]) -> str:
+        if not holidays:
+            return "0"
+        whens = " ".join(
+            f"WHEN {n} > {day} THEN {count}"
+            for count, day in sorted(enumerate(holidays, start=1), key=lambda item: -item[0])
+        )
+        return f"(CASE {whens} ELSE 0 END)"
+
+    def working_days(self, a: str, b: str, holidays: list[int]) -> str:
+        """Working days among day numbers a..b (both included; a <= b)."""
+        return (
+            f"({self.weekdays_before(f'{b} + 1')} - {self.weekdays_before(a)}"
+            f" - {self.holidays_before(f'{b} + 1', holidays)} + {self.holidays_before(a, holidays)})"
+        )
+
+
+def _weekday_days_off(calendar: WorkCalendar, start: date, end: date) -> list[int]:
+    """Day numbers of the weekdays between start and end that are not working days, ascending."""
+    days, day = [], start
+    while day <= end:
+        if day.weekday() < 5 and not calendar.is_working_day(day):
+            days.append(_day(day))
+        day += timedelta(days=1)
+    return days
+
+
+def _periods_cte(periods: list[Period]) -> str:
+    values = ", ".join(f"({p.index}, {_day(p.start)}, {_day(p.end)})" for p in periods)
+    return f"periods(idx, ps, pe) AS (VALUES {values})"
+
+
+def _absence_rows(
+    organization: Organization, periods: list[Period], holidays: list[int], unit_path: str | None
+):
+    """(period, unit id, type, spells, calendar days, weekday-hours × fraction) per group."""
+    sql = _Sql()
+    reg = AbsenceRegistration._meta.db_table
+    emp = Employee._meta.db_table
+    unit_table = OrgUnit._meta.db_table
+    far = _day(date(9999, 12, 31))
+    unit_join, unit_where, params = (
+        "",
+        "",
+        [organization.pk, max(p.end for p in periods), min(p.start for p in periods)],
+    )
+    if unit_path is not None:
+        unit_join = f"JOIN {unit_table} u ON u.id = e.unit_id"
+        unit_where = "AND u.path LIKE %s"
+        params.append(unit_path + "%")
+    wd = sql.working_days("c.a", "c.b", holidays)
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH {_periods_cte(periods)},
+        r AS (
+            SELECT e.unit_id, e.weekly_hours, reg.absence_type, reg.fraction,
+                   {sql.day("reg.start_date")} AS rs,
+                   COALESCE({sql.day("reg.end_date")}, {far}) AS re,
+                   {sql.day("e.employment_start")} AS es,
+                   COALESCE({sql.day("e.employment_end")}, {far}) AS ee,
+                   LAG({sql.day("reg.end_date")}) OVER (
+                       PARTITION BY reg.employee_id, reg.absence_type ORDER BY reg.start_date
+                   ) AS prev_end
+            FROM {reg} reg
+            JOIN {emp} e ON e.id = reg.employee_id
+            {unit_join}
+            WHERE e.organization_id = %s AND reg.start_date <= %s
+              AND (reg.end_date IS NULL OR reg.end_date >= %s) {unit_where}
+        ),
+        c AS (
+            SELECT p.idx, r.unit_id, r.absence_type, r.fraction, r.weekly_hours,
+                   CASE WHEN r.prev_end IS NULL OR r.prev_end < r.rs - 1 OR r.rs <= p.ps
+                        THEN 1 ELSE 0 END AS new_spell,
+                   {sql.greatest("r.rs", "r.es", "p.ps")} AS a,
+                   {sql.least("r.re", "r.ee", "p.pe")} AS b
+            FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps
+        )
+        SELECT c.idx, c.unit_id, c.absence_type, SUM(c.new_spell), SUM(c.b - c.a + 1),
+               SUM({wd} * c.weekly_hours * c.fraction)
+        FROM c WHERE c.a <= c.b
+        GROUP BY c.idx, c.unit_id, c.absence_type
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def _population_rows(
+    organization: Organization, periods: list[Period], holidays: list[int], unit_path: str | None
+):
+    """(period, unit id, employees, weekday-hours of employment) per group."""
+    sql = _Sql()
+    emp = Employee._meta.db_table
+    unit_table = OrgUnit._meta.db_table
+    far = _day(date(9999, 12, 31))
+    params: list = [organization.pk, max(p.end for p in periods)]
+    unit_join = unit_where = ""
+    if unit_path is not None:
+        unit_join = f"JOIN {unit_table} u ON u.id = e.unit_id"
+        unit_where = "AND u.path LIKE %s"
+        params.append(unit_path + "%")
+    wd = sql.working_days("c.a", "c.b", holidays)
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH {_periods_cte(periods)},
+        c AS (
+            SELECT p.idx, e.unit_id, e.weekly_hours,
+                   {sql.greatest(sql.day("e.employment_start"), "p.ps")} AS a,
+                   {sql.least(f"COALESCE({sql.day('e.employment_end')}, {far})", "p.pe")} AS b
+            FROM {emp} e {unit_join}
+            JOIN periods p ON 1 = 1
+            WHERE e.organization_id = %s AND e.employment_start <= %s {unit_where}
+        )
+        SELECT c.idx, c.unit_id, COUNT(*), SUM({wd} * c.weekly_hours)
+        FROM c WHERE c.a <= c.b
+        GROUP BY c.idx, c.unit_id
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+BRADFORD_WINDOW_DAYS = 7 * 52
+
+
+def _bradford_rows(
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    holidays: list[int],
+    unit_path: str | None,
+):
+    """(unit id, band index, employees) for employees with a Bradford factor above 0.
+
+    B = S² × D over the 52 weeks ending on ``as_of`` (DOMAIN.md 1.7), spells of the policy's Bradford
+    types joined as DOMAIN.md 1.3 says (touching, or with the setting on, separated only by non-working
+    days): the same figures as ``selectors.bradford_scores``, computed as gaps-and-islands in SQL.
+    """
+    types = policy.types_for("bradford")
+    if not types:
+        return []
+    sql = _Sql()
+    reg = AbsenceRegistration._meta.db_table
+    emp = Employee._meta.db_table
+    unit_table = OrgUnit._meta.db_table
+    far = _day(date(9999, 12, 31))
+    window_start = as_of - timedelta(days=BRADFORD_WINDOW_DAYS - 1)
+    ws, we = _day(window_start), _day(as_of)
+    params: list = [organization.pk, *types, as_of, window_start]
+    unit_join = unit_where = ""
+    if unit_path is not None:
+        unit_join = f"JOIN {unit_table} u ON u.id = e.unit_id"
+        unit_where = "AND u.path LIKE %s"
+        params.append(unit_path + "%")
+    if policy.join_across_non_working_days:
+        gap_days = sql.working_days("(s.prev_end + 1)", "(s.rs - 1)", holidays)
+        joined_gap = f"(s.prev_end < s.rs - 1 AND {gap_days} = 0)"
+    else:
+        joined_gap = "1 = 0"
+    band_case = " ".join(
+        f"WHEN p.spells * p.spells * p.days >= {int(limit)} THEN {index}"
+        for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
+    )
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH s AS (
+            SELECT reg.employee_id, e.unit_id,
+                   {sql.day("reg.start_date")} AS rs,
+                   COALESCE({sql.day("reg.end_date")}, {far}) AS re,
+                   LAG(COALESCE({sql.day("reg.end_date")}, {far})) OVER (
+                       PARTITION BY reg.employee_id ORDER BY reg.start_date
+                   ) AS prev_end
+            FROM {reg} reg
+            JOIN {emp} e ON e.id = reg.employee_id
+            {unit_join}
+            WHERE e.organization_id = %s AND reg.absence_type IN ({", ".join(["%s"] * len(types))})
+              AND reg.start_date <= %s AND (reg.end_date IS NULL OR reg.end_date >= %s) {unit_where}
+        ),
+        g AS (
+            SELECT s.employee_id, s.unit_id, s.rs, s.re,
+                   SUM(CASE WHEN s.prev_end IS NULL OR (s.prev_end < s.rs - 1 AND NOT {joined_gap})
+                            THEN 1 ELSE 0 END)
+                       OVER (PARTITION BY s.employee_id ORDER BY s.rs ROWS UNBOUNDED PRECEDING) AS spell_no
+            FROM s
+        ),
+        sp AS (
+            SELECT g.employee_id, g.unit_id, MIN(g.rs) AS ss, MAX(g.re) AS se
+            FROM g GROUP BY g.employee_id, g.unit_id, g.spell_no
+        ),
+        p AS (
+            SELECT sp.employee_id, sp.unit_id, COUNT(*) AS spells,
+                   SUM({sql.least("sp.se", str(we))} - {sql.greatest("sp.ss", str(ws))} + 1) AS days
+            FROM sp GROUP BY sp.employee_id, sp.unit_id
+        )
+        SELECT b.unit_id, b.band, COUNT(*) FROM (
+            SELECT p.unit_id, CASE {band_case or "WHEN 1 = 0 THEN 0"} ELSE 0 END AS band FROM p
+        ) b
+        WHERE b.band > 0
+        GROUP BY b.unit_id, b.band
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+# --- rolling up, suppression and the public functions ----------------------------------------------
+
+
+def _round(value: Decimal | float | None, places: int = 1) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+
+
+def band_labels(bands: list[int]) -> list[str]:
+    """ "0–50", "51–200", …, "601+" for the limits [51, 201, 401, 601]."""
+    limits = [0, *[int(b) for b in bands]]
+    labels = [f"{lo}\u2013{hi - 1}" for lo, hi in zip(limits, limits[1:], strict=False)]
+    return [*labels, f"{limits[-1]}+"]
+
+
+def _units_in_scope(organization: Organization, unit: OrgUnit | None) -> list[OrgUnit]:
+    qs = unit.subtree() if unit is not None else OrgUnit.objects.filter(organization=organization)
+    return list(qs.order_by("path"))
+
+
+def _ancestors(path: str, paths: dict[str, int]) -> list[int]:
+    steplen = OrgUnit.steplen
+    return [paths[path[:end]] for end in range(steplen, len(path) + 1, steplen) if path[:end] in paths]
+
+
+class _Figures:
+    __slots__ = ("employees", "weekday_hours", "spells", "calendar_days", "absence_weekday_hours")
+
+    def __init__(self) -> None:
+        self.employees = 0
+        self.weekday_hours = Decimal(0)
+        self.spells = 0
+        self.calendar_days = 0
+        self.absence_weekday_hours = Decimal(0)
+
+
+def _figures(pop: _Figures, absence: _Figures | None, window_working_days: int) -> dict:
+    """The published figures of one group from its raw sums (hours are weekday-count × weekly hours)."""
+    possible_hours = pop.weekday_hours / 5
+    fte = possible_hours / (FULL_TIME_DAY_HOURS * window_working_days) if window_working_days else Decimal(0)
+    absence_hours = (absence.absence_weekday_hours / 5) if absence else Decimal(0)
+    absence_days = absence_hours / FULL_TIME_DAY_HOURS
+    return {
+        "employees": pop.employees,
+        "fte": _round(fte, 2),
+        "spells": absence.spells if absence else 0,
+        "calendar_days": absence.calendar_days if absence else 0,
+        "absence_hours": _round(absence_hours, 1),
+        "possible_hours": _round(possible_hours, 1),
+        "absence_pct": _round(absence_hours / possible_hours * 100, 2) if possible_hours else None,
+        "absence_days": _round(absence_days, 1),
+        "days_per_fte": _round(absence_days / fte, 2) if fte else None,
+    }
+
+
+def _compute(organization: Organization, periods: list[Period], unit: OrgUnit | None, policy: AdvisoryPolicy):
+    """Raw sums per (period, unit of the scope incl. subtree) and per (period, unit, type)."""
+    calendar = WorkCalendar.for_policy(policy)
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    holidays = _weekday_days_off(calendar, first, last)
+    units = _units_in_scope(organization, unit)
+    paths = {u.path: u.pk for u in units}
+    path_of = {u.pk: u.path for u in units}
+    unit_path = unit.path if unit is not None else None
+    population: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
+    for idx, unit_id, count, weekday_hours in _population_rows(organization, periods, holidays, unit_path):
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            figures = population[(idx, ancestor)]
+            figures.employees += count
+            figures.weekday_hours += Decimal(str(weekday_hours or 0))
+    absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
+    for idx, unit_id, code, spells, days, hours in _absence_rows(organization, periods, holidays, unit_path):
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            figures = absence[(idx, ancestor, code)]
+            figures.spells += spells
+            figures.calendar_days += days
+            figures.absence_weekday_hours += Decimal(str(hours or 0))
+    working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
+    return units, population, absence, working_days, calendar
+
+
+def unit_statistics(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+) -> dict:
+    """Figures per unit (its whole subtree) and absence type over the 12 months up to ``as_of``.
+
+    Plain data for the page, the CSV export, the command and the annual report::
+
+        {"as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
+         "units": [{"unit_id", "code", "name", "depth", "suppressed",
+                    "employees", "fte", "possible_hours",
+                    "types": [{"absence_type", "label", "counts_for_percentage", "suppressed",
+                               "employees", "fte", "spells", "calendar_days", "absence_hours",
+                               "possible_hours", "absence_pct", "absence_days", "days_per_fte"}, ...],
+                    "total": {... the same, over the types that count for the percentage},
+                    "bradford": {"suppressed", "employees", "bands": [count or None, ...]}}, ...]}
+
+    ``unit``: only that unit and the units below it. ``suppress``: figures of groups under
+    ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are None and the group is marked ``suppressed``
+    (see ``suppress_small_groups``), except in the units of ``exempt_unit_ids``.
+    """
+    policy = policy_of(organization)
+    window = rolling_year(as_of)
+    units, population, absence, working_days, _calendar = _compute(organization, [window], unit, policy)
+    holidays = _weekday_days_off(
+        WorkCalendar.for_policy(policy), as_of - timedelta(days=BRADFORD_WINDOW_DAYS), as_of
+    )
+    bradford: dict[tuple[int, int], int] = defaultdict(int)
+    paths = {u.path: u.pk for u in units}
+    path_of = {u.pk: u.path for u in units}
+    for unit_id, band, count in _bradford_rows(
+        organization, as_of, policy, holidays, unit.path if unit is not None else None
+    ):
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            bradford[(ancestor, band)] += count
+    counting = set(policy.types_for("percentage"))
+    labels = dict(AbsenceType.choices)
+    band_names = band_labels(policy.bradford_bands)
+    base_depth = units[0].depth if units else 1
+    rows = []
+    for u in units:
+        pop = population.get((0, u.pk), _Figures())
+        types = []
+        total = _Figures()
+        for code in TYPE_CODES:
+            raw = absence.get((0, u.pk, code))
+            figures = _figures(pop, raw, working_days[0])
+            types.append(
+                {
+                    "absence_type": code,
+                    "label": labels[code],
+                    "counts_for_percentage": code in counting,
+                    "suppressed": False,
+                    **figures,
+                }
+            )
+            if raw is not None and code in counting:
+                total.spells += raw.spells
+                total.calendar_days += raw.calendar_days
+                total.absence_weekday_hours += raw.absence_weekday_hours
+        counts = [bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
+        rows.append(
+            {
+                "unit_id": u.pk,
+                "code": u.code,
+                "name": u.name,
+                "depth": u.depth - base_depth,
+                "suppressed": False,
+                "employees": pop.employees,
+                "fte": _figures(pop, None, working_days[0])["fte"],
+                "possible_hours": _round(pop.weekday_hours / 5, 1),
+                "types": types,
+                "total": {"suppressed": False, **_figures(pop, total, working_days[0])},
+                "bradford": {
+                    "suppressed": False,
+                    "employees": pop.employees,
+                    "bands": [max(pop.employees - sum(counts), 0), *counts],
+                },
+            }
+        )
+    result = {
+        "as_of": as_of,
+        "window_start": window.start,
+        "window_end": window.end,
+        "working_days": working_days[0],
+        "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
+        "band_labels": band_names,
+        "units": rows,
+    }
+    if suppress:
+        suppress_small_groups(result, exempt_unit_ids=exempt_unit_ids)
+    return result
+
+
+def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = None) -> dict:
+    """Hide the figures of every group under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees, in place.
+
+    A unit × type group (and the unit's total) is suppressed when the unit has fewer employees than
+    the limit; a Bradford band is suppressed when it holds between 1 and limit − 1 employees (a small
+    band would point at individuals even in a large unit). The number of employees and FTE of a unit
+    stay visible: they say nothing about anyone's absence. Units in ``exempt_unit_ids`` (those the
+    viewer may see individual data of: HR, the unit's leaders) are left as they are.
+    """
+    limit = result["min_group_size"]
+    exempt = exempt_unit_ids or set()
+    for row in result["units"]:
+        if row["unit_id"] in exempt:
+            continue
+        small = row["employees"] < limit
+        row["suppressed"] = small
+        for group in [*row["types"], row["total"]]:
+            if small:
+                group["suppressed"] = True
+                for name in NUMBER_FIELDS:
+                    group[name] = None
+        bradford = row["bradford"]
+        if small:
+            bradford["suppressed"] = True
+            bradford["bands"] = [None for _count in bradford["bands"]]
+        else:
+            hidden = [count is not None and 0 < count < limit for count in bradford["bands"]]
+            bradford["suppressed"] = any(hidden)
+            bradford["bands"] = [
+                None if h else count for h, count in zip(hidden, bradford["bands"], strict=True)
+            ]
+    return result
+
+
+def monthly_series(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    months: int = 24,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+) -> list[dict]:
+    """Month by month for the last ``months`` months: the absence percentage and absence days (in
+    full-time days) of the types that count for the percentage, per chart unit.
+
+    Chart units are ``unit`` (or the organisation's top units) and the units directly below. Returns
+    ``[{"unit_id", "code", "name", "months": [{"month", "employees", "suppressed", "absence_pct",
+    "absence_days"}, ...]}, ...]``. Months with fewer than ``settings.ABSENCE_MIN_GROUP_SIZE``
+    employees are suppressed unless the unit is in ``exempt_unit_ids``.
+    """
+    policy = policy_of(organization)
+    periods = last_months(as_of, months)
+    units, population, absence, working_days, _calendar = _compute(organization, periods, unit, policy)
+    counting = set(policy.types_for("percentage"))
+    top_depth = unit.depth if unit is not None else 1
+    chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]
+    limit = settings.ABSENCE_MIN_GROUP_SIZE
+    exempt = exempt_unit_ids or set()
+    charts = []
+    for chart_unit in chart_units:
+        series = []
+        for p in periods:
+            pop = population.get((p.index, chart_unit.pk), _Figures())
+            total = _Figures()
+            for code in counting:
+                raw = absence.get((p.index, chart_unit.pk, code))
+                if raw:
+                    total.absence_weekday_hours += raw.absence_weekday_hours
+            figures = _figures(pop, total, working_days[p.index])
+            hidden = suppress and chart_unit.pk not in exempt and pop.employees < limit
+            series.append(
+                {
+                    "month": p.start,
+                    "employees": pop.employees,
+                    "suppressed": hidden,
+                    "absence_pct": None if hidden else figures["absence_pct"],
+                    "absence_days": None if hidden else figures["absence_days"],
+                }
+            )
+        charts.append(
+            {"unit_id": chart_unit.pk, "code": chart_unit.code, "name": chart_unit.name, "months": series}
+        )
+    return charts
+
+
+CSV_COLUMNS = [
+    "unit_code",
+    "absence_type",
+    "employees",
+    "fte",
+    "spells",
+    "calendar_days",
+    "absence_hours",
+    "possible_hours",
+    "absence_pct",
+    "days_per_fte",
+]
+
+
+def _csv_value(value) -> str:
+    return "" if value is None else str(value)
+
+
+def csv_rows(stats: dict) -> list[list[str]]:
+    """The rows of DESIGN.md's absence_stats CSV (suppressed figures are empty cells).
+
+    After a unit's type rows comes its ``bradford`` row: ``employees`` holds "band:count" pairs joined
+    by ";" (e.g. "0-50:40;51-200:5;201-400:0;401-600:1;601+:0"), the other figure columns are empty.
+    """
+    rows = []
+    for unit in stats["units"]:
+        for group in unit["types"]:
+            rows.append(
+                [unit["code"], group["absence_type"], *(_csv_value(group[c]) for c in CSV_COLUMNS[2:])]
+            )
+        bands = ";".join(
+            f"{label.replace(chr(0x2013), '-')}:{_csv_value(count)}"
+            for label, count in zip(stats["band_labels"], unit["bradford"]["bands"], strict=True)
+        )
+        rows.append([unit["code"], "bradford", bands, *[""] * (len(CSV_COLUMNS) - 3)])
+    return rows

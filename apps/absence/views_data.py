@@ -1,0 +1,217 @@
+"""Data views: payroll imports (upload → preview → confirm) and the statistics page with its CSV export.
+
+Imports are for HR (``absence.import``). Statistics are aggregates for everyone with
+``absence.view_statistics``; figures of groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are
+shown as "–" except to HR and administrators (their scope) and leaders (their units).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import secrets
+from datetime import date
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from apps.organizations.models import Organization, OrgUnit, Role
+from apps.organizations.permissions import get_for_user, memberships_of
+
+from .forms_data import ImportUploadForm, StatisticsFilterForm
+from .imports import KINDS, ImportPlan, apply_import, parse_import
+from .statistics import CSV_COLUMNS, csv_rows, monthly_series, unit_statistics
+
+SESSION_KEY = "absence_import"
+
+
+# --- imports ----------------------------------------------------------------------------------------
+
+
+def _pending(request: HttpRequest, organization: Organization, token: str) -> dict | None:
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("token") != token or pending.get("organization") != organization.pk:
+        return None
+    return pending
+
+
+def _preview(request: HttpRequest, organization: Organization, plan: ImportPlan, pending: dict, status=200):
+    bad, good = plan.preview()
+    context = {
+        "organization": organization,
+        "plan": plan,
+        "kind_label": KINDS[plan.kind],
+        "filename": pending["filename"],
+        "token": pending["token"],
+        "bad_rows": bad,
+        "good_rows": good,
+        "counts": plan.counts(),
+    }
+    return render(request, "absence/import_preview.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        kind = form.cleaned_data["kind"]
+        plan = parse_import(organization, kind, data, upload.name)
+        if plan.file_error:
+            form.add_error("file", plan.file_error)
+        else:
+            # The file waits in the session (not on disk) until it is confirmed or replaced.
+            pending = {
+                "token": secrets.token_urlsafe(16),
+                "organization": organization.pk,
+                "kind": kind,
+                "filename": upload.name,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+            request.session[SESSION_KEY] = pending
+            return _preview(request, organization, plan, pending)
+    return render(request, "absence/import_upload.html", {"organization": organization, "form": form})
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    pending = _pending(request, organization, token)
+    if pending is None:
+        messages.error(
+            request, _("This import has expired or was replaced by another file. Upload it again.")
+        )
+        return redirect("absence:import", organization.slug)
+    data = base64.b64decode(pending["data"])
+    # Validate again: the organisation's data may have changed since the preview.
+    plan = parse_import(organization, pending["kind"], data, pending["filename"])
+    if not plan.ok:
+        return _preview(request, organization, plan, pending, status=400)
+    result = apply_import(organization=organization, plan=plan)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _("%(file)s imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+        % {
+            "file": pending["filename"],
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return redirect("absence:import", organization.slug)
+
+
+# --- statistics -------------------------------------------------------------------------------------
+
+
+def exempt_unit_ids(user, organization: Organization, units: list[OrgUnit]) -> set[int]:
+    """Units whose figures the user sees unsuppressed: HR and administrators in their scope, leaders in
+    the units they lead (DOMAIN.md 1.9: only they may see individual absence data anyway)."""
+    scopes = []
+    for membership in memberships_of(user):
+        if membership.organization_id != organization.pk:
+            continue
+        if membership.role in (Role.HR, Role.ADMIN) and membership.unit_id is None:
+            return {u.pk for u in units}
+        if membership.role in (Role.HR, Role.ADMIN, Role.LEADER) and membership.unit_id is not None:
+            scopes.append(membership.unit.path)
+    return {u.pk for u in units if any(u.path.startswith(path) for path in scopes)}
+
+
+def _statistics_context(request: HttpRequest, slug: str) -> dict:
+    organization = get_for_user(request.user, "absence.view_statistics", Organization, slug=slug)
+    units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
+    form = StatisticsFilterForm(request.GET or None, units=units)
+    today = timezone.localdate()
+    as_of: date = today
+    unit = None
+    if form.is_valid():
+        as_of = form.cleaned_data["as_of"] or today
+        unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
+    exempt = exempt_unit_ids(request.user, organization, units)
+    stats = unit_statistics(organization, as_of, unit=unit, exempt_unit_ids=exempt)
+    query = {"as_of": as_of.isoformat()}
+    if unit is not None:
+        query["unit"] = unit.code
+    return {
+        "organization": organization,
+        "form": form,
+        "stats": stats,
+        "unit": unit,
+        "as_of": as_of,
+        "exempt": exempt,
+        "query": query,
+    }
+
+
+def _chart(series: list[dict]) -> dict:
+    """Bar geometry for the inline SVG: one bar per month with its value written above it."""
+    bar, gap, top, height = 26, 8, 24, 160
+    values = [m["absence_pct"] for m in series if m["absence_pct"] is not None]
+    peak = max([*values, 1])
+    bars = []
+    for index, month in enumerate(series):
+        value = month["absence_pct"]
+        bar_height = 0 if value is None else round(float(value) / float(peak) * height, 1)
+        x = 40 + index * (bar + gap)
+        bars.append(
+            {
+                **month,
+                "x": x,
+                "y": top + height - bar_height,
+                "height": bar_height,
+                "label_x": x + bar / 2,
+                "label_y": top + height - bar_height - 6,
+            }
+        )
+    return {
+        "bars": bars,
+        "width": 40 + len(series) * (bar + gap) + 10,
+        "height": top + height + 50,
+        "bar_width": bar,
+        "baseline": top + height,
+        "month_y": top + height + 18,
+    }
+
+
+@require_safe
+@login_required
+def statistics(request: HttpRequest, slug: str) -> HttpResponse:
+    context = _statistics_context(request, slug)
+    charts = monthly_series(
+        context["organization"], context["as_of"], unit=context["unit"], exempt_unit_ids=context["exempt"]
+    )
+    context["charts"] = [{**chart, "chart": _chart(chart["months"])} for chart in charts]
+    context["csv_url"] = f"{reverse('absence:statistics_csv', args=[slug])}?{urlencode(context['query'])}"
+    context["any_suppressed"] = any(
+        u["suppressed"] or u["bradford"]["suppressed"] for u in context["stats"]["units"]
+    ) or any(m["suppressed"] for chart in charts for m in chart["months"])
+    template = "absence/statistics.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_safe
+@login_required
+def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    context = _statistics_context(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"absence-{context['organization'].slug}-{context['as_of'].isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_rows(context["stats"]))
+    return response

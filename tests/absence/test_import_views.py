@@ -1,0 +1,189 @@
+"""The browser import flow: upload → preview with per-row errors (nothing saved) → confirm → imported."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from apps.absence.models import AbsenceRegistration, Employee
+from apps.absence.views_data import SESSION_KEY
+from tests.conftest import unit
+
+GOOD = b"employee_number,absence_type,start_date,end_date,fraction\n100,sick,2026-03-02,2026-03-06,1\n"
+BAD = GOOD + b"100,sick,2026-02-31,,1\n999,flu,2026-03-02,,0\n"
+
+
+@pytest.fixture
+def staff(org):
+    Employee.objects.create(
+        organization=org,
+        unit=unit(org, "A1"),
+        employee_number="100",
+        name="Person 100",
+        weekly_hours=Decimal("37"),
+        employment_start=date(2020, 1, 1),
+    )
+    return org
+
+
+def upload(client, org, content, name="absences.csv", kind="absences"):
+    return client.post(
+        reverse("absence:import", args=[org.slug]),
+        {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def confirm_url(client, org):
+    token = client.session[SESSION_KEY]["token"]
+    return reverse("absence:import_confirm", args=[org.slug, token])
+
+
+def test_upload_form(login, hr_user, staff):
+    response = login(hr_user).get(reverse("absence:import", args=[staff.slug]))
+    assert response.status_code == 200
+    assert b'enctype="multipart/form-data"' in response.content
+
+
+def test_preview_then_confirm_imports(login, hr_user, staff):
+    client = login(hr_user)
+    response = upload(client, staff, GOOD)
+    assert response.status_code == 200
+    assert response.templates[0].name == "absence/import_preview.html"
+    assert response.context["counts"]["create"] == 1
+    assert AbsenceRegistration.objects.count() == 0  # nothing saved at preview
+    response = client.post(confirm_url(client, staff))
+    assert response.status_code == 302
+    assert AbsenceRegistration.objects.count() == 1
+    assert SESSION_KEY not in client.session
+    page = client.get(response["Location"])
+    messages = [str(m) for m in page.context["messages"]]
+    assert any("absences.csv" in m and "1" in m for m in messages)
+
+
+def test_preview_lists_every_bad_row_and_offers_no_confirm(login, hr_user, staff):
+    client = login(hr_user)
+    response = upload(client, staff, BAD)
+    body = response.content.decode()
+    bad = response.context["bad_rows"]
+    assert [row["line"] for row in bad] == [3, 4]
+    assert "2026-02-31" in body and "999" in body and "flu" in body
+    assert len(bad[1]["reasons"]) == 3  # unknown number, unknown type, fraction 0
+    assert "import_confirm" not in body and "/confirm/" not in body
+    assert AbsenceRegistration.objects.count() == 0
+
+
+def test_confirm_revalidates_against_current_data(login, hr_user, staff):
+    client = login(hr_user)
+    upload(client, staff, GOOD)
+    url = confirm_url(client, staff)
+    # Someone registered an overlapping absence between preview and confirm.
+    AbsenceRegistration.objects.create(
+        employee=Employee.objects.get(),
+        absence_type="care_day",
+        start_date=date(2026, 3, 3),
+        end_date=date(2026, 3, 3),
+    )
+    response = client.post(url)
+    assert response.status_code == 400
+    assert response.context["bad_rows"][0]["line"] == 2
+    assert AbsenceRegistration.objects.count() == 1
+
+
+def test_wrong_encoding_is_shown_at_the_file_field(login, hr_user, staff):
+    client = login(hr_user)
+    response = upload(
+        client,
+        staff,
+        "employee_number,absence_type,start_date,end_date,fraction\nØ,sick,2026-03-02,,\n".encode("latin-1"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert b'aria-invalid="true"' in response.content
+
+
+def test_expired_token(login, hr_user, staff):
+    client = login(hr_user)
+    response = client.post(reverse("absence:import_confirm", args=[staff.slug, "nope"]))
+    assert response.status_code == 302
+    assert AbsenceRegistration.objects.count() == 0
+
+
+def test_token_of_another_organisation_does_not_apply(login, org_admin, staff, other_org):
+    from apps.organizations.models import Role
+    from tests.conftest import _user_with
+
+    client = login(org_admin)
+    upload(client, staff, GOOD)
+    token = client.session[SESSION_KEY]["token"]
+    _user_with(other_org, Role.ADMIN, email="both@example.org")
+    response = client.post(reverse("absence:import_confirm", args=[other_org.slug, token]))
+    assert response.status_code in (302, 404)
+    assert AbsenceRegistration.objects.count() == 0
+
+
+@pytest.mark.parametrize("fixture", ["med_member", "shop_steward", "leader", "board_member", "union_staff"])
+def test_other_roles_get_403(request, login, staff, fixture):
+    client = login(request.getfixturevalue(fixture))
+    assert client.get(reverse("absence:import", args=[staff.slug])).status_code == 403
+    assert upload(client, staff, GOOD).status_code == 403
+    assert client.post(reverse("absence:import_confirm", args=[staff.slug, "x"])).status_code == 403
+    assert AbsenceRegistration.objects.count() == 0
+
+
+def test_other_organisation_gets_404(login, hr_user_other, staff):
+    client = login(hr_user_other)
+    assert client.get(reverse("absence:import", args=[staff.slug])).status_code == 404
+    assert upload(client, staff, GOOD).status_code == 404
+
+
+def test_anonymous_goes_to_login(client, staff):
+    response = client.get(reverse("absence:import", args=[staff.slug]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_wrong_methods(login, hr_user, staff):
+    client = login(hr_user)
+    assert client.put(reverse("absence:import", args=[staff.slug])).status_code == 405
+    assert client.get(reverse("absence:import_confirm", args=[staff.slug, "x"])).status_code == 405
+
+
+def test_admin_may_import(login, org_admin, staff):
+    client = login(org_admin)
+    upload(client, staff, GOOD)
+    client.post(confirm_url(client, staff))
+    assert AbsenceRegistration.objects.count() == 1
+
+
+def test_units_upload(login, hr_user, org):
+    from pathlib import Path
+
+    data = (Path(__file__).resolve().parents[2] / "fixtures" / "absence" / "units.csv").read_bytes()
+    client = login(hr_user)
+    response = upload(client, org, data, name="units.csv", kind="units")
+    assert response.context["counts"]["create"] == 3
+    client.post(confirm_url(client, org))
+    assert org.units.filter(code="NK-SU-HJE").exists()
+
+
+def test_xlsx_upload(login, hr_user, staff):
+    from pathlib import Path
+
+    for number in ("1001", "1002", "1003"):
+        Employee.objects.create(
+            organization=staff,
+            unit=unit(staff, "B"),
+            employee_number=number,
+            name=f"Person {number}",
+            weekly_hours=Decimal("37"),
+            employment_start=date(2020, 1, 1),
+        )
+    data = (Path(__file__).resolve().parents[2] / "fixtures" / "absence" / "absences.xlsx").read_bytes()
+    client = login(hr_user)
+    response = upload(client, staff, data, name="absences.xlsx")
+    assert response.context["counts"]["create"] == 5
+    client.post(confirm_url(client, staff))
+    assert AbsenceRegistration.objects.count() == 5

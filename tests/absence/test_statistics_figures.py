@@ -1,0 +1,172 @@
+"""Absence percentage, days per FTE, spells, Bradford bands and suppression on hand-computed examples.
+
+Window: the rolling year to 2026-03-31 is 2025-04-01..2026-03-31: 261 weekdays minus 8 weekday public
+holidays (17, 18, 21 April, 29 May, 9 June, 25, 26 December 2025, 1 January 2026) minus the default
+extra days off on weekdays (5 June, 24 and 31 December 2025) = 250 working days. A full-time employee
+(37 hours) has 250 × 7.4 = 1850 possible hours.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from apps.absence.models import AbsenceRegistration, AdvisoryPolicy, Employee
+from apps.absence.selectors import bradford_scores
+from apps.absence.statistics import last_months, rolling_year, unit_statistics
+from tests.conftest import unit
+
+AS_OF = date(2026, 3, 31)
+
+
+def employee(org, number, unit_code="A1", hours="37", start=date(2020, 1, 1), end=None):
+    return Employee.objects.create(
+        organization=org,
+        unit=unit(org, unit_code),
+        employee_number=number,
+        name=f"Person {number}",
+        weekly_hours=Decimal(hours),
+        employment_start=start,
+        employment_end=end,
+    )
+
+
+def absent(emp, start, end, kind="sick", fraction="1"):
+    return AbsenceRegistration.objects.create(
+        employee=emp, absence_type=kind, start_date=start, end_date=end, fraction=Decimal(fraction)
+    )
+
+
+def row(stats, code):
+    return next(u for u in stats["units"] if u["code"] == code)
+
+
+def type_row(stats, code, absence_type):
+    return next(t for t in row(stats, code)["types"] if t["absence_type"] == absence_type)
+
+
+def test_rolling_year_and_months():
+    window = rolling_year(AS_OF)
+    assert (window.start, window.end) == (date(2025, 4, 1), date(2026, 3, 31))
+    months = last_months(AS_OF, 24)
+    assert months[0].start == date(2024, 4, 1)
+    assert months[-1].start == date(2026, 3, 1) and months[-1].end == AS_OF
+    assert len(months) == 24
+
+
+def test_possible_hours_of_a_full_timer_over_the_rolling_year(org):
+    employee(org, "1")
+    stats = unit_statistics(org, AS_OF, suppress=False)
+    assert stats["working_days"] == 250
+    a1 = row(stats, "A1")
+    assert a1["possible_hours"] == Decimal("1850.0")
+    assert a1["fte"] == Decimal("1.00")
+    assert a1["employees"] == 1
+
+
+def test_part_time_counts_by_hours_and_half_fraction_counts_half(org):
+    full = employee(org, "1")
+    part = employee(org, "2", hours="18.5")
+    half = employee(org, "3", unit_code="B")
+    # Monday 2 to Friday 6 March 2026: 5 working days, 7 calendar days with the weekend after it.
+    absent(full, date(2026, 3, 2), date(2026, 3, 6))
+    absent(part, date(2026, 3, 2), date(2026, 3, 8))
+    absent(half, date(2026, 3, 2), date(2026, 3, 6), kind="sick_partial", fraction="0.5")
+    stats = unit_statistics(org, AS_OF, suppress=False)
+
+    sick = type_row(stats, "A1", "sick")
+    # 5 days × 7.4 h + 5 days × 3.7 h = 55.5 h of 1850 + 925 = 2775 possible hours.
+    assert sick["absence_hours"] == Decimal("55.5")
+    assert sick["possible_hours"] == Decimal("2775.0")
+    assert sick["absence_pct"] == Decimal("2.00")
+    # 55.5 h = 7.5 full-time days; FTE 1 + 0.5 = 1.5 → 5 days per FTE.
+    assert sick["fte"] == Decimal("1.50")
+    assert sick["days_per_fte"] == Decimal("5.00")
+    assert sick["calendar_days"] == 12
+    assert sick["spells"] == 2
+    assert sick["employees"] == 2
+
+    partial = type_row(stats, "B", "sick_partial")
+    assert partial["absence_hours"] == Decimal("18.5")
+    assert partial["absence_pct"] == Decimal("1.00")
+    assert partial["days_per_fte"] == Decimal("2.50")
+
+    # A is the subtree A > A1 > A1a: it includes A1's employees.
+    assert type_row(stats, "A", "sick")["absence_hours"] == Decimal("55.5")
+    assert type_row(stats, "A1a", "sick")["absence_hours"] == Decimal("0.0")
+
+
+def test_window_and_employment_clip_the_absence(org):
+    # Employed from Monday 2 March 2026; sick since before the window, still ongoing.
+    late = employee(org, "1", start=date(2026, 3, 2))
+    absent(late, date(2026, 2, 20), None)
+    stats = unit_statistics(org, AS_OF, suppress=False)
+    sick = type_row(stats, "A1", "sick")
+    # March 2026 from the 2nd: 22 working days, 30 calendar days.
+    assert sick["absence_hours"] == Decimal(22 * 7.4).quantize(Decimal("0.1"))
+    assert sick["calendar_days"] == 30
+    assert sick["absence_pct"] == Decimal("100.00")
+
+
+def test_touching_registrations_of_a_type_are_one_spell(org):
+    emp = employee(org, "1")
+    absent(emp, date(2026, 1, 5), date(2026, 1, 9))
+    absent(emp, date(2026, 1, 10), date(2026, 1, 12))
+    absent(emp, date(2026, 2, 2), date(2026, 2, 2))
+    assert type_row(unit_statistics(org, AS_OF, suppress=False), "A1", "sick")["spells"] == 2
+
+
+def test_own_rows_for_senior_care_parental_and_s56(org):
+    emp = employee(org, "1")
+    absent(emp, date(2026, 1, 5), date(2026, 1, 5), kind="senior_day")
+    absent(emp, date(2026, 1, 6), date(2026, 1, 6), kind="care_day")
+    absent(emp, date(2026, 1, 7), date(2026, 1, 7), kind="sick_s56")
+    absent(emp, date(2025, 5, 1), date(2025, 5, 30), kind="parental")
+    stats = unit_statistics(org, AS_OF, suppress=False)
+    assert [t["absence_type"] for t in row(stats, "A1")["types"]] == [
+        "sick",
+        "sick_partial",
+        "sick_s56",
+        "pregnancy",
+        "work_injury",
+        "child_sick",
+        "care_day",
+        "senior_day",
+        "parental",
+    ]
+    assert type_row(stats, "A1", "senior_day")["calendar_days"] == 1
+    assert type_row(stats, "A1", "care_day")["calendar_days"] == 1
+    assert type_row(stats, "A1", "sick_s56")["absence_hours"] == Decimal("7.4")
+    # May 2025: 22 weekdays minus Ascension Day (29 May) = 21 working days.
+    assert type_row(stats, "A1", "parental")["absence_hours"] == Decimal("155.4")
+    # Only the types that count for the percentage (default: not senior, care, parental) make the total.
+    assert row(stats, "A1")["total"]["absence_hours"] == Decimal("7.4")
+
+
+def test_bradford_bands_match_the_scores(org):
+    emps = [employee(org, str(n)) for n in range(1, 8)]
+    # 25 days as one spell = 25 (band 0-50), as 3 spells = 225 (201-400), as 6 spells = 900 (601+).
+    absent(emps[0], date(2026, 1, 1), date(2026, 1, 25))
+    for start, end in [(1, 8), (11, 18), (21, 29)]:
+        absent(emps[1], date(2026, 1, start), date(2026, 1, end))
+    for year, month in [(2025, 10), (2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3)]:
+        absent(emps[2], date(year, month, 1), date(year, month, 5 if month == 10 else 4))
+    scores = bradford_scores(org, AS_OF)
+    assert scores[emps[0].pk] == 25
+    assert scores[emps[1].pk] == 225
+    assert scores[emps[2].pk] == 900
+    stats = unit_statistics(org, AS_OF, suppress=False)
+    bradford = row(stats, "A1")["bradford"]
+    assert stats["band_labels"] == ["0\u201350", "51\u2013200", "201\u2013400", "401\u2013600", "601+"]
+    assert bradford["bands"] == [5, 0, 1, 0, 1]
+
+
+def test_bradford_joins_across_weekend_when_the_policy_says_so(org):
+    emp = employee(org, "1")
+    for monday in (2, 9, 16):  # three Monday-Friday weeks in March 2026
+        absent(emp, date(2026, 3, monday), date(2026, 3, monday + 4))
+    # Apart: 3 spells × 15 days = 135, band 51-200.
+    assert bradford_scores(org, AS_OF)[emp.pk] == 135
+    assert row(unit_statistics(org, AS_OF, suppress=False), "A1")["bradford"]["bands"] == [0, 1, 0, 0, 0]
+    # Joined across the weekends: 1 spell of 19 days = 19, band 0-50.
+    AdvisoryPolicy.objects.create(organization=org, join_across_non_working_days=True)
+    assert bradford_scores(org, AS_OF)[emp.pk] == 19
+    assert row(unit_statistics(org, AS_OF, suppress=False), "A1")["bradford"]["bands"] == [1, 0, 0, 0, 0]

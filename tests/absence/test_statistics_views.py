@@ -1,0 +1,200 @@
+"""The statistics page, its htmx fragment and CSV export: permissions, suppression, query count."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from apps.absence.models import AbsenceRegistration, Employee
+from apps.organizations.models import Role
+from tests.conftest import _user_with, unit
+
+AS_OF = "2026-03-31"
+
+
+def url(org, name="statistics"):
+    return reverse(f"absence:{name}", args=[org.slug])
+
+
+def add_employees(org, unit_code, count, start_number=0, sick=True):
+    employees = Employee.objects.bulk_create(
+        Employee(
+            organization=org,
+            unit=unit(org, unit_code),
+            employee_number=f"{unit_code}-{start_number + n}",
+            name=f"Person {n}",
+            weekly_hours=Decimal("37"),
+            employment_start=date(2020, 1, 1),
+        )
+        for n in range(count)
+    )
+    if sick:
+        AbsenceRegistration.objects.bulk_create(
+            AbsenceRegistration(
+                employee=e, absence_type="sick", start_date=date(2026, 3, 2), end_date=date(2026, 3, 6)
+            )
+            for e in employees
+        )
+    return employees
+
+
+@pytest.fixture
+def data(org):
+    add_employees(org, "A1", 6)  # A1 (and A) have 6 employees: shown to everyone
+    add_employees(org, "B", 2)  # B has 2: hidden from the union side
+    return org
+
+
+def test_hr_sees_every_figure(login, hr_user, data):
+    response = login(hr_user).get(url(data), {"as_of": AS_OF})
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    b = next(u for u in stats["units"] if u["code"] == "B")
+    assert not b["suppressed"]
+    assert b["types"][0]["calendar_days"] == 10
+    assert "“–” means the figure is hidden" not in response.content.decode()
+
+
+@pytest.mark.parametrize("fixture", ["med_member", "shop_steward", "board_member", "steward_of_other_club"])
+def test_union_side_sees_small_groups_suppressed(request, login, data, fixture):
+    user = request.getfixturevalue(fixture)
+    response = login(user).get(url(data), {"as_of": AS_OF})
+    assert response.status_code == 200
+    units = {u["code"]: u for u in response.context["stats"]["units"]}
+    assert units["B"]["suppressed"] and units["B"]["types"][0]["calendar_days"] is None
+    assert units["B"]["bradford"]["bands"] == [None] * 5
+    assert not units["A1"]["suppressed"] and units["A1"]["types"][0]["calendar_days"] == 30
+    body = response.content.decode()
+    assert "means the figure is hidden" in body
+
+
+def test_leader_sees_own_unit_in_full_but_other_small_units_suppressed(login, leader, data):
+    add_employees(data, "A1a", 1, start_number=100)
+    response = login(leader).get(url(data), {"as_of": AS_OF})
+    units = {u["code"]: u for u in response.context["stats"]["units"]}
+    assert not units["A1a"]["suppressed"]  # below the leader's unit A1
+    assert units["A1a"]["types"][0]["calendar_days"] == 5
+    assert units["B"]["suppressed"]
+
+
+def test_small_bradford_band_is_suppressed_even_in_a_large_unit(login, med_member, data):
+    response = login(med_member).get(url(data), {"as_of": AS_OF})
+    a1 = next(u for u in response.context["stats"]["units"] if u["code"] == "A1")
+    # 6 employees with 5 days in one spell: Bradford 5, all in the first band: a group of 6 is shown.
+    assert a1["bradford"]["bands"] == [6, 0, 0, 0, 0]
+
+
+def test_unit_and_date_filter(login, hr_user, data):
+    response = login(hr_user).get(url(data), {"unit": "A1", "as_of": "2026-02-28"})
+    stats = response.context["stats"]
+    assert [u["code"] for u in stats["units"]] == ["A1", "A1a"]
+    assert stats["window_start"] == date(2025, 3, 1)
+    assert stats["units"][0]["types"][0]["calendar_days"] == 0  # March sickness is after the window
+
+
+def test_future_date_is_refused_at_the_field(login, hr_user, data):
+    response = login(hr_user).get(url(data), {"as_of": "2999-01-01"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["as_of"]
+
+
+def test_htmx_gets_the_results_fragment(login, hr_user, data):
+    client = login(hr_user)
+    full = client.get(url(data), {"as_of": AS_OF})
+    fragment = client.get(url(data), {"as_of": AS_OF}, HTTP_HX_REQUEST="true")
+    assert b"<html" in full.content and b"<form" in full.content
+    assert b"<html" not in fragment.content
+    assert fragment.content.strip().startswith(b'<div id="statistics-results">')
+    assert b"<svg" in fragment.content
+
+
+def test_chart_has_labelled_bars_per_month(login, hr_user, data):
+    response = login(hr_user).get(url(data), {"as_of": AS_OF})
+    charts = response.context["charts"]
+    assert [c["code"] for c in charts] == ["A", "A1", "B"]
+    a1 = next(c for c in charts if c["code"] == "A1")
+    assert len(a1["months"]) == 24
+    march = a1["months"][-1]
+    # 6 full-timers, 5 of March's 22 working days each: 30 / 132 days = 22.73 %.
+    assert march["absence_pct"] == Decimal("22.73")
+    assert "22,7" in response.content.decode() or "22.7" in response.content.decode()
+
+
+def test_csv_export_has_the_design_columns(login, med_member, data):
+    response = login(med_member).get(url(data, "statistics_csv"), {"as_of": AS_OF})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "unit_code",
+        "absence_type",
+        "employees",
+        "fte",
+        "spells",
+        "calendar_days",
+        "absence_hours",
+        "possible_hours",
+        "absence_pct",
+        "days_per_fte",
+    ]
+    b_sick = next(r for r in rows if r[0] == "B" and r[1] == "sick")
+    assert b_sick[2] == "2" and b_sick[5] == ""  # suppressed for the MED member
+    a1_sick = next(r for r in rows if r[0] == "A1" and r[1] == "sick")
+    assert a1_sick[5] == "30"
+
+
+def test_anonymous_is_sent_to_login(client, data):
+    response = client.get(url(data))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    response = client.get(url(data, "statistics_csv"))
+    assert response.status_code == 302
+
+
+def test_other_organisation_is_404(login, hr_user_other, data):
+    assert login(hr_user_other).get(url(data)).status_code == 404
+    assert login(hr_user_other).get(url(data, "statistics_csv")).status_code == 404
+
+
+def test_role_without_statistics_is_403(login, union_staff, data):
+    assert login(union_staff).get(url(data)).status_code == 403
+    assert login(union_staff).get(url(data, "statistics_csv")).status_code == 403
+
+
+def test_wrong_method(login, hr_user, data):
+    assert login(hr_user).post(url(data)).status_code == 405
+    assert login(hr_user).post(url(data, "statistics_csv")).status_code == 405
+
+
+def test_query_count_does_not_grow_with_units_and_employees(
+    login, hr_user, org, django_assert_max_num_queries
+):
+    client = login(hr_user)
+    add_employees(org, "A1", 5)
+    with django_assert_max_num_queries(14) as first:
+        client.get(url(org), {"as_of": AS_OF})
+    from tests.factories import add_unit
+
+    parent = unit(org, "B")
+    for n in range(15):
+        add_unit(org, f"B{n}", parent=parent)
+        add_employees(org, f"B{n}", 8)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        response = client.get(url(org), {"as_of": AS_OF})
+    assert len(response.context["stats"]["units"]) == 19
+
+
+def test_admin_sees_everything(login, org_admin, data):
+    response = login(org_admin).get(url(data), {"as_of": AS_OF})
+    assert not any(u["suppressed"] for u in response.context["stats"]["units"])
+
+
+def test_hr_scoped_to_a_unit_sees_other_small_units_suppressed(login, data):
+    scoped_hr = _user_with(data, Role.HR, "A", email="hr-a@example.org")
+    response = login(scoped_hr).get(url(data), {"as_of": AS_OF})
+    units = {u["code"]: u for u in response.context["stats"]["units"]}
+    assert units["B"]["suppressed"]
