@@ -1,0 +1,14 @@
+# Benchmarks (BENCHMARKS.md). Each needs PostgreSQL at DATABASE_URL (default: local, user postgres).
+.PHONY: bench bench-small bench-smoke test
+
+bench:
+	bin/bench --size large
+
+bench-small:
+	bin/bench --size small
+
+bench-smoke:
+	bin/bench --size smoke
+
+test:
+	bin/test

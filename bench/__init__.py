@@ -1,0 +1,1 @@
+"""The benchmark and load harness (see BENCHMARKS.md). Run it with ``bin/bench --size small``."""

@@ -1,0 +1,775 @@
+"""The measurements. Each returns ``Result`` objects and never raises: a missing target is reported
+as not available with the reason, a target that fails is reported as an error with its message."""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import json
+import pstats
+import re
+import socket
+import subprocess
+import sys
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.management import call_command, get_commands
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from . import core
+from .core import ERROR, RAN, UNAVAILABLE, Result, Size, Target
+from .schema import SchemaMissing, absence_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+ORG = "norddjurs"
+
+
+class Unavailable(Exception):  # noqa: N818 - a state, not a failure of the harness
+    """What the measurement needs is not there (yet)."""
+
+
+class TargetFailed(Exception):  # noqa: N818
+    """The code under measurement raised or answered with an error."""
+
+
+def call_target(fn: Callable, *args, **kwargs):
+    """Run code under measurement; its exceptions become ``TargetFailed`` with the innermost frame."""
+    try:
+        return fn(*args, **kwargs)
+    except (Unavailable, TargetFailed):
+        raise
+    except Exception as exc:
+        frames = traceback.extract_tb(exc.__traceback__)
+        where = next(
+            (
+                f"{Path(f.filename).relative_to(ROOT)}:{f.lineno}"
+                for f in reversed(frames)
+                if _in_project(f.filename)
+            ),
+            "",
+        )
+        raise TargetFailed(
+            f"{type(exc).__name__}: {exc}".strip()[:300] + (f" (at {where})" if where else "")
+        ) from exc
+
+
+def _in_project(filename: str) -> bool:
+    try:
+        Path(filename).resolve().relative_to(ROOT)
+    except ValueError:
+        return False
+    return "/.venv/" not in filename
+
+
+@dataclass
+class Context:
+    size: Size
+    as_of: date
+    year: int
+    results_dir: Path
+    work_dir: Path  # scratch files (HTML, PDFs, locust CSV, gunicorn log) under var/bench/<size>
+    env: dict[str, str]
+    log: Callable[[str], None] = print
+    # key -> a callable that runs the measured code once, for EXPLAIN ANALYZE and profiles.
+    replays: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    # pages that answered 200: (key, path, user email) — the load run's mix
+    page_mix: list[tuple[str, str, str]] = field(default_factory=list)
+    org_cache: dict[str, Any] = field(default_factory=dict)
+
+
+def guarded(key: str, label: str, fn: Callable[[], list[Result] | Result]) -> list[Result]:
+    """Run one measurement; whatever happens, return results with a status and a reason."""
+    try:
+        out = fn()
+        return out if isinstance(out, list) else [out]
+    except (Unavailable, SchemaMissing, NoReverseMatch, ImportError) as exc:
+        return [Result(key=key, label=label, status=UNAVAILABLE, reason=str(exc) or type(exc).__name__)]
+    except TargetFailed as exc:
+        return [Result(key=key, label=label, status=ERROR, reason=str(exc))]
+    except Exception as exc:  # the harness itself broke; say where
+        return [
+            Result(
+                key=key,
+                label=label,
+                status=ERROR,
+                reason=f"{type(exc).__name__}: {exc}"[:300],
+                details={"harness_error": True, "traceback": traceback.format_exc()[-3000:]},
+            )
+        ]
+
+
+def timed(fn: Callable[[], Any], repeats: int, before: Callable[[], Any] | None = None) -> list[float]:
+    runs = []
+    for _ in range(repeats):
+        if before:
+            before()
+        started = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - started)
+    return runs
+
+
+def organization(ctx: Context, slug: str = ORG):
+    from apps.organizations.models import Organization
+
+    if slug not in ctx.org_cache:
+        org = Organization.objects.filter(slug=slug).first()
+        if org is None:
+            raise Unavailable(f"organisation {slug} is not in the benchmark database")
+        ctx.org_cache[slug] = org
+    return ctx.org_cache[slug]
+
+
+def require_command(name: str) -> None:
+    if name not in get_commands():
+        raise Unavailable(f"manage.py {name} does not exist yet")
+
+
+def run_child(ctx: Context, args: list[str], timeout: int) -> dict:
+    """Run ``python -m bench.child ARGS`` and return its result line."""
+    command = [sys.executable, "-m", "bench.child", *args]
+    try:
+        proc = subprocess.run(  # noqa: S603 - our own module with fixed arguments
+            command, env=ctx.env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise TargetFailed(f"{' '.join(args[:1])} did not finish within {timeout} s") from exc
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("BENCH-RESULT "):
+            return json.loads(line.removeprefix("BENCH-RESULT "))
+    error = (proc.stderr or proc.stdout).strip().splitlines()
+    message = error[-1] if error else f"exit status {proc.returncode}"
+    if "Unknown command" in message:
+        raise Unavailable(message)
+    raise TargetFailed(f"bench.child {args[0]} failed: {message}"[:400])
+
+
+def metrics_of(runs: list[float], floor_runs: list[float] | None) -> dict[str, Any]:
+    m = {
+        "runs_s": [round(r, 4) for r in runs],
+        "median_s": core.median(runs),
+        "p95_s": core.percentile(runs, 95),
+    }
+    if floor_runs:
+        m["floor_runs_s"] = [round(r, 5) for r in floor_runs]
+        m["floor_s"] = core.median(floor_runs)
+        m["ratio"] = core.ratio(m["median_s"], m["floor_s"])
+    return m
+
+
+# --- the sweep ------------------------------------------------------------------------------------
+
+
+def sweep_floor_sql(schema, *, use_spells: bool, window: bool) -> str:
+    """One SELECT over what the sweep reads: the organisation's spells (else registrations) that
+    reach into the look-back window."""
+    if use_spells and schema.spell:
+        table, employee, start, end = schema.spell
+    else:
+        table, employee, start, end = schema.reg_table, schema.reg_employee, schema.reg_start, schema.reg_end
+    since = f' AND (r."{end}" IS NULL OR r."{end}" >= %(since)s)' if window else ""
+    return (
+        f'SELECT count(*), max(r."{start}"), '  # noqa: S608 - names from model meta
+        f'sum(LEAST(coalesce(r."{end}", %(as_of)s), %(as_of)s) - r."{start}" + 1) '
+        f'FROM "{table}" r JOIN "{schema.emp_table}" e ON e.id = r."{employee}" '
+        f'JOIN "{schema.unit_table}" u ON u.id = e."{schema.emp_unit}" '
+        f'WHERE {schema.org_filter_sql()} AND r."{start}" <= %(as_of)s{since}'
+    )
+
+
+def sweep_lookback(org, as_of: date) -> tuple[date, str]:
+    """The earliest end date the sweep looks at, computed as apps/absence/services.py does."""
+    try:
+        from apps.absence.selectors import policy_for
+        from apps.absence.spells import add_months
+
+        policy = policy_for(org)
+        horizon = as_of - timedelta(days=policy.late_horizon_days)
+        longest = max((int(r["months"]) for r in policy.frequent_rules or []), default=0)
+        return (
+            min(horizon, add_months(as_of, -longest) - timedelta(days=policy.late_horizon_days)),
+            "the sweep's own look-back (late horizon and longest frequent-absence rule)",
+        )
+    except Exception:
+        return as_of - timedelta(days=365), "12 months (the sweep's policy could not be read)"
+
+
+def measure_sweep(ctx: Context) -> list[Result]:
+    label = f"Advisory sweep, whole organisation ({ORG})"
+    require_command("sweep_advisories")
+    org = organization(ctx)
+    schema = absence_schema()
+    as_of = ctx.as_of.isoformat()
+
+    def once():
+        with transaction.atomic():
+            call_target(
+                call_command,
+                "sweep_advisories",
+                "--organization",
+                ORG,
+                "--as-of",
+                as_of,
+                stdout=io.StringIO(),
+            )
+            transaction.set_rollback(True)
+
+    lookback, lookback_source = sweep_lookback(org, ctx.as_of)
+    sql = sweep_floor_sql(schema, use_spells=True, window=True)
+    params = {"org": org.pk, "as_of": ctx.as_of, "since": lookback}
+    rows: dict[str, Any] = {}
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows["floor"] = cursor.fetchone()
+
+    runs = timed(once, ctx.size.repeats)
+    floor_runs = timed(floor, max(ctx.size.repeats, 5))
+    ctx.replays["sweep"] = once
+    metrics = metrics_of(runs, floor_runs)
+    with connection.cursor() as cursor:
+        cursor.execute(sweep_floor_sql(schema, use_spells=False, window=True), params)
+        registrations = cursor.fetchone()
+    sweep = Result(
+        key="sweep",
+        label=label,
+        metrics=metrics,
+        floor_label="one SELECT over the same spells"
+        if schema.spell
+        else "one SELECT over the same registrations",
+        targets=[Target("median_s", "<", 10, "< 10 s"), Target("ratio", "<", 3, "< 3× floor")],
+        details={
+            "as_of": as_of,
+            "floor_sql": sql,
+            "lookback_from": lookback.isoformat(),
+            "lookback_source": lookback_source,
+            "rows_read_by_floor": rows["floor"][0],
+            "registrations_in_window": registrations[0],
+            "mode": "in-process sweep_advisories in a rolled-back transaction (the same work each run)",
+        },
+    )
+    # Peak memory in a process of its own.
+    child = run_child(ctx, ["sweep", "--organization", ORG, "--as-of", as_of], timeout=1800)
+    memory = Result(
+        key="memory:sweep",
+        label="Peak memory of the sweep (own process)",
+        metrics={"peak_rss_bytes": child["peak_rss_bytes"], "seconds": child["seconds"]},
+        details={"baseline_rss_bytes": child["baseline_rss_bytes"], "note": "ru_maxrss of the child process"},
+    )
+    return [sweep, memory]
+
+
+# --- absence statistics ---------------------------------------------------------------------------
+
+
+def stats_floor_sql(schema) -> str:
+    start, end = f'r."{schema.reg_start}"', f'r."{schema.reg_end}"'
+    return (
+        f'SELECT r."{schema.reg_type}", count(*), count(DISTINCT r."{schema.reg_employee}"), '  # noqa: S608
+        f"sum(LEAST(coalesce({end}, %(as_of)s), %(as_of)s) - GREATEST({start}, %(since)s) + 1) "
+        f'FROM "{schema.reg_table}" r JOIN "{schema.emp_table}" e ON e.id = r."{schema.reg_employee}" '
+        f'JOIN "{schema.unit_table}" u ON u.id = e."{schema.emp_unit}" '
+        f"WHERE {schema.org_filter_sql()} AND u.path LIKE %(path)s "
+        f"AND {start} <= %(as_of)s AND ({end} IS NULL OR {end} >= %(since)s) "
+        f'GROUP BY r."{schema.reg_type}"'
+    )
+
+
+def mid_level_unit(ctx: Context, org):
+    """The depth-2 unit (an area below the top) with the most employees in its subtree."""
+    from apps.organizations.models import OrgUnit
+
+    schema = absence_schema()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT a.id, count(e.id) FROM "{schema.unit_table}" a '  # noqa: S608 - names from model meta
+            f"JOIN \"{schema.unit_table}\" u ON u.path LIKE a.path || '%%' "
+            "AND u.organization_id = a.organization_id "
+            f'JOIN "{schema.emp_table}" e ON e."{schema.emp_unit}" = u.id '
+            "WHERE a.organization_id = %s AND a.depth = 2 GROUP BY a.id ORDER BY 2 DESC, 1 LIMIT 1",
+            [org.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Unavailable(f"{org.slug} has no depth-2 unit with employees")
+    return OrgUnit.objects.get(pk=row[0]), row[1]
+
+
+def measure_statistics(ctx: Context) -> list[Result]:
+    try:
+        from apps.absence.statistics import unit_statistics
+    except ImportError as exc:
+        raise Unavailable(f"apps.absence.statistics.unit_statistics is not there: {exc}") from exc
+    from django.core.cache import cache
+
+    org = organization(ctx)
+    schema = absence_schema()
+    sql = stats_floor_sql(schema)
+    unit, unit_employees = mid_level_unit(ctx, org)
+    results = []
+    for key, label, scope, path in (
+        ("statistics:org", f"Absence statistics, whole organisation ({ORG})", None, ""),
+        (
+            "statistics:unit",
+            f"Absence statistics, one mid-level unit ({unit.code}, {unit_employees} employees)",
+            unit,
+            unit.path,
+        ),
+    ):
+
+        def once(scope=scope):
+            return call_target(unit_statistics, org, ctx.as_of, unit=scope, suppress=True)
+
+        params = {
+            "org": org.pk,
+            "as_of": ctx.as_of,
+            "since": ctx.as_of - timedelta(days=364),
+            "path": path + "%",
+        }
+
+        def floor(params=params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+        # Cold: whatever the statistics cache, each timed run computes from the rows.
+        runs = timed(once, ctx.size.repeats, before=cache.clear)
+        warm = timed(once, 1)[0]
+        floor_runs = timed(floor, max(ctx.size.repeats, 5))
+        ctx.replays[key] = lambda once=once: (cache.clear(), once())
+        metrics = metrics_of(runs, floor_runs)
+        results.append(
+            Result(
+                key=key,
+                label=label,
+                metrics=metrics,
+                floor_label="one GROUP BY over the same rows",
+                targets=[Target("median_s", "<", 2, "< 2 s")],
+                details={"warm_s": warm, "floor_sql": sql, "cache": "cleared before each timed run"},
+            )
+        )
+    return results
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+
+def _client_for(email: str) -> Client:
+    from apps.organizations.models import User
+
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        raise Unavailable(f"demo user {email} does not exist")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure_pages(ctx: Context) -> list[Result]:
+    from .pages import PAGES, resolve_page
+
+    results = []
+    floors: dict[str, list[float]] = {}
+    for page in PAGES:
+        key = f"page:{page.key}"
+        label = f"Page: {page.label}"
+
+        def run(page=page, key=key, label=label):
+            path, candidates = resolve_page(page)
+            tried = []
+            for email in candidates:
+                try:
+                    client = _client_for(email)
+                except Unavailable:
+                    continue
+                response = call_target(client.get, path)
+                if response.status_code == 200:
+                    break
+                tried.append(f"{email.split('@')[0]}: HTTP {response.status_code}")
+            else:
+                raise TargetFailed(f"GET {path} did not answer 200 ({'; '.join(tried) or 'no demo user'})")
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            # Read now: every request start empties the connection's query log.
+            query_count = len(queries)
+            runs = timed(lambda: client.get(path), ctx.size.page_repeats)
+            if email not in floors:
+                floor_client = _client_for(email)
+                floor_path = reverse("bench_floor")
+                floor_client.get(floor_path)
+                floors[email] = timed(lambda: floor_client.get(floor_path), ctx.size.page_repeats)
+            metrics = metrics_of(runs, floors[email])
+            metrics["queries"] = query_count
+            ctx.page_mix.append((page.key, path, email))
+            ctx.replays[key] = lambda: client.get(path)
+            return Result(
+                key=key,
+                label=f"{label} ({path})",
+                metrics=metrics,
+                floor_label="minimal logged-in view, same middleware",
+                targets=[
+                    Target("queries", "<=", 20, "≤ 20 queries"),
+                    Target("p95_s", "<", 0.2, "p95 < 200 ms"),
+                ],
+                details={"path": path, "user": email, "bytes": len(response.content)},
+            )
+
+        results.extend(guarded(key, label, run))
+    return results
+
+
+# --- annual report --------------------------------------------------------------------------------
+
+
+def largest_organization(ctx: Context):
+    """The organisation with the most employees in the absence data (else: the most memberships)."""
+    from django.db.models import Count
+
+    from apps.organizations.models import Organization
+
+    try:
+        schema = absence_schema()
+        row = (
+            schema.employee.objects.values(schema.employee_org_lookup)
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+            .first()
+        )
+        if row:
+            return Organization.objects.get(pk=row[schema.employee_org_lookup]), row["n"], "employees"
+    except SchemaMissing:
+        pass
+    org = Organization.objects.annotate(n=Count("memberships")).order_by("-n").first()
+    if org is None:
+        raise Unavailable("no organisations in the benchmark database")
+    return org, org.n, "memberships"
+
+
+def measure_report(ctx: Context) -> list[Result]:
+    require_command("annual_report")
+    org, count, what = largest_organization(ctx)
+    work = ctx.work_dir / "report"
+    work.mkdir(parents=True, exist_ok=True)
+    runs, peaks, children = [], [], []
+    for index in range(ctx.size.repeats):
+        child = run_child(
+            ctx,
+            [
+                "report",
+                "--organization",
+                org.slug,
+                "--year",
+                str(ctx.year),
+                "--output",
+                str(work / f"report-{index}.pdf"),
+                "--html-dir",
+                str(work / "html"),
+            ],
+            timeout=1800,
+        )
+        runs.append(child["seconds"])
+        peaks.append(child["peak_rss_bytes"])
+        children.append(child)
+    floor_runs = []
+    for _ in range(ctx.size.repeats):
+        floor = run_child(
+            ctx,
+            ["weasyprint", "--html-dir", str(work / "html"), "--output", str(work / "floor.pdf")],
+            timeout=1800,
+        )
+        floor_runs.append(floor["seconds"])
+
+    def replay():
+        call_target(
+            call_command,
+            "annual_report",
+            "--organization",
+            org.slug,
+            "--year",
+            str(ctx.year),
+            "--output",
+            str(work / "replay.pdf"),
+            stdout=io.StringIO(),
+        )
+
+    ctx.replays["report"] = replay
+    report = Result(
+        key="report",
+        label=f"Annual report PDF, {org.slug} {ctx.year} ({count} {what})",
+        metrics=metrics_of(runs, floor_runs),
+        floor_label="WeasyPrint alone on the same HTML",
+        targets=[Target("median_s", "<", 20, "< 20 s")],
+        details={"pdf_bytes": children[-1]["pdf_bytes"], "documents": children[-1]["documents"]},
+    )
+    memory = Result(
+        key="memory:report",
+        label="Peak memory of the annual report (own process)",
+        metrics={"peak_rss_bytes": max(peaks)},
+        details={"baseline_rss_bytes": children[-1]["baseline_rss_bytes"]},
+    )
+    return [report, memory]
+
+
+# --- load run -------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    if port == 8000:  # the lead's development server
+        return _free_port()
+    return port
+
+
+def _wait_for(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise TargetFailed(f"gunicorn exited with status {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise TargetFailed(f"gunicorn did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def measure_load(ctx: Context) -> list[Result]:
+    if not ctx.page_mix:
+        raise Unavailable("no page answered 200, so there is no page mix to load")
+    from django.contrib.sessions.backends.db import SessionStore  # noqa: F401 - sessions live in the DB
+
+    sessions = {}
+    for _key, _path, email in ctx.page_mix:
+        if email not in sessions:
+            client = _client_for(email)
+            sessions[email] = client.cookies["sessionid"].value
+    plan = [
+        {"name": key, "path": path, "session": sessions[email], "user": email}
+        for key, path, email in ctx.page_mix
+    ]
+    work = ctx.work_dir / "load"
+    work.mkdir(parents=True, exist_ok=True)
+    plan_file = work / "plan.json"
+    plan_file.write_text(json.dumps(plan), encoding="utf-8")
+    port = _free_port()
+    host = f"http://127.0.0.1:{port}"
+    gunicorn_log = (work / "gunicorn.log").open("w")
+    server = subprocess.Popen(  # noqa: S603 - our own WSGI app on the loopback interface
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "strategy_portal.wsgi:application",
+            "--workers",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "--chdir",
+            str(ROOT),
+        ],
+        env=ctx.env,
+        cwd=ROOT,
+        stdout=gunicorn_log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for(port, server)
+        warm_up(host, plan)
+        csv_prefix = work / "locust"
+        users = ctx.size.load_users
+        locust = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "locust",
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(users),
+                "--spawn-rate",
+                str(users),
+                "--run-time",
+                f"{ctx.size.load_seconds}s",
+                "--host",
+                host,
+                "--csv",
+                str(csv_prefix),
+                "--only-summary",
+                "--stop-timeout",
+                "10",
+                "--exit-code-on-error",
+                "0",
+                "--loglevel",
+                "WARNING",
+            ],
+            env={**ctx.env, "BENCH_LOAD_PLAN": str(plan_file)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=ctx.size.load_seconds + 120,
+            check=False,
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        gunicorn_log.close()
+    stats_file = Path(f"{csv_prefix}_stats.csv")
+    if locust.returncode != 0 or not stats_file.exists():
+        raise TargetFailed(f"locust failed (exit {locust.returncode}): {locust.stderr.strip()[-400:]}")
+    metrics, per_page = parse_locust_stats(stats_file.read_text(encoding="utf-8"))
+    failures_file = Path(f"{csv_prefix}_failures.csv")
+    failures = failures_file.read_text(encoding="utf-8").splitlines()[1:6] if failures_file.exists() else []
+    return [
+        Result(
+            key="load",
+            label=(
+                f"Load: gunicorn 4 workers, {users} users, {ctx.size.load_seconds} s, "
+                f"{len(plan)} logged-in pages (locust on the same machine)"
+            ),
+            metrics=metrics,
+            targets=[Target("p95_s", "<", 0.3, "p95 < 300 ms"), Target("errors", "==", 0, "no errors")],
+            details={
+                "per_page": per_page,
+                "failures": failures,
+                "wait_time": "1-5 s between requests per user",
+            },
+        )
+    ]
+
+
+def warm_up(host: str, plan: list[dict], rounds: int = 3) -> None:
+    """Request every page of the mix a few times from 8 threads, so each gunicorn worker has imported,
+    loaded templates and translations before the timed run (a restart is not what we measure)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.request import Request, urlopen
+
+    def get(entry: dict) -> None:
+        request = Request(host + entry["path"], headers={"Cookie": f"sessionid={entry['session']}"})  # noqa: S310
+        try:
+            with urlopen(request, timeout=120) as response:  # noqa: S310 - http://127.0.0.1 only
+                response.read()
+        except OSError:
+            pass  # the timed run counts errors
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(get, plan * rounds))
+
+
+def parse_locust_stats(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    per_page: dict[str, Any] = {}
+    metrics: dict[str, Any] = {}
+    for row in rows:
+        entry = {
+            "requests": int(row["Request Count"]),
+            "errors": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50_s": _ms(row.get("50%")),
+            "p95_s": _ms(row.get("95%")),
+            "p99_s": _ms(row.get("99%")),
+        }
+        if row["Name"] == "Aggregated":
+            metrics = entry
+        else:
+            per_page[row["Name"]] = entry
+    if not metrics:
+        raise TargetFailed("locust wrote no aggregated statistics")
+    return metrics, per_page
+
+
+def _ms(value: str | None) -> float | None:
+    if value in (None, "", "N/A"):
+        return None
+    return float(value) / 1000
+
+
+# --- diagnostics for missed targets ---------------------------------------------------------------
+
+_LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+
+
+def normalise_sql(sql: str) -> str:
+    return _LITERALS.sub("?", sql)
+
+
+def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_path: Path) -> None:
+    """For each missed measurement: its slowest SELECTs with EXPLAIN ANALYZE, repeated query shapes
+    (N+1), and a cProfile of one run."""
+    explain_out, profile_out = [], []
+    for result in results:
+        if result.status != RAN or not core.missed_targets(result) or result.key not in ctx.replays:
+            continue
+        replay = ctx.replays[result.key]
+        profiler = cProfile.Profile()
+        try:
+            with CaptureQueriesContext(connection) as captured:
+                profiler.enable()
+                try:
+                    replay()
+                finally:
+                    profiler.disable()
+        except Exception as exc:
+            explain_out.append(f"## {result.key}: the replay failed: {exc}\n")
+            continue
+        queries = list(captured.captured_queries)
+        shapes = Counter(normalise_sql(q["sql"]) for q in queries)
+        result.details["queries_in_replay"] = len(queries)
+        result.details["repeated_query_shapes"] = [
+            {"count": n, "sql": sql[:300]} for sql, n in shapes.most_common(5) if n > 1
+        ]
+        explain_out.append(f"## {result.key} — {result.label}\n")
+        explain_out.append(f"missed: {', '.join(t.text for t in core.missed_targets(result))}")
+        explain_out.append(f"{len(queries)} queries, {sum(float(q['time']) for q in queries):.3f} s in SQL\n")
+        explain_out.append("Most repeated query shapes:")
+        for sql, n in shapes.most_common(5):
+            explain_out.append(f"  {n:>6} × {sql[:400]}")
+        explain_out.append("")
+        slowest = sorted(
+            (q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))),
+            key=lambda q: float(q["time"]),
+            reverse=True,
+        )[:5]
+        for query in slowest:
+            explain_out.append(f"### {float(query['time']) * 1000:.1f} ms\n{query['sql'][:4000]}\n")
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                    explain_out.extend(row[0] for row in cursor.fetchall())
+                    transaction.set_rollback(True)
+            except Exception as exc:
+                explain_out.append(f"(EXPLAIN failed: {exc})")
+            explain_out.append("")
+        stream = io.StringIO()
+        stats = pstats.Stats(profiler, stream=stream)
+        stats.sort_stats("cumulative").print_stats(r"apps/|bench/", 30)
+        stats.sort_stats("tottime").print_stats(15)
+        profile_out.append(f"## {result.key} — {result.label}\n{_trim_profile(stream.getvalue())}\n")
+    if explain_out:
+        explain_path.write_text("\n".join(explain_out) + "\n", encoding="utf-8")
+    if profile_out:
+        profile_path.write_text("\n".join(profile_out), encoding="utf-8")
+
+
+def _trim_profile(text: str) -> str:
+    return text.replace(str(ROOT) + "/", "")

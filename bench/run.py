@@ -1,0 +1,356 @@
+"""The benchmark: ``python -m bench.run --size smoke|small|large [--check-only]`` (bin/bench wraps it).
+
+1. Points DATABASE_URL at portal_bench_<size> on the same server (created if missing), migrates and
+   seeds it with ``seed_demo`` unless it already holds the same dataset (table bench_meta).
+2. Measures the sweep, the absence statistics, the busiest pages, the annual report, a load run and
+   peak memory, each against a floor measured in the same run.
+3. Writes bench/results/<size>.json, EXPLAIN ANALYZE and profiles of missed targets, and (unless
+   --check-only) the table in BENCHMARKS.md.
+
+Exit status: 0 when every measurement ran or says why it could not, 1 when the harness itself broke.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from . import core, db
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
+EXPECTED = ["sweep", "memory:sweep", "statistics", "page", "report", "memory:report", "load"]
+DEFAULT_TODAY = "2026-11-23"
+DEFAULT_SEED = 2026
+START_MARK = "<!-- bench:results:start -->"
+END_MARK = "<!-- bench:results:end -->"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
+
+
+def machine_info(database_url: str) -> dict:
+    info = {
+        "nproc": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory_gib": _memory_gib(),
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "git_commit": _git_commit(),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    try:
+        import psycopg
+
+        with psycopg.connect(db._server_conninfo(database_url)) as conn:
+            info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+    except Exception as exc:
+        info["postgresql"] = f"unknown ({exc})"
+    return info
+
+
+def _cpu_model() -> str:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return platform.processor()
+    match = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
+    return match.group(1).strip() if match else platform.processor()
+
+
+def _memory_gib() -> float | None:
+    try:
+        text = Path("/proc/meminfo").read_text()
+    except OSError:
+        return None
+    match = re.search(r"^MemTotal:\s+(\d+) kB", text, re.MULTILINE)
+    return round(int(match.group(1)) / 1024 / 1024, 1) if match else None
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
+    from . import measure
+
+    plan = [
+        ("sweep", "Advisory sweep", measure.measure_sweep),
+        ("statistics", "Absence statistics", measure.measure_statistics),
+        ("page", "Pages", measure.measure_pages),
+        ("report", "Annual report PDF", measure.measure_report),
+        ("load", "Load run", measure.measure_load),
+    ]
+    results = []
+    for key, label, fn in plan:
+        if only and key not in only:
+            continue
+        if key == "load" and skip_load:
+            results.append(
+                core.Result(key="load", label=label, status=core.UNAVAILABLE, reason="skipped (--skip-load)")
+            )
+            continue
+        log(f"measuring {label}")
+        started = time.perf_counter()
+        out = measure.guarded(key, label, lambda fn=fn: fn(ctx))
+        # A measurement that could not start still accounts for its memory row.
+        if key in ("sweep", "report") and len(out) == 1 and out[0].status != core.RAN:
+            failed = out[0]
+            out.append(
+                core.Result(
+                    key=f"memory:{key}",
+                    label=f"Peak memory of the {label.lower()}",
+                    status=failed.status,
+                    reason=failed.reason,
+                )
+            )
+        for result in out:
+            log(f"  {result.key}: {core.evaluate(result)} {core.describe_measured(result) or result.reason}")
+        log(f"  ({time.perf_counter() - started:.1f} s)")
+        results.extend(out)
+    return results
+
+
+def write_benchmarks_md() -> None:
+    """Regenerate the results part of BENCHMARKS.md from every bench/results/<size>.json."""
+    sections = []
+    loaded = {}
+    for size in ("large", "small", "smoke"):
+        path = RESULTS / f"{size}.json"
+        if path.exists():
+            loaded[size] = json.loads(path.read_text(encoding="utf-8"))
+    for size, data in loaded.items():
+        sections.append(render_size_section(size, data))
+    if len(loaded) > 1:
+        sections.append(render_query_comparison(loaded))
+    block = f"{START_MARK}\n" + "\n\n".join(sections) + f"\n{END_MARK}"
+    text = (
+        BENCHMARKS_MD.read_text(encoding="utf-8") if BENCHMARKS_MD.exists() else f"{START_MARK}\n{END_MARK}\n"
+    )
+    if START_MARK in text and END_MARK in text:
+        head, _, rest = text.partition(START_MARK)
+        _, _, tail = rest.partition(END_MARK)
+        text = head + block + tail
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    BENCHMARKS_MD.write_text(text, encoding="utf-8")
+
+
+def render_size_section(size: str, data: dict) -> str:
+    machine = data["machine"]
+    dataset = data.get("dataset") or {}
+    lines = [
+        f"## {size}: {dataset.get('employees', '?')} employees, {dataset.get('years', '?')} years of absence",
+        "",
+        f"Run {machine['date']} at commit `{machine['git_commit']}` on {machine['nproc']} CPUs "
+        f"({machine['cpu']}), {machine['memory_gib']} GiB RAM, PostgreSQL {machine['postgresql']}, "
+        f"Python {machine['python']}. As-of date {data['as_of']}, report year {data['year']}, "
+        f"random seed {dataset.get('random_seed', '?')}. Load average (1/5/15 min) "
+        f"{_load(machine.get('load_average_at_start'))} at the start, "
+        f"{_load(machine.get('load_average_at_end'))} at the end of the run.",
+        "",
+    ]
+    counts = data.get("row_counts") or {}
+    if counts:
+        lines.append("Dataset: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")
+    if dataset.get("seed_seconds") is not None:
+        per_app = ", ".join(f"{k} {v:.0f} s" for k, v in (dataset.get("seed_seconds_per_app") or {}).items())
+        lines.append(f"Seeding took {dataset['seed_seconds']:.0f} s ({per_app}).")
+    lines += ["", core.format_table(data["results"]), ""]
+    notes = []
+    for row in data["results"]:
+        shapes = row.get("details", {}).get("repeated_query_shapes")
+        if shapes:
+            top = shapes[0]
+            notes.append(f"- {row['key']}: most repeated query ({top['count']}×): `{top['sql'][:160]}…`")
+    if notes:
+        lines += ["Repeated queries in missed measurements (details in the EXPLAIN file):", "", *notes, ""]
+    lines.append(f"Raw numbers: `bench/results/{size}.json`.")
+    return "\n".join(lines)
+
+
+def _load(values) -> str:
+    return "/".join(f"{v:.1f}" for v in values) if values else "?"
+
+
+def render_query_comparison(loaded: dict) -> str:
+    keys = []
+    for data in loaded.values():
+        for row in data["results"]:
+            if row["key"].startswith("page:") and row["key"] not in keys:
+                keys.append(row["key"])
+    sizes = list(loaded)
+    lines = [
+        "## Queries per page by dataset size",
+        "",
+        "| Page | "
+        + " | ".join(f"{s} ({loaded[s].get('dataset', {}).get('employees', '?')})" for s in sizes)
+        + " |",
+        "|---|" + "---|" * len(sizes),
+    ]
+    for key in keys:
+        cells = []
+        for size in sizes:
+            row = next((r for r in loaded[size]["results"] if r["key"] == key), None)
+            cells.append(
+                str(row["metrics"].get("queries", "–")) if row and row["status"] == core.RAN else "–"
+            )
+        lines.append(f"| {key.removeprefix('page:')} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of the main tables, to show what the dataset holds."""
+    from django.apps import apps
+    from django.db import DatabaseError, connection
+
+    wanted = {
+        "absence registrations": ("absence", "registration"),
+        "employees": ("absence", "employee"),
+        "advisories": ("absence", "advisory"),
+        "units": ("organizations", "orgunit"),
+        "strategy plans": ("strategy", "plan"),
+        "clubs": ("clubs", "club"),
+        "club meetings": ("clubs", "meeting"),
+        "committees": ("meetings", "committee"),
+        "meetings": ("meetings", "meeting"),
+        "agenda items": ("meetings", "agendaitem"),
+    }
+    counts = {}
+    for name, (app_label, part) in wanted.items():
+        try:
+            config = apps.get_app_config(app_label)
+        except LookupError:
+            continue
+        model = next(
+            (
+                m
+                for m in config.get_models()
+                if part in m.__name__.lower()
+                and "historical" not in m.__name__.lower()
+                and (part != "meeting" or m.__name__.lower() in {"meeting", "clubmeeting"})
+            ),
+            None,
+        )
+        if model is None:
+            continue
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f'SELECT count(*) FROM "{model._meta.db_table}"')  # noqa: S608 - from model meta
+                counts[name] = cursor.fetchone()[0]
+        except DatabaseError:
+            continue  # a model whose migration is not written yet
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bin/bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(core.SIZES), default="small")
+    parser.add_argument(
+        "--check-only", action="store_true", help="CI smoke: check the harness, keep BENCHMARKS.md"
+    )
+    parser.add_argument("--reseed", action="store_true", help="drop and seed the benchmark database again")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a database seeded with the same size and seed even if demo code or migrations changed",
+    )
+    parser.add_argument("--only", default="", help="comma-separated: sweep,statistics,page,report,load")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--random-seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--today", default=DEFAULT_TODAY, help="the seeded 'today' and the as-of date")
+    args = parser.parse_args(argv)
+
+    size = core.SIZES[args.size]
+    started = time.perf_counter()
+    try:
+        env = db.environment(size.name)
+    except ValueError as exc:
+        log(str(exc))
+        return 1
+    os.environ.update(env)
+    url = env["DATABASE_URL"]
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    signature = db.seed_signature(
+        employees=size.employees, years=size.years, random_seed=args.random_seed, today=args.today
+    )
+    log(f"size {size.name}: database {db.database_name(url)}")
+    try:
+        meta = db.prepare(url, env, signature=signature, reseed=args.reseed, reuse=args.reuse, log=log)
+    except Exception as exc:
+        log(f"preparing the benchmark database failed: {exc}")
+        return 1
+
+    machine = machine_info(url)
+    import django
+
+    django.setup()
+    from . import measure
+
+    as_of = date.fromisoformat(args.today)
+    work_dir = ROOT / "var" / "bench" / size.name
+    shutil.rmtree(work_dir, ignore_errors=True)
+    work_dir.mkdir(parents=True)
+    ctx = measure.Context(
+        size=size, as_of=as_of, year=as_of.year, results_dir=RESULTS, work_dir=work_dir, env=env, log=log
+    )
+    only = {k.strip() for k in args.only.split(",") if k.strip()} or None
+    results = run_measurements(ctx, only, args.skip_load)
+    explain_path = RESULTS / f"{size.name}-explain.txt"
+    profile_path = RESULTS / f"{size.name}-profile.txt"
+    for stale in (explain_path, profile_path):
+        stale.unlink(missing_ok=True)
+    log("diagnosing missed targets")
+    try:
+        measure.diagnose(ctx, results, explain_path, profile_path)
+    except Exception as exc:
+        log(f"diagnosis failed: {exc}")
+    rows = [r.to_dict() for r in results]
+    machine["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    data = {
+        "size": size.name,
+        "check_only": args.check_only,
+        "machine": machine,
+        "dataset": {k: v for k, v in meta.items() if k != "seeded_now"},
+        "seeded_in_this_run": meta.get("seeded_now", False),
+        "row_counts": row_counts(),
+        "as_of": as_of.isoformat(),
+        "year": ctx.year,
+        "duration_s": round(time.perf_counter() - started, 1),
+        "results": rows,
+    }
+    problems = core.harness_ok(rows, EXPECTED if only is None else sorted(only))
+    data["harness_problems"] = problems
+    out = RESULTS / f"{size.name}.json"
+    out.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    log(f"wrote {out.relative_to(ROOT)}")
+    print(core.format_table(rows))
+    if not args.check_only:
+        write_benchmarks_md()
+        log(f"updated {BENCHMARKS_MD.relative_to(ROOT)}")
+    if problems:
+        log("the harness itself broke:\n  " + "\n  ".join(problems))
+        return 1
+    log(f"done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
