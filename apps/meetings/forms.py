@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.forms import PortalFormMixin
+
+from .models import AgendaAttachment, AgendaItem, Meeting
+
+
+class MeetingForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["title", "date", "start_time", "planned_end", "location", "kind"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "planned_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", _("The planned end must be after the start time."))
+        return cleaned
+
+
+class AgendaItemForm(PortalFormMixin, forms.ModelForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=1,
+        max_value=600,
+        error_messages={"min_value": _("The duration must be at least one minute.")},
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "kind", "duration_minutes", "presenter", "purpose", "proposed_decision"]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "proposed_decision": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DurationForm(PortalFormMixin, forms.Form):
+    duration_minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=1,
+        max_value=600,
+        error_messages={"min_value": _("The duration must be at least one minute.")},
+    )
+
+
+class DialogueStepForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(label=_("Step"), max_length=500)
+    duration_minutes = forms.IntegerField(
+        label=_("Minutes"),
+        min_value=1,
+        max_value=600,
+        error_messages={"min_value": _("The duration must be at least one minute.")},
+    )
+
+
+class QuestionForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(label=_("Question for discussion"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MinutesForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["minutes", "outcome", "outcome_text"]
+        widgets = {
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+            "outcome_text": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") and self.instance.is_pause:
+            self.add_error("outcome", _("A break or a meal has no decision."))
+        return cleaned
+
+
+class CorrectionForm(PortalFormMixin, forms.Form):
+    new_text = forms.CharField(label=_("Corrected minutes"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=300)
+
+
+class AttachmentForm(PortalFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Attachment"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, text or image; at most 10 MB."),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+        if extension not in AgendaAttachment.ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(
+                _("Files of this type cannot be attached. Allowed: %(types)s."),
+                params={"types": ", ".join(AgendaAttachment.ALLOWED_EXTENSIONS)},
+            )
+        if file.size > AgendaAttachment.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large. The limit is %(mb)d MB."), params={"mb": 10}
+            )
+        return file
