@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import PortalFormMixin
 from apps.organizations.models import OrgUnit, Role, User
+from apps.strategy.models import Initiative
 
 from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 from .services import meeting_problems
@@ -60,6 +61,12 @@ class MeetingForm(PortalFormMixin, forms.Form):
     )
     chair_present = forms.BooleanField(label=_("The union's chair took part"), required=False)
     minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    initiatives = forms.ModelMultipleChoiceField(
+        label=_("Strategy initiatives the meeting served"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     QUICK_FIELDS = ("date", "kind", "status", "attendance")
 
@@ -74,6 +81,9 @@ class MeetingForm(PortalFormMixin, forms.Form):
         self.fields["board_guests"].queryset = User.objects.filter(
             memberships__organization_id=self.host.organization_id, memberships__role=Role.BOARD
         ).distinct()
+        self.fields["initiatives"].queryset = Initiative.objects.filter(
+            focus_area__plan__organization_id=self.host.organization_id
+        ).order_by("focus_area__plan", "focus_area", "pk")
         if isinstance(self.host, Club):
             self.fields["attendance"].widget.attrs["max"] = self.host.member_count
 
@@ -94,6 +104,7 @@ class MeetingForm(PortalFormMixin, forms.Form):
             "board_guests": list(meeting.board_guests.all()),
             "chair_present": meeting.chair_present,
             "minutes": meeting.minutes,
+            "initiatives": list(meeting.initiatives.all()),
         }
 
     def quick_fields(self):

@@ -155,6 +155,13 @@ class ClubMeeting(models.Model):
     )
     chair_present = models.BooleanField(_("the union's chair took part"), default=False)
     minutes = models.TextField(_("minutes"), blank=True)
+    initiatives = models.ManyToManyField(
+        "strategy.Initiative",
+        verbose_name=_("strategy initiatives"),
+        blank=True,
+        related_name="club_meetings",
+        help_text=_("The initiatives of the strategy that the meeting served."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),

@@ -80,7 +80,7 @@ def meeting_log(
     )
     if board_guests:
         meeting.board_guests.set(board_guests)
-    if initiatives and hasattr(meeting, "initiatives"):
+    if initiatives:
         meeting.initiatives.set(initiatives)
     return meeting
 
@@ -100,7 +100,7 @@ def meeting_update(*, meeting: ClubMeeting, board_guests=None, initiatives=None,
     meeting.save(update_fields=[*fields, "updated_at"])
     if board_guests is not None:
         meeting.board_guests.set(board_guests)
-    if initiatives is not None and hasattr(meeting, "initiatives"):
+    if initiatives is not None:
         meeting.initiatives.set(initiatives)
     return meeting
 

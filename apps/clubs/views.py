@@ -248,12 +248,14 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
                         host=host,
                         user=request.user,
                         board_guests=form.cleaned_data["board_guests"],
+                        initiatives=form.cleaned_data["initiatives"],
                         **form.service_fields(),
                     )
                 else:
                     services.meeting_update(
                         meeting=meeting,
                         board_guests=form.cleaned_data["board_guests"],
+                        initiatives=form.cleaned_data["initiatives"],
                         **form.service_fields(),
                     )
             except ValidationError as error:

@@ -119,3 +119,20 @@ def test_only_board_members_of_the_organisation_can_be_picked_as_guests(club, lo
     assert response.status_code == 422
     assert "board_guests" in response.context["form"].errors
     assert not ClubMeeting.objects.exists()
+
+
+def test_meeting_links_to_strategy_initiatives_of_its_own_organisation(
+    club, login, shop_steward, org, other_org
+):
+    from tests.factories import InitiativeFactory
+
+    own = InitiativeFactory(focus_area__plan__organization=org, text="Flere klubmøder med bestyrelsen")
+    foreign = InitiativeFactory(focus_area__plan__organization=other_org)
+    client = login(shop_steward)
+    assert "Flere klubmøder med bestyrelsen" in client.get(_url(club)).content.decode()
+    response = client.post(_url(club), _data(initiatives=[foreign.pk]))
+    assert response.status_code == 422
+    assert not ClubMeeting.objects.exists()
+    response = client.post(_url(club), _data(initiatives=[own.pk]))
+    assert response.status_code == 302
+    assert list(ClubMeeting.objects.get().initiatives.all()) == [own]
