@@ -1,0 +1,528 @@
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import trigger_client_event
+
+from apps.core.pdf import render_pdf
+from apps.organizations.models import Organization, Role
+from apps.organizations.permissions import can, get_for_user, roles_in
+
+from . import services
+from .forms import (
+    AdvanceForm,
+    ApplicationCreateForm,
+    ApplicationForm,
+    BudgetLineFormSet,
+    ProjectGroupAddForm,
+    RankingSessionForm,
+    TargetGroupFormSet,
+)
+from .models import PoolApplication, PoolCall, RankingSession, Step, ThemeRanking
+from .selectors import (
+    application_checklist,
+    application_queryset,
+    borda_scores,
+    budget_total,
+    eligible_total,
+    hu_officers,
+    is_hu_member,
+    valid_signatures,
+    voided_signatures,
+)
+
+CHANGED_EVENT = "poolChanged"
+VOIDED_MESSAGE = _lazy("The change voided the HU's signatures. The application must be signed again.")
+
+
+def _employer(request: HttpRequest, slug: str, action: str) -> Organization:
+    organization = get_for_user(request.user, action, Organization, slug=slug)
+    if organization.kind != Organization.Kind.EMPLOYER:
+        raise Http404
+    return organization
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    return [str(m) for m in exc.messages]
+
+
+# ---------------------------------------------------------------------------------------- the list
+@require_safe
+@login_required
+def application_list(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _employer(request, slug, "pool.view")
+    user = request.user
+    sees_all = bool(roles_in(user, organization.pk) & {Role.HR, Role.ADMIN}) or is_hu_member(
+        user, organization.pk
+    )
+    applications = (
+        PoolApplication.objects.filter(organization=organization)
+        .select_related("call", "theme")
+        .annotate(eligible=Sum("budget_lines__amount", filter=Q(budget_lines__eligible=True)))
+        .order_by("-call__application_deadline", "title")
+    )
+    if not sees_all:
+        applications = applications.filter(project_group=user)
+    may_manage = can(user, "pool.manage", organization)
+    sessions = RankingSession.objects.filter(organization=organization).select_related("call")
+    if not (sees_all or may_manage):
+        sessions = sessions.filter(facilitator=user)
+    today = timezone.localdate()
+    return render(
+        request,
+        "pool/application_list.html",
+        {
+            "organization": organization,
+            "applications": list(applications),
+            "sessions": list(sessions),
+            "open_calls": list(
+                PoolCall.objects.filter(application_deadline__gte=today).prefetch_related("themes")
+            ),
+            "may_manage": may_manage,
+            "create_form": ApplicationCreateForm(organization=organization, prefix="new")
+            if may_manage
+            else None,
+            "session_form": RankingSessionForm(prefix="rank") if may_manage else None,
+        },
+    )
+
+
+@require_POST
+@login_required
+def application_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _employer(request, slug, "pool.manage")
+    form = ApplicationCreateForm(request.POST, organization=organization, prefix="new")
+    if form.is_valid():
+        try:
+            application = services.application_create(
+                organization=organization,
+                call=form.cleaned_data["call"],
+                title=form.cleaned_data["title"],
+                ranking_session=form.cleaned_data["ranking_session"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The application is created. You are in its project group."))
+            return redirect("pool:application_detail", pk=application.pk)
+    return render(
+        request,
+        "pool/application_create.html",
+        {"organization": organization, "form": form},
+    )
+
+
+# ------------------------------------------------------------------------------------ application
+def _load(request: HttpRequest, pk: int, action: str) -> PoolApplication:
+    return get_for_user(request.user, action, application_queryset(), pk=pk)
+
+
+def _formsets(application: PoolApplication, data=None) -> tuple:
+    groups = TargetGroupFormSet(
+        data,
+        prefix="groups",
+        initial=[
+            {
+                "name": g.name,
+                "employees_in_group": g.employees_in_group,
+                "benefitting": g.benefitting,
+                "participants": g.participants,
+            }
+            for g in application.target_groups.all()
+        ],
+    )
+    budget = BudgetLineFormSet(
+        data,
+        prefix="budget",
+        initial=[
+            {"text": b.text, "amount": b.amount, "eligible": b.eligible}
+            for b in application.budget_lines.all()
+        ],
+    )
+    return groups, budget
+
+
+def _detail_context(request: HttpRequest, application: PoolApplication, **extra) -> dict:
+    officers = hu_officers(application.organization)
+    may_edit = application.status != Step.SUBMITTED and can(request.user, "pool.edit", application)
+    checklist = application_checklist(application, officers)
+    signed = valid_signatures(application)
+    role = services.signer_role(application, request.user, officers)
+    context = {
+        "application": application,
+        "organization": application.organization,
+        "checklist": checklist,
+        "officers": officers,
+        "signatures": list(signed.values()),
+        "voided": voided_signatures(application),
+        "eligible_total": eligible_total(application),
+        "budget_total": budget_total(application),
+        "below_minimum": eligible_total(application) < application.call.minimum_eligible_expenses,
+        "may_edit": may_edit,
+        "may_sign": role is not None and role not in signed and application.status == Step.QUALIFICATION,
+        "may_submit": may_edit and checklist.complete and application.status == Step.SIGNED,
+        "moves": [Step(s) for s in services.MANUAL_MOVES.get(application.status, ())] if may_edit else [],
+        "steps": list(Step),
+        "step_index": list(Step.values).index(application.status),
+    }
+    if may_edit and "form" not in extra:
+        context["form"] = ApplicationForm(instance=application)
+        context["groups"], context["budget"] = _formsets(application)
+    if may_edit:
+        context["member_form"] = extra.pop("member_form", None) or ProjectGroupAddForm()
+    context.update(extra)
+    return context
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        application = _load(request, pk, "pool.view")
+        return render(request, "pool/application_detail.html", _detail_context(request, application))
+    application = _load(request, pk, "pool.edit")
+    form = ApplicationForm(request.POST, instance=application)
+    groups, budget = _formsets(application, request.POST)
+    saved = False
+    if all([form.is_valid(), groups.is_valid(), budget.is_valid()]):
+        try:
+            voided = services.application_update(
+                application=application,
+                by=request.user,
+                fields={name: form.cleaned_data[name] for name in form.Meta.fields},
+                target_groups=groups.rows(),
+                budget_lines=budget.rows(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            saved = True
+            if not request.htmx:
+                if voided:
+                    messages.warning(request, VOIDED_MESSAGE)
+                messages.success(request, _("The application is saved."))
+                return redirect("pool:application_detail", pk=application.pk)
+    application = application_queryset().get(pk=application.pk)
+    if saved:
+        context = _detail_context(
+            request, application, saved=True, voided_now=voided, voided_message=VOIDED_MESSAGE
+        )
+    else:
+        context = _detail_context(request, application, form=form, groups=groups, budget=budget)
+    if request.htmx:
+        response = render(request, "pool/application_detail.html#editor", context)
+        return trigger_client_event(response, CHANGED_EVENT) if saved else response
+    return render(request, "pool/application_detail.html", context)
+
+
+@require_safe
+@login_required
+def application_checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.view")
+    if not request.htmx:
+        return redirect(reverse("pool:application_detail", args=[application.pk]) + "#checklist")
+    return render(request, "pool/application_detail.html#status", _detail_context(request, application))
+
+
+@require_POST
+@login_required
+def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.edit")
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a step."))
+    else:
+        try:
+            services.application_advance(
+                application=application,
+                to_step=form.cleaned_data["to_step"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            for error in _errors(exc):
+                messages.error(request, error)
+        else:
+            messages.success(
+                request,
+                _("The application moved to “%(step)s”.")
+                % {"step": Step(form.cleaned_data["to_step"]).label},
+            )
+    return redirect("pool:application_detail", pk=application.pk)
+
+
+@require_POST
+@login_required
+def application_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.view")
+    try:
+        services.signature_add(application=application, by=request.user)
+    except PermissionDenied as exc:
+        officers = hu_officers(application.organization)
+        return render(
+            request,
+            "pool/sign_refused.html",
+            {"application": application, "officers": officers, "reason": str(exc)},
+            status=403,
+        )
+    except ValidationError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Your signature is registered."))
+    return redirect("pool:application_detail", pk=application.pk)
+
+
+@require_POST
+@login_required
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.edit")
+    try:
+        services.application_submit(application=application, by=request.user)
+    except ValidationError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, _("The application is submitted."))
+    return redirect("pool:application_detail", pk=application.pk)
+
+
+@require_POST
+@login_required
+def project_group_add(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.edit")
+    form = ProjectGroupAddForm(request.POST)
+    if form.is_valid():
+        try:
+            services.project_group_add(
+                application=application, user=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc.message_dict.get("email", exc.messages))
+        else:
+            messages.success(
+                request, _("%(name)s joined the project group.") % {"name": form.cleaned_data["email"]}
+            )
+            return redirect(reverse("pool:application_detail", args=[application.pk]) + "#project-group")
+    application = application_queryset().get(pk=application.pk)
+    return render(
+        request, "pool/application_detail.html", _detail_context(request, application, member_form=form)
+    )
+
+
+@require_POST
+@login_required
+def project_group_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.edit")
+    member = get_object_or_404(application.project_group.all(), pk=user_pk)
+    try:
+        services.project_group_remove(application=application, user=member, by=request.user)
+    except ValidationError as exc:
+        for error in _errors(exc):
+            messages.error(request, error)
+    else:
+        messages.success(request, _("%(name)s left the project group.") % {"name": member})
+    return redirect(reverse("pool:application_detail", args=[application.pk]) + "#project-group")
+
+
+@require_safe
+@login_required
+def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.view")
+    planned = {p.step: p for p in application.call.planned_steps.all()}
+    events = list(application.events.select_related("by"))
+    reached = {e.to_step: e for e in events}
+    current = list(Step.values).index(application.status)
+    rows = [
+        {
+            "step": step,
+            "planned": planned.get(step.value),
+            "event": reached.get(step.value),
+            "state": "done" if i < current else ("current" if i == current else "future"),
+        }
+        for i, step in enumerate(Step)
+    ]
+    return render(
+        request,
+        "pool/application_timeline.html",
+        {
+            "application": application,
+            "organization": application.organization,
+            "rows": rows,
+            "events": events,
+        },
+    )
+
+
+@require_safe
+@login_required
+def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.view")
+    context = _detail_context(request, application)
+    pdf = render_pdf(
+        "pool/application_pdf.html",
+        context,
+        title=str(application),
+        author=application.organization.name,
+        language=get_language() or "da",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="pool-application-{application.pk}.pdf"'
+    return response
+
+
+@require_safe
+@login_required
+def application_budget_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _load(request, pk, "pool.view")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="pool-budget-{application.pk}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read the Danish letters correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Expense"), _("Amount (DKK)"), _("Eligible")])
+    for line in application.budget_lines.all():
+        writer.writerow([line.text, line.amount, _("yes") if line.eligible else _("no")])
+    writer.writerow([_("Total"), budget_total(application), ""])
+    writer.writerow([_("Eligible total"), eligible_total(application), ""])
+    return response
+
+
+# -------------------------------------------------------------------------------------- theme day
+@require_POST
+@login_required
+def ranking_session_create(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _employer(request, slug, "pool.manage")
+    form = RankingSessionForm(request.POST, prefix="rank")
+    if form.is_valid():
+        session = services.ranking_session_create(
+            organization=organization, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("The theme day ranking is ready. Give each table its link."))
+        return redirect("pool:ranking_session", pk=session.pk)
+    return render(request, "pool/ranking_session_create.html", {"organization": organization, "form": form})
+
+
+def _chart(scores: list) -> dict:
+    """Geometry of a horizontal bar chart: theme name above its bar, points as text after it."""
+    row, bar_max = 46, 480
+    bars = []
+    for i, score in enumerate(scores):
+        width = round(bar_max * score.percent_of_max / 100)
+        top = i * row
+        bars.append(
+            {
+                "score": score,
+                "label_y": top + 15,
+                "bar_y": top + 21,
+                "width": width,
+                "text_x": width + 8,
+                "text_y": top + 34,
+            }
+        )
+    return {"width": 640, "height": max(len(scores) * row, row), "bars": bars}
+
+
+@require_safe
+@login_required
+def ranking_session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_for_user(
+        request.user, "pool.view", RankingSession.objects.select_related("organization", "call"), pk=pk
+    )
+    rankings = list(session.rankings.all())
+    scores = borda_scores(session)
+    context = {
+        "session": session,
+        "organization": session.organization,
+        "scores": scores,
+        "chart": _chart(scores),
+        "rankings": rankings,
+        "submitted": sum(1 for r in rankings if r.submitted_at),
+        "theme_count": session.call.themes.count(),
+        "may_run": session.facilitator_id == request.user.pk or can(request.user, "pool.manage", session),
+    }
+    if request.htmx:
+        return render(request, "pool/ranking_session_detail.html#results", context)
+    return render(request, "pool/ranking_session_detail.html", context)
+
+
+@require_POST
+@login_required
+def ranking_session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_for_user(request.user, "pool.manage", RankingSession, pk=pk)
+    services.ranking_session_close(session=session, by=request.user)
+    messages.success(request, _("The ranking is closed. The tables' links no longer accept rankings."))
+    return redirect("pool:ranking_session", pk=session.pk)
+
+
+def _order_from_post(request: HttpRequest, theme_ids: list[int]) -> list[int]:
+    try:
+        order = [int(x) for x in request.POST.getlist("order")]
+    except ValueError:
+        return theme_ids
+    return order if sorted(order) == sorted(theme_ids) and len(order) == len(theme_ids) else theme_ids
+
+
+def _move(order: list[int], instruction: str) -> list[int]:
+    theme, _sep, direction = instruction.partition(":")
+    try:
+        index = order.index(int(theme))
+    except ValueError:
+        return order
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(order):
+        order[index], order[target] = order[target], order[index]
+    return order
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ranking_table(request: HttpRequest, token: str) -> HttpResponse:
+    """A table's ranking page at a theme day, opened without logging in.
+
+    The link is the table's credential: 256 random bits, valid for one table of one session and only
+    while the facilitator keeps the session open; it reveals nothing but the call's theme names.
+    Participants at a theme day share a phone per table and need no portal account.
+    """
+    ranking = get_object_or_404(ThemeRanking.objects.select_related("session__call"), token=token)
+    session = ranking.session
+    themes = {t.pk: t for t in session.call.themes.all()}
+    default = list(themes)
+    saved = list(ranking.places.values_list("theme_id", flat=True).order_by("place"))
+    order = saved if sorted(saved) == sorted(default) and saved else default
+    errors: list[str] = []
+    sent = False
+    if request.method == "POST":
+        order = _order_from_post(request, default)
+        if "move" in request.POST:
+            order = _move(order, request.POST["move"])
+        else:
+            try:
+                services.ranking_submit(ranking=ranking, theme_ids=order)
+            except ValidationError as exc:
+                errors = _errors(exc)
+            else:
+                sent = True
+                ranking.refresh_from_db(fields=["submitted_at"])
+    context = {
+        "ranking": ranking,
+        "session": session,
+        "themes": [themes[pk] for pk in order],
+        "errors": errors,
+        "sent": sent,
+        "closed": session.closed_at is not None,
+    }
+    if request.htmx:
+        return render(request, "pool/ranking_table.html#rankform", context)
+    return render(request, "pool/ranking_table.html", context)

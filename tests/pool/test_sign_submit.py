@@ -1,0 +1,112 @@
+from django.urls import reverse
+
+from apps.pool.models import Signature, Step
+from tests.factories import complete_application
+
+
+def _qualifying(application):
+    complete_application(application)
+    application.status = Step.QUALIFICATION
+    application.save(update_fields=["status"])
+    return application
+
+
+def test_the_chair_signs(login, chair, application):
+    _qualifying(application)
+    response = login(chair).post(reverse("pool:application_sign", args=[application.pk]))
+    assert response.status_code == 302
+    signature = Signature.objects.get()
+    assert signature.user == chair and signature.role == "chair" and signature.version_hash
+
+
+def test_anyone_else_gets_403_with_the_reason(login, hu_member, application, chair):
+    _qualifying(application)
+    response = login(hu_member).post(reverse("pool:application_sign", args=[application.pk]))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Only the HU&#x27;s current chair and vice-chair can sign" in body or "formand og næstformand" in body
+    assert "Carla Formand" in body
+    assert not Signature.objects.exists()
+
+
+def test_an_administrator_cannot_sign_either(login, org_admin, application):
+    _qualifying(application)
+    assert login(org_admin).post(reverse("pool:application_sign", args=[application.pk])).status_code == 403
+
+
+def test_signing_permissions(client, login, chair, hr_user_other, leader, application):
+    url = reverse("pool:application_sign", args=[application.pk])
+    assert client.post(url).status_code == 302
+    assert login(hr_user_other).post(url).status_code == 404
+    assert login(leader).post(url).status_code == 403
+    assert login(chair).get(url).status_code == 405
+
+
+def test_the_sign_button_shows_only_for_the_chair_and_vice_chair(login, chair, hu_member, application):
+    _qualifying(application)
+    url = reverse("pool:application_detail", args=[application.pk])
+    sign_url = reverse("pool:application_sign", args=[application.pk])
+    assert sign_url in login(chair).get(url).content.decode()
+    assert sign_url not in login(hu_member).get(url).content.decode()
+
+
+def test_submitting_an_incomplete_application_shows_what_is_missing(login, project_member, application):
+    client = login(project_member)
+    response = client.post(reverse("pool:application_submit", args=[application.pk]), follow=True)
+    body = response.content.decode()
+    assert "The text is empty." in body or "Teksten er tom" in body
+    application.refresh_from_db()
+    assert application.status == Step.DRAFTING
+
+
+def test_a_signed_complete_application_is_submitted(login, project_member, chair, vice_chair, application):
+    _qualifying(application)
+    login(chair).post(reverse("pool:application_sign", args=[application.pk]))
+    login(vice_chair).post(reverse("pool:application_sign", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == Step.SIGNED
+    client = login(project_member)
+    detail = client.get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    assert reverse("pool:application_submit", args=[application.pk]) in detail
+    client.post(reverse("pool:application_submit", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == Step.SUBMITTED
+    detail = client.get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    assert 'name="project_idea"' not in detail  # locked after submission
+
+
+def test_submit_permissions(client, login, hu_member, hr_user_other, application):
+    url = reverse("pool:application_submit", args=[application.pk])
+    assert client.post(url).status_code == 302
+    assert login(hr_user_other).post(url).status_code == 404
+    assert login(hu_member).post(url).status_code == 403
+    assert login(hu_member).get(url).status_code == 405
+
+
+def test_advance_records_the_step(login, project_member, application):
+    response = login(project_member).post(
+        reverse("pool:application_advance", args=[application.pk]), {"to_step": "decision", "note": "Klar"}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Step.DECISION
+    event = application.events.get()
+    assert event.by == project_member and event.note == "Klar"
+
+
+def test_advance_refuses_a_skip_with_the_reason(login, project_member, application):
+    response = login(project_member).post(
+        reverse("pool:application_advance", args=[application.pk]), {"to_step": "submitted"}, follow=True
+    )
+    application.refresh_from_db()
+    assert application.status == Step.DRAFTING
+    assert "submitted" not in [e.to_step for e in application.events.all()]
+    assert response.status_code == 200
+
+
+def test_advance_permissions(client, login, hu_member, hr_user_other, application):
+    url = reverse("pool:application_advance", args=[application.pk])
+    assert client.post(url).status_code == 302
+    assert login(hr_user_other).post(url).status_code == 404
+    assert login(hu_member).post(url, {"to_step": "decision"}).status_code == 403
+    assert login(hu_member).get(url).status_code == 405
