@@ -36,7 +36,9 @@ def seed(ctx: DemoContext) -> None:
             report_date=ctx.today,
         )
         PullQuote.objects.bulk_create(
-            PullQuote(report=report, text=q["text"], attribution=q["attribution"], section_key=q["section_key"])
+            PullQuote(
+                report=report, text=q["text"], attribution=q["attribution"], section_key=q["section_key"]
+            )
             for q in content["quotes"]
         )
     ctx.out.write(f"  reports: draft annual reports {year} for {', '.join(sorted(organizations))}\n")

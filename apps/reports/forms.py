@@ -8,7 +8,18 @@ from apps.core.forms import PortalFormMixin
 from .models import AnnualReport, PullQuote, ReportSectionChoice
 
 
-class ReportCreateForm(PortalFormMixin, forms.Form):
+class _ErrorIdsMixin:
+    """Points aria-describedby at the error element's real id, which carries the form's prefix."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:  # type: ignore[attr-defined]
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            if "aria-describedby" in widget.attrs:
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
+
+
+class ReportCreateForm(_ErrorIdsMixin, PortalFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 
     def __init__(self, *args, organization, **kwargs) -> None:
@@ -22,7 +33,7 @@ class ReportCreateForm(PortalFormMixin, forms.Form):
         return year
 
 
-class ReportForm(PortalFormMixin, forms.ModelForm):
+class ReportForm(_ErrorIdsMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = AnnualReport
         fields = ["title", "report_date", "language", "foreword", "signed_by", "on_behalf_of"]
@@ -32,14 +43,16 @@ class ReportForm(PortalFormMixin, forms.ModelForm):
         }
 
 
-class SectionIntroductionForm(PortalFormMixin, forms.ModelForm):
+class SectionIntroductionForm(_ErrorIdsMixin, PortalFormMixin, forms.ModelForm):
     class Meta:
         model = ReportSectionChoice
         fields = ["introduction"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
 
 
-class PullQuoteForm(PortalFormMixin, forms.ModelForm):
+class _PullQuoteFields(forms.ModelForm):
+    """The section choices are set here, below PortalFormMixin, which validates while it initialises."""
+
     section_key = forms.ChoiceField(label=_("Section"), required=False)
 
     class Meta:
@@ -51,6 +64,10 @@ class PullQuoteForm(PortalFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["section_key"].choices = [("", _("With the foreword")), *sections]
         self.fields["section_key"].help_text = PullQuote._meta.get_field("section_key").help_text
+
+
+class PullQuoteForm(_ErrorIdsMixin, PortalFormMixin, _PullQuoteFields):
+    pass
 
 
 class MoveForm(forms.Form):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.organizations.models import Organization
 
@@ -12,8 +13,8 @@ class AnnualReport(models.Model):
     """The organisation's annual report ("beretning") for one year: the board's words around the data."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        FINAL = "final", _("Final")
+        DRAFT = "draft", pgettext_lazy("annual report", "Draft")
+        FINAL = "final", pgettext_lazy("annual report", "Final")
 
     organization = models.ForeignKey(
         Organization,

@@ -18,7 +18,9 @@ def write(pdf: bytes, folder: Path, name: str = "report.pdf") -> Path:
 
 def pages_text(path: Path) -> list[str]:
     """pdftotext per page (form feed separates pages)."""
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
     pages = text.stdout.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
 

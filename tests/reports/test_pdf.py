@@ -17,8 +17,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def report(org, fake_sections):
     report = AnnualReportFactory(organization=org, year=2025, title="Beretning 2025")
-    PullQuoteFactory(report=report, text="Fællesskabet bærer os igennem krisen.", attribution="tillidsrepræsentant")
-    PullQuoteFactory(report=report, section_key="strategy", text="Strategien gør os skarpere.", attribution="næstformand")
+    PullQuoteFactory(
+        report=report, text="Fællesskabet bærer os igennem krisen.", attribution="tillidsrepræsentant"
+    )
+    PullQuoteFactory(
+        report=report, section_key="strategy", text="Strategien gør os skarpere.", attribution="næstformand"
+    )
     return report
 
 
