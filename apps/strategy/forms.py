@@ -17,6 +17,21 @@ PROGRESS_VALIDATORS = [
 ]
 
 
+class LimitChoicesMixin:
+    """Narrows choice querysets to the plan's organisation before anything validates.
+
+    It sits between PortalFormMixin (which looks at ``errors`` while initialising, and so validates)
+    and the Django form class, so ``limit_choices`` runs first.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_choices()
+
+    def limit_choices(self) -> None:
+        raise NotImplementedError
+
+
 class VersionMixin(forms.Form):
     """The version the editor loaded; the service refuses the save when it is no longer current."""
 
@@ -83,7 +98,7 @@ class GoalEditForm(VersionMixin, GoalForm):
     pass
 
 
-class InitiativeForm(PortalFormMixin, forms.ModelForm):
+class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
     progress = forms.IntegerField(label=_("progress (%)"), initial=0, validators=PROGRESS_VALIDATORS)
 
     class Meta:
@@ -103,9 +118,12 @@ class InitiativeForm(PortalFormMixin, forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "start_date": DATE, "due_date": DATE}
 
     def __init__(self, *args, focus_area: FocusArea, **kwargs) -> None:
+        self.focus_area = focus_area
         super().__init__(*args, **kwargs)
-        plan = focus_area.plan
-        self.fields["goal"].queryset = Goal.objects.filter(focus_area=focus_area)
+
+    def limit_choices(self) -> None:
+        plan = self.focus_area.plan
+        self.fields["goal"].queryset = Goal.objects.filter(focus_area=self.focus_area)
         implements = Initiative.objects.filter(focus_area__plan=plan, level=Initiative.Level.NATIONAL)
         if self.instance.pk:
             implements = implements.exclude(pk=self.instance.pk)
@@ -151,7 +169,7 @@ class UpdateForm(PortalFormMixin, VersionMixin):
     progress = forms.IntegerField(label=_("New progress (%)"), required=False, validators=PROGRESS_VALIDATORS)
 
 
-class FilterForm(PortalFormMixin, forms.Form):
+class FilterForm(PortalFormMixin, LimitChoicesMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     focus_area = forms.ModelChoiceField(
         label=_("Focus area"), queryset=FocusArea.objects.none(), required=False
@@ -168,10 +186,15 @@ class FilterForm(PortalFormMixin, forms.Form):
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 
     def __init__(self, *args, plan: StrategyPlan, **kwargs) -> None:
+        self.plan = plan
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = plan.focus_areas.order_by("position", "pk")
+
+    def limit_choices(self) -> None:
+        self.fields["focus_area"].queryset = self.plan.focus_areas.order_by("position", "pk")
         self.fields["focus_area"].empty_label = _("All")
-        self.fields["responsible"].queryset = OrgUnit.objects.filter(organization_id=plan.organization_id)
+        self.fields["responsible"].queryset = OrgUnit.objects.filter(
+            organization_id=self.plan.organization_id
+        )
 
 
 class CopyForm(PortalFormMixin, forms.Form):

@@ -31,3 +31,13 @@ def other_plan(other_org):
 @pytest.fixture
 def other_initiative(other_plan):
     return InitiativeFactory(focus_area=FocusAreaFactory(plan=other_plan))
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Assertions read the English msgids; the portal's default language is Danish."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
