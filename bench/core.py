@@ -35,7 +35,7 @@ class Size:
 
 SIZES = {
     # CI smoke: proves the harness works end to end in a few minutes; numbers are not judged.
-    "smoke": Size("smoke", employees=1000, years=1, repeats=3, page_repeats=5, load_seconds=15),
+    "smoke": Size("smoke", employees=5000, years=1, repeats=3, page_repeats=5, load_seconds=15),
     "small": Size("small", employees=5000, years=2, repeats=5, page_repeats=15, load_seconds=30),
     "large": Size("large", employees=50000, years=5, repeats=5, page_repeats=20, load_seconds=60),
 }

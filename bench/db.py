@@ -168,29 +168,33 @@ def prepare(
     started = time.perf_counter()
     manage(["migrate", "--no-input", "-v0"], child_env)
     migrate_seconds = time.perf_counter() - started
-    log(f"seeding {signature} (this can take a while)")
+    seed_log = ROOT / "var" / "bench" / f"seed-{database_name(url)}.log"
+    seed_log.parent.mkdir(parents=True, exist_ok=True)
+    log(f"seeding {signature} (this can take a while; progress in {seed_log.relative_to(ROOT)})")
     started = time.perf_counter()
-    result = manage(
-        [
-            "seed_demo",
-            "--employees",
-            str(signature["employees"]),
-            "--years",
-            str(signature["years"]),
-            "--random-seed",
-            str(signature["random_seed"]),
-            "--today",
-            signature["today"],
-        ],
-        child_env,
-        log=subprocess.PIPE,
-        check=False,
-    )
+    with seed_log.open("w", encoding="utf-8") as out:
+        result = manage(
+            [
+                "seed_demo",
+                "--employees",
+                str(signature["employees"]),
+                "--years",
+                str(signature["years"]),
+                "--random-seed",
+                str(signature["random_seed"]),
+                "--today",
+                signature["today"],
+            ],
+            {**child_env, "PYTHONUNBUFFERED": "1"},
+            log=out,
+            check=False,
+        )
     seed_seconds = time.perf_counter() - started
+    output = seed_log.read_text(encoding="utf-8")
     if result.returncode != 0:
-        raise RuntimeError(f"seed_demo failed after {seed_seconds:.0f} s:\n{result.stdout[-4000:]}")
+        raise RuntimeError(f"seed_demo failed after {seed_seconds:.0f} s:\n{output[-4000:]}")
     per_app = {}
-    for line in result.stdout.splitlines():
+    for line in output.splitlines():
         label, _, rest = line.strip().partition(":")
         if rest.strip().endswith(" s") and label.isidentifier():
             try:

@@ -740,13 +740,21 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
         ]
         explain_out.append(f"## {result.key} — {result.label}\n")
         explain_out.append(f"missed: {', '.join(t.text for t in core.missed_targets(result))}")
-        explain_out.append(f"{len(queries)} queries, {sum(float(q['time']) for q in queries):.3f} s in SQL\n")
+        explain_out.append(
+            f"{len(queries)} queries, {sum(float(q['time']) for q in queries):.3f} s in SQL "
+            "(this run had cProfile and query capture on, so it is slower than the timed runs)\n"
+        )
         explain_out.append("Most repeated query shapes:")
         for sql, n in shapes.most_common(5):
             explain_out.append(f"  {n:>6} × {sql[:400]}")
         explain_out.append("")
         slowest = sorted(
-            (q for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))),
+            # Writes are explained too: EXPLAIN ANALYZE runs them, inside a transaction rolled back below.
+            (
+                q
+                for q in queries
+                if q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "INSERT", "UPDATE", "DELETE"))
+            ),
             key=lambda q: float(q["time"]),
             reverse=True,
         )[:5]
@@ -762,7 +770,8 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
             explain_out.append("")
         stream = io.StringIO()
         stats = pstats.Stats(profiler, stream=stream)
-        stats.sort_stats("cumulative").print_stats(r"apps/|bench/", 30)
+        stats.sort_stats("cumulative").print_stats(r"apps/", 30)
+        stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(15)
         profile_out.append(f"## {result.key} — {result.label}\n{_trim_profile(stream.getvalue())}\n")
     if explain_out:

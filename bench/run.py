@@ -222,41 +222,28 @@ def row_counts() -> dict[str, int]:
     from django.db import DatabaseError, connection
 
     wanted = {
-        "absence registrations": ("absence", "registration"),
-        "employees": ("absence", "employee"),
-        "advisories": ("absence", "advisory"),
-        "units": ("organizations", "orgunit"),
-        "strategy plans": ("strategy", "plan"),
-        "clubs": ("clubs", "club"),
-        "club meetings": ("clubs", "meeting"),
-        "committees": ("meetings", "committee"),
-        "meetings": ("meetings", "meeting"),
-        "agenda items": ("meetings", "agendaitem"),
+        "absence registrations": "absence.AbsenceRegistration",
+        "employees": "absence.Employee",
+        "spells": "absence.Spell",
+        "advisories": "absence.Advisory",
+        "units": "organizations.OrgUnit",
+        "strategy plans": "strategy.StrategyPlan",
+        "initiatives": "strategy.Initiative",
+        "clubs": "clubs.Club",
+        "club meetings": "clubs.ClubMeeting",
+        "committees": "meetings.Committee",
+        "MED meetings": "meetings.Meeting",
+        "agenda items": "meetings.AgendaItem",
     }
     counts = {}
-    for name, (app_label, part) in wanted.items():
+    for name, label in wanted.items():
         try:
-            config = apps.get_app_config(app_label)
-        except LookupError:
-            continue
-        model = next(
-            (
-                m
-                for m in config.get_models()
-                if part in m.__name__.lower()
-                and "historical" not in m.__name__.lower()
-                and (part != "meeting" or m.__name__.lower() in {"meeting", "clubmeeting"})
-            ),
-            None,
-        )
-        if model is None:
-            continue
-        try:
+            model = apps.get_model(label)
             with connection.cursor() as cursor:
                 cursor.execute(f'SELECT count(*) FROM "{model._meta.db_table}"')  # noqa: S608 - from model meta
                 counts[name] = cursor.fetchone()[0]
-        except DatabaseError:
-            continue  # a model whose migration is not written yet
+        except (LookupError, DatabaseError):
+            continue  # a model that does not exist, or whose migration is not written yet
     return counts
 
 
@@ -274,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default="", help="comma-separated: sweep,statistics,page,report,load")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument(
+        "--prepare-only", action="store_true", help="create, migrate and seed; measure nothing"
+    )
     parser.add_argument("--random-seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--today", default=DEFAULT_TODAY, help="the seeded 'today' and the as-of date")
     args = parser.parse_args(argv)
@@ -296,8 +286,20 @@ def main(argv: list[str] | None = None) -> int:
         meta = db.prepare(url, env, signature=signature, reseed=args.reseed, reuse=args.reuse, log=log)
     except Exception as exc:
         log(f"preparing the benchmark database failed: {exc}")
+        reason = f"the benchmark database could not be prepared: {str(exc).splitlines()[0][:300]}"
+        rows = [core.Result(key=k, label=k, status=core.ERROR, reason=reason).to_dict() for k in EXPECTED]
+        failed = {
+            "size": size.name,
+            "check_only": args.check_only,
+            "results": rows,
+            "error": str(exc)[-4000:],
+        }
+        (RESULTS / f"{size.name}.json").write_text(json.dumps(failed, indent=1) + "\n", encoding="utf-8")
         return 1
 
+    if args.prepare_only:
+        log(f"database ready: {meta}")
+        return 0
     machine = machine_info(url)
     import django
 
