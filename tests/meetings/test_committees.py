@@ -1,0 +1,118 @@
+import pytest
+from django.urls import reverse
+
+from apps.meetings.fixtures_data import load_sickness_project
+from apps.meetings.models import Committee, Meeting
+from tests.factories import CommitteeFactory, CommitteeMemberFactory, MeetingFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class TestCommitteeList:
+    def url(self, org):
+        return reverse("meetings:committee_list", args=[org.slug])
+
+    def test_lists_committees_and_marks_mine(self, login, lmu_member, lmu, org):
+        CommitteeFactory(organization=org, name="Hovedudvalget", kind=Committee.Kind.HU)
+        html = login(lmu_member).get(self.url(org)).content.decode()
+        assert "Hovedudvalget" in html and "LMU Område A" in html and "Dit udvalg" in html
+
+    def test_anonymous_other_org_wrong_role_method(
+        self, client, login, org, board_member, board_member_other, hr_user
+    ):
+        assert client.get(self.url(org)).status_code == 302
+        assert login(board_member_other).get(self.url(org)).status_code == 404
+        assert login(board_member).get(self.url(org)).status_code == 403  # union board: no MED
+        assert login(hr_user).post(self.url(org)).status_code == 405
+
+    def test_query_count(self, login, hr_user, org, django_assert_max_num_queries):
+        client = login(hr_user)
+        with django_assert_max_num_queries(8):
+            client.get(self.url(org))
+        for _ in range(15):
+            CommitteeMemberFactory(committee=CommitteeFactory(organization=org))
+        with django_assert_max_num_queries(8):
+            assert client.get(self.url(org)).status_code == 200
+
+
+class TestCommitteeDetail:
+    def test_member_sees_drafts_others_only_published_minutes(self, login, lmu_member, hr_user, lmu):
+        MeetingFactory(committee=lmu, title="Kladdemøde")
+        from django.utils import timezone
+
+        MeetingFactory(
+            committee=lmu,
+            title="Godkendt møde",
+            status=Meeting.Status.MINUTES_APPROVED,
+            minutes_approved_at=timezone.now(),
+        )
+        url = reverse("meetings:committee_detail", args=[lmu.pk])
+        member_html = login(lmu_member).get(url).content.decode()
+        assert "Kladdemøde" in member_html and "Godkendt møde" in member_html
+        other_html = login(hr_user).get(url).content.decode()
+        assert "Kladdemøde" not in other_html and "Godkendt møde" in other_html
+
+    def test_other_org_and_anonymous(self, login, client, board_member_other, lmu):
+        url = reverse("meetings:committee_detail", args=[lmu.pk])
+        assert client.get(url).status_code == 302
+        assert login(board_member_other).get(url).status_code == 404
+
+    def test_plan_a_meeting(self, login, lmu_member, lmu):
+        url = reverse("meetings:meeting_create", args=[lmu.pk])
+        client = login(lmu_member)
+        bad = client.post(
+            url, {"date": "2026-12-01", "start_time": "10:00", "planned_end": "09:00", "kind": "ordinary"}
+        )
+        assert bad.status_code == 400 and not lmu.meetings.exists()
+        response = client.post(url, {"date": "2026-12-01", "start_time": "10:00", "kind": "ordinary"})
+        meeting = lmu.meetings.get()
+        assert response["Location"] == reverse("meetings:meeting_detail", args=[meeting.pk])
+
+    def test_plan_a_meeting_needs_a_seat(self, login, hr_user, lmu):
+        url = reverse("meetings:meeting_create", args=[lmu.pk])
+        assert login(hr_user).post(url, {"date": "2026-12-01", "start_time": "10:00"}).status_code == 403
+
+    def test_decisions_page(self, login, lmu_member, meeting):
+        from tests.factories import AgendaItemFactory
+
+        AgendaItemFactory(
+            meeting=meeting, title="Ny APV", kind="decision", outcome="approved", outcome_text="Vedtaget"
+        )
+        html = (
+            login(lmu_member)
+            .get(reverse("meetings:committee_decisions", args=[meeting.committee_id]))
+            .content.decode()
+        )
+        assert "Ny APV" in html and "Vedtaget" in html
+
+
+def test_working_group_page_shows_tasks_plan_and_courses(login, hr_user, org):
+    hu = CommitteeFactory(organization=org, kind=Committee.Kind.HU, name="HU")
+    project = load_sickness_project(committee=hu)
+    response = login(hr_user).get(reverse("meetings:working_group_detail", args=[project.pk]))
+    html = response.content.decode()
+    assert "Data og ledelsesinformation" in html and "Opdatere dataredskabet" in html
+    assert "Procesplan" in html and "Evaluerings- og statusmøde" in html
+    assert "11. december 2024" in html and "2 hold med hver ca. 50 deltagere" in html
+
+
+def test_working_group_of_other_org_is_404(login, board_member_other, org):
+    project = load_sickness_project(committee=CommitteeFactory(organization=org))
+    assert (
+        login(board_member_other).get(reverse("meetings:working_group_detail", args=[project.pk])).status_code
+        == 404
+    )
+
+
+def test_nav_entry_only_for_employers(hr_user, org):
+    from apps.core.nav import entries_for
+
+    assert not [e for e in entries_for(hr_user, org) if e["entry"].url_name == "meetings:committee_list"]
+    employer = OrganizationFactory(slug="kommune", kind="employer")
+    from tests.factories import MembershipFactory, Role
+
+    MembershipFactory(user=hr_user, organization=employer, role=Role.HR)
+    hr_user._portal_memberships = None
+    del hr_user._portal_memberships
+    entries = [e for e in entries_for(hr_user, employer) if e["entry"].url_name == "meetings:committee_list"]
+    assert entries and entries[0]["url"] == "/med/kommune/"

@@ -1,0 +1,196 @@
+import pytest
+from django.urls import reverse
+
+from apps.meetings.models import AgendaItem, Meeting, MinutesApproval, MinutesRevision
+from tests.factories import AgendaItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def held(meeting):
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    return meeting
+
+
+@pytest.fixture
+def decision(held):
+    return AgendaItemFactory(
+        meeting=held, title="1-3-10 model", kind=AgendaItem.Kind.DECISION, proposed_decision="Godkend 1-3-10"
+    )
+
+
+def approve(client, meeting):
+    return client.post(reverse("meetings:minutes_approve", args=[meeting.pk]))
+
+
+class TestRecordMinutes:
+    def test_member_records_minutes_and_decision_shows_at_top(self, login, lmu_member, decision):
+        client = login(lmu_member)
+        url = reverse("meetings:minutes_edit", args=[decision.pk])
+        assert client.get(url).status_code == 200
+        response = client.post(
+            url, {"minutes": "Drøftet.", "outcome": "approved", "outcome_text": "1-3-10 indføres."}
+        )
+        assert response.status_code == 302
+        html = client.get(reverse("meetings:meeting_detail", args=[decision.meeting_id])).content.decode()
+        decisions_at = html.index("decisions-heading")
+        assert html.index("1-3-10 indføres.") > decisions_at
+        assert decisions_at < html.index('id="agenda"')  # decisions come before the agenda and the minutes
+
+    def test_pause_cannot_get_an_outcome(self, login, lmu_member, held):
+        pause = AgendaItemFactory(meeting=held, kind=AgendaItem.Kind.BREAK, title="Pause")
+        response = login(lmu_member).post(
+            reverse("meetings:minutes_edit", args=[pause.pk]), {"minutes": "", "outcome": "approved"}
+        )
+        assert response.status_code == 400
+        pause.refresh_from_db()
+        assert pause.outcome == ""
+
+    def test_wrong_role_other_org_anonymous_and_method(
+        self, login, hr_user, board_member_other, client, decision
+    ):
+        url = reverse("meetings:minutes_edit", args=[decision.pk])
+        assert client.get(url).status_code == 302
+        assert login(board_member_other).get(url).status_code == 404
+        assert login(hr_user).post(url, {"minutes": "x"}).status_code == 403
+        assert login(hr_user).put(url).status_code == 405
+
+
+class TestApproval:
+    def test_both_chair_and_vice_chair_are_needed(self, login, chair, vice_chair, decision, hr_user):
+        meeting = decision.meeting
+        approve(login(chair), meeting)
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.HELD
+        assert login(hr_user).get(reverse("meetings:meeting_detail", args=[meeting.pk])).status_code == 403
+        approve(login(vice_chair), meeting)
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.MINUTES_APPROVED
+        assert meeting.minutes_approved_at is not None
+        # Published: anyone in the organisation may read it now.
+        assert login(hr_user).get(reverse("meetings:meeting_detail", args=[meeting.pk])).status_code == 200
+
+    def test_approving_twice_as_chair_does_not_count_double(self, login, chair, decision):
+        client = login(chair)
+        approve(client, decision.meeting)
+        response = approve(client, decision.meeting)
+        assert response.status_code == 302
+        assert MinutesApproval.objects.filter(meeting=decision.meeting).count() == 1
+        decision.meeting.refresh_from_db()
+        assert decision.meeting.status == Meeting.Status.HELD
+
+    def test_an_ordinary_member_cannot_approve(self, login, lmu_member, decision):
+        response = approve(login(lmu_member), decision.meeting)
+        assert response.status_code == 403
+        assert not MinutesApproval.objects.exists()
+
+    def test_other_organisation_and_anonymous_and_get(
+        self, login, board_member_other, client, chair, decision
+    ):
+        assert approve(login(board_member_other), decision.meeting).status_code == 404
+        client.logout()
+        assert approve(client, decision.meeting).status_code == 302
+        url = reverse("meetings:minutes_approve", args=[decision.meeting.pk])
+        assert login(chair).get(url).status_code == 405
+
+    def test_a_draft_meeting_cannot_be_approved(self, login, chair, meeting):
+        response = approve(login(chair), meeting)
+        assert response.status_code == 302
+        assert not MinutesApproval.objects.exists()
+
+
+@pytest.fixture
+def approved(login, chair, vice_chair, decision):
+    decision.minutes = "Oprindelig tekst."
+    decision.save(update_fields=["minutes"])
+    approve(login(chair), decision.meeting)
+    approve(login(vice_chair), decision.meeting)
+    decision.meeting.refresh_from_db()
+    assert decision.meeting.minutes_locked
+    return decision
+
+
+class TestLockedMinutes:
+    def test_editing_locked_minutes_is_refused(self, login, lmu_member, approved):
+        client = login(lmu_member)
+        response = client.post(reverse("meetings:minutes_edit", args=[approved.pk]), {"minutes": "Ændret"})
+        assert response.status_code == 302
+        assert response["Location"] == reverse("meetings:minutes_correct", args=[approved.pk])
+        approved.refresh_from_db()
+        assert approved.minutes == "Oprindelig tekst."
+
+    def test_agenda_changes_are_refused_after_approval(self, login, lmu_member, approved):
+        client = login(lmu_member)
+        client.post(reverse("meetings:item_duration", args=[approved.pk]), {"duration_minutes": "99"})
+        client.post(reverse("meetings:item_delete", args=[approved.pk]))
+        approved.refresh_from_db()
+        assert approved.duration_minutes == 15
+
+    def test_correction_is_a_visible_revision(self, login, lmu_member, approved, hr_user):
+        client = login(lmu_member)
+        url = reverse("meetings:minutes_correct", args=[approved.pk])
+        assert client.post(url, {"new_text": "Rettet tekst.", "reason": ""}).status_code == 400
+        response = client.post(url, {"new_text": "Rettet tekst.", "reason": "Stavefejl"})
+        assert response.status_code == 302
+        revision = MinutesRevision.objects.get()
+        assert (revision.old_text, revision.new_text, revision.author) == (
+            "Oprindelig tekst.",
+            "Rettet tekst.",
+            lmu_member,
+        )
+        html = (
+            login(hr_user)
+            .get(reverse("meetings:meeting_detail", args=[approved.meeting_id]))
+            .content.decode()
+        )
+        assert "Stavefejl" in html and "Oprindelig tekst." in html and "Rettet tekst." in html
+        assert lmu_member.get_full_name() in html
+
+    def test_correcting_is_for_members_only(self, login, hr_user, approved):
+        url = reverse("meetings:minutes_correct", args=[approved.pk])
+        assert login(hr_user).post(url, {"new_text": "x", "reason": "y"}).status_code == 403
+        assert not MinutesRevision.objects.exists()
+
+
+class TestAttendanceAndStatus:
+    def test_attendance(self, login, lmu_member, chair, held):
+        client = login(lmu_member)
+        seat_id = held.committee.members.get(user=chair).pk
+        client.post(reverse("meetings:attendance_save", args=[held.pk]), {"present": [str(seat_id)]})
+        present = {a.member.user: a.present for a in held.attendance.select_related("member__user")}
+        assert present == {chair: True, lmu_member: False}
+
+    def test_send_agenda_then_mark_held(
+        self, login, lmu_member, meeting, django_capture_on_commit_callbacks, mailoutbox
+    ):
+        from unittest import mock
+
+        from apps.meetings import services
+
+        AgendaItemFactory(meeting=meeting)
+        client = login(lmu_member)
+        with django_capture_on_commit_callbacks() as callbacks:
+            client.post(reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "send"})
+        # The status change enqueues the notice after commit; run what the worker would run.
+        assert len(callbacks) == 1
+        with mock.patch("apps.meetings.tasks.send_agenda_notice_task.delay") as delay:
+            callbacks[0]()
+        delay.assert_called_once_with(meeting.pk)
+        services.agenda_notice_send(meeting_id=meeting.pk)
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.AGENDA_SENT
+        assert [m.to for m in mailoutbox] == [[lmu_member.email]]
+        assert "Dagsorden til" in mailoutbox[0].subject
+        client.post(reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "held"})
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.HELD
+
+    def test_empty_agenda_cannot_be_sent(self, login, lmu_member, meeting):
+        response = login(lmu_member).post(
+            reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "send"}, follow=True
+        )
+        assert "mindst ét punkt" in response.content.decode()
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.DRAFT
