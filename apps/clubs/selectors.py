@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -222,11 +222,21 @@ def networks_of(user, organization: Organization, *, all_networks: bool) -> Quer
     return networks.prefetch_related("stewards").annotate(meeting_count=Count("meetings"))
 
 
+FEED_DAYS_BACK = 90
+
+
 def meetings_for_feed(*, organization: Organization, club: Club | None = None) -> QuerySet[ClubMeeting]:
+    """A club's whole history; for the organisation the last three months and everything ahead.
+
+    An organisation with thousands of clubs would otherwise send calendar apps every meeting ever held.
+    """
     meetings = ClubMeeting.objects.select_related("club", "network")
     if club is not None:
         return meetings.filter(club=club)
-    return meetings.filter(Q(club__organization=organization) | Q(network__organization=organization))
+    since = timezone.now() - timedelta(days=FEED_DAYS_BACK)
+    return meetings.filter(
+        Q(club__organization=organization) | Q(network__organization=organization), starts_at__gte=since
+    )
 
 
 def pending_applications(

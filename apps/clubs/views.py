@@ -38,6 +38,7 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
+DECISIONS_SHOWN = 20
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -166,8 +167,17 @@ def club_list(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if request.htmx:
         return render(request, "clubs/club_list.html#results", context)
-    context["pending"] = list(pending_applications(organization, units)[:100])
-    context["unpaid"] = list(approved_unpaid(organization, units)[:100])
+    # The oldest first, a screenful at a time: deciding them makes room for the next ones.
+    pending = pending_applications(organization, units)
+    unpaid = approved_unpaid(organization, units)
+    context["pending"] = list(pending[:DECISIONS_SHOWN])
+    context["pending_count"] = (
+        pending.count() if len(context["pending"]) == DECISIONS_SHOWN else len(context["pending"])
+    )
+    context["unpaid"] = list(unpaid[:DECISIONS_SHOWN])
+    context["unpaid_count"] = (
+        unpaid.count() if len(context["unpaid"]) == DECISIONS_SHOWN else len(context["unpaid"])
+    )
     context["decision_form"] = DecisionForm()
     return render(request, "clubs/club_list.html", context)
 

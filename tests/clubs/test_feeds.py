@@ -125,3 +125,12 @@ def test_token_feed_refuses_post(club, shop_steward, client):
         "clubs:club_calendar_token", args=[feed_token(shop_steward), club.organization.slug, club.pk]
     )
     assert client.post(url).status_code == 405
+
+
+def test_organisation_feed_leaves_out_old_meetings(org, club, login, board_member):
+    ClubMeetingFactory(club=club, starts_at=timezone.now() - timedelta(days=400))
+    recent = ClubMeetingFactory(club=club, starts_at=timezone.now() - timedelta(days=20))
+    _calendar, events = _events(
+        login(board_member).get(reverse("clubs:organization_calendar", args=[org.slug]))
+    )
+    assert [str(e["UID"]) for e in events] == [f"club-meeting-{recent.pk}@clubs.cooperation-portal"]

@@ -1,0 +1,47 @@
+from decimal import Decimal
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from apps.clubs.report import build_section
+from tests.factories import ClubFundApplicationFactory, ClubMeetingFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_section_figures(org, club, club_b, board_member):
+    year = timezone.localdate().year
+    ClubMeetingFactory(club=club, kind="demands", attendance=20, board_guests=[board_member])
+    ClubMeetingFactory(club=club, kind="ordinary", attendance=10)
+    ClubMeetingFactory(club=club_b, kind="demands", attendance=15, chair_present=True)
+    ClubMeetingFactory(club=club_b, kind="ordinary", status="planned", attendance=None)
+    ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1500"))
+    ClubFundApplicationFactory(club=club_b, status="paid", amount=Decimal("500"))
+    ClubFundApplicationFactory(club=club_b, status="rejected", amount=Decimal("9000"))
+
+    section = build_section(org, year)
+    data = section.data
+    assert section.key == "clubs" and section.has_data
+    assert (data["meetings"], data["attendance"], data["members"], data["reach"]) == (3, 45, 60, 75)
+    assert (data["board_meetings"], data["board_share"]) == (2, 67)
+    assert (data["funds_count"], data["funds_amount"]) == (2, Decimal("2000"))
+    demands = next(
+        row for row in data["per_kind"] if row["label"].startswith("Bargaining") or "OK26" in row["label"]
+    )
+    assert (demands["held"], demands["attendance"], demands["board"]) == (2, 35, 2)
+
+    html = render_to_string(section.template, {"section": section, "organization": org, "year": year})
+    assert "<svg" in html and "style=" not in html and "<script" not in html
+    assert "67 %" in html
+
+
+def test_no_activity_is_has_data_false(org, club):
+    section = build_section(org, 2001)
+    assert section.has_data is False
+    html = render_to_string(section.template, {"section": section, "organization": org, "year": 2001})
+    assert "2001" in html and "<svg" not in html
+
+
+def test_employer_has_no_clubs_section():
+    assert build_section(OrganizationFactory(kind="employer"), 2026) is None
