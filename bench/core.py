@@ -37,7 +37,7 @@ SIZES = {
     # CI smoke: proves the harness works end to end in a few minutes; numbers are not judged.
     "smoke": Size("smoke", employees=5000, years=1, repeats=3, page_repeats=5, load_seconds=15),
     "small": Size("small", employees=5000, years=2, repeats=5, page_repeats=15, load_seconds=30),
-    "large": Size("large", employees=50000, years=5, repeats=5, page_repeats=20, load_seconds=60),
+    "large": Size("large", employees=50000, years=5, repeats=3, page_repeats=20, load_seconds=60),
 }
 
 
@@ -167,6 +167,14 @@ def describe_measured(result: Result) -> str:
             f"{fmt_seconds(m.get('p99_s'))}"
         )
         parts.append(f"{m.get('requests', 0)} requests, {m.get('errors', 0)} errors")
+    if "unit_depth" in m:
+        parts.append(
+            f"{m['employees']:,} employees, {m['units']:,} units (depth {m['unit_depth']}), "
+            f"{m['registrations'] or 0:,} registrations "
+            f"({m['registrations_per_employee_year']} per employee-year), "
+            f"{m['strategy_plans']} plans, {m['clubs']} clubs ({m['club_meetings']} meetings), "
+            f"{m['committees']} committees ({m['committee_meetings']} meetings, {m['agenda_items']} items)"
+        )
     if "peak_rss_bytes" in m:
         parts.append(f"peak RSS {fmt_bytes(m['peak_rss_bytes'])}")
     return ", ".join(parts)

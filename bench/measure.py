@@ -167,6 +167,100 @@ def metrics_of(runs: list[float], floor_runs: list[float] | None) -> dict[str, A
     return m
 
 
+# --- the dataset ------------------------------------------------------------------------------------
+
+
+def measure_dataset(ctx: Context) -> list[Result]:
+    """Checks the seeded data has the shape the issue asks for (point 1), from the database."""
+    from django.apps import apps
+
+    from apps.organizations.models import OrgUnit
+
+    org = organization(ctx)
+    n = ctx.size.employees
+    schema = absence_schema()
+    employees = schema.employee.objects.filter(**{schema.employee_org_lookup: org}).count()
+    units = OrgUnit.objects.filter(organization=org)
+    depth = max(units.values_list("depth", flat=True), default=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT count(*) FROM "{schema.reg_table}" r '  # noqa: S608 - names from model meta
+            f'JOIN "{schema.emp_table}" e ON e.id = r."{schema.reg_employee}" '
+            f'JOIN "{schema.unit_table}" u ON u.id = e."{schema.emp_unit}" WHERE {schema.org_filter_sql()}',
+            {"org": org.pk},
+        )
+        registrations = cursor.fetchone()[0]
+        cursor.execute(
+            f'SELECT r."{schema.reg_type}", count(*) FROM "{schema.reg_table}" r '  # noqa: S608 - model meta
+            f"GROUP BY 1 ORDER BY 2 DESC"
+        )
+        mix = {str(k): v for k, v in cursor.fetchall()}
+        cursor.execute(
+            f'SELECT width_bucket(coalesce(r."{schema.reg_end}", %s) - r."{schema.reg_start}" + 1, '  # noqa: S608
+            f'ARRAY[2, 4, 8, 15, 29, 57]), count(*) FROM "{schema.reg_table}" r GROUP BY 1 ORDER BY 1',
+            [ctx.as_of],
+        )
+        labels = ["1 day", "2-3", "4-7", "8-14", "15-28", "29-56", "57+"]
+        lengths = {labels[b]: c for b, c in cursor.fetchall()}
+
+    def count(label: str) -> int | None:
+        try:
+            return apps.get_model(label).objects.count()
+        except LookupError:
+            return None
+
+    metrics = {
+        "employees": employees,
+        "unit_depth": depth,
+        "units": units.count(),
+        "registrations": registrations,
+        "registrations_per_employee_year": round(registrations / max(employees * ctx.size.years, 1), 2),
+        "strategy_plans": count("strategy.StrategyPlan"),
+        "clubs": count("clubs.Club"),
+        "club_meetings": count("clubs.ClubMeeting"),
+        "committees": count("meetings.Committee"),
+        "committee_meetings": count("meetings.Meeting"),
+        "agenda_items": count("meetings.AgendaItem"),
+    }
+    expected = {
+        "employees": n,
+        "unit_depth": 4,
+        "units": n // 25,
+        "registrations_per_employee_year": 6,
+        "strategy_plans": 20 if n >= 5000 else None,
+        "clubs": n // 25,
+        "committees": n // 100,
+    }
+    off = []
+    for key, want in expected.items():
+        have = metrics.get(key)
+        if want is None:
+            continue
+        if (
+            have is None
+            or abs(have - want) > max(0.25 * want, 1)
+            and key not in ("strategy_plans", "unit_depth")
+        ):
+            off.append(f"{key} {have} (expected about {want})")
+        elif key in ("strategy_plans", "unit_depth") and have < want:
+            off.append(f"{key} {have} (expected {want})")
+    metrics["matches"] = 0 if off else 1
+    return [
+        Result(
+            key="dataset",
+            label=f"Dataset shape ({ORG}, seed_demo --employees {n} --years {ctx.size.years})",
+            metrics=metrics,
+            targets=[Target("matches", "==", 1, "as the issue describes")],
+            details={
+                "expected": expected,
+                "off": off,
+                "absence_type_mix": mix,
+                "spell_lengths_days": lengths,
+            },
+        )
+    ]
+
+
 # --- the sweep ------------------------------------------------------------------------------------
 
 

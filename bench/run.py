@@ -29,7 +29,7 @@ from . import core, db
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
-EXPECTED = ["sweep", "memory:sweep", "statistics", "page", "report", "memory:report", "load"]
+EXPECTED = ["dataset", "sweep", "memory:sweep", "statistics", "page", "report", "memory:report", "load"]
 DEFAULT_TODAY = "2026-11-23"
 DEFAULT_SEED = 2026
 START_MARK = "<!-- bench:results:start -->"
@@ -92,6 +92,7 @@ def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
     from . import measure
 
     plan = [
+        ("dataset", "Dataset shape", measure.measure_dataset),
         ("sweep", "Advisory sweep", measure.measure_sweep),
         ("statistics", "Absence statistics", measure.measure_statistics),
         ("page", "Pages", measure.measure_pages),
