@@ -1,0 +1,66 @@
+"""Real Chromium: a board member changes an initiative's status in place; axe finds no WCAG 2.1 AA issue."""
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.strategy.models import Initiative
+from tests.conftest import assert_no_axe_violations, unit
+from tests.factories import GoalFactory, InitiativeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def filled(org, plan, area, goal, initiative):
+    national = initiative
+    indicator = {
+        "indicator_unit": "%",
+        "indicator_baseline": 0,
+        "indicator_target": 10,
+        "indicator_current": 4,
+    }
+    GoalFactory(focus_area=area, text="Ti prosent økning", **indicator)
+    InitiativeFactory(
+        focus_area=area, level="county", implements=national, responsible_unit=unit(org, "A"), progress=30
+    )
+    return national
+
+
+def test_board_member_changes_status_in_place(page, browser_login, board_member, area, filled):
+    browser_login(board_member)
+    page.goto(f"/strategy/focus-area/{area.pk}/")
+    item = page.locator(f"#initiative-{filled.pk}")
+    item.locator("select[name=status]").select_option("in_progress")
+    item.locator("input[name=progress]").fill("55")
+    url_before = page.url
+    item.locator("button[type=submit]").click()
+    page.locator(f"#initiative-{filled.pk} [role=status]").wait_for()
+    assert page.url == url_before  # swapped in place, no page load
+    filled.refresh_from_db()
+    assert (filled.status, filled.progress, filled.version) == (Initiative.Status.IN_PROGRESS, 55, 2)
+    assert page.locator(f"#initiative-{filled.pk} select[name=status]").input_value() == "in_progress"
+    assert page.locator(f"#initiative-{filled.pk} input[name=version]").input_value() == "2"
+
+
+def test_filters_update_the_list_and_the_address(page, browser_login, shop_steward, plan, filled):
+    browser_login(shop_steward)
+    page.goto(f"/strategy/plan/{plan.pk}/")
+    page.select_option("#id_level", "county")
+    page.wait_for_url("**level=county**")
+    expect(page.locator("#initiative-results tbody tr")).to_have_count(1)
+    page.go_back()
+    page.wait_for_url(f"**/strategy/plan/{plan.pk}/")
+    expect(page.locator("#initiative-results tbody tr")).to_have_count(2)
+    assert page.locator("#id_level").input_value() == ""
+
+
+@pytest.mark.parametrize("which", ["plan", "area", "initiative"])
+def test_pages_are_accessible(page, browser_login, board_member, plan, area, filled, which):
+    browser_login(board_member)
+    path = {
+        "plan": f"/strategy/plan/{plan.pk}/",
+        "area": f"/strategy/focus-area/{area.pk}/",
+        "initiative": f"/strategy/initiative/{filled.pk}/",
+    }[which]
+    page.goto(path)
+    assert_no_axe_violations(page)
