@@ -417,7 +417,7 @@ def ranking_session_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _chart(scores: list) -> dict:
     """Geometry of a horizontal bar chart: theme name above its bar, points as text after it."""
-    row, bar_max = 46, 480
+    row, bar_max = 50, 520
     bars = []
     for i, score in enumerate(scores):
         width = round(bar_max * score.percent_of_max / 100)
@@ -425,14 +425,14 @@ def _chart(scores: list) -> dict:
         bars.append(
             {
                 "score": score,
-                "label_y": top + 15,
-                "bar_y": top + 21,
+                "label_y": top + 16,
+                "bar_y": top + 23,
                 "width": width,
                 "text_x": width + 8,
-                "text_y": top + 34,
+                "text_y": top + 36,
             }
         )
-    return {"width": 640, "height": max(len(scores) * row, row), "bars": bars}
+    return {"width": 680, "height": max(len(scores) * row, row), "bars": bars}
 
 
 @require_safe

@@ -2,11 +2,19 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from apps.pool import services
 from apps.pool.models import Signature, Step, StepEvent
 from apps.pool.selectors import application_checklist, application_queryset
 from tests.factories import complete_application
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages are checked in English (msgids); the views' tests check the Danish UI."""
+    with translation.override("en"):
+        yield
 
 
 def _fresh(application):

@@ -24,7 +24,7 @@ def test_anyone_else_gets_403_with_the_reason(login, hu_member, application, cha
     response = login(hu_member).post(reverse("pool:application_sign", args=[application.pk]))
     assert response.status_code == 403
     body = response.content.decode()
-    assert "Only the HU&#x27;s current chair and vice-chair can sign" in body or "formand og næstformand" in body
+    assert "Kun HU&#x27;s nuværende formand og næstformand kan underskrive ansøgningen." in body
     assert "Carla Formand" in body
     assert not Signature.objects.exists()
 
@@ -54,7 +54,8 @@ def test_submitting_an_incomplete_application_shows_what_is_missing(login, proje
     client = login(project_member)
     response = client.post(reverse("pool:application_submit", args=[application.pk]), follow=True)
     body = response.content.decode()
-    assert "The text is empty." in body or "Teksten er tom" in body
+    assert "Projektidé: Teksten er tom." in body
+    assert "Der er ikke beskrevet nogen målgruppe." in body
     application.refresh_from_db()
     assert application.status == Step.DRAFTING
 

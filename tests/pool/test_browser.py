@@ -1,0 +1,77 @@
+"""In a browser: a table ranks on a phone, the facilitator sees it, the application page is accessible."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import expect
+
+from apps.pool.services import ranking_session_create
+from tests.conftest import assert_no_axe_violations
+from tests.factories import complete_application
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_table_ranks_on_a_phone_and_the_facilitator_sees_it(
+    page, browser, live_server, employer, call, hr_user
+):
+    session = ranking_session_create(
+        organization=employer,
+        call=call,
+        title="HU-temadag",
+        meeting_date=date(2026, 11, 15),
+        tables=3,
+        by=hr_user,
+    )
+    tables = list(session.rankings.all())
+
+    facilitator_context = browser.new_context(locale="da-DK", base_url=live_server.url)
+    facilitator = facilitator_context.new_page()
+    facilitator.goto("/login/")
+    facilitator.fill("input[name=username]", hr_user.email)
+    facilitator.fill("input[name=password]", "correct-horse-battery")
+    facilitator.click("main button[type=submit]")
+    facilitator.wait_for_url(lambda url: "/login/" not in url)
+    facilitator.goto(f"/pool/rankings/{session.pk}/")
+    expect(facilitator.locator("#ranking-results")).to_contain_text("0 af 3 borde")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/pool/rank/{tables[0].token}/")
+    items = page.locator(".pool-rank-name")
+    expect(items.first).to_have_text("Introforløb for nyuddannede og nyansatte")
+    # Bring the last theme to the top with its up button (six presses), as a table would on a phone.
+    for place in range(5, -1, -1):
+        page.get_by_role("button", name="Flyt “Lederes psykiske arbejdsmiljø” op").click()
+        expect(items.nth(place)).to_have_text("Lederes psykiske arbejdsmiljø")
+    expect(items.first).to_have_text("Lederes psykiske arbejdsmiljø")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off the phone screen
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Send vores prioritering").click()
+    expect(page.get_by_text("Tak. Jeres bords prioritering er registreret.")).to_be_visible()
+
+    # The facilitator's page polls every 5 seconds and shows the combined ranking without a reload.
+    expect(facilitator.locator("#ranking-results")).to_contain_text("1 af 3 borde", timeout=15_000)
+    first_row = facilitator.locator("#ranking-results tbody tr").first
+    expect(first_row).to_contain_text("Lederes psykiske arbejdsmiljø")
+    expect(first_row).to_contain_text("6")
+    assert_no_axe_violations(facilitator)
+    facilitator_context.close()
+
+
+def test_the_application_page_is_accessible_and_saves_with_htmx(
+    page, browser_login, application, project_member
+):
+    complete_application(application)
+    browser_login(project_member)
+    page.goto(f"/pool/applications/{application.pk}/")
+    expect(page.get_by_role("heading", name="Tjekliste for fuldstændighed")).to_be_visible()
+    assert_no_axe_violations(page)
+    status = page.locator("#pool-status")
+    expect(status).to_contain_text("2 krav mangler.")
+    page.fill("textarea[name=evaluation_plan]", "")
+    page.get_by_role("button", name="Gem ansøgningen").click()
+    expect(page.locator("#pool-editor")).to_contain_text("Ansøgningen er gemt.")
+    # The checklist re-renders after the save and now misses the evaluation plan too.
+    expect(status.locator(".pool-missing")).to_have_count(3)
+    expect(page.locator("#pool-status")).to_contain_text("3 krav mangler.")
+    assert_no_axe_violations(page)
