@@ -15,24 +15,27 @@ Definitions (DOMAIN.md 1.8, Statistics Denmark):
 - spells (per type): registrations of the type inside the window, where one that starts the day after
   the previous one of the same type and employee ends continues it.
 
-Method: everything is computed in the database in two aggregate queries, whatever the number of
-employees, registrations or units. Dates become day numbers; the number of weekdays between two day
-numbers is closed-form arithmetic (5 per whole week plus the rest, capped at 5), and the few weekday
-holidays of the period are subtracted with one CASE that counts how many lie before a day. The
-queries group by (period, employee's unit, type); rolling the figures up to every ancestor unit
-(by materialised path) happens in Python over those few rows. The whole organisation of 50,000
-employees and 1.5 million registrations therefore costs one scan of the registrations in the window.
+Method: everything is computed in the database in three aggregate queries (population, absence,
+Bradford), whatever the number of employees, registrations or units. Dates become day numbers; the
+working days between two day numbers are two subscripts into a constant array of cumulative working
+days of the period (PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday
+holidays (SQLite). Spells per type come from LAG() over each employee's registrations, Bradford
+spells from a gaps-and-islands running sum. The queries group by (period, employee's unit, type);
+rolling the figures up to every ancestor unit (by materialised path) happens in Python over those
+few rows. The whole organisation of 50,000 employees and 1.5 million registrations costs one scan of
+the registrations in the window.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.organizations.models import Organization, OrgUnit
 
@@ -79,10 +82,26 @@ def policy_of(organization: Organization) -> AdvisoryPolicy:
 
 
 class _Sql:
-    """The few expressions that differ between PostgreSQL and SQLite."""
+    """The few expressions that differ between PostgreSQL and SQLite, and the working-day count.
 
-    def __init__(self) -> None:
+    Working days between two day numbers inside ``first``..``last``: on PostgreSQL two subscripts into
+    a constant array of cumulative working days; on SQLite closed-form weekday arithmetic (5 per whole
+    week plus the rest, capped at 5) minus one CASE counting the weekday holidays before a day.
+    """
+
+    def __init__(self, calendar: WorkCalendar, first: date, last: date) -> None:
         self.postgres = connection.vendor == "postgresql"
+        self.float = "DOUBLE PRECISION" if self.postgres else "REAL"
+        self.first = _day(first)
+        before, self.days_off = [0], []
+        day = first
+        while day <= last:
+            working = calendar.is_working_day(day)
+            before.append(before[-1] + working)
+            if not working and day.weekday() < 5:
+                self.days_off.append(_day(day))
+            day += timedelta(days=1)
+        self.before = "('{" + ",".join(str(n) for n in before) + "}'::int[])"
 
     def day(self, column: str) -> str:
         if self.postgres:
@@ -95,171 +114,244 @@ class _Sql:
     def least(self, *args: str) -> str:
         return f"{'LEAST' if self.postgres else 'MIN'}({', '.join(args)})"
 
-    def weekdays_before(self, n: str) -> str:
+    def _weekdays_before(self, n: str) -> str:
         # Weekdays among day numbers [-3, n): day -3 (1969-12-29) is a Monday, so shift by 3.
         m = f"({n} + 3)"
         return f"(5 * ({m} / 7) + {self.least(f'({m} %% 7)', '5')})"
 
-    @staticmethod
-    def holidays_before(n: str, holidays: list[int]) -> str:
-        if not holidays:
+    def _days_off_before(self, n: str) -> str:
+        if not self.days_off:
             return "0"
         whens = " ".join(
             f"WHEN {n} > {day} THEN {count}"
-            for count, day in sorted(enumerate(holidays, start=1), key=lambda item: -item[0])
+            for count, day in sorted(enumerate(self.days_off, start=1), key=lambda item: -item[0])
         )
         return f"(CASE {whens} ELSE 0 END)"
 
-    def working_days(self, a: str, b: str, holidays: list[int]) -> str:
-        """Working days among day numbers a..b (both included; a <= b)."""
+    def working_days(self, a: str, b: str) -> str:
+        """Working days among day numbers a..b (both included, a <= b, both within first..last)."""
+        if self.postgres:
+            return f"({self.before}[{b} - {self.first} + 2] - {self.before}[{a} - {self.first} + 1])"
         return (
-            f"({self.weekdays_before(f'{b} + 1')} - {self.weekdays_before(a)}"
-            f" - {self.holidays_before(f'{b} + 1', holidays)} + {self.holidays_before(a, holidays)})"
+            f"({self._weekdays_before(f'{b} + 1')} - {self._weekdays_before(a)}"
+            f" - {self._days_off_before(f'{b} + 1')} + {self._days_off_before(a)})"
         )
 
 
-def _weekday_days_off(calendar: WorkCalendar, start: date, end: date) -> list[int]:
-    """Day numbers of the weekdays between start and end that are not working days, ascending."""
-    days, day = [], start
-    while day <= end:
-        if day.weekday() < 5 and not calendar.is_working_day(day):
-            days.append(_day(day))
-        day += timedelta(days=1)
-    return days
+@contextmanager
+def _reporting_transaction():
+    """One read transaction for the figures of a page (consistent between the queries); on PostgreSQL
+    with enough sort memory that the window functions and aggregates of a whole organisation need no
+    temporary files."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield
+
+
+def _fetch(query: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def _periods_cte(periods: list[Period]) -> str:
-    values = ", ".join(f"({p.index}, {_day(p.start)}, {_day(p.end)})" for p in periods)
-    return f"periods(idx, ps, pe) AS (VALUES {values})"
+    values = ", ".join(
+        f"({p.index}, {_day(p.start)}, {_day(p.end)}, {_month_number(p.start)})" for p in periods
+    )
+    return f"periods(idx, ps, pe, m) AS (VALUES {values})"
+
+
+def _unit_filter(unit_path: str | None, params: list) -> tuple[str, str]:
+    if unit_path is None:
+        return "", ""
+    params.append(unit_path + "%")
+    return f"JOIN {OrgUnit._meta.db_table} u ON u.id = e.unit_id", "AND u.path LIKE %s"
+
+
+FAR = _day(date(9999, 12, 31))
+
+
+def _pg_month(date_sql: str) -> str:
+    return f"CAST(EXTRACT(YEAR FROM {date_sql}) * 12 + EXTRACT(MONTH FROM {date_sql}) - 1 AS INTEGER)"
 
 
 def _absence_rows(
-    organization: Organization, periods: list[Period], holidays: list[int], unit_path: str | None
+    sql: _Sql,
+    organization: Organization,
+    periods: list[Period],
+    unit_path: str | None,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    months: bool = False,
 ):
-    """(period, unit id, type, spells, calendar days, weekday-hours × fraction) per group."""
-    sql = _Sql()
-    reg = AbsenceRegistration._meta.db_table
-    emp = Employee._meta.db_table
-    unit_table = OrgUnit._meta.db_table
-    far = _day(date(9999, 12, 31))
-    unit_join, unit_where, params = (
-        "",
-        "",
-        [organization.pk, max(p.end for p in periods), min(p.start for p in periods)],
-    )
-    if unit_path is not None:
-        unit_join = f"JOIN {unit_table} u ON u.id = e.unit_id"
-        unit_where = "AND u.path LIKE %s"
-        params.append(unit_path + "%")
-    wd = sql.working_days("c.a", "c.b", holidays)
-    # Only table names and integers computed here are interpolated; values go in as parameters.
+    """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction) per group.
+
+    ``months``: the periods are calendar months; on PostgreSQL each registration is then paired only
+    with the months it spans (generate_series), not compared with every period.
+
+    ``spells=False`` (the monthly chart) leaves out the spell count and its self-join.
+    """
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
+    type_where = ""
+    if types is not None:
+        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    unit_join, unit_where = _unit_filter(unit_path, params)
+    previous_join = ""
+    if spells:
+        # A registration continues the previous one of its type when that ended the day before (there
+        # is at most one: registrations of an employee never overlap). A hash join, not a window
+        # function: no sort of every registration of the window.
+        previous_join = f"""
+            LEFT JOIN {reg} prev ON prev.employee_id = reg.employee_id
+                 AND prev.absence_type = reg.absence_type AND prev.end_date = reg.start_date - 1
+                 AND prev.end_date >= %s AND prev.end_date <= %s"""
+        params[0:0] = [min(p.start for p in periods) - timedelta(days=1), max(p.end for p in periods)]
+        if not sql.postgres:
+            previous_join = previous_join.replace("reg.start_date - 1", "date(reg.start_date, '-1 day')")
+        continues = "prev.id IS NOT NULL"
+        new_spell = "CASE WHEN r.continues = 0 OR r.rs <= p.ps THEN 1 ELSE 0 END"
+    else:
+        continues, new_spell = "1 = 0", "0"
+    month_span, period_join = "", "FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps"
+    if months and sql.postgres:
+        first = f"DATE '{min(p.start for p in periods).isoformat()}'"
+        last = f"DATE '{max(p.end for p in periods).isoformat()}'"
+        month_span = f"""
+                   {_pg_month(f"GREATEST(reg.start_date, {first})")} AS ms,
+                   {_pg_month(f"LEAST(COALESCE(reg.end_date, {last}), {last})")} AS me,"""
+        period_join = (
+            "FROM r CROSS JOIN LATERAL generate_series(r.ms, r.me) AS g(m) JOIN periods p ON p.m = g.m"
+        )
+    wd = sql.working_days("c.a", "c.b")
+    # Only table names and integers computed here are interpolated; values go in as parameters. The
+    # clipping test (a <= b) sits inside the sums, not in WHERE, so that PostgreSQL estimates the row
+    # count right and aggregates with a hash.
     query = f"""
         WITH {_periods_cte(periods)},
         r AS (
-            SELECT e.unit_id, e.weekly_hours, reg.absence_type, reg.fraction,
+            SELECT e.unit_id, reg.absence_type,
+                   CAST(e.weekly_hours AS {sql.float}) * CAST(reg.fraction AS {sql.float})
+                       AS hours,{month_span}
                    {sql.day("reg.start_date")} AS rs,
-                   COALESCE({sql.day("reg.end_date")}, {far}) AS re,
+                   COALESCE({sql.day("reg.end_date")}, {FAR}) AS re,
                    {sql.day("e.employment_start")} AS es,
-                   COALESCE({sql.day("e.employment_end")}, {far}) AS ee,
-                   LAG({sql.day("reg.end_date")}) OVER (
-                       PARTITION BY reg.employee_id, reg.absence_type ORDER BY reg.start_date
-                   ) AS prev_end
+                   COALESCE({sql.day("e.employment_end")}, {FAR}) AS ee,
+                   CASE WHEN {continues} THEN 1 ELSE 0 END AS continues
             FROM {reg} reg
             JOIN {emp} e ON e.id = reg.employee_id
+            {previous_join}
             {unit_join}
             WHERE e.organization_id = %s AND reg.start_date <= %s
-              AND (reg.end_date IS NULL OR reg.end_date >= %s) {unit_where}
+              AND (reg.end_date IS NULL OR reg.end_date >= %s) {type_where} {unit_where}
         ),
         c AS (
-            SELECT p.idx, r.unit_id, r.absence_type, r.fraction, r.weekly_hours,
-                   CASE WHEN r.prev_end IS NULL OR r.prev_end < r.rs - 1 OR r.rs <= p.ps
-                        THEN 1 ELSE 0 END AS new_spell,
+            SELECT p.idx, r.unit_id, r.absence_type, r.hours, {new_spell} AS new_spell,
                    {sql.greatest("r.rs", "r.es", "p.ps")} AS a,
                    {sql.least("r.re", "r.ee", "p.pe")} AS b
-            FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps
+            {period_join}
         )
-        SELECT c.idx, c.unit_id, c.absence_type, SUM(c.new_spell), SUM(c.b - c.a + 1),
-               SUM({wd} * c.weekly_hours * c.fraction)
-        FROM c WHERE c.a <= c.b
+        SELECT c.idx, c.unit_id, c.absence_type,
+               SUM(CASE WHEN c.a <= c.b THEN c.new_spell ELSE 0 END),
+               SUM(CASE WHEN c.a <= c.b THEN c.b - c.a + 1 ELSE 0 END),
+               SUM(CASE WHEN c.a <= c.b THEN {wd} * c.hours ELSE 0 END)
+        FROM c
         GROUP BY c.idx, c.unit_id, c.absence_type
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
+    return _fetch(query, params)
 
 
-def _population_rows(
-    organization: Organization, periods: list[Period], holidays: list[int], unit_path: str | None
-):
-    """(period, unit id, employees, weekday-hours of employment) per group."""
-    sql = _Sql()
+def _population_rows(sql: _Sql, organization: Organization, periods: list[Period], unit_path: str | None):
+    """(period, unit id, employees, weekday count × weekly hours of the employment) per group.
+
+    Employees are first summed per unit and employment clipped to the periods: most share the same
+    clipped employment, so the periods are joined to a few hundred groups, not to every employee.
+    """
     emp = Employee._meta.db_table
-    unit_table = OrgUnit._meta.db_table
-    far = _day(date(9999, 12, 31))
-    params: list = [organization.pk, max(p.end for p in periods)]
-    unit_join = unit_where = ""
-    if unit_path is not None:
-        unit_join = f"JOIN {unit_table} u ON u.id = e.unit_id"
-        unit_where = "AND u.path LIKE %s"
-        params.append(unit_path + "%")
-    wd = sql.working_days("c.a", "c.b", holidays)
+    first, last = _day(min(p.start for p in periods)), _day(max(p.end for p in periods))
+    params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
+    unit_join, unit_where = _unit_filter(unit_path, params)
+    wd = sql.working_days("c.a", "c.b")
     # Only table names and integers computed here are interpolated; values go in as parameters.
     query = f"""
         WITH {_periods_cte(periods)},
-        c AS (
-            SELECT p.idx, e.unit_id, e.weekly_hours,
-                   {sql.greatest(sql.day("e.employment_start"), "p.ps")} AS a,
-                   {sql.least(f"COALESCE({sql.day('e.employment_end')}, {far})", "p.pe")} AS b
+        g AS (
+            SELECT e.unit_id,
+                   {sql.greatest(sql.day("e.employment_start"), str(first))} AS es,
+                   {sql.least(f"COALESCE({sql.day('e.employment_end')}, {FAR})", str(last))} AS ee,
+                   SUM(CAST(e.weekly_hours AS {sql.float})) AS hours, COUNT(*) AS n
             FROM {emp} e {unit_join}
-            JOIN periods p ON 1 = 1
-            WHERE e.organization_id = %s AND e.employment_start <= %s {unit_where}
+            WHERE e.organization_id = %s AND e.employment_start <= %s
+              AND (e.employment_end IS NULL OR e.employment_end >= %s) {unit_where}
+            GROUP BY 1, 2, 3
+        ),
+        c AS (
+            SELECT p.idx, g.unit_id, g.hours, g.n,
+                   {sql.greatest("g.es", "p.ps")} AS a, {sql.least("g.ee", "p.pe")} AS b
+            FROM g JOIN periods p ON g.es <= p.pe AND g.ee >= p.ps
         )
-        SELECT c.idx, c.unit_id, COUNT(*), SUM({wd} * c.weekly_hours)
+        SELECT c.idx, c.unit_id, SUM(c.n), SUM({wd} * c.hours)
         FROM c WHERE c.a <= c.b
         GROUP BY c.idx, c.unit_id
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
+    return _fetch(query, params)
 
 
 BRADFORD_WINDOW_DAYS = 7 * 52
 
 
-def _bradford_rows(
-    organization: Organization,
-    as_of: date,
-    policy: AdvisoryPolicy,
-    holidays: list[int],
-    unit_path: str | None,
-):
-    """(unit id, band index, employees) for employees with a Bradford factor above 0.
+def bradford_window(as_of: date) -> tuple[date, date]:
+    return as_of - timedelta(days=BRADFORD_WINDOW_DAYS - 1), as_of
+
+
+def _bradford_rows(sql: _Sql, organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_path):
+    """(unit id, band index, employees) for employees with a Bradford factor in band 1 or higher.
 
     B = S² × D over the 52 weeks ending on ``as_of`` (DOMAIN.md 1.7), spells of the policy's Bradford
     types joined as DOMAIN.md 1.3 says (touching, or with the setting on, separated only by non-working
-    days): the same figures as ``selectors.bradford_scores``, computed as gaps-and-islands in SQL.
+    days): the same figures as ``selectors.bradford_scores``. S counts the registrations that do not
+    continue an earlier one, D their days in the window plus joined gaps, per employee in one pass.
+    ``sql`` must know the working days of the Bradford window.
     """
     types = policy.types_for("bradford")
-    if not types:
+    if not types or not policy.bradford_bands:
         return []
-    sql = _Sql()
-    reg = AbsenceRegistration._meta.db_table
-    emp = Employee._meta.db_table
-    unit_table = OrgUnit._meta.db_table
-    far = _day(date(9999, 12, 31))
-    window_start = as_of - timedelta(days=BRADFORD_WINDOW_DAYS - 1)
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    window_start, _end = bradford_window(as_of)
     ws, we = _day(window_start), _day(as_of)
     params: list = [organization.pk, *types, as_of, window_start]
-    unit_join = unit_where = ""
-    if unit_path is not None:
-        unit_join = f"JOIN {unit_table} u ON u.id = e.unit_id"
-        unit_where = "AND u.path LIKE %s"
-        params.append(unit_path + "%")
+    unit_join, unit_where = _unit_filter(unit_path, params)
+    type_list = ", ".join(["%s"] * len(types))
     if policy.join_across_non_working_days:
-        gap_days = sql.working_days("(s.prev_end + 1)", "(s.rs - 1)", holidays)
-        joined_gap = f"(s.prev_end < s.rs - 1 AND {gap_days} = 0)"
+        # The previous registration by LAG(); it joins when the gap holds no working day. The gap's
+        # days count as absence of the spell, as DOMAIN.md 1.3 joins them.
+        previous = f"""LAG(COALESCE({sql.day("reg.end_date")}, {FAR})) OVER (
+                       PARTITION BY reg.employee_id ORDER BY reg.start_date)"""
+        previous_join = ""
+        gap_days = sql.working_days("(s.prev_end + 1)", "(s.rs - 1)")
+        joined_gap = f"s.prev_end IS NOT NULL AND s.prev_end < s.rs - 1 AND {gap_days} = 0"
+        continues = f"CASE WHEN s.prev_end >= s.rs - 1 OR ({joined_gap}) THEN 1 ELSE 0 END"
+        extra_days = f"CASE WHEN {joined_gap} THEN s.rs - s.prev_end - 1 ELSE 0 END"
     else:
-        joined_gap = "1 = 0"
+        # Touching registrations: the previous one ends the day before (at most one; no overlaps). A
+        # hash join, no sort. A previous registration outside the window does not count: the spell
+        # then starts (for the window) with this one.
+        previous = f"""CASE WHEN prev.id IS NULL THEN NULL ELSE {sql.day("reg.start_date")} - 1 END"""
+        day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
+        previous_join = f"""
+            LEFT JOIN {reg} prev ON prev.employee_id = reg.employee_id AND prev.end_date = {day_before}
+                 AND prev.absence_type IN ({type_list}) AND prev.end_date >= %s"""
+        params[0:0] = [*types, window_start]
+        continues = "CASE WHEN s.prev_end IS NOT NULL THEN 1 ELSE 0 END"
+        extra_days = "0"
     band_case = " ".join(
         f"WHEN p.spells * p.spells * p.days >= {int(limit)} THEN {index}"
         for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
@@ -269,41 +361,28 @@ def _bradford_rows(
         WITH s AS (
             SELECT reg.employee_id, e.unit_id,
                    {sql.day("reg.start_date")} AS rs,
-                   COALESCE({sql.day("reg.end_date")}, {far}) AS re,
-                   LAG(COALESCE({sql.day("reg.end_date")}, {far})) OVER (
-                       PARTITION BY reg.employee_id ORDER BY reg.start_date
-                   ) AS prev_end
+                   COALESCE({sql.day("reg.end_date")}, {FAR}) AS re,
+                   {previous} AS prev_end
             FROM {reg} reg
             JOIN {emp} e ON e.id = reg.employee_id
+            {previous_join}
             {unit_join}
-            WHERE e.organization_id = %s AND reg.absence_type IN ({", ".join(["%s"] * len(types))})
+            WHERE e.organization_id = %s AND reg.absence_type IN ({type_list})
               AND reg.start_date <= %s AND (reg.end_date IS NULL OR reg.end_date >= %s) {unit_where}
         ),
-        g AS (
-            SELECT s.employee_id, s.unit_id, s.rs, s.re,
-                   SUM(CASE WHEN s.prev_end IS NULL OR (s.prev_end < s.rs - 1 AND NOT {joined_gap})
-                            THEN 1 ELSE 0 END)
-                       OVER (PARTITION BY s.employee_id ORDER BY s.rs ROWS UNBOUNDED PRECEDING) AS spell_no
-            FROM s
-        ),
-        sp AS (
-            SELECT g.employee_id, g.unit_id, MIN(g.rs) AS ss, MAX(g.re) AS se
-            FROM g GROUP BY g.employee_id, g.unit_id, g.spell_no
-        ),
         p AS (
-            SELECT sp.employee_id, sp.unit_id, COUNT(*) AS spells,
-                   SUM({sql.least("sp.se", str(we))} - {sql.greatest("sp.ss", str(ws))} + 1) AS days
-            FROM sp GROUP BY sp.employee_id, sp.unit_id
+            SELECT s.employee_id, s.unit_id, SUM(1 - {continues}) AS spells,
+                   SUM({sql.least("s.re", str(we))} - {sql.greatest("s.rs", str(ws))} + 1 + {extra_days})
+                       AS days
+            FROM s GROUP BY s.employee_id, s.unit_id
         )
         SELECT b.unit_id, b.band, COUNT(*) FROM (
-            SELECT p.unit_id, CASE {band_case or "WHEN 1 = 0 THEN 0"} ELSE 0 END AS band FROM p
+            SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
         ) b
         WHERE b.band > 0
         GROUP BY b.unit_id, b.band
     """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
+    return _fetch(query, params)
 
 
 # --- rolling up, suppression and the public functions ----------------------------------------------
@@ -362,26 +441,36 @@ def _figures(pop: _Figures, absence: _Figures | None, window_working_days: int) 
     }
 
 
-def _compute(organization: Organization, periods: list[Period], unit: OrgUnit | None, policy: AdvisoryPolicy):
-    """Raw sums per (period, unit of the scope incl. subtree) and per (period, unit, type)."""
+def _compute(
+    organization: Organization,
+    periods: list[Period],
+    unit: OrgUnit | None,
+    policy: AdvisoryPolicy,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    months: bool = False,
+):
+    """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type)."""
     calendar = WorkCalendar.for_policy(policy)
-    first, last = min(p.start for p in periods), max(p.end for p in periods)
-    holidays = _weekday_days_off(calendar, first, last)
+    sql = _Sql(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = _units_in_scope(organization, unit)
     paths = {u.path: u.pk for u in units}
     path_of = {u.pk: u.path for u in units}
     unit_path = unit.path if unit is not None else None
     population: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
-    for idx, unit_id, count, weekday_hours in _population_rows(organization, periods, holidays, unit_path):
+    for idx, unit_id, count, weekday_hours in _population_rows(sql, organization, periods, unit_path):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = population[(idx, ancestor)]
             figures.employees += count
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
     absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
-    for idx, unit_id, code, spells, days, hours in _absence_rows(organization, periods, holidays, unit_path):
+    for idx, unit_id, code, count, days, hours in _absence_rows(
+        sql, organization, periods, unit_path, types=types, spells=spells, months=months
+    ):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = absence[(idx, ancestor, code)]
-            figures.spells += spells
+            figures.spells += count
             figures.calendar_days += days
             figures.absence_weekday_hours += Decimal(str(hours or 0))
     working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
@@ -415,16 +504,16 @@ def unit_statistics(
     """
     policy = policy_of(organization)
     window = rolling_year(as_of)
-    units, population, absence, working_days, _calendar = _compute(organization, [window], unit, policy)
-    holidays = _weekday_days_off(
-        WorkCalendar.for_policy(policy), as_of - timedelta(days=BRADFORD_WINDOW_DAYS), as_of
-    )
+    with _reporting_transaction():
+        units, population, absence, working_days, calendar = _compute(organization, [window], unit, policy)
+        bradford_sql = _Sql(calendar, *bradford_window(as_of))
+        bradford_rows = _bradford_rows(
+            bradford_sql, organization, as_of, policy, unit.path if unit is not None else None
+        )
     bradford: dict[tuple[int, int], int] = defaultdict(int)
     paths = {u.path: u.pk for u in units}
     path_of = {u.pk: u.path for u in units}
-    for unit_id, band, count in _bradford_rows(
-        organization, as_of, policy, holidays, unit.path if unit is not None else None
-    ):
+    for unit_id, band, count in bradford_rows:
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             bradford[(ancestor, band)] += count
     counting = set(policy.types_for("percentage"))
@@ -539,8 +628,11 @@ def monthly_series(
     """
     policy = policy_of(organization)
     periods = last_months(as_of, months)
-    units, population, absence, working_days, _calendar = _compute(organization, periods, unit, policy)
     counting = set(policy.types_for("percentage"))
+    with _reporting_transaction():
+        units, population, absence, working_days, _calendar = _compute(
+            organization, periods, unit, policy, types=sorted(counting), spells=False, months=True
+        )
     top_depth = unit.depth if unit is not None else 1
     chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]
     limit = settings.ABSENCE_MIN_GROUP_SIZE

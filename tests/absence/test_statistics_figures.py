@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from apps.absence.models import AbsenceRegistration, AdvisoryPolicy, Employee
 from apps.absence.selectors import bradford_scores
-from apps.absence.statistics import last_months, rolling_year, unit_statistics
+from apps.absence.statistics import last_months, monthly_series, rolling_year, unit_statistics
 from tests.conftest import unit
 
 AS_OF = date(2026, 3, 31)
@@ -170,3 +170,20 @@ def test_bradford_joins_across_weekend_when_the_policy_says_so(org):
     AdvisoryPolicy.objects.create(organization=org, join_across_non_working_days=True)
     assert bradford_scores(org, AS_OF)[emp.pk] == 19
     assert row(unit_statistics(org, AS_OF, suppress=False), "A1")["bradford"]["bands"] == [1, 0, 0, 0, 0]
+
+
+def test_monthly_series_splits_a_registration_over_months(org):
+    emp = employee(org, "1")
+    absent(emp, date(2026, 1, 26), date(2026, 2, 6))  # Mon 26 Jan - Fri 6 Feb: 5 + 5 working days
+    absent(emp, date(2026, 3, 2), date(2026, 3, 3), kind="care_day")  # does not count for the percentage
+    charts = monthly_series(org, AS_OF, suppress=False)
+    a1 = next(c for c in charts if c["code"] == "A1")
+    by_month = {m["month"]: m for m in a1["months"]}
+    assert by_month[date(2026, 1, 1)]["absence_days"] == Decimal("5.0")
+    assert by_month[date(2026, 2, 1)]["absence_days"] == Decimal("5.0")
+    assert by_month[date(2026, 3, 1)]["absence_days"] == Decimal("0.0")
+    # February 2026 has 20 working days: 5 of them = 25 %.
+    assert by_month[date(2026, 2, 1)]["absence_pct"] == Decimal("25.00")
+    # One employee: hidden from viewers who may not see individual figures.
+    hidden = next(c for c in monthly_series(org, AS_OF) if c["code"] == "A1")
+    assert all(m["suppressed"] and m["absence_pct"] is None for m in hidden["months"])
