@@ -146,8 +146,17 @@ def initiative_update_post(
     status: str = "",
     progress: int | None = None,
 ) -> InitiativeUpdate:
-    """Records a dated note; a status or progress given with it is applied to the initiative."""
-    current = _locked(Initiative, initiative.pk, expected_version)
+    """Records a dated note; a status or progress given with it is applied to the initiative.
+
+    Only a note that changes status or progress is checked against ``expected_version``: a plain
+    note cannot overwrite anybody's edit.
+    """
+    current = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    changes_something = (status and status != current.status) or (
+        progress is not None and progress != current.progress
+    )
+    if changes_something and current.version != expected_version:
+        raise StaleEditError(current)
     status_before = current.status
     changed = []
     if status and status != current.status:

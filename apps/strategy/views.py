@@ -470,9 +470,7 @@ def _initiative_page(
         cascade=selectors.cascade_rollup(initiative),
         **extra,
     )
-    context.setdefault(
-        "update_form", UpdateForm(initial={"version": initiative.version, "progress": initiative.progress})
-    )
+    context.setdefault("update_form", UpdateForm(initial={"version": initiative.version}))
     return render(request, "strategy/initiative_detail.html", context, status=status)
 
 
@@ -568,14 +566,7 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEditError:
             stale = True
             initiative = INITIATIVE_QS.get(pk=initiative.pk)
-            form = UpdateForm(
-                initial={
-                    "version": initiative.version,
-                    "progress": initiative.progress,
-                    "text": data["text"],
-                    "on": data["on"],
-                }
-            )
+            form = UpdateForm(initial={"version": initiative.version, "text": data["text"], "on": data["on"]})
         else:
             if request.htmx:
                 return HttpResponseClientRefresh()

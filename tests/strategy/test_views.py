@@ -455,3 +455,47 @@ def test_units_and_goals_of_other_organisations_cannot_be_chosen(login, board_me
     assert response.content.decode().count("Select a valid choice.") == 2
     initiative.refresh_from_db()
     assert initiative.responsible_unit is None and initiative.goal != foreign_goal
+
+
+def test_a_plain_note_never_conflicts_but_a_stale_status_change_does(login, board_member, initiative):
+    client = login(board_member)
+    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    client.post(
+        reverse("strategy:initiative_status", args=[initiative.pk]),
+        {"status": "paused", "progress": "5", "version": "1"},
+    )
+    note = client.post(url, {"on": "2026-03-02", "text": "Bare en note.", "version": "1"})
+    assert note.status_code == 302
+    stale = client.post(
+        url, {"on": "2026-03-02", "text": "Genoptaget.", "status": "in_progress", "version": "1"}
+    )
+    assert "Someone else changed this initiative while you were writing" in stale.content.decode()
+    initiative.refresh_from_db()
+    assert initiative.status == "paused"
+    assert InitiativeUpdate.objects.count() == 1
+
+
+def test_plan_list_query_count_does_not_grow(login, board_member, org, django_assert_max_num_queries):
+    client = login(board_member)
+    url = reverse("strategy:plan_list", args=[org.slug])
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for n in range(20):
+        StrategyPlanFactory(organization=org, start_year=2000 + n, end_year=2001 + n)
+    with django_assert_max_num_queries(8):
+        client.get(url)
+
+
+def test_goal_detail_query_count_does_not_grow(
+    login, board_member, area, goal, django_assert_max_num_queries
+):
+    client = login(board_member)
+    url = reverse("strategy:goal_detail", args=[goal.pk])
+    with django_assert_max_num_queries(10):
+        client.get(url)
+    for n in range(15):
+        InitiativeFactory(focus_area=area, goal=goal)
+        goal.text = f"Mål, version {n}"
+        goal.save()
+    with django_assert_max_num_queries(10):
+        assert "Mål, version 14" in client.get(url).content.decode()

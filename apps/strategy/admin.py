@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
+
+
+class FocusAreaInline(admin.TabularInline):
+    model = FocusArea
+    fields = ["position", "title", "focus"]
+    extra = 0
+
+
+@admin.register(StrategyPlan)
+class StrategyPlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "start_year", "end_year"]
+    list_filter = ["organization"]
+    search_fields = ["title"]
+    inlines = [FocusAreaInline]
+
+
+@admin.register(Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "focus_area", "indicator_current", "indicator_target"]
+    list_select_related = ["focus_area"]
+    search_fields = ["text"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "focus_area", "level", "status", "progress", "due_date"]
+    list_filter = ["level", "status", "focus_area__plan__organization"]
+    list_select_related = ["focus_area"]
+    search_fields = ["text"]
+    raw_id_fields = ["focus_area", "goal", "implements", "responsible_unit", "responsible_person"]
+
+
+@admin.register(InitiativeUpdate)
+class InitiativeUpdateAdmin(admin.ModelAdmin):
+    list_display = ["date", "initiative", "author", "status_after"]
+    raw_id_fields = ["initiative", "author"]
