@@ -110,3 +110,18 @@ def test_no_individual_absence_data_reaches_the_pdf(demo, tmp_path):
     tokens = set(re.findall(r"\w+", whole))
     assert not [name for name, _ in employees if name in flat]
     assert not [number for _, number in employees if number in tokens]
+
+
+@pytest.mark.parametrize("slug", ["djoef-offentlig", "norddjurs"])
+def test_a_year_without_data_gives_a_report_that_says_so_per_section(demo, slug, tmp_path):
+    organization = Organization.objects.get(slug=slug)
+    report = services.annual_report_create(organization=organization, year=2001, report_date=TODAY)
+    pages = pdftools.pages_text(pdftools.write(services.annual_report_render_pdf(report), tmp_path))
+    whole = "\n".join(pages)
+    assert "Afsnittet kunne ikke dannes" not in whole
+    with translation.override(report.language):
+        sections = reporting.build_sections(organization, 2001, _apps_with_a_section())
+        for section in sections:
+            assert not section.has_data, f"{section.key} claims data for 2001"
+            assert str(section.title) in pages[1]
+            assert str(section.empty_message or "Ingen data for 2001.") in re.sub(r"\s+", " ", whole)
