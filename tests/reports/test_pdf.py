@@ -187,3 +187,10 @@ def test_a_failing_section_is_reported_in_the_pdf_not_raised(report, tmp_path, m
     whole = pdftools.text(render(report, tmp_path))
     assert "Afsnittet kunne ikke dannes" in whole
     assert "Strategi og fokusområder" in whole
+
+
+def test_a_final_report_is_not_marked_as_draft(report, tmp_path):
+    report.status = report.Status.FINAL
+    report.save(update_fields=["status"])
+    cover = pdftools.pages_text(render(report, tmp_path))[0]
+    assert "Beretning 2025" in cover and "UDKAST" not in cover

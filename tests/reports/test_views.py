@@ -486,3 +486,26 @@ def test_download_refusals(client, login, shop_steward, board_member, board_memb
     assert (
         login(board_member).get(reverse("reports:report_download", args=[final.pk])).status_code == 404
     )  # none built
+
+
+def test_published_pdf_stays_downloadable_for_members(
+    login, board_member, shop_steward, draft, monkeypatch, django_capture_on_commit_callbacks
+):
+    from apps.reports import services
+
+    # The task runs in-process here; the real worker is covered in test_worker.py.
+    monkeypatch.setattr(
+        "apps.reports.tasks.generate_report_task.delay",
+        lambda report_id, generation_id: services.report_generate(
+            report_id=report_id, generation_id=generation_id
+        ),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(board_member).post(reverse("reports:report_publish", args=[draft.pk]))
+    member = login(shop_steward)
+    listing = member.get(reverse("reports:report_list", args=[draft.organization.slug]))
+    download = reverse("reports:report_download", args=[draft.pk])
+    assert "Beretning 2025" in listing.text and download in listing.text
+    first = b"".join(member.get(download).streaming_content)
+    again = b"".join(member.get(download).streaming_content)
+    assert first.startswith(b"%PDF") and first == again
