@@ -122,7 +122,7 @@ class ImportResult:
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(
-            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (\u201cCSV UTF-8\u201d) and try again.")
+            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -133,7 +133,7 @@ def _decode(data: bytes) -> str:
         raise ImportFileError(
             _(
                 "The file is not UTF-8 encoded (line %(line)d has a character that is not valid UTF-8; it "
-                "may be saved as Windows-1252 or Latin-1). Save it as CSV in UTF-8 (\u201cCSV UTF-8\u201d) "
+                "may be saved as Windows-1252 or Latin-1). Save it as CSV in UTF-8 (“CSV UTF-8”) "
                 "and try again."
             )
             % {"line": line}
@@ -576,7 +576,8 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 
 def _span(start: date, end: date | None) -> str:
-    return f"{start.isoformat()}\u2013{end.isoformat() if end else _('ongoing')}"
+    last = end.isoformat() if end else _("ongoing")
+    return f"{start.isoformat()}\u2013{last}"
 
 
 def _validate_absences(organization: Organization, records, plan: ImportPlan) -> None:
