@@ -73,6 +73,7 @@ class MeetingForm(PortalFormMixin, forms.Form):
     def __init__(self, *args, host: Club | TRNetwork, **kwargs) -> None:
         self.host = host
         super().__init__(*args, **kwargs)
+        self.fields["status"].widget.attrs["class"] = "form-radio"
 
     def order_fields(self, field_order) -> None:
         # Runs inside Form.__init__, before PortalFormMixin validates a bound form to mark
@@ -153,11 +154,15 @@ class ApplicationForm(PortalFormMixin, forms.ModelForm):
         help_texts = {
             "purpose": _("What the money is for, for example a club meeting with dinner or a course day."),
         }
+        error_messages = {"purpose": {"required": _("Say what the money is for.")}}
+
+    def order_fields(self, field_order) -> None:
+        # Before PortalFormMixin validates the bound form (see MeetingForm.order_fields).
+        super().order_fields(field_order)
+        self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
-        self.fields["purpose"].error_messages["required"] = _("Say what the money is for.")
         self.fields["amount"].widget.attrs["inputmode"] = "decimal"
         self.fields["participants"].widget.attrs["inputmode"] = "numeric"
 

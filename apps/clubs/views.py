@@ -484,7 +484,8 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 request,
                 "clubs/_decision_form.html",
                 {"application": application, "decision_form": form, "next": request.POST.get("next", "")},
-                status=422,
+                # htmx swaps only 2xx responses by default; the form with its error replaces itself.
+                status=200,
             )
         return render(
             request,

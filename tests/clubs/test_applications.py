@@ -43,15 +43,16 @@ def test_submit_within_the_rules(club, login, shop_steward):
 def test_amount_over_the_cap_is_refused_with_the_numbers_and_nothing_saved(club, login, shop_steward):
     response = login(shop_steward).post(_create_url(club), _data(amount="4600", participants="10"))
     assert response.status_code == 422
-    error = response.context["form"].errors["amount"][0]
-    assert "450" in error and "4.500" in error
+    assert response.context["form"].errors["amount"] == [
+        "Beløbet er over loftet: højst 450 kr. pr. deltager, dvs. 4.500 kr. for 10 deltagere."
+    ]
     assert not ClubFundApplication.objects.exists()
 
 
 def test_missing_purpose_is_refused(club, login, shop_steward):
     response = login(shop_steward).post(_create_url(club), _data(purpose="", action="draft"))
     assert response.status_code == 422
-    assert "purpose" in response.context["form"].errors
+    assert response.context["form"].errors["purpose"] == ["Skriv, hvad pengene skal bruges til."]
     assert not ClubFundApplication.objects.exists()
 
 
@@ -59,8 +60,9 @@ def test_too_late_is_refused(club, login, shop_steward):
     soon = (timezone.localdate() + timedelta(days=3)).isoformat()
     response = login(shop_steward).post(_create_url(club), _data(event_date=soon))
     assert response.status_code == 422
-    error = response.context["form"].errors["event_date"][0]
-    assert "14" in error and "3" in error
+    assert response.context["form"].errors["event_date"] == [
+        "Ansøgninger skal sendes mindst 14 dage før arrangementet; dette arrangement er om 3 dage."
+    ]
     assert not ClubFundApplication.objects.exists()
 
 
@@ -143,7 +145,7 @@ def test_htmx_reject_without_note_returns_the_form_with_the_error(club, login, b
     response = login(board_member).post(
         _decide_url(application), {"decision": "reject", "next": "list"}, headers={"HX-Request": "true"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     html = response.content.decode()
     assert html.lstrip().startswith("<form")
     assert 'aria-invalid="true"' in html

@@ -59,7 +59,9 @@ def test_held_meeting_in_the_future_is_refused(club, login, shop_steward):
     future = (timezone.localdate() + timedelta(days=200)).isoformat()
     response = login(shop_steward).post(_url(club), _data(date=future))
     assert response.status_code == 422
-    assert "cannot be dated in the future" in response.context["form"].errors["date"][0]
+    assert response.context["form"].errors["date"] == [
+        "Et møde, der er holdt, kan ikke ligge i fremtiden. Vælg “Planlagt”, eller ret datoen."
+    ]
     assert "aria-invalid" in response.content.decode()
     assert not ClubMeeting.objects.exists()
 
@@ -74,11 +76,9 @@ def test_planned_meeting_in_the_future_needs_no_attendance(club, login, shop_ste
 def test_attendance_larger_than_membership_is_refused(club, login, shop_steward):
     response = login(shop_steward).post(_url(club), _data(attendance="41"))
     assert response.status_code == 422
-    assert (
-        response.context["form"].errors["attendance"]
-        == ["Fremmødet (41) kan ikke være større end klubbens 40 medlemmer."]
-        or "41" in response.context["form"].errors["attendance"][0]
-    )
+    assert response.context["form"].errors["attendance"] == [
+        "Fremmødet (41) kan ikke være større end klubbens 40 medlemmer."
+    ]
     assert not ClubMeeting.objects.exists()
 
 

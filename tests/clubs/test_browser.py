@@ -1,0 +1,57 @@
+"""Real Chromium: the steward logs a meeting on a phone-sized screen; staff filter and decide with htmx."""
+
+import pytest
+from django.urls import reverse
+
+from apps.clubs.models import ClubFundApplication, ClubMeeting
+from tests.conftest import assert_no_axe_violations
+from tests.factories import ClubFundApplicationFactory, ClubMeetingFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_steward_logs_a_meeting_on_a_phone(page, browser_login, shop_steward, club):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(shop_steward)
+    page.goto(reverse("clubs:my_clubs", args=[club.organization.slug]))
+    assert_no_axe_violations(page)
+    page.click(f"a[href='{reverse('clubs:meeting_log', args=[club.organization.slug, club.pk])}']")
+    page.wait_for_selector("input[name=attendance]")
+    assert_no_axe_violations(page)
+    # Nothing sticks out sideways on a phone, and the optional details stay folded away.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not page.locator("textarea[name=agenda]").is_visible()
+    page.select_option("select[name=kind]", "demands")
+    page.fill("input[name=attendance]", "55")
+    page.click("form.clubs-quick button[type=submit] >> nth=0")
+    page.wait_for_selector(".form-error-message")
+    assert page.locator("input[name=attendance]").get_attribute("aria-invalid") == "true"
+    assert_no_axe_violations(page)
+    assert not ClubMeeting.objects.exists()
+    page.fill("input[name=attendance]", "17")
+    page.click("form.clubs-quick button[type=submit] >> nth=0")
+    page.wait_for_url(f"**{reverse('clubs:club_detail', args=[club.organization.slug, club.pk])}")
+    meeting = ClubMeeting.objects.get()
+    assert (meeting.kind, meeting.attendance) == ("demands", 17)
+    assert_no_axe_violations(page)
+
+
+def test_staff_filter_without_reload_and_decide(page, browser_login, union_staff, club, club_b):
+    ClubMeetingFactory(club=club, kind="demands")
+    application = ClubFundApplicationFactory(club=club_b, status="submitted", purpose="Klubtur")
+    browser_login(union_staff)
+    page.goto(reverse("clubs:club_list", args=[club.organization.slug]))
+    assert_no_axe_violations(page)
+    page.check("input[name=missing]")
+    page.wait_for_url("**missing=on**")
+    assert page.locator("#club-results tbody tr").count() == 1
+    assert "Klub B" in page.locator("#club-results tbody").inner_text()
+    # Rejecting needs a note: the form comes back with the error, in place.
+    page.click("form.clubs-decision button[value=reject]")
+    page.wait_for_selector("form.clubs-decision .form-error-message")
+    assert_no_axe_violations(page)
+    page.fill("form.clubs-decision textarea[name=note]", "Budgettet er brugt")
+    page.click("form.clubs-decision button[value=reject]")
+    page.wait_for_selector(".alert-success")
+    application.refresh_from_db()
+    assert application.status == ClubFundApplication.Status.REJECTED
