@@ -124,11 +124,14 @@ class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
     def limit_choices(self) -> None:
         plan = self.focus_area.plan
         self.fields["goal"].queryset = Goal.objects.filter(focus_area=self.focus_area)
-        implements = Initiative.objects.filter(focus_area__plan=plan, level=Initiative.Level.NATIONAL)
+        # A local union's measure may carry out a county measure, which in turn carries out a national one.
+        implements = Initiative.objects.filter(
+            focus_area__plan=plan, level__in=[Initiative.Level.NATIONAL, Initiative.Level.COUNTY]
+        )
         if self.instance.pk:
             implements = implements.exclude(pk=self.instance.pk)
         self.fields["implements"].queryset = implements
-        self.fields["implements"].label_from_instance = lambda i: i.text[:120]
+        self.fields["implements"].label_from_instance = lambda i: f"{i.get_level_display()}: {i.text[:110]}"
         self.fields["goal"].label_from_instance = lambda g: g.text[:120]
         self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(
             organization_id=plan.organization_id

@@ -499,3 +499,39 @@ def test_goal_detail_query_count_does_not_grow(
         goal.save()
     with django_assert_max_num_queries(10):
         assert "Mål, version 14" in client.get(url).content.decode()
+
+
+def test_initiative_detail_htmx_returns_only_the_item(login, board_member, initiative):
+    client = login(board_member)
+    url = reverse("strategy:initiative_detail", args=[initiative.pk])
+    fragment = client.get(url, HTTP_HX_TARGET=f"initiative-{initiative.pk}", **HX).content.decode()
+    assert fragment.startswith(f'<div id="initiative-{initiative.pk}"') and "<html" not in fragment
+    assert "<html" in client.get(url).content.decode()
+
+
+def test_local_measure_can_implement_a_county_one(login, board_member, area, initiative):
+    county = InitiativeFactory(focus_area=area, level="county", implements=initiative)
+    local = InitiativeFactory(focus_area=area, level="local_union")
+    response = login(board_member).post(
+        reverse("strategy:initiative_edit", args=[local.pk]),
+        _initiative_data(local, implements=county.pk, level="local_union"),
+    )
+    assert response.status_code == 302
+    page = (
+        login(board_member).get(reverse("strategy:initiative_detail", args=[initiative.pk])).content.decode()
+    )
+    assert local.text in page and county.text in page
+
+
+@pytest.mark.parametrize("name", ["strategy:plan_print", "strategy:plan_export"])
+def test_print_and_export_query_count_does_not_grow(
+    login, shop_steward, plan, area, name, django_assert_max_num_queries
+):
+    client = login(shop_steward)
+    url = reverse(name, args=[plan.pk])
+    with django_assert_max_num_queries(9):
+        client.get(url)
+    _many(area)
+    FocusAreaFactory(plan=plan)
+    with django_assert_max_num_queries(9):
+        client.get(url)
