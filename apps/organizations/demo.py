@@ -235,9 +235,19 @@ def seed(ctx: DemoContext) -> None:
 
 
 def describe_demo_accounts() -> list[tuple[str, str]]:
-    existing = set(User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").values_list("email", flat=True))
-    return [
-        (f"{local}@{DEMO_DOMAIN}", description)
-        for local, _org, _role, _unit, description in ACCOUNTS
-        if f"{local}@{DEMO_DOMAIN}" in existing
-    ]
+    """Every demo account with its roles, for printing again when the data is already loaded."""
+    described = {f"{local}@{DEMO_DOMAIN}": description for local, _o, _r, _u, description in ACCOUNTS}
+    users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").prefetch_related(
+        "memberships__organization", "memberships__unit"
+    )
+    lines = []
+    for user in users.order_by("date_joined", "pk"):
+        if user.email in described:
+            lines.append((user.email, described[user.email]))
+            continue
+        roles = "; ".join(
+            f"{m.organization.name}: {m.get_role_display()}" + (f", {m.unit.name}" if m.unit_id else "")
+            for m in user.memberships.all()
+        )
+        lines.append((user.email, roles))
+    return lines

@@ -17,6 +17,7 @@ from django.db import transaction
 from apps.core.demo import DEMO_PASSWORD, DemoContext
 from apps.organizations.models import Organization
 
+MAX_LISTED_LOGINS = 30
 APPS_IN_ORDER = ["organizations", "strategy", "clubs", "meetings", "absence", "pool", "reports"]
 
 
@@ -63,8 +64,12 @@ class Command(BaseCommand):
 
     def _print_logins(self, logins: list[tuple[str, str]]) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):"))
-        for email, description in logins:
+        for email, description in logins[:MAX_LISTED_LOGINS]:
             self.stdout.write(f"  {email:<40} {description}")
+        if len(logins) > MAX_LISTED_LOGINS:
+            self.stdout.write(
+                f"  … and {len(logins) - MAX_LISTED_LOGINS} more demo accounts with the same password"
+            )
 
     def _print_logins_from_db(self) -> None:
         from apps.organizations.demo import describe_demo_accounts
