@@ -22,7 +22,7 @@ for target in "${targets[@]}"; do
     dir="apps/$target"
     [ -d "$dir" ] || { echo "no such app: $target" >&2; exit 2; }
     mkdir -p "$dir/locale"
-    ignores=(--ignore=templates --ignore=strategy_portal --ignore=tests --ignore=var --ignore=scripts
+    ignores=(--ignore=templates/*.html --ignore=templates/*.txt --ignore=strategy_portal --ignore=tests --ignore=var --ignore=scripts
              --ignore=static --ignore=bench)
     for other in apps/*/; do
       other=${other%/}

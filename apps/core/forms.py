@@ -2,22 +2,29 @@ from django import forms
 
 
 class PortalFormMixin:
-    """Gives every widget the design system's classes and links errors to fields for screen readers."""
+    """Gives every widget the design system's classes and links errors to fields for screen readers.
+
+    Errors are marked after validation (in ``full_clean``), never in ``__init__``: touching
+    ``self.errors`` there would validate the form before a subclass narrows its choices.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = widget.attrs.get("class", "")
             if isinstance(widget, forms.Select | forms.SelectMultiple):
                 extra = "form-select"
-            elif isinstance(widget, forms.Textarea):
-                extra = "form-input"
             elif isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
                 extra = "form-checkbox"
             else:
                 extra = "form-input"
             widget.attrs["class"] = f"{css} {extra}".strip()
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{name}_error"
