@@ -212,7 +212,8 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
     if request.htmx:
         context = _meeting_context(request, meeting_pk)
         context["agenda_error"] = error
-        return render(request, "meetings/meeting_detail.html#agenda", context, status=400 if error else 200)
+        # 200 even for refused input: htmx swaps only successful responses; the fragment carries the message.
+        return render(request, "meetings/meeting_detail.html#agenda", context)
     if error:
         messages.error(request, error)
     return redirect(reverse("meetings:meeting_detail", args=[meeting_pk]) + "#agenda")
@@ -236,7 +237,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             context = _meeting_context(request, pk)
             context["item_form"] = form
-            return render(request, "meetings/meeting_detail.html#agenda", context, status=400)
+            return render(request, "meetings/meeting_detail.html#agenda", context)
         return render(request, "meetings/item_form.html", {"meeting": meeting, "form": form}, status=400)
     try:
         services.agenda_item_add(meeting=meeting, **form.cleaned_data)
