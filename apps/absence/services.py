@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -311,6 +311,43 @@ def _candidate_advisories(organization: Organization, as_of: date) -> list[Advis
     return candidates
 
 
+INSERT_ADVISORIES = """
+INSERT INTO absence_advisory
+    (employee_id, spell_id, spell_start, kind, day, due_date, late, status, notes, created_at, updated_at)
+SELECT e, s, ss, k, d, dd, l, 'new', '', now(), now()
+FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::int[], %s::date[], %s::bool[])
+    AS t(e, s, ss, k, d, dd, l)
+ON CONFLICT (spell_id, kind, day) DO NOTHING
+"""
+
+
+def _insert_advisories(organization: Organization, candidates: list[Advisory]) -> int:
+    """Insert the candidates, skipping any that exist; returns how many were new."""
+    if connection.vendor == "postgresql":
+        # One array-valued statement per chunk: the ORM's per-object bulk_create costs far more at scale.
+        created = 0
+        with connection.cursor() as cursor:
+            for offset in range(0, len(candidates), 50000):
+                chunk = candidates[offset : offset + 50000]
+                cursor.execute(
+                    INSERT_ADVISORIES,
+                    [
+                        [a.employee_id for a in chunk],
+                        [a.spell_id for a in chunk],
+                        [a.spell_start for a in chunk],
+                        [a.kind for a in chunk],
+                        [a.day for a in chunk],
+                        [a.due_date for a in chunk],
+                        [a.late for a in chunk],
+                    ],
+                )
+                created += cursor.rowcount
+        return created
+    before = Advisory.objects.filter(employee__organization=organization).count()
+    Advisory.objects.bulk_create(candidates, batch_size=5000, ignore_conflicts=True)
+    return Advisory.objects.filter(employee__organization=organization).count() - before
+
+
 def advisory_sweep(
     *, as_of: date, organization: Organization | None = None, notify: bool = True
 ) -> SweepResult:
@@ -329,9 +366,7 @@ def advisory_sweep(
     for org in organizations:
         with transaction.atomic():
             candidates = _candidate_advisories(org, as_of)
-            before = Advisory.objects.filter(employee__organization=org).count()
-            Advisory.objects.bulk_create(candidates, batch_size=5000, ignore_conflicts=True)
-            created = Advisory.objects.filter(employee__organization=org).count() - before
+            created = _insert_advisories(org, candidates)
         result.organizations += 1
         result.candidates += len(candidates)
         result.created += max(created, 0)
@@ -355,7 +390,10 @@ def advisory_notify_leaders(*, organization: Organization, send: bool = True) ->
     )
     if not claimed:
         return 0
-    Advisory.objects.filter(pk__in=[pk for pk, _leader in claimed]).update(notified_at=timezone.now())
+    now = timezone.now()
+    ids = [pk for pk, _leader in claimed]
+    for offset in range(0, len(ids), 10000):  # keeps each statement under the bind-parameter limit
+        Advisory.objects.filter(pk__in=ids[offset : offset + 10000]).update(notified_at=now)
     per_leader: dict[int, int] = defaultdict(int)
     for _pk, leader_id in claimed:
         if leader_id is not None:

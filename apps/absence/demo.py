@@ -1,0 +1,350 @@
+"""Generated employees and absence history for Norddjurs Kommune, at any scale.
+
+ctx.employees employees under new workplaces (about 25 per workplace, depth 4: NK > area > department >
+workplace, with more departments when there are many workplaces), one generated leader per
+workplace, ctx.years years of absence (about 6 registrations per employee and year), spells derived
+in bulk, then the sweep as of ctx.today so the queues have content. Everything is bulk-inserted; on
+PostgreSQL registrations and spells go in with COPY.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection
+from django.utils import timezone
+
+from apps.core.demo import DEMO_PASSWORD, DemoContext
+from apps.organizations.demo import DEMO_DOMAIN
+from apps.organizations.models import Membership, OrgUnit, Role, User
+
+from .models import AbsenceRegistration, AbsenceType, Advisory, AdvisoryPolicy, Employee, Spell
+from .services import advisory_sweep
+from .spells import derive_spells
+
+PER_WORKPLACE = 25
+PER_DEPARTMENT = 12  # workplaces per department before another department is opened
+BATCH = 5000
+TOWNS = [
+    "Grenaa",
+    "Auning",
+    "Ørsted",
+    "Allingåbro",
+    "Glesborg",
+    "Bønnerup",
+    "Trustrup",
+    "Vivild",
+    "Ørum",
+    "Gjerrild",
+    "Anholt",
+    "Voer",
+    "Fjellerup",
+    "Hemmed",
+    "Nørager",
+    "Stenvad",
+    "Vejlby",
+    "Ramten",
+]
+WORKPLACE_KINDS = {
+    "NK-BF": ["Børnehuset", "Dagplejen", "Skolen", "SFO'en", "Familiehuset"],
+    "NK-SA": ["Jobcentret", "Bostedet", "Værkstedet", "Ydelsesteamet", "Støttecentret"],
+    "NK-SU": ["Hjemmeplejen", "Plejecentret", "Sygeplejen", "Træningscentret", "Aktivitetscentret"],
+    "NK-KT": ["Borgerservice", "Vej og Park", "Biblioteket", "Materielgården", "Kantinen"],
+}
+DEPARTMENT_NAMES = {
+    "NK-BF": "Børn og Unge",
+    "NK-SA": "Beskæftigelse",
+    "NK-SU": "Ældre og Sundhed",
+    "NK-KT": "Teknik og Service",
+}
+
+
+def _bulk_child_units(parent: OrgUnit, children: list[dict]) -> list[OrgUnit]:
+    """Append many children to one parent with computed materialised paths (treebeard's scheme)."""
+    start = parent.numchild
+    units = []
+    for offset, fields in enumerate(children, start=1):
+        path = OrgUnit._get_path(parent.path, parent.depth + 1, start + offset)
+        units.append(OrgUnit(path=path, depth=parent.depth + 1, numchild=0, **fields))
+    OrgUnit.objects.bulk_create(units, batch_size=BATCH)
+    parent.numchild = start + len(children)
+    OrgUnit.objects.filter(pk=parent.pk).update(numchild=parent.numchild)
+    return units
+
+
+def _build_units(ctx: DemoContext, organization) -> list[OrgUnit]:
+    workplaces_needed = max(1, math.ceil(ctx.employees / PER_WORKPLACE))
+    departments = list(OrgUnit.objects.filter(organization=organization, depth=3).order_by("path"))
+    areas = {u.code: u for u in OrgUnit.objects.filter(organization=organization, depth=2)}
+    departments_needed = math.ceil(workplaces_needed / PER_DEPARTMENT)
+    extra = max(0, departments_needed - len(departments))
+    per_area: dict[str, list[dict]] = defaultdict(list)
+    area_codes = sorted(areas)
+    for index in range(extra):
+        code = area_codes[index % len(area_codes)]
+        number = len(per_area[code]) + 1
+        per_area[code].append(
+            {
+                "organization": organization,
+                "code": f"{code}-D{number:03d}",
+                "name": f"{DEPARTMENT_NAMES[code]} {number}",
+                "kind": "department",
+            }
+        )
+    for code, children in per_area.items():
+        departments += _bulk_child_units(areas[code], children)
+    by_department: dict[int, list[dict]] = defaultdict(list)
+    for index in range(workplaces_needed):
+        department = departments[index % len(departments)]
+        area_code = department.code[:5]
+        number = len(by_department[department.pk]) + 1
+        kind = WORKPLACE_KINDS[area_code][index % len(WORKPLACE_KINDS[area_code])]
+        town = TOWNS[(index // len(departments)) % len(TOWNS)]
+        by_department[department.pk].append(
+            {
+                "organization": organization,
+                "code": f"{department.code}-W{number:03d}",
+                "name": f"{kind} {town} {number}",
+                "kind": "workplace",
+            }
+        )
+    workplaces: list[OrgUnit] = []
+    for department in departments:
+        if by_department[department.pk]:
+            workplaces += _bulk_child_units(department, by_department[department.pk])
+    return list(OrgUnit.objects.filter(organization=organization, depth=4).order_by("path"))
+
+
+def _create_leaders(ctx: DemoContext, organization, workplaces: list[OrgUnit]) -> dict[int, int]:
+    """One leader per workplace; leder.norddjurs leads the workplaces under NK-SU-HJE."""
+    usable = make_password(DEMO_PASSWORD)
+    demo_leader = ctx.users.get("leder.norddjurs")
+    leader_of: dict[int, int] = {}
+    users, scoped = [], []
+    for index, workplace in enumerate(workplaces):
+        if demo_leader is not None and workplace.code.startswith("NK-SU-HJE-"):
+            leader_of[workplace.pk] = demo_leader.pk
+            continue
+        first, last = ctx.name()
+        can_log_in = len(users) < 3
+        users.append(
+            User(
+                email=f"leder{index + 1:04d}.norddjurs@{DEMO_DOMAIN}",
+                first_name=first,
+                last_name=last,
+                language="da",
+                password=usable if can_log_in else make_password(None),
+            )
+        )
+        scoped.append(workplace)
+    created = User.objects.bulk_create(users, batch_size=BATCH)
+    Membership.objects.bulk_create(
+        [
+            Membership(user=user, organization=organization, role=Role.LEADER, unit=workplace)
+            for user, workplace in zip(created, scoped, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    for user, workplace in zip(created, scoped, strict=True):
+        leader_of[workplace.pk] = user.pk
+    for user, workplace in list(zip(created, scoped, strict=True))[:3]:
+        ctx.logins.append((user.email, f"Norddjurs: leader, {workplace.name}"))
+    return leader_of
+
+
+def _create_employees(
+    ctx: DemoContext, organization, workplaces, leader_of
+) -> list[tuple[int, date, date | None, bool]]:
+    rng = ctx.rng
+    hours_choices = [Decimal("37")] * 6 + [Decimal("32"), Decimal("30"), Decimal("28"), Decimal("25")]
+    history_start = ctx.today - timedelta(days=365 * ctx.years)
+    employees, meta = [], []
+    for index in range(ctx.employees):
+        workplace = workplaces[index % len(workplaces)] if index < len(workplaces) else rng.choice(workplaces)
+        first, last = ctx.name()
+        if rng.random() < 0.85:
+            start = history_start - timedelta(days=rng.randint(0, 365 * 15))
+        else:
+            start = history_start + timedelta(days=rng.randint(0, max(1, 365 * ctx.years - 30)))
+        end = None
+        if rng.random() < 0.04:
+            end = min(ctx.today - timedelta(days=1), start + timedelta(days=rng.randint(200, 3000)))
+            end = max(end, start)
+        employees.append(
+            Employee(
+                organization=organization,
+                unit_id=workplace.pk,
+                employee_number=f"{100001 + index}",
+                name=f"{first} {last}",
+                leader_id=leader_of.get(workplace.pk),
+                weekly_hours=rng.choice(hours_choices),
+                employment_start=start,
+                employment_end=end,
+            )
+        )
+        meta.append((start, end, rng.random() < 0.15))  # the last flag: aged 60 or more
+    created = Employee.objects.bulk_create(employees, batch_size=BATCH)
+    return [(e.pk, start, end, senior) for e, (start, end, senior) in zip(created, meta, strict=True)]
+
+
+def _absence_plan(rng, senior: bool) -> tuple[str, int, Decimal]:
+    """One absence: (type, length in calendar days, fraction) with a realistic mix."""
+    roll = rng.random()
+    if senior and roll < 0.08:
+        return AbsenceType.SENIOR_DAY, 1, Decimal("1")
+    if roll < 0.55:
+        return AbsenceType.SICK, rng.choice([1, 1, 1, 2, 2, 3]), Decimal("1")
+    if roll < 0.66:
+        return AbsenceType.SICK, rng.randint(4, 14), Decimal("1")
+    if roll < 0.68:
+        return AbsenceType.SICK, rng.randint(15, 120), Decimal("1")
+    if roll < 0.70:
+        return (
+            AbsenceType.SICK_PARTIAL,
+            rng.randint(14, 60),
+            rng.choice([Decimal("0.5"), Decimal("0.4"), Decimal("0.6")]),
+        )
+    if roll < 0.85:
+        return AbsenceType.CHILD_SICK, rng.choice([1, 2]), Decimal("1")
+    if roll < 0.92:
+        return AbsenceType.CARE_DAY, 1, Decimal("1")
+    if roll < 0.935:
+        return AbsenceType.PREGNANCY, rng.randint(3, 30), Decimal("1")
+    if roll < 0.94:
+        return AbsenceType.WORK_INJURY, rng.randint(2, 40), Decimal("1")
+    return AbsenceType.SICK, rng.choice([1, 2]), Decimal("1")
+
+
+def _generate_registrations(ctx: DemoContext, employees) -> list[tuple]:
+    """(employee_id, type, start, end, fraction) rows, non-overlapping per employee."""
+    rng = ctx.rng
+    history_start = ctx.today - timedelta(days=365 * ctx.years)
+    mean_gap = 50  # days between absences; with their lengths about six registrations a year
+    rows: list[tuple] = []
+    for employee_id, employed_from, employed_to, senior in employees:
+        first = max(history_start, employed_from)
+        last = min(ctx.today, employed_to) if employed_to else ctx.today
+        s56 = rng.random() < 0.02
+        parental_at = first + timedelta(days=rng.randint(0, 365 * ctx.years)) if rng.random() < 0.03 else None
+        cursor = first + timedelta(days=int(rng.expovariate(1 / mean_gap)))
+        while cursor <= last:
+            if parental_at is not None and cursor >= parental_at:
+                absence_type, length, fraction = AbsenceType.PARENTAL, rng.randint(120, 330), Decimal("1")
+                parental_at = None
+            elif s56 and rng.random() < 0.35:
+                absence_type, length, fraction = AbsenceType.SICK_S56, rng.choice([1, 1, 2]), Decimal("1")
+            else:
+                absence_type, length, fraction = _absence_plan(rng, senior)
+            end = cursor + timedelta(days=length - 1)
+            if end >= ctx.today:
+                # Still going on today: sickness is open-ended, planned leave has its end date.
+                end = None if absence_type not in (AbsenceType.PARENTAL, AbsenceType.CARE_DAY) else end
+            rows.append((employee_id, str(absence_type), cursor, end, fraction))
+            if end is None:
+                break
+            cursor = end + timedelta(days=1 + int(rng.expovariate(1 / mean_gap)))
+    return rows
+
+
+def _copy_rows(table: str, columns: list[str], rows) -> None:
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+OVERLAPS = """
+SELECT count(*) FROM (
+    SELECT start_date, lag(COALESCE(end_date, 'infinity'::date)) OVER (
+        PARTITION BY employee_id ORDER BY start_date
+    ) AS previous_end
+    FROM absence_absenceregistration
+) AS ordered
+WHERE previous_end >= start_date
+"""
+
+
+def _insert_registrations(rows: list[tuple]) -> None:
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        # Checking overlaps row by row in the trigger is the slow part of a big COPY; the whole table is
+        # checked in one ordered pass instead, then the trigger guards later writes again.
+        table = AbsenceRegistration._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER absence_registration_no_overlap")
+        _copy_rows(
+            table,
+            ["employee_id", "absence_type", "start_date", "end_date", "fraction", "created_at"],
+            ((*row, now) for row in rows),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(OVERLAPS)
+            if cursor.fetchone()[0]:
+                raise RuntimeError("the generated absence overlaps")
+            # The deferred foreign-key checks of the COPY must run before the table can be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER absence_registration_no_overlap")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return
+    for offset in range(0, len(rows), BATCH):
+        AbsenceRegistration.objects.bulk_create(
+            [
+                AbsenceRegistration(employee_id=e, absence_type=t, start_date=s, end_date=end, fraction=f)
+                for e, t, s, end, f in rows[offset : offset + BATCH]
+            ]
+        )
+
+
+def _insert_spells(rows: list[tuple], policy: AdvisoryPolicy) -> None:
+    counting = set(policy.types_for("advisories"))
+    by_employee: dict[int, list] = defaultdict(list)
+    for employee_id, absence_type, start, end, _fraction in rows:
+        if absence_type in counting:
+            by_employee[employee_id].append((0, absence_type, start, end))
+    spells = []
+    for employee_id, registrations in by_employee.items():
+        for spell in derive_spells(registrations, counting_types=counting):
+            spells.append((employee_id, spell.start, spell.end, spell.includes_work_injury))
+    if connection.vendor == "postgresql":
+        _copy_rows(
+            Spell._meta.db_table, ["employee_id", "start_date", "end_date", "includes_work_injury"], spells
+        )
+        return
+    for offset in range(0, len(spells), BATCH):
+        Spell.objects.bulk_create(
+            [
+                Spell(employee_id=e, start_date=s, end_date=end, includes_work_injury=w)
+                for e, s, end, w in spells[offset : offset + BATCH]
+            ]
+        )
+
+
+def _age_the_queue(ctx: DemoContext, organization) -> None:
+    """Older advisories have been followed up; the recent ones wait at various steps."""
+    advisories = Advisory.objects.filter(employee__organization=organization)
+    advisories.filter(due_date__lt=ctx.today - timedelta(days=21)).update(status=Advisory.Status.CLOSED)
+    advisories.filter(
+        due_date__gte=ctx.today - timedelta(days=21), due_date__lt=ctx.today - timedelta(days=7)
+    ).update(status=Advisory.Status.CONTACT_MADE)
+
+
+def seed(ctx: DemoContext) -> None:
+    organization = ctx.organizations["norddjurs"]
+    policy = AdvisoryPolicy.objects.create(organization=organization)
+    workplaces = _build_units(ctx, organization)
+    leader_of = _create_leaders(ctx, organization, workplaces)
+    employees = _create_employees(ctx, organization, workplaces, leader_of)
+    rows = _generate_registrations(ctx, employees)
+    _insert_registrations(rows)
+    _insert_spells(rows, policy)
+    result = advisory_sweep(as_of=ctx.today, organization=organization, notify=False)
+    _age_the_queue(ctx, organization)
+    ctx.out.write(
+        f"    absence: {len(employees)} employees in {len(workplaces)} workplaces, "
+        f"{len(rows)} registrations, {result.created} advisories"
+    )

@@ -1,0 +1,112 @@
+"""The sickness-absence section of the annual report: aggregates per area, never individual data.
+
+Per area (the units right below the top of the tree) over the 12 months up to 31 December: employees,
+sick days, absence percentage and days per full-time employee. Groups under
+``settings.ABSENCE_MIN_GROUP_SIZE`` employees are suppressed (the report reaches the union side).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.reporting import ReportSection
+from apps.organizations.models import Organization, OrgUnit
+
+from .models import AbsenceType, Employee
+
+SICK_TYPES = {
+    AbsenceType.SICK,
+    AbsenceType.SICK_PARTIAL,
+    AbsenceType.SICK_S56,
+    AbsenceType.PREGNANCY,
+    AbsenceType.WORK_INJURY,
+}
+AREA_DEPTH = 2
+
+
+def _area_rows(stats: dict) -> list[dict]:
+    depth_of = dict(
+        OrgUnit.objects.filter(pk__in=[u["unit_id"] for u in stats["units"]]).values_list("pk", "depth")
+    )
+    rows = []
+    for unit in stats["units"]:
+        if depth_of.get(unit["unit_id"]) not in (1, AREA_DEPTH):
+            continue
+        suppressed = unit["suppressed"] or unit["employees"] < settings.ABSENCE_MIN_GROUP_SIZE
+        sick_days = None
+        if not suppressed:
+            sick_days = sum(t["calendar_days"] or 0 for t in unit["types"] if t["absence_type"] in SICK_TYPES)
+        rows.append(
+            {
+                "code": unit["code"],
+                "name": unit["name"],
+                "is_total": depth_of.get(unit["unit_id"]) == 1,
+                "suppressed": suppressed,
+                "employees": unit["employees"],
+                "sick_days": sick_days,
+                "absence_pct": None if suppressed else unit["total"]["absence_pct"],
+                "days_per_fte": None if suppressed else unit["total"]["days_per_fte"],
+            }
+        )
+    return rows
+
+
+def _chart(rows: list[dict]) -> dict:
+    """Bars of the absence percentage per area: plain SVG geometry, readable in black and white."""
+    shown = [r for r in rows if not r["is_total"]]
+    top = max([float(r["absence_pct"] or 0) for r in shown] + [1.0])
+    bar_height, gap, label_width, width = 18, 10, 220, 560
+    bars = []
+    for index, row in enumerate(shown):
+        value = float(row["absence_pct"] or 0)
+        bars.append(
+            {
+                "y": index * (bar_height + gap),
+                "text_y": index * (bar_height + gap) + 13,
+                "width": 0 if row["suppressed"] else round((width - label_width - 60) * value / top, 1),
+                "row": row,
+            }
+        )
+    return {
+        "bars": bars,
+        "height": max(len(shown) * (bar_height + gap), bar_height),
+        "width": width,
+        "label_width": label_width,
+        "bar_height": bar_height,
+    }
+
+
+def build_section(organization: Organization, year: int) -> ReportSection | None:
+    if organization.kind != Organization.Kind.EMPLOYER:
+        return None
+    from .statistics import unit_statistics
+
+    as_of = date(year, 12, 31)
+    title = _("Sickness absence")
+    if not Employee.objects.filter(organization=organization, employment_start__lte=as_of).exists():
+        return ReportSection(
+            key="absence",
+            title=title,
+            template="absence/report_section.html",
+            has_data=False,
+            empty_message=_("No employees are registered for this year."),
+        )
+    stats = unit_statistics(organization, as_of, suppress=True)
+    rows = _area_rows(stats)
+    return ReportSection(
+        key="absence",
+        title=title,
+        template="absence/report_section.html",
+        data={
+            "rows": rows,
+            "window_start": stats["window_start"],
+            "window_end": stats["window_end"],
+            "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
+            "chart": _chart(rows),
+        },
+        has_data=bool(rows),
+        empty_message=_("No absence figures for this year."),
+    )

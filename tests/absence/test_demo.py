@@ -1,0 +1,56 @@
+import random
+from datetime import date
+from io import StringIO
+
+import pytest
+
+from apps.absence import demo
+from apps.absence.models import AbsenceRegistration, Advisory, Employee, Spell
+from apps.core.demo import DemoContext
+from apps.organizations import demo as organizations_demo
+from apps.organizations.models import OrgUnit
+
+
+def seeded(employees=120, years=2, seed=7):
+    ctx = DemoContext(
+        rng=random.Random(seed), today=date(2026, 11, 23), employees=employees, years=years, out=StringIO()
+    )
+    organizations_demo.seed(ctx)
+    demo.seed(ctx)
+    return ctx
+
+
+@pytest.mark.django_db
+def test_demo_builds_workplaces_employees_absence_and_a_queue():
+    ctx = seeded()
+    org = ctx.organizations["norddjurs"]
+    assert Employee.objects.filter(organization=org).count() == 120
+    workplaces = OrgUnit.objects.filter(organization=org, depth=4)
+    assert workplaces.count() == 5
+    assert all(unit.get_parent().depth == 3 for unit in workplaces)
+    registrations = AbsenceRegistration.objects.filter(employee__organization=org)
+    assert 4 * 120 * 2 < registrations.count() < 9 * 120 * 2
+    assert set(registrations.values_list("absence_type", flat=True)) >= {"sick", "child_sick", "care_day"}
+    assert Spell.objects.filter(employee__organization=org).exists()
+    assert Advisory.objects.filter(employee__organization=org).exclude(status="closed").exists()
+    assert all("@demo.example" in email for email, _description in ctx.logins)
+    first = (
+        Employee.objects.filter(organization=org)
+        .order_by("employee_number")
+        .values_list("name", flat=True)[:5]
+    )
+    assert list(first) == list(
+        Employee.objects.filter(organization=org)
+        .order_by("employee_number")
+        .values_list("name", flat=True)[:5]
+    )
+
+
+@pytest.mark.django_db
+def test_demo_opens_more_departments_when_there_are_many_workplaces():
+    ctx = seeded(employees=2600, years=1)
+    org = ctx.organizations["norddjurs"]
+    assert OrgUnit.objects.filter(organization=org, depth=4).count() == 104
+    assert OrgUnit.objects.filter(organization=org, depth=3).count() == 9
+    assert OrgUnit.objects.filter(organization=org, depth__gt=4).count() == 0
+    assert OrgUnit.find_problems() == ([], [], [], [], [])
