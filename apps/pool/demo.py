@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from apps.core.demo import DEMO_PASSWORD, DemoContext
+from apps.core.demo import DemoContext
 from apps.organizations.models import Membership, Role, User
 
 from .models import (
@@ -125,12 +125,14 @@ def seed(ctx: DemoContext) -> None:
 
     organization = ctx.organizations["norddjurs"]
     units = {u.code: u for u in organization.units.all()}
+    hr = ctx.users["hr.norddjurs"]
     members: list[User] = []
     for local, role, unit_code in PROJECT_GROUP:
         first, last = ctx.name()
-        user = User.objects.create_user(
+        # The demo password's hash is copied from an existing demo account: hashing is slow on purpose.
+        user = User.objects.create(
             email=f"{local}@demo.example",
-            password=DEMO_PASSWORD,
+            password=hr.password,
             first_name=first,
             last_name=last,
             language="da",
@@ -139,7 +141,6 @@ def seed(ctx: DemoContext) -> None:
         ctx.users[local] = user
         ctx.logins.append((user.email, "Norddjurs: member of the work-environment pool project group"))
         members.append(user)
-    hr = ctx.users["hr.norddjurs"]
 
     theme_day = min(date(year - 1, 11, 15), ctx.today - timedelta(days=1))
     session = RankingSession.objects.create(

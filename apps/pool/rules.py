@@ -16,8 +16,8 @@ from .models import PoolApplication, RankingSession
 from .selectors import hu_officers, is_hu_member
 
 
-def _organization_id(obj) -> int:
-    return obj.get_permission_scope()[0]
+def _organization(obj) -> Organization:
+    return obj if isinstance(obj, Organization) else obj.organization
 
 
 def _is_employer(obj) -> bool:
@@ -31,6 +31,8 @@ def _in_project_group(user, obj) -> bool:
         return obj.project_group.filter(pk=user.pk).exists()
     if isinstance(obj, Organization):
         return user.pool_project_groups.filter(organization=obj).exists()
+    if isinstance(obj, RankingSession):  # the theme day behind their application
+        return user.pool_project_groups.filter(ranking_session=obj).exists()
     return False
 
 
@@ -41,7 +43,7 @@ def _may_view(user, obj, membership) -> bool:
         return True
     if isinstance(obj, RankingSession) and obj.facilitator_id == user.pk:
         return True
-    return is_hu_member(user, _organization_id(obj)) or _in_project_group(user, obj)
+    return is_hu_member(user, _organization(obj)) or _in_project_group(user, obj)
 
 
 def _may_edit(user, obj, membership) -> bool:

@@ -10,8 +10,8 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from apps.meetings.models import Committee, CommitteeMember
-from apps.meetings.selectors import hu_chairs
+from apps.meetings.models import Committee
+from apps.meetings.selectors import committees_for, hu_chairs
 from apps.organizations.models import Organization
 
 from .models import PoolApplication, PoolTheme, RankingPlace, RankingSession, Signature, TextRequirement
@@ -23,18 +23,12 @@ def hu_officers(organization: Organization) -> dict:
     return hu_chairs(organization)
 
 
-def is_hu_member(user, organization_id: int) -> bool:
+def is_hu_member(user, organization: Organization) -> bool:
     """Is ``user`` an active member of the organisation's main MED committee (HU)? Cached per request."""
     cache = user.__dict__.setdefault("_pool_hu_member", {})
-    if organization_id not in cache:
-        cache[organization_id] = CommitteeMember.objects.filter(
-            committee__organization_id=organization_id,
-            committee__kind=Committee.Kind.HU,
-            committee__active=True,
-            user=user,
-            active=True,
-        ).exists()
-    return cache[organization_id]
+    if organization.pk not in cache:
+        cache[organization.pk] = committees_for(user, organization).filter(kind=Committee.Kind.HU).exists()
+    return cache[organization.pk]
 
 
 # ------------------------------------------------------------------------------------------ Borda

@@ -65,7 +65,7 @@ def application_list(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _employer(request, slug, "pool.view")
     user = request.user
     sees_all = bool(roles_in(user, organization.pk) & {Role.HR, Role.ADMIN}) or is_hu_member(
-        user, organization.pk
+        user, organization
     )
     applications = (
         PoolApplication.objects.filter(organization=organization)

@@ -42,3 +42,14 @@ def test_demo_has_both_rounds_and_norddjurs_drafting_after_its_theme_day(db):
     missing = {i.key for i in application_checklist(application).missing}
     assert {"evaluation_plan", "anchoring_plan", "signature_chair", "signature_vice_chair"} <= missing
     assert PoolApplication.objects.count() == 1
+
+
+def test_demo_project_group_logs_in_with_the_demo_password(db):
+    from apps.core.demo import DEMO_PASSWORD
+    from apps.organizations.models import User
+
+    ctx = DemoContext(rng=random.Random(1), today=date(2026, 11, 3), employees=40, years=1, out=io.StringIO())
+    organizations_demo.seed(ctx)
+    meetings_demo.seed(ctx)
+    pool_demo.seed(ctx)
+    assert User.objects.get(email="projekt.amr.norddjurs@demo.example").check_password(DEMO_PASSWORD)

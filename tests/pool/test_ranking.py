@@ -167,3 +167,13 @@ def test_tokens_are_scoped_to_one_table(db):
     a = ThemeRanking.objects.create(session=session, label="Bord 1")
     b = ThemeRanking.objects.create(session=session, label="Bord 2")
     assert a.token != b.token and len(a.token) >= 43
+
+
+def test_the_project_group_sees_the_theme_day_behind_its_application(
+    login, project_member, application, session
+):
+    url = reverse("pool:ranking_session", args=[session.pk])
+    assert login(project_member).get(url).status_code == 403
+    application.ranking_session = session
+    application.save(update_fields=["ranking_session"])
+    assert login(project_member).get(url).status_code == 200
