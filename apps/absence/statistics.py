@@ -140,13 +140,15 @@ class _Sql:
 
 @contextmanager
 def _reporting_transaction():
-    """One read transaction for the figures of a page (consistent between the queries); on PostgreSQL
-    with enough sort memory that the window functions and aggregates of a whole organisation need no
-    temporary files."""
+    """One read transaction for the figures of a page (consistent between the queries). On PostgreSQL
+    with enough memory that the hash joins and aggregates of a whole organisation need no temporary
+    files, and without JIT compilation: the row estimates of the month spans are far too high, and
+    compiling costs seconds where the queries themselves take a fraction of one."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
+                cursor.execute("SET LOCAL jit = off")
         yield
 
 

@@ -175,7 +175,7 @@ def test_query_count_does_not_grow_with_units_and_employees(
 ):
     client = login(hr_user)
     add_employees(org, "A1", 5)
-    with django_assert_max_num_queries(20) as first:
+    with django_assert_max_num_queries(24) as first:
         client.get(url(org), {"as_of": AS_OF})
     from tests.factories import add_unit
 
