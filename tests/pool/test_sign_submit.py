@@ -17,6 +17,8 @@ def test_the_chair_signs(login, chair, application):
     assert response.status_code == 302
     signature = Signature.objects.get()
     assert signature.user == chair and signature.role == "chair" and signature.version_hash
+    body = login(chair).get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    assert f"version {signature.version_hash[:10]}" in body
 
 
 def test_anyone_else_gets_403_with_the_reason(login, hu_member, application, chair):
