@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -94,11 +95,12 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
         )
         return redirect("absence:import", organization.slug)
     data = base64.b64decode(pending["data"])
-    # Validate again: the organisation's data may have changed since the preview.
-    plan = parse_import(organization, pending["kind"], data, pending["filename"])
-    if not plan.ok:
+    # Validate again, in the same transaction as the write: the data may have changed since the preview.
+    with transaction.atomic():
+        plan = parse_import(organization, pending["kind"], data, pending["filename"])
+        result = apply_import(organization=organization, plan=plan) if plan.ok else None
+    if result is None:
         return _preview(request, organization, plan, pending, status=400)
-    result = apply_import(organization=organization, plan=plan)
     del request.session[SESSION_KEY]
     messages.success(
         request,

@@ -475,3 +475,19 @@ def test_parse_does_not_write(staff):
     plan = parse_import(staff, "absences", data, name)
     assert plan.ok and plan.counts()["create"] == 1
     assert AbsenceRegistration.objects.count() == 0
+
+
+def test_many_new_units_under_new_and_existing_parents(org):
+    text = (
+        "code,name,parent_code\n"
+        + "".join(f"N{n},New {n},{'N' if n % 2 else 'B'}\n" for n in range(1, 7))
+        + "N,New root,\n"
+    )
+    plan, result = units(org, text)
+    assert plan.ok, plan.messages()
+    assert result.created == 7
+    new_root = OrgUnit.objects.get(organization=org, code="N")
+    assert sorted(u.code for u in OrgUnit.objects.get_children(new_root)) == ["N1", "N3", "N5"]
+    b = OrgUnit.objects.get(organization=org, code="B")
+    assert sorted(u.code for u in OrgUnit.objects.get_children(b)) == ["N2", "N4", "N6"]
+    assert sorted(u.code for u in b.subtree()) == ["B", "N2", "N4", "N6"]
