@@ -156,7 +156,12 @@ def prepare(
             log("applying new migrations to the seeded database (--reuse keeps its data)")
             manage(["migrate", "--no-input", "-v0"], child_env)
         if not pending or reuse:
-            log(f"database {database_name(url)} already holds {signature}; not seeding again")
+            changed = (
+                " (demo code changed since; kept because of --reuse)"
+                if meta.get("code") != signature["code"]
+                else ""
+            )
+            log(f"database {database_name(url)} already holds this dataset{changed}; not seeding again")
             return {**meta, "seeded_now": False}
     if meta is not None or reseed or same:
         log(f"recreating database {database_name(url)} (seeded with {meta}, want {signature})")

@@ -108,9 +108,20 @@ def guarded(key: str, label: str, fn: Callable[[], list[Result] | Result]) -> li
         ]
 
 
-def timed(fn: Callable[[], Any], repeats: int, before: Callable[[], Any] | None = None) -> list[float]:
+def timed(
+    fn: Callable[[], Any],
+    repeats: int,
+    before: Callable[[], Any] | None = None,
+    *,
+    budget_s: float | None = None,
+    min_runs: int = 5,
+) -> list[float]:
+    """Run ``fn`` ``repeats`` times; with ``budget_s``, stop early (after ``min_runs``) once the runs
+    took that long in total, so one slow page cannot hold the whole benchmark up."""
     runs = []
     for _ in range(repeats):
+        if budget_s is not None and len(runs) >= min_runs and sum(runs) > budget_s:
+            break
         if before:
             before()
         started = time.perf_counter()
@@ -470,6 +481,10 @@ def _client_for(email: str) -> Client:
     return client
 
 
+# Seconds of timed requests per page after which no further runs are started (at least 5 are).
+PAGE_BUDGET_S = 30
+
+
 def measure_pages(ctx: Context) -> list[Result]:
     from .pages import PAGES, resolve_page
 
@@ -497,7 +512,7 @@ def measure_pages(ctx: Context) -> list[Result]:
                 client.get(path)
             # Read now: every request start empties the connection's query log.
             query_count = len(queries)
-            runs = timed(lambda: client.get(path), ctx.size.page_repeats)
+            runs = timed(lambda: client.get(path), ctx.size.page_repeats, budget_s=PAGE_BUDGET_S)
             if email not in floors:
                 floor_client = _client_for(email)
                 floor_path = reverse("bench_floor")
