@@ -198,3 +198,11 @@ def test_hr_scoped_to_a_unit_sees_other_small_units_suppressed(login, data):
     response = login(scoped_hr).get(url(data), {"as_of": AS_OF})
     units = {u["code"]: u for u in response.context["stats"]["units"]}
     assert units["B"]["suppressed"]
+
+
+def test_organisation_without_employees(login, hr_user_other, other_org):
+    response = login(hr_user_other).get(url(other_org), {"as_of": AS_OF})
+    assert response.status_code == 200
+    x = response.context["stats"]["units"][0]
+    assert x["employees"] == 0 and x["types"][0]["absence_pct"] is None
+    assert len(response.context["charts"][0]["months"]) == 24
