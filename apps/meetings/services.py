@@ -94,6 +94,26 @@ def meeting_create(
 
 
 @transaction.atomic
+def meeting_update(
+    *,
+    meeting: Meeting,
+    date: date,
+    start_time: time,
+    planned_end: time | None = None,
+    location: str = "",
+    kind: str = Meeting.Kind.ORDINARY,
+    title: str = "",
+) -> Meeting:
+    _refuse_if_locked(meeting)
+    if planned_end is not None and planned_end <= start_time:
+        raise ValidationError({"planned_end": _("The planned end must be after the start time.")})
+    meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
+    meeting.location, meeting.kind, meeting.title = location, kind, title
+    meeting.save(update_fields=["date", "start_time", "planned_end", "location", "kind", "title"])
+    return meeting
+
+
+@transaction.atomic
 def agenda_item_add(
     *,
     meeting: Meeting,

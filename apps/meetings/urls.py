@@ -10,6 +10,7 @@ urlpatterns = [
     path("committee/<int:pk>/decisions/", views.committee_decisions, name="committee_decisions"),
     path("committee/<int:pk>/calendar/<str:token>.ics", views.committee_ics, name="committee_ics"),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meeting/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meeting/<int:pk>/items/add/", views.item_add, name="item_add"),
     path("meeting/<int:pk>/items/standard/", views.item_add_standard, name="item_add_standard"),
     path("meeting/<int:pk>/guide/", views.guide_take, name="guide_take"),

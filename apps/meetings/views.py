@@ -137,6 +137,37 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    if meeting.minutes_locked:
+        messages.error(
+            request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
+        )
+        return redirect("meetings:meeting_detail", pk=pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(meeting=meeting, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The meeting is saved."))
+        return redirect("meetings:meeting_detail", pk=pk)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "committee": meeting.committee,
+            "organization": meeting.committee.organization,
+            "form": form,
+            "meeting": meeting,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @require_safe
 @login_required
 def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:

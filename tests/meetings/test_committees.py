@@ -116,3 +116,64 @@ def test_nav_entry_only_for_employers(hr_user, org):
     del hr_user._portal_memberships
     entries = [e for e in entries_for(hr_user, employer) if e["entry"].url_name == "meetings:committee_list"]
     assert entries and entries[0]["url"] == "/med/kommune/"
+
+
+class TestMeetingEdit:
+    def test_change_planned_end_shows_new_overrun(self, login, lmu_member, meeting):
+        from tests.factories import AgendaItemFactory
+
+        AgendaItemFactory(meeting=meeting, duration_minutes=60)
+        client = login(lmu_member)
+        url = reverse("meetings:meeting_edit", args=[meeting.pk])
+        assert client.get(url).status_code == 200
+        data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "08:45", "kind": "ordinary"}
+        assert client.post(url, data).status_code == 302
+        html = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        assert "15 minutter efter det planlagte sluttidspunkt" in html
+
+    def test_end_before_start_is_refused(self, login, lmu_member, meeting):
+        url = reverse("meetings:meeting_edit", args=[meeting.pk])
+        data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "07:00", "kind": "ordinary"}
+        response = login(lmu_member).post(url, data)
+        assert response.status_code == 400 and "efter starttidspunktet" in response.content.decode()
+        meeting.refresh_from_db()
+        assert meeting.planned_end.hour == 9
+
+    def test_permissions(self, login, client, hr_user, board_member_other, meeting):
+        url = reverse("meetings:meeting_edit", args=[meeting.pk])
+        assert client.get(url).status_code == 302
+        assert login(board_member_other).get(url).status_code == 404
+        assert login(hr_user).get(url).status_code == 403
+        assert login(hr_user).delete(url).status_code == 405
+
+
+def test_committee_detail_query_count(login, lmu_member, lmu, django_assert_max_num_queries):
+    client = login(lmu_member)
+    url = reverse("meetings:committee_detail", args=[lmu.pk])
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    for _ in range(20):
+        MeetingFactory(committee=lmu)
+        CommitteeMemberFactory(committee=lmu)
+    with django_assert_max_num_queries(12):
+        assert client.get(url).status_code == 200
+
+
+def test_working_group_query_count(login, hr_user, org, django_assert_max_num_queries):
+    from apps.meetings.models import Milestone, WorkingGroupTask
+
+    project = load_sickness_project(committee=CommitteeFactory(organization=org))
+    client = login(hr_user)
+    url = reverse("meetings:working_group_detail", args=[project.pk])
+    with django_assert_max_num_queries(16):
+        client.get(url)
+    for sub in project.subgroups.all():
+        WorkingGroupTask.objects.bulk_create(
+            WorkingGroupTask(group=sub, title=f"Opgave {n}") for n in range(10)
+        )
+    Milestone.objects.bulk_create(
+        Milestone(group=project, start_month=m.start_month, end_month=m.end_month, title="Ekstra")
+        for m in project.milestones.all()
+    )
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200

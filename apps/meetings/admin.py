@@ -1,0 +1,131 @@
+from django.contrib import admin
+
+from .models import (
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    Course,
+    CourseDay,
+    DialogueStep,
+    DiscussionGuide,
+    DiscussionQuestion,
+    DiscussionTheme,
+    Meeting,
+    Milestone,
+    MinutesRevision,
+    WorkingGroup,
+    WorkingGroupMember,
+    WorkingGroupTask,
+)
+
+
+class CommitteeMemberInline(admin.TabularInline):
+    model = CommitteeMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Committee)
+class CommitteeAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "kind", "unit", "active"]
+    list_filter = ["kind", "active", "organization"]
+    search_fields = ["name"]
+    list_select_related = ["organization", "unit"]
+    raw_id_fields = ["unit", "parent"]
+    inlines = [CommitteeMemberInline]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "title", "kind", "duration_minutes", "presenter", "outcome"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "committee", "date", "start_time", "status"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "committee__name"]
+    list_select_related = ["committee"]
+    raw_id_fields = ["committee"]
+    date_hierarchy = "date"
+    inlines = [AgendaItemInline]
+
+
+class DialogueStepInline(admin.TabularInline):
+    model = DialogueStep
+    extra = 0
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "kind", "duration_minutes", "outcome"]
+    list_select_related = ["meeting__committee"]
+    raw_id_fields = ["meeting"]
+    search_fields = ["title"]
+    inlines = [DialogueStepInline]
+
+
+@admin.register(MinutesRevision)
+class MinutesRevisionAdmin(admin.ModelAdmin):
+    """Read-only: a correction of approved minutes is a record, never edited."""
+
+    list_display = ["item", "author", "created_at", "reason"]
+    list_select_related = ["item", "author"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class DiscussionQuestionInline(admin.TabularInline):
+    model = DiscussionQuestion
+    extra = 0
+
+
+@admin.register(DiscussionTheme)
+class DiscussionThemeAdmin(admin.ModelAdmin):
+    list_display = ["title", "guide", "position"]
+    inlines = [DiscussionQuestionInline]
+
+
+@admin.register(DiscussionGuide)
+class DiscussionGuideAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization"]
+
+
+class WorkingGroupMemberInline(admin.TabularInline):
+    model = WorkingGroupMember
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+class WorkingGroupTaskInline(admin.TabularInline):
+    model = WorkingGroupTask
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(WorkingGroup)
+class WorkingGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "committee", "parent"]
+    list_select_related = ["committee", "parent"]
+    raw_id_fields = ["committee", "parent"]
+    inlines = [WorkingGroupMemberInline, WorkingGroupTaskInline, MilestoneInline]
+
+
+class CourseDayInline(admin.TabularInline):
+    model = CourseDay
+    extra = 0
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["title", "audience", "classes", "capacity_per_class"]
+    inlines = [CourseDayInline]
