@@ -46,6 +46,7 @@ class ClubFundRules(models.Model):
             models.CheckConstraint(
                 condition=Q(amount_per_member_year__gte=0) & Q(cap_per_member_event__gte=0),
                 name="clubfundrules_amounts_not_negative",
+                violation_error_message=_("Amounts cannot be negative."),
             )
         ]
 
@@ -76,7 +77,13 @@ class Club(models.Model):
         verbose_name = _("club")
         verbose_name_plural = _("clubs")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["unit"], name="club_one_per_workplace")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                name="club_one_per_workplace",
+                violation_error_message=_("This workplace already has a club."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -186,10 +193,12 @@ class ClubMeeting(models.Model):
                 condition=(Q(club__isnull=False) & Q(network__isnull=True))
                 | (Q(club__isnull=True) & Q(network__isnull=False)),
                 name="clubmeeting_club_xor_network",
+                violation_error_message=_("A meeting belongs to either a club or a TR network, not both."),
             ),
             models.CheckConstraint(
                 condition=Q(status="planned") | Q(attendance__isnull=False),
                 name="clubmeeting_held_has_attendance",
+                violation_error_message=_("Enter how many took part in the meeting."),
             ),
         ]
 
@@ -256,15 +265,25 @@ class ClubFundApplication(models.Model):
         ordering = ["-event_date", "-pk"]
         indexes = [models.Index(fields=["club", "status", "event_date"], name="clubfund_club_status_date")]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="clubfund_amount_positive"),
-            models.CheckConstraint(condition=Q(participants__gte=1), name="clubfund_participants_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="clubfund_amount_positive",
+                violation_error_message=_("The amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(participants__gte=1),
+                name="clubfund_participants_positive",
+                violation_error_message=_("There must be at least one participant."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "submitted"]) | Q(decided_at__isnull=False),
                 name="clubfund_decision_has_time",
+                violation_error_message=_("A decided application needs the time of the decision."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(decision_note=""),
                 name="clubfund_rejection_has_note",
+                violation_error_message=_("Say why the application is rejected."),
             ),
         ]
 
