@@ -174,6 +174,8 @@ def _detail_context(request: HttpRequest, application: PoolApplication, **extra)
         "below_minimum": eligible_total(application) < application.call.minimum_eligible_expenses,
         "may_edit": may_edit,
         "current_version": content_hash(application),
+        # The seed's theme day proposes 2-3 themes for the process: the top three of the Borda count.
+        "proposals": borda_scores(application.ranking_session)[:3] if application.ranking_session else [],
         "may_sign": role is not None and role not in signed and application.status == Step.QUALIFICATION,
         "may_submit": may_edit and checklist.complete and application.status == Step.SIGNED,
         "moves": [Step(s) for s in services.MANUAL_MOVES.get(application.status, ())] if may_edit else [],

@@ -177,3 +177,21 @@ def test_the_project_group_sees_the_theme_day_behind_its_application(
     application.ranking_session = session
     application.save(update_fields=["ranking_session"])
     assert login(project_member).get(url).status_code == 200
+
+
+def test_the_application_shows_the_theme_days_top_three(login, project_member, application, session):
+    themes = list(session.call.themes.all())
+    first = session.rankings.first()
+    RankingPlace.objects.bulk_create(
+        RankingPlace(ranking=first, theme=t, place=8 - t.position) for t in themes
+    )
+    ThemeRanking.objects.filter(pk=first.pk).update(submitted_at=timezone.now())
+    application.ranking_session = session
+    application.save(update_fields=["ranking_session"])
+    body = (
+        login(project_member).get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    )
+    assert "Lederes psykiske arbejdsmiljø (6 point)" in body
+    assert "Borgernære karriereveje (5 point)" in body
+    assert "Forebyggelse af fysisk og psykisk nedslidning og arbejdsulykker (4 point)" in body
+    assert "Seniorer (" not in body
