@@ -366,3 +366,37 @@ def test_home_shows_advisories_to_hr_but_not_to_stewards(login, hr_user, shop_st
         reverse("absence:queue", args=[employer.slug])
         not in login(shop_steward).get(reverse("core:home")).text
     )
+
+
+def test_every_page_sends_anonymous_users_to_login(client, employer, sick_employee):
+    urls = [url for _method, url in individual_urls(employer, sick_employee)]
+    urls.append(reverse("absence:policy", args=[employer.slug]))
+    for url in urls:
+        response = client.post(url) if url.endswith(("/step/", "/delete/")) else client.get(url)
+        assert response.status_code == 302 and "/login/" in response.url, url
+
+
+@pytest.mark.parametrize("name", ["queue", "my_queue", "employees", "employee", "employee_export"])
+def test_read_only_pages_refuse_post(login, hr_user, employer, sick_employee, name):
+    args = [employer.slug] + (
+        [sick_employee.pk] if name.startswith("employee_") or name == "employee" else []
+    )
+    assert login(hr_user).post(reverse(f"absence:{name}", args=args)).status_code == 405
+
+
+def test_registration_delete_refuses_get(login, hr_user, employer, sick_employee):
+    registration = AbsenceRegistration.objects.get(employee=sick_employee)
+    url = reverse("absence:registration_delete", args=[employer.slug, registration.pk])
+    assert login(hr_user).get(url).status_code == 405
+    assert AbsenceRegistration.objects.filter(pk=registration.pk).exists()
+
+
+def test_hr_scoped_to_a_unit_sees_only_that_subtree(login, employer, sick_employee, today):
+    hr_b = _user_with(employer, Role.HR, "B", email="hr-b@example.org")
+    in_b = EmployeeFactory(unit=employer.units.get(code="B"))
+    register_absence(in_b, today)
+    advisory_sweep(as_of=today, organization=employer, notify=False)
+    client = login(hr_b)
+    response = client.get(reverse("absence:queue", args=[employer.slug]))
+    assert {a.employee_id for a in response.context["advisories"]} == {in_b.pk}
+    assert client.get(reverse("absence:employee", args=[employer.slug, sick_employee.pk])).status_code == 403
