@@ -9,13 +9,17 @@ from .models import AnnualReport, PullQuote, ReportSectionChoice
 
 
 class _ErrorIdsMixin:
-    """Points aria-describedby at the error element's real id, which carries the form's prefix."""
+    """Points aria-describedby at the error element's real id, which carries the form's prefix.
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name in self.fields:  # type: ignore[attr-defined]
-            widget = self.fields[name].widget  # type: ignore[attr-defined]
-            if "aria-describedby" in widget.attrs:
+    Several forms share the editor page, so they use prefixes; ``_field.html`` names the error
+    element after the bound field's ``auto_id``.
+    """
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
                 widget.attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
 
 
@@ -50,9 +54,7 @@ class SectionIntroductionForm(_ErrorIdsMixin, PortalFormMixin, forms.ModelForm):
         widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
 
 
-class _PullQuoteFields(forms.ModelForm):
-    """The section choices are set here, below PortalFormMixin, which validates while it initialises."""
-
+class PullQuoteForm(_ErrorIdsMixin, PortalFormMixin, forms.ModelForm):
     section_key = forms.ChoiceField(label=_("Section"), required=False)
 
     class Meta:
@@ -64,10 +66,6 @@ class _PullQuoteFields(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["section_key"].choices = [("", _("With the foreword")), *sections]
         self.fields["section_key"].help_text = PullQuote._meta.get_field("section_key").help_text
-
-
-class PullQuoteForm(_ErrorIdsMixin, PortalFormMixin, _PullQuoteFields):
-    pass
 
 
 class MoveForm(forms.Form):
