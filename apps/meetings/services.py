@@ -478,9 +478,19 @@ def agenda_notice_send(*, meeting_id: int) -> int:
     )
     if meeting.status != Meeting.Status.AGENDA_SENT:
         return 0
+    already = set(
+        ReminderSent.objects.filter(meeting=meeting, kind=ReminderSent.Kind.AGENDA_SENT).values_list(
+            "user_id", flat=True
+        )
+    )
     sent = 0
     for member in meeting.committee.members.all():
-        if member.active and _claim(meeting, ReminderSent.Kind.AGENDA_SENT, member.user):
+        # The pre-check saves a failing insert per member and day; the unique constraint still decides.
+        if (
+            member.active
+            and member.user_id not in already
+            and _claim(meeting, ReminderSent.Kind.AGENDA_SENT, member.user)
+        ):
             _mail(member.user, meeting, "agenda_sent")
             sent += 1
     return sent

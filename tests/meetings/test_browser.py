@@ -40,3 +40,34 @@ def test_agenda_builder_updates_clock_times_live_and_is_accessible(org, page, br
     assert "intet senere møde" in page.locator("#agenda [role=alert]").inner_text()
     assert page.locator(f"#item-{first.pk}").count() == 1
     assert_no_axe_violations(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_committee_guide_and_working_group_pages_are_accessible(org, page, browser_login):
+    from apps.meetings.fixtures_data import load_discussion_guide, load_sickness_project, load_theme_day
+
+    hu = CommitteeFactory(organization=org, kind=Committee.Kind.HU, name="Hovedudvalget")
+    user = _user_with(org, Role.HR, email="hr-browser@example.org", first_name="Hanne")
+    seat(hu, user, CommitteeMember.MemberRole.SECRETARY)
+    meeting = load_theme_day(committee=hu)
+    guide = load_discussion_guide(organization=org)
+    project = load_sickness_project(committee=hu)
+    browser_login(user)
+    for path in [
+        f"/med/{org.slug}/",
+        f"/med/committee/{hu.pk}/",
+        f"/med/guide/{guide.pk}/",
+        f"/med/guide/{guide.pk}/?meeting={meeting.pk}",
+        f"/med/guide/{guide.pk}/overview/",
+        f"/med/working-group/{project.pk}/",
+        f"/med/committee/{hu.pk}/decisions/",
+    ]:
+        page.goto(path)
+        assert page.locator("h1").count() == 1, path
+        assert_no_axe_violations(page)
+    meeting.status = "held"
+    meeting.save(update_fields=["status"])
+    page.goto(f"/med/meeting/{meeting.pk}/")
+    assert page.locator("#attendance").count() == 1
+    assert_no_axe_violations(page)
