@@ -49,7 +49,7 @@ class MeetingForm(PortalFormMixin, forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=5, max_value=1440, initial=60
+        label=_("Duration (minutes)"), min_value=5, max_value=1440, initial=60, required=False
     )
     location = forms.CharField(label=_("Place"), max_length=200, required=False)
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -138,7 +138,7 @@ class MeetingForm(PortalFormMixin, forms.Form):
             "kind": data["kind"],
             "status": data["status"],
             "attendance": data.get("attendance"),
-            "duration_minutes": data["duration_minutes"],
+            "duration_minutes": data.get("duration_minutes") or 60,
             "location": data["location"],
             "agenda": data["agenda"],
             "minutes": data["minutes"],

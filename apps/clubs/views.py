@@ -115,6 +115,10 @@ def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for club in clubs:
         club.balance = balance_from_row(club, year)
+        # The quick fields right on the page; ids per club so several forms can share it.
+        club.meeting_form = MeetingForm(
+            host=club, initial=MeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
+        )
     networks = list(networks_of(request.user, organization, all_networks=False))
     return render(
         request,
@@ -296,13 +300,12 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
 @login_required
 def meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.edit", slug, pk)
-    return _meeting_form_page(
-        request,
-        host=club,
-        meeting=None,
-        back_url=reverse("clubs:club_detail", args=[slug, club.pk]),
-        post_url=request.path,
-    )
+    # The quick form on "My clubs" brings the steward back there.
+    if request.POST.get("from") == "my_clubs":
+        back_url = reverse("clubs:my_clubs", args=[slug])
+    else:
+        back_url = reverse("clubs:club_detail", args=[slug, club.pk])
+    return _meeting_form_page(request, host=club, meeting=None, back_url=back_url, post_url=request.path)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

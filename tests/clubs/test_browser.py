@@ -13,26 +13,45 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_steward_logs_a_meeting_on_a_phone(page, browser_login, shop_steward, club):
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(shop_steward)
-    page.goto(reverse("clubs:my_clubs", args=[club.organization.slug]))
+    my_clubs = reverse("clubs:my_clubs", args=[club.organization.slug])
+    page.goto(my_clubs)
     assert_no_axe_violations(page)
-    page.click(f"a[href='{reverse('clubs:meeting_log', args=[club.organization.slug, club.pk])}']")
-    page.wait_for_selector("input[name=attendance]")
-    assert_no_axe_violations(page)
-    # Nothing sticks out sideways on a phone, and the optional details stay folded away.
+    # Nothing sticks out sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert not page.locator("textarea[name=agenda]").is_visible()
-    page.select_option("select[name=kind]", "demands")
-    page.fill("input[name=attendance]", "55")
-    page.click("form.clubs-quick button[type=submit] >> nth=0")
+    # The quick form on the page: date (today), kind, held/planned and attendance.
+    page.select_option(f"#club{club.pk}_kind", "demands")
+    page.fill(f"#club{club.pk}_attendance", "55")
+    page.click("form.clubs-quick button[type=submit]")
+    # Too many for a 40-member club: the full form comes back with the error at the field.
     page.wait_for_selector(".form-error-message")
     assert page.locator("input[name=attendance]").get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert (
+        not page.locator("textarea[name=agenda]").is_visible() or page.locator("details[open]").count() == 1
+    )
     assert_no_axe_violations(page)
     assert not ClubMeeting.objects.exists()
     page.fill("input[name=attendance]", "17")
     page.click("form.clubs-quick button[type=submit] >> nth=0")
-    page.wait_for_url(f"**{reverse('clubs:club_detail', args=[club.organization.slug, club.pk])}")
+    page.wait_for_url(f"**{my_clubs}")
     meeting = ClubMeeting.objects.get()
-    assert (meeting.kind, meeting.attendance) == ("demands", 17)
+    assert (meeting.kind, meeting.attendance, meeting.status) == ("demands", 17, "held")
+    assert_no_axe_violations(page)
+
+
+def test_full_meeting_form_keeps_details_folded_on_a_phone(page, browser_login, shop_steward, club):
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(shop_steward)
+    page.goto(reverse("clubs:meeting_log", args=[club.organization.slug, club.pk]))
+    assert not page.locator("textarea[name=agenda]").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_no_axe_violations(page)
+    page.click("details.clubs-details summary")
+    page.fill("textarea[name=agenda]", "OK26-krav")
+    page.fill("input[name=attendance]", "9")
+    page.click("form.clubs-quick button[type=submit] >> nth=0")
+    page.wait_for_url(f"**{reverse('clubs:club_detail', args=[club.organization.slug, club.pk])}")
+    assert ClubMeeting.objects.get().agenda == "OK26-krav"
     assert_no_axe_violations(page)
 
 

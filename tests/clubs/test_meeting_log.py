@@ -136,3 +136,20 @@ def test_meeting_links_to_strategy_initiatives_of_its_own_organisation(
     response = client.post(_url(club), _data(initiatives=[own.pk]))
     assert response.status_code == 302
     assert list(ClubMeeting.objects.get().initiatives.all()) == [own]
+
+
+def test_quick_form_on_my_clubs_logs_and_returns_there(club, login, shop_steward):
+    client = login(shop_steward)
+    page = client.get(reverse("clubs:my_clubs", args=[club.organization.slug])).content.decode()
+    assert f'id="club{club.pk}_attendance"' in page
+    assert f'action="{_url(club)}"' in page
+    data = {
+        "from": "my_clubs",
+        "date": timezone.localdate().isoformat(),
+        "kind": "ordinary",
+        "status": "held",
+    }
+    response = client.post(_url(club), {**data, "attendance": "7"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("clubs:my_clubs", args=[club.organization.slug])
+    assert club.meetings.get().duration_minutes == 60
