@@ -444,7 +444,7 @@ class Advisory(models.Model):
 LEGAL_LABELS = {
     28: _("Sickness conversation (§7a) held by now"),
     30: _("End of the employer period"),
-    35: _("Report to the municipality (NemRefusion)"),
+    35: _("Report to the municipality (NemRefusion); last day to ask for the fast track (§7c)"),
     56: _("Retention plan (§7b) may be requested"),
 }
 

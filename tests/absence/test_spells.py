@@ -150,3 +150,20 @@ def test_bradford_excludes_s56_work_injury_and_child_sick_and_counts_a_rolling_5
     assert bradford(employee, date(2026, 6, 1)) == 2
     other = EmployeeFactory(unit=employee.unit)
     assert other.pk not in bradford_scores(employee.organization, date(2026, 6, 1))
+
+
+@pytest.mark.django_db
+def test_spells_in_window_joins_per_domain_rules_and_scopes_by_unit(employee, employer):
+    from apps.absence.selectors import spells_in_window
+
+    register_absence(employee, date(2026, 1, 5), date(2026, 1, 6))
+    register_absence(
+        employee, date(2026, 1, 7), date(2026, 1, 9), absence_type="sick_partial", fraction="0.5"
+    )
+    register_absence(employee, date(2026, 2, 2), None)
+    register_absence(employee, date(2025, 1, 6), date(2025, 1, 7))
+    window = spells_in_window(employer, date(2026, 1, 1), date(2026, 3, 1))
+    assert window == {employee.pk: [(date(2026, 1, 5), date(2026, 1, 9)), (date(2026, 2, 2), None)]}
+    elsewhere = employer.units.get(code="B")
+    assert spells_in_window(employer, date(2026, 1, 1), date(2026, 3, 1), unit=elsewhere) == {}
+    assert spells_in_window(employer, date(2026, 1, 1), date(2026, 3, 1), types=["care_day"]) == {}
