@@ -38,7 +38,10 @@ def annual_report_create(
         raise ValidationError({"year": _("There is already a report for this year.")})
     with translation.override(organization.language):
         title = gettext("Annual report %(year)s") % {"year": year}
-        on_behalf_of = gettext("on behalf of the board")
+        # A union's chair signs for its board; an employer has no board to sign for.
+        on_behalf_of = (
+            "" if organization.kind == Organization.Kind.EMPLOYER else gettext("on behalf of the board")
+        )
     report = AnnualReport(
         organization=organization,
         year=year,

@@ -24,6 +24,12 @@ def test_create_uses_the_organisations_language_for_defaults():
     assert report.section_choices.filter(enabled=True).count() == 5
 
 
+def test_an_employers_report_is_not_signed_on_behalf_of_a_board():
+    organization = OrganizationFactory(kind="employer")
+    report = services.annual_report_create(organization=organization, year=2025)
+    assert report.title == "Beretning 2025" and report.on_behalf_of == ""
+
+
 def test_create_refuses_a_second_report_and_an_impossible_year(org):
     services.annual_report_create(organization=org, year=2025)
     with pytest.raises(ValidationError):
