@@ -149,3 +149,28 @@ def test_club_detail_query_count(club, login, shop_steward, board_member, django
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert len(response.context["meetings"]) == 20
+
+
+def test_network_list_query_count(org, login, union_staff, shop_steward, django_assert_max_num_queries):
+    from tests.factories import TRNetworkFactory
+
+    client = login(union_staff)
+    url = reverse("clubs:network_list", args=[org.slug])
+    TRNetworkFactory(organization=org, stewards=[shop_steward])
+    with django_assert_max_num_queries(8):
+        client.get(url)
+    for _n in range(15):
+        network = TRNetworkFactory(organization=org, stewards=[shop_steward])
+        ClubMeetingFactory(club=None, network=network)
+    with django_assert_max_num_queries(8):
+        response = client.get(url)
+    assert len(response.context["networks"]) == 16
+    assert sum(n.meeting_count for n in response.context["networks"]) == 15
+
+
+def test_steward_sees_only_own_networks(org, login, network, steward_of_other_club):
+    from tests.factories import TRNetworkFactory
+
+    TRNetworkFactory(organization=org, name="Andet netværk", stewards=[steward_of_other_club])
+    response = login(steward_of_other_club).get(reverse("clubs:network_list", args=[org.slug]))
+    assert [n.name for n in response.context["networks"]] == ["Andet netværk"]
