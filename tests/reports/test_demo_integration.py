@@ -48,11 +48,14 @@ def _numbers_shown(section, organization, year) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        call_command("seed_demo", "--employees", "60", "--years", "1", "--today", TODAY.isoformat())
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", "--no-input")
+    """Seeded once for the module (committed), and flushed afterwards even if seeding failed."""
+    try:
+        with django_db_blocker.unblock():
+            call_command("seed_demo", "--employees", "60", "--years", "1", "--today", TODAY.isoformat())
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", "--no-input")
 
 
 def test_the_demo_has_draft_reports_with_a_foreword_and_quotes(demo):
