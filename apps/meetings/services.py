@@ -34,6 +34,7 @@ from .models import (
     MinutesApproval,
     MinutesRevision,
     ReminderSent,
+    WorkingGroupTask,
 )
 
 logger = logging.getLogger(__name__)
@@ -518,3 +519,12 @@ def agenda_reminders_send(*, today: date | None = None) -> int:
                 _mail(user, meeting, "agenda_late")
                 sent += 1
     return sent
+
+
+@transaction.atomic
+def working_group_task_set_status(*, task: WorkingGroupTask, status: str) -> WorkingGroupTask:
+    if status not in WorkingGroupTask.Status.values:
+        raise ValidationError({"status": _("Choose a valid status.")})
+    task.status = status
+    task.save(update_fields=["status"])
+    return task

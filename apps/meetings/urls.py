@@ -34,4 +34,5 @@ urlpatterns = [
     path("guide/<int:pk>/", views.guide_detail, name="guide_detail"),
     path("guide/<int:pk>/overview/", views.guide_overview, name="guide_overview"),
     path("working-group/<int:pk>/", views.working_group_detail, name="working_group_detail"),
+    path("task/<int:pk>/status/", views.task_status, name="task_status"),
 ]

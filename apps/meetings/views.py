@@ -39,6 +39,7 @@ from .models import (
     GuideAnswer,
     Meeting,
     WorkingGroup,
+    WorkingGroupTask,
 )
 from .rules import seat_roles
 
@@ -663,8 +664,24 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": group.committee.organization,
             "months": months,
             "plan": plan,
+            "may_edit": can(request.user, "meetings.meeting.edit", group.committee),
+            "statuses": WorkingGroupTask.Status.choices,
         },
     )
+
+
+@require_POST
+@login_required
+def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(WorkingGroupTask.objects.select_related("group__committee__organization"), pk=pk)
+    authorize(request.user, "meetings.meeting.edit", task.group.committee)
+    try:
+        services.working_group_task_set_status(task=task, status=request.POST.get("status", ""))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The task status is saved."))
+    return redirect(reverse("meetings:working_group_detail", args=[task.group_id]) + f"#task-{task.pk}")
 
 
 # ---------------------------------------------------------------- PDFs

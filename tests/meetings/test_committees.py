@@ -177,3 +177,33 @@ def test_working_group_query_count(login, hr_user, org, django_assert_max_num_qu
     )
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+class TestTaskStatus:
+    @pytest.fixture
+    def task(self, lmu):
+        project = load_sickness_project(committee=lmu)
+        return project.subgroups.first().tasks.first()
+
+    def test_committee_member_changes_status(self, login, lmu_member, task):
+        client = login(lmu_member)
+        page = client.get(reverse("meetings:working_group_detail", args=[task.group_id])).content.decode()
+        assert f'id="status-{task.pk}"' in page
+        response = client.post(reverse("meetings:task_status", args=[task.pk]), {"status": "done"})
+        assert response.status_code == 302
+        task.refresh_from_db()
+        assert task.status == "done"
+
+    def test_invalid_status_is_refused(self, login, lmu_member, task):
+        login(lmu_member).post(reverse("meetings:task_status", args=[task.pk]), {"status": "nonsense"})
+        task.refresh_from_db()
+        assert task.status == "in_progress"
+
+    def test_permissions(self, login, client, hr_user, board_member_other, task):
+        url = reverse("meetings:task_status", args=[task.pk])
+        assert client.post(url, {"status": "done"}).status_code == 302
+        assert login(board_member_other).post(url, {"status": "done"}).status_code == 404
+        assert login(hr_user).post(url, {"status": "done"}).status_code == 403
+        assert login(hr_user).get(url).status_code == 405
+        task.refresh_from_db()
+        assert task.status == "in_progress"
