@@ -464,7 +464,7 @@ def _compute(
     for idx, unit_id, count, weekday_hours in _population_rows(sql, organization, periods, unit_path):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = population[(idx, ancestor)]
-            figures.employees += count
+            figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
     absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
     for idx, unit_id, code, count, days, hours in _absence_rows(
@@ -472,8 +472,8 @@ def _compute(
     ):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = absence[(idx, ancestor, code)]
-            figures.spells += count
-            figures.calendar_days += days
+            figures.spells += int(count)
+            figures.calendar_days += int(days)
             figures.absence_weekday_hours += Decimal(str(hours or 0))
     working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
     return units, population, absence, working_days, calendar
@@ -517,7 +517,7 @@ def unit_statistics(
     path_of = {u.pk: u.path for u in units}
     for unit_id, band, count in bradford_rows:
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
-            bradford[(ancestor, band)] += count
+            bradford[(ancestor, int(band))] += int(count)
     counting = set(policy.types_for("percentage"))
     labels = dict(AbsenceType.choices)
     band_names = band_labels(policy.bradford_bands)

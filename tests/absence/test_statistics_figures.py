@@ -187,3 +187,12 @@ def test_monthly_series_splits_a_registration_over_months(org):
     # One employee: hidden from viewers who may not see individual figures.
     hidden = next(c for c in monthly_series(org, AS_OF) if c["code"] == "A1")
     assert all(m["suppressed"] and m["absence_pct"] is None for m in hidden["months"])
+
+
+def test_figures_are_plain_numbers_for_the_report(org):
+    absent(employee(org, "1"), date(2026, 3, 2), date(2026, 3, 6))
+    a1 = row(unit_statistics(org, AS_OF, suppress=False), "A1")
+    assert type(a1["employees"]) is int
+    assert all(type(count) is int for count in a1["bradford"]["bands"])
+    sick = a1["types"][0]
+    assert type(sick["spells"]) is int and type(sick["calendar_days"]) is int
