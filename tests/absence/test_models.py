@@ -68,3 +68,22 @@ def test_policy_defaults_follow_1_3_10(org):
         "pregnancy",
         "work_injury",
     }
+
+
+def test_no_model_has_a_field_for_health_details():
+    from django.apps import apps
+
+    for model in apps.get_app_config("absence").get_models():
+        for field in model._meta.get_fields():
+            name = f"{field.name} {getattr(field, 'verbose_name', '')}".lower()
+            assert not any(word in name for word in ("diagnos", "condition", "illness", "symptom")), (
+                model,
+                field,
+            )
+
+
+def test_advisory_notes_warn_against_health_details():
+    from apps.absence.models import Advisory, AdvisoryEvent
+
+    for field in (Advisory._meta.get_field("notes"), AdvisoryEvent._meta.get_field("note")):
+        assert "diagnos" in str(field.help_text)
