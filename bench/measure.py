@@ -765,7 +765,7 @@ def measure_load(ctx: Context) -> list[Result]:
     ]
 
 
-def warm_up(host: str, plan: list[dict], rounds: int = 3) -> None:
+def warm_up(host: str, plan: list[dict], rounds: int = 1) -> None:
     """Request every page of the mix a few times from 8 threads, so each gunicorn worker has imported,
     loaded templates and translations before the timed run (a restart is not what we measure)."""
     from concurrent.futures import ThreadPoolExecutor
@@ -869,8 +869,18 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
         )[:5]
         for query in slowest:
             explain_out.append(f"### {float(query['time']) * 1000:.1f} ms\n{query['sql'][:4000]}\n")
+            # The session settings the code set before this query (SET LOCAL work_mem, jit, ...).
+            settings_before = [
+                q["sql"]
+                for q in queries[: queries.index(query)]
+                if q["sql"].lstrip().upper().startswith("SET ")
+            ]
             try:
                 with transaction.atomic(), connection.cursor() as cursor:
+                    for statement in settings_before:
+                        cursor.execute(statement)
+                    if settings_before:
+                        explain_out.append("(with " + "; ".join(settings_before) + ")")
                     cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                     explain_out.extend(row[0] for row in cursor.fetchall())
                     transaction.set_rollback(True)
