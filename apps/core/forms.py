@@ -27,4 +27,4 @@ class PortalFormMixin:
             if name in self.fields:  # type: ignore[attr-defined]
                 attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+                attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
