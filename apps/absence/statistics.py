@@ -492,7 +492,7 @@ def unit_statistics(
     Plain data for the page, the CSV export, the command and the annual report::
 
         {"as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
-         "units": [{"unit_id", "code", "name", "depth", "suppressed",
+         "units": [{"unit_id", "parent_id", "code", "name", "depth", "suppressed",
                     "employees", "fte", "possible_hours",
                     "types": [{"absence_type", "label", "counts_for_percentage", "suppressed",
                                "employees", "fte", "spells", "calendar_days", "absence_hours",
@@ -547,6 +547,7 @@ def unit_statistics(
         rows.append(
             {
                 "unit_id": u.pk,
+                "parent_id": paths.get(u.path[: -OrgUnit.steplen]),
                 "code": u.code,
                 "name": u.name,
                 "depth": u.depth - base_depth,
@@ -577,37 +578,74 @@ def unit_statistics(
     return result
 
 
+def _hide_unit(row: dict) -> None:
+    row["suppressed"] = True
+    for group in [*row["types"], row["total"]]:
+        group["suppressed"] = True
+        for name in NUMBER_FIELDS:
+            group[name] = None
+    row["bradford"]["suppressed"] = True
+    row["bradford"]["bands"] = [None for _count in row["bradford"]["bands"]]
+
+
 def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = None) -> dict:
     """Hide the figures of every group under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees, in place.
 
     A unit × type group (and the unit's total) is suppressed when the unit has fewer employees than
-    the limit; a Bradford band is suppressed when it holds between 1 and limit − 1 employees (a small
-    band would point at individuals even in a large unit). The number of employees and FTE of a unit
-    stay visible: they say nothing about anyone's absence. Units in ``exempt_unit_ids`` (those the
-    viewer may see individual data of: HR, the unit's leaders) are left as they are.
+    the limit (but some); a Bradford band is suppressed when it holds between 1 and limit − 1
+    employees (a small band would point at individuals even in a large unit). The number of employees
+    and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
+    ``exempt_unit_ids`` (those the viewer may see individual data of: HR, the unit's leaders) are left
+    as they are.
+
+    Hidden figures must not be recoverable by subtraction either (secondary suppression): when a
+    unit's figures minus those of its visible sub-units would describe fewer than the limit, the
+    smallest visible sub-unit is hidden too (or the unit itself when none is left); a lone hidden
+    Bradford band takes the smallest other band with it, since the bands add up to the unit.
     """
     limit = result["min_group_size"]
     exempt = exempt_unit_ids or set()
-    for row in result["units"]:
-        if row["unit_id"] in exempt:
-            continue
-        small = row["employees"] < limit
-        row["suppressed"] = small
-        for group in [*row["types"], row["total"]]:
-            if small:
-                group["suppressed"] = True
-                for name in NUMBER_FIELDS:
-                    group[name] = None
+    rows = result["units"]
+    for row in rows:
+        # A unit without employees has nothing to hide (its figures are all zero).
+        if row["unit_id"] not in exempt and 0 < row["employees"] < limit:
+            _hide_unit(row)
+    children: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get("parent_id") is not None:
+            children[row["parent_id"]].append(row)
+    changed = True
+    while changed:
+        changed = False
+        for parent in rows:
+            kids = children.get(parent["unit_id"], [])
+            if parent["suppressed"] or not any(k["suppressed"] for k in kids):
+                continue
+            residual = parent["employees"] - sum(k["employees"] for k in kids if not k["suppressed"])
+            if residual >= limit:
+                continue
+            candidates = sorted(
+                (k for k in kids if not k["suppressed"] and k["unit_id"] not in exempt),
+                key=lambda k: (k["employees"], k["code"]),
+            )
+            if candidates:
+                _hide_unit(candidates[0])
+            elif parent["unit_id"] not in exempt:
+                _hide_unit(parent)
+            else:
+                continue
+            changed = True
+    for row in rows:
         bradford = row["bradford"]
-        if small:
-            bradford["suppressed"] = True
-            bradford["bands"] = [None for _count in bradford["bands"]]
-        else:
-            hidden = [count is not None and 0 < count < limit for count in bradford["bands"]]
-            bradford["suppressed"] = any(hidden)
-            bradford["bands"] = [
-                None if h else count for h, count in zip(hidden, bradford["bands"], strict=True)
-            ]
+        if row["unit_id"] in exempt or row["suppressed"]:
+            continue
+        bands = bradford["bands"]
+        hidden = [0 < count < limit for count in bands]
+        if sum(hidden) == 1 and len(bands) > 1:
+            visible = [i for i, h in enumerate(hidden) if not h]
+            hidden[min(visible, key=lambda i: (bands[i], i))] = True
+        bradford["suppressed"] = any(hidden)
+        bradford["bands"] = [None if h else count for h, count in zip(hidden, bands, strict=True)]
     return result
 
 

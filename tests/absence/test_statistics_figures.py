@@ -196,3 +196,39 @@ def test_figures_are_plain_numbers_for_the_report(org):
     assert all(type(count) is int for count in a1["bradford"]["bands"])
     sick = a1["types"][0]
     assert type(sick["spells"]) is int and type(sick["calendar_days"]) is int
+
+
+def test_small_groups_are_suppressed_and_not_recoverable_by_subtraction(org):
+    from tests.factories import add_unit
+
+    add_unit(org, "A2", "Department A2", parent=unit(org, "A"))
+    for n in range(10):
+        absent(employee(org, f"a1-{n}"), date(2026, 3, 2), date(2026, 3, 6))
+    for n in range(3):
+        absent(employee(org, f"a2-{n}", unit_code="A2"), date(2026, 1, 5), date(2026, 1, 30))
+    stats = unit_statistics(org, AS_OF)
+    units = {u["code"]: u for u in stats["units"]}
+    # A2 has 3 employees: hidden. A (13) minus A1 (10) would reveal A2, so A1 is hidden as well.
+    assert units["A2"]["suppressed"] and type_row(stats, "A2", "sick")["calendar_days"] is None
+    assert units["A1"]["suppressed"]
+    assert not units["A"]["suppressed"]
+    assert type_row(stats, "A", "sick")["calendar_days"] == 10 * 5 + 3 * 26
+    # Group sizes stay visible; a unit without employees shows its zeros.
+    assert units["A2"]["employees"] == 3
+    assert not units["A1a"]["suppressed"] and type_row(stats, "A1a", "sick")["calendar_days"] == 0
+    # Without suppression (HR, the annual report's raw data) every figure is there.
+    raw = unit_statistics(org, AS_OF, suppress=False)
+    assert type_row(raw, "A2", "sick")["calendar_days"] == 78
+    # The viewer's own units (exempt) are shown in full.
+    mine = unit_statistics(org, AS_OF, exempt_unit_ids={units["A2"]["unit_id"]})
+    assert not row(mine, "A2")["suppressed"]
+
+
+def test_a_lone_small_bradford_band_takes_another_band_with_it(org):
+    emps = [employee(org, str(n)) for n in range(6)]
+    for start, end in [(1, 8), (11, 18), (21, 29)]:  # Bradford 225: band 201-400
+        absent(emps[0], date(2026, 1, start), date(2026, 1, end))
+    bands = row(unit_statistics(org, AS_OF), "A1")["bradford"]["bands"]
+    assert bands[2] is None  # one employee in 201-400
+    assert bands.count(None) == 2  # and one more, so that the band cannot be worked out from the total
+    assert row(unit_statistics(org, AS_OF, suppress=False), "A1")["bradford"]["bands"] == [5, 0, 1, 0, 0]
