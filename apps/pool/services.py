@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.organizations.models import Organization, User
 
@@ -26,6 +27,8 @@ from .models import (
     ThemeRanking,
 )
 from .selectors import application_checklist, content_hash, hu_officers, valid_signatures
+
+SIGN_REFUSED = gettext_lazy("Only the HU's current chair and vice-chair can sign the application.")
 
 # Moves people make by hand; "signed" follows from the signatures and "submitted" from the submit gate.
 MANUAL_MOVES: dict[str, set[str]] = {
@@ -227,7 +230,7 @@ def signature_add(*, application: PoolApplication, by: User) -> Signature:
     application = PoolApplication.objects.select_for_update().get(pk=application.pk)
     role = signer_role(application, by)
     if role is None:
-        raise PermissionDenied(_("Only the HU's current chair and vice-chair can sign the application."))
+        raise PermissionDenied(SIGN_REFUSED)
     if application.status != Step.QUALIFICATION:
         raise ValidationError(
             _("The application can be signed while the management group and HU qualify it.")

@@ -10,9 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
@@ -45,7 +44,7 @@ from .selectors import (
 )
 
 CHANGED_EVENT = "poolChanged"
-VOIDED_MESSAGE = _lazy("The change voided the HU's signatures. The application must be signed again.")
+VOIDED_MESSAGE = gettext_lazy("The change voided the HU's signatures. The application must be signed again.")
 
 
 def _employer(request: HttpRequest, slug: str, action: str) -> Organization:
@@ -273,6 +272,9 @@ def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
 def application_sign(request: HttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.view")
     try:
+        if not can(request.user, "pool.sign", application):
+            raise PermissionDenied(services.SIGN_REFUSED)
+        # The service checks again: administrators pass every rule, but only the officers may sign.
         services.signature_add(application=application, by=request.user)
     except PermissionDenied as exc:
         officers = hu_officers(application.organization)

@@ -153,6 +153,7 @@ def test_an_edit_after_signing_shows_the_voided_signature(login, project_member,
     body = client.get(_url(application)).content.decode()
     assert Signature.objects.get().voided_at is not None
     assert "blev ugyldig ved ændring" in body
+    assert "Ændringen har gjort HU&#x27;s underskrifter ugyldige. Ansøgningen skal underskrives igen." in body
     assert "Endnu ikke underskrevet af Carla Formand." in body
 
 
