@@ -162,6 +162,10 @@ def _refused(request: HttpRequest, report: AnnualReport, error: ValidationError)
 
 
 def _editor_invalid(request: HttpRequest, report: AnnualReport, **forms) -> HttpResponse:
+    if report.is_final:  # a stale editor: say why nothing can be saved rather than show the errors
+        return _refused(
+            request, report, ValidationError(_("The report is final and can no longer be changed."))
+        )
     if request.htmx:
         return _render_detail(request, report, partial="editor", **forms)
     return _render_detail(request, report, status=400, **forms)

@@ -237,6 +237,10 @@ def test_a_final_report_cannot_be_changed(login, board_member, final):
     assert final.title == "Beretning 2024"
     response = client.post(reverse("reports:report_update", args=[final.pk]), details(), **HTMX)
     assert response.headers["HX-Redirect"] == reverse("reports:report_detail", args=[final.pk])
+    response = client.post(
+        reverse("reports:report_update", args=[final.pk]), details(**{"report-title": ""}), **HTMX
+    )
+    assert response.headers["HX-Redirect"] == reverse("reports:report_detail", args=[final.pk])
 
 
 def test_update_refusals(client, login, shop_steward, board_member_other, draft):
