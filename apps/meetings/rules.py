@@ -27,8 +27,8 @@ def _committee_of(obj) -> Committee:
     return obj.committee
 
 
-def seat_roles(user, committee: Committee) -> set[str]:
-    """The roles the user holds in the committee (empty when not an active member); cached per request."""
+def _seats(user) -> dict[int, set[str]]:
+    """Committee id → the user's roles there (active seats only); loaded once per request."""
     cache = getattr(user, "_meetings_seats", None)
     if cache is None:
         cache = {}
@@ -37,7 +37,12 @@ def seat_roles(user, committee: Committee) -> set[str]:
         ):
             cache.setdefault(committee_id, set()).add(role)
         user._meetings_seats = cache
-    return cache.get(committee.pk, set())
+    return cache
+
+
+def seat_roles(user, committee: Committee) -> set[str]:
+    """The roles the user holds in the committee; empty when not an active member."""
+    return _seats(user).get(committee.pk, set())
 
 
 def _is_seated(user, obj, membership) -> bool:
@@ -61,11 +66,7 @@ def _sits_in_hu_or_hr(user, obj, membership) -> bool:
             organization_id=membership.organization_id, kind=Committee.Kind.HU, active=True
         ).values_list("pk", flat=True)
     )
-    seats = getattr(user, "_meetings_seats", None)
-    if seats is None:
-        seat_roles(user, Committee(pk=0))
-        seats = user._meetings_seats
-    return bool(hu_ids & set(seats))
+    return bool(hu_ids & _seats(user).keys())
 
 
 register("meetings.view", roles=MED_ROLES, any_scope=True)
