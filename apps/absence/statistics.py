@@ -688,20 +688,64 @@ def monthly_series(
                 if raw:
                     total.absence_weekday_hours += raw.absence_weekday_hours
             figures = _figures(pop, total, working_days[p.index])
-            hidden = suppress and chart_unit.pk not in exempt and pop.employees < limit
             series.append(
                 {
                     "month": p.start,
                     "employees": pop.employees,
-                    "suppressed": hidden,
-                    "absence_pct": None if hidden else figures["absence_pct"],
-                    "absence_days": None if hidden else figures["absence_days"],
+                    "suppressed": False,
+                    "absence_pct": figures["absence_pct"],
+                    "absence_days": figures["absence_days"],
                 }
             )
         charts.append(
-            {"unit_id": chart_unit.pk, "code": chart_unit.code, "name": chart_unit.name, "months": series}
+            {
+                "unit_id": chart_unit.pk,
+                "path": chart_unit.path,
+                "code": chart_unit.code,
+                "name": chart_unit.name,
+                "months": series,
+            }
         )
+    if suppress:
+        _suppress_months(charts, limit, exempt)
+    for chart in charts:
+        del chart["path"]
     return charts
+
+
+def _suppress_months(charts: list[dict], limit: int, exempt: set[int]) -> None:
+    """Month by month the same rule as ``suppress_small_groups``: small groups are hidden, and so is
+    the smallest visible sub-unit (or the unit) when a hidden one could be worked out by subtraction."""
+
+    def hide(month: dict) -> None:
+        month.update(suppressed=True, absence_pct=None, absence_days=None)
+
+    steplen = OrgUnit.steplen
+    by_path = {chart["path"]: chart for chart in charts}
+    for chart in charts:
+        if chart["unit_id"] not in exempt:
+            for month in chart["months"]:
+                if 0 < month["employees"] < limit:
+                    hide(month)
+    for parent in charts:
+        kids = [by_path[path] for path in by_path if path[:-steplen] == parent["path"]]
+        for index, month in enumerate(parent["months"]):
+            kid_months = [(kid, kid["months"][index]) for kid in kids]
+            if month["suppressed"] or not any(m["suppressed"] for _kid, m in kid_months):
+                continue
+            residual = month["employees"] - sum(
+                m["employees"] for _kid, m in kid_months if not m["suppressed"]
+            )
+            if residual >= limit:
+                continue
+            candidates = sorted(
+                (m for kid, m in kid_months if not m["suppressed"] and kid["unit_id"] not in exempt),
+                key=lambda m: m["employees"],
+            )
+            if candidates:
+                hide(candidates[0])
+            elif parent["unit_id"] not in exempt:
+                hide(month)
 
 
 CSV_COLUMNS = [

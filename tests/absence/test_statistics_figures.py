@@ -232,3 +232,18 @@ def test_a_lone_small_bradford_band_takes_another_band_with_it(org):
     assert bands[2] is None  # one employee in 201-400
     assert bands.count(None) == 2  # and one more, so that the band cannot be worked out from the total
     assert row(unit_statistics(org, AS_OF, suppress=False), "A1")["bradford"]["bands"] == [5, 0, 1, 0, 0]
+
+
+def test_chart_months_are_suppressed_like_the_table(org):
+    from tests.factories import add_unit
+
+    add_unit(org, "A2", "Department A2", parent=unit(org, "A"))
+    for n in range(10):
+        absent(employee(org, f"a1-{n}"), date(2026, 3, 2), date(2026, 3, 6))
+    for n in range(3):
+        absent(employee(org, f"a2-{n}", unit_code="A2"), date(2026, 3, 9), date(2026, 3, 13))
+    charts = {c["code"]: c["months"][-1] for c in monthly_series(org, AS_OF)}
+    assert charts["A2"]["suppressed"] and charts["A2"]["absence_pct"] is None
+    assert charts["A1"]["suppressed"]  # A minus A1 would give A2
+    assert not charts["A"]["suppressed"] and charts["A"]["absence_pct"] is not None
+    assert not charts["B"]["suppressed"]  # no employees: nothing to hide
