@@ -1,8 +1,11 @@
 """Factories for the pool app."""
 
 import datetime
+import json
+from pathlib import Path
 
 import factory
+from django.conf import settings
 from factory.django import DjangoModelFactory
 
 from apps.meetings.models import Committee, CommitteeMember
@@ -30,14 +33,9 @@ __all__ = [
     "hu_committee",
 ]
 
-POOL_THEMES = [
-    "Introforløb for nyuddannede og nyansatte",
-    "Seniorer",
-    "Sygefravær",
-    "Arbejdstilrettelæggelse og fleksibilitet",
-    "Forebyggelse af fysisk og psykisk nedslidning og arbejdsulykker",
-    "Borgernære karriereveje",
-    "Lederes psykiske arbejdsmiljø",
+# The seven themes of the call, as the demo loads them (seed 004).
+POOL_THEMES = json.loads((Path(settings.BASE_DIR) / "fixtures" / "pool" / "calls.json").read_text("utf-8"))[
+    "themes"
 ]
 
 
