@@ -194,3 +194,16 @@ class TestAttendanceAndStatus:
         assert "mindst ét punkt" in response.content.decode()
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.DRAFT
+
+
+def test_minutes_can_be_written_during_the_meeting(login, lmu_member, meeting):
+    item = AgendaItemFactory(meeting=meeting, title="Arbejdsmiljø")
+    meeting.status = Meeting.Status.AGENDA_SENT
+    meeting.save(update_fields=["status"])
+    client = login(lmu_member)
+    html = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("meetings:minutes_edit", args=[item.pk]) in html
+    assert 'id="approval"' not in html  # approval comes once the meeting is held
+    client.post(reverse("meetings:minutes_edit", args=[item.pk]), {"minutes": "Noteret undervejs."})
+    item.refresh_from_db()
+    assert item.minutes == "Noteret undervejs."
