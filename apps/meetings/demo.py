@@ -208,6 +208,11 @@ def seed(ctx: DemoContext) -> None:
 
     if ctx.employees >= 2000:
         _scale(ctx, organization, units, hu, generated)
+    ctx.out.write(
+        f"    meetings: {Committee.objects.filter(organization=organization).count()} committees, "
+        f"{Meeting.objects.filter(committee__organization=organization).count()} meetings, "
+        f"{AgendaItem.objects.filter(meeting__committee__organization=organization).count()} agenda items"
+    )
 
 
 def _ordinary_meetings(ctx: DemoContext, committees: list[Committee]) -> None:
