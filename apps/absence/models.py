@@ -125,10 +125,6 @@ class Employee(models.Model):
         if self.unit_id and self.organization_id and self.unit.organization_id != self.organization_id:
             raise ValidationError({"unit": _("The unit must belong to the same organisation.")})
 
-    @property
-    def fte(self) -> Decimal:
-        return self.weekly_hours / Decimal("37")
-
 
 class AbsenceRegistration(models.Model):
     """One registered absence: a type, a first day and a last day (empty while it goes on)."""

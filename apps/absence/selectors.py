@@ -28,11 +28,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.organizations.models import Organization, OrgUnit
 
-from .models import AbsenceRegistration, Advisory, AdvisoryPolicy, Employee, EmployeeAccessLog, Spell
+from .models import AbsenceRegistration, Advisory, AdvisoryPolicy, Employee, EmployeeAccessLog
 from .spells import WorkCalendar, derive_spells
 
 BRADFORD_WINDOW_DAYS = 7 * 52
@@ -190,15 +190,6 @@ def advisory_queue(
     )
 
 
-def queue_counts_by_unit(queue: QuerySet[Advisory]) -> list[dict]:
-    return list(
-        queue.order_by()
-        .values("employee__unit__code", "employee__unit__name")
-        .annotate(count=Count("pk"))
-        .order_by("employee__unit__code")
-    )
-
-
 def employee_timeline(employee: Employee, as_of: date) -> dict:
     spells = list(employee.spells.order_by("-start_date"))
     for spell in spells:
@@ -216,7 +207,3 @@ def employee_timeline(employee: Employee, as_of: date) -> dict:
 
 def access_log(employee: Employee, limit: int = 100) -> list[EmployeeAccessLog]:
     return list(employee.access_log.select_related("user")[:limit])
-
-
-def open_spells(organization: Organization) -> QuerySet[Spell]:
-    return Spell.objects.filter(employee__organization=organization, end_date__isnull=True)

@@ -15,24 +15,33 @@ def municipality():
     organization = OrganizationFactory(name="Kommune", slug="kommune", kind="employer")
     top = add_unit(organization, "K", "Kommunen")
     big = add_unit(organization, "K-BIG", "Stort område", parent=top)
-    small = add_unit(organization, "K-SMALL", "Lille område", parent=top)
+    add_unit(organization, "K-MID", "Mellemstort område", parent=OrgUnit.objects.get(pk=top.pk))
+    add_unit(organization, "K-SMALL", "Lille område", parent=OrgUnit.objects.get(pk=top.pk))
     add_unit(organization, "K-BIG-1", "Afdeling", parent=OrgUnit.objects.get(pk=big.pk))
-    return organization, OrgUnit.objects.get(code="K-BIG-1"), small
+    return organization
 
 
 def test_report_section_per_area_with_small_groups_suppressed(municipality):
-    organization, big_department, small = municipality
-    big = [EmployeeFactory(unit=big_department, name=f"Person Stor {i}") for i in range(6)]
-    few = [EmployeeFactory(unit=OrgUnit.objects.get(pk=small.pk), name=f"Person Lille {i}") for i in range(2)]
+    organization = municipality
+    big = [
+        EmployeeFactory(unit=OrgUnit.objects.get(code="K-BIG-1"), name=f"Person Stor {i}") for i in range(10)
+    ]
+    for i in range(6):
+        EmployeeFactory(unit=OrgUnit.objects.get(code="K-MID"), name=f"Person Mellem {i}")
+    few = [
+        EmployeeFactory(unit=OrgUnit.objects.get(code="K-SMALL"), name=f"Person Lille {i}") for i in range(2)
+    ]
     register_absence(big[0], date(2026, 3, 2), date(2026, 3, 11))
     register_absence(few[0], date(2026, 5, 4), date(2026, 5, 5))
     section = build_section(organization, 2026)
     assert section.key == "absence"
     rows = {row["code"]: row for row in section.data["rows"]}
-    assert set(rows) == {"K", "K-BIG", "K-SMALL"}
+    assert set(rows) == {"K", "K-BIG", "K-MID", "K-SMALL"}
     assert rows["K-BIG"]["sick_days"] == 10 and not rows["K-BIG"]["suppressed"]
     assert rows["K-SMALL"]["suppressed"] and rows["K-SMALL"]["sick_days"] is None
     assert rows["K-SMALL"]["absence_pct"] is None
+    # Hiding the small area alone would let it be recovered as total minus the others.
+    assert rows["K-MID"]["suppressed"]
     assert rows["K"]["sick_days"] == 12
     html = render_to_string(
         section.template, {"section": section, "organization": organization, "year": 2026}
@@ -46,5 +55,5 @@ def test_no_section_for_unions(org):
 
 
 def test_empty_employer_says_so(municipality):
-    section = build_section(municipality[0], 2026)
+    section = build_section(municipality, 2026)
     assert section.has_data is False
