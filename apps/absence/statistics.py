@@ -169,11 +169,47 @@ def _periods_cte(periods: list[Period]) -> str:
     return f"periods(idx, ps, pe, m) AS (VALUES {values})"
 
 
-def _unit_filter(unit_path: str | None, params: list) -> tuple[str, str]:
-    if unit_path is None:
+def _unit_filter(unit_ids: list[int] | None, params: list, alias: str = "e") -> tuple[str, str]:
+    """The subtree as a list of unit ids (already loaded): PostgreSQL estimates ``unit_id IN (...)``
+    from its statistics, where a join on ``path LIKE`` looked like one row and led to nested loops."""
+    if unit_ids is None:
         return "", ""
-    params.append(unit_path + "%")
-    return f"JOIN {OrgUnit._meta.db_table} u ON u.id = e.unit_id", "AND u.path LIKE %s"
+    if not unit_ids:
+        return "", "AND 1 = 0"
+    params.extend(unit_ids)
+    return "", f"AND {alias}.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+
+
+def _previous_cte(
+    sql: _Sql,
+    organization: Organization,
+    first_end: date,
+    last_end: date,
+    unit_ids: list[int] | None,
+    types: list[str] | None,
+    params: list,
+) -> str:
+    """Registrations that may be continued by a later one: those of the scope ending in the window.
+
+    For a subtree materialised, so that PostgreSQL joins it by hash: otherwise it takes nested index
+    look-ups per registration, whose cost it underestimates there. For the whole organisation it
+    hashes anyway, and materialising would only add a copy.
+    """
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    params.extend([organization.pk, first_end, last_end])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND pr.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    _join, unit_where = _unit_filter(unit_ids, params, alias="pe")
+    materialized = "MATERIALIZED" if sql.postgres and unit_ids is not None else ""
+    # Only table names computed here are interpolated; values go in as parameters.
+    return f"""prev AS {materialized} (
+            SELECT pr.employee_id, pr.absence_type, pr.end_date
+            FROM {reg} pr JOIN {emp} pe ON pe.id = pr.employee_id
+            WHERE pe.organization_id = %s AND pr.end_date >= %s AND pr.end_date <= %s
+              {type_where} {unit_where}
+        )"""  # noqa: S608
 
 
 FAR = _day(date(9999, 12, 31))
@@ -187,7 +223,7 @@ def _absence_rows(
     sql: _Sql,
     organization: Organization,
     periods: list[Period],
-    unit_path: str | None,
+    unit_ids: list[int] | None,
     *,
     types: list[str] | None = None,
     spells: bool = True,
@@ -201,29 +237,36 @@ def _absence_rows(
     ``spells=False`` (the monthly chart) leaves out the spell count and its self-join.
     """
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
-    params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
-    type_where = ""
-    if types is not None:
-        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
-        params.extend(types)
-    unit_join, unit_where = _unit_filter(unit_path, params)
-    previous_join = ""
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    params: list = []
+    previous_cte = previous_join = ""
     if spells:
         # A registration continues the previous one of its type when that ended the day before (there
         # is at most one: registrations of an employee never overlap). A hash join, not a window
         # function: no sort of every registration of the window.
+        previous_cte = _previous_cte(
+            sql, organization, first - timedelta(days=1), last, unit_ids, types, params
+        )
+        previous_cte += ","
+        day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
         previous_join = f"""
-            LEFT JOIN {reg} prev ON prev.employee_id = reg.employee_id
-                 AND prev.absence_type = reg.absence_type AND prev.end_date = reg.start_date - 1
-                 AND prev.end_date >= %s AND prev.end_date <= %s"""
-        params[0:0] = [min(p.start for p in periods) - timedelta(days=1), max(p.end for p in periods)]
-        if not sql.postgres:
-            previous_join = previous_join.replace("reg.start_date - 1", "date(reg.start_date, '-1 day')")
-        continues = "prev.id IS NOT NULL"
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id
+                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
+        continues = "prev.employee_id IS NOT NULL"
         new_spell = "CASE WHEN r.continues = 0 OR r.rs <= p.ps THEN 1 ELSE 0 END"
     else:
         continues, new_spell = "1 = 0", "0"
+    params.extend([organization.pk, last, first])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    unit_join, unit_where = _unit_filter(unit_ids, params)
     month_span, period_join = "", "FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps"
+    if len(periods) == 1:
+        # WHERE already keeps the registrations of the one period; repeating it on the day numbers
+        # only spoils PostgreSQL's row estimate (and with it the join plan).
+        period_join = "FROM r CROSS JOIN periods p"
     if months and sql.postgres:
         first = f"DATE '{min(p.start for p in periods).isoformat()}'"
         last = f"DATE '{max(p.end for p in periods).isoformat()}'"
@@ -238,7 +281,7 @@ def _absence_rows(
     # clipping test (a <= b) sits inside the sums, not in WHERE, so that PostgreSQL estimates the row
     # count right and aggregates with a hash.
     query = f"""
-        WITH {_periods_cte(periods)},
+        WITH {_periods_cte(periods)}, {previous_cte}
         r AS (
             SELECT e.unit_id, reg.absence_type,
                    CAST(e.weekly_hours AS {sql.float}) * CAST(reg.fraction AS {sql.float})
@@ -271,7 +314,9 @@ def _absence_rows(
     return _fetch(query, params)
 
 
-def _population_rows(sql: _Sql, organization: Organization, periods: list[Period], unit_path: str | None):
+def _population_rows(
+    sql: _Sql, organization: Organization, periods: list[Period], unit_ids: list[int] | None
+):
     """(period, unit id, employees, weekday count × weekly hours of the employment) per group.
 
     Employees are first summed per unit and employment clipped to the periods: most share the same
@@ -280,7 +325,7 @@ def _population_rows(sql: _Sql, organization: Organization, periods: list[Period
     emp = Employee._meta.db_table
     first, last = _day(min(p.start for p in periods)), _day(max(p.end for p in periods))
     params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
-    unit_join, unit_where = _unit_filter(unit_path, params)
+    unit_join, unit_where = _unit_filter(unit_ids, params)
     wd = sql.working_days("c.a", "c.b")
     # Only table names and integers computed here are interpolated; values go in as parameters.
     query = f"""
@@ -314,7 +359,9 @@ def bradford_window(as_of: date) -> tuple[date, date]:
     return as_of - timedelta(days=BRADFORD_WINDOW_DAYS - 1), as_of
 
 
-def _bradford_rows(sql: _Sql, organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_path):
+def _bradford_rows(
+    sql: _Sql, organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_ids: list[int] | None
+):
     """(unit id, band index, employees) for employees with a Bradford factor in band 1 or higher.
 
     B = S² × D over the 52 weeks ending on ``as_of`` (DOMAIN.md 1.7), spells of the policy's Bradford
@@ -329,8 +376,8 @@ def _bradford_rows(sql: _Sql, organization: Organization, as_of: date, policy: A
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
     window_start, _end = bradford_window(as_of)
     ws, we = _day(window_start), _day(as_of)
-    params: list = [organization.pk, *types, as_of, window_start]
-    unit_join, unit_where = _unit_filter(unit_path, params)
+    params: list = []
+    previous_cte = ""
     type_list = ", ".join(["%s"] * len(types))
     if policy.join_across_non_working_days:
         # The previous registration by LAG(); it joins when the gap holds no working day. The gap's
@@ -346,21 +393,24 @@ def _bradford_rows(sql: _Sql, organization: Organization, as_of: date, policy: A
         # Touching registrations: the previous one ends the day before (at most one; no overlaps). A
         # hash join, no sort. A previous registration outside the window does not count: the spell
         # then starts (for the window) with this one.
-        previous = f"""CASE WHEN prev.id IS NULL THEN NULL ELSE {sql.day("reg.start_date")} - 1 END"""
+        previous = (
+            f"""CASE WHEN prev.employee_id IS NULL THEN NULL ELSE {sql.day("reg.start_date")} - 1 END"""
+        )
         day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
+        previous_cte = _previous_cte(sql, organization, window_start, as_of, unit_ids, types, params) + ","
         previous_join = f"""
-            LEFT JOIN {reg} prev ON prev.employee_id = reg.employee_id AND prev.end_date = {day_before}
-                 AND prev.absence_type IN ({type_list}) AND prev.end_date >= %s"""
-        params[0:0] = [*types, window_start]
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id AND prev.end_date = {day_before}"""
         continues = "CASE WHEN s.prev_end IS NOT NULL THEN 1 ELSE 0 END"
         extra_days = "0"
+    params.extend([organization.pk, *types, as_of, window_start])
+    unit_join, unit_where = _unit_filter(unit_ids, params)
     band_case = " ".join(
         f"WHEN p.spells * p.spells * p.days >= {int(limit)} THEN {index}"
         for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
     )
     # Only table names and integers computed here are interpolated; values go in as parameters.
     query = f"""
-        WITH s AS (
+        WITH {previous_cte} s AS (
             SELECT reg.employee_id, e.unit_id,
                    {sql.day("reg.start_date")} AS rs,
                    COALESCE({sql.day("reg.end_date")}, {FAR}) AS re,
@@ -459,16 +509,16 @@ def _compute(
     units = _units_in_scope(organization, unit)
     paths = {u.path: u.pk for u in units}
     path_of = {u.pk: u.path for u in units}
-    unit_path = unit.path if unit is not None else None
+    unit_ids = [u.pk for u in units] if unit is not None else None
     population: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
-    for idx, unit_id, count, weekday_hours in _population_rows(sql, organization, periods, unit_path):
+    for idx, unit_id, count, weekday_hours in _population_rows(sql, organization, periods, unit_ids):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = population[(idx, ancestor)]
             figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
     absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
     for idx, unit_id, code, count, days, hours in _absence_rows(
-        sql, organization, periods, unit_path, types=types, spells=spells, months=months
+        sql, organization, periods, unit_ids, types=types, spells=spells, months=months
     ):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = absence[(idx, ancestor, code)]
@@ -510,7 +560,7 @@ def unit_statistics(
         units, population, absence, working_days, calendar = _compute(organization, [window], unit, policy)
         bradford_sql = _Sql(calendar, *bradford_window(as_of))
         bradford_rows = _bradford_rows(
-            bradford_sql, organization, as_of, policy, unit.path if unit is not None else None
+            bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
         )
     bradford: dict[tuple[int, int], int] = defaultdict(int)
     paths = {u.path: u.pk for u in units}
