@@ -196,7 +196,7 @@ def format_table(results: Sequence[dict[str, Any]]) -> str:
         floor_text = f"{fmt_seconds(floor)} ({row.get('floor_label')})" if floor is not None else "–"
         verdict = row.get("verdict", "")
         if row.get("status") in (UNAVAILABLE, ERROR) and row.get("reason"):
-            verdict = f"{verdict}: {row['reason']}"
+            verdict = f"{verdict}: {row['reason'][:200]}"
         lines.append(
             "| "
             + " | ".join(

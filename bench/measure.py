@@ -58,9 +58,9 @@ def call_target(fn: Callable, *args, **kwargs):
             ),
             "",
         )
-        raise TargetFailed(
-            f"{type(exc).__name__}: {exc}".strip()[:300] + (f" (at {where})" if where else "")
-        ) from exc
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        message = f"{type(exc).__name__}: {first_line}"[:300]
+        raise TargetFailed(message + (f" (at {where})" if where else "")) from exc
 
 
 def _in_project(filename: str) -> bool:

@@ -33,6 +33,7 @@ EXPECTED = ["dataset", "sweep", "memory:sweep", "statistics", "page", "report", 
 DEFAULT_TODAY = "2026-11-23"
 DEFAULT_SEED = 2026
 START_MARK = "<!-- bench:results:start -->"
+REPEATED_QUERY_NOTE = 10  # a query shape repeated this often in one run is worth a line under the table
 END_MARK = "<!-- bench:results:end -->"
 
 
@@ -158,7 +159,7 @@ def render_size_section(size: str, data: dict) -> str:
     machine = data["machine"]
     dataset = data.get("dataset") or {}
     lines = [
-        f"## {size}: {dataset.get('employees', '?')} employees, {dataset.get('years', '?')} years of absence",
+        f"## {size}: {dataset.get('employees', 0):,} employees, {dataset.get('years', '?')} years of absence",
         "",
         f"Run {machine['date']} at commit `{machine['git_commit']}` on {machine['nproc']} CPUs "
         f"({machine['cpu']}), {machine['memory_gib']} GiB RAM, PostgreSQL {machine['postgresql']}, "
@@ -171,16 +172,26 @@ def render_size_section(size: str, data: dict) -> str:
     counts = data.get("row_counts") or {}
     if counts:
         lines.append("Dataset: " + ", ".join(f"{n:,} {name}" for name, n in counts.items()) + ".")
+    shape = next((r for r in data["results"] if r["key"] == "dataset" and r["status"] == core.RAN), None)
+    if shape:
+        mix = shape["details"].get("absence_type_mix") or {}
+        total = sum(mix.values()) or 1
+        lines.append(
+            "Absence types: " + ", ".join(f"{k} {v / total:.0%}" for k, v in mix.items()) + ". Registration "
+            "lengths (days): "
+            + ", ".join(f"{k}: {v:,}" for k, v in shape["details"].get("spell_lengths_days", {}).items())
+            + "."
+        )
     if dataset.get("seed_seconds") is not None:
         per_app = ", ".join(f"{k} {v:.0f} s" for k, v in (dataset.get("seed_seconds_per_app") or {}).items())
         lines.append(f"Seeding took {dataset['seed_seconds']:.0f} s ({per_app}).")
     lines += ["", core.format_table(data["results"]), ""]
     notes = []
     for row in data["results"]:
-        shapes = row.get("details", {}).get("repeated_query_shapes")
-        if shapes:
-            top = shapes[0]
-            notes.append(f"- {row['key']}: most repeated query ({top['count']}×): `{top['sql'][:160]}…`")
+        for shape in row.get("details", {}).get("repeated_query_shapes") or []:
+            if shape["count"] >= REPEATED_QUERY_NOTE:
+                sql = " ".join(shape["sql"].split())[:160]
+                notes.append(f"- {row['key']}: one query shape ran {shape['count']}× (N+1): `{sql}…`")
     if notes:
         lines += ["Repeated queries in missed measurements (details in the EXPLAIN file):", "", *notes, ""]
     lines.append(f"Raw numbers: `bench/results/{size}.json`.")
