@@ -515,7 +515,11 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(MEETINGS, pk=pk)
     authorize(request.user, "meetings.meeting.view", meeting)
     if not can(request.user, "meetings.minutes.approve", meeting):
-        raise PermissionDenied(_("Only the committee's chair and vice-chair can approve the minutes."))
+        if not can(request.user, "meetings.meeting.edit", meeting):
+            raise PermissionDenied
+        # A committee member without the chair's or vice-chair's seat gets the reason, not an error page.
+        messages.error(request, _("Only the committee's chair and vice-chair can approve the minutes."))
+        return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#approval")
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:

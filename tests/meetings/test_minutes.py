@@ -81,9 +81,14 @@ class TestApproval:
         decision.meeting.refresh_from_db()
         assert decision.meeting.status == Meeting.Status.HELD
 
-    def test_an_ordinary_member_cannot_approve(self, login, lmu_member, decision):
-        response = approve(login(lmu_member), decision.meeting)
-        assert response.status_code == 403
+    def test_an_ordinary_member_cannot_approve_and_is_told_why(self, login, lmu_member, decision):
+        client = login(lmu_member)
+        response = client.post(reverse("meetings:minutes_approve", args=[decision.meeting.pk]), follow=True)
+        assert "Kun udvalgets formand og næstformand kan godkende referatet." in response.content.decode()
+        assert not MinutesApproval.objects.exists()
+
+    def test_a_non_member_gets_403(self, login, hr_user, decision):
+        assert approve(login(hr_user), decision.meeting).status_code == 403
         assert not MinutesApproval.objects.exists()
 
     def test_other_organisation_and_anonymous_and_get(
