@@ -19,7 +19,7 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
@@ -507,6 +507,8 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
         hours = None
         if hours_text:
             hours = c.take(_parse_decimal, "weekly_hours", hours_text)
+            if hours is not None:
+                hours = hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # as stored
             if hours is not None and not (0 < hours <= MAX_WEEKLY_HOURS):
                 c.error(
                     _("weekly_hours %(value)s must be more than 0 and at most %(max)s")
@@ -597,6 +599,9 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
         fraction = Decimal(1)
         if fraction_text:
             fraction = c.take(_parse_decimal, "fraction", fraction_text)
+            if fraction is not None:
+                # As stored (3 decimals): a re-import then compares equal (Excel writes 0.1 + 0.2 long).
+                fraction = fraction.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
             if fraction is not None and not (0 < fraction <= 1):
                 c.error(
                     _("fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)")

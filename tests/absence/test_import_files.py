@@ -491,3 +491,18 @@ def test_many_new_units_under_new_and_existing_parents(org):
     b = OrgUnit.objects.get(organization=org, code="B")
     assert sorted(u.code for u in OrgUnit.objects.get_children(b)) == ["N2", "N4", "N6"]
     assert sorted(u.code for u in b.subtree()) == ["B", "N2", "N4", "N6"]
+
+
+def test_excel_float_noise_does_not_break_reimport(staff):
+    rows = [["100", "sick_partial", "2026-03-02", "2026-03-06", 0.1 + 0.2]]
+    plan, result = absences(staff, "xlsx", rows)
+    assert plan.ok, plan.messages()
+    assert AbsenceRegistration.objects.get().fraction == Decimal("0.300")
+    plan, result = absences(staff, "xlsx", rows)
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+
+
+def test_fraction_that_rounds_to_zero_is_refused(staff):
+    plan, result = absences(staff, "csv", [["100", "sick", "2026-03-02", "", "0.0001"]])
+    assert result is None
+    assert plan.messages()[0].startswith("line 2: fraction 0.0001 must be more than 0")
