@@ -184,6 +184,8 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in emails (advisories to leaders, agenda reminders).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "") or ""
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL")
