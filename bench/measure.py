@@ -15,6 +15,7 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -832,7 +833,7 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
         replay = ctx.replays[result.key]
         profiler = cProfile.Profile()
         try:
-            with CaptureQueriesContext(connection) as captured:
+            with CaptureQueriesContext(connection) as captured, template_timer() as templates:
                 profiler.enable()
                 try:
                     replay()
@@ -841,6 +842,7 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
         except Exception as exc:
             explain_out.append(f"## {result.key}: the replay failed: {exc}\n")
             continue
+        result.details["templates"] = templates.top(8)
         queries = list(captured.captured_queries)
         shapes = Counter(normalise_sql(q["sql"]) for q in queries)
         result.details["queries_in_replay"] = len(queries)
@@ -853,6 +855,11 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
             f"{len(queries)} queries, {sum(float(q['time']) for q in queries):.3f} s in SQL "
             "(this run had cProfile and query capture on, so it is slower than the timed runs)\n"
         )
+        if result.details["templates"]:
+            explain_out.append("Templates rendered (count, seconds including what they include):")
+            for row in result.details["templates"]:
+                explain_out.append(f"  {row['count']:>6} × {row['seconds']:7.3f} s  {row['template']}")
+            explain_out.append("")
         explain_out.append("Most repeated query shapes:")
         for sql, n in shapes.most_common(5):
             explain_out.append(f"  {n:>6} × {sql[:400]}")
@@ -897,6 +904,42 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
         explain_path.write_text("\n".join(explain_out) + "\n", encoding="utf-8")
     if profile_out:
         profile_path.write_text("\n".join(profile_out), encoding="utf-8")
+
+
+class _TemplateTimes:
+    def __init__(self) -> None:
+        self.count: Counter = Counter()
+        self.seconds: Counter = Counter()
+
+    def top(self, n: int) -> list[dict]:
+        return [
+            {"template": name, "count": self.count[name], "seconds": round(self.seconds[name], 3)}
+            for name, _ in self.seconds.most_common(n)
+        ]
+
+
+@contextmanager
+def template_timer():
+    """Counts renders and inclusive time per template name (which template a slow page spends in)."""
+    from django.template.base import Template
+
+    times = _TemplateTimes()
+    original = Template._render
+
+    def timed_render(self, context):
+        started = time.perf_counter()
+        try:
+            return original(self, context)
+        finally:
+            name = self.origin.template_name if self.origin else (self.name or "<string>")
+            times.count[name] += 1
+            times.seconds[name] += time.perf_counter() - started
+
+    Template._render = timed_render
+    try:
+        yield times
+    finally:
+        Template._render = original
 
 
 def _trim_profile(text: str) -> str:
