@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -635,10 +636,20 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
         )
     employee_ids = {r["employee_id"] for r in parsed}
     existing_by_employee: dict[int, list[dict]] = defaultdict(list)
-    for reg in AbsenceRegistration.objects.filter(employee_id__in=employee_ids).values(
-        "pk", "employee_id", "absence_type", "start_date", "end_date", "fraction"
-    ):
-        existing_by_employee[reg["employee_id"]].append(reg)
+    candidates = AbsenceRegistration.objects.filter(employee__organization=organization)
+    if parsed:
+        # Only registrations that can match or overlap a row: those touching the file's period.
+        first = min(r["start_date"] for r in parsed)
+        last = None if any(r["end_date"] is None for r in parsed) else max(r["end_date"] for r in parsed)
+        candidates = candidates.filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        if last is not None:
+            candidates = candidates.filter(start_date__lte=last)
+    if len(employee_ids) < 5000:  # a short IN list helps; a long one costs more than it saves
+        candidates = candidates.filter(employee_id__in=employee_ids)
+    fields = ("pk", "employee_id", "absence_type", "start_date", "end_date", "fraction")
+    for values in candidates.values_list(*fields):
+        if values[1] in employee_ids:
+            existing_by_employee[values[1]].append(dict(zip(fields, values, strict=True)))
     by_employee: dict[int, list[dict]] = defaultdict(list)
     for r in parsed:
         by_employee[r["employee_id"]].append(r)
