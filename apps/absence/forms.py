@@ -72,6 +72,20 @@ class QueueFilterForm(forms.Form):
         self.fields["leader"].choices = [("", _("All leaders"))] + [(str(pk), name) for pk, name in leaders]
 
 
+TYPE_FLAG_FIELDS = {
+    "advisory_types": "advisories",
+    "percentage_types": "percentage",
+    "bradford_types": "bradford",
+}
+
+
+def _int_list(text: str) -> list[int] | None:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        return None
+
+
 class PolicyForm(PortalFormMixin, forms.Form):
     preset = forms.ChoiceField(
         label=_("Contact model"),
@@ -91,18 +105,70 @@ class PolicyForm(PortalFormMixin, forms.Form):
         required=False,
         help_text=_("Days off by agreement besides public holidays, as MM-DD separated by commas."),
     )
+    advisory_types = forms.MultipleChoiceField(
+        label=_("Types that count toward contact advisories"),
+        choices=AbsenceType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    percentage_types = forms.MultipleChoiceField(
+        label=_("Types that count toward the absence percentage"),
+        choices=AbsenceType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bradford_types = forms.MultipleChoiceField(
+        label=_("Types that count toward the Bradford factor"),
+        choices=AbsenceType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    spells_rule_count = forms.IntegerField(label=_("Frequent absence: spells"), min_value=1, required=False)
+    spells_rule_months = forms.IntegerField(
+        label=_("within months"), min_value=1, max_value=36, required=False
+    )
+    days_rule_count = forms.IntegerField(label=_("Frequent absence: days"), min_value=1, required=False)
+    days_rule_months = forms.IntegerField(label=_("within months"), min_value=1, max_value=36, required=False)
+    short_absence_max_days = forms.IntegerField(
+        label=_("Short absence is at most (days)"), min_value=1, max_value=365
+    )
+    bradford_bands = forms.CharField(
+        label=_("Bradford bands"),
+        help_text=_("Lower limits of the bands, ascending, e.g. 51, 201, 401, 601."),
+    )
+    work_injury_report_days = forms.IntegerField(
+        label=_("Report a work injury within (days)"), min_value=1, max_value=60
+    )
     retention_years = forms.IntegerField(label=_("Retention period (years)"), min_value=1, max_value=20)
+
+    @classmethod
+    def initial_from(cls, policy: AdvisoryPolicy) -> dict:
+        preset = next((key for key, days in CONTACT_PRESETS.items() if days == policy.contact_days), "custom")
+        rules = {rule.get("kind"): rule for rule in policy.frequent_rules or []}
+        initial = {
+            "preset": preset,
+            "custom_days": ", ".join(str(d) for d in policy.contact_days),
+            "day_counting": policy.day_counting,
+            "join_across_non_working_days": policy.join_across_non_working_days,
+            "extra_days_off": ", ".join(policy.extra_days_off or []),
+            "short_absence_max_days": policy.short_absence_max_days,
+            "bradford_bands": ", ".join(str(b) for b in policy.bradford_bands),
+            "work_injury_report_days": policy.work_injury_report_days,
+            "retention_years": policy.retention_years,
+            "spells_rule_count": rules.get("spells", {}).get("count"),
+            "spells_rule_months": rules.get("spells", {}).get("months"),
+            "days_rule_count": rules.get("days", {}).get("count"),
+            "days_rule_months": rules.get("days", {}).get("months"),
+        }
+        for name, key in TYPE_FLAG_FIELDS.items():
+            initial[name] = policy.types_for(key)
+        return initial
 
     def clean(self) -> dict:
         data = super().clean()
         preset = data.get("preset")
         if preset == "custom":
-            try:
-                days = sorted(
-                    {int(part) for part in (data.get("custom_days") or "").split(",") if part.strip()}
-                )
-            except ValueError:
-                days = []
+            days = sorted(set(_int_list(data.get("custom_days") or "") or []))
             if not days or days[0] < 1:
                 self.add_error("custom_days", _("Give whole days of at least 1, separated by commas."))
             data["contact_days"] = days
@@ -111,4 +177,35 @@ class PolicyForm(PortalFormMixin, forms.Form):
         data["extra_days_off"] = [
             p.strip() for p in (data.get("extra_days_off") or "").split(",") if p.strip()
         ]
+        bands = _int_list(data.get("bradford_bands") or "")
+        if not bands or any(b < 1 for b in bands) or bands != sorted(set(bands)):
+            self.add_error("bradford_bands", _("Give ascending whole numbers separated by commas."))
+        data["bradford_bands"] = bands
+        rules = []
+        for kind in ("spells", "days"):
+            count, months = data.get(f"{kind}_rule_count"), data.get(f"{kind}_rule_months")
+            if (count is None) != (months is None):
+                self.add_error(f"{kind}_rule_months", _("Fill in both numbers of the rule, or neither."))
+            elif count is not None:
+                rules.append({"kind": kind, "count": count, "months": months})
+        data["frequent_rules"] = rules
         return data
+
+    def policy_fields(self) -> dict:
+        data = self.cleaned_data
+        type_settings = {
+            code: {key: code in data[name] for name, key in TYPE_FLAG_FIELDS.items()}
+            for code in AbsenceType.values
+        }
+        return {
+            "contact_days": data["contact_days"],
+            "day_counting": data["day_counting"],
+            "join_across_non_working_days": data["join_across_non_working_days"],
+            "extra_days_off": data["extra_days_off"],
+            "type_settings": type_settings,
+            "frequent_rules": data["frequent_rules"],
+            "short_absence_max_days": data["short_absence_max_days"],
+            "bradford_bands": data["bradford_bands"],
+            "work_injury_report_days": data["work_injury_report_days"],
+            "retention_years": data["retention_years"],
+        }

@@ -24,7 +24,7 @@ from apps.organizations.permissions import can, get_for_user, is_member
 
 from . import selectors, services
 from .forms import PolicyForm, QueueFilterForm, RegistrationForm, StepForm
-from .models import CONTACT_PRESETS, NOTE_WARNING, AbsenceRegistration, Advisory, Employee
+from .models import NOTE_WARNING, AbsenceRegistration, Advisory, Employee
 
 
 def _organization(request: HttpRequest, slug: str, action: str) -> Organization:
@@ -289,27 +289,11 @@ def registration_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = _organization(request, slug, "absence.policy")
     policy = selectors.policy_for(organization)
-    preset = next((key for key, days in CONTACT_PRESETS.items() if days == policy.contact_days), "custom")
-    initial = {
-        "preset": preset,
-        "custom_days": ", ".join(str(d) for d in policy.contact_days),
-        "day_counting": policy.day_counting,
-        "join_across_non_working_days": policy.join_across_non_working_days,
-        "extra_days_off": ", ".join(policy.extra_days_off or []),
-        "retention_years": policy.retention_years,
-    }
+    initial = PolicyForm.initial_from(policy)
     form = PolicyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            services.advisory_policy_update(
-                policy=policy,
-                contact_days=data["contact_days"],
-                day_counting=data["day_counting"],
-                join_across_non_working_days=data["join_across_non_working_days"],
-                extra_days_off=data["extra_days_off"],
-                retention_years=data["retention_years"],
-            )
+            services.advisory_policy_update(policy=policy, **form.policy_fields())
         except ValidationError as exc:
             mapping = {"contact_days": "custom_days"}
             for field, errors in exc.message_dict.items():

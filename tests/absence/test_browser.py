@@ -46,3 +46,15 @@ def test_employee_timeline_is_accessible(page, browser_login, leader, queue_with
     page.goto(f"/absence/{org.slug}/employees/{employee.pk}/")
     assert page.locator("h1").inner_text() == "Karen Demo"
     assert_no_axe_violations(page)
+
+
+def test_policy_page_is_accessible(page, browser_login, hr_user, queue_with_advisories):
+    org, _employee = queue_with_advisories
+    browser_login(hr_user)
+    page.goto(f"/absence/{org.slug}/policy/")
+    page.select_option("select[name=preset]", "1-5-14")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/absence/{org.slug}/policy/")
+    assert_no_axe_violations(page)
+    org.advisory_policy.refresh_from_db()
+    assert org.advisory_policy.contact_days == [1, 5, 14]

@@ -333,27 +333,69 @@ def test_employee_list_search_and_htmx(login, hr_user, employee, employer, djang
     assert "<html" not in response.text and response.text.count("<tr>") == 22
 
 
-def test_policy_switch_to_1_5_14(login, hr_user, employer):
+POLICY_FORM = {
+    "preset": "1-3-10",
+    "day_counting": "calendar",
+    "extra_days_off": "06-05, 12-24, 12-31",
+    "advisory_types": ["sick", "sick_partial", "sick_s56", "pregnancy", "work_injury"],
+    "percentage_types": ["sick", "sick_partial"],
+    "bradford_types": ["sick"],
+    "spells_rule_count": "3",
+    "spells_rule_months": "6",
+    "days_rule_count": "15",
+    "days_rule_months": "12",
+    "short_absence_max_days": "14",
+    "bradford_bands": "51, 201, 401, 601",
+    "work_injury_report_days": "14",
+    "retention_years": "5",
+}
+
+
+def test_policy_form_shows_the_stored_policy(login, hr_user, employer):
+    response = login(hr_user).get(reverse("absence:policy", args=[employer.slug]))
+    assert response.status_code == 200
+    initial = response.context["form"].initial
+    assert initial["preset"] == "1-3-10" and initial["bradford_bands"] == "51, 201, 401, 601"
+    assert initial["spells_rule_count"] == 3 and "child_sick" not in initial["advisory_types"]
+
+
+def test_policy_switch_to_1_5_14_and_type_flags(login, hr_user, employer, employee):
+    register_absence(employee, date(2026, 3, 2), date(2026, 3, 3), absence_type="child_sick")
+    assert not employee.spells.exists()
     url = reverse("absence:policy", args=[employer.slug])
-    client = login(hr_user)
-    assert client.get(url).status_code == 200
     data = {
+        **POLICY_FORM,
         "preset": "1-5-14",
-        "day_counting": "calendar",
-        "extra_days_off": "06-05, 12-24",
         "retention_years": "10",
+        "advisory_types": [*POLICY_FORM["advisory_types"], "child_sick"],
+        "days_rule_count": "",
+        "days_rule_months": "",
     }
-    assert client.post(url, data).status_code == 302
-    employer.advisory_policy.refresh_from_db()
-    assert employer.advisory_policy.contact_days == [1, 5, 14]
-    assert employer.advisory_policy.retention_years == 10
+    assert login(hr_user).post(url, data).status_code == 302
+    policy = employer.advisory_policy
+    policy.refresh_from_db()
+    assert policy.contact_days == [1, 5, 14] and policy.retention_years == 10
+    assert policy.frequent_rules == [{"kind": "spells", "count": 3, "months": 6}]
+    assert policy.types_for("bradford") == ["sick"]
+    assert employee.spells.count() == 1  # child's sick days now count, so the spells were re-derived
 
 
-def test_policy_bad_input(login, hr_user, employer):
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"preset": "custom", "custom_days": "1, x"}, "custom_days"),
+        ({"bradford_bands": "201, 51"}, "bradford_bands"),
+        ({"days_rule_months": ""}, "days_rule_months"),
+        ({"extra_days_off": "31-12"}, "extra_days_off"),
+        ({"retention_years": "0"}, "retention_years"),
+    ],
+)
+def test_policy_bad_input(login, hr_user, employer, change, field):
     url = reverse("absence:policy", args=[employer.slug])
-    data = {"preset": "custom", "custom_days": "1, x", "day_counting": "calendar", "retention_years": "5"}
-    response = login(hr_user).post(url, data)
-    assert response.status_code == 422 and "custom_days" in response.context["form"].errors
+    response = login(hr_user).post(url, {**POLICY_FORM, **change})
+    assert response.status_code == 422 and field in response.context["form"].errors
+    employer.advisory_policy.refresh_from_db()
+    assert employer.advisory_policy.extra_days_off == ["06-05", "12-24", "12-31"]
 
 
 def test_policy_is_hr_only(login, leader, employer):
