@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -256,7 +256,19 @@ class SweepResult:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-def _candidate_advisories(organization: Organization, as_of: date) -> list[Advisory]:
+class Candidate(NamedTuple):
+    """An advisory the sweep would create (a plain tuple: model instances cost too much at scale)."""
+
+    employee_id: int
+    spell_id: int
+    spell_start: date
+    kind: str
+    day: int
+    due_date: date
+    late: bool
+
+
+def _candidate_advisories(organization: Organization, as_of: date) -> list[Candidate]:
     policy = policy_for(organization)
     calendar = WorkCalendar.for_policy(policy)
     horizon = as_of - timedelta(days=policy.late_horizon_days)
@@ -269,7 +281,7 @@ def _candidate_advisories(organization: Organization, as_of: date) -> list[Advis
         .values_list("pk", "employee_id", "start_date", "end_date", "includes_work_injury")
         .order_by("employee_id", "start_date")
     )
-    candidates: list[Advisory] = []
+    candidates: list[Candidate] = []
     by_employee: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
     for spell_id, employee_id, start, end, work_injury in spells:
         length = (min(end or as_of, as_of) - start).days + 1
@@ -281,15 +293,7 @@ def _candidate_advisories(organization: Organization, as_of: date) -> list[Advis
             start, end, as_of, policy=policy, calendar=calendar, includes_work_injury=work_injury
         ):
             candidates.append(
-                Advisory(
-                    employee_id=employee_id,
-                    spell_id=spell_id,
-                    spell_start=start,
-                    kind=due.kind,
-                    day=due.day,
-                    due_date=due.due_date,
-                    late=due.due_date < as_of,
-                )
+                Candidate(employee_id, spell_id, start, due.kind, due.day, due.due_date, due.due_date < as_of)
             )
     if rules:
         starts = {spell_id: (employee_id, start) for spell_id, employee_id, start, _e, _w in spells}
@@ -298,14 +302,14 @@ def _candidate_advisories(organization: Organization, as_of: date) -> list[Advis
                 if due < horizon:
                     continue
                 candidates.append(
-                    Advisory(
-                        employee_id=employee_id,
-                        spell_id=spell_id,
-                        spell_start=starts[spell_id][1],
-                        kind=Advisory.Kind.FREQUENT,
-                        day=number,
-                        due_date=due,
-                        late=due < as_of,
+                    Candidate(
+                        employee_id,
+                        spell_id,
+                        starts[spell_id][1],
+                        Advisory.Kind.FREQUENT,
+                        number,
+                        due,
+                        due < as_of,
                     )
                 )
     return candidates
@@ -321,7 +325,7 @@ ON CONFLICT (spell_id, kind, day) DO NOTHING
 """
 
 
-def _insert_advisories(organization: Organization, candidates: list[Advisory]) -> int:
+def _insert_advisories(organization: Organization, candidates: list[Candidate]) -> int:
     """Insert the candidates, skipping any that exist; returns how many were new."""
     if connection.vendor == "postgresql":
         # One array-valued statement per chunk: the ORM's per-object bulk_create costs far more at scale.
@@ -344,7 +348,9 @@ def _insert_advisories(organization: Organization, candidates: list[Advisory]) -
                 created += cursor.rowcount
         return created
     before = Advisory.objects.filter(employee__organization=organization).count()
-    Advisory.objects.bulk_create(candidates, batch_size=5000, ignore_conflicts=True)
+    Advisory.objects.bulk_create(
+        [Advisory(**candidate._asdict()) for candidate in candidates], batch_size=5000, ignore_conflicts=True
+    )
     return Advisory.objects.filter(employee__organization=organization).count() - before
 
 

@@ -187,28 +187,41 @@ def frequent_triggers(
     for number, rule in enumerate(rules, start=1):
         months, count = int(rule["months"]), int(rule["count"])
         last_fired: date | None = None
+        # Spells are disjoint and sorted, so the first spell that can reach into the window only moves
+        # forward: ``first`` makes each rule one pass over the employee's spells.
+        first = 0
         for index, (spell_id, start, end) in enumerate(ordered):
             due: date | None = None
+            window_start = add_months(start, -months)
             if rule["kind"] == "spells":
-                window_start = add_months(start, -months)
-                in_window = sum(1 for _id, s, _e in ordered[: index + 1] if s > window_start)
-                if in_window >= count:
+                while ordered[first][1] <= window_start:
+                    first += 1
+                if index - first + 1 >= count:
                     due = start
             else:
+                while first < index and (ordered[first][2] or as_of) <= window_start:
+                    first += 1
                 last = as_of if end is None else min(end, as_of)
-                day = start
-                while day <= last:
-                    window_start = add_months(day, -months)
-                    total = 0
-                    for _id, s, e in ordered[: index + 1]:
-                        lo = max(s, window_start + ONE_DAY)
-                        hi = min(day, e if e is not None else day)
-                        if hi >= lo:
-                            total += (hi - lo).days + 1
-                    if total >= count:
-                        due = day
-                        break
-                    day += ONE_DAY
+                earlier = ordered[first:index]
+                # The earlier spells' share only shrinks as the window moves on; skip the day-by-day
+                # search when even the whole spell cannot reach the limit.
+                bound = sum(
+                    (min(e, start - ONE_DAY) - max(s, window_start + ONE_DAY)).days + 1
+                    for _i, s, e in earlier
+                )
+                if bound + (last - start).days + 1 >= count:
+                    day = start
+                    while day <= last:
+                        day_window_start = add_months(day, -months) + ONE_DAY
+                        total = (day - max(start, day_window_start)).days + 1
+                        for _id, s, e in earlier:
+                            lo = max(s, day_window_start)
+                            if e >= lo:
+                                total += (e - lo).days + 1
+                        if total >= count:
+                            due = day
+                            break
+                        day += ONE_DAY
             if due is None:
                 continue
             if last_fired is not None and due <= add_months(last_fired, months):
