@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.organizations.models import Organization, OrgUnit, Role
-from apps.organizations.permissions import get_for_user, memberships_of
+from apps.organizations.permissions import can, get_for_user, memberships_of
 
 from .forms_data import ImportUploadForm, StatisticsFilterForm
 from .imports import KINDS, ImportPlan, apply_import, parse_import
@@ -155,6 +155,7 @@ def _statistics_context(request: HttpRequest, slug: str) -> dict:
         "as_of": as_of,
         "exempt": exempt,
         "query": query,
+        "may_import": can(request.user, "absence.import", organization),
     }
 
 

@@ -209,3 +209,9 @@ def test_organisation_without_employees(login, hr_user_other, other_org):
     x = response.context["stats"]["units"][0]
     assert x["employees"] == 0 and x["types"][0]["absence_pct"] is None
     assert len(response.context["charts"][0]["months"]) == 24
+
+
+def test_import_link_only_for_those_who_may_import(login, hr_user, med_member, data):
+    import_url = reverse("absence:import", args=[data.slug])
+    assert import_url in login(hr_user).get(url(data)).content.decode()
+    assert import_url not in login(med_member).get(url(data)).content.decode()
