@@ -138,9 +138,8 @@ def login(client):
     return _login
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker in its own process, on Redis, using the test database."""
+def _start_worker(tmp_dir: Path, *, beat: bool = False):
+    """A real Celery worker in its own process, on Redis, using the PostgreSQL test database."""
     if not settings.REDIS_URL:
         _missing("needs Redis: set REDIS_URL")
     db = connection.settings_dict
@@ -152,22 +151,22 @@ def celery_worker_process(transactional_db):
         _missing("a separate worker process needs the PostgreSQL test database")
     env["DJANGO_SETTINGS_MODULE"] = "tests.settings"
     celery = shutil.which("celery") or str(Path(sys.executable).parent / "celery")
-    worker = subprocess.Popen(
-        [
-            celery,
-            "-A",
-            "strategy_portal",
-            "worker",
-            "--pool=solo",
-            "--loglevel=WARNING",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"test-{os.getpid()}@%h",
-        ],
-        env=env,
-        cwd=settings.BASE_DIR,
-    )
+    command = [
+        celery,
+        "-A",
+        "strategy_portal",
+        "worker",
+        "--pool=solo",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "-n",
+        f"test-{os.getpid()}@%h",
+    ]
+    if beat:
+        env["PORTAL_BEAT_EVERY_SECONDS"] = "2"
+        command += ["--beat", "--schedule", str(tmp_dir / "beat-schedule")]
+    worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     from strategy_portal.celery import app
 
     deadline = time.monotonic() + 60
@@ -179,12 +178,30 @@ def celery_worker_process(transactional_db):
     else:
         worker.terminate()
         pytest.fail("the Celery worker did not answer within 60 s")
-    yield worker
+    return worker
+
+
+def _stop_worker(worker) -> None:
     worker.terminate()
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    worker = _start_worker(tmp_path)
+    yield worker
+    _stop_worker(worker)
+
+
+@pytest.fixture
+def celery_worker_with_beat(transactional_db, tmp_path):
+    """A worker with an embedded beat that runs every periodic job every 2 seconds."""
+    worker = _start_worker(tmp_path, beat=True)
+    yield worker
+    _stop_worker(worker)
 
 
 BROWSER_ARGS = [
