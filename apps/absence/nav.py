@@ -18,4 +18,25 @@ ENTRIES = [
         description=_("Sick days, absence percentage and Bradford bands per unit, rolling 12 months."),
         kinds=(Organization.Kind.EMPLOYER,),
     ),
+    NavEntry(
+        label=_("Employees"),
+        url_name="absence:employees",
+        action="absence.queue",
+        description=_("Find an employee and see their absence timeline, spells and advisories."),
+        kinds=(Organization.Kind.EMPLOYER,),
+    ),
+    NavEntry(
+        label=_("Import payroll files"),
+        url_name="absence:import",
+        action="absence.import",
+        description=_("Units, employees and absence registrations from CSV or Excel."),
+        kinds=(Organization.Kind.EMPLOYER,),
+    ),
+    NavEntry(
+        label=_("Advisory settings"),
+        url_name="absence:policy",
+        action="absence.policy",
+        description=_("Contact days, day counting, absence types and frequent-absence rules."),
+        kinds=(Organization.Kind.EMPLOYER,),
+    ),
 ]
