@@ -271,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep a database seeded with the same size and seed even if demo code or migrations changed",
     )
-    parser.add_argument("--only", default="", help="comma-separated: sweep,statistics,page,report,load")
+    parser.add_argument(
+        "--only", default="", help="comma-separated: dataset,sweep,statistics,page,report,load"
+    )
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument(
         "--prepare-only", action="store_true", help="create, migrate and seed; measure nothing"
