@@ -159,7 +159,7 @@ def render_size_section(size: str, data: dict) -> str:
     machine = data["machine"]
     dataset = data.get("dataset") or {}
     lines = [
-        f"## {size}: {dataset.get('employees', 0):,} employees, {dataset.get('years', '?')} years of absence",
+        f"## {size}: {dataset.get('employees', 0):,} employees, {_years(dataset.get('years'))} of absence",
         "",
         f"Run {machine['date']} at commit `{machine['git_commit']}` on {machine['nproc']} CPUs "
         f"({machine['cpu']}), {machine['memory_gib']} GiB RAM, PostgreSQL {machine['postgresql']}, "
@@ -196,6 +196,10 @@ def render_size_section(size: str, data: dict) -> str:
         lines += ["Repeated queries in missed measurements (details in the EXPLAIN file):", "", *notes, ""]
     lines.append(f"Raw numbers: `bench/results/{size}.json`.")
     return "\n".join(lines)
+
+
+def _years(years) -> str:
+    return "1 year" if years == 1 else f"{years} years"
 
 
 def _load(values) -> str:
