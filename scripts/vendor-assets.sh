@@ -28,6 +28,11 @@ PY
 grep -o 'woff2/IBMPlexSans-[A-Za-z]*\.woff2' "$dst/css/dkfds.min.css" | sort -u | while read -r font; do
   cp "$src/fonts/IBMPlexSans/complete/$font" "$dst/fonts/IBMPlexSans/complete/woff2/"
 done
+# PDFs (WeasyPrint) get TrueType files: woff2 is decompressed in pure Python on every render.
+mkdir -p "$dst/fonts/IBMPlexSans/complete/ttf"
+for weight in Regular Italic SemiBold Bold; do
+  cp "$src/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-$weight.ttf" "$dst/fonts/IBMPlexSans/complete/ttf/"
+done
 cp "$src/fonts/IBMPlexSans/complete/woff2/license.txt" "$dst/fonts/IBMPlexSans/LICENSE-OFL.txt" 2>/dev/null || true
 sed 's|//# sourceMappingURL=.*||' "$src/js/dkfds.min.js" > "$dst/js/dkfds.min.js"
 cp "$src/img/all-svg-icons.svg" "$dst/img/"
