@@ -130,6 +130,27 @@ def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
     return results
 
 
+def merge_partial(previous: dict, new: dict, only: set[str]) -> dict:
+    """An ``--only`` run replaces just its own rows in the size's earlier results."""
+    if "machine" not in previous or previous.get("dataset", {}).get("employees") != new["dataset"].get(
+        "employees"
+    ):
+        return new
+
+    def measured(key: str) -> bool:
+        return any(key == k or key.startswith(k + ":") for k in only)
+
+    new_keys = {row["key"] for row in new["results"]}
+    kept = [row for row in previous["results"] if row["key"] not in new_keys and not measured(row["key"])]
+    order = [row["key"] for row in previous["results"]]
+    rows = kept + new["results"]
+    rows.sort(key=lambda row: order.index(row["key"]) if row["key"] in order else len(order))
+    partial = previous.get("partial_updates", []) + [
+        {"keys": sorted(only), "date": new["machine"]["date"], "git_commit": new["machine"]["git_commit"]}
+    ]
+    return {**previous, "results": rows, "partial_updates": partial}
+
+
 def write_benchmarks_md() -> None:
     """Regenerate the results part of BENCHMARKS.md from every bench/results/<size>.json."""
     sections = []
@@ -185,6 +206,10 @@ def render_size_section(size: str, data: dict) -> str:
     if dataset.get("seed_seconds") is not None:
         per_app = ", ".join(f"{k} {v:.0f} s" for k, v in (dataset.get("seed_seconds_per_app") or {}).items())
         lines.append(f"Seeding took {dataset['seed_seconds']:.0f} s ({per_app}).")
+    for update in data.get("partial_updates", []):
+        lines.append(
+            f"Re-measured {update['date']} at commit `{update['git_commit']}`: {', '.join(update['keys'])}."
+        )
     lines += ["", core.format_table(data["results"]), ""]
     notes = []
     for row in data["results"]:
@@ -333,8 +358,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     only = {k.strip() for k in args.only.split(",") if k.strip()} or None
     results = run_measurements(ctx, only, args.skip_load)
-    explain_path = RESULTS / f"{size.name}-explain.txt"
-    profile_path = RESULTS / f"{size.name}-profile.txt"
+    # A partial (--only) run keeps the full run's diagnosis and writes its own next to it.
+    stem = size.name if only is None else f"{size.name}-{'-'.join(sorted(only))}"
+    explain_path = RESULTS / f"{stem}-explain.txt"
+    profile_path = RESULTS / f"{stem}-profile.txt"
     for stale in (explain_path, profile_path):
         stale.unlink(missing_ok=True)
     log("diagnosing missed targets")
@@ -359,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
     problems = core.harness_ok(rows, EXPECTED if only is None else sorted(only))
     data["harness_problems"] = problems
     out = RESULTS / f"{size.name}.json"
+    if only and out.exists():
+        data = merge_partial(json.loads(out.read_text(encoding="utf-8")), data, only)
     out.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     log(f"wrote {out.relative_to(ROOT)}")
     print(core.format_table(rows))

@@ -135,3 +135,25 @@ def test_normalised_sql_groups_queries_that_differ_only_in_literals():
     a = normalise_sql("SELECT * FROM t WHERE id = 17 AND name = 'x'")
     b = normalise_sql("SELECT * FROM t WHERE id = 4 AND name = 'it''s'")
     assert a == b == "SELECT * FROM t WHERE id = ? AND name = ?"
+
+
+def test_a_partial_run_replaces_only_its_own_rows():
+    from bench.run import merge_partial
+
+    def row(key, value):
+        return Result(key=key, label=key, metrics={"median_s": value}).to_dict()
+
+    previous = {
+        "machine": {"date": "d1", "git_commit": "a"},
+        "dataset": {"employees": 10},
+        "results": [row("sweep", 1), row("report", 5), row("memory:report", 7), row("load", 2)],
+    }
+    new = {
+        "machine": {"date": "d2", "git_commit": "b"},
+        "dataset": {"employees": 10},
+        "results": [row("report", 3), row("memory:report", 4)],
+    }
+    merged = merge_partial(previous, new, {"report"})
+    assert [r["key"] for r in merged["results"]] == ["sweep", "report", "memory:report", "load"]
+    assert [r["metrics"]["median_s"] for r in merged["results"]] == [1, 3, 4, 2]
+    assert merged["partial_updates"] == [{"keys": ["report"], "date": "d2", "git_commit": "b"}]
