@@ -8,4 +8,4 @@ class AbsenceConfig(AppConfig):
     verbose_name = _("Sickness absence")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401
+        from . import rules, signals  # noqa: F401

@@ -25,6 +25,7 @@ from apps.organizations.models import Membership, OrgUnit, Role, User
 from .models import AbsenceRegistration, AbsenceType, Advisory, AdvisoryPolicy, Employee, Spell
 from .services import advisory_sweep
 from .spells import derive_spells
+from .statistics import bump_statistics_version
 
 PER_WORKPLACE = 25
 PER_DEPARTMENT = 12  # workplaces per department before another department is opened
@@ -355,6 +356,7 @@ def seed(ctx: DemoContext) -> None:
     result = advisory_sweep(as_of=ctx.today, organization=organization, notify=False)
     if employees:
         _age_the_queue(ctx, [employee[0] for employee in employees])
+    bump_statistics_version(organization.pk)
     ctx.out.write(
         f"    absence: {len(employees)} employees in {len(workplaces)} workplaces, "
         f"{len(rows)} registrations, {result.created} advisories"

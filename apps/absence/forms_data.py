@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import PortalFormMixin
 
+from .forms import FastSelect
 from .imports import COLUMNS, KINDS
 
 MAX_IMPORT_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -65,7 +66,7 @@ class _UnitChoices(forms.Form):
 
 
 class StatisticsFilterForm(PortalFormMixin, _UnitChoices):
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False, widget=FastSelect)
     as_of = forms.DateField(
         label=_("Rolling year up to"),
         required=False,

@@ -793,7 +793,12 @@ def apply_import(*, organization: Organization, plan: ImportPlan) -> ImportResul
     """Write a validated plan. Refuses a plan with errors: a file is imported whole or not at all."""
     if not plan.ok:
         raise ValueError("an import plan with errors cannot be applied")
-    return _APPLY[plan.kind](organization, plan)
+    from .statistics import bump_statistics_version
+
+    with transaction.atomic():
+        result = _APPLY[plan.kind](organization, plan)
+        bump_statistics_version(organization.pk)
+    return result
 
 
 def import_file(

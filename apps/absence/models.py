@@ -531,3 +531,25 @@ class AbsenceMonthlyAggregate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.month:%Y-%m} · {self.absence_type}"
+
+
+class StatisticsVersion(models.Model):
+    """A token that changes with every write the absence statistics depend on (registrations, employees,
+    units, the policy). Cached figures are keyed by it, so a cached figure is never stale. It lives in the
+    database, not the cache, so it commits and rolls back with the write that changed it."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("statistics version")
+        verbose_name_plural = _("statistics versions")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.token}"

@@ -38,6 +38,7 @@ from .models import (
 )
 from .selectors import policy_for
 from .spells import ONE_DAY, WorkCalendar, add_months, derive_spells, due_advisories, frequent_triggers
+from .statistics import bump_statistics_version
 
 OVERLAP_MESSAGE = _("This employee already has absence registered in this period.")
 
@@ -141,6 +142,7 @@ def absence_update(
 def absence_delete(*, registration: AbsenceRegistration) -> None:
     employee = _lock_employee(registration.employee)
     registration.delete()
+    bump_statistics_version(employee.organization_id)
     spells_rederive(employee=employee)
 
 
@@ -619,4 +621,5 @@ def retention_apply(*, as_of: date, organization: Organization | None = None) ->
         )
         EmployeeAccessLog.objects.filter(employee__organization=org, at__date__lt=cutoff).delete()
         result.employees += gone_employees.delete()[1].get(Employee._meta.label, 0)
+        bump_statistics_version(org.pk)
     return result

@@ -28,18 +28,21 @@ the registrations in the window.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from uuid import uuid4
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 
 from apps.organizations.models import Organization, OrgUnit
 
-from .models import AbsenceRegistration, AbsenceType, AdvisoryPolicy, Employee
+from .models import AbsenceRegistration, AbsenceType, AdvisoryPolicy, Employee, StatisticsVersion
 from .spells import WorkCalendar, add_months
 
 EPOCH = date(1970, 1, 1)
@@ -70,6 +73,50 @@ def last_months(as_of: date, count: int = 24) -> list[Period]:
         end = min(add_months(start, 1) - timedelta(days=1), as_of)
         periods.append(Period(count - 1 - back, start, end))
     return periods
+
+
+CACHE_SECONDS = 24 * 60 * 60
+
+
+def statistics_version(organization_id: int) -> str:
+    """The organisation's current statistics version (made on first use; ``bump_statistics_version``
+    replaces it). A random token rather than a counter: a cache outlives a rolled-back database."""
+    token = (
+        StatisticsVersion.objects.filter(organization_id=organization_id)
+        .values_list("token", flat=True)
+        .first()
+    )
+    if token is None:
+        try:
+            with transaction.atomic():
+                token = StatisticsVersion.objects.create(
+                    organization_id=organization_id, token=uuid4().hex
+                ).token
+        except IntegrityError:  # made meanwhile by a concurrent request
+            token = StatisticsVersion.objects.get(organization_id=organization_id).token
+    return token
+
+
+def bump_statistics_version(organization_id: int) -> None:
+    """Call in the transaction of every write the figures depend on: later reads miss the cache. An
+    UPDATE only: without a version row nothing was cached yet (and the organisation may be going)."""
+    StatisticsVersion.objects.filter(organization_id=organization_id).update(token=uuid4().hex)
+
+
+def _cached(kind: str, organization: Organization, compute, *parts) -> object:
+    """``compute()``, cached under the organisation's statistics version and ``parts``."""
+    raw = ":".join(str(part) for part in parts)
+    digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
+    key = f"absence:{kind}:{organization.pk}:{statistics_version(organization.pk)}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _exempt_key(exempt_unit_ids: set[int] | None) -> str:
+    return ",".join(str(pk) for pk in sorted(exempt_unit_ids or ()))
 
 
 def _day(value: date) -> int:
@@ -144,12 +191,19 @@ def _reporting_transaction():
     with enough memory that the hash joins and aggregates of a whole organisation need no temporary
     files, and without JIT compilation: the row estimates of the month spans are far too high, and
     compiling costs seconds where the queries themselves take a fraction of one."""
+    if getattr(connection, "_absence_reporting", False):
+        yield  # already inside one (the statistics page computes both its parts in one)
+        return
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
                 cursor.execute("SET LOCAL jit = off")
-        yield
+        connection._absence_reporting = True
+        try:
+            yield
+        finally:
+            connection._absence_reporting = False
 
 
 def _fetch(query: str, params: list) -> list[tuple]:
@@ -502,11 +556,13 @@ def _compute(
     types: list[str] | None = None,
     spells: bool = True,
     months: bool = False,
+    units: list[OrgUnit] | None = None,
 ):
-    """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type)."""
+    """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type).
+    ``units``: those of the scope ordered by path, when the caller has them already."""
     calendar = WorkCalendar.for_policy(policy)
     sql = _Sql(calendar, min(p.start for p in periods), max(p.end for p in periods))
-    units = _units_in_scope(organization, unit)
+    units = _units_in_scope(organization, unit) if units is None else units
     paths = {u.path: u.pk for u in units}
     path_of = {u.pk: u.path for u in units}
     unit_ids = [u.pk for u in units] if unit is not None else None
@@ -537,6 +593,31 @@ def unit_statistics(
     suppress: bool = True,
     exempt_unit_ids: set[int] | None = None,
 ) -> dict:
+    """``_unit_statistics``, cached per organisation statistics version, ``as_of``, unit and suppression."""
+    return _cached(
+        "units",
+        organization,
+        lambda: _unit_statistics(
+            organization, as_of, unit=unit, suppress=suppress, exempt_unit_ids=exempt_unit_ids
+        ),
+        as_of,
+        unit.pk if unit is not None else "",
+        suppress,
+        _exempt_key(exempt_unit_ids) if suppress else "",
+        settings.ABSENCE_MIN_GROUP_SIZE,
+    )
+
+
+def _unit_statistics(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+    policy: AdvisoryPolicy | None = None,
+    units: list[OrgUnit] | None = None,
+) -> dict:
     """Figures per unit (its whole subtree) and absence type over the 12 months up to ``as_of``.
 
     Plain data for the page, the CSV export, the command and the annual report::
@@ -554,10 +635,12 @@ def unit_statistics(
     ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are None and the group is marked ``suppressed``
     (see ``suppress_small_groups``), except in the units of ``exempt_unit_ids``.
     """
-    policy = policy_of(organization)
+    policy = policy or policy_of(organization)
     window = rolling_year(as_of)
     with _reporting_transaction():
-        units, population, absence, working_days, calendar = _compute(organization, [window], unit, policy)
+        units, population, absence, working_days, calendar = _compute(
+            organization, [window], unit, policy, units=units
+        )
         bradford_sql = _Sql(calendar, *bradford_window(as_of))
         bradford_rows = _bradford_rows(
             bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
@@ -708,6 +791,73 @@ def monthly_series(
     suppress: bool = True,
     exempt_unit_ids: set[int] | None = None,
 ) -> list[dict]:
+    """``_monthly_series``, cached like ``unit_statistics``."""
+    return _cached(
+        "months",
+        organization,
+        lambda: _monthly_series(
+            organization, as_of, unit=unit, months=months, suppress=suppress, exempt_unit_ids=exempt_unit_ids
+        ),
+        as_of,
+        unit.pk if unit is not None else "",
+        months,
+        suppress,
+        _exempt_key(exempt_unit_ids) if suppress else "",
+        settings.ABSENCE_MIN_GROUP_SIZE,
+    )
+
+
+def page_figures(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    exempt_unit_ids: set[int] | None = None,
+    org_units: list[OrgUnit] | None = None,
+) -> tuple[dict, list[dict]]:
+    """``unit_statistics`` (of ``unit`` and the units directly below it only) and ``monthly_series`` of
+    the statistics page: one small cache entry, and on a miss one reporting transaction reading the
+    policy and the units once. ``org_units``: the organisation's units ordered by path, when the caller
+    has them."""
+
+    def compute() -> tuple[dict, list[dict]]:
+        policy = policy_of(organization)
+        units = None
+        if org_units is not None:
+            units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
+        with _reporting_transaction():
+            stats = _unit_statistics(
+                organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
+            )
+            charts = _monthly_series(
+                organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
+            )
+        # The page shows the unit and the units directly below (suppression needed all of them).
+        stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]
+        return stats, charts
+
+    return _cached(
+        "page",
+        organization,
+        compute,
+        as_of,
+        unit.pk if unit is not None else "",
+        _exempt_key(exempt_unit_ids),
+        settings.ABSENCE_MIN_GROUP_SIZE,
+    )
+
+
+def _monthly_series(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    months: int = 24,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+    policy: AdvisoryPolicy | None = None,
+    units: list[OrgUnit] | None = None,
+) -> list[dict]:
     """Month by month for the last ``months`` months: the absence percentage and absence days (in
     full-time days) of the types that count for the percentage, per chart unit.
 
@@ -716,12 +866,19 @@ def monthly_series(
     "absence_days"}, ...]}, ...]``. Months with fewer than ``settings.ABSENCE_MIN_GROUP_SIZE``
     employees are suppressed unless the unit is in ``exempt_unit_ids``.
     """
-    policy = policy_of(organization)
+    policy = policy or policy_of(organization)
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
     with _reporting_transaction():
         units, population, absence, working_days, _calendar = _compute(
-            organization, periods, unit, policy, types=sorted(counting), spells=False, months=True
+            organization,
+            periods,
+            unit,
+            policy,
+            types=sorted(counting),
+            spells=False,
+            months=True,
+            units=units,
         )
     top_depth = unit.depth if unit is not None else 1
     chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from apps.organizations.models import Organization
+from apps.organizations.models import Organization, User
 from apps.organizations.permissions import can, get_for_user, is_member
 
 from . import selectors, services
@@ -51,11 +51,11 @@ def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
 
 
 def _leaders(employees) -> list[tuple[int, str]]:
+    # The few leaders by a semi-join, not DISTINCT over every employee (a sort of 50,000 rows on disk).
     rows = (
-        employees.exclude(leader=None)
-        .values_list("leader_id", "leader__first_name", "leader__last_name", "leader__email")
-        .distinct()
-        .order_by("leader__first_name", "leader__last_name")
+        User.objects.filter(pk__in=employees.exclude(leader=None).values("leader_id"))
+        .values_list("pk", "first_name", "last_name", "email")
+        .order_by("first_name", "last_name", "pk")
     )
     return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
 

@@ -28,7 +28,7 @@ from apps.organizations.permissions import can, get_for_user, memberships_of
 
 from .forms_data import ImportUploadForm, StatisticsFilterForm
 from .imports import KINDS, ImportPlan, apply_import, parse_import
-from .statistics import CSV_COLUMNS, csv_rows, monthly_series, unit_statistics
+from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics
 
 SESSION_KEY = "absence_import"
 
@@ -132,7 +132,7 @@ def exempt_unit_ids(user, organization: Organization, units: list[OrgUnit]) -> s
     return {u.pk for u in units if any(u.path.startswith(path) for path in scopes)}
 
 
-def _statistics_context(request: HttpRequest, slug: str) -> dict:
+def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
     organization = get_for_user(request.user, "absence.view_statistics", Organization, slug=slug)
     units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
     form = StatisticsFilterForm(request.GET or None, units=units)
@@ -143,7 +143,10 @@ def _statistics_context(request: HttpRequest, slug: str) -> dict:
         as_of = form.cleaned_data["as_of"] or today
         unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
     exempt = exempt_unit_ids(request.user, organization, units)
-    stats = unit_statistics(organization, as_of, unit=unit, exempt_unit_ids=exempt)
+    if page:
+        stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt, org_units=units)
+    else:
+        stats, charts = unit_statistics(organization, as_of, unit=unit, exempt_unit_ids=exempt), []
     query = {"as_of": as_of.isoformat()}
     if unit is not None:
         query["unit"] = unit.code
@@ -151,6 +154,7 @@ def _statistics_context(request: HttpRequest, slug: str) -> dict:
         "organization": organization,
         "form": form,
         "stats": stats,
+        "charts": charts,
         "unit": unit,
         "as_of": as_of,
         "exempt": exempt,
@@ -192,15 +196,21 @@ def _chart(series: list[dict]) -> dict:
 @require_safe
 @login_required
 def statistics(request: HttpRequest, slug: str) -> HttpResponse:
-    context = _statistics_context(request, slug)
-    charts = monthly_series(
-        context["organization"], context["as_of"], unit=context["unit"], exempt_unit_ids=context["exempt"]
-    )
+    context = _statistics_context(request, slug, page=True)
+    charts = context["charts"]
     context["charts"] = [{**chart, "chart": _chart(chart["months"])} for chart in charts]
     context["csv_url"] = f"{reverse('absence:statistics_csv', args=[slug])}?{urlencode(context['query'])}"
-    context["any_suppressed"] = any(
-        u["suppressed"] or u["bradford"]["suppressed"] for u in context["stats"]["units"]
-    ) or any(m["suppressed"] for chart in charts for m in chart["months"])
+    # The chosen unit (or the top units) and the units directly below, each of those with a link to its
+    # own page: all of a large organisation's thousands of units is megabytes of HTML (the CSV has them).
+    as_of = context["as_of"].isoformat()
+    rows = [
+        {**row, "drill_query": urlencode({"unit": row["code"], "as_of": as_of})}
+        for row in context["stats"]["units"]
+    ]
+    context["rows"] = rows
+    context["any_suppressed"] = any(u["suppressed"] or u["bradford"]["suppressed"] for u in rows) or any(
+        m["suppressed"] for chart in charts for m in chart["months"]
+    )
     template = "absence/statistics.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -210,7 +220,7 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 @login_required
 def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    context = _statistics_context(request, slug)
+    context = _statistics_context(request, slug, page=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"absence-{context['organization'].slug}-{context['as_of'].isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

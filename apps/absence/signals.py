@@ -1,0 +1,29 @@
+"""Single saves and deletes that change the absence statistics bump the organisation's statistics version.
+
+Bulk writes (imports, retention, demo data) bump it themselves. Registrations have no delete receiver: one
+would make Django fetch every row of a bulk delete (retention) to send it; ``absence_delete`` bumps instead.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from apps.organizations.models import OrgUnit
+
+from .models import AbsenceRegistration, AdvisoryPolicy, Employee
+from .statistics import bump_statistics_version
+
+
+@receiver(post_save, sender=AbsenceRegistration, dispatch_uid="absence_statistics_registration")
+def _registration_saved(sender, instance: AbsenceRegistration, **kwargs) -> None:
+    bump_statistics_version(instance.employee.organization_id)
+
+
+@receiver(post_save, sender=Employee, dispatch_uid="absence_statistics_employee_saved")
+@receiver(post_delete, sender=Employee, dispatch_uid="absence_statistics_employee_deleted")
+@receiver(post_save, sender=OrgUnit, dispatch_uid="absence_statistics_unit_saved")
+@receiver(post_delete, sender=OrgUnit, dispatch_uid="absence_statistics_unit_deleted")
+@receiver(post_save, sender=AdvisoryPolicy, dispatch_uid="absence_statistics_policy")
+def _organisation_data_changed(sender, instance, **kwargs) -> None:
+    bump_statistics_version(instance.organization_id)
