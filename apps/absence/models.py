@@ -416,6 +416,13 @@ class Advisory(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"]),
             models.Index(fields=["employee", "due_date"]),
+            # The queue's count and page: open advisories only (a fifth of them at scale), read by an
+            # index-only scan instead of a scan of every advisory.
+            models.Index(
+                fields=["due_date", "employee"],
+                condition=~Q(status="closed"),
+                name="absence_advisory_open_due",
+            ),
         ]
 
     def __str__(self) -> str:
