@@ -161,7 +161,10 @@ def due_advisories(
     return result
 
 
+@lru_cache(maxsize=1 << 16)
 def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months (the last day of a shorter month when it has no such day). Cached:
+    the sweep asks for the same few thousand dates about a million times at 50,000 employees."""
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     for candidate in (day.day, 30, 29, 28):
