@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.organizations.models import Organization, OrgUnit
 
@@ -222,7 +223,7 @@ class ClubFundApplication(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
-        APPROVED = "approved", _("Approved")
+        APPROVED = "approved", pgettext_lazy("fund application", "Approved")
         REJECTED = "rejected", _("Rejected")
         PAID = "paid", _("Paid")
 

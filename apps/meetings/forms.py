@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import PortalFormMixin
 
@@ -43,7 +44,7 @@ class AgendaItemForm(PortalFormMixin, forms.ModelForm):
 
 class DurationForm(PortalFormMixin, forms.Form):
     duration_minutes = forms.IntegerField(
-        label=_("Minutes"),
+        label=pgettext_lazy("duration", "Minutes"),
         min_value=1,
         max_value=600,
         error_messages={"min_value": _("The duration must be at least one minute.")},
@@ -53,7 +54,7 @@ class DurationForm(PortalFormMixin, forms.Form):
 class DialogueStepForm(PortalFormMixin, forms.Form):
     text = forms.CharField(label=_("Step"), max_length=500)
     duration_minutes = forms.IntegerField(
-        label=_("Minutes"),
+        label=pgettext_lazy("duration", "Minutes"),
         min_value=1,
         max_value=600,
         error_messages={"min_value": _("The duration must be at least one minute.")},

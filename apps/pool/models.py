@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.organizations.models import Organization
 
@@ -191,7 +192,7 @@ class RankingPlace(models.Model):
         ThemeRanking, verbose_name=_("ranking"), on_delete=models.CASCADE, related_name="places"
     )
     theme = models.ForeignKey(PoolTheme, verbose_name=_("theme"), on_delete=models.CASCADE, related_name="+")
-    place = models.PositiveSmallIntegerField(_("place"))
+    place = models.PositiveSmallIntegerField(pgettext_lazy("ranking", "place"))
 
     class Meta:
         verbose_name = _("ranking place")
