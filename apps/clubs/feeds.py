@@ -12,14 +12,14 @@ from datetime import UTC, timedelta
 
 from django.core import signing
 from django.utils import timezone
-from icalendar import Calendar, Event, Timezone
+from icalendar import Event
 
+from apps.core.ical import new_calendar
 from apps.organizations.models import User
 
 from .models import CalendarFeedKey, ClubMeeting
 
 SALT = "clubs.calendar-feed"
-TZID = "Europe/Copenhagen"
 UID_DOMAIN = "clubs.cooperation-portal"
 
 
@@ -42,14 +42,7 @@ def user_for_token(token: str) -> User | None:
 
 
 def build_calendar(name: str, meetings: Iterable[ClubMeeting]) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Cooperation portal//Clubs//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", TZID)
-    calendar.add_component(Timezone.from_tzid(TZID))
+    calendar = new_calendar(name=name, product="Clubs")
     zone = timezone.get_default_timezone()
     for meeting in meetings:
         event = Event()

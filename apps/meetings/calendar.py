@@ -6,8 +6,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from icalendar import Calendar, Event
+from icalendar import Event
 
+from apps.core.ical import new_calendar
 from apps.organizations.models import User
 
 from .models import Committee, CommitteeMember
@@ -40,10 +41,7 @@ def user_for_token(committee: Committee, token: str) -> User | None:
 
 
 def committee_calendar(committee: Committee) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Cooperation portal//MED committees//DA")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", committee.name)
+    calendar = new_calendar(name=committee.name, product="MED committees")
     zone = timezone.get_default_timezone()
     for meeting in committee.meetings.prefetch_related("items__steps").order_by("date", "start_time"):
         timeline = agenda_timeline(meeting, list(meeting.items.all()))
