@@ -1,6 +1,6 @@
 """Work the harness runs in a separate process so its time and peak memory are its own.
 
-    python -m bench.child sweep --organization SLUG --as-of DATE
+    python -m bench.child sweep --organization SLUG --as-of DATE [--full]
     python -m bench.child report --organization SLUG --year YEAR --output FILE.pdf --html-dir DIR
     python -m bench.child weasyprint --html-dir DIR --output FILE.pdf
 
@@ -51,6 +51,7 @@ def sweep(args: argparse.Namespace) -> dict:
             args.organization,
             "--as-of",
             args.as_of,
+            *(["--full"] if args.full else []),
             stdout=io.StringIO(),
         )
         transaction.set_rollback(True)
@@ -135,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     p = commands.add_parser("sweep")
     p.add_argument("--organization", required=True)
     p.add_argument("--as-of", required=True)
+    p.add_argument("--full", action="store_true")
     p.set_defaults(func=sweep)
     p = commands.add_parser("report")
     p.add_argument("--organization", required=True)

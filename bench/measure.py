@@ -310,25 +310,64 @@ def sweep_lookback(org, as_of: date) -> tuple[date, str]:
         return as_of - timedelta(days=365), "12 months (the sweep's policy could not be read)"
 
 
+def yesterdays_import(org, as_of: date) -> dict[int, date]:
+    """The employees a day's payroll import changes: absence that began on ``as_of`` and absence that
+    ended the day before, each with the first day of the spell it touched (as the app queues them)."""
+    from django.db.models import Min, Q
+
+    from apps.absence.models import AbsenceRegistration, Spell
+
+    day_before = as_of - timedelta(days=1)
+    touched = AbsenceRegistration.objects.filter(employee__organization=org).filter(
+        Q(start_date=as_of) | Q(end_date=day_before)
+    )
+    return dict(
+        Spell.objects.filter(employee_id__in=touched.values("employee_id"), start_date__lte=as_of)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day_before))
+        .values("employee_id")
+        .annotate(first=Min("start_date"))
+        .values_list("employee_id", "first")
+    )
+
+
 def measure_sweep(ctx: Context) -> list[Result]:
-    label = f"Advisory sweep, whole organisation ({ORG})"
+    """The daily sweep (the morning after yesterday's sweep and import) and the full re-sweep that a
+    first run or a policy change makes, both in rolled-back transactions so every run does the same."""
+    label = f"Advisory sweep, daily run, whole organisation ({ORG})"
     require_command("sweep_advisories")
     org = organization(ctx)
     schema = absence_schema()
     as_of = ctx.as_of.isoformat()
+    try:
+        from apps.absence.models import SweepState
+        from apps.absence.selectors import policy_for
+        from apps.absence.services import policy_fingerprint, sweep_queue_add
+    except ImportError as exc:
+        raise Unavailable(f"the absence app has no daily sweep state: {exc}") from exc
+    changed = yesterdays_import(org, ctx.as_of)
+    seen: dict[str, str] = {}
 
-    def once():
+    def run(*extra: str) -> float:
+        """One sweep; only the command is timed, not the day set up before it."""
         with transaction.atomic():
+            if not extra:  # yesterday was swept, then yesterday's import arrived
+                SweepState.objects.update_or_create(
+                    organization=org,
+                    defaults={
+                        "swept_through": ctx.as_of - timedelta(days=1),
+                        "policy_fingerprint": policy_fingerprint(policy_for(org)),
+                    },
+                )
+                sweep_queue_add(organization_id=org.pk, changed=changed)
+            out = io.StringIO()
+            started = time.perf_counter()
             call_target(
-                call_command,
-                "sweep_advisories",
-                "--organization",
-                ORG,
-                "--as-of",
-                as_of,
-                stdout=io.StringIO(),
+                call_command, "sweep_advisories", "--organization", ORG, "--as-of", as_of, *extra, stdout=out
             )
+            seconds = time.perf_counter() - started
+            seen[" ".join(extra) or "daily"] = out.getvalue().strip()
             transaction.set_rollback(True)
+        return seconds
 
     lookback, lookback_source = sweep_lookback(org, ctx.as_of)
     sql = sweep_floor_sql(schema, use_spells=True, window=True)
@@ -340,40 +379,61 @@ def measure_sweep(ctx: Context) -> list[Result]:
             cursor.execute(sql, params)
             rows["floor"] = cursor.fetchone()
 
-    runs = timed(once, ctx.size.repeats)
+    daily_runs = [run() for _ in range(max(ctx.size.repeats, 5))]
+    full_runs = [run("--full") for _ in range(ctx.size.repeats)]
     floor_runs = timed(floor, max(ctx.size.repeats, 5))
-    ctx.replays["sweep"] = once
-    metrics = metrics_of(runs, floor_runs)
+    ctx.replays["sweep"] = lambda: run()
     with connection.cursor() as cursor:
         cursor.execute(sweep_floor_sql(schema, use_spells=False, window=True), params)
         registrations = cursor.fetchone()
+    floor_label = (
+        "one SELECT over the same spells" if schema.spell else "one SELECT over the same registrations"
+    )
+    common = {
+        "as_of": as_of,
+        "floor_sql": sql,
+        "lookback_from": lookback.isoformat(),
+        "lookback_source": lookback_source,
+        "rows_read_by_floor": rows["floor"][0],
+        "registrations_in_window": registrations[0],
+    }
     sweep = Result(
         key="sweep",
         label=label,
-        metrics=metrics,
-        floor_label="one SELECT over the same spells"
-        if schema.spell
-        else "one SELECT over the same registrations",
+        metrics=metrics_of(daily_runs, floor_runs),
+        floor_label=floor_label,
         targets=[Target("median_s", "<", 10, "< 10 s"), Target("ratio", "<", 3, "< 3× floor")],
         details={
-            "as_of": as_of,
-            "floor_sql": sql,
-            "lookback_from": lookback.isoformat(),
-            "lookback_source": lookback_source,
-            "rows_read_by_floor": rows["floor"][0],
-            "registrations_in_window": registrations[0],
-            "mode": "in-process sweep_advisories in a rolled-back transaction (the same work each run)",
+            **common,
+            "mode": (
+                "sweep_advisories after a daily sweep of the day before and a payroll import that changed "
+                f"{len(changed)} employees, in a rolled-back transaction (the same work each run)"
+            ),
+            "employees_changed_by_the_import": len(changed),
+            "command_output": seen.get("daily", ""),
         },
     )
-    # Peak memory in a process of its own.
-    child = run_child(ctx, ["sweep", "--organization", ORG, "--as-of", as_of], timeout=1800)
+    full = Result(
+        key="sweep:full",
+        label=f"Advisory sweep, full re-sweep after a policy change ({ORG})",
+        metrics=metrics_of(full_runs, floor_runs),
+        floor_label=floor_label,
+        targets=[Target("median_s", "<", 10, "< 10 s")],
+        details={
+            **common,
+            "mode": "sweep_advisories --full in a rolled-back transaction: every employee, every advisory",
+            "command_output": seen.get("--full", ""),
+        },
+    )
+    # Peak memory in a process of its own, for the larger of the two: the full re-sweep.
+    child = run_child(ctx, ["sweep", "--organization", ORG, "--as-of", as_of, "--full"], timeout=1800)
     memory = Result(
         key="memory:sweep",
-        label="Peak memory of the sweep (own process)",
+        label="Peak memory of the sweep (full re-sweep, own process)",
         metrics={"peak_rss_bytes": child["peak_rss_bytes"], "seconds": child["seconds"]},
         details={"baseline_rss_bytes": child["baseline_rss_bytes"], "note": "ru_maxrss of the child process"},
     )
-    return [sweep, memory]
+    return [sweep, full, memory]
 
 
 # --- absence statistics ---------------------------------------------------------------------------

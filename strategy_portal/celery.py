@@ -16,6 +16,13 @@ app.conf.beat_schedule = {
         "task": "apps.absence.tasks.sweep_advisories_task",
         "schedule": crontab(hour=6, minute=0),
     },
+    # The daily run looks only at what changed; once a week one run looks at everyone, so an advisory
+    # lost outside the portal's own writes (a database restore, a manual delete) comes back.
+    "absence-sweep-advisories-full": {
+        "task": "apps.absence.tasks.sweep_advisories_task",
+        "schedule": crontab(day_of_week="sunday", hour=5, minute=30),
+        "kwargs": {"full": True},
+    },
     "absence-apply-retention": {
         "task": "apps.absence.tasks.apply_retention_task",
         "schedule": crontab(hour=2, minute=30),

@@ -28,6 +28,7 @@ class WorkCalendar:
 
     def __init__(self, extra_days_off: Iterable[str] = ()) -> None:
         self.extra = {tuple(int(p) for p in str(value).split("-")) for value in extra_days_off}
+        self._nth: dict[tuple[date, int], date] = {}
 
     @classmethod
     def for_policy(cls, policy: AdvisoryPolicy) -> WorkCalendar:
@@ -49,14 +50,19 @@ class WorkCalendar:
         return count
 
     def nth_working_day(self, start: date, n: int) -> date:
-        """Day n (1 = the first working day on or after start)."""
-        day, seen = start, 0
-        while True:
-            if self.is_working_day(day):
-                seen += 1
-                if seen == n:
-                    return day
-            day += ONE_DAY
+        """Day n (1 = the first working day on or after start). Remembered: a sweep asks for the same
+        few hundred starts thousands of times."""
+        key = (start, n)
+        if key not in self._nth:
+            day, seen = start, 0
+            while True:
+                if self.is_working_day(day):
+                    seen += 1
+                    if seen == n:
+                        break
+                day += ONE_DAY
+            self._nth[key] = day
+        return self._nth[key]
 
     def only_non_working_between(self, last: date, next_start: date) -> bool:
         """True when every day strictly between ``last`` and ``next_start`` is a non-working day."""
@@ -110,23 +116,45 @@ def derive_spells(
     return spells
 
 
-def contact_due_date(spell_start: date, day: int, *, working: bool, calendar: WorkCalendar) -> date:
-    """Due date of contact day ``day``: calendar days by default, or working days (DOMAIN.md 1.2)."""
-    if working:
-        return calendar.nth_working_day(spell_start, day)
-    return spell_start + timedelta(days=day - 1)
-
-
-def calendar_due_date(spell_start: date, day: int) -> date:
-    """Legal milestones always count calendar days from the first sick day (DOMAIN.md 1.4)."""
-    return spell_start + timedelta(days=day - 1)
-
-
 @dataclass(frozen=True)
 class DueAdvisory:
     kind: str
     day: int
     due_date: date
+
+
+class DayPlan:
+    """A policy's contact days and legal milestones, worked out once and applied to many spells."""
+
+    def __init__(self, policy: AdvisoryPolicy, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self.working = policy.day_counting == AdvisoryPolicy.DayCounting.WORKING
+        self.contact = tuple((day, timedelta(days=day - 1)) for day in sorted(set(policy.contact_days)))
+        legal = set(LEGAL_MILESTONE_DAYS)
+        self.legal = tuple((day, timedelta(days=day - 1)) for day in sorted(legal))
+        self.legal_injury = tuple(
+            (day, timedelta(days=day - 1)) for day in sorted(legal | {policy.work_injury_report_days})
+        )
+
+    def due(
+        self, spell_start: date, spell_end: date | None, as_of: date, includes_work_injury: bool = False
+    ) -> list[tuple[str, int, date]]:
+        """(kind, day, due date) of the spell's advisories due on or before ``as_of``. A day the spell
+        never reached (it ended before) gives none. Contact days count calendar days or working days
+        (DOMAIN.md 1.2); legal milestones always count calendar days from the first day (1.4)."""
+        limit = as_of if spell_end is None or spell_end > as_of else spell_end
+        result = []
+        for day, offset in self.contact:
+            due = self.calendar.nth_working_day(spell_start, day) if self.working else spell_start + offset
+            if due > limit:
+                break
+            result.append(("contact", day, due))
+        for day, offset in self.legal_injury if includes_work_injury else self.legal:
+            due = spell_start + offset
+            if due > limit:
+                break
+            result.append(("legal", day, due))
+        return result
 
 
 def due_advisories(
@@ -138,27 +166,9 @@ def due_advisories(
     calendar: WorkCalendar,
     includes_work_injury: bool = False,
 ) -> list[DueAdvisory]:
-    """Contact and legal advisories of one spell that are due on or before ``as_of``.
-
-    A day the spell never reached (it ended before) gives no advisory.
-    """
-    limit = as_of if spell_end is None else min(as_of, spell_end)
-    working = policy.day_counting == AdvisoryPolicy.DayCounting.WORKING
-    result = []
-    for day in sorted(set(policy.contact_days)):
-        due = contact_due_date(spell_start, day, working=working, calendar=calendar)
-        if due > limit:
-            break
-        result.append(DueAdvisory("contact", day, due))
-    legal_days = set(LEGAL_MILESTONE_DAYS)
-    if includes_work_injury:
-        legal_days.add(policy.work_injury_report_days)
-    for day in sorted(legal_days):
-        due = calendar_due_date(spell_start, day)
-        if due > limit:
-            break
-        result.append(DueAdvisory("legal", day, due))
-    return result
+    """Contact and legal advisories of one spell that are due on or before ``as_of``."""
+    plan = DayPlan(policy, calendar)
+    return [DueAdvisory(*due) for due in plan.due(spell_start, spell_end, as_of, includes_work_injury)]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -176,59 +186,123 @@ def add_months(day: date, months: int) -> date:
 
 
 def frequent_triggers(
-    spells: list[tuple[int, date, date | None]], rules: list[dict], as_of: date
+    spells: list[tuple[int, date, date | None]],
+    rules: list[dict],
+    as_of: date,
+    *,
+    numbers: set[int] | None = None,
+    after: date | None = None,
 ) -> list[tuple[int, int, date]]:
     """(spell id, rule number, due date) for every spell that makes a frequent-absence rule hold.
 
     Rules (DOMAIN.md 1.6): "spells" - at least N spells started within W months up to this spell's
     start; "days" - at least D calendar days of absence within W months, reached during this spell.
     A rule fires again only when the previous firing of the same rule is more than W months old, so
-    one stretch of frequent absence gives one advisory per rule.
+    one stretch of frequent absence gives one advisory per rule. ``numbers``: only these rules.
+    ``after``: only firings due after this day are wanted; a rule that cannot hold after it is not
+    followed through the employee's history (the firings returned may still include earlier ones).
+
+    Spells are disjoint and sorted, so a window only ever cuts into its first spell: with running
+    totals of the spells' lengths every window sum is a subtraction, and each rule is one pass.
     """
     ordered = sorted((s for s in spells if s[1] <= as_of), key=lambda s: s[1])
+    totals = [0]  # totals[i]: calendar days of ordered[:i]
+    for _id, start, end in ordered:
+        totals.append(totals[-1] + ((as_of if end is None else min(end, as_of)) - start).days + 1)
     triggers: list[tuple[int, int, date]] = []
     for number, rule in enumerate(rules, start=1):
-        months, count = int(rule["months"]), int(rule["count"])
+        if numbers is not None and number not in numbers:
+            continue
+        kind, months, count = rule["kind"], int(rule["months"]), int(rule["count"])
+        if (len(ordered) if kind == "spells" else totals[-1]) < count:
+            continue  # not even all of the spells together reach the rule
+        if after is not None and not _holds_after(ordered, totals, kind, months, count, as_of, after):
+            continue
         last_fired: date | None = None
-        # Spells are disjoint and sorted, so the first spell that can reach into the window only moves
-        # forward: ``first`` makes each rule one pass over the employee's spells.
-        first = 0
-        for index, (spell_id, start, end) in enumerate(ordered):
-            due: date | None = None
-            window_start = add_months(start, -months)
-            if rule["kind"] == "spells":
-                while ordered[first][1] <= window_start:
-                    first += 1
-                if index - first + 1 >= count:
-                    due = start
-            else:
-                while first < index and (ordered[first][2] or as_of) <= window_start:
-                    first += 1
-                last = as_of if end is None else min(end, as_of)
-                earlier = ordered[first:index]
-                # The earlier spells' share only shrinks as the window moves on; skip the day-by-day
-                # search when even the whole spell cannot reach the limit.
-                bound = sum(
-                    (min(e, start - ONE_DAY) - max(s, window_start + ONE_DAY)).days + 1
-                    for _i, s, e in earlier
-                )
-                if bound + (last - start).days + 1 >= count:
-                    day = start
-                    while day <= last:
-                        day_window_start = add_months(day, -months) + ONE_DAY
-                        total = (day - max(start, day_window_start)).days + 1
-                        for _id, s, e in earlier:
-                            lo = max(s, day_window_start)
-                            if e >= lo:
-                                total += (e - lo).days + 1
-                        if total >= count:
-                            due = day
-                            break
-                        day += ONE_DAY
+        first = 0  # the first spell that can reach into the window; only moves forward
+        for index in range(len(ordered)):
+            due, first = _rule_due(ordered, totals, kind, months, count, as_of, index, first)
             if due is None:
                 continue
             if last_fired is not None and due <= add_months(last_fired, months):
                 continue
-            triggers.append((spell_id, number, due))
+            triggers.append((ordered[index][0], number, due))
             last_fired = due
     return triggers
+
+
+def _rule_due(
+    ordered: list[tuple[int, date, date | None]],
+    totals: list[int],
+    kind: str,
+    months: int,
+    count: int,
+    as_of: date,
+    index: int,
+    first: int,
+) -> tuple[date | None, int]:
+    """The day spell ``index`` makes the rule hold (None: it does not), leaving aside earlier firings;
+    and the first spell that reaches into its window, searched from ``first`` on."""
+    _spell_id, start, end = ordered[index]
+    window_start = add_months(start, -months)
+    if kind == "spells":
+        while ordered[first][1] <= window_start:
+            first += 1
+        return (start if index - first + 1 >= count else None), first
+    while first < index and (ordered[first][2] or as_of) <= window_start:
+        first += 1
+    last = as_of if end is None else min(end, as_of)
+    # Days of the earlier spells after window_start: the window sum is largest at the start.
+    bound = totals[index] - totals[first]
+    if first < index:
+        bound -= max(0, (window_start - ordered[first][1]).days + 1)
+    if bound + (last - start).days + 1 < count:
+        return None, first
+    return _days_rule_reached(ordered, totals, first, index, months, count, last), first
+
+
+def _holds_after(
+    ordered: list[tuple[int, date, date | None]],
+    totals: list[int],
+    kind: str,
+    months: int,
+    count: int,
+    as_of: date,
+    after: date,
+) -> bool:
+    """Whether the rule, earlier firings aside, holds on a day after ``after``: only the last spells
+    can, so this is cheap next to following the rule through the whole history."""
+    for index in range(len(ordered) - 1, -1, -1):
+        end = ordered[index][2]
+        if (as_of if end is None else min(end, as_of)) <= after:
+            return False  # the spells are disjoint: every earlier one ended earlier still
+        due, _first = _rule_due(ordered, totals, kind, months, count, as_of, index, 0)
+        if due is not None and due > after:
+            return True
+    return False
+
+
+def _days_rule_reached(
+    ordered: list[tuple[int, date, date | None]],
+    totals: list[int],
+    first: int,
+    index: int,
+    months: int,
+    count: int,
+    last: date,
+) -> date | None:
+    """The first day of spell ``index`` (up to ``last``) on which the days in the window of ``months``
+    months ending that day reach ``count``, or None."""
+    start = ordered[index][1]
+    day, cut = start, first
+    while day <= last:
+        window_from = add_months(day, -months) + ONE_DAY
+        while cut < index and (ordered[cut][2] or last) < window_from:
+            cut += 1
+        total = (day - max(start, window_from)).days + 1
+        if cut < index:
+            total += totals[index] - totals[cut] - max(0, (window_from - ordered[cut][1]).days)
+        if total >= count:
+            return day
+        day += ONE_DAY
+    return None

@@ -11,12 +11,14 @@ from . import services
 
 
 @shared_task(ignore_result=False)
-def sweep_advisories_task(as_of: str | None = None, organization_id: int | None = None) -> dict:
+def sweep_advisories_task(
+    as_of: str | None = None, organization_id: int | None = None, full: bool = False
+) -> dict:
     from apps.organizations.models import Organization
 
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     organization = Organization.objects.get(pk=organization_id) if organization_id else None
-    result = services.advisory_sweep(as_of=day, organization=organization)
+    result = services.advisory_sweep(as_of=day, organization=organization, full=full)
     return {"created": result.created, "candidates": result.candidates}
 
 

@@ -42,8 +42,23 @@ def test_beat_schedule_runs_the_sweep_at_six_and_retention_nightly():
     sweep = schedule["absence-sweep-advisories"]
     assert sweep["task"] == sweep_advisories_task.name == "apps.absence.tasks.sweep_advisories_task"
     assert sweep["schedule"].hour == {6} and sweep["schedule"].minute == {0}
+    weekly = schedule["absence-sweep-advisories-full"]
+    assert weekly["task"] == sweep_advisories_task.name and weekly["kwargs"] == {"full": True}
+    assert weekly["schedule"].day_of_week == {0} and weekly["schedule"].hour == {5}
     assert schedule["absence-apply-retention"]["task"] == apply_retention_task.name
     assert app.conf.timezone == "Europe/Copenhagen"
+
+
+@pytest.mark.django_db
+def test_the_weekly_full_task_brings_back_an_advisory_the_daily_task_cannot_see(employee, employer):
+    register_absence(employee, START)
+    day = (START + timedelta(days=3)).isoformat()
+    assert sweep_advisories_task(as_of=day)["created"] == 2
+    Advisory.objects.filter(day=3).delete()  # lost outside the portal's own writes
+    assert sweep_advisories_task(as_of=day)["created"] == 0
+    weekly = app.conf.beat_schedule["absence-sweep-advisories-full"]["kwargs"]
+    assert sweep_advisories_task(as_of=day, **weekly)["created"] == 1
+    assert sorted(Advisory.objects.values_list("day", flat=True)) == [1, 3]
 
 
 @pytest.mark.django_db
@@ -54,6 +69,13 @@ def test_sweep_command_with_as_of_and_organization(employee, employer):
     assert "2 new advisories" in out.getvalue()
     call_command("sweep_advisories", "--as-of", "2026-03-04", stdout=out)
     assert Advisory.objects.count() == 2
+    Advisory.objects.filter(day=3).delete()  # gone behind the sweep's back: only a full run sees it
+    out = StringIO()
+    call_command("sweep_advisories", "--as-of", "2026-03-04", stdout=out)
+    assert "0 new advisories" in out.getvalue() and "0 of them looked at in full" in out.getvalue()
+    out = StringIO()
+    call_command("sweep_advisories", "--as-of", "2026-03-04", "--full", stdout=out)
+    assert "1 new advisories" in out.getvalue() and "1 of them looked at in full" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("sweep_advisories", "--as-of", "31.02.2026")
     with pytest.raises(CommandError):

@@ -13,8 +13,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--organization", metavar="SLUG")
         parser.add_argument("--as-of", metavar="YYYY-MM-DD", dest="as_of")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="look at every employee, not only those whose absence changed since the last sweep",
+        )
 
-    def handle(self, *args, organization=None, as_of=None, **options):
+    def handle(self, *args, organization=None, as_of=None, full=False, **options):
         try:
             day = date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError as exc:
@@ -24,8 +29,9 @@ class Command(BaseCommand):
             org = Organization.objects.filter(slug=organization).first()
             if org is None:
                 raise CommandError(f"No organisation with slug {organization!r}")
-        result = advisory_sweep(as_of=day, organization=org)
+        result = advisory_sweep(as_of=day, organization=org, full=full)
         self.stdout.write(
             f"Sweep as of {day.isoformat()}: {result.created} new advisories "
-            f"({result.candidates} due in total, {result.organizations} organisations)."
+            f"({result.candidates} due among {result.employees} employees looked at, "
+            f"{result.organizations} organisations, {result.full} of them looked at in full)."
         )
