@@ -32,6 +32,7 @@ BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 EXPECTED = [
     "dataset",
     "sweep",
+    "sweep:own-rows",
     "sweep:full",
     "memory:sweep",
     "statistics",
@@ -125,7 +126,14 @@ def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
         # A measurement that could not start still accounts for its memory row.
         if key in ("sweep", "report") and len(out) == 1 and out[0].status != core.RAN:
             failed = out[0]
-            extra = [("sweep:full", "Advisory sweep, full re-sweep")] if key == "sweep" else []
+            extra = (
+                [
+                    ("sweep:own-rows", "Advisory sweep, own rows"),
+                    ("sweep:full", "Advisory sweep, full re-sweep"),
+                ]
+                if key == "sweep"
+                else []
+            )
             for extra_key, extra_label in [*extra, (f"memory:{key}", f"Peak memory of the {label.lower()}")]:
                 out.append(
                     core.Result(key=extra_key, label=extra_label, status=failed.status, reason=failed.reason)

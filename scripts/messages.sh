@@ -7,6 +7,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export PYTHONPATH="$ROOT" DJANGO_SETTINGS_MODULE=tests.settings
+# DJANGO_ADMIN: how to call django-admin (the catalogue test runs this on a copy with its own Python).
+read -r -a django_admin <<<"${DJANGO_ADMIN:-uv run django-admin}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=(root)
@@ -15,9 +17,9 @@ fi
 for target in "${targets[@]}"; do
   if [ "$target" = root ]; then
     mkdir -p locale
-    uv run django-admin makemessages -l da -l nb -l en --no-obsolete -e html,txt,py \
+    "${django_admin[@]}" makemessages -l da -l nb -l en --no-obsolete -e html,txt,py \
       --ignore=apps --ignore=tests --ignore=var --ignore=scripts --ignore=static --ignore=bench >/dev/null
-    (uv run django-admin compilemessages --ignore=apps --ignore=.venv --ignore=.tools >/dev/null)
+    ("${django_admin[@]}" compilemessages --ignore=apps --ignore=.venv --ignore=.tools >/dev/null)
   else
     dir="apps/$target"
     [ -d "$dir" ] || { echo "no such app: $target" >&2; exit 2; }
@@ -28,7 +30,7 @@ for target in "${targets[@]}"; do
       other=${other%/}
       [ "$other" = "$dir" ] || ignores+=("--ignore=$other")
     done
-    uv run django-admin makemessages -l da -l nb -l en --no-obsolete -e html,txt,py "${ignores[@]}" >/dev/null
+    "${django_admin[@]}" makemessages -l da -l nb -l en --no-obsolete -e html,txt,py "${ignores[@]}" >/dev/null
     (cd "$dir" && for po in locale/*/LC_MESSAGES/django.po; do
        msgfmt --check-format -o "${po%.po}.mo" "$po"; done)
   fi

@@ -1,5 +1,9 @@
 """Project hygiene that users notice indirectly: migrations match models, catalogues are complete."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +53,35 @@ def test_every_catalogue_exists_for_every_language():
             continue
         for language in ("da", "nb", "en"):
             assert (app_dir / "locale" / language / "LC_MESSAGES" / "django.po").exists(), (app_dir, language)
+
+
+def _msgids(po_path: Path) -> set[tuple[str | None, str]]:
+    import polib
+
+    return {(e.msgctxt, e.msgid) for e in polib.pofile(str(po_path)) if not e.obsolete}
+
+
+def test_catalogues_hold_every_string_the_code_marks_for_translation(tmp_path):
+    """makemessages over a copy of the code finds no string the catalogues lack and none they keep for
+    nothing: a marked string missing from a catalogue would reach Danish and Norwegian users in English."""
+    copy = tmp_path / "src"
+    skip = shutil.ignore_patterns("__pycache__", "*.mo", "static")
+    for name in ("apps", "templates", "strategy_portal", "locale", "scripts"):
+        shutil.copytree(ROOT / name, copy / name, ignore=skip)
+    (copy / "tests").mkdir()
+    for name in ("__init__.py", "settings.py"):
+        shutil.copy2(ROOT / "tests" / name, copy / "tests" / name)
+    env = {**os.environ, "DJANGO_ADMIN": f"{sys.executable} -m django"}
+    result = subprocess.run(
+        ["bash", "scripts/messages.sh"], cwd=copy, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    problems = []
+    for po_path in _catalogues():
+        relative = po_path.relative_to(ROOT)
+        ours, fresh = _msgids(po_path), _msgids(copy / relative)
+        if missing := sorted(fresh - ours, key=str):
+            problems.append(f"{relative} lacks {missing[:5]}: run scripts/messages.sh and translate")
+        if stale := sorted(ours - fresh, key=str):
+            problems.append(f"{relative} keeps strings the code no longer has: {stale[:5]}")
+    assert not problems, "\n".join(problems)

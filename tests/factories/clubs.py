@@ -1,6 +1,6 @@
 """Factories for the clubs app."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import factory
@@ -18,6 +18,21 @@ __all__ = [
     "ClubMeetingFactory",
     "TRNetworkFactory",
 ]
+
+
+def _earlier_this_year(days: int) -> datetime:
+    """``days`` ago, but not before New Year: tests count "this year" and must pass in January too."""
+    now = timezone.localtime()
+    return max(now - timedelta(days=days), now.replace(month=1, day=1, hour=0, minute=0, second=0))
+
+
+def _event_date(status: str) -> date:
+    """An open application is for an event a month away; a decided one for an event this year, so the
+    year's figures count it in December too."""
+    today = timezone.localdate()
+    if status in (ClubFundApplication.Status.DRAFT, ClubFundApplication.Status.SUBMITTED):
+        return today + timedelta(days=30)
+    return max(today - timedelta(days=30), today.replace(month=1, day=1))
 
 
 class ClubFundRulesFactory(DjangoModelFactory):
@@ -67,7 +82,7 @@ class ClubMeetingFactory(DjangoModelFactory):
         skip_postgeneration_save = True
 
     club = factory.SubFactory(ClubFactory)
-    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    starts_at = factory.LazyFunction(lambda: _earlier_this_year(10))
     kind = ClubMeeting.Kind.ORDINARY
     status = ClubMeeting.Status.HELD
     attendance = 12
@@ -84,10 +99,10 @@ class ClubFundApplicationFactory(DjangoModelFactory):
 
     club = factory.SubFactory(ClubFactory)
     purpose = factory.Sequence(lambda n: f"Klubmøde med spisning {n}")
-    event_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=30))
     amount = Decimal("2000")
     participants = 10
     status = ClubFundApplication.Status.DRAFT
+    event_date = factory.LazyAttribute(lambda o: _event_date(o.status))
     decided_at = factory.LazyAttribute(
         lambda o: None if o.status in ("draft", "submitted") else timezone.now()
     )

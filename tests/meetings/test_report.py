@@ -44,7 +44,13 @@ def test_meetings_decisions_and_answers(municipality):
     MeetingFactory(committee=lmu, date=datetime.date(2026, 6, 1), status=Meeting.Status.DRAFT)  # not held
     MeetingFactory(committee=lmu, date=datetime.date(2025, 6, 1), status=Meeting.Status.HELD)  # other year
     guide = load_discussion_guide(organization=municipality)
-    GuideAnswer.objects.create(question=DiscussionQuestion.objects.first(), committee=lmu, text="Svar")
+    answer = GuideAnswer.objects.create(
+        question=DiscussionQuestion.objects.first(), committee=lmu, text="Svar"
+    )
+    # Answered in the report's year, whatever year the test runs in.
+    GuideAnswer.objects.filter(pk=answer.pk).update(
+        updated_at=datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.UTC)
+    )
 
     section = build_section(municipality, 2026)
     assert section.has_data

@@ -8,14 +8,14 @@ from apps.strategy.demo import SEED_FILES, load_plan, load_plan_data
 from apps.strategy.models import Goal, Initiative
 from tests.factories import OrganizationFactory, add_unit
 
-# Counted by hand in /work/shared/seeds/000_88b157eebe55c417.txt (Djøf Offentlig 2025-2028):
+# Counted by hand in shared/seeds/000_88b157eebe55c417.txt (Djøf Offentlig 2025-2028):
 # 4 focus areas; "Djøf Offentlig vil" ambitions per area 1, 3, 1, 2 = 7 goals;
 # "Eksempler på indsatser" per area 3, 3, 3, 4 = 13 initiatives (no levels in a section's plan).
 DJOEF_AREAS = 4
 DJOEF_GOALS_PER_AREA = [1, 3, 1, 2]
 DJOEF_INITIATIVES_PER_AREA = [3, 3, 3, 4]
 
-# Counted by hand in /work/shared/seeds/001_44e50d3f67623b3a.txt (Fagforbundet 2024-2025):
+# Counted by hand in shared/seeds/001_44e50d3f67623b3a.txt (Fagforbundet 2024-2025):
 # 6 areas; "Mål 2024-2025" per area 4, 3, 7, 4, 4, 5 = 27 goals;
 # "Strategiske tiltak" bullets per area and level (Nasjonalt / Fylkeskrets / Fagforening):
 #   Heltid 3/5/4, Gode offentlige tjenester 5/6/5, Organisasjonsbygging 4/5/4,
