@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, F, FloatField, Sum
+from django.db.models.functions import Cast, Least
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.reporting import ReportSection
@@ -73,6 +74,11 @@ def build_section(organization: Organization, year: int) -> ReportSection | None
         clubs=Count("pk"), members=Sum("member_count")
     )
     clubs["active"] = held.values("club").distinct().count()
+    # Each meeting's turnout as a share of its club's members (at most all of them), averaged: a sum of
+    # attendances over a sum of members passes 100 % as soon as clubs meet more than once.
+    turnout = held.filter(club__member_count__gt=0).aggregate(
+        share=Avg(Least(Cast(F("attendance"), FloatField()) / F("club__member_count"), 1.0))
+    )["share"]
     rows = [
         {
             "label": label,
@@ -100,7 +106,7 @@ def build_section(organization: Organization, year: int) -> ReportSection | None
             "meetings": meetings,
             "network_meetings": network_meetings,
             "attendance": attendance,
-            "reach": round(100 * attendance / members) if members else None,
+            "reach": round(100 * turnout) if turnout is not None else None,
             "board_meetings": board,
             "board_share": round(100 * board / meetings) if meetings else None,
             "funds_count": funds["count"],

@@ -23,7 +23,8 @@ def test_section_figures(org, club, club_b, board_member):
     section = build_section(org, year)
     data = section.data
     assert section.key == "clubs" and section.has_data
-    assert (data["meetings"], data["attendance"], data["members"], data["reach"]) == (3, 45, 60, 75)
+    # Turnout per meeting: 20 and 10 of club A's 40 members, 15 of club B's 20: on average 50 %.
+    assert (data["meetings"], data["attendance"], data["members"], data["reach"]) == (3, 45, 60, 50)
     assert (data["board_meetings"], data["board_share"]) == (2, 67)
     assert (data["funds_count"], data["funds_amount"]) == (2, Decimal("2000"))
     demands = next(
@@ -34,6 +35,18 @@ def test_section_figures(org, club, club_b, board_member):
     html = render_to_string(section.template, {"section": section, "organization": org, "year": year})
     assert "<svg" in html and "style=" not in html and "<script" not in html
     assert "67 %" in html
+
+
+def test_turnout_stays_a_share_of_the_members_when_a_club_meets_every_week(org, club):
+    club.member_count = 10
+    club.save(update_fields=["member_count"])
+    for _week in range(6):
+        ClubMeetingFactory(club=club, attendance=8)
+    section = build_section(org, timezone.localdate().year)
+    assert section.data["attendance"] == 48 and section.data["reach"] == 80
+    html = render_to_string(section.template, {"section": section, "organization": org, "year": 2026})
+    assert "48 fremmødte mod 10 medlemmer." in html
+    assert "I gennemsnit kom 80 % af en klubs medlemmer til dens møder." in html
 
 
 def test_no_activity_is_has_data_false(org, club):
