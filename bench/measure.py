@@ -303,7 +303,11 @@ def sweep_lookback(org, as_of: date) -> tuple[date, str]:
         horizon = as_of - timedelta(days=policy.late_horizon_days)
         longest = max((int(r["months"]) for r in policy.frequent_rules or []), default=0)
         return (
-            min(horizon, add_months(as_of, -longest) - timedelta(days=policy.late_horizon_days)),
+            min(
+                horizon,
+                add_months(as_of, -longest) - timedelta(days=policy.late_horizon_days),
+                add_months(horizon, -longest) - timedelta(days=1),
+            ),
             "the sweep's own look-back (late horizon and longest frequent-absence rule)",
         )
     except Exception:

@@ -11,9 +11,24 @@ from .models import (
     Spell,
 )
 
+# Registrations, spells, advisories and the follow-up settings change only through the portal's
+# services, which keep the spells, the advisory sweep's queue, the overlap rule and the statistics in
+# step: here they are shown.
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(AdvisoryPolicy)
-class AdvisoryPolicyAdmin(admin.ModelAdmin):
+class AdvisoryPolicyAdmin(ReadOnlyAdmin):  # HR edits it in the portal, which re-derives the spells
     list_display = ["organization", "contact_days", "day_counting", "retention_years"]
 
 
@@ -25,9 +40,14 @@ class EmployeeAdmin(admin.ModelAdmin):
     raw_id_fields = ["unit", "leader"]
     list_select_related = ["organization", "unit", "leader"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An employee's absence history belongs to one organisation's follow-up: a move is a new
+        # employee there.
+        return ["organization"] if obj is not None else []
+
 
 @admin.register(AbsenceRegistration)
-class AbsenceRegistrationAdmin(admin.ModelAdmin):
+class AbsenceRegistrationAdmin(ReadOnlyAdmin):
     list_display = ["employee", "absence_type", "start_date", "end_date", "fraction"]
     list_filter = ["absence_type"]
     raw_id_fields = ["employee"]
@@ -36,13 +56,10 @@ class AbsenceRegistrationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Spell)
-class SpellAdmin(admin.ModelAdmin):
+class SpellAdmin(ReadOnlyAdmin):
     list_display = ["employee", "start_date", "end_date"]
     raw_id_fields = ["employee"]
     list_select_related = ["employee"]
-
-    def has_add_permission(self, request) -> bool:
-        return False  # spells are derived from registrations
 
 
 class AdvisoryEventInline(admin.TabularInline):
@@ -50,9 +67,18 @@ class AdvisoryEventInline(admin.TabularInline):
     extra = 0
     raw_id_fields = ["by"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Advisory)
-class AdvisoryAdmin(admin.ModelAdmin):
+class AdvisoryAdmin(ReadOnlyAdmin):
     list_display = ["employee", "kind", "day", "due_date", "status", "late"]
     list_filter = ["kind", "status", "late"]
     raw_id_fields = ["employee", "spell"]

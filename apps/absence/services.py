@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
@@ -227,7 +227,16 @@ def spells_rederive(*, employee: Employee, policy: AdvisoryPolicy | None = None)
 def spells_rederive_many(
     *, organization: Organization, employee_ids: list[int] | None = None, chunk_size: int = 2000
 ) -> None:
-    """Re-derive spells for many employees (imports, the demo, a policy change), in batches."""
+    """Re-derive spells for many employees (imports, the demo, a policy change), in batches.
+
+    Call it in a transaction: on PostgreSQL it first waits for a running sweep of the organisation
+    (which holds its sweep state), so a long import and a sweep never lock each other's rows in a
+    cycle; sweeps that start meanwhile wait for the import instead.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(SweepState._meta.db_table)
+            cursor.execute(f"SELECT 1 FROM {table} WHERE organization_id = %s FOR SHARE", [organization.pk])  # noqa: S608
     policy = policy_for(organization)
     counting = policy.types_for("advisories")
     calendar = WorkCalendar.for_policy(policy)
@@ -346,7 +355,7 @@ def sweep_queue_add(*, organization_id: int, changed: dict[int, date]) -> None:
         ],
         update_conflicts=True,
         unique_fields=["employee"],
-        update_fields=["marked_at"],
+        update_fields=["marked_at", "organization"],
         batch_size=5000,
     )
     # A row that was waiting already keeps the earlier day (many different days: the earliest for all).
@@ -425,7 +434,13 @@ class _Rules(NamedTuple):
     def of(cls, policy: AdvisoryPolicy, as_of: date) -> _Rules:
         horizon = as_of - timedelta(days=policy.late_horizon_days)
         longest = max((int(r["months"]) for r in policy.frequent_rules or []), default=0)
-        lookback = min(horizon, add_months(as_of, -longest) - timedelta(days=policy.late_horizon_days))
+        # The window of a firing due on the horizon reaches back to add_months(horizon, -longest);
+        # month ends make that a few days earlier than add_months(as_of, -longest) - the horizon.
+        lookback = min(
+            horizon,
+            add_months(as_of, -longest) - timedelta(days=policy.late_horizon_days),
+            add_months(horizon, -longest) - ONE_DAY,
+        )
         short_from = as_of - timedelta(days=policy.short_absence_max_days - 1)
         calendar = WorkCalendar.for_policy(policy)
         return cls(as_of, policy, calendar, horizon, lookback, short_from, DayPlan(policy, calendar))
@@ -453,18 +468,25 @@ class _Rules(NamedTuple):
         self,
         spells: list[SpellRow],
         *,
+        fired: dict[int, dict[int, list[date]]],
+        since: date | None = None,
         changed_from: dict[int, date] | None = None,
-        only_days_rules_after: dict[int, date] | None = None,
+        growing: set[int] = frozenset(),
     ) -> list[Candidate]:
-        """Frequent-absence advisories from spells ordered by employee and start. An employee in
-        ``changed_from`` needs only those due on or after that day (earlier ones did not change); one in
-        ``only_days_rules_after`` only the rules on days, due after that day."""
+        """Frequent-absence advisories from spells ordered by employee and start.
+
+        ``fired``: employee -> rule number -> the due dates of that rule's advisories already made, in
+        order. A rule fires again only more than its months after the previous firing, and a firing
+        made earlier counts even when its spells are older than the look-back (or gone by retention).
+
+        The daily run (``since`` given) needs of an employee in ``changed_from`` the firings due on or
+        after the day the change reached back to, or after ``since``; of one in ``growing`` (a short
+        spell still running after ``since``) those due after ``since``. Without ``since``: all.
+        """
         rules = self.policy.frequent_rules or []
         if not rules:
             return []
         changed_from = changed_from or {}
-        growing = only_days_rules_after or {}
-        days_rules = {number for number, rule in enumerate(rules, start=1) if rule["kind"] == "days"}
         by_employee: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
         starts: dict[int, date] = {}
         max_days, short_from = self.policy.short_absence_max_days, self.short_from
@@ -476,13 +498,15 @@ class _Rules(NamedTuple):
         floor = self.horizon - ONE_DAY
         as_of = self.as_of
         for employee_id, employee_spells in by_employee.items():
-            numbers, limit = None, floor
-            if employee_id in growing:
-                numbers, limit = days_rules, max(floor, growing[employee_id])
-            elif employee_id in changed_from:
-                limit = max(floor, changed_from[employee_id] - ONE_DAY)
+            limit = floor
+            if employee_id in changed_from:
+                limit = max(floor, min(changed_from[employee_id] - ONE_DAY, since or floor))
+            elif since is not None and employee_id in growing:
+                limit = max(floor, since)
+            elif since is not None:
+                continue  # nothing of theirs changed or ran on: nothing new can be due
             for spell_id, number, due in frequent_triggers(
-                employee_spells, rules, as_of, numbers=numbers, after=limit
+                employee_spells, rules, as_of, after=limit, fired=fired.get(employee_id)
             ):
                 if due > limit:
                     candidates.append(
@@ -523,7 +547,8 @@ def _candidate_advisories(
     org_spells = Spell.objects.filter(employee__organization=organization, start_date__lte=as_of)
     if scope is None:
         spells = _window_spells(org_spells, rules)
-        candidates = rules.day_candidates(spells) + rules.frequent_candidates(spells)
+        fired = _frequent_firings(organization, None) if policy.frequent_rules else {}
+        candidates = rules.day_candidates(spells) + rules.frequent_candidates(spells, fired=fired)
         return candidates, len({row[1] for row in spells})
     pending, since = scope.pending, scope.since
     running = [
@@ -535,17 +560,54 @@ def _candidate_advisories(
     ]
     candidates = rules.day_candidates(running, after=since)
     growing: set[int] = set()
-    if any(rule["kind"] == "days" for rule in policy.frequent_rules or []):
+    if policy.frequent_rules:
+        # A short spell still running after ``since``: a rule on days can be reached during it, and a
+        # rule on spells fires on its first day, which may come after the change was swept (a spell
+        # registered in advance).
         growing = {row[1] for row in running if rules.is_short(row[2], row[3])}
-    spells = _spells_of(sorted(growing.union(pending)), rules)
+    followed = sorted(growing.union(pending))
+    spells = _spells_of(organization, followed, rules)
     # A changed employee: every advisory from the earliest changed spell on, before it what came due.
     changed = [row for row in spells if row[1] in pending and row[2] >= pending[row[1]]]
     before = [row for row in spells if row[1] in pending and row[2] < pending[row[1]]]
     candidates += rules.day_candidates(changed) + rules.day_candidates(before, after=since)
-    candidates += rules.frequent_candidates(
-        spells, changed_from=pending, only_days_rules_after=dict.fromkeys(growing, since)
-    )
+    if policy.frequent_rules:
+        candidates += rules.frequent_candidates(
+            spells,
+            fired=_frequent_firings(organization, followed),
+            since=since,
+            changed_from=pending,
+            growing=growing,
+        )
     return candidates, len(pending) + len({row[1] for row in running})
+
+
+def _frequent_firings(
+    organization: Organization, employee_ids: list[int] | None
+) -> dict[int, dict[int, list[date]]]:
+    """employee -> rule number -> due dates of the frequent-absence advisories made so far, in order
+    (of the organisation's employees, or of these)."""
+    rows = Advisory.objects.filter(kind=Advisory.Kind.FREQUENT).order_by("employee_id", "day", "due_date")
+    columns = ("employee_id", "day", "due_date")
+    if employee_ids is None:
+        found = _fetchall(rows.filter(employee__organization=organization).values_list(*columns))
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT employee_id, day, due_date FROM absence_advisory "
+                "WHERE kind = %s AND employee_id = ANY(%s) ORDER BY 1, 2, 3",
+                [Advisory.Kind.FREQUENT.value, employee_ids],
+            )
+            found = cursor.fetchall()
+    else:
+        found = []
+        for offset in range(0, len(employee_ids), 5000):
+            chunk = employee_ids[offset : offset + 5000]
+            found.extend(_fetchall(rows.filter(employee_id__in=chunk).values_list(*columns)))
+    fired: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
+    for employee_id, number, due in found:
+        fired[employee_id][number].append(due if isinstance(due, date) else date.fromisoformat(due))
+    return fired
 
 
 def _fetchall(queryset) -> list[tuple]:
@@ -557,22 +619,27 @@ def _fetchall(queryset) -> list[tuple]:
 
 
 SPELLS_OF_EMPLOYEES = """
-SELECT id, employee_id, start_date, end_date, includes_work_injury FROM absence_spell
-WHERE employee_id = ANY(%s) AND start_date <= %s AND (end_date IS NULL OR end_date >= %s)
-ORDER BY employee_id, start_date
+SELECT s.id, s.employee_id, s.start_date, s.end_date, s.includes_work_injury
+FROM absence_spell s JOIN absence_employee e ON e.id = s.employee_id
+WHERE s.employee_id = ANY(%s) AND e.organization_id = %s
+  AND s.start_date <= %s AND (s.end_date IS NULL OR s.end_date >= %s)
+ORDER BY s.employee_id, s.start_date
 """
 
 
-def _spells_of(employee_ids: list[int], rules: _Rules) -> list[SpellRow]:
-    """The spells of these employees (all of one organisation) that the rules look at."""
+def _spells_of(organization: Organization, employee_ids: list[int], rules: _Rules) -> list[SpellRow]:
+    """The spells of these employees that the rules look at, if they (still) belong to the
+    organisation."""
     if connection.vendor == "postgresql":
         # One array parameter: a list of thousands of ids costs more to send and to plan.
         with connection.cursor() as cursor:
-            cursor.execute(SPELLS_OF_EMPLOYEES, [employee_ids, rules.as_of, rules.lookback])
+            cursor.execute(SPELLS_OF_EMPLOYEES, [employee_ids, organization.pk, rules.as_of, rules.lookback])
             return cursor.fetchall()
     spells: list[SpellRow] = []
     for offset in range(0, len(employee_ids), 5000):
-        chunk = Spell.objects.filter(employee_id__in=employee_ids[offset : offset + 5000])
+        chunk = Spell.objects.filter(
+            employee_id__in=employee_ids[offset : offset + 5000], employee__organization=organization
+        )
         spells.extend(_window_spells(chunk.filter(start_date__lte=rules.as_of), rules))
     return spells
 
@@ -934,6 +1001,18 @@ def retention_apply(*, as_of: date, organization: Organization | None = None) ->
             )
             .delete()[1]
             .get(Advisory._meta.label, 0)
+        )
+        # The employees who stay lose old spells that frequent-absence rules may still count: the next
+        # daily sweep looks at them again, as a sweep over everyone would.
+        sweep_queue_add(
+            organization_id=org.pk,
+            changed=dict(
+                Spell.objects.filter(employee__organization=org, end_date__lt=cutoff)
+                .exclude(employee__in=gone_employees)
+                .values("employee_id")
+                .annotate(first=Min("start_date"))
+                .values_list("employee_id", "first")
+            ),
         )
         result.spells += (
             Spell.objects.filter(employee__organization=org)

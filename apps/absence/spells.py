@@ -5,6 +5,7 @@ No database access here, so the rules can be tested on their own and reused in b
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -190,17 +191,19 @@ def frequent_triggers(
     rules: list[dict],
     as_of: date,
     *,
-    numbers: set[int] | None = None,
     after: date | None = None,
+    fired: dict[int, list[date]] | None = None,
 ) -> list[tuple[int, int, date]]:
     """(spell id, rule number, due date) for every spell that makes a frequent-absence rule hold.
 
     Rules (DOMAIN.md 1.6): "spells" - at least N spells started within W months up to this spell's
     start; "days" - at least D calendar days of absence within W months, reached during this spell.
     A rule fires again only when the previous firing of the same rule is more than W months old, so
-    one stretch of frequent absence gives one advisory per rule. ``numbers``: only these rules.
-    ``after``: only firings due after this day are wanted; a rule that cannot hold after it is not
-    followed through the employee's history (the firings returned may still include earlier ones).
+    one stretch of frequent absence gives one advisory per rule. ``fired``: rule number -> due dates
+    (ascending) of earlier firings known from elsewhere (the advisories made so far), which count as
+    previous firings too. ``after``: only firings due after this day are wanted; a rule that cannot
+    hold after it is not followed through the employee's history (the firings returned may still
+    include earlier ones).
 
     Spells are disjoint and sorted, so a window only ever cuts into its first spell: with running
     totals of the spells' lengths every window sum is a subtraction, and each rule is one pass.
@@ -211,19 +214,21 @@ def frequent_triggers(
         totals.append(totals[-1] + ((as_of if end is None else min(end, as_of)) - start).days + 1)
     triggers: list[tuple[int, int, date]] = []
     for number, rule in enumerate(rules, start=1):
-        if numbers is not None and number not in numbers:
-            continue
         kind, months, count = rule["kind"], int(rule["months"]), int(rule["count"])
         if (len(ordered) if kind == "spells" else totals[-1]) < count:
             continue  # not even all of the spells together reach the rule
         if after is not None and not _holds_after(ordered, totals, kind, months, count, as_of, after):
             continue
         last_fired: date | None = None
+        known = (fired or {}).get(number, [])
         first = 0  # the first spell that can reach into the window; only moves forward
         for index in range(len(ordered)):
             due, first = _rule_due(ordered, totals, kind, months, count, as_of, index, first)
             if due is None:
                 continue
+            before = bisect_left(known, due)  # known[before - 1]: the last known firing before this day
+            if before and (last_fired is None or known[before - 1] > last_fired):
+                last_fired = known[before - 1]
             if last_fired is not None and due <= add_months(last_fired, months):
                 continue
             triggers.append((ordered[index][0], number, due))
