@@ -52,10 +52,14 @@ def day_of_changes(rng, employees, ongoing, day):
             elif registration is None and roll < 0.15:
                 # Known in advance ("sick until Friday"): a spell that runs on without being ongoing.
                 register_absence(employee, day, day + timedelta(days=rng.randint(1, 12)))
-            elif registration is None and roll < 0.2:
+            elif registration is None and roll < 0.17:
+                # Planned ahead (an operation next week): the spell starts after the sweep that took it.
+                start = day + timedelta(days=rng.randint(1, 10))
+                register_absence(employee, start, start + timedelta(days=rng.randint(0, 3)))
+            elif registration is None and roll < 0.22:
                 start = day - timedelta(days=rng.randint(2, 60))  # registered late
                 register_absence(employee, start, start + timedelta(days=rng.randint(0, 6)))
-            elif roll < 0.22:
+            elif roll < 0.24:
                 old = (
                     AbsenceRegistration.objects.filter(employee=employee, end_date__isnull=False)
                     .order_by("?")
@@ -67,7 +71,9 @@ def day_of_changes(rng, employees, ongoing, day):
             continue  # it overlapped what the employee already has: HR would get the same refusal
 
 
-@pytest.mark.parametrize(("seed", "counting"), [(1, "calendar"), (2, "working"), (3, "calendar")])
+@pytest.mark.parametrize(
+    ("seed", "counting"), [(1, "calendar"), (2, "working"), (3, "calendar"), (4, "working"), (5, "calendar")]
+)
 def test_daily_sweeps_make_exactly_what_a_sweep_over_everyone_makes(employer, leader, seed, counting):
     policy = employer.advisory_policy
     policy.day_counting = counting
