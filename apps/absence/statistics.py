@@ -28,6 +28,7 @@ the registrations in the window.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from collections import defaultdict
 from contextlib import contextmanager
@@ -635,6 +636,8 @@ def _unit_statistics(
     ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are None and the group is marked ``suppressed``
     (see ``suppress_small_groups``), except in the units of ``exempt_unit_ids``.
     """
+    if unit is not None and suppress:
+        return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
     policy = policy or policy_of(organization)
     window = rolling_year(as_of)
     with _reporting_transaction():
@@ -711,6 +714,32 @@ def _unit_statistics(
     return result
 
 
+def _part_of_whole(
+    organization: Organization,
+    as_of: date,
+    unit: OrgUnit,
+    exempt_unit_ids: set[int] | None,
+    units: list[OrgUnit] | None,
+) -> dict:
+    """The figures of ``unit`` and the units below it, suppressed as in the whole organisation's.
+
+    Suppression is decided over the whole organisation: decided over the subtree alone, a unit's page
+    could show a figure that its parent's page hides to protect a sibling, and the two pages together
+    would give the hidden figure away.
+    """
+    whole = copy.deepcopy(unit_statistics(organization, as_of, exempt_unit_ids=exempt_unit_ids))
+    if units is None:
+        units = list(OrgUnit.objects.filter(organization=organization, path__startswith=unit.path))
+    depth = {u.pk: u.depth - unit.depth for u in units if u.path.startswith(unit.path)}
+    rows = [row for row in whole["units"] if row["unit_id"] in depth]
+    for row in rows:
+        row["depth"] = depth[row["unit_id"]]
+        if row["unit_id"] == unit.pk:
+            row["parent_id"] = None
+    whole["units"] = rows
+    return whole
+
+
 def _hide_unit(row: dict) -> None:
     row["suppressed"] = True
     for group in [*row["types"], row["total"]]:
@@ -724,61 +753,110 @@ def _hide_unit(row: dict) -> None:
 def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = None) -> dict:
     """Hide the figures of every group under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees, in place.
 
-    A unit × type group (and the unit's total) is suppressed when the unit has fewer employees than
-    the limit (but some); a Bradford band is suppressed when it holds between 1 and limit − 1
+    A unit's figures (its types and total) are suppressed when the unit has fewer employees than the
+    limit (but some); a Bradford band of a unit is suppressed when it holds between 1 and limit - 1
     employees (a small band would point at individuals even in a large unit). The number of employees
     and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
     ``exempt_unit_ids`` (those the viewer may see individual data of: HR, the unit's leaders) are left
     as they are.
 
-    Hidden figures must not be recoverable by subtraction either (secondary suppression): when a
-    unit's figures minus those of its visible sub-units would describe fewer than the limit, the
-    smallest visible sub-unit is hidden too (or the unit itself when none is left); a lone hidden
-    Bradford band takes the smallest other band with it, since the bands add up to the unit.
+    Hidden figures must not be recoverable by subtraction either (secondary suppression). The figures
+    add up in three ways: a unit is its sub-units plus the employees placed directly in it, and so is
+    each of its Bradford bands; and a unit's bands add up to its employees. In each such sum nothing
+    hidden may be left alone (it could be worked out), and what the hidden parts hold together may not
+    be between 1 and limit - 1 employees; where it would, the smallest visible part (else the sum
+    itself) is hidden too, until nothing changes. tests/absence/test_suppression_audit.py attacks the
+    result with every subtraction these sums allow.
     """
     limit = result["min_group_size"]
     exempt = exempt_unit_ids or set()
     rows = result["units"]
-    for row in rows:
-        # A unit without employees has nothing to hide (its figures are all zero).
-        if row["unit_id"] not in exempt and 0 < row["employees"] < limit:
-            _hide_unit(row)
+    by_id = {row["unit_id"]: row for row in rows}
+    counts = {row["unit_id"]: list(row["bradford"]["bands"]) for row in rows}
     children: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
-        if row.get("parent_id") is not None:
+        if row.get("parent_id") in by_id:
             children[row["parent_id"]].append(row)
+
+    # A cell is ("row", unit) - the unit's figures, describing its employees - or ("band", unit, band).
+    def size(cell: tuple) -> int:
+        return by_id[cell[1]]["employees"] if cell[0] == "row" else counts[cell[1]][cell[2]]
+
+    hidden: set[tuple] = set()
+
+    def hide(cell: tuple) -> None:
+        hidden.add(cell)
+        if cell[0] == "row":
+            hidden.update(("band", cell[1], band) for band in range(len(counts[cell[1]])))
+
+    # Sums: (unit whose sum it is, the total or None when always shown, the parts, the part not shown
+    # anywhere - the directly placed employees - as its size, or None when there is none).
+    sums: list[tuple[int, tuple | None, list[tuple], int | None]] = []
+    for row in rows:
+        unit_id, kids = row["unit_id"], children.get(row["unit_id"], [])
+        sums.append((unit_id, None, [("band", unit_id, b) for b in range(len(counts[unit_id]))], None))
+        if not kids:
+            continue
+        direct = row["employees"] - sum(k["employees"] for k in kids)
+        sums.append((unit_id, ("row", unit_id), [("row", k["unit_id"]) for k in kids], direct or None))
+        for band, total in enumerate(counts[unit_id]):
+            rest = total - sum(counts[k["unit_id"]][band] for k in kids)
+            parts = [("band", k["unit_id"], band) for k in kids]
+            # With nobody placed directly in the unit, everyone knows that part is 0.
+            sums.append((unit_id, ("band", unit_id, band), parts, rest if direct else None))
+
+    for row in rows:
+        if row["unit_id"] in exempt:
+            continue
+        if 0 < row["employees"] < limit:
+            hide(("row", row["unit_id"]))
+        for band, count in enumerate(counts[row["unit_id"]]):
+            if 0 < count < limit:
+                hide(("band", row["unit_id"], band))
+
+    def may_hide(cell: tuple) -> bool:
+        return cell not in hidden and cell[1] not in exempt
+
     changed = True
     while changed:
         changed = False
-        for parent in rows:
-            kids = children.get(parent["unit_id"], [])
-            if parent["suppressed"] or not any(k["suppressed"] for k in kids):
+        for unit_id, total, parts, direct in sums:
+            if unit_id in exempt:
+                continue  # the viewer may see everything below it anyway
+            hidden_parts = [part for part in parts if part in hidden]
+            unknown = (total in hidden) + len(hidden_parts) + (direct is not None)
+            if unknown == 0:
                 continue
-            residual = parent["employees"] - sum(k["employees"] for k in kids if not k["suppressed"])
-            if residual >= limit:
+            if unknown == 1:
+                # The one unknown can be worked out: harmless only for the unshown part, if not small.
+                need = direct is None or 0 < direct < limit
+            elif total not in hidden:
+                together = sum(size(part) for part in hidden_parts) + (direct or 0)
+                need = 0 < together < limit
+            else:
+                need = False
+            if not need:
                 continue
-            candidates = sorted(
-                (k for k in kids if not k["suppressed"] and k["unit_id"] not in exempt),
-                key=lambda k: (k["employees"], k["code"]),
-            )
-            if candidates:
-                _hide_unit(candidates[0])
-            elif parent["unit_id"] not in exempt:
-                _hide_unit(parent)
+            open_parts = [part for part in parts if may_hide(part)]
+            nonzero = [part for part in open_parts if size(part) > 0]
+            if nonzero:
+                hide(min(nonzero, key=lambda part: (size(part), part)))
+            elif total is not None and may_hide(total):
+                hide(total)
+            elif open_parts:
+                hide(min(open_parts))
             else:
                 continue
             changed = True
+
     for row in rows:
-        bradford = row["bradford"]
-        if row["unit_id"] in exempt or row["suppressed"]:
-            continue
-        bands = bradford["bands"]
-        hidden = [0 < count < limit for count in bands]
-        if sum(hidden) == 1 and len(bands) > 1:
-            visible = [i for i, h in enumerate(hidden) if not h]
-            hidden[min(visible, key=lambda i: (bands[i], i))] = True
-        bradford["suppressed"] = any(hidden)
-        bradford["bands"] = [None if h else count for h, count in zip(hidden, bands, strict=True)]
+        unit_id = row["unit_id"]
+        if ("row", unit_id) in hidden:
+            _hide_unit(row)
+        bands = counts[unit_id]
+        shown = [("band", unit_id, band) not in hidden for band in range(len(bands))]
+        row["bradford"]["suppressed"] = not all(shown)
+        row["bradford"]["bands"] = [count if ok else None for ok, count in zip(shown, bands, strict=True)]
     return result
 
 
@@ -938,15 +1016,19 @@ def _suppress_months(charts: list[dict], limit: int, exempt: set[int]) -> None:
         kids = [by_path[path] for path in by_path if path[:-steplen] == parent["path"]]
         for index, month in enumerate(parent["months"]):
             kid_months = [(kid, kid["months"][index]) for kid in kids]
-            if month["suppressed"] or not any(m["suppressed"] for _kid, m in kid_months):
+            shown = [m for _kid, m in kid_months if not m["suppressed"]]
+            if month["suppressed"] or parent["unit_id"] in exempt or not shown:
                 continue
-            residual = month["employees"] - sum(
-                m["employees"] for _kid, m in kid_months if not m["suppressed"]
-            )
-            if residual >= limit:
+            # The hidden sub-units and the employees placed directly in the unit.
+            residual = month["employees"] - sum(m["employees"] for m in shown)
+            if residual == 0 or residual >= limit:
                 continue
             candidates = sorted(
-                (m for kid, m in kid_months if not m["suppressed"] and kid["unit_id"] not in exempt),
+                (
+                    m
+                    for kid, m in kid_months
+                    if not m["suppressed"] and kid["unit_id"] not in exempt and m["employees"] > 0
+                ),
                 key=lambda m: m["employees"],
             )
             if candidates:
