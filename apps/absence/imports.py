@@ -586,7 +586,13 @@ def _span(start: date, end: date | None) -> str:
 def _validate_absences(organization: Organization, records, plan: ImportPlan) -> None:
     from .models import AbsenceRegistration, AbsenceType, Employee
 
-    employees = dict(Employee.objects.filter(organization=organization).values_list("employee_number", "pk"))
+    employment: dict[str, tuple[int, date, date | None]] = {
+        number: (pk, first, last)
+        for number, pk, first, last in Employee.objects.filter(organization=organization).values_list(
+            "employee_number", "pk", "employment_start", "employment_end"
+        )
+    }
+    employees = {number: pk for number, (pk, _first, _last) in employment.items()}
     type_codes = set(AbsenceType.values)
     parsed = []
     for line, row in records:
@@ -621,6 +627,18 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 _("end_date %(end)s is before start_date %(start)s")
                 % {"end": end.isoformat(), "start": start.isoformat()}
             )
+        elif start and number in employment:
+            _pk, first, last = employment[number]
+            if start < first:
+                c.error(
+                    _("start_date %(start)s is before employee %(number)s's employment_start %(first)s")
+                    % {"start": start.isoformat(), "number": number, "first": first.isoformat()}
+                )
+            elif last is not None and max(start, end or start) > last:  # an open end stops with it
+                c.error(
+                    _("the absence runs past employee %(number)s's employment_end %(last)s")
+                    % {"number": number, "last": last.isoformat()}
+                )
         if c.failed:
             continue
         parsed.append(

@@ -20,6 +20,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,23 @@ def _validate_registration(
         errors["end_date"] = _("The last day cannot be before the first day.")
     if not (Decimal("0") < fraction <= Decimal("1")):
         errors["fraction"] = _("The fraction must be above 0 and at most 1.")
+    if start_date < employee.employment_start:
+        errors["start_date"] = _("The employment began on %(day)s: there can be no absence before it.") % {
+            "day": date_format(employee.employment_start, "SHORT_DATE_FORMAT")
+        }
+    last_day = employee.employment_end
+    # An open end is fine (ongoing sickness of someone leaving): it stops with the employment.
+    if (
+        last_day is not None
+        and max(start_date, end_date or start_date) > last_day
+        and "end_date" not in errors
+    ):
+        field = "start_date" if start_date > last_day else "end_date"
+        errors.setdefault(
+            field,
+            _("The employment ended on %(day)s: the absence cannot run past it.")
+            % {"day": date_format(last_day, "SHORT_DATE_FORMAT")},
+        )
     if errors:
         raise ValidationError(errors)
     if overlapping_registrations(employee.pk, start_date, end_date, exclude_pk=exclude_pk).exists():

@@ -75,6 +75,9 @@ FORMATS = ["csv", "xlsx"]
 def staff(org, other_org):
     employee(org, "100")
     employee(org, "200", unit_code="B")
+    leaving = employee(org, "300")
+    leaving.employment_end = date(2026, 6, 30)
+    leaving.save(update_fields=["employment_end"])
     employee(other_org, "900", unit_code="X")
     return org
 
@@ -110,6 +113,14 @@ def staff(org, other_org):
         (
             ["100", "sick", "2026-02-01", "2026-02-30", "1"],
             "line 2: end_date '2026-02-30' is not a valid date (YYYY-MM-DD)",
+        ),
+        (
+            ["100", "sick", "2019-01-01", "2019-01-02", "1"],
+            "line 2: start_date 2019-01-01 is before employee 100's employment_start 2020-01-01",
+        ),
+        (
+            ["300", "sick", "2026-06-25", "2026-07-03", "1"],
+            "line 2: the absence runs past employee 300's employment_end 2026-06-30",
         ),
         (["", "sick", "2026-02-01", "", "1"], "line 2: employee_number is missing"),
         (["100", "sick", "", "", "1"], "line 2: start_date is missing"),
@@ -506,3 +517,11 @@ def test_fraction_that_rounds_to_zero_is_refused(staff):
     plan, result = absences(staff, "csv", [["100", "sick", "2026-03-02", "", "0.0001"]])
     assert result is None
     assert plan.messages()[0].startswith("line 2: fraction 0.0001 must be more than 0")
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_ongoing_absence_of_someone_leaving_is_accepted(staff, fmt):
+    """Sick with no end yet while the employment ends on 30 June: the absence stops with it."""
+    plan, result = absences(staff, fmt, [["300", "sick", "2026-04-01", "", "1"]])
+    assert result is not None, plan.messages()
+    assert AbsenceRegistration.objects.get().end_date is None

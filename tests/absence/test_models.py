@@ -87,3 +87,23 @@ def test_advisory_notes_warn_against_health_details():
 
     for field in (Advisory._meta.get_field("notes"), AdvisoryEvent._meta.get_field("note")):
         assert "diagnos" in str(field.help_text)
+
+
+def test_absence_outside_the_employment_is_refused_at_the_field(employee):
+    """Registered through the form's service: before the employment began, or past its end."""
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import register_absence
+
+    employee.employment_start, employee.employment_end = date(2021, 5, 29), date(2026, 6, 30)
+    employee.save(update_fields=["employment_start", "employment_end"])
+    with pytest.raises(ValidationError) as before:
+        register_absence(employee, date(2019, 1, 1), date(2019, 1, 2))
+    assert before.value.message_dict["start_date"] == [
+        "Ansættelsen begyndte 29.05.2021: der kan ikke være fravær før den."
+    ]
+    with pytest.raises(ValidationError) as after:
+        register_absence(employee, date(2026, 6, 29), date(2026, 7, 2))
+    assert list(after.value.message_dict) == ["end_date"]
+    register_absence(employee, date(2026, 6, 1), None)  # ongoing: it stops with the employment
+    assert employee.registrations.count() == 1

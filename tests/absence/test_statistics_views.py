@@ -220,3 +220,18 @@ def test_import_link_only_for_those_who_may_import(login, hr_user, med_member, d
     import_url = reverse("absence:import", args=[data.slug])
     assert import_url in login(hr_user).get(url(data)).content.decode()
     assert import_url not in login(med_member).get(url(data)).content.decode()
+
+
+@pytest.mark.parametrize("language", ["da", "nb", "en"])
+def test_chart_coordinates_use_a_decimal_point_in_every_language(login, hr_user, data, language):
+    """Danish and Norwegian write decimals with a comma; an SVG length with one is no length at all,
+    and the browser drops the bar."""
+    import re
+
+    hr_user.language = language
+    hr_user.save(update_fields=["language"])
+    page = login(hr_user).get(url(data), {"as_of": AS_OF}).content.decode()
+    svg = "".join(re.findall(r"<svg.*?</svg>", page, flags=re.S))
+    assert "<rect" in svg
+    lengths = re.findall(r'\b(?:x|y|x1|x2|y1|y2|dx|width|height)="([^"]*)"', svg)
+    assert lengths and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in lengths), lengths[:10]
