@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import PortalFormMixin
@@ -11,6 +12,7 @@ from apps.organizations.models import OrgUnit, Role, User
 from apps.strategy.models import Initiative
 
 from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
+from .money import currency_label
 from .services import meeting_problems
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"]
@@ -161,8 +163,11 @@ class ApplicationForm(PortalFormMixin, forms.ModelForm):
         super().order_fields(field_order)
         self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, currency: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["amount"].label = gettext("Amount (%(currency)s)") % {
+            "currency": currency_label(currency)
+        }
         self.fields["amount"].widget.attrs["inputmode"] = "decimal"
         self.fields["participants"].widget.attrs["inputmode"] = "numeric"
 
@@ -189,6 +194,15 @@ class FundRulesForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = ClubFundRules
         fields = ["amount_per_member_year", "cap_per_member_event", "days_in_advance"]
+
+    def __init__(self, *args, currency: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "amount_per_member_year": gettext("Amount per member per year (%(currency)s)"),
+            "cap_per_member_event": gettext("Cap per participant per event (%(currency)s)"),
+        }
+        for name, label in labels.items():
+            self.fields[name].label = label % {"currency": currency_label(currency)}
 
 
 class ClubFilterForm(PortalFormMixin, forms.Form):

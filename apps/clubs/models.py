@@ -21,14 +21,14 @@ class ClubFundRules(models.Model):
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="club_fund_rules"
     )
     amount_per_member_year = models.DecimalField(
-        _("amount per member per year (DKK)"),
+        _("amount per member per year"),
         max_digits=9,
         decimal_places=2,
         default=Decimal("400"),
         validators=[MinValueValidator(Decimal("0"))],
     )
     cap_per_member_event = models.DecimalField(
-        _("cap per participant per event (DKK)"),
+        _("cap per participant per event"),
         max_digits=9,
         decimal_places=2,
         default=Decimal("450"),
@@ -235,7 +235,7 @@ class ClubFundApplication(models.Model):
     purpose = models.CharField(_("purpose"), max_length=300)
     event_date = models.DateField(_("date of the event"))
     amount = models.DecimalField(
-        _("amount (DKK)"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("1"))]
+        _("amount"), max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("1"))]
     )
     participants = models.PositiveIntegerField(_("participants"), validators=[MinValueValidator(1)])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)

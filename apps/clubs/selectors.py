@@ -65,7 +65,12 @@ class FundBalance:
 
     @property
     def remaining(self) -> Decimal:
-        return self.budget - self.granted
+        """What the club can still apply for: what awaits a decision is spoken for too."""
+        return self.budget - self.granted - self.pending
+
+    @property
+    def available(self) -> Decimal:
+        return max(self.remaining, ZERO)
 
     @property
     def used_share(self) -> float:
@@ -79,27 +84,55 @@ def balance_from_row(club: Club, year: int) -> FundBalance:
     )
 
 
+def _fund_sums() -> dict:
+    return {
+        "granted": Coalesce(
+            Sum("amount", filter=Q(status__in=ClubFundApplication.GRANTED)), ZERO, output_field=MONEY
+        ),
+        "pending": Coalesce(
+            Sum("amount", filter=Q(status=ClubFundApplication.Status.SUBMITTED)), ZERO, output_field=MONEY
+        ),
+    }
+
+
 def fund_balance(
     club: Club, year: int, rules: ClubFundRules, *, exclude_pk: int | None = None
 ) -> FundBalance:
-    """Budget (members × amount per member per year) against what was granted for events that year."""
+    """Budget (members × amount per member per year) against what was granted and what awaits a
+    decision for events that year."""
     rows = ClubFundApplication.objects.filter(club=club, event_date__year=year)
     if exclude_pk:
         rows = rows.exclude(pk=exclude_pk)
-    sums = rows.aggregate(
-        granted=Coalesce(
-            Sum("amount", filter=Q(status__in=ClubFundApplication.GRANTED)), ZERO, output_field=MONEY
-        ),
-        pending=Coalesce(
-            Sum("amount", filter=Q(status=ClubFundApplication.Status.SUBMITTED)), ZERO, output_field=MONEY
-        ),
-    )
+    sums = rows.aggregate(**_fund_sums())
     return FundBalance(
         year=year,
         budget=club.member_count * rules.amount_per_member_year,
         granted=sums["granted"],
         pending=sums["pending"],
     )
+
+
+def fund_balances_with_applications(
+    clubs: list[Club], year: int, rules: ClubFundRules
+) -> dict[int, FundBalance]:
+    """Club id → balance for ``year``, for those of the clubs with applications for events that year
+    (one query for all of them)."""
+    members = {club.pk: club.member_count for club in clubs}
+    rows = (
+        ClubFundApplication.objects.filter(club__in=list(members), event_date__year=year)
+        .order_by()
+        .values("club")
+        .annotate(**_fund_sums())
+    )
+    return {
+        row["club"]: FundBalance(
+            year=year,
+            budget=members[row["club"]] * rules.amount_per_member_year,
+            granted=row["granted"],
+            pending=row["pending"],
+        )
+        for row in rows
+    }
 
 
 def _count_subquery(meetings: QuerySet[ClubMeeting]) -> Subquery:

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import CalendarFeedKey, Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
+from .money import currency_of, format_money
 from .selectors import fund_balance, fund_rules_for
 
-
-def _money(amount: Decimal) -> str:
-    return formats.number_format(amount, decimal_pos=0, use_l10n=True, force_grouping=True)
+# A planned meeting may be logged the morning after; older ones were held (or not) by now.
+PLANNED_DAYS_BACK = 1
 
 
 def meeting_problems(
@@ -37,6 +38,11 @@ def meeting_problems(
             )
         if attendance is None:
             problems["attendance"] = _("Enter how many took part in the meeting.")
+    elif timezone.localdate(starts_at) < timezone.localdate(now) - timedelta(days=PLANNED_DAYS_BACK):
+        problems["date"] = _(
+            "A planned meeting cannot be dated more than a day in the past. "
+            "Choose “Held” if it took place, or correct the date."
+        )
     if isinstance(host, Club) and attendance is not None and attendance > host.member_count:
         problems["attendance"] = _(
             "Attendance (%(attendance)s) cannot be larger than the club's %(members)s members."
@@ -114,9 +120,14 @@ def application_rule_problems(
     today: date | None = None,
     exclude_pk: int | None = None,
 ) -> dict[str, str]:
-    """Field → the rule a submission would break, with the numbers that break it."""
+    """Field → the rule a submission would break, with the numbers that break it.
+
+    The year's budget must cover what is granted and what awaits a decision, so that the board is
+    never asked to decide more than the club has.
+    """
     today = today or timezone.localdate()
     rules = fund_rules_for(club.organization)
+    currency = currency_of(club.organization)
     problems: dict[str, str] = {}
     if participants > club.member_count:
         problems["participants"] = _(
@@ -125,26 +136,73 @@ def application_rule_problems(
     cap = rules.cap_per_member_event * participants
     if amount > cap:
         problems["amount"] = _(
-            "The amount is over the cap: at most DKK %(cap_each)s per participant, "
-            "that is DKK %(cap)s for %(participants)s participants."
+            "The amount is over the cap: at most %(cap_each)s per participant, "
+            "that is %(cap)s for %(participants)s participants."
         ) % {
-            "cap_each": _money(rules.cap_per_member_event),
-            "cap": _money(cap),
+            "cap_each": format_money(rules.cap_per_member_event, currency),
+            "cap": format_money(cap, currency),
             "participants": participants,
         }
     else:
         balance = fund_balance(club, event_date.year, rules, exclude_pk=exclude_pk)
         if amount > balance.remaining:
             problems["amount"] = _(
-                "The amount is more than the club's remaining funds for %(year)s: DKK %(remaining)s."
-            ) % {"year": event_date.year, "remaining": _money(max(balance.remaining, Decimal(0)))}
+                "The amount is more than the club has left for %(year)s: the budget is %(budget)s, "
+                "%(granted)s is granted and %(pending)s awaits a decision, so %(remaining)s is left."
+            ) % {
+                "year": event_date.year,
+                "budget": format_money(balance.budget, currency),
+                "granted": format_money(balance.granted, currency),
+                "pending": format_money(balance.pending, currency),
+                "remaining": format_money(balance.available, currency),
+            }
     days = (event_date - today).days
-    if days < rules.days_in_advance:
+    if days < 0:
         problems["event_date"] = _(
+            "The date of the event, %(date)s, has passed: applications must be submitted "
+            "at least %(days)s days before the event."
+        ) % {"date": formats.date_format(event_date, "SHORT_DATE_FORMAT"), "days": rules.days_in_advance}
+    elif days == 0 and rules.days_in_advance > 0:
+        problems["event_date"] = _(
+            "Applications must be submitted at least %(days)s days before the event; this event is today."
+        ) % {"days": rules.days_in_advance}
+    elif days < rules.days_in_advance:
+        problems["event_date"] = ngettext(
             "Applications must be submitted at least %(days)s days before the event; "
-            "this event is %(left)s days away."
+            "this event is %(left)s day away.",
+            "Applications must be submitted at least %(days)s days before the event; "
+            "this event is %(left)s days away.",
+            days,
         ) % {"days": rules.days_in_advance, "left": days}
     return problems
+
+
+def application_grant_problem(*, application: ClubFundApplication) -> str:
+    """Why granting the application would take the club over its budget for the event's year, or ""."""
+    club = application.club
+    currency = currency_of(club.organization)
+    balance = fund_balance(
+        club, application.event_date.year, fund_rules_for(club.organization), exclude_pk=application.pk
+    )
+    total = balance.granted + application.amount
+    if total <= balance.budget:
+        return ""
+    return _(
+        "Granting %(amount)s would take the club's grants for %(year)s to %(total)s, over its budget "
+        "of %(budget)s (%(granted)s is granted already). Reject the application with a note; "
+        "the shop steward can then apply for a lower amount."
+    ) % {
+        "amount": format_money(application.amount, currency),
+        "year": application.event_date.year,
+        "total": format_money(total, currency),
+        "budget": format_money(balance.budget, currency),
+        "granted": format_money(balance.granted, currency),
+    }
+
+
+def _lock_club(club_id: int) -> Club:
+    """Locks the club row, so that two submissions or grants cannot both spend the same funds."""
+    return Club.objects.select_for_update(of=("self",)).select_related("organization").get(pk=club_id)
 
 
 @transaction.atomic
@@ -163,6 +221,7 @@ def application_save(
     if application is not None and application.status != ClubFundApplication.Status.DRAFT:
         raise ValidationError(_("Only a draft can be changed."))
     if submit:
+        _lock_club(club.pk)
         problems = application_rule_problems(
             club=club,
             event_date=event_date,
@@ -192,6 +251,7 @@ def application_submit(*, application: ClubFundApplication) -> ClubFundApplicati
     )
     if application.status != ClubFundApplication.Status.DRAFT:
         raise ValidationError(_("This application has already been submitted."))
+    application.club = _lock_club(application.club_id)
     problems = application_rule_problems(
         club=application.club,
         event_date=application.event_date,
@@ -216,6 +276,10 @@ def application_decide(
         raise ValidationError(_("Only a submitted application can be decided."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the application is rejected.")})
+    if approve:
+        application.club = _lock_club(application.club_id)
+        if problem := application_grant_problem(application=application):
+            raise ValidationError(problem)
     application.status = (
         ClubFundApplication.Status.APPROVED if approve else ClubFundApplication.Status.REJECTED
     )

@@ -22,13 +22,16 @@ from . import services
 from .feeds import build_calendar, feed_token, user_for_token
 from .forms import ApplicationForm, ClubFilterForm, DecisionForm, FundRulesForm, MeetingForm
 from .models import Club, ClubFundApplication, ClubMeeting, TRNetwork
+from .money import currency_of
 from .selectors import (
+    FundBalance,
     approved_unpaid,
     balance_from_row,
     clubs_of_steward,
     clubs_with_figures,
     filter_clubs,
     fund_balance,
+    fund_balances_with_applications,
     fund_rules_for,
     meetings_for_feed,
     networks_of,
@@ -113,8 +116,12 @@ def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
     )
+    # Applications for next year's events are spent from next year's budget: shown beside this year's.
+    next_year = fund_balances_with_applications(clubs, year + 1, fund_rules_for(organization))
     for club in clubs:
-        club.balance = balance_from_row(club, year)
+        club.balances = [balance_from_row(club, year)]
+        if club.pk in next_year:
+            club.balances.append(next_year[club.pk])
         # The quick fields right on the page; ids per club so several forms can share it.
         club.meeting_form = MeetingForm(
             host=club, initial=MeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
@@ -203,8 +210,8 @@ def club_list_csv(request: HttpRequest, slug: str) -> HttpResponse:
             "meetings_year",
             "board_present_meetings",
             f"held_{required_kind(organization)}",
-            "budget_dkk",
-            "granted_dkk",
+            f"budget_{currency_of(organization).lower()}",
+            f"granted_{currency_of(organization).lower()}",
             "pending_applications",
         ]
     )
@@ -235,6 +242,9 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     applications = list(
         club.fund_applications.select_related("decided_by").order_by("-event_date", "-pk")[:50]
     )
+    rules = fund_rules_for(club.organization)
+    balances = [fund_balance(club, year, rules)]
+    balances += fund_balances_with_applications([club], year + 1, rules).values()
     return render(
         request,
         "clubs/club_detail.html",
@@ -243,7 +253,7 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "club": club,
             "meetings": meetings,
             "applications": applications,
-            "balance": fund_balance(club, year, fund_rules_for(club.organization)),
+            "balances": balances,
             "may_edit": can(request.user, "clubs.edit", club),
             "may_decide": can(request.user, "clubs.decide", club),
             "now": timezone.now(),
@@ -342,9 +352,19 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _event_year(form: ApplicationForm, application: ClubFundApplication | None) -> int | None:
+    """The year of the event as the form holds it, or None while the steward has not given a date."""
+    if form.is_bound:
+        event_date = getattr(form, "cleaned_data", {}).get("event_date")
+    else:
+        event_date = application.event_date if application else None
+    return event_date.year if event_date else None
+
+
 def _application_form_page(request, *, club: Club, application: ClubFundApplication | None):
+    currency = currency_of(club.organization)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, instance=application)
+        form = ApplicationForm(request.POST, instance=application, currency=currency)
         submit = request.POST.get("action") == "submit"
         if form.is_valid():
             data = form.cleaned_data
@@ -381,8 +401,13 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
                         )
                 return redirect("clubs:application_detail", club.organization.slug, saved.pk)
     else:
-        form = ApplicationForm(instance=application)
+        form = ApplicationForm(instance=application, currency=currency)
     rules = fund_rules_for(club.organization)
+    # The funds of the event's year; without a date yet, this year's and next year's.
+    this_year = timezone.localdate().year
+    event_year = _event_year(form, application)
+    years = [event_year] if event_year else [this_year, this_year + 1]
+    exclude_pk = application.pk if application else None
     return render(
         request,
         "clubs/application_form.html",
@@ -392,9 +417,7 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
             "form": form,
             "application": application,
             "rules": rules,
-            "balance": fund_balance(
-                club, timezone.localdate().year, rules, exclude_pk=application.pk if application else None
-            ),
+            "balances": [fund_balance(club, year, rules, exclude_pk=exclude_pk) for year in years],
         },
         status=422 if form.is_bound and form.errors else 200,
     )
@@ -431,6 +454,7 @@ def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             participants=application.participants,
             exclude_pk=application.pk,
         )
+    may_decide = can(request.user, "clubs.decide", application)
     return render(
         request,
         "clubs/application_detail.html",
@@ -440,10 +464,19 @@ def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "club": application.club,
             "problems": problems,
             "may_edit": may_edit,
-            "may_decide": can(request.user, "clubs.decide", application),
+            "may_decide": may_decide,
             "decision_form": DecisionForm(),
+            "balance": _decision_balance(application) if may_decide else None,
         },
     )
+
+
+def _decision_balance(application: ClubFundApplication) -> FundBalance | None:
+    """The funds of the event's year, beside the decision, so the board sees what granting leaves."""
+    if application.status != ClubFundApplication.Status.SUBMITTED:
+        return None
+    club = application.club
+    return fund_balance(club, application.event_date.year, fund_rules_for(club.organization))
 
 
 @require_POST
@@ -501,6 +534,7 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 "may_edit": False,
                 "may_decide": True,
                 "decision_form": form,
+                "balance": _decision_balance(application),
             },
             status=422,
         )
@@ -535,7 +569,7 @@ def application_mark_paid(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 def fund_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.manage_rules", Organization, slug=slug)
     rules = fund_rules_for(organization)
-    form = FundRulesForm(request.POST or None, instance=rules)
+    form = FundRulesForm(request.POST or None, instance=rules, currency=currency_of(organization))
     if request.method == "POST" and form.is_valid():
         services.fund_rules_update(organization=organization, **form.cleaned_data)
         messages.success(request, _("The club-fund rules have been saved."))

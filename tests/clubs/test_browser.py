@@ -74,3 +74,17 @@ def test_staff_filter_without_reload_and_decide(page, browser_login, union_staff
     page.wait_for_selector(".alert-success")
     application.refresh_from_db()
     assert application.status == ClubFundApplication.Status.REJECTED
+
+
+def test_club_page_is_no_wider_than_a_phone(page, browser_login, shop_steward, club):
+    # The steward sees the "Edit" column, whose link carries a visually hidden date; the wide
+    # tables scroll inside their wrapper instead of widening (and zooming out) the whole page.
+    for n in range(3):
+        ClubMeetingFactory(club=club, kind="demands", board_guests=[], attendance=10 + n)
+    ClubFundApplicationFactory(club=club, purpose="Klubmøde med spisning og oplæg om OK26")
+    page.set_viewport_size({"width": 375, "height": 812})
+    browser_login(shop_steward)
+    page.goto(reverse("clubs:club_detail", args=[club.organization.slug, club.pk]))
+    assert page.locator("a[href$='/edit/']").count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_no_axe_violations(page)

@@ -1,6 +1,6 @@
 import csv
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -119,9 +119,44 @@ def test_my_clubs_page(club, login, shop_steward, network):
     response = login(shop_steward).get(reverse("clubs:my_clubs", args=[club.organization.slug]))
     html = response.content.decode()
     assert "Klub A1" in html and "Sommerudflugt" in html
-    assert response.context["clubs"][0].balance.remaining == Decimal("15000")
+    assert response.context["clubs"][0].balances[0].remaining == Decimal("15000")
     assert len(response.context["clubs"][0].upcoming) == 1
     assert "TR-netværk Kommuner" in html
+
+
+def test_my_clubs_shows_next_years_funds_when_applications_wait_for_them(club, login, shop_steward):
+    year = timezone.localdate().year
+    ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1000"))
+    for _n in range(4):
+        ClubFundApplicationFactory(
+            club=club, status="submitted", amount=Decimal("3000"), event_date=date(year + 1, 3, 1)
+        )
+    response = login(shop_steward).get(reverse("clubs:my_clubs", args=[club.organization.slug]))
+    html = response.content.decode()
+    this_year, next_year = response.context["clubs"][0].balances
+    assert (this_year.year, this_year.pending, this_year.remaining) == (year, 0, Decimal("15000"))
+    assert (next_year.year, next_year.pending, next_year.remaining) == (
+        year + 1,
+        Decimal("12000"),
+        Decimal("4000"),
+    )
+    assert f"Klubmidler {year}" in html and f"Klubmidler {year + 1}" in html
+    assert "<dd>12.000 kr.</dd>" in html and "<strong>4.000 kr.</strong>" in html
+
+
+def test_my_clubs_shows_only_this_years_funds_without_applications_for_next_year(club, login, shop_steward):
+    year = timezone.localdate().year
+    ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1000"))
+    response = login(shop_steward).get(reverse("clubs:my_clubs", args=[club.organization.slug]))
+    assert [b.year for b in response.context["clubs"][0].balances] == [year]
+    assert f"Klubmidler {year + 1}" not in response.content.decode()
+
+
+def test_club_detail_shows_next_years_funds_when_applications_wait_for_them(club, login, board_member):
+    year = timezone.localdate().year
+    ClubFundApplicationFactory(club=club, status="submitted", event_date=date(year + 1, 3, 1))
+    response = login(board_member).get(reverse("clubs:club_detail", args=[club.organization.slug, club.pk]))
+    assert [b.year for b in response.context["balances"]] == [year, year + 1]
 
 
 def test_my_clubs_query_count(club, login, shop_steward, org, django_assert_max_num_queries):

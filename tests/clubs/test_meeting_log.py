@@ -82,6 +82,38 @@ def test_attendance_larger_than_membership_is_refused(club, login, shop_steward)
     assert not ClubMeeting.objects.exists()
 
 
+def test_planned_meeting_in_the_past_is_refused(club, login, shop_steward):
+    response = login(shop_steward).post(_url(club), _data(date="2020-01-01", status="planned", attendance=""))
+    assert response.status_code == 422
+    assert response.context["form"].errors["date"] == [
+        "Et planlagt møde kan ikke ligge mere end én dag tilbage i tiden. "
+        "Vælg “Holdt”, hvis mødet er blevet holdt, eller ret datoen."
+    ]
+    assert not ClubMeeting.objects.exists()
+
+
+def test_planned_meeting_of_yesterday_is_accepted(club, login, shop_steward):
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    response = login(shop_steward).post(_url(club), _data(date=yesterday, status="planned", attendance=""))
+    assert response.status_code == 302
+    assert club.meetings.get().status == "planned"
+
+
+def test_old_planned_meeting_is_edited_into_a_held_one(club, login, shop_steward):
+    meeting = ClubMeeting.objects.create(
+        club=club, starts_at=timezone.now() - timedelta(days=40), status="planned", kind="ordinary"
+    )
+    url = reverse("clubs:meeting_edit", args=[club.organization.slug, meeting.pk])
+    date = timezone.localtime(meeting.starts_at).date().isoformat()
+    client = login(shop_steward)
+    response = client.post(url, _data(date=date, kind="ordinary", status="planned", attendance=""))
+    assert response.status_code == 422
+    response = client.post(url, _data(date=date, kind="ordinary", attendance="9"))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.attendance) == ("held", 9)
+
+
 def test_held_meeting_without_attendance_is_refused(club, login, shop_steward):
     response = login(shop_steward).post(_url(club), _data(attendance=""))
     assert response.status_code == 422

@@ -1,8 +1,9 @@
+import re
 from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.clubs.report import build_section
 from tests.factories import ClubFundApplicationFactory, ClubMeetingFactory, OrganizationFactory
@@ -58,3 +59,31 @@ def test_no_activity_is_has_data_false(org, club):
 
 def test_employer_has_no_clubs_section():
     assert build_section(OrganizationFactory(kind="employer"), 2026) is None
+
+
+SVG_NUMBERS = re.compile(r'\b(x|y|width|height|viewBox|stroke-width|font-size)="([^"]*)"')
+
+
+def _svg_numbers(html: str) -> list[tuple[str, str]]:
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    return SVG_NUMBERS.findall(svg)
+
+
+@pytest.mark.parametrize("language", ["da", "nb"])
+def test_chart_numbers_are_written_with_a_decimal_point(org, club, board_member, language):
+    year = timezone.localdate().year
+    for _n in range(3):
+        ClubMeetingFactory(club=club, kind="demands", board_guests=[board_member])
+    ClubMeetingFactory(club=club, kind="ordinary")
+    section = build_section(org, year)
+    # Bars in fractions of a pixel, as a chart of exact shares would draw them.
+    for bar in section.data["chart"]["bars"]:
+        bar["width"] += 0.5
+        bar["board_width"] += 0.25
+    with translation.override(language):
+        html = render_to_string(section.template, {"section": section, "organization": org, "year": year})
+    numbers = _svg_numbers(html)
+    assert ("width", "300.5") in numbers and ("width", "300.25") in numbers
+    for name, value in numbers:
+        assert "," not in value, (name, value)
+        assert re.fullmatch(r"[-\d. ]+", value), (name, value)

@@ -1,13 +1,19 @@
 from django import template
-from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext
+
+from ..money import currency_label, currency_of, format_money
 
 register = template.Library()
 
 
 @register.filter
-def dkk(amount, decimals: str = "0") -> str:
-    """An amount in Danish kroner the way the language writes it: "2.000 kr." in Danish."""
+def currency(organization) -> str:
+    """The organisation's currency, for headings such as "Amount (NOK)"."""
+    return currency_label(currency_of(organization))
+
+
+@register.simple_tag
+def money(amount, organization, decimals: int = 0) -> str:
+    """An amount in the organisation's currency the way the language writes it: "2.000 kr." in Danish."""
     if amount is None or amount == "":
         return ""
-    return gettext("DKK %(amount)s") % {"amount": floatformat(amount, f"{decimals}g")}
+    return format_money(amount, currency_of(organization), decimals)
