@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from apps.core.demo import DEMO_PASSWORD, DemoContext
@@ -338,6 +339,10 @@ def _age_the_queue(ctx: DemoContext, employee_ids: list[int]) -> None:
     advisories = Advisory.objects.filter(
         employee_id__gte=min(employee_ids), employee_id__lte=max(employee_ids)
     )
+    # Seeded in one sweep, every advisory due before today came "late"; in a portal swept every morning
+    # only absence registered after the fact does (about one in thirty here).
+    advisories.update(late=False)
+    advisories.annotate(bucket=F("id") % 30).filter(bucket=0, due_date__lt=ctx.today).update(late=True)
     advisories.filter(due_date__lt=ctx.today - timedelta(days=21)).update(status=Advisory.Status.CLOSED)
     advisories.filter(
         due_date__gte=ctx.today - timedelta(days=21), due_date__lt=ctx.today - timedelta(days=7)

@@ -27,4 +27,7 @@ class PortalFormMixin:
             if name in self.fields:  # type: ignore[attr-defined]
                 attrs = self.fields[name].widget.attrs  # type: ignore[attr-defined]
                 attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"{self[name].auto_id}_error"  # type: ignore[index]
+                auto_id = self[name].auto_id  # type: ignore[index]
+                # The error first, then the hint (Django points at "<id>_helptext" for the hint alone).
+                hint = f" {auto_id}_helptext" if self.fields[name].help_text else ""  # type: ignore[attr-defined]
+                attrs["aria-describedby"] = f"{auto_id}_error{hint}"

@@ -85,3 +85,17 @@ def test_catalogues_hold_every_string_the_code_marks_for_translation(tmp_path):
         if stale := sorted(ours - fresh, key=str):
             problems.append(f"{relative} keeps strings the code no longer has: {stale[:5]}")
     assert not problems, "\n".join(problems)
+
+
+def test_english_dates_read_day_before_month_on_a_24_hour_clock():
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    moment = datetime.datetime(2026, 3, 12, 14, 5)
+    template = Template('{{ d|date:"SHORT_DATE_FORMAT" }}|{{ d|date }}|{{ d|time }}')
+    with translation.override("en"):
+        assert template.render(Context({"d": moment})) == "12.03.2026|12 March 2026|14:05"
+    with translation.override("da"):
+        assert template.render(Context({"d": moment})) == "12.03.2026|12. marts 2026|14:05"
