@@ -99,3 +99,21 @@ def test_english_dates_read_day_before_month_on_a_24_hour_clock():
         assert template.render(Context({"d": moment})) == "12.03.2026|12 March 2026|14:05"
     with translation.override("da"):
         assert template.render(Context({"d": moment})) == "12.03.2026|12. marts 2026|14:05"
+
+
+def test_svg_lengths_in_templates_are_never_localized():
+    """Danish and Norwegian write 60,8: as an SVG length that is no length, and the bar is not drawn.
+    Every template value in an SVG coordinate goes through ``unlocalize`` or sits in ``localize off``."""
+    import re
+
+    lengths = re.compile(r'\b(?:x|y|x1|x2|y1|y2|dx|dy|width|height|viewBox|cx|cy|r)="([^"]*\{\{[^"]*)"')
+    problems = []
+    for path in sorted([*ROOT.glob("templates/**/*.html"), *ROOT.glob("apps/*/templates/**/*.html")]):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\{% localize off %\}.*?\{% endlocalize %\}", "", text, flags=re.S)
+        for svg in re.findall(r"<svg.*?</svg>", text, flags=re.S):
+            for value in lengths.findall(svg):
+                for expression in re.findall(r"\{\{(.*?)\}\}", value):
+                    if "unlocalize" not in expression:
+                        problems.append(f"{path.relative_to(ROOT)}: {{{{{expression}}}}}")
+    assert not problems, problems
