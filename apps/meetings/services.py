@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,6 +108,10 @@ def meeting_update(
     _refuse_if_locked(meeting)
     if planned_end is not None and planned_end <= start_time:
         raise ValidationError({"planned_end": _("The planned end must be after the start time.")})
+    if meeting.status == Meeting.Status.HELD and date > timezone.localdate():
+        raise ValidationError(
+            {"date": _("The meeting is marked as held, so its date cannot be in the future.")}
+        )
     meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
     meeting.location, meeting.kind, meeting.title = location, kind, title
     meeting.save(update_fields=["date", "start_time", "planned_end", "location", "kind", "title"])
@@ -339,6 +343,11 @@ def meeting_send_agenda(*, meeting: Meeting) -> Meeting:
 def meeting_mark_held(*, meeting: Meeting) -> Meeting:
     if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT):
         raise ValidationError(_("The meeting is already marked as held."))
+    if meeting.date > timezone.localdate():
+        raise ValidationError(
+            _("The meeting is on %(date)s. It can be marked as held on that day at the earliest.")
+            % {"date": formats.date_format(meeting.date, "DATE_FORMAT")}
+        )
     meeting.status = Meeting.Status.HELD
     meeting.save(update_fields=["status"])
     return meeting

@@ -75,6 +75,12 @@ class GoalForm(PortalFormMixin, forms.ModelForm):
             "indicator_target_date",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "indicator_target_date": DATE}
+        help_texts = {
+            "indicator_unit": _(
+                "For example %, members or agreements. For a change that can be negative, say so: "
+                "“percentage points” or “change in members”."
+            ),
+        }
 
     def clean(self):
         data = super().clean()

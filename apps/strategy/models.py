@@ -7,9 +7,11 @@ refuses to save when somebody else has saved in between.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -73,6 +75,15 @@ class FocusArea(models.Model):
         return self.plan.organization_id, None
 
 
+# An indicator's unit says what it measures. Counts (members, agreements) and shares in % cannot be
+# negative; a change, a points scale or an amount of money can.
+_MAY_BE_NEGATIVE = re.compile(
+    r"point|poeng|\bpp\b|score|nps|ændring|endring|change|vækst|vekst|growth|netto|\bnet\b|±|\+/-|Δ"
+    r"|\bkr\b|kroner|\bdkk\b|\bnok\b|\beur\b|€",
+    re.IGNORECASE,
+)
+
+
 class Goal(models.Model):
     focus_area = models.ForeignKey(
         FocusArea, verbose_name=_("focus area"), on_delete=models.CASCADE, related_name="goals"
@@ -114,6 +125,37 @@ class Goal(models.Model):
 
     def get_permission_scope(self) -> tuple[int, None]:
         return self.focus_area.plan.organization_id, None
+
+    def clean(self) -> None:
+        if self.focus_area_id is not None:
+            errors = self.indicator_errors(self.focus_area.plan)
+            if errors:
+                raise ValidationError(errors)
+
+    @property
+    def indicator_may_be_negative(self) -> bool:
+        """False for a count or a percentage; a unit that names a change (or no unit) allows it."""
+        unit = self.indicator_unit.strip()
+        return not unit or bool(_MAY_BE_NEGATIVE.search(unit))
+
+    def indicator_errors(self, plan: StrategyPlan) -> dict[str, str]:
+        """What cannot be right about the indicator, by field: a target date outside the plan's
+        period, a negative count or percentage."""
+        errors = {}
+        day = self.indicator_target_date
+        if day is not None and not plan.covers(day.year):
+            errors["indicator_target_date"] = _(
+                "The target date must lie within the plan's period, %(start)s–%(end)s."
+            ) % {"start": plan.start_year, "end": plan.end_year}
+        if not self.indicator_may_be_negative:
+            for name in ("indicator_baseline", "indicator_target", "indicator_current"):
+                value = getattr(self, name)
+                if value is not None and value < 0:
+                    errors[name] = _(
+                        "A count or a percentage cannot be below 0. If the indicator measures a "
+                        "change, say so in the unit, for example “percentage points” or “change in members”."
+                    )
+        return errors
 
     @property
     def has_indicator(self) -> bool:

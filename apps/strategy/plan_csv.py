@@ -249,6 +249,8 @@ def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
                 "indicator_current": number_or_none("indicator_current"),
                 "indicator_target_date": date_or_none("indicator_target_date"),
             }
+            for problem in dict.fromkeys(Goal(**row.values).indicator_errors(plan).values()):
+                fail(problem)
         if kind == "initiative":
             level = cell.get("level") or Initiative.Level.NONE
             if level not in Initiative.Level.values:

@@ -6,8 +6,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.organizations.models import Organization
 
@@ -53,6 +55,24 @@ def _locked(model: type[Model], pk: int, expected_version: int) -> Any:
 
 def _next_position(queryset: QuerySet) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
+
+
+def _settle_progress(initiative: Initiative, progress_before: int) -> None:
+    """A done initiative is 100 % done: its progress follows the status, unless the editor set
+    progress to something lower in the same change; that contradiction is refused."""
+    if initiative.status != Initiative.Status.DONE or initiative.progress == 100:
+        return
+    if initiative.progress != progress_before:
+        raise ValidationError(
+            {
+                "progress": _(
+                    "A done initiative has a progress of %(full)s. Set the progress to %(full)s "
+                    "or choose another status."
+                )
+                % {"full": "100 %"}
+            }
+        )
+    initiative.progress = 100
 
 
 def _apply(obj: Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
@@ -121,7 +141,9 @@ def goal_update(*, goal: Goal, expected_version: int, data: dict[str, Any]) -> G
 @transaction.atomic
 def initiative_add(*, focus_area: FocusArea, data: dict[str, Any]) -> Initiative:
     initiative = Initiative(focus_area=focus_area, position=_next_position(focus_area.initiatives.all()))
+    progress_before = initiative.progress
     _apply(initiative, INITIATIVE_FIELDS, data)
+    _settle_progress(initiative, progress_before)
     initiative.save()
     return initiative
 
@@ -129,7 +151,11 @@ def initiative_add(*, focus_area: FocusArea, data: dict[str, Any]) -> Initiative
 @transaction.atomic
 def initiative_update(*, initiative: Initiative, expected_version: int, data: dict[str, Any]) -> Initiative:
     current = _locked(Initiative, initiative.pk, expected_version)
+    progress_before = current.progress
     changed = _apply(current, INITIATIVE_FIELDS, data)
+    _settle_progress(current, progress_before)
+    if current.progress != progress_before and "progress" not in changed:
+        changed.append("progress")
     current.version += 1
     current.save(update_fields=[*changed, "version", "updated_at"])
     return current
@@ -157,7 +183,7 @@ def initiative_update_post(
     )
     if changes_something and current.version != expected_version:
         raise StaleEditError(current)
-    status_before = current.status
+    status_before, progress_before = current.status, current.progress
     changed = []
     if status and status != current.status:
         current.status = status
@@ -166,6 +192,9 @@ def initiative_update_post(
         current.progress = progress
         changed.append("progress")
     if changed:
+        _settle_progress(current, progress_before)
+        if current.progress != progress_before and "progress" not in changed:
+            changed.append("progress")
         current.version += 1
         current.save(update_fields=[*changed, "version", "updated_at"])
     return InitiativeUpdate.objects.create(
@@ -175,7 +204,7 @@ def initiative_update_post(
         text=text,
         status_before=status_before,
         status_after=current.status,
-        progress=progress,
+        progress=current.progress if "progress" in changed else progress,
     )
 
 

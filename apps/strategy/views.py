@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRefresh, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
@@ -44,6 +44,12 @@ INITIATIVE_QS = Initiative.objects.select_related(
 
 def _direction(request: HttpRequest) -> str:
     return "up" if request.POST.get("direction") == "up" else "down"
+
+
+def _on_page(request: HttpRequest, path: str) -> bool:
+    """Whether the browser shows ``path`` (htmx sends the address of the page it works in)."""
+    current = request.htmx.current_url_abs_path if request.htmx else None
+    return current is not None and current.split("?", 1)[0] == path
 
 
 def _form_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
@@ -326,7 +332,8 @@ def _goals_response(request: HttpRequest, area: FocusArea) -> HttpResponse:
 @login_required
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
-    form = GoalForm(request.POST or None)
+    # The goal's focus area lets the form check the indicator against the plan's period.
+    form = GoalForm(request.POST or None, instance=Goal(focus_area=area))
     if request.method == "POST" and form.is_valid():
         services.goal_add(focus_area=area, data=form.cleaned_data)
         if request.htmx:
@@ -378,10 +385,15 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
             stale, goal = True, GOAL_QS.get(pk=exc.current.pk)
             form = GoalEditForm(instance=goal, initial={"version": goal.version})
         else:
-            if request.htmx:
+            detail_url = reverse("strategy:goal_detail", args=[goal.pk])
+            if request.htmx and not _on_page(request, request.path):
+                # Edited in place (on the goal's or the focus area's page): swap in the saved goal.
                 goal = GOAL_QS.get(pk=goal.pk)
-                return render(request, "strategy/_goal_item.html", {"goal": goal, "may_edit": True})
-            return redirect("strategy:goal_detail", goal.pk)
+                context = {"goal": goal, "may_edit": True, "saved": True}
+                return render(request, "strategy/_goal_item.html", context)
+            # From the edit page itself: leave it, so heading and address are the goal's again.
+            messages.success(request, _("The goal was saved."))
+            return HttpResponseClientRedirect(detail_url) if request.htmx else redirect(detail_url)
     return _form_page(
         request,
         {
@@ -421,10 +433,14 @@ def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
     area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
     form = InitiativeForm(request.POST or None, focus_area=area)
     if request.method == "POST" and form.is_valid():
-        services.initiative_add(focus_area=area, data=form.cleaned_data)
-        if request.htmx:
-            return _initiatives_response(request, area)
-        return redirect("strategy:focus_area_detail", area.pk)
+        try:
+            services.initiative_add(focus_area=area, data=form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if request.htmx:
+                return _initiatives_response(request, area)
+            return redirect("strategy:focus_area_detail", area.pk)
     return _form_page(
         request,
         {
@@ -494,6 +510,8 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form = InitiativeEditForm(
                 instance=initiative, focus_area=area, initial={"version": initiative.version}
             )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             if request.htmx:
                 initiative = INITIATIVE_QS.get(pk=initiative.pk)
@@ -530,6 +548,8 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.StaleEditError:
             extra["stale"] = True
+        except ValidationError as exc:
+            extra["status_errors"] = exc.messages
         else:
             extra["saved"] = True
         initiative = INITIATIVE_QS.get(pk=initiative.pk)
@@ -567,6 +587,8 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
             stale = True
             initiative = INITIATIVE_QS.get(pk=initiative.pk)
             form = UpdateForm(initial={"version": initiative.version, "text": data["text"], "on": data["on"]})
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             if request.htmx:
                 return HttpResponseClientRefresh()

@@ -25,8 +25,12 @@ class TestMeetingDetail:
         response = login(lmu_member).get(detail(meeting))
         assert response.status_code == 200
         html = response.content.decode()
-        assert "Kl. 8.00" in html and "Kl. 8.15" in html  # item starts
-        assert "Kl. 9.15" in html  # the end
+        assert "Kl. 8.00" in html and "Kl. 8.15" in html  # item starts, alone in the time column
+        summary = " ".join(html.split('class="meetings-summary"')[1].split("</p>")[0].split())
+        # In running text Danish writes "kl." with a small letter.
+        assert "Starter <strong>kl. 8.00</strong> · slutter <strong>kl. 9.15</strong>" in summary
+        assert "planlagt sluttidspunkt <strong>kl. 9.00</strong>" in summary
+        assert "Kl." not in summary
         assert "15 minutter efter det planlagte sluttidspunkt" in html or "15 minutes past" in html
 
     def test_english_uses_the_locale_time_format(self, login, lmu_member, meeting):
@@ -206,7 +210,7 @@ class TestReorderAndDuration:
         )
         html = response.content.decode()
         assert "Kl. 8.45" in html  # B now starts at 8.45
-        assert "Kl. 9.00" in html  # the end, exactly the planned end: no overrun warning
+        assert "slutter <strong>kl. 9.00</strong>" in html  # the end, exactly the planned end: no overrun
         assert "efter det planlagte" not in html
 
     def test_zero_duration_is_refused_and_nothing_changes(self, login, lmu_member, meeting):

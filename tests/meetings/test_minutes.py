@@ -1,5 +1,10 @@
+import datetime
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from apps.meetings.models import AgendaItem, Meeting, MinutesApproval, MinutesRevision
 from tests.factories import AgendaItemFactory
@@ -174,6 +179,8 @@ class TestAttendanceAndStatus:
 
         from apps.meetings import services
 
+        meeting.date = timezone.localdate()  # held today: the earliest day it can be marked as held
+        meeting.save(update_fields=["date"])
         AgendaItemFactory(meeting=meeting)
         client = login(lmu_member)
         with django_capture_on_commit_callbacks() as callbacks:
@@ -191,6 +198,52 @@ class TestAttendanceAndStatus:
         client.post(reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "held"})
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.HELD
+
+    def test_a_meeting_in_the_future_cannot_be_marked_as_held(self, login, lmu_member, chair, meeting):
+        meeting.date = timezone.localdate() + datetime.timedelta(days=70)
+        meeting.status = Meeting.Status.AGENDA_SENT
+        meeting.save(update_fields=["date", "status"])
+        AgendaItemFactory(meeting=meeting, kind=AgendaItem.Kind.DECISION)
+        response = login(lmu_member).post(
+            reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "held"}, follow=True
+        )
+        html = response.content.decode()
+        assert f"Mødet holdes den {date_format(meeting.date, 'DATE_FORMAT')}." in html
+        assert "tidligst markeres som afholdt" in html
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.AGENDA_SENT
+        # Without being held, the minutes cannot be approved and published either.
+        approve(login(chair), meeting)
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.AGENDA_SENT and not meeting.approvals.exists()
+
+    def test_the_service_refuses_every_caller_before_the_meeting_date(self, meeting):
+        from apps.meetings import services
+
+        meeting.date = timezone.localdate() + datetime.timedelta(days=1)
+        meeting.save(update_fields=["date"])
+        with translation.override("en"):
+            with pytest.raises(ValidationError) as refused:
+                services.meeting_mark_held(meeting=meeting)
+            assert refused.value.messages == [
+                f"The meeting is on {date_format(meeting.date, 'DATE_FORMAT')}. "
+                "It can be marked as held on that day at the earliest."
+            ]
+        meeting.refresh_from_db()
+        assert meeting.status == Meeting.Status.DRAFT
+
+    def test_a_held_meeting_cannot_be_moved_into_the_future(self, login, lmu_member, held):
+        held.date = timezone.localdate()
+        held.save(update_fields=["date"])
+        later = timezone.localdate() + datetime.timedelta(days=30)
+        response = login(lmu_member).post(
+            reverse("meetings:meeting_edit", args=[held.pk]),
+            {"date": later.isoformat(), "start_time": "08:00", "kind": "ordinary"},
+            follow=True,
+        )
+        assert "datoen kan ikke ligge i fremtiden" in response.content.decode()
+        held.refresh_from_db()
+        assert held.date == timezone.localdate()
 
     def test_empty_agenda_cannot_be_sent(self, login, lmu_member, meeting):
         response = login(lmu_member).post(

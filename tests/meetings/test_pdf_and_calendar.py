@@ -27,6 +27,9 @@ def test_agenda_pdf_has_clock_times_purposes_questions_and_page_numbers(login, l
     assert "Testforbundet" in text  # the organisation's name
     for clock in ["Kl. 8.00", "Kl. 8.15", "Kl. 9.45", "Kl. 11.00", "Kl. 12.30"]:
         assert clock in text
+    # The heading's time span is running text: a small "kl.", once for both times.
+    assert f"{meeting.date.year} · kl. 8.00–" in text
+    assert "Kl. 8.00–" not in text and "–Kl." not in text
     assert "Fælles forståelsesramme" in text  # a purpose
     assert "prioriteret rækkefølge" in text  # a question
     assert "Side 1 af" in text
@@ -61,6 +64,7 @@ def test_minutes_pdf_has_decisions_and_attendance(login, hr_user, lmu_member, ch
     assert chair.get_full_name() in text and vice_chair.get_full_name() in text
     assert "fraværende" in text and "til stede" in text
     assert text.index("Beslutninger") < text.index("Referat pr. punkt")
+    assert "10. december 2026 · kl. 8.00–8.15" in text
 
 
 def test_minutes_pdf_waits_for_approval(login, lmu_member, meeting):

@@ -64,3 +64,36 @@ def test_pages_are_accessible(page, browser_login, board_member, plan, area, fil
     }[which]
     page.goto(path)
     assert_no_axe_violations(page)
+
+
+def test_saving_a_goal_on_its_edit_page_goes_back_to_the_goal(page, browser_login, board_member, goal):
+    browser_login(board_member)
+    page.goto(f"/strategy/goal/{goal.pk}/edit/")
+    page.fill("#id_text", "Endnu flere medlemmer")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/strategy/goal/{goal.pk}/")
+    expect(page.locator("h1")).to_have_text("Mål")
+    expect(page.locator("[role=status]")).to_contain_text("Målet er gemt.")
+    expect(page.locator("main form")).to_have_count(0)
+    goal.refresh_from_db()
+    assert goal.text == "Endnu flere medlemmer"
+
+
+def test_focus_area_lead_does_not_overlap_and_breadcrumbs_have_separators(
+    page, browser_login, board_member, area
+):
+    area.focus = "Medlemsnærhed gennem stærke klubber, synlige tillidsrepræsentanter og gode netværk " * 2
+    area.save(update_fields=["focus"])
+    browser_login(board_member)
+    page.set_viewport_size({"width": 480, "height": 900})
+    page.goto(f"/strategy/focus-area/{area.pk}/")
+    font_size, line_height, height = page.locator(".strategy-plan-period").evaluate(
+        "p => { const s = getComputedStyle(p);"
+        " return [parseFloat(s.fontSize), parseFloat(s.lineHeight), p.getBoundingClientRect().height]; }"
+    )
+    assert height > 2 * font_size  # it wraps, so the line height matters
+    assert line_height >= 1.2 * font_size
+    separators = page.locator(".breadcrumbs__list-item svg.icon-svg")
+    expect(separators).to_have_count(2)  # Overview › Strategy › the plan
+    widths = separators.evaluate_all("icons => icons.map(i => i.querySelector('use').getBBox().width)")
+    assert all(width > 0 for width in widths)  # the chevron is drawn, not an empty box

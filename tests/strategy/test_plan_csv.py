@@ -122,3 +122,20 @@ def test_import_names_unknown_units_and_people(plan):
         plan_import(plan=plan, text=_csv(rows))
     assert len(caught.value.errors) == 2
     assert all(e.startswith("Row 3:") for e in caught.value.errors)
+
+
+def test_an_indicator_that_cannot_be_right_is_not_imported(plan):
+    bad = [
+        *GOOD,
+        {"kind": "goal", "ref": "G2", "focus_area_ref": "F1", "text": "Gammelt mål", "indicator_unit": "%",
+         "indicator_baseline": "30", "indicator_target": "40", "indicator_target_date": "1999-12-31"},
+        {"kind": "goal", "ref": "G3", "focus_area_ref": "F1", "text": "Færre", "indicator_unit": "medlemmer",
+         "indicator_baseline": "-10", "indicator_target": "20", "indicator_current": "-3"},
+    ]  # fmt: skip
+    with pytest.raises(PlanImportError) as caught:
+        plan_import(plan=plan, text=_csv(bad))
+    errors = caught.value.errors
+    assert errors[0] == "Row 6: The target date must lie within the plan's period, 2025–2028."
+    assert errors[1].startswith("Row 7: A count or a percentage cannot be below 0.")
+    assert len(errors) == 2  # one message, though two values are negative
+    assert not FocusArea.objects.filter(plan=plan).exists()

@@ -535,3 +535,174 @@ def test_print_and_export_query_count_does_not_grow(
     FocusAreaFactory(plan=plan)
     with django_assert_max_num_queries(9):
         client.get(url)
+
+
+# --- indicators that cannot be right (target date outside the plan, negative count or share) ------
+
+
+def _goal_data(goal, **changes):
+    data = {
+        "text": goal.text,
+        "indicator_unit": "%",
+        "indicator_baseline": "30",
+        "indicator_target": "40",
+        "indicator_current": "",
+        "indicator_target_date": "",
+        "version": goal.version,
+    }
+    return {**data, **changes}
+
+
+def test_target_date_outside_the_plans_period_is_refused_at_the_field(login, board_member, goal):
+    response = login(board_member).post(
+        reverse("strategy:goal_edit", args=[goal.pk]),
+        _goal_data(goal, indicator_target_date="1999-12-31"),
+        **HX,
+    )
+    body = response.content.decode()
+    assert "The target date must lie within the plan&#x27;s period, 2025–2028." in body
+    assert 'id="id_indicator_target_date-error"' in body or "form-error-message" in body
+    goal.refresh_from_db()
+    assert goal.indicator_target_date is None and goal.version == 1
+
+
+def test_target_date_inside_the_period_is_saved(login, board_member, goal):
+    login(board_member).post(
+        reverse("strategy:goal_edit", args=[goal.pk]), _goal_data(goal, indicator_target_date="2028-12-31")
+    )
+    goal.refresh_from_db()
+    assert goal.indicator_target_date == date(2028, 12, 31)
+
+
+@pytest.mark.parametrize("unit", ["%", "medlemmer", "overenskomster"])
+def test_negative_count_or_percentage_is_refused(login, board_member, area, unit):
+    response = login(board_member).post(
+        reverse("strategy:goal_add", args=[area.pk]),
+        {"text": "Flere medlemmer", "indicator_unit": unit, "indicator_baseline": "10",
+         "indicator_target": "20", "indicator_current": "-3"},
+        **HX,
+    )  # fmt: skip
+    assert "A count or a percentage cannot be below 0." in response.content.decode()
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert not Goal.objects.exists()
+
+
+@pytest.mark.parametrize("unit", ["procentpoint", "ændring i medlemmer", "prosentpoeng", "kr."])
+def test_a_change_may_be_negative(login, board_member, area, unit):
+    response = login(board_member).post(
+        reverse("strategy:goal_add", args=[area.pk]),
+        {"text": "Mindre fald", "indicator_unit": unit, "indicator_baseline": "-5",
+         "indicator_target": "0", "indicator_current": "-3"},
+        **HX,
+    )  # fmt: skip
+    assert response["HX-Retarget"] == "#goals"
+    assert Goal.objects.get().indicator_current == -3
+
+
+# --- a done initiative is 100 % done --------------------------------------------------------------
+
+
+def test_marking_done_in_place_sets_progress_to_100(login, board_member, initiative):
+    initiative.status, initiative.progress = Initiative.Status.IN_PROGRESS, 40
+    initiative.save(update_fields=["status", "progress"])
+    recorded = initiative.history.count()
+    response = login(board_member).post(
+        reverse("strategy:initiative_status", args=[initiative.pk]),
+        {"status": "done", "progress": "40", "version": "1"},
+        **HX,
+    )
+    body = response.content.decode()
+    assert "Saved." in body and 'value="100"' in body and "100 %" in body
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.progress, initiative.version) == ("done", 100, 2)
+    assert initiative.history.count() == recorded + 1  # one change in the history
+    assert (initiative.history.first().status, initiative.history.first().progress) == ("done", 100)
+
+
+def test_done_with_progress_edited_below_100_is_refused(login, board_member, initiative):
+    initiative.status, initiative.progress = Initiative.Status.IN_PROGRESS, 40
+    initiative.save(update_fields=["status", "progress"])
+    client = login(board_member)
+    edit = client.post(
+        reverse("strategy:initiative_edit", args=[initiative.pk]),
+        _initiative_data(initiative, status="done", progress="60"),
+        **HX,
+    )
+    assert "A done initiative has a progress of 100 %." in edit.content.decode()
+    assert 'aria-invalid="true"' in edit.content.decode()
+    in_place = client.post(
+        reverse("strategy:initiative_status", args=[initiative.pk]),
+        {"status": "done", "progress": "60", "version": "1"},
+        **HX,
+    )
+    assert "A done initiative has a progress of 100 %." in in_place.content.decode()
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.progress, initiative.version) == ("in_progress", 40, 1)
+
+
+def test_edit_form_marking_done_sets_progress_to_100(login, board_member, initiative):
+    initiative.progress = 40
+    initiative.save(update_fields=["progress"])
+    response = login(board_member).post(
+        reverse("strategy:initiative_edit", args=[initiative.pk]),
+        _initiative_data(initiative, status="done", progress="40"),
+    )
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.progress) == ("done", 100)
+
+
+def test_update_marking_done_records_100(login, board_member, initiative):
+    client = login(board_member)
+    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    data = {"on": "2026-11-30", "text": "Sidste møde holdt.", "status": "done", "version": "1"}
+    refused = client.post(url, {**data, "progress": "70"}, **HX)
+    assert "A done initiative has a progress of 100 %." in refused.content.decode()
+    assert not InitiativeUpdate.objects.exists()
+    client.post(url, data, **HX)
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.progress) == ("done", 100)
+    assert InitiativeUpdate.objects.get().progress == 100
+
+
+# --- saving a goal with htmx ------------------------------------------------------------------------
+
+
+def test_saving_from_the_edit_page_with_htmx_goes_back_to_the_goal(login, board_member, goal):
+    client = login(board_member)
+    url = reverse("strategy:goal_edit", args=[goal.pk])
+    detail = reverse("strategy:goal_detail", args=[goal.pk])
+    response = client.post(
+        url,
+        {"text": "Endnu flere medlemmer", "version": goal.version},
+        HTTP_HX_CURRENT_URL=f"http://testserver{url}",
+        **HX,
+    )
+    assert response["HX-Redirect"] == detail
+    page = client.get(detail).content.decode()
+    assert "Edit goal" not in page and "<h1>Goal</h1>" in page
+    status = page.split('role="status"')[1].split("</div>")[0]
+    assert "The goal was saved." in status
+
+
+def test_saving_in_place_with_htmx_confirms_in_the_goal(login, board_member, area, goal):
+    response = login(board_member).post(
+        reverse("strategy:goal_edit", args=[goal.pk]),
+        {"text": "Endnu flere medlemmer", "version": goal.version},
+        HTTP_HX_CURRENT_URL=f"http://testserver{reverse('strategy:focus_area_detail', args=[area.pk])}",
+        **HX,
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith(f'<div id="goal-{goal.pk}"')
+    assert '<p class="portal-muted" role="status">Saved.</p>' in body
+    assert "<form" not in body.split("Endnu flere medlemmer")[0]
+    assert "HX-Redirect" not in response
+
+
+def test_saving_a_goal_without_js_redirects_with_a_message(login, board_member, goal):
+    client = login(board_member)
+    response = client.post(
+        reverse("strategy:goal_edit", args=[goal.pk]), {"text": "Endnu flere medlemmer", "version": 1}
+    )
+    assert response["Location"] == reverse("strategy:goal_detail", args=[goal.pk])
+    assert "The goal was saved." in client.get(response["Location"]).content.decode()
