@@ -782,13 +782,6 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
     def size(cell: tuple) -> int:
         return by_id[cell[1]]["employees"] if cell[0] == "row" else counts[cell[1]][cell[2]]
 
-    hidden: set[tuple] = set()
-
-    def hide(cell: tuple) -> None:
-        hidden.add(cell)
-        if cell[0] == "row":
-            hidden.update(("band", cell[1], band) for band in range(len(counts[cell[1]])))
-
     # Sums: (unit whose sum it is, the total or None when always shown, the parts, the part not shown
     # anywhere - the directly placed employees - as its size, or None when there is none).
     sums: list[tuple[int, tuple | None, list[tuple], int | None]] = []
@@ -804,6 +797,22 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
             parts = [("band", k["unit_id"], band) for k in kids]
             # With nobody placed directly in the unit, everyone knows that part is 0.
             sums.append((unit_id, ("band", unit_id, band), parts, rest if direct else None))
+    sums_of: dict[tuple, list[int]] = defaultdict(list)  # cell -> the sums it is in
+    for index, (_unit_id, total, parts, _direct) in enumerate(sums):
+        for cell in [total, *parts] if total is not None else parts:
+            sums_of[cell].append(index)
+
+    hidden: set[tuple] = set()
+    waiting = list(range(len(sums)))  # sums to look at (again)
+
+    def hide(cell: tuple) -> None:
+        cells = [cell]
+        if cell[0] == "row":
+            cells += [("band", cell[1], band) for band in range(len(counts[cell[1]]))]
+        for each in cells:
+            if each not in hidden:
+                hidden.add(each)
+                waiting.extend(sums_of[each])
 
     for row in rows:
         if row["unit_id"] in exempt:
@@ -817,37 +826,32 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
     def may_hide(cell: tuple) -> bool:
         return cell not in hidden and cell[1] not in exempt
 
-    changed = True
-    while changed:
-        changed = False
-        for unit_id, total, parts, direct in sums:
-            if unit_id in exempt:
-                continue  # the viewer may see everything below it anyway
-            hidden_parts = [part for part in parts if part in hidden]
-            unknown = (total in hidden) + len(hidden_parts) + (direct is not None)
-            if unknown == 0:
-                continue
-            if unknown == 1:
-                # The one unknown can be worked out: harmless only for the unshown part, if not small.
-                need = direct is None or 0 < direct < limit
-            elif total not in hidden:
-                together = sum(size(part) for part in hidden_parts) + (direct or 0)
-                need = 0 < together < limit
-            else:
-                need = False
-            if not need:
-                continue
-            open_parts = [part for part in parts if may_hide(part)]
-            nonzero = [part for part in open_parts if size(part) > 0]
-            if nonzero:
-                hide(min(nonzero, key=lambda part: (size(part), part)))
-            elif total is not None and may_hide(total):
-                hide(total)
-            elif open_parts:
-                hide(min(open_parts))
-            else:
-                continue
-            changed = True
+    while waiting:
+        unit_id, total, parts, direct = sums[waiting.pop()]
+        if unit_id in exempt:
+            continue  # the viewer may see everything below it anyway
+        hidden_parts = [part for part in parts if part in hidden]
+        unknown = (total in hidden) + len(hidden_parts) + (direct is not None)
+        if unknown == 0:
+            continue
+        if unknown == 1:
+            # The one unknown can be worked out: harmless only for the unshown part, if not small.
+            need = direct is None or 0 < direct < limit
+        elif total not in hidden:
+            together = sum(size(part) for part in hidden_parts) + (direct or 0)
+            need = 0 < together < limit
+        else:
+            need = False
+        if not need:
+            continue
+        open_parts = [part for part in parts if may_hide(part)]
+        nonzero = [part for part in open_parts if size(part) > 0]
+        if nonzero:
+            hide(min(nonzero, key=lambda part: (size(part), part)))
+        elif total is not None and may_hide(total):
+            hide(total)
+        elif open_parts:
+            hide(min(open_parts))
 
     for row in rows:
         unit_id = row["unit_id"]

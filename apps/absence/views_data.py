@@ -53,6 +53,7 @@ def _preview(request: HttpRequest, organization: Organization, plan: ImportPlan,
         "token": pending["token"],
         "bad_rows": bad,
         "good_rows": good,
+        "good_cut": len(good) < len(plan.records) - len(bad),  # more good rows than the preview shows
         "counts": plan.counts(),
     }
     return render(request, "absence/import_preview.html", context, status=status)
@@ -104,7 +105,7 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     del request.session[SESSION_KEY]
     messages.success(
         request,
-        _("%(file)s imported: %(created)d new, %(updated)d changed, %(unchanged)d unchanged.")
+        _("%(file)s imported. New: %(created)d. Changed: %(updated)d. Unchanged: %(unchanged)d.")
         % {
             "file": pending["filename"],
             "created": result.created,

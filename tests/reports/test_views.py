@@ -49,6 +49,27 @@ def test_list_shows_members_only_final_reports(login, shop_steward, draft, final
     assert "Opret beretning" not in response.text
 
 
+def test_in_a_municipality_hr_writes_the_report_and_others_are_told_who_does(login, org, hr_user, med_member):
+    org.kind = "employer"
+    org.save(update_fields=["kind"])
+    employer = org
+    url = reverse("reports:report_list", args=[employer.slug])
+    page = login(med_member).get(url).text
+    assert "Opret beretning" not in page and "i en kommune: HR" in page
+    assert (
+        login(med_member)
+        .post(reverse("reports:report_create", args=[employer.slug]), {"year": 2026})
+        .status_code
+        == 403
+    )
+    client = login(hr_user)
+    assert "Opret beretning" in client.get(url).text
+    response = client.post(reverse("reports:report_create", args=[employer.slug]), {"year": 2026})
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(organization=employer, year=2026)
+    assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 200
+
+
 def test_list_shows_the_board_drafts_and_the_create_form(login, board_member, draft, final):
     response = login(board_member).get(reverse("reports:report_list", args=[draft.organization.slug]))
     assert "Beretning 2024" in response.text and "Beretning 2025" in response.text
