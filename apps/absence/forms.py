@@ -3,32 +3,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import PortalFormMixin
+from apps.core.forms import FastSelect, PortalFormMixin
 
 from .models import CONTACT_PRESETS, NOTE_WARNING, AbsenceType, Advisory, AdvisoryPolicy
-
-
-class FastSelect(forms.Select):
-    """A select that writes its options in Python. Django renders a template per option (about 0.15 ms
-    each), which is most of a page offering every one of thousands of units or leaders."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _group, group_options, _index in widget["optgroups"]
-                for option in group_options
-            ),
-        )
-        return format_html('<select name="{}"{}>{}</select>', name, flatatt(widget["attrs"]), options)
 
 
 class DateInput(forms.DateInput):
@@ -77,20 +56,43 @@ class StepForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    """The queue's unit and leader filters. Plain fields checked against the offered values: a
+    ChoiceField normalises every one of thousands of choices on each request."""
+
     # Not PortalFormMixin: its __init__ validates before the choices below exist.
-    unit = forms.ChoiceField(
-        label=_("Unit"), required=False, widget=FastSelect(attrs={"class": "form-select"})
-    )
-    leader = forms.ChoiceField(
+    unit = forms.CharField(label=_("Unit"), required=False, widget=FastSelect(attrs={"class": "form-select"}))
+    leader = forms.CharField(
         label=_("Leader"), required=False, widget=FastSelect(attrs={"class": "form-select"})
     )
 
     def __init__(self, *args, units=(), leaders=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units"))] + [
+        self.fields["unit"].widget.choices = [("", _("All units"))] + [
             (u.code, f"{u.name} ({u.code})") for u in units
         ]
-        self.fields["leader"].choices = [("", _("All leaders"))] + [(str(pk), name) for pk, name in leaders]
+        self.fields["leader"].widget.choices = [("", _("All leaders"))] + [
+            (str(pk), name) for pk, name in leaders
+        ]
+        self._offered = {
+            name: {str(value) for value, _label in self.fields[name].widget.choices}
+            for name in ("unit", "leader")
+        }
+
+    def _offered_value(self, name: str) -> str:
+        value = self.cleaned_data.get(name, "")
+        if value not in self._offered[name]:
+            raise forms.ValidationError(
+                forms.ChoiceField.default_error_messages["invalid_choice"],  # Django's, translated
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return value
+
+    def clean_unit(self) -> str:
+        return self._offered_value("unit")
+
+    def clean_leader(self) -> str:
+        return self._offered_value("leader")
 
 
 TYPE_FLAG_FIELDS = {

@@ -160,7 +160,12 @@ def units_for_filter(user, organization: Organization) -> list[OrgUnit]:
     from apps.organizations.permissions import units_where
 
     scope = units_where(user, "absence.queue", organization.pk)
-    qs = OrgUnit.objects.filter(organization=organization).order_by("path")
+    # Only what the filter shows and the queue needs: thousands of units in a large municipality.
+    qs = (
+        OrgUnit.objects.filter(organization=organization)
+        .only("path", "depth", "code", "name")
+        .order_by("path")
+    )
     if scope is None:
         return list(qs)
     condition = Q(pk__in=[])

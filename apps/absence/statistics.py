@@ -28,7 +28,6 @@ the registrations in the window.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections import defaultdict
 from contextlib import contextmanager
@@ -727,17 +726,21 @@ def _part_of_whole(
     could show a figure that its parent's page hides to protect a sibling, and the two pages together
     would give the hidden figure away.
     """
-    whole = copy.deepcopy(unit_statistics(organization, as_of, exempt_unit_ids=exempt_unit_ids))
+    whole = unit_statistics(organization, as_of, exempt_unit_ids=exempt_unit_ids)
     if units is None:
         units = list(OrgUnit.objects.filter(organization=organization, path__startswith=unit.path))
     depth = {u.pk: u.depth - unit.depth for u in units if u.path.startswith(unit.path)}
-    rows = [row for row in whole["units"] if row["unit_id"] in depth]
-    for row in rows:
-        row["depth"] = depth[row["unit_id"]]
-        if row["unit_id"] == unit.pk:
-            row["parent_id"] = None
-    whole["units"] = rows
-    return whole
+    # New dicts for what changes (depth, the top's parent); the figures are shared, never changed.
+    rows = [
+        {
+            **row,
+            "depth": depth[row["unit_id"]],
+            "parent_id": None if row["unit_id"] == unit.pk else row["parent_id"],
+        }
+        for row in whole["units"]
+        if row["unit_id"] in depth
+    ]
+    return {**whole, "units": rows}
 
 
 def _hide_unit(row: dict) -> None:

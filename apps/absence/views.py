@@ -85,6 +85,7 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
         "mine": mine,
         "note_warning": NOTE_WARNING,
         "may_manage": can(request.user, "absence.manage", organization),
+        "next_url": request.get_full_path(),
     }
     template = "absence/advisory_queue.html"
     if request.htmx and not request.htmx.boosted:
@@ -142,6 +143,7 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "today": timezone.localdate(),
                 "note_warning": NOTE_WARNING,
                 "error": error,
+                "next_url": _safe_next(request, slug),
             },
         )
         if error:
@@ -155,10 +157,15 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("%(employee)s: the advisory is now “%(status)s”.")
             % {"employee": advisory.employee.name, "status": advisory.get_status_display()},
         )
+    return redirect(_safe_next(request, slug))
+
+
+def _safe_next(request: HttpRequest, slug: str) -> str:
+    """The queue page the step came from, or the queue: never another site."""
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):
         next_url = reverse("absence:queue", args=[slug])
-    return redirect(next_url)
+    return next_url
 
 
 @require_safe

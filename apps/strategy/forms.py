@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import PortalFormMixin
+from apps.core.forms import FastSelect, PortalFormMixin
 from apps.organizations.models import OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
@@ -190,7 +190,11 @@ class FilterForm(PortalFormMixin, LimitChoicesMixin, forms.Form):
         label=_("Status"), choices=[("", _("All"))] + list(Initiative.Status.choices), required=False
     )
     responsible = forms.ModelChoiceField(
-        label=_("Responsible unit"), queryset=OrgUnit.objects.none(), required=False, empty_label=_("All")
+        label=_("Responsible unit"),
+        queryset=OrgUnit.objects.none(),
+        required=False,
+        empty_label=_("All"),
+        widget=FastSelect,  # a union's whole unit tree: a thousand options
     )
     overdue = forms.BooleanField(label=_("Only overdue"), required=False)
 

@@ -21,3 +21,10 @@ def test_queue_filter_marks_the_chosen_leader_and_escapes_names():
     html = str(form["leader"])
     assert '<option value="7" selected>Ann &lt;b&gt;</option>' in html
     assert '<option value="8">Bo</option>' in html
+
+
+def test_queue_filter_refuses_a_value_it_did_not_offer():
+    form = QueueFilterForm({"leader": "9", "unit": "X"}, units=[], leaders=[(7, "Ann")])
+    assert not form.is_valid()
+    assert set(form.errors) == {"leader", "unit"}
+    assert QueueFilterForm({"leader": "", "unit": ""}, units=[], leaders=[(7, "Ann")]).is_valid()
