@@ -223,6 +223,15 @@ def _periods_cte(periods: list[Period]) -> str:
     return f"periods(idx, ps, pe, m) AS (VALUES {values})"
 
 
+def _grouping(group_of: dict[int, int] | None) -> tuple[str, str, str]:
+    """(CTE, join, unit column) that sum each unit's rows into its group's (``group_of``: unit id ->
+    group unit id), or nothing: the rows stay per unit. Only integers from the database go in."""
+    if not group_of:
+        return "", "", "e.unit_id"
+    values = ", ".join(f"({int(unit)}, {int(group)})" for unit, group in group_of.items())
+    return f"grp(u, g) AS (VALUES {values}),", "JOIN grp ON grp.u = e.unit_id", "grp.g"
+
+
 def _unit_filter(unit_ids: list[int] | None, params: list, alias: str = "e") -> tuple[str, str]:
     """The subtree as a list of unit ids (already loaded): PostgreSQL estimates ``unit_id IN (...)``
     from its statistics, where a join on ``path LIKE`` looked like one row and led to nested loops."""
@@ -282,8 +291,11 @@ def _absence_rows(
     types: list[str] | None = None,
     spells: bool = True,
     months: bool = False,
+    group_of: dict[int, int] | None = None,
 ):
     """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction) per group.
+
+    ``group_of``: sum the units' rows into groups in SQL (see ``_grouping``): thousands of units fewer.
 
     ``months``: the periods are calendar months; on PostgreSQL each registration is then paired only
     with the months it spans (generate_series), not compared with every period.
@@ -334,10 +346,11 @@ def _absence_rows(
     # Only table names and integers computed here are interpolated; values go in as parameters. The
     # clipping test (a <= b) sits inside the sums, not in WHERE, so that PostgreSQL estimates the row
     # count right and aggregates with a hash.
+    group_cte, group_join, unit_column = _grouping(group_of)
     query = f"""
-        WITH {_periods_cte(periods)}, {previous_cte}
+        WITH {_periods_cte(periods)}, {group_cte} {previous_cte}
         r AS (
-            SELECT e.unit_id, reg.absence_type,
+            SELECT {unit_column} AS unit_id, reg.absence_type,
                    CAST(e.weekly_hours AS {sql.float}) * CAST(reg.fraction AS {sql.float})
                        AS hours,{month_span}
                    {sql.day("reg.start_date")} AS rs,
@@ -347,6 +360,7 @@ def _absence_rows(
                    CASE WHEN {continues} THEN 1 ELSE 0 END AS continues
             FROM {reg} reg
             JOIN {emp} e ON e.id = reg.employee_id
+            {group_join}
             {previous_join}
             {unit_join}
             WHERE e.organization_id = %s AND reg.start_date <= %s
@@ -369,7 +383,11 @@ def _absence_rows(
 
 
 def _population_rows(
-    sql: _Sql, organization: Organization, periods: list[Period], unit_ids: list[int] | None
+    sql: _Sql,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    group_of: dict[int, int] | None = None,
 ):
     """(period, unit id, employees, weekday count × weekly hours of the employment) per group.
 
@@ -382,14 +400,15 @@ def _population_rows(
     unit_join, unit_where = _unit_filter(unit_ids, params)
     wd = sql.working_days("c.a", "c.b")
     # Only table names and integers computed here are interpolated; values go in as parameters.
+    group_cte, group_join, unit_column = _grouping(group_of)
     query = f"""
-        WITH {_periods_cte(periods)},
+        WITH {_periods_cte(periods)}, {group_cte}
         g AS (
-            SELECT e.unit_id,
+            SELECT {unit_column} AS unit_id,
                    {sql.greatest(sql.day("e.employment_start"), str(first))} AS es,
                    {sql.least(f"COALESCE({sql.day('e.employment_end')}, {FAR})", str(last))} AS ee,
                    SUM(CAST(e.weekly_hours AS {sql.float})) AS hours, COUNT(*) AS n
-            FROM {emp} e {unit_join}
+            FROM {emp} e {group_join} {unit_join}
             WHERE e.organization_id = %s AND e.employment_start <= %s
               AND (e.employment_end IS NULL OR e.employment_end >= %s) {unit_where}
             GROUP BY 1, 2, 3
@@ -557,24 +576,33 @@ def _compute(
     spells: bool = True,
     months: bool = False,
     units: list[OrgUnit] | None = None,
+    group_depth: int | None = None,
 ):
     """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type).
-    ``units``: those of the scope ordered by path, when the caller has them already."""
+    ``units``: those of the scope ordered by path, when the caller has them already. ``group_depth``:
+    only the units down to that depth are wanted; the database sums deeper ones into their ancestor
+    there (the sums of deeper units are then missing)."""
     calendar = WorkCalendar.for_policy(policy)
     sql = _Sql(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = _units_in_scope(organization, unit) if units is None else units
     paths = {u.path: u.pk for u in units}
     path_of = {u.pk: u.path for u in units}
     unit_ids = [u.pk for u in units] if unit is not None else None
+    group_of = None
+    if group_depth is not None:
+        cut = OrgUnit.steplen * group_depth
+        group_of = {u.pk: paths.get(u.path[:cut], u.pk) if u.depth > group_depth else u.pk for u in units}
     population: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
-    for idx, unit_id, count, weekday_hours in _population_rows(sql, organization, periods, unit_ids):
+    for idx, unit_id, count, weekday_hours in _population_rows(
+        sql, organization, periods, unit_ids, group_of
+    ):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = population[(idx, ancestor)]
             figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
     absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
     for idx, unit_id, code, count, days, hours in _absence_rows(
-        sql, organization, periods, unit_ids, types=types, spells=spells, months=months
+        sql, organization, periods, unit_ids, types=types, spells=spells, months=months, group_of=group_of
     ):
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = absence[(idx, ancestor, code)]
@@ -954,6 +982,7 @@ def _monthly_series(
     policy = policy or policy_of(organization)
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
+    top_depth = unit.depth if unit is not None else 1
     with _reporting_transaction():
         units, population, absence, working_days, _calendar = _compute(
             organization,
@@ -964,8 +993,8 @@ def _monthly_series(
             spells=False,
             months=True,
             units=units,
+            group_depth=top_depth + 1,  # the chart shows the top units and the units directly below
         )
-    top_depth = unit.depth if unit is not None else 1
     chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]
     limit = settings.ABSENCE_MIN_GROUP_SIZE
     exempt = exempt_unit_ids or set()

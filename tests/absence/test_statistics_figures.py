@@ -247,3 +247,38 @@ def test_chart_months_are_suppressed_like_the_table(org):
     assert charts["A1"]["suppressed"]  # A minus A1 would give A2
     assert not charts["A"]["suppressed"] and charts["A"]["absence_pct"] is not None
     assert not charts["B"]["suppressed"]  # no employees: nothing to hide
+
+
+def test_chart_sums_grouped_in_the_database_equal_the_sums_per_unit(org):
+    """The 24-month chart lets the database sum deeper units into the chart's units: the same figures
+    as summing every unit's rows up the tree."""
+    from apps.absence.statistics import _compute, policy_of
+
+    AdvisoryPolicy.objects.create(organization=org)
+    for number, code in enumerate(
+        ["A", "A1", "A1", "B", "A1a" if org.units.filter(code="A1a").exists() else "A1"]
+    ):
+        person = employee(org, f"g{number}", unit_code=code, hours=str(30 + number))
+        absent(person, date(2025, 11, 3 + number), date(2026, 1, 9 + number))
+        absent(person, date(2026, 2, 2), date(2026, 2, 2 + number), kind="child_sick")
+    policy = policy_of(org)
+    periods = last_months(AS_OF, 24)
+    types = sorted(policy.types_for("percentage"))
+    for top in [None, unit(org, "A")]:
+        depth = top.depth if top else 1
+        per_unit = _compute(org, periods, top, policy, types=types, spells=False, months=True)
+        grouped = _compute(
+            org, periods, top, policy, types=types, spells=False, months=True, group_depth=depth + 1
+        )
+        shown = [u.pk for u in per_unit[0] if u.depth in (depth, depth + 1)]
+        assert shown
+        for index in range(len(periods)):
+            for unit_id in shown:
+                a, b = per_unit[1].get((index, unit_id)), grouped[1].get((index, unit_id))
+                assert (a and (a.employees, a.weekday_hours)) == (b and (b.employees, b.weekday_hours))
+                for code in types:
+                    x, y = per_unit[2].get((index, unit_id, code)), grouped[2].get((index, unit_id, code))
+                    assert (x and (x.calendar_days, x.absence_weekday_hours)) == (
+                        y and (y.calendar_days, y.absence_weekday_hours)
+                    )
+        assert any(per_unit[2].values()), "the example should have absence in the window"
