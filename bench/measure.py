@@ -611,7 +611,12 @@ PAGE_BUDGET_S = 30
 
 
 def measure_pages(ctx: Context) -> list[Result]:
+    import gc
+
     from .pages import PAGES, resolve_page
+
+    # As strategy_portal/wsgi.py does in every web worker: what is loaded by now is never collected.
+    gc.freeze()
 
     results = []
     floors: dict[str, list[float]] = {}

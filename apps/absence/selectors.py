@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
@@ -155,30 +156,35 @@ def employees_visible_to(user, organization: Organization) -> QuerySet[Employee]
     return qs.filter(conditions)
 
 
-def units_for_filter(user, organization: Organization) -> list[OrgUnit]:
+class FilterUnit(NamedTuple):
+    """What the queue's unit filter needs of a unit: a tuple, not a model instance (thousands of them
+    per request in a large municipality)."""
+
+    pk: int
+    path: str
+    code: str
+    name: str
+
+
+def units_for_filter(user, organization: Organization) -> list[FilterUnit]:
     """Units the user may filter the queue by: their scope's subtrees, or the whole organisation."""
     from apps.organizations.permissions import units_where
 
     scope = units_where(user, "absence.queue", organization.pk)
-    # Only what the filter shows and the queue needs: thousands of units in a large municipality.
-    qs = (
-        OrgUnit.objects.filter(organization=organization)
-        .only("path", "depth", "code", "name")
-        .order_by("path")
-    )
-    if scope is None:
-        return list(qs)
-    condition = Q(pk__in=[])
-    for unit in scope:
-        condition |= Q(path__startswith=unit.path)
-    return list(qs.filter(condition))
+    qs = OrgUnit.objects.filter(organization=organization).order_by("path")
+    if scope is not None:
+        condition = Q(pk__in=[])
+        for unit in scope:
+            condition |= Q(path__startswith=unit.path)
+        qs = qs.filter(condition)
+    return [FilterUnit(*row) for row in qs.values_list("pk", "path", "code", "name")]
 
 
 def advisory_queue(
     employees: QuerySet[Employee],
     as_of: date,
     *,
-    unit: OrgUnit | None = None,
+    unit: OrgUnit | FilterUnit | None = None,
     leader_id: int | None = None,
     include_closed: bool = False,
 ) -> QuerySet[Advisory]:

@@ -56,3 +56,17 @@ def test_forms_need_csrf(db, board_member):
     client = Client(enforce_csrf_checks=True)
     response = client.post("/login/", {"username": board_member.email, "password": "x"})
     assert response.status_code == 403
+
+
+def test_the_web_worker_freezes_what_it_loaded_for_the_garbage_collector():
+    import gc
+    import importlib
+
+    gc.unfreeze()
+    import strategy_portal.wsgi
+
+    importlib.reload(strategy_portal.wsgi)
+    try:
+        assert gc.get_freeze_count() > 10000
+    finally:
+        gc.unfreeze()
