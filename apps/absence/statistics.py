@@ -29,7 +29,7 @@ the registrations in the window.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -781,19 +781,27 @@ def _hide_unit(row: dict) -> None:
     row["bradford"]["bands"] = [None for _count in row["bradford"]["bands"]]
 
 
+# Absence types whose figures tell more than "was away": a condition (pregnancy, the chronic illness
+# behind a §56 agreement, an injury at work). Few spells of one of them in a unit point at someone.
+TELLING_TYPES = frozenset({AbsenceType.PREGNANCY, AbsenceType.SICK_S56, AbsenceType.WORK_INJURY})
+
+
 def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = None) -> dict:
     """Hide the figures of every group under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees, in place.
 
     A unit's figures (its types and total) are suppressed when the unit has fewer employees than the
-    limit (but some); a Bradford band of a unit is suppressed when it holds between 1 and limit - 1
-    employees (a small band would point at individuals even in a large unit). The number of employees
-    and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
+    limit (but some); so are the figures of a telling absence type (``TELLING_TYPES``) in a unit with
+    fewer spells of it than the limit (fewer people than that had it: "2 spells of pregnancy-related
+    illness" would point at someone); a Bradford band of a unit is suppressed when it holds between
+    1 and limit - 1 employees (a small band would point at individuals even in a large unit). The
+    number of employees and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
     ``exempt_unit_ids`` (those the viewer may see individual data of: HR, the unit's leaders) are left
     as they are.
 
     Hidden figures must not be recoverable by subtraction either (secondary suppression). The figures
-    add up in three ways: a unit is its sub-units plus the employees placed directly in it, and so is
-    each of its Bradford bands; and a unit's bands add up to its employees. In each such sum nothing
+    add up in four ways: a unit is its sub-units plus the employees placed directly in it, and so is
+    each of its Bradford bands and each absence type; a unit's bands add up to its employees; and
+    its total is the sum of the types that count for the percentage. In each such sum nothing
     hidden may be left alone (it could be worked out), and what the hidden parts hold together may not
     be between 1 and limit - 1 employees; where it would, the smallest visible part (else the sum
     itself) is hidden too, until nothing changes. tests/absence/test_suppression_audit.py attacks the
@@ -809,9 +817,18 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         if row.get("parent_id") in by_id:
             children[row["parent_id"]].append(row)
 
-    # A cell is ("row", unit) - the unit's figures, describing its employees - or ("band", unit, band).
+    # Spells per unit and absence type: fewer than the limit means fewer people than that too.
+    spells = {row["unit_id"]: {t["absence_type"]: t["spells"] or 0 for t in row["types"]} for row in rows}
+    counting = [t["absence_type"] for t in rows[0]["types"] if t.get("counts_for_percentage")] if rows else []
+
+    # A cell is ("row", unit) - the unit's figures, describing its employees -, ("band", unit, band)
+    # or ("type", unit, absence type) - the figures of one type, describing its spells' employees.
     def size(cell: tuple) -> int:
-        return by_id[cell[1]]["employees"] if cell[0] == "row" else counts[cell[1]][cell[2]]
+        if cell[0] == "row":
+            return by_id[cell[1]]["employees"]
+        if cell[0] == "type":  # a telling type by its spells; any other by the unit's employees
+            return spells[cell[1]][cell[2]] if cell[2] in TELLING_TYPES else by_id[cell[1]]["employees"]
+        return counts[cell[1]][cell[2]]
 
     # Sums: (unit whose sum it is, the total or None when always shown, the parts, the part not shown
     # anywhere - the directly placed employees - as its size, or None when there is none).
@@ -819,9 +836,16 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
     for row in rows:
         unit_id, kids = row["unit_id"], children.get(row["unit_id"], [])
         sums.append((unit_id, None, [("band", unit_id, b) for b in range(len(counts[unit_id]))], None))
+        # The unit's total is the sum of the types that count for the percentage.
+        sums.append((unit_id, ("row", unit_id), [("type", unit_id, code) for code in counting], None))
         if not kids:
             continue
         direct = row["employees"] - sum(k["employees"] for k in kids)
+        for code, total in spells[unit_id].items():
+            rest = total - sum(spells[k["unit_id"]].get(code, 0) for k in kids)
+            parts = [("type", k["unit_id"], code) for k in kids]
+            unshown = rest if code in TELLING_TYPES else direct  # the part's size as its cells count it
+            sums.append((unit_id, ("type", unit_id, code), parts, unshown if direct else None))
         sums.append((unit_id, ("row", unit_id), [("row", k["unit_id"]) for k in kids], direct or None))
         for band, total in enumerate(counts[unit_id]):
             rest = total - sum(counts[k["unit_id"]][band] for k in kids)
@@ -834,16 +858,23 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
             sums_of[cell].append(index)
 
     hidden: set[tuple] = set()
-    waiting = list(range(len(sums)))  # sums to look at (again)
+    # Sums to look at (again). Those of whole units first: hiding a sub-unit there protects all its
+    # figures at once, where the sums of single types or bands would otherwise hide the totals first.
+    row_sums = {i for i, (_u, total, _p, _d) in enumerate(sums) if total is not None and total[0] == "row"}
+    waiting = deque([i for i in range(len(sums)) if i not in row_sums] + sorted(row_sums))
 
     def hide(cell: tuple) -> None:
         cells = [cell]
         if cell[0] == "row":
             cells += [("band", cell[1], band) for band in range(len(counts[cell[1]]))]
+            cells += [("type", cell[1], code) for code in spells[cell[1]]]
         for each in cells:
             if each not in hidden:
                 hidden.add(each)
-                waiting.extend(sums_of[each])
+                later = sums_of[each]
+                # Unit sums go last in the list, so they are taken first.
+                waiting.extendleft(i for i in later if i not in row_sums)
+                waiting.extend(i for i in later if i in row_sums)
 
     for row in rows:
         if row["unit_id"] in exempt:
@@ -853,6 +884,9 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         for band, count in enumerate(counts[row["unit_id"]]):
             if 0 < count < limit:
                 hide(("band", row["unit_id"], band))
+        for code, count in spells[row["unit_id"]].items():
+            if code in TELLING_TYPES and 0 < count < limit:
+                hide(("type", row["unit_id"], code))
 
     def may_hide(cell: tuple) -> bool:
         return cell not in hidden and cell[1] not in exempt
@@ -876,7 +910,10 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         if not need:
             continue
         open_parts = [part for part in parts if may_hide(part)]
-        nonzero = [part for part in open_parts if size(part) > 0]
+        # A part that holds something: hiding an empty one protects nothing once it is known empty.
+        nonzero = [
+            part for part in open_parts if size(part) > 0 and (part[0] != "type" or spells[part[1]][part[2]])
+        ]
         if nonzero:
             hide(min(nonzero, key=lambda part: (size(part), part)))
         elif total is not None and may_hide(total):
@@ -888,6 +925,11 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         unit_id = row["unit_id"]
         if ("row", unit_id) in hidden:
             _hide_unit(row)
+        for group in row["types"]:
+            if ("type", unit_id, group["absence_type"]) in hidden and not group["suppressed"]:
+                group["suppressed"] = True
+                for name in NUMBER_FIELDS:
+                    group[name] = None
         bands = counts[unit_id]
         shown = [("band", unit_id, band) not in hidden for band in range(len(bands))]
         row["bradford"]["suppressed"] = not all(shown)

@@ -235,3 +235,27 @@ def test_chart_coordinates_use_a_decimal_point_in_every_language(login, hr_user,
     assert "<rect" in svg
     lengths = re.findall(r'\b(?:x|y|x1|x2|y1|y2|dx|width|height)="([^"]*)"', svg)
     assert lengths and all(re.fullmatch(r"-?\d+(\.\d+)?", value) for value in lengths), lengths[:10]
+
+
+def test_a_few_spells_of_a_telling_type_are_hidden_from_the_union_side(login, shop_steward, hr_user, data):
+    """Two spells of pregnancy-related illness in a workplace of six point at someone: the union side
+    sees the total, not the type (nor the sick days it could be worked out from); HR sees both."""
+    pregnant = Employee.objects.filter(unit__code="A1")[:2]
+    AbsenceRegistration.objects.bulk_create(
+        AbsenceRegistration(
+            employee=e, absence_type="pregnancy", start_date=date(2026, 1, 5), end_date=date(2026, 1, 9)
+        )
+        for e in pregnant
+    )
+
+    def a1(user):
+        stats = login(user).get(url(data), {"as_of": AS_OF}).context["stats"]
+        row = next(u for u in stats["units"] if u["code"] == "A1")
+        return row, {t["absence_type"]: t for t in row["types"]}
+
+    row, types = a1(shop_steward)
+    assert types["pregnancy"]["suppressed"] and types["pregnancy"]["spells"] is None
+    assert types["sick"]["suppressed"]  # total minus sick would give pregnancy away
+    assert not row["suppressed"] and row["total"]["spells"] == 8
+    row, types = a1(hr_user)
+    assert types["pregnancy"]["spells"] == 2 and types["sick"]["spells"] == 6

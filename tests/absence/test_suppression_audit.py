@@ -12,38 +12,57 @@ import random
 
 import pytest
 
-from apps.absence.statistics import suppress_small_groups
+from apps.absence.statistics import TELLING_TYPES, suppress_small_groups
 
 LIMIT = 5
 BANDS = 4
 
 
+# absence type -> counts in the total (child_sick: mostly none, as many types in a small unit)
+TYPES = {"sick": True, "pregnancy": True, "child_sick": True, "care_day": False}
+TELLING = {str(code) for code in TELLING_TYPES}  # what a few spells of may not show
+
+
+def figures(spells: int) -> dict:
+    return {
+        "spells": spells,
+        "calendar_days": spells * 2,
+        "absence_hours": spells * 7.4,
+        "absence_pct": None,
+        "days_per_fte": None,
+        "absence_days": None,
+    }
+
+
 def synthetic(rng: random.Random) -> dict:
-    """A random unit tree, employees placed at any level, with spells and band counts per unit."""
+    """A random unit tree, employees placed at any level, with spells per absence type and band
+    counts per unit."""
     units = [{"unit_id": 1, "parent_id": None, "own": rng.choice([0, 0, 2, 7])}]
     for unit_id in range(2, rng.randint(3, 14)):
         units.append({"unit_id": unit_id, "parent_id": rng.choice(units)["unit_id"], "own": 0})
     for unit in units:
         unit["own"] += rng.choice([0, 1, 2, 3, 4, 6, 9, 15])
         unit["bands"] = [0] * BANDS
-        unit["spells"] = 0
+        unit["spells"] = dict.fromkeys(TYPES, 0)
         for _person in range(unit["own"]):
             unit["bands"][rng.choices(range(BANDS), weights=[6, 2, 1, 1])[0]] += 1
-            unit["spells"] += rng.randint(0, 3)
+            unit["spells"]["sick"] += rng.randint(0, 3)
+            unit["spells"]["pregnancy"] += rng.choices([0, 1, 2], weights=[8, 1, 1])[0]
+            unit["spells"]["care_day"] += rng.randint(0, 2)
+            unit["spells"]["child_sick"] += rng.choices([0, 3], weights=[19, 1])[0]
     kids = {u["unit_id"]: [k for k in units if k["parent_id"] == u["unit_id"]] for u in units}
 
     def subtree(unit):
         below = [subtree(k) for k in kids[unit["unit_id"]]]
         employees = unit["own"] + sum(b[0] for b in below)
         bands = [unit["bands"][i] + sum(b[1][i] for b in below) for i in range(BANDS)]
-        spells = unit["spells"] + sum(b[2] for b in below)
+        spells = {code: unit["spells"][code] + sum(b[2][code] for b in below) for code in TYPES}
         return employees, bands, spells
 
     rows = []
     for unit in units:
         employees, bands, spells = subtree(unit)
-        figures = {"spells": spells, "calendar_days": spells * 2, "absence_hours": spells * 7.4}
-        figures.update(absence_pct=None, days_per_fte=None, absence_days=None)
+        total = sum(n for code, n in spells.items() if TYPES[code])
         rows.append(
             {
                 "unit_id": unit["unit_id"],
@@ -52,8 +71,16 @@ def synthetic(rng: random.Random) -> dict:
                 "depth": 0,
                 "suppressed": False,
                 "employees": employees,
-                "types": [{"suppressed": False, **figures}],
-                "total": {"suppressed": False, **figures},
+                "types": [
+                    {
+                        "absence_type": code,
+                        "counts_for_percentage": counts,
+                        "suppressed": False,
+                        **figures(spells[code]),
+                    }
+                    for code, counts in TYPES.items()
+                ],
+                "total": {"suppressed": False, **figures(total)},
                 "bradford": {"suppressed": False, "employees": employees, "bands": bands},
             }
         )
@@ -70,28 +97,37 @@ def attack(published: dict, truth: dict, *, exact: bool = True) -> list[str]:
     for unit_id, row in rows.items():
         if row["total"]["spells"] is not None:
             known[(unit_id, "spells")] = row["total"]["spells"]
+        for group in row.get("types", []):
+            if group.get("absence_type") and group["spells"] is not None:
+                known[(unit_id, "type:" + group["absence_type"])] = group["spells"]
         for band, count in enumerate(row["bradford"]["bands"]):
             if count is not None:
                 known[(unit_id, band)] = count
+    type_codes = [g["absence_type"] for g in next(iter(rows.values()))["types"] if g.get("absence_type")]
+    counting = [
+        g["absence_type"] for g in next(iter(rows.values()))["types"] if g.get("counts_for_percentage")
+    ]
     sums = []  # (total key, [part keys])
     for unit_id in rows:
         if kids[unit_id]:
             direct = rows[unit_id]["employees"] - sum(rows[k]["employees"] for k in kids[unit_id])
-            for field in ["spells", *range(BANDS)]:
+            for field in ["spells", *range(BANDS), *(f"type:{code}" for code in type_codes)]:
                 sums.append(
                     ((unit_id, field), [(k, field) for k in kids[unit_id]] + [(("direct", unit_id), field)])
                 )
                 if direct == 0:  # nobody placed directly in the unit: everyone knows that part is 0
                     known[(("direct", unit_id), field)] = 0
         sums.append((("employees", unit_id), [(unit_id, band) for band in range(BANDS)]))
+        if counting:  # the unit's total is the sum of the types that count
+            sums.append(((unit_id, "spells"), [(unit_id, f"type:{code}") for code in counting]))
         known[("employees", unit_id)] = rows[unit_id]["employees"]
     leaks = []
 
     def people(key) -> int | None:
         """How many employees a figure describes (a band count describes itself)."""
         unit, field = key
-        if field != "spells":
-            return None
+        if field != "spells" and not (isinstance(field, str) and field.removeprefix("type:") not in TELLING):
+            return None  # a band or a telling type: its count is its own size
         if isinstance(unit, tuple):
             parent = unit[1]
             return rows[parent]["employees"] - sum(rows[k]["employees"] for k in kids[parent])
@@ -103,7 +139,11 @@ def attack(published: dict, truth: dict, *, exact: bool = True) -> list[str]:
             parent = unit[1]
             return true_value((parent, field)) - sum(true_value((k, field)) for k in kids[parent])
         row = true_rows[unit]
-        return row["total"]["spells"] if field == "spells" else row["bradford"]["bands"][field]
+        if field == "spells":
+            return row["total"]["spells"]
+        if isinstance(field, str):
+            return next(g["spells"] for g in row["types"] if "type:" + g["absence_type"] == field)
+        return row["bradford"]["bands"][field]
 
     progress = True
     while progress:
@@ -122,14 +162,18 @@ def attack(published: dict, truth: dict, *, exact: bool = True) -> list[str]:
         group = people(key)
         if group is not None and 0 < group < LIMIT and not published_exempt(published, key):
             leaks.append(f"figures of a group of {group} employees worked out: {key} = {value}")
-        if group is None and 0 < value < LIMIT and not published_exempt(published, key):
-            leaks.append(f"a band of {value} employees worked out: {key}")
+        telling = isinstance(key[1], int) or key[1].removeprefix("type:") in TELLING
+        if group is None and telling and 0 < value < LIMIT and not published_exempt(published, key):
+            leaks.append(f"a band or telling type of {value} worked out: {key}")
     for total, parts in sums:  # several unknowns together: what they hold together is given away
         unknown = [p for p in parts if p not in known]
         if total not in known or not 1 < len(unknown) < len(parts) or published_exempt(published, total):
             continue  # all parts unknown: together they hold the total, which is shown anyway
-        if parts[0][1] == "spells":  # unit figures: how many employees the hidden parts describe
-            together = sum(people(p) for p in unknown)
+        sizes = [people(p) for p in unknown]
+        if all(size is not None for size in sizes):  # unit figures: the employees the hidden parts describe
+            together = sum(sizes)
+        elif any(size is not None for size in sizes):
+            continue  # a whole unit's people are among them: not a small group
         else:
             together = known[total] - sum(known[p] for p in parts if p in known)
         if 0 < together < LIMIT:
