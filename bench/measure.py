@@ -6,6 +6,7 @@ from __future__ import annotations
 import cProfile
 import io
 import json
+import math
 import pstats
 import re
 import socket
@@ -841,10 +842,13 @@ def measure_load(ctx: Context) -> list[Result]:
                 "--headless",
                 "--users",
                 str(users),
+                # People do not all click at the same instant: users start at 10 a second, and the
+                # figures count from when all of them run (--reset-stats), for the full load_seconds.
                 "--spawn-rate",
-                str(users),
+                str(LOAD_SPAWN_RATE),
+                "--reset-stats",
                 "--run-time",
-                f"{ctx.size.load_seconds}s",
+                f"{ctx.size.load_seconds + math.ceil(users / LOAD_SPAWN_RATE)}s",
                 "--host",
                 host,
                 "--csv",
@@ -893,6 +897,9 @@ def measure_load(ctx: Context) -> list[Result]:
             },
         )
     ]
+
+
+LOAD_SPAWN_RATE = 10  # users started per second in the load run
 
 
 def warm_up(host: str, plan: list[dict], rounds: int = 1) -> None:
