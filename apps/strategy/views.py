@@ -287,9 +287,13 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
             stale, area = True, AREA_QS.get(pk=exc.current.pk)
             form = FocusAreaEditForm(instance=area, initial={"version": area.version})
         else:
-            if request.htmx:
+            detail_url = reverse("strategy:focus_area_detail", args=[area.pk])
+            if request.htmx and not _on_page(request, request.path):
+                # Edited in place on the focus area's page: swap in the saved header.
                 return render(request, "strategy/focus_area_detail.html#header", _area_context(request, area))
-            return redirect("strategy:focus_area_detail", area.pk)
+            # From the edit page itself: leave it, so heading and address are the focus area's again.
+            messages.success(request, _("The focus area was saved."))
+            return HttpResponseClientRedirect(detail_url) if request.htmx else redirect(detail_url)
     return _form_page(
         request,
         {
@@ -513,10 +517,14 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            if request.htmx:
+            detail_url = reverse("strategy:initiative_detail", args=[initiative.pk])
+            if request.htmx and not _on_page(request, request.path):
+                # Edited in place (in a list of initiatives): swap in the saved item.
                 initiative = INITIATIVE_QS.get(pk=initiative.pk)
                 return render(request, "strategy/_initiative_item.html", _item_context(request, initiative))
-            return redirect("strategy:initiative_detail", initiative.pk)
+            # From the edit page itself: leave it, so heading and address are the initiative's again.
+            messages.success(request, _("The initiative was saved."))
+            return HttpResponseClientRedirect(detail_url) if request.htmx else redirect(detail_url)
     return _form_page(
         request,
         {

@@ -706,3 +706,23 @@ def test_saving_a_goal_without_js_redirects_with_a_message(login, board_member, 
     )
     assert response["Location"] == reverse("strategy:goal_detail", args=[goal.pk])
     assert "The goal was saved." in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("kind", ["focus_area", "initiative"])
+def test_saving_from_its_edit_page_with_htmx_goes_back_to_the_item(
+    login, board_member, area, initiative, kind
+):
+    client = login(board_member)
+    if kind == "focus_area":
+        obj, data = area, {"title": "Nyt navn", "focus": "", "narrative": "", "version": area.version}
+        heading, message = "Nyt navn", "The focus area was saved."
+    else:
+        obj, data = initiative, _initiative_data(initiative, text="Ny tekst")
+        heading, message = "Ny tekst", "The initiative was saved."
+    url = reverse(f"strategy:{kind}_edit", args=[obj.pk])
+    detail = reverse(f"strategy:{kind}_detail", args=[obj.pk])
+    response = client.post(url, data, HTTP_HX_CURRENT_URL=f"http://testserver{url}", **HX)
+    assert response["HX-Redirect"] == detail
+    page = client.get(detail).content.decode()
+    assert "Edit " not in page.split("<h1")[1].split("</h1>")[0] and heading in page
+    assert message in page.split('role="status"')[1].split("</div>")[0]
