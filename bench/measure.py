@@ -295,20 +295,13 @@ def sweep_floor_sql(schema, *, use_spells: bool, window: bool) -> str:
 
 
 def sweep_lookback(org, as_of: date) -> tuple[date, str]:
-    """The earliest end date the sweep looks at, computed as apps/absence/services.py does."""
+    """The earliest end date the sweep looks at: the sweep's own (apps/absence/services.py, _Rules)."""
     try:
         from apps.absence.selectors import policy_for
-        from apps.absence.spells import add_months
+        from apps.absence.services import _Rules
 
-        policy = policy_for(org)
-        horizon = as_of - timedelta(days=policy.late_horizon_days)
-        longest = max((int(r["months"]) for r in policy.frequent_rules or []), default=0)
         return (
-            min(
-                horizon,
-                add_months(as_of, -longest) - timedelta(days=policy.late_horizon_days),
-                add_months(horizon, -longest) - timedelta(days=1),
-            ),
+            _Rules.of(policy_for(org), as_of).lookback,
             "the sweep's own look-back (late horizon and longest frequent-absence rule)",
         )
     except Exception:

@@ -16,8 +16,10 @@ from .models import (
 # step: here they are shown.
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
+class ReadOnly:
+    """For admins and inlines alike: shown, never added, changed or deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -25,6 +27,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 @admin.register(AdvisoryPolicy)
@@ -62,19 +68,10 @@ class SpellAdmin(ReadOnlyAdmin):
     list_select_related = ["employee"]
 
 
-class AdvisoryEventInline(admin.TabularInline):
+class AdvisoryEventInline(ReadOnly, admin.TabularInline):
     model = AdvisoryEvent
     extra = 0
     raw_id_fields = ["by"]
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Advisory)

@@ -90,6 +90,12 @@ def _validate_registration(
         raise ValidationError({"start_date": OVERLAP_MESSAGE})
 
 
+def _chunks(items: list, size: int = 5000):
+    """``items`` in slices of ``size``: lists of ids short enough for one statement each."""
+    for offset in range(0, len(items), size):
+        yield items[offset : offset + size]
+
+
 def _lock_employee(employee: Employee) -> Employee:
     # Serialises registrations of one employee so the overlap check cannot race (SQLite has no exclusion
     # constraint; on PostgreSQL the constraint is the last line of defence).
@@ -261,8 +267,7 @@ def spells_rederive_many(
     if employee_ids is None:
         employee_ids = list(Employee.objects.filter(organization=organization).values_list("pk", flat=True))
     ids = sorted(set(employee_ids))
-    for offset in range(0, len(ids), chunk_size):
-        chunk = ids[offset : offset + chunk_size]
+    for chunk in _chunks(ids, chunk_size):
         rows: dict[int, list] = defaultdict(list)
         for employee_id, *row in AbsenceRegistration.objects.filter(
             employee_id__in=chunk, absence_type__in=counting
@@ -383,10 +388,8 @@ def sweep_queue_add(*, organization_id: int, changed: dict[int, date]) -> None:
     if len(by_day) > 20:
         by_day = {min(by_day): ids}
     for day, employee_ids in by_day.items():
-        for offset in range(0, len(employee_ids), 5000):
-            PendingSweep.objects.filter(
-                employee_id__in=employee_ids[offset : offset + 5000], changed_from__gt=day
-            ).update(changed_from=day)
+        for chunk in _chunks(employee_ids):
+            PendingSweep.objects.filter(employee_id__in=chunk, changed_from__gt=day).update(changed_from=day)
 
 
 def _take_pending(organization: Organization) -> dict[int, date]:
@@ -619,8 +622,7 @@ def _frequent_firings(
             found = cursor.fetchall()
     else:
         found = []
-        for offset in range(0, len(employee_ids), 5000):
-            chunk = employee_ids[offset : offset + 5000]
+        for chunk in _chunks(employee_ids):
             found.extend(_fetchall(rows.filter(employee_id__in=chunk).values_list(*columns)))
     fired: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
     for employee_id, number, due in found:
@@ -662,11 +664,9 @@ def _spells_of(organization: Organization, employee_ids: list[int], rules: _Rule
             )
             return cursor.fetchall()
     spells: list[SpellRow] = []
-    for offset in range(0, len(employee_ids), 5000):
-        chunk = Spell.objects.filter(
-            employee_id__in=employee_ids[offset : offset + 5000], employee__organization=organization
-        )
-        spells.extend(_window_spells(chunk.filter(start_date__lte=rules.as_of), rules))
+    for chunk in _chunks(employee_ids):
+        theirs = Spell.objects.filter(employee_id__in=chunk, employee__organization=organization)
+        spells.extend(_window_spells(theirs.filter(start_date__lte=rules.as_of), rules))
     return spells
 
 
@@ -690,12 +690,8 @@ def _existing_keys(organization: Organization, spell_ids: set[int] | None) -> se
             )
             return set(cursor.fetchall())
     keys: set[tuple[int, str, int]] = set()
-    for offset in range(0, len(ids), 5000):
-        keys.update(
-            Advisory.objects.filter(spell_id__in=ids[offset : offset + 5000]).values_list(
-                "spell_id", "kind", "day"
-            )
-        )
+    for chunk in _chunks(ids):
+        keys.update(Advisory.objects.filter(spell_id__in=chunk).values_list("spell_id", "kind", "day"))
     return keys
 
 
@@ -715,8 +711,7 @@ def _insert_advisories(organization: Organization, candidates: list[Candidate]) 
         # One array-valued statement per chunk: the ORM's per-object bulk_create costs far more at scale.
         created = 0
         with connection.cursor() as cursor:
-            for offset in range(0, len(candidates), 50000):
-                chunk = candidates[offset : offset + 50000]
+            for chunk in _chunks(candidates, 50000):
                 cursor.execute(
                     INSERT_ADVISORIES,
                     [
@@ -818,8 +813,8 @@ def advisory_notify_leaders(*, organization: Organization, send: bool = True) ->
         return 0
     now = timezone.now()
     ids = [pk for pk, _leader in claimed]
-    for offset in range(0, len(ids), 10000):  # keeps each statement under the bind-parameter limit
-        Advisory.objects.filter(pk__in=ids[offset : offset + 10000]).update(notified_at=now)
+    for chunk in _chunks(ids, 10000):  # keeps each statement under the bind-parameter limit
+        Advisory.objects.filter(pk__in=chunk).update(notified_at=now)
     per_leader: dict[int, int] = defaultdict(int)
     for _pk, leader_id in claimed:
         if leader_id is not None:

@@ -117,13 +117,6 @@ def derive_spells(
     return spells
 
 
-@dataclass(frozen=True)
-class DueAdvisory:
-    kind: str
-    day: int
-    due_date: date
-
-
 class DayPlan:
     """A policy's contact days and legal milestones, worked out once and applied to many spells."""
 
@@ -156,20 +149,6 @@ class DayPlan:
                 break
             result.append(("legal", day, due))
         return result
-
-
-def due_advisories(
-    spell_start: date,
-    spell_end: date | None,
-    as_of: date,
-    *,
-    policy: AdvisoryPolicy,
-    calendar: WorkCalendar,
-    includes_work_injury: bool = False,
-) -> list[DueAdvisory]:
-    """Contact and legal advisories of one spell that are due on or before ``as_of``."""
-    plan = DayPlan(policy, calendar)
-    return [DueAdvisory(*due) for due in plan.due(spell_start, spell_end, as_of, includes_work_injury)]
 
 
 @lru_cache(maxsize=1 << 16)

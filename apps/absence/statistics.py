@@ -771,14 +771,10 @@ def _part_of_whole(
     return {**whole, "units": rows}
 
 
-def _hide_unit(row: dict) -> None:
-    row["suppressed"] = True
-    for group in [*row["types"], row["total"]]:
-        group["suppressed"] = True
-        for name in NUMBER_FIELDS:
-            group[name] = None
-    row["bradford"]["suppressed"] = True
-    row["bradford"]["bands"] = [None for _count in row["bradford"]["bands"]]
+def _hide_group(group: dict) -> None:
+    group["suppressed"] = True
+    for name in NUMBER_FIELDS:
+        group[name] = None
 
 
 # Absence types whose figures tell more than "was away": a condition (pregnancy, the chronic illness
@@ -923,13 +919,12 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
 
     for row in rows:
         unit_id = row["unit_id"]
-        if ("row", unit_id) in hidden:
-            _hide_unit(row)
+        if ("row", unit_id) in hidden:  # its types and bands are hidden with it (``hide``)
+            row["suppressed"] = True
+            _hide_group(row["total"])
         for group in row["types"]:
-            if ("type", unit_id, group["absence_type"]) in hidden and not group["suppressed"]:
-                group["suppressed"] = True
-                for name in NUMBER_FIELDS:
-                    group[name] = None
+            if ("type", unit_id, group["absence_type"]) in hidden:
+                _hide_group(group)
         bands = counts[unit_id]
         shown = [("band", unit_id, band) not in hidden for band in range(len(bands))]
         row["bradford"]["suppressed"] = not all(shown)

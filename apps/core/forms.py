@@ -46,9 +46,8 @@ class FastSelect(forms.Select):
         # Straight from the choices: Django's get_context builds a dict per option first, which alone
         # costs tens of milliseconds for a few thousand options. Flat choices only (no groups).
         chosen = {str(v) for v in self.format_value(value)}
-        selected = mark_safe(" selected")
         options = "".join(
-            f'<option value="{html.escape(str(option))}"{selected if str(option) in chosen else ""}>'
+            f'<option value="{html.escape(str(option))}"{" selected" if str(option) in chosen else ""}>'
             f"{html.escape(str(label))}</option>"
             for option, label in self.choices
         )

@@ -57,9 +57,10 @@ def _next_position(queryset: QuerySet) -> int:
     return (queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
-def _settle_progress(initiative: Initiative, progress_before: int) -> None:
-    """A done initiative is 100 % done: its progress follows the status, unless the editor set
-    progress to something lower in the same change; that contradiction is refused."""
+def _settle_progress(initiative: Initiative, progress_before: int, changed: list[str] | None = None) -> None:
+    """A done initiative is 100 % done: its progress follows the status (and joins ``changed``, the
+    fields to save), unless the editor set progress to something lower in the same change; that
+    contradiction is refused."""
     if initiative.status != Initiative.Status.DONE or initiative.progress == 100:
         return
     if initiative.progress != progress_before:
@@ -73,6 +74,8 @@ def _settle_progress(initiative: Initiative, progress_before: int) -> None:
             }
         )
     initiative.progress = 100
+    if changed is not None and "progress" not in changed:
+        changed.append("progress")
 
 
 def _apply(obj: Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[str]:
@@ -153,9 +156,7 @@ def initiative_update(*, initiative: Initiative, expected_version: int, data: di
     current = _locked(Initiative, initiative.pk, expected_version)
     progress_before = current.progress
     changed = _apply(current, INITIATIVE_FIELDS, data)
-    _settle_progress(current, progress_before)
-    if current.progress != progress_before and "progress" not in changed:
-        changed.append("progress")
+    _settle_progress(current, progress_before, changed)
     current.version += 1
     current.save(update_fields=[*changed, "version", "updated_at"])
     return current
@@ -192,9 +193,7 @@ def initiative_update_post(
         current.progress = progress
         changed.append("progress")
     if changed:
-        _settle_progress(current, progress_before)
-        if current.progress != progress_before and "progress" not in changed:
-            changed.append("progress")
+        _settle_progress(current, progress_before, changed)
         current.version += 1
         current.save(update_fields=[*changed, "version", "updated_at"])
     return InitiativeUpdate.objects.create(

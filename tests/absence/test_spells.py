@@ -6,7 +6,7 @@ import pytest
 
 from apps.absence.models import AdvisoryPolicy
 from apps.absence.selectors import bradford, bradford_scores
-from apps.absence.spells import WorkCalendar, derive_spells, due_advisories
+from apps.absence.spells import DayPlan, WorkCalendar, derive_spells
 from tests.factories import EmployeeFactory, register_absence
 
 MONDAY = date(2026, 3, 2)
@@ -17,12 +17,8 @@ def spans(employee):
 
 
 def contact_dates(policy, start, end=None, as_of=date(2026, 12, 31)):
-    calendar = WorkCalendar.for_policy(policy)
-    return [
-        d.due_date
-        for d in due_advisories(start, end, as_of, policy=policy, calendar=calendar)
-        if d.kind == "contact"
-    ]
+    plan = DayPlan(policy, WorkCalendar.for_policy(policy))
+    return [due for kind, _day, due in plan.due(start, end, as_of) if kind == "contact"]
 
 
 def test_1_3_10_due_dates_in_calendar_days():
@@ -55,13 +51,9 @@ def test_store_bededag_is_a_working_day_since_2024_and_extra_days_off_are_a_sett
 
 def test_legal_milestones_count_calendar_days_even_with_working_day_contact():
     policy = AdvisoryPolicy(day_counting="working")
-    calendar = WorkCalendar.for_policy(policy)
-    legal = [
-        d
-        for d in due_advisories(MONDAY, None, date(2026, 12, 31), policy=policy, calendar=calendar)
-        if d.kind == "legal"
-    ]
-    assert [(d.day, d.due_date) for d in legal] == [
+    plan = DayPlan(policy, WorkCalendar.for_policy(policy))
+    legal = [(day, due) for kind, day, due in plan.due(MONDAY, None, date(2026, 12, 31)) if kind == "legal"]
+    assert legal == [
         (28, MONDAY + timedelta(days=27)),
         (30, MONDAY + timedelta(days=29)),
         (35, MONDAY + timedelta(days=34)),
