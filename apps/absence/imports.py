@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,8 +52,83 @@ COLUMNS: dict[str, list[str]] = {
 # Columns a payroll export may leave out entirely; every other column must be in the header row.
 OPTIONAL_COLUMNS: dict[str, set[str]] = {"units": set(), "employees": set(), "absences": {"fraction"}}
 
+# Header names as Danish and Norwegian payroll systems and people write them, besides the English keys
+# (compared after ``_header_key``: lower case, spaces and hyphens as underscores). The template files use
+# COLUMN_LABELS in the user's language, which are accepted too.
+COLUMN_LABELS: dict[str, Any] = {
+    "code": gettext_lazy("Unit code"),
+    "name": gettext_lazy("Name"),
+    "parent_code": gettext_lazy("Parent unit code"),
+    "employee_number": gettext_lazy("Employee number"),
+    "unit_code": gettext_lazy("Unit code"),
+    "leader_email": gettext_lazy("Leader's email"),
+    "weekly_hours": gettext_lazy("Weekly hours"),
+    "employment_start": gettext_lazy("Employed from"),
+    "employment_end": gettext_lazy("Employed until"),
+    "absence_type": gettext_lazy("Absence type"),
+    "start_date": gettext_lazy("First day"),
+    "end_date": gettext_lazy("Last day"),
+    "fraction": gettext_lazy("Share absent"),
+}
+HEADER_ALIASES: dict[str, list[str]] = {
+    "code": ["kode", "enhedskode", "enhetskode", "enhed", "enhet", "afdelingskode", "avdelingskode"],
+    "name": ["navn", "enhedsnavn", "enhetsnavn", "medarbejdernavn", "ansattnavn"],
+    "parent_code": ["overordnet_kode", "overordnet_enhed", "overordnet_enhet", "forælder_kode"],
+    "employee_number": [
+        "medarbejdernummer",
+        "medarbejdernr",
+        "medarbejder_nr",
+        "mednr",
+        "lønnummer",
+        "lønnr",
+        "ansattnummer",
+        "ansattnr",
+        "ansatt_nr",
+        "tjenestenummer",
+        "personalenummer",
+    ],  # fmt: skip
+    "unit_code": ["enhedskode", "enhetskode", "enhed", "enhet", "afdeling", "avdeling", "afdelingskode"],
+    "leader_email": ["leder_email", "leder_e_mail", "ledermail", "leder_epost", "leder_e_post"],
+    "weekly_hours": [
+        "ugentlige_timer",
+        "timer_pr_uge",
+        "timer_per_uge",
+        "ugetimer",
+        "ukentlige_timer",
+        "timer_per_uke",
+        "timer_pr_uke",
+        "uketimer",
+        "arbejdstid",
+        "arbeidstid",
+    ],  # fmt: skip
+    "employment_start": [
+        "ansættelsesdato",
+        "ansat_fra",
+        "ansættelse_start",
+        "tiltrædelse",
+        "ansettelsesdato",
+        "ansatt_fra",
+        "tiltredelse",
+        "startdato",
+    ],  # fmt: skip
+    "employment_end": [
+        "fratrædelsesdato",
+        "ansat_til",
+        "fratræden",
+        "fratredelsesdato",
+        "ansatt_til",
+        "sluttdato",
+        "fratredelse",
+    ],  # fmt: skip
+    "absence_type": ["fraværstype", "fravaerstype", "fraværsårsag", "fraværskode", "fraværsart", "type"],
+    "start_date": ["startdato", "fra_dato", "fra", "første_dag", "første_fraværsdag", "fom", "fra_og_med"],
+    "end_date": ["slutdato", "til_dato", "til", "sidste_dag", "sluttdato", "siste_dag", "tom", "til_og_med"],
+    "fraction": ["andel", "brøk", "brøkdel", "omfang", "sygemeldingsgrad", "sykmeldingsgrad"],
+}
+
 MAX_WEEKLY_HOURS = Decimal("80")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NORDIC_DATE = re.compile(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{4})$")  # 23-11-2026, 23.11.2026, 1.2.2026
 
 
 class ImportFileError(Exception):
@@ -120,7 +196,12 @@ class ImportResult:
 # --- reading the file ------------------------------------------------------------------------------
 
 
+# UTF-8 read as Windows-1252 and saved again ("Ã¸" for "ø"): refuse rather than store garbled names.
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]")
+
+
 def _decode(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark) or Windows-1252, as Danish and Norwegian Excel save CSV."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ImportFileError(
             _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
@@ -128,17 +209,37 @@ def _decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")  # "CSV (semikolonsepareret)" from Excel on Danish Windows
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise ImportFileError(
+                _(
+                    "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
+                    "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
+                )
+                % {"line": line}
+            ) from exc
+    garbled = _MOJIBAKE.search(text)
+    if garbled:
+        line = text[: garbled.start()].count("\n") + 1
         raise ImportFileError(
             _(
-                "The file is not UTF-8 encoded (line %(line)d has a character that is not valid UTF-8; it "
-                "may be saved as Windows-1252 or Latin-1). Save it as CSV in UTF-8 (“CSV UTF-8”) "
-                "and try again."
+                "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
+                "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
             )
-            % {"line": line}
-        ) from exc
+            % {"line": line, "text": garbled.group()}
+        )
+    return text
+
+
+def _delimiter(text: str) -> str:
+    """The header row's separator: Danish and Norwegian Excel write ";", others "," (or a tab)."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
 
 
 def _cell(value: Any) -> str:
@@ -155,7 +256,7 @@ def _cell(value: Any) -> str:
 
 def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     records = []
     try:
         for values in reader:
@@ -184,6 +285,30 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
         workbook.close()
 
 
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s\-./]+", "_", text.strip().casefold()).strip("_")
+
+
+def _accepted_headers(kind: str) -> dict[str, str]:
+    """Every header name accepted for ``kind`` (its English keys, labels in da/nb/en, payroll aliases)."""
+    accepted: dict[str, str] = {}
+    for column in COLUMNS[kind]:
+        for alias in HEADER_ALIASES.get(column, []):
+            accepted.setdefault(_header_key(alias), column)
+    for language in ("en", "nb", "da"):
+        with translation.override(language):
+            for column in COLUMNS[kind]:
+                accepted[_header_key(str(COLUMN_LABELS[column]))] = column
+    for column in COLUMNS[kind]:
+        accepted[column] = column
+    return accepted
+
+
+def _column_for(header: str, kind: str) -> str:
+    key = _header_key(header)
+    return _accepted_headers(kind).get(key, key)
+
+
 def read_records(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
     """The file's data rows as (line number, {column: text}); header checked, blank rows skipped."""
     is_xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
@@ -194,19 +319,13 @@ def read_records(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[
     if not records:
         raise ImportFileError(_("The file is empty: it needs a header row with the column names."))
     header_line, header = records[0]
-    header = [h.strip().lower() for h in header]
     expected = COLUMNS[kind]
+    header = [_column_for(h, kind) for h in header]
     missing = [c for c in expected if c not in header and c not in OPTIONAL_COLUMNS[kind]]
     if missing:
-        hint = ""
-        if len(header) == 1 and ";" in header[0]:
-            hint = " " + _(
-                "The columns seem to be separated by semicolons; they must be separated by commas."
-            )
         raise ImportFileError(
             _("Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s.")
             % {"line": header_line, "missing": ", ".join(missing), "expected": ",".join(expected)}
-            + hint
         )
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
@@ -236,18 +355,24 @@ def _parse_date(column: str, text: str, *, required: bool) -> date | None:
             raise ValueError(_("%(column)s is missing") % {"column": column})
         return None
     try:
+        nordic = _NORDIC_DATE.match(text)
+        if nordic:
+            day, month, year = (int(part) for part in nordic.groups())
+            return date(year, month, day)
         if not _ISO_DATE.match(text):
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise ValueError(
-            _("%(column)s '%(value)s' is not a valid date (YYYY-MM-DD)") % {"column": column, "value": text}
+            _("%(column)s '%(value)s' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)")
+            % {"column": column, "value": text}
         ) from None
 
 
 def _parse_decimal(column: str, text: str) -> Decimal:
+    number = text.replace(".", "") if "," in text and "." in text else text  # 1.234,50 from Danish Excel
     try:
-        value = Decimal(text.replace(",", "."))
+        value = Decimal(number.replace(",", "."))
     except InvalidOperation:
         raise ValueError(
             _("%(column)s '%(value)s' is not a number") % {"column": column, "value": text}
@@ -594,12 +719,18 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
     }
     employees = {number: pk for number, (pk, _first, _last) in employment.items()}
     type_codes = set(AbsenceType.values)
+    type_names = {}  # "Egen sygdom", "Own illness", "egen sykdom": the type's name in any interface language
+    for language in ("en", "nb", "da"):
+        with translation.override(language):
+            type_names.update({str(label).casefold(): code for code, label in AbsenceType.choices})
     parsed = []
     for line, row in records:
         c = _RowCollector(plan, line)
         _check_width(c, row, "absences")
         number = c.take(_required, row, "employee_number")
         type_code = c.take(_required, row, "absence_type")
+        if type_code and type_code not in type_codes:
+            type_code = type_names.get(type_code.casefold(), type_code)
         start = c.take(_parse_date, "start_date", row.get("start_date", ""), required=True)
         end = c.take(_parse_date, "end_date", row.get("end_date", ""), required=False)
         fraction_text = row.get("fraction", "")

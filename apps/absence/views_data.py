@@ -16,10 +16,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -28,7 +29,7 @@ from apps.organizations.models import Organization, OrgUnit, Role
 from apps.organizations.permissions import can, get_for_user, memberships_of
 
 from .forms_data import ImportUploadForm, StatisticsFilterForm
-from .imports import KINDS, ImportPlan, apply_import, parse_import
+from .imports import COLUMN_LABELS, COLUMNS, KINDS, ImportPlan, apply_import, parse_import
 from .models import AbsenceType
 from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics
 
@@ -36,6 +37,22 @@ SESSION_KEY = "absence_import"
 
 
 # --- imports ----------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def import_template(request: HttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the header row in the user's language, to fill in or to map a payroll export to."""
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    return table_response(
+        fmt=fmt,
+        filename=f"{slugify(str(KINDS[kind]))}-{organization.slug}",
+        header=[str(COLUMN_LABELS[column]) for column in COLUMNS[kind]],
+        rows=[],
+        title=str(KINDS[kind]),
+    )
 
 
 def _pending(request: HttpRequest, organization: Organization, token: str) -> dict | None:
