@@ -191,6 +191,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    advisories: int = 0  # made at once by the sweep after an absence import
 
 
 # --- reading the file ------------------------------------------------------------------------------
@@ -947,6 +948,14 @@ def apply_import(*, organization: Organization, plan: ImportPlan) -> ImportResul
     with transaction.atomic():
         result = _APPLY[plan.kind](organization, plan)
         bump_statistics_version(organization.pk)
+    if plan.kind == "absences" and (result.created or result.updated):
+        # Advisories already due show in the queue now, not after the next morning's sweep (which runs
+        # anyway). The import queued the employees it touched, so this is the short daily run.
+        from django.utils import timezone
+
+        from .services import advisory_sweep
+
+        result.advisories = advisory_sweep(as_of=timezone.localdate(), organization=organization).created
     return result
 
 
@@ -993,4 +1002,5 @@ def run_import_command(command, kind: str, options: dict) -> None:
         )
     command.stdout.write(
         f"{path.name}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        + (f", {result.advisories} advisories due now" if kind == "absences" else "")
     )

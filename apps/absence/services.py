@@ -140,6 +140,7 @@ def absence_register(
     )
     _save_checked(registration)
     spells_rederive(employee=employee)
+    _sweep_on_commit(employee.organization_id)
     return registration
 
 
@@ -165,6 +166,7 @@ def absence_update(
     registration.end_date, registration.fraction = end_date, fraction
     _save_checked(registration, update_fields=["absence_type", "start_date", "end_date", "fraction"])
     spells_rederive(employee=employee)
+    _sweep_on_commit(employee.organization_id)
     return registration
 
 
@@ -174,6 +176,16 @@ def absence_delete(*, registration: AbsenceRegistration) -> None:
     registration.delete()
     bump_statistics_version(employee.organization_id)
     spells_rederive(employee=employee)
+    _sweep_on_commit(employee.organization_id)
+
+
+def _sweep_on_commit(organization_id: int) -> None:
+    """Sweep the organisation once the change is committed, so advisories already due show within
+    seconds. The change queued its employee, so it is the short daily run. With the broker down the
+    save still stands (``robust``): the morning sweep makes the advisory then."""
+    from .tasks import sweep_advisories_task
+
+    transaction.on_commit(lambda: sweep_advisories_task.delay(organization_id=organization_id), robust=True)
 
 
 # Spells ---------------------------------------------------------------------------------------------

@@ -122,16 +122,17 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if result is None:
         return _preview(request, organization, plan, pending, status=400)
     del request.session[SESSION_KEY]
-    messages.success(
-        request,
-        _("%(file)s imported. New: %(created)d. Changed: %(updated)d. Unchanged: %(unchanged)d.")
-        % {
-            "file": pending["filename"],
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    summary = _("%(file)s imported. New: %(created)d. Changed: %(updated)d. Unchanged: %(unchanged)d.") % {
+        "file": pending["filename"],
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    if plan.kind == "absences":
+        summary += " " + _("Advisories already due, now in the queue: %(count)d.") % {
+            "count": result.advisories
+        }
+    messages.success(request, summary)
     return redirect("absence:import", organization.slug)
 
 
