@@ -18,7 +18,7 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -28,6 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.exports import TableFileError, cell_text, decode_text, parse_day, sniff_delimiter
 from apps.organizations.models import Membership, Organization, OrgUnit
 
 KINDS = {
@@ -127,8 +128,6 @@ HEADER_ALIASES: dict[str, list[str]] = {
 }
 
 MAX_WEEKLY_HOURS = Decimal("80")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_NORDIC_DATE = re.compile(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{4})$")  # 23-11-2026, 23.11.2026, 1.2.2026
 
 
 class ImportFileError(Exception):
@@ -197,67 +196,16 @@ class ImportResult:
 # --- reading the file ------------------------------------------------------------------------------
 
 
-# UTF-8 read as Windows-1252 and saved again ("Ã¸" for "ø"): refuse rather than store garbled names.
-_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]")
-
-
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark) or Windows-1252, as Danish and Norwegian Excel save CSV."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(
-            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")  # "CSV (semikolonsepareret)" from Excel on Danish Windows
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise ImportFileError(
-                _(
-                    "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
-                    "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
-                )
-                % {"line": line}
-            ) from exc
-    garbled = _MOJIBAKE.search(text)
-    if garbled:
-        line = text[: garbled.start()].count("\n") + 1
-        raise ImportFileError(
-            _(
-                "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
-                "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
-            )
-            % {"line": line, "text": garbled.group()}
-        )
-    return text
-
-
-def _delimiter(text: str) -> str:
-    """The header row's separator: Danish and Norwegian Excel write ";", others "," (or a tab)."""
-    header = text.split("\n", 1)[0]
-    counts = {d: header.count(d) for d in (",", ";", "\t")}
-    return max(counts, key=lambda d: (counts[d], d == ","))
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+        return decode_text(data)
+    except TableFileError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     records = []
     try:
         for values in reader:
@@ -279,7 +227,7 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]
         return [
-            (number, [_cell(v) for v in values])
+            (number, [cell_text(v) for v in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
     finally:
@@ -356,13 +304,7 @@ def _parse_date(column: str, text: str, *, required: bool) -> date | None:
             raise ValueError(_("%(column)s is missing") % {"column": column})
         return None
     try:
-        nordic = _NORDIC_DATE.match(text)
-        if nordic:
-            day, month, year = (int(part) for part in nordic.groups())
-            return date(year, month, day)
-        if not _ISO_DATE.match(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         raise ValueError(
             _("%(column)s '%(value)s' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)")

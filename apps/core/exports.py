@@ -8,6 +8,9 @@ Every web export goes through ``table_response`` so that each one
 - never hands a spreadsheet a formula: a text cell that begins with = + - @ (or a tab or carriage return)
   is written with a leading apostrophe in CSV and as a plain text cell in .xlsx (OWASP "CSV injection").
   ``unescape_cell`` undoes the apostrophe when such a file comes back through an import.
+
+Files coming in are read by ``decode_text`` (UTF-8 with or without a byte-order mark, or Windows-1252)
+and ``sniff_delimiter``; the absence imports and the strategy plan import share them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 FORMATS = ("csv", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -29,6 +33,84 @@ _CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+class TableFileError(Exception):
+    """A file that cannot be read as text at all (its encoding); the message is for the user."""
+
+
+# UTF-8 read as Windows-1252 and saved again ("Ã¸" for "ø"): refuse rather than store garbled names.
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark) or Windows-1252, as Danish and Norwegian Excel save CSV."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise TableFileError(
+            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")  # "CSV (semikolonsepareret)" from Excel on Danish Windows
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise TableFileError(
+                _(
+                    "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
+                    "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
+                )
+                % {"line": line}
+            ) from exc
+    garbled = _MOJIBAKE.search(text)
+    if garbled:
+        line = text[: garbled.start()].count("\n") + 1
+        raise TableFileError(
+            _(
+                "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
+                "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
+            )
+            % {"line": line, "text": garbled.group()}
+        )
+    return text
+
+
+def sniff_delimiter(text: str) -> str:
+    """The header row's separator: Danish and Norwegian Excel write ";", others "," (or a tab)."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NORDIC_DATE = re.compile(r"^(\d{1,2})[-.](\d{1,2})[-.](\d{4})$")  # 23-11-2026, 23.11.2026, 1.2.2026
+
+
+def parse_day(text: str) -> date:
+    """A date as Danish and Norwegian spreadsheets write it (day first) or ISO; ValueError otherwise."""
+    nordic = _NORDIC_DATE.match(text)
+    if nordic:
+        day, month, year = (int(part) for part in nordic.groups())
+        return date(year, month, day)
+    if not _ISO_DATE.match(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as import code reads text: dates as ISO, whole floats without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def is_formula_like(value: str) -> bool:

@@ -235,13 +235,10 @@ class CopyForm(PortalFormMixin, forms.Form):
 
 class ImportForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("A file exported from a plan; the columns are described on this page."),
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "A file exported from a plan (.csv or .xlsx), also after editing it in Excel; the columns are "
+            "described on this page."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("The file must be saved as UTF-8 CSV.")) from exc

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -52,7 +53,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
-from apps.core.exports import csv_text, unescape_cell
+from apps.core.exports import (
+    TableFileError,
+    cell_text,
+    csv_text,
+    decode_text,
+    parse_day,
+    sniff_delimiter,
+    unescape_cell,
+)
 from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
@@ -235,19 +244,43 @@ class _Cells:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            return parse_day(value)
         except ValueError:
             self.fail(
-                _("%(column)s is not a date (YYYY-MM-DD): “%(value)s”.") % {"column": column, "value": value}
+                _("%(column)s is not a date (DD-MM-YYYY or YYYY-MM-DD): “%(value)s”.")
+                % {"column": column, "value": value}
             )
             return None
 
 
-def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
+def _text_records(text: str) -> list[list[str]]:
     text = text.lstrip("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+
+
+def read_plan_file(data: bytes, filename: str) -> list[list[str]]:
+    """The rows of an uploaded plan file: CSV as any spreadsheet saves it, or an .xlsx workbook."""
+    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise PlanImportError([_("The file cannot be read as an Excel workbook (.xlsx).")]) from exc
+        try:
+            return [[cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    try:
+        return _text_records(decode_text(data))
+    except TableFileError as exc:
+        raise PlanImportError([str(exc)]) from exc
+    except csv.Error as exc:
+        raise PlanImportError([_("The file cannot be read as CSV: %(error)s") % {"error": exc}]) from exc
+
+
+def _parse_rows(records: list[list[str]], plan: StrategyPlan) -> list[_Row]:
+    reader = iter(records)
     accepted = _header_keys()
     header = [accepted.get(name.strip().casefold(), name.strip()) for name in next(reader, [])]
     missing = [c for c in ("kind", "ref") if c not in header]
@@ -368,11 +401,12 @@ def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
 
 
 @transaction.atomic
-def plan_import(*, plan: StrategyPlan, text: str) -> int:
-    """Fills an empty plan from CSV text; returns the number of rows imported."""
+def plan_import(*, plan: StrategyPlan, text: str = "", records: list[list[str]] | None = None) -> int:
+    """Fills an empty plan from CSV text or from a file's rows (``read_plan_file``); returns the number of
+    rows imported."""
     if plan.focus_areas.exists():
         raise PlanImportError([_("The plan already has content. Import into a new, empty plan.")])
-    rows = _parse_rows(text, plan)
+    rows = _parse_rows(_text_records(text) if records is None else records, plan)
     area_rows = [r for r in rows if r.kind == "focus_area"]
     areas = FocusArea.objects.bulk_create(
         [FocusArea(plan=plan, position=n, **r.values) for n, r in enumerate(area_rows, start=1)]

@@ -33,7 +33,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import FocusArea, Goal, Initiative, StrategyPlan
-from .plan_csv import PlanImportError, column_labels, plan_import, plan_rows
+from .plan_csv import PlanImportError, column_labels, plan_import, plan_rows, read_plan_file
 
 PLAN_QS = StrategyPlan.objects.select_related("organization")
 AREA_QS = FocusArea.objects.select_related("plan__organization")
@@ -189,7 +189,8 @@ def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
     import_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = plan_import(plan=plan, text=form.cleaned_data["file"])
+            upload = form.cleaned_data["file"]
+            count = plan_import(plan=plan, records=read_plan_file(upload.read(), upload.name))
         except PlanImportError as exc:
             import_errors = exc.errors
         else:
