@@ -50,9 +50,11 @@ def _last_log_pk() -> int:
 
 
 def _assert_shown_means_logged(response, url, employees, user, since: int) -> set[str]:
-    """Every employee whose name the response shows has a log row from this request naming them."""
+    """Every employee whose name or number the response shows (a page, a CSV, a JSON file) has a log row
+    from this request naming them."""
     where = resolve(url).view_name
-    shown = {e.name for e in employees if e.name in response.content.decode()}
+    content = response.content.decode()
+    shown = {e.name for e in employees if e.name in content or e.employee_number in content}
     for employee in employees:
         logged = EmployeeAccessLog.objects.filter(pk__gt=since, employee=employee, user=user, where=where)
         if employee.name in shown:
@@ -382,3 +384,31 @@ def test_nobody_edits_the_log_in_the_admin(login, superuser, walk):
     delete = reverse("admin:absence_employeeaccesslog_delete", args=[entry.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert EmployeeAccessLog.objects.filter(pk=entry.pk).exists()
+
+
+def test_the_migration_names_what_the_old_rows_were(hr_user, walk):
+    """Rows from before the detail: a "view" was the employee page, an "export" the GDPR export."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("apps.absence.migrations.0009_access_log_detail")
+    alpha, _beta = walk
+    now = timezone.now()
+    viewed = EmployeeAccessLog.objects.create(employee=alpha, user=hr_user, action="view", at=now)
+    exported = EmployeeAccessLog.objects.create(employee=alpha, user=None, action="export", at=now)
+    migration.forwards(apps, None)
+    viewed.refresh_from_db()
+    exported.refresh_from_db()
+    assert (viewed.action, viewed.where, viewed.user_label) == (
+        "view_page",
+        "absence:employee",
+        hr_user.email,
+    )
+    assert (exported.action, exported.where, exported.user_label) == (
+        "gdpr_export",
+        "absence:employee_export",
+        "",
+    )
+    migration.backwards(apps, None)
+    assert set(EmployeeAccessLog.objects.values_list("action", flat=True)) == {"view", "export"}
