@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
+from apps.core.exports import table_response
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization, Role
 from apps.organizations.permissions import can, get_for_user, roles_in
@@ -392,18 +391,19 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_budget_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def application_budget_csv(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     application = _load(request, pk, "pool.view")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pool-budget-{application.pk}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Danish letters correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Expense"), _("Amount (DKK)"), _("Eligible")])
-    for line in application.budget_lines.all():
-        writer.writerow([line.text, line.amount, _("yes") if line.eligible else _("no")])
-    writer.writerow([_("Total"), budget_total(application), ""])
-    writer.writerow([_("Eligible total"), eligible_total(application), ""])
-    return response
+    yes, no = _("yes"), _("no")
+    rows = [[line.text, line.amount, yes if line.eligible else no] for line in application.budget_lines.all()]
+    rows.append([_("Total"), budget_total(application), ""])
+    rows.append([_("Eligible total"), eligible_total(application), ""])
+    return table_response(
+        fmt=fmt,
+        filename=f"pool-budget-{application.pk}",
+        header=[_("Expense"), _("Amount (DKK)"), _("Eligible")],
+        rows=rows,
+        title=_("Budget"),
+    )
 
 
 # -------------------------------------------------------------------------------------- theme day

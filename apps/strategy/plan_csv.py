@@ -1,11 +1,13 @@
 """A strategy plan as CSV: export, and an all-or-nothing import into an empty plan.
 
-The file is UTF-8 (with a byte-order mark so spreadsheets detect it), comma-separated, one header
-row, then one row per item in plan order: a focus area row, its goals, its initiatives, then the
-next focus area. The plan's own title, period and introduction are not in the file: they belong to
-the plan the rows are imported into.
+The export is UTF-8 with a byte-order mark, as spreadsheets read it: semicolon-separated with decimal
+commas in Danish and Norwegian, comma-separated in English (``apps.core.exports``), or .xlsx. Its header
+row names the columns in the user's language. The import takes either separator and headers in Danish,
+Norwegian, English or the column keys below. One header row, then one row per item in plan order:
+a focus area row, its goals, its initiatives, then the next focus area. The plan's own title, period
+and introduction are not in the file: they belong to the plan the rows are imported into.
 
-Columns (all present in every row; empty where they do not apply):
+Columns (keys; all present in every row; empty where they do not apply):
 
 =====================  =====================================================================
 kind                   ``focus_area``, ``goal`` or ``initiative``
@@ -45,9 +47,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.exports import csv_text, unescape_cell
 from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
@@ -75,18 +80,55 @@ COLUMNS = [
     "indicator_current",
     "indicator_target_date",
 ]
+COLUMN_LABELS = {
+    "kind": gettext_lazy("Kind"),
+    "ref": gettext_lazy("Reference"),
+    "focus_area_ref": gettext_lazy("Focus area reference"),
+    "goal_ref": gettext_lazy("Goal reference"),
+    "implements_ref": gettext_lazy("Implements reference"),
+    "title": gettext_lazy("Title"),
+    "focus": gettext_lazy("Focus"),
+    "narrative": gettext_lazy("Narrative"),
+    "text": gettext_lazy("Text"),
+    "level": gettext_lazy("Level"),
+    "status": gettext_lazy("Status"),
+    "progress": gettext_lazy("Progress (%)"),
+    "start": gettext_lazy("Start"),
+    "due": gettext_lazy("Due"),
+    "responsible_unit_code": gettext_lazy("Responsible unit code"),
+    "responsible_email": gettext_lazy("Responsible email"),
+    "indicator_unit": gettext_lazy("Indicator unit"),
+    "indicator_baseline": gettext_lazy("Indicator baseline"),
+    "indicator_target": gettext_lazy("Indicator target"),
+    "indicator_current": gettext_lazy("Indicator current value"),
+    "indicator_target_date": gettext_lazy("Indicator target date"),
+}
 KINDS = ("focus_area", "goal", "initiative")
 
 
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+def _header_keys() -> dict[str, str]:
+    """Every accepted header (the keys and their labels in each interface language) to its key."""
+    keys = {key: key for key in COLUMNS}
+    for language in ("da", "nb", "en"):
+        with translation.override(language):
+            keys.update({str(label).casefold(): key for key, label in COLUMN_LABELS.items()})
+    return keys
 
 
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def column_labels() -> list[str]:
+    return [str(COLUMN_LABELS[key]) for key in COLUMNS]
 
 
-def export_plan(plan: StrategyPlan) -> str:
+def _num(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
+def _day(value: date | None) -> date | None:
+    return value
+
+
+def plan_rows(plan: StrategyPlan) -> list[list[object]]:
+    """The plan's rows in COLUMNS order, for ``apps.core.exports.table_response``."""
     areas = list(plan.focus_areas.order_by("position", "pk"))
     goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("position", "pk"))
     initiatives = list(
@@ -97,12 +139,13 @@ def export_plan(plan: StrategyPlan) -> str:
     area_ref = {a.pk: f"F{n}" for n, a in enumerate(areas, start=1)}
     goal_ref = {g.pk: f"G{n}" for n, g in enumerate(goals, start=1)}
     initiative_ref = {i.pk: f"I{n}" for n, i in enumerate(initiatives, start=1)}
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    rows: list[list[object]] = []
+
+    def add(values: dict[str, object]) -> None:
+        rows.append([values.get(key) for key in COLUMNS])
+
     for area in areas:
-        writer.writerow(
+        add(
             {
                 "kind": "focus_area",
                 "ref": area_ref[area.pk],
@@ -112,7 +155,7 @@ def export_plan(plan: StrategyPlan) -> str:
             }
         )
         for g in (g for g in goals if g.focus_area_id == area.pk):
-            writer.writerow(
+            add(
                 {
                     "kind": "goal",
                     "ref": goal_ref[g.pk],
@@ -126,7 +169,7 @@ def export_plan(plan: StrategyPlan) -> str:
                 }
             )
         for i in (i for i in initiatives if i.focus_area_id == area.pk):
-            writer.writerow(
+            add(
                 {
                     "kind": "initiative",
                     "ref": initiative_ref[i.pk],
@@ -143,7 +186,12 @@ def export_plan(plan: StrategyPlan) -> str:
                     "responsible_email": i.responsible_person.email if i.responsible_person else "",
                 }
             )
-    return out.getvalue()
+    return rows
+
+
+def export_plan(plan: StrategyPlan) -> str:
+    """The plan as CSV text in the active language (headers, separator, decimal mark)."""
+    return csv_text(column_labels(), plan_rows(plan))
 
 
 class PlanImportError(Exception):
@@ -196,8 +244,13 @@ class _Cells:
 
 
 def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("kind", "ref") if c not in (reader.fieldnames or [])]
+    text = text.lstrip("\ufeff")
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    accepted = _header_keys()
+    header = [accepted.get(name.strip().casefold(), name.strip()) for name in next(reader, [])]
+    missing = [c for c in ("kind", "ref") if c not in header]
     if missing:
         raise PlanImportError([_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)}])
     units = {u.code: u for u in plan.organization.units.all()}
@@ -210,7 +263,10 @@ def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
     refs: dict[str, str] = {}
 
     for number, raw in enumerate(reader, start=2):
-        cells = _Cells(number, {k: (v or "").strip() for k, v in raw.items() if k is not None}, errors)
+        if not any(value.strip() for value in raw):
+            continue
+        values = {key: unescape_cell((value or "").strip()) for key, value in zip(header, raw, strict=False)}
+        cells = _Cells(number, values, errors)
         cell, fail, number_or_none, date_or_none = cells.values, cells.fail, cells.decimal, cells.day
         kind, ref = cell.get("kind", ""), cell.get("ref", "")
         if kind not in KINDS:

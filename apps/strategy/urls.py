@@ -9,6 +9,7 @@ urlpatterns = [
     path("plan/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plan/<int:pk>/copy/", views.plan_copy, name="plan_copy"),
     path("plan/<int:pk>/export.csv", views.plan_export, name="plan_export"),
+    path("plan/<int:pk>/export.xlsx", views.plan_export, {"fmt": "xlsx"}, name="plan_export_xlsx"),
     path("plan/<int:pk>/import/", views.plan_import_view, name="plan_import"),
     path("plan/<int:pk>/print/", views.plan_print, name="plan_print"),
     path("plan/<int:pk>/focus-areas/add/", views.focus_area_add, name="focus_area_add"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
+from apps.core.exports import table_response
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
 
@@ -32,7 +33,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import FocusArea, Goal, Initiative, StrategyPlan
-from .plan_csv import PlanImportError, export_plan, plan_import
+from .plan_csv import PlanImportError, column_labels, plan_import, plan_rows
 
 PLAN_QS = StrategyPlan.objects.select_related("organization")
 AREA_QS = FocusArea.objects.select_related("plan__organization")
@@ -169,12 +170,15 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
-    response = HttpResponse(export_plan(plan), content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        fmt=fmt,
+        filename=f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}",
+        header=column_labels(),
+        rows=plan_rows(plan),
+        title=_("Plan"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
