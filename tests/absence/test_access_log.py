@@ -1,6 +1,8 @@
 """The access log (issue 14, point 3): every look at an employee's absence data leaves a row saying who,
 when, what and where; HR reads it per employee; the employee's data export lists it."""
 
+import io
+import zipfile
 from datetime import date, timedelta
 from io import StringIO
 
@@ -49,11 +51,19 @@ def _last_log_pk() -> int:
     return EmployeeAccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
+def _text_of(content: bytes) -> str:
+    """The text a response carries: a page, CSV or JSON as it is, an .xlsx (a zip) by its XML parts."""
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "".join(archive.read(name).decode() for name in archive.namelist())
+    return content.decode()
+
+
 def _assert_shown_means_logged(response, url, employees, user, since: int) -> set[str]:
     """Every employee whose name or number the response shows (a page, a CSV, a JSON file) has a log row
     from this request naming them."""
     where = resolve(url).view_name
-    content = response.content.decode()
+    content = _text_of(response.content)
     shown = {e.name for e in employees if e.name in content or e.employee_number in content}
     for employee in employees:
         logged = EmployeeAccessLog.objects.filter(pk__gt=since, employee=employee, user=user, where=where)
