@@ -487,11 +487,26 @@ class AdvisoryEvent(models.Model):
 
 
 class EmployeeAccessLog(models.Model):
-    """Every look at one employee's individual absence data (the timeline, the GDPR export)."""
+    """Every look at one employee's individual absence data: by whom, when, what was seen and where.
+
+    A page listing many employees writes one row per employee shown. ``where`` is the URL name of the
+    page (``absence:queue``, ``admin:absence_advisory_changelist``) or the management command.
+    ``user_label`` keeps who it was when their account is later deleted.
+    """
 
     class Action(models.TextChoices):
-        VIEW = "view", _("Viewed the absence page")
-        EXPORT = "export", _("Exported the data")
+        VIEW_PAGE = "view_page", _("Opened the absence page")
+        LIST_ROW = "list_row", _("Shown in a list or search result")
+        EDIT_FORM = "edit_form", _("Opened the registration form")
+        EXPORT_CSV = "export_csv", _("Exported as CSV")
+        GDPR_EXPORT = "gdpr_export", _("Exported all data (GDPR)")
+        ADMIN_VIEW = "admin_view", _("Seen in the Django admin")
+        VIEW_LOG = "view_log", _("Read the access log")
+
+    class Via(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        ADMIN = "admin", _("Django admin")
+        COMMAND_LINE = "command_line", _("Command line")
 
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="access_log"
@@ -503,7 +518,10 @@ class EmployeeAccessLog(models.Model):
         null=True,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEW)
+    user_label = models.CharField(_("user at the time"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    via = models.CharField(_("via"), max_length=20, choices=Via.choices, default=Via.PORTAL)
+    where = models.CharField(_("where"), max_length=100, blank=True)
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -513,7 +531,16 @@ class EmployeeAccessLog(models.Model):
         indexes = [models.Index(fields=["employee", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.employee} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.who} · {self.employee} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        """The user, or what is known of them: an operator at the command line, a deleted account."""
+        if self.user_id is not None:
+            return str(self.user)
+        if self.via == self.Via.COMMAND_LINE:
+            return str(_("command line"))
+        return self.user_label or "–"
 
 
 class AbsenceMonthlyAggregate(models.Model):

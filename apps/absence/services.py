@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -45,6 +46,8 @@ from .selectors import policy_for
 from .spells import ONE_DAY, DayPlan, WorkCalendar, add_months, derive_spells, frequent_triggers
 from .statistics import bump_statistics_version
 
+# Rows per INSERT of the access log: a queue page (100) is one, a command-line export of thousands a few.
+ACCESS_LOG_BATCH = 2000
 OVERLAP_MESSAGE = _("This employee already has absence registered in this period.")
 
 
@@ -880,14 +883,37 @@ def advisory_step(*, advisory: Advisory, to_status: str, by, note: str = "") -> 
 
 
 @transaction.atomic
-def access_log_record(*, employee: Employee, user, action: str = EmployeeAccessLog.Action.VIEW) -> None:
-    EmployeeAccessLog.objects.create(employee=employee, user=user, action=action, at=timezone.now())
+def access_log_record(
+    *,
+    employees: Iterable[Employee | int],
+    user,
+    action: str,
+    where: str,
+    via: str = EmployeeAccessLog.Via.PORTAL,
+) -> int:
+    """Log that ``user`` saw these employees' absence data: one row per employee, however often they
+    appear, in one INSERT whatever the number of rows. ``user`` is None for the command line.
+    Returns the number of rows written."""
+    ids = dict.fromkeys(e if isinstance(e, int) else e.pk for e in employees)
+    label = user.email if user is not None else ""
+    now = timezone.now()
+    EmployeeAccessLog.objects.bulk_create(
+        [
+            EmployeeAccessLog(
+                employee_id=pk, user=user, user_label=label, action=action, via=via, where=where, at=now
+            )
+            for pk in ids
+        ],
+        batch_size=ACCESS_LOG_BATCH,
+    )
+    return len(ids)
 
 
 @transaction.atomic
-def employee_data_export(*, employee: Employee, by) -> bytes:
-    """Everything the portal holds about one employee, as one JSON file (GDPR art. 15)."""
-    access_log_record(employee=employee, user=by, action=EmployeeAccessLog.Action.EXPORT)
+def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
+    """Everything the portal holds about one employee, as one JSON file (GDPR art. 15), including
+    who looked at their absence data (this export too)."""
+    access_log_record(employees=[employee], user=by, action=EmployeeAccessLog.Action.GDPR_EXPORT, where=where)
     data = {
         "exported_at": timezone.now(),
         "organization": employee.organization.name,
@@ -929,8 +955,16 @@ def employee_data_export(*, employee: Employee, by) -> bytes:
             for a in employee.advisories.order_by("due_date").prefetch_related("events__by")
         ],
         "access_log": [
-            {"user": str(entry.user or ""), "action": entry.action, "at": entry.at}
-            for entry in employee.access_log.select_related("user").order_by("at")
+            {
+                "at": entry.at,
+                "user": entry.who,
+                "user_email": entry.user.email if entry.user_id else entry.user_label,
+                "action": entry.action,
+                "what": entry.get_action_display(),
+                "via": entry.via,
+                "where": entry.where,
+            }
+            for entry in employee.access_log.select_related("user").order_by("at", "pk")
         ],
     }
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/employees/", views.employee_list, name="employees"),
     path("<slug:slug>/employees/<int:pk>/", views.employee_detail, name="employee"),
     path("<slug:slug>/employees/<int:pk>/export/", views.employee_export, name="employee_export"),
+    path("<slug:slug>/employees/<int:pk>/access-log/", views.access_log, name="access_log"),
     path(
         "<slug:slug>/employees/<int:pk>/absence/new/", views.registration_create, name="registration_create"
     ),

@@ -20,11 +20,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.organizations.models import Organization, User
-from apps.organizations.permissions import can, get_for_user, is_member
+from apps.organizations.permissions import authorize, can, get_for_user, is_member
 
 from . import selectors, services
 from .forms import PolicyForm, QueueFilterForm, RegistrationForm, StepForm
-from .models import NOTE_WARNING, AbsenceRegistration, Advisory, Employee
+from .models import NOTE_WARNING, AbsenceRegistration, Advisory, Employee, EmployeeAccessLog
+
+ACCESS_LOG_ON_PAGE = 5  # the newest entries on the employee's page; the whole log has a page of its own
+ACCESS_LOG_PAGE_SIZE = 50
 
 
 def _organization(request: HttpRequest, slug: str, action: str) -> Organization:
@@ -48,6 +51,13 @@ def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
     if not _visible_employees(request, employee.organization).filter(pk=employee.pk).exists():
         raise PermissionDenied
     return employee
+
+
+def _log(request: HttpRequest, employees, action: str) -> None:
+    """The access log: this user saw these employees' absence data on this page (by its URL name)."""
+    services.access_log_record(
+        employees=employees, user=request.user, action=action, where=request.resolver_match.view_name
+    )
 
 
 def _leaders(employees) -> list[tuple[int, str]]:
@@ -76,11 +86,13 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     today = timezone.localdate()
     queue = selectors.advisory_queue(employees, today, unit=unit, leader_id=leader_id)
     page = Paginator(queue, 100).get_page(request.GET.get("page"))
+    advisories = list(page.object_list)
+    _log(request, [a.employee_id for a in advisories], EmployeeAccessLog.Action.LIST_ROW)
     context = {
         "organization": organization,
         "form": form,
         "page": page,
-        "advisories": list(page.object_list),
+        "advisories": advisories,
         "today": today,
         "mine": mine,
         "note_warning": NOTE_WARNING,
@@ -134,6 +146,7 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         advisory = Advisory.objects.select_related(
             "employee", "employee__organization", "employee__unit", "employee__leader"
         ).get(pk=advisory.pk)
+        _log(request, [advisory.employee_id], EmployeeAccessLog.Action.LIST_ROW)
         response = render(
             request,
             "absence/advisory_queue.html#row",
@@ -177,6 +190,7 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
     if query:
         employees = employees.filter(Q(name__icontains=query) | Q(employee_number__iexact=query))
     page = Paginator(employees.order_by("name", "employee_number"), 50).get_page(request.GET.get("page"))
+    _log(request, page.object_list, EmployeeAccessLog.Action.LIST_ROW)
     context = {"organization": organization, "page": page, "query": query}
     template = "absence/employee_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -188,7 +202,7 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
-    services.access_log_record(employee=employee, user=request.user)
+    _log(request, [employee], EmployeeAccessLog.Action.VIEW_PAGE)
     organization = employee.organization
     today = timezone.localdate()
     may_manage = can(request.user, "absence.manage", employee)
@@ -199,7 +213,7 @@ def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "bradford": selectors.bradford(employee, today),
         "today": today,
         "may_manage": may_manage,
-        "access_log": selectors.access_log(employee)
+        "access_log": selectors.access_log(employee, limit=ACCESS_LOG_ON_PAGE)
         if can(request.user, "absence.view_access_log", employee)
         else None,
         "note_warning": NOTE_WARNING,
@@ -213,11 +227,27 @@ def employee_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
     if not can(request.user, "absence.manage", employee):
         raise PermissionDenied
-    content = services.employee_data_export(employee=employee, by=request.user)
+    content = services.employee_data_export(
+        employee=employee, by=request.user, where=request.resolver_match.view_name
+    )
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     filename = f"absence-{employee.employee_number}-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_safe
+@login_required
+def access_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Who saw this employee's absence data, newest first. Reading it is logged too (a data protection
+    officer wants to see that HR read the log)."""
+    employee = _employee(request, slug, pk)
+    authorize(request.user, "absence.view_access_log", employee)
+    _log(request, [employee], EmployeeAccessLog.Action.VIEW_LOG)
+    entries = employee.access_log.select_related("user")
+    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"organization": employee.organization, "employee": employee, "page": page}
+    return render(request, "absence/access_log_list.html", context)
 
 
 def _registration_form_view(
@@ -250,6 +280,7 @@ def _registration_form_view(
             url = reverse("absence:employee", args=[employee.organization.slug, employee.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     status = 422 if request.method == "POST" else 200
+    _log(request, [employee], EmployeeAccessLog.Action.EDIT_FORM)
     return render(
         request,
         "absence/registration_form.html",

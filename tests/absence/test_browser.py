@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from apps.absence.models import Advisory, AdvisoryPolicy
-from apps.absence.services import advisory_sweep
+from apps.absence.services import access_log_record, advisory_sweep
 from tests.conftest import assert_no_axe_violations
 from tests.factories import EmployeeFactory, register_absence
 
@@ -58,3 +58,17 @@ def test_policy_page_is_accessible(page, browser_login, hr_user, queue_with_advi
     assert_no_axe_violations(page)
     org.advisory_policy.refresh_from_db()
     assert org.advisory_policy.contact_days == [1, 5, 14]
+
+
+def test_hr_follows_the_link_to_the_access_log(page, browser_login, hr_user, leader, queue_with_advisories):
+    org, employee = queue_with_advisories
+    access_log_record(employees=[employee], user=leader, action="view_page", where="absence:employee")
+    browser_login(hr_user)
+    page.goto(f"/absence/{org.slug}/employees/{employee.pk}/")
+    assert_no_axe_violations(page)
+    page.click(f"a[href='/absence/{org.slug}/employees/{employee.pk}/access-log/']")
+    page.wait_for_url(f"**/employees/{employee.pk}/access-log/")
+    rows = page.locator("main tbody tr")
+    assert rows.count() == 3  # this read, HR's and the leader's view of the employee page
+    assert str(leader) in rows.nth(2).inner_text()
+    assert_no_axe_violations(page)
