@@ -100,7 +100,7 @@ def test_every_absence_page_that_shows_an_employee_logs_it(login, hr_user, walk,
                 assert pattern.name in objects, f"absence:{pattern.name}: add its object to _pk_objects"
                 kwargs[name] = objects[pattern.name].pk
             else:
-                kwargs[name] = "walk"
+                kwargs[name] = {"kind": "employees", "fmt": "csv"}.get(name, "walk")
         url = reverse(f"absence:{pattern.name}", kwargs=kwargs)
         for headers in ({}, {"HX-Request": "true"}):
             since = _last_log_pk()
