@@ -36,7 +36,7 @@ class ContactForm(models.TextChoices):
 
 
 class FollowUpOutcome(models.TextChoices):
-    EXPECTED_BACK = "expected_back", _("Expected back on a date")
+    EXPECTED_BACK = "expected_back", _("Expected back")
     PARTIAL_RETURN = "partial_return", _("Partial return agreed")
     CONVERSATION_7A = "conversation_7a", _("Needs the sickness conversation (§7a)")
     FAST_TRACK = "fast_track", _("Fast track (§7c) considered")
@@ -598,9 +598,6 @@ class AdvisoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.advisory_id}: {self.from_status} → {self.to_status}"
-
-    def get_permission_scope(self) -> tuple[int, OrgUnit]:
-        return self.advisory.get_permission_scope()
 
     def adjustment_labels(self) -> list[str]:
         labels = dict(Adjustment.choices)

@@ -358,7 +358,10 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _note_review_page(
-    request: HttpRequest, organization: Organization, *, refused: tuple[int, NoteReviewForm] | None = None
+    request: HttpRequest,
+    organization: Organization,
+    *,
+    refused: tuple[AdvisoryEvent, NoteReviewForm] | None = None,
 ) -> HttpResponse:
     employees = _visible_employees(request, organization)
     events = (
@@ -368,14 +371,12 @@ def _note_review_page(
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     rows = [
-        (
-            event,
-            refused[1]
-            if refused and refused[0] == event.pk
-            else NoteReviewForm(initial={"note": event.note}, auto_id=f"review-{event.pk}-%s"),
-        )
+        (event, NoteReviewForm(initial={"note": event.note}, auto_id=f"review-{event.pk}-%s"))
         for event in page.object_list
+        if not (refused and refused[0].pk == event.pk)
     ]
+    if refused:
+        rows.insert(0, refused)  # the refused note first, with its error, whichever page it is on
     return render(
         request,
         "absence/note_review.html",
@@ -398,6 +399,7 @@ def note_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         AdvisoryEvent.objects.select_related("advisory"), pk=pk, advisory__employee__organization__slug=slug
     )
     employee = _employee(request, slug, event.advisory.employee_id)
+    event.advisory.employee = employee
     if not can(request.user, "absence.review_notes", employee):
         raise PermissionDenied
     if not event.note_needs_review:
@@ -411,6 +413,6 @@ def note_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             for error in exc.message_dict.get("note", exc.messages):
                 form.add_error("note", error)
     if form.errors:
-        return _note_review_page(request, employee.organization, refused=(event.pk, form))
+        return _note_review_page(request, employee.organization, refused=(event, form))
     messages.success(request, _("%(employee)s: the note is reviewed.") % {"employee": employee.name})
     return redirect("absence:note_review_list", slug)

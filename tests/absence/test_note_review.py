@@ -187,3 +187,16 @@ def test_the_leader_does_not_see_a_flagged_note_until_hr_has_reviewed_it(
 def test_the_queue_links_hr_to_the_review(login, hr_user, leader, employer, event):
     assert list_url(employer) in login(hr_user).get(reverse("absence:queue", args=[employer.slug])).text
     assert list_url(employer) not in login(leader).get(reverse("absence:queue", args=[employer.slug])).text
+
+
+def test_a_refused_review_shows_its_note_first_even_from_a_later_page(
+    login, hr_user, employer, employee, event
+):
+    unit = employer.units.get(code="A1")
+    for _ in range(50):
+        flagged_note(EmployeeFactory(unit=unit), note="Ringede")
+    AdvisoryEvent.objects.filter(pk=event.pk).update(at=timezone.now())  # the newest: on page 2
+    response = login(hr_user).post(review_url(employer, event), {"note": "Har stadig migræne"})
+    assert response.status_code == 422
+    first_event, form = response.context["rows"][0]
+    assert first_event.pk == event.pk and "“migræne”" in form.errors["note"][0]

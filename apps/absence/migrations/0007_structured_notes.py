@@ -144,7 +144,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='advisoryevent',
             name='outcome',
-            field=models.CharField(blank=True, choices=[('expected_back', 'Expected back on a date'), ('partial_return', 'Partial return agreed'), ('conversation_7a', 'Needs the sickness conversation (§7a)'), ('fast_track', 'Fast track (§7c) considered'), ('retention_plan', 'Retention plan (§7b) requested'), ('no_action', 'No action needed')], max_length=20, verbose_name='outcome'),
+            field=models.CharField(blank=True, choices=[('expected_back', 'Expected back'), ('partial_return', 'Partial return agreed'), ('conversation_7a', 'Needs the sickness conversation (§7a)'), ('fast_track', 'Fast track (§7c) considered'), ('retention_plan', 'Retention plan (§7b) requested'), ('no_action', 'No action needed')], max_length=20, verbose_name='outcome'),
         ),
         migrations.AlterField(
             model_name='advisoryevent',
