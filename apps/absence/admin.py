@@ -10,6 +10,7 @@ from .models import (
     AdvisoryPolicy,
     Employee,
     EmployeeAccessLog,
+    HealthTerm,
     Spell,
 )
 
@@ -159,3 +160,13 @@ class EmployeeAccessLogAdmin(AccessLogged, ReadOnlyAdmin):
 class AbsenceMonthlyAggregateAdmin(admin.ModelAdmin):
     list_display = ["organization", "unit", "month", "absence_type", "calendar_days", "absence_hours"]
     list_filter = ["organization", "absence_type"]
+
+
+@admin.register(HealthTerm)
+class HealthTermAdmin(admin.ModelAdmin):
+    """The words and codes notes may not contain (``apps.absence.health``): a SETTING kept here."""
+
+    list_display = ["term", "language", "kind", "label", "active"]
+    list_filter = ["language", "kind", "active"]
+    list_editable = ["active"]
+    search_fields = ["term"]

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
@@ -48,10 +49,15 @@ COLUMNS: dict[str, list[str]] = {
         "employment_start",
         "employment_end",
     ],
-    "absences": ["employee_number", "absence_type", "start_date", "end_date", "fraction"],
+    "absences": ["employee_number", "absence_type", "start_date", "end_date", "fraction", "note"],
 }
 # Columns a payroll export may leave out entirely; every other column must be in the header row.
-OPTIONAL_COLUMNS: dict[str, set[str]] = {"units": set(), "employees": set(), "absences": {"fraction"}}
+# Without a note column an import leaves the registrations' notes as they are.
+OPTIONAL_COLUMNS: dict[str, set[str]] = {
+    "units": set(),
+    "employees": set(),
+    "absences": {"fraction", "note"},
+}
 
 # Header names as Danish and Norwegian payroll systems and people write them, besides the English keys
 # (compared after ``_header_key``: lower case, spaces and hyphens as underscores). The template files use
@@ -652,6 +658,7 @@ def _span(start: date, end: date | None) -> str:
 
 
 def _validate_absences(organization: Organization, records, plan: ImportPlan) -> None:
+    from .health import HealthTerms, note_check
     from .models import AbsenceRegistration, AbsenceType, Employee
 
     employment: dict[str, tuple[int, date, date | None]] = {
@@ -662,6 +669,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
     }
     employees = {number: pk for number, (pk, _first, _last) in employment.items()}
     type_codes = set(AbsenceType.values)
+    terms = HealthTerms.active()
     type_names = {}  # "Egen sygdom", "Own illness", "egen sykdom": the type's name in any interface language
     for language in ("en", "nb", "da"):
         with translation.override(language):
@@ -688,6 +696,12 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                     _("fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)")
                     % {"value": fraction_text}
                 )
+        note = row.get("note")  # None: the file has no note column
+        if note:
+            try:
+                note = note_check(note, terms=terms)
+            except ValidationError as exc:
+                c.error(_("note: %(reason)s") % {"reason": " ".join(exc.messages)})
         if number and number not in employees:
             # Also for another organisation's employee: the number is simply unknown here.
             c.error(_("unknown employee_number '%(number)s'") % {"number": number})
@@ -724,6 +738,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 "start_date": start,
                 "end_date": end,
                 "fraction": fraction,
+                "note": note,
             }
         )
     employee_ids = {r["employee_id"] for r in parsed}
@@ -738,7 +753,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             candidates = candidates.filter(start_date__lte=last)
     if len(employee_ids) < 5000:  # a short IN list helps; a long one costs more than it saves
         candidates = candidates.filter(employee_id__in=employee_ids)
-    fields = ("pk", "employee_id", "absence_type", "start_date", "end_date", "fraction")
+    fields = ("pk", "employee_id", "absence_type", "start_date", "end_date", "fraction", "note")
     for values in candidates.values_list(*fields):
         if values[1] in employee_ids:
             existing_by_employee[values[1]].append(dict(zip(fields, values, strict=True)))
@@ -775,9 +790,15 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             seen_keys[key] = r["line"]
             match = existing.get(key)
             r["pk"] = match["pk"] if match else None
+            if r["note"] is None:
+                r["note"] = match["note"] if match else ""
             if match is None:
                 r["action"] = "create"
-            elif match["end_date"] == r["end_date"] and match["fraction"] == r["fraction"]:
+            elif (match["end_date"], match["fraction"], match["note"]) == (
+                r["end_date"],
+                r["fraction"],
+                r["note"],
+            ):
                 r["action"] = "unchanged"
             else:
                 r["action"] = "update"
@@ -849,7 +870,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
         ).values_list("pk", "end_date")
     )
     for r in plan.rows:
-        values = {"end_date": r["end_date"], "fraction": r["fraction"]}
+        values = {"end_date": r["end_date"], "fraction": r["fraction"], "note": r["note"]}
         if r["action"] == "create":
             new.append(
                 AbsenceRegistration(
@@ -866,7 +887,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
         else:
             result.unchanged += 1
     for batch in (shrink, grow):
-        AbsenceRegistration.objects.bulk_update(batch, ["end_date", "fraction"], batch_size=2000)
+        AbsenceRegistration.objects.bulk_update(batch, ["end_date", "fraction", "note"], batch_size=2000)
     AbsenceRegistration.objects.bulk_create(new, batch_size=2000)
     result.created, result.updated = len(new), len(shrink) + len(grow)
     affected = sorted({r["employee_id"] for r in plan.rows if r["action"] != "unchanged"})

@@ -27,16 +27,20 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
 
+from .health import note_check
 from .models import (
     LEGAL_MILESTONE_DAYS,
     AbsenceMonthlyAggregate,
     AbsenceRegistration,
     AbsenceType,
+    Adjustment,
     Advisory,
     AdvisoryEvent,
     AdvisoryPolicy,
+    ContactForm,
     Employee,
     EmployeeAccessLog,
+    FollowUpOutcome,
     PendingSweep,
     Spell,
     SweepState,
@@ -61,9 +65,15 @@ def _validate_registration(
     start_date: date,
     end_date: date | None,
     fraction: Decimal,
+    note: str = "",
     exclude_pk=None,
-) -> None:
+) -> str:
+    """The cleaned note; a ValidationError per field for anything the registration may not hold."""
     errors: dict[str, Any] = {}
+    try:
+        note = note_check(note)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
     if absence_type not in AbsenceType.values:
         errors["absence_type"] = _("Unknown absence type.")
     if end_date is not None and end_date < start_date:
@@ -91,6 +101,7 @@ def _validate_registration(
         raise ValidationError(errors)
     if overlapping_registrations(employee.pk, start_date, end_date, exclude_pk=exclude_pk).exists():
         raise ValidationError({"start_date": OVERLAP_MESSAGE})
+    return note
 
 
 def _chunks(items: list, size: int = 5000):
@@ -125,14 +136,16 @@ def absence_register(
     start_date: date,
     end_date: date | None = None,
     fraction: Decimal = Decimal("1"),
+    note: str = "",
 ) -> AbsenceRegistration:
     employee = _lock_employee(employee)
-    _validate_registration(
+    note = _validate_registration(
         employee=employee,
         absence_type=absence_type,
         start_date=start_date,
         end_date=end_date,
         fraction=fraction,
+        note=note,
     )
     registration = AbsenceRegistration(
         employee=employee,
@@ -140,6 +153,7 @@ def absence_register(
         start_date=start_date,
         end_date=end_date,
         fraction=fraction,
+        note=note,
     )
     _save_checked(registration)
     spells_rederive(employee=employee)
@@ -155,19 +169,22 @@ def absence_update(
     start_date: date,
     end_date: date | None,
     fraction: Decimal,
+    note: str | None = None,
 ) -> AbsenceRegistration:
+    """Change a registration; ``note=None`` keeps its note as it is."""
     employee = _lock_employee(registration.employee)
-    _validate_registration(
+    note = _validate_registration(
         employee=employee,
         absence_type=absence_type,
         start_date=start_date,
         end_date=end_date,
         fraction=fraction,
+        note=registration.note if note is None else note,
         exclude_pk=registration.pk,
     )
     registration.absence_type, registration.start_date = absence_type, start_date
-    registration.end_date, registration.fraction = end_date, fraction
-    _save_checked(registration, update_fields=["absence_type", "start_date", "end_date", "fraction"])
+    registration.end_date, registration.fraction, registration.note = end_date, fraction, note
+    _save_checked(registration, update_fields=["absence_type", "start_date", "end_date", "fraction", "note"])
     spells_rederive(employee=employee)
     _sweep_on_commit(employee.organization_id)
     return registration
@@ -712,8 +729,8 @@ def _existing_keys(organization: Organization, spell_ids: set[int] | None) -> se
 
 INSERT_ADVISORIES = """
 INSERT INTO absence_advisory
-    (employee_id, spell_id, spell_start, kind, day, due_date, late, status, notes, created_at, updated_at)
-SELECT e, s, ss, k, d, dd, l, 'new', '', now(), now()
+    (employee_id, spell_id, spell_start, kind, day, due_date, late, status, created_at, updated_at)
+SELECT e, s, ss, k, d, dd, l, 'new', now(), now()
 FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::int[], %s::date[], %s::bool[])
     AS t(e, s, ss, k, d, dd, l)
 ON CONFLICT (spell_id, kind, day) DO NOTHING
@@ -859,24 +876,81 @@ def _send_leader_mails(organization_id: int, per_leader: dict[int, int]) -> None
 # Status steps ---------------------------------------------------------------------------------------
 
 
+def _follow_up_errors(
+    *, contact_form: str, outcome: str, adjustments: list[str], note: str
+) -> tuple[dict[str, list[str]], str]:
+    errors: dict[str, list[str]] = {}
+    if contact_form and contact_form not in ContactForm.values:
+        errors["contact_form"] = [_g("Unknown contact form.")]
+    if outcome and outcome not in FollowUpOutcome.values:
+        errors["outcome"] = [_g("Unknown outcome.")]
+    if any(code not in Adjustment.values for code in adjustments):
+        errors["adjustments"] = [_g("Unknown adjustment.")]
+    elif Adjustment.NONE in adjustments and len(adjustments) > 1:
+        errors["adjustments"] = [_g("“None” cannot be chosen together with an adjustment.")]
+    try:
+        note = note_check(note)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
+    return errors, note
+
+
 @transaction.atomic
-def advisory_step(*, advisory: Advisory, to_status: str, by, note: str = "") -> Advisory:
-    """Move an advisory forward (new → seen → contact made → conversation held → closed)."""
+def advisory_step(
+    *,
+    advisory: Advisory,
+    to_status: str,
+    by,
+    contact_form: str = "",
+    outcome: str = "",
+    adjustments: list[str] | tuple[str, ...] = (),
+    next_contact: date | None = None,
+    note: str = "",
+) -> Advisory:
+    """Move an advisory forward (new → seen → contact made → conversation held → closed), recording
+    what the follow-up found in structured fields and a short note that holds no health details."""
     advisory = Advisory.objects.select_for_update().get(pk=advisory.pk)
     order = list(Advisory.Status.values)
+    errors, note = _follow_up_errors(
+        contact_form=contact_form, outcome=outcome, adjustments=list(adjustments), note=note
+    )
     if to_status not in order or order.index(to_status) <= order.index(advisory.status):
-        raise ValidationError({"status": _("This advisory cannot move to that status.")})
+        errors["status"] = [_g("This advisory cannot move to that status.")]
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     AdvisoryEvent.objects.create(
-        advisory=advisory, from_status=advisory.status, to_status=to_status, note=note.strip(), by=by, at=now
+        advisory=advisory,
+        from_status=advisory.status,
+        to_status=to_status,
+        contact_form=contact_form,
+        outcome=outcome,
+        adjustments=list(adjustments),
+        next_contact=next_contact,
+        note=note,
+        by=by,
+        at=now,
     )
     advisory.status = to_status
-    fields = ["status", "updated_at"]
-    if note.strip():
-        advisory.notes = "\n".join(filter(None, [advisory.notes, note.strip()]))
-        fields.append("notes")
-    advisory.save(update_fields=fields)
+    advisory.save(update_fields=["status", "updated_at"])
     return advisory
+
+
+@transaction.atomic
+def advisory_note_review(*, event: AdvisoryEvent, note: str, by) -> AdvisoryEvent:
+    """HR's decision on a note from before the health-text check: keep it (checked like any new note),
+    shorten or rewrite it, or clear it. Either way it is no longer flagged and leaders see it again."""
+    event = AdvisoryEvent.objects.select_for_update().get(pk=event.pk)
+    if not event.note_needs_review:
+        raise ValidationError({"note": _g("This note has already been reviewed.")})
+    try:
+        event.note = note_check(note)
+    except ValidationError as exc:
+        raise ValidationError({"note": exc.messages}) from exc
+    event.note_needs_review = False
+    event.note_reviewed_by, event.note_reviewed_at = by, timezone.now()
+    event.save(update_fields=["note", "note_needs_review", "note_reviewed_by", "note_reviewed_at"])
+    return event
 
 
 # Privacy --------------------------------------------------------------------------------------------
@@ -928,7 +1002,7 @@ def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
         },
         "registrations": list(
             employee.registrations.order_by("start_date").values(
-                "absence_type", "start_date", "end_date", "fraction", "created_at"
+                "absence_type", "start_date", "end_date", "fraction", "note", "created_at"
             )
         ),
         "spells": list(employee.spells.order_by("start_date").values("start_date", "end_date")),
@@ -940,12 +1014,16 @@ def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
                 "due_date": a.due_date,
                 "status": a.status,
                 "late": a.late,
-                "notes": a.notes,
                 "steps": [
                     {
                         "from": e.from_status,
                         "to": e.to_status,
+                        "contact_form": e.contact_form,
+                        "outcome": e.outcome,
+                        "adjustments": e.adjustments,
+                        "next_contact": e.next_contact,
                         "note": e.note,
+                        "note_awaits_review": e.note_needs_review,
                         "by": str(e.by or ""),
                         "at": e.at,
                     }

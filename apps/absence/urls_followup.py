@@ -16,4 +16,6 @@ urlpatterns = [
     path("<slug:slug>/registrations/<int:pk>/edit/", views.registration_edit, name="registration_edit"),
     path("<slug:slug>/registrations/<int:pk>/delete/", views.registration_delete, name="registration_delete"),
     path("<slug:slug>/policy/", views.policy_edit, name="policy"),
+    path("<slug:slug>/notes/review/", views.note_review_list, name="note_review_list"),
+    path("<slug:slug>/notes/<int:pk>/review/", views.note_review, name="note_review"),
 ]

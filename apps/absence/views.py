@@ -23,11 +23,31 @@ from apps.organizations.models import Organization, User
 from apps.organizations.permissions import authorize, can, get_for_user, is_member
 
 from . import selectors, services
-from .forms import PolicyForm, QueueFilterForm, RegistrationForm, StepForm
-from .models import NOTE_WARNING, AbsenceRegistration, Advisory, Employee, EmployeeAccessLog
+from .forms import NoteReviewForm, PolicyForm, QueueFilterForm, RegistrationForm, StepForm
+from .models import (
+    NOTE_MAX_LENGTH,
+    NOTE_WARNING,
+    AbsenceRegistration,
+    Adjustment,
+    Advisory,
+    AdvisoryEvent,
+    ContactForm,
+    Employee,
+    EmployeeAccessLog,
+    FollowUpOutcome,
+)
 
 ACCESS_LOG_ON_PAGE = 5  # the newest entries on the employee's page; the whole log has a page of its own
 ACCESS_LOG_PAGE_SIZE = 50
+
+# What the step form in each queue row offers: written out in the template (a form instance per row
+# would cost a hundred renders per page).
+STEP_CHOICES = {
+    "contact_forms": ContactForm.choices,
+    "outcomes": FollowUpOutcome.choices,
+    "adjustments": Adjustment.choices,
+    "note_max_length": NOTE_MAX_LENGTH,
+}
 
 
 def _organization(request: HttpRequest, slug: str, action: str) -> Organization:
@@ -96,6 +116,7 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
         "today": today,
         "mine": mine,
         "note_warning": NOTE_WARNING,
+        "step_choices": STEP_CHOICES,
         "may_manage": can(request.user, "absence.manage", organization),
         "next_url": request.get_full_path(),
     }
@@ -135,13 +156,15 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             advisory = services.advisory_step(
                 advisory=advisory,
                 to_status=form.cleaned_data["to_status"],
-                note=form.cleaned_data["note"],
                 by=request.user,
+                **form.step_fields(),
             )
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
-    else:
+            error = " ".join(exc.messages)
+    elif "to_status" in form.errors:
         error = _("Choose a valid status.")
+    else:
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     if request.htmx:
         advisory = Advisory.objects.select_related(
             "employee", "employee__organization", "employee__unit", "employee__leader"
@@ -155,7 +178,9 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "organization": advisory.employee.organization,
                 "today": timezone.localdate(),
                 "note_warning": NOTE_WARNING,
+                "step_choices": STEP_CHOICES,
                 "error": error,
+                "posted": _posted_step(request) if error else {},
                 "next_url": _safe_next(request, slug),
             },
         )
@@ -171,6 +196,17 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             % {"employee": advisory.employee.name, "status": advisory.get_status_display()},
         )
     return redirect(_safe_next(request, slug))
+
+
+def _posted_step(request: HttpRequest) -> dict:
+    """What the user entered in a refused step, to fill the row's form again."""
+    return {
+        "contact_form": request.POST.get("contact_form", ""),
+        "outcome": request.POST.get("outcome", ""),
+        "adjustments": request.POST.getlist("adjustments"),
+        "next_contact": request.POST.get("next_contact", ""),
+        "note": request.POST.get("note", ""),
+    }
 
 
 def _safe_next(request: HttpRequest, slug: str) -> str:
@@ -262,6 +298,7 @@ def _registration_form_view(
             "start_date": registration.start_date,
             "end_date": registration.end_date,
             "fraction": registration.fraction,
+            "note": registration.note,
         }
     form = RegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -347,3 +384,67 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"organization": organization, "form": form, "policy": policy},
         status=422 if request.method == "POST" else 200,
     )
+
+
+# Notes from before the health-text check ----------------------------------------------------------
+
+
+def _note_review_page(
+    request: HttpRequest,
+    organization: Organization,
+    *,
+    refused: tuple[AdvisoryEvent, NoteReviewForm] | None = None,
+) -> HttpResponse:
+    employees = _visible_employees(request, organization)
+    events = (
+        AdvisoryEvent.objects.filter(note_needs_review=True, advisory__employee__in=employees)
+        .select_related("advisory__employee__unit", "by")
+        .order_by("at", "pk")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rows = [
+        (event, NoteReviewForm(initial={"note": event.note}, auto_id=f"review-{event.pk}-%s"))
+        for event in page.object_list
+        if not (refused and refused[0].pk == event.pk)
+    ]
+    if refused:
+        rows.insert(0, refused)  # the refused note first, with its error, whichever page it is on
+    return render(
+        request,
+        "absence/note_review.html",
+        {"organization": organization, "page": page, "rows": rows},
+        status=422 if refused else 200,
+    )
+
+
+@require_safe
+@login_required
+def note_review_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """HR's list of free-text notes from before the health-text check, each to keep, rewrite or clear."""
+    return _note_review_page(request, _organization(request, slug, "absence.review_notes"))
+
+
+@require_POST
+@login_required
+def note_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        AdvisoryEvent.objects.select_related("advisory"), pk=pk, advisory__employee__organization__slug=slug
+    )
+    employee = _employee(request, slug, event.advisory.employee_id)
+    event.advisory.employee = employee
+    if not can(request.user, "absence.review_notes", employee):
+        raise PermissionDenied
+    if not event.note_needs_review:
+        messages.info(request, _("This note has already been reviewed."))
+        return redirect("absence:note_review_list", slug)
+    form = NoteReviewForm(request.POST, auto_id=f"review-{event.pk}-%s")
+    if form.is_valid():
+        try:
+            services.advisory_note_review(event=event, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as exc:
+            for error in exc.message_dict.get("note", exc.messages):
+                form.add_error("note", error)
+    if form.errors:
+        return _note_review_page(request, employee.organization, refused=(event, form))
+    messages.success(request, _("%(employee)s: the note is reviewed.") % {"employee": employee.name})
+    return redirect("absence:note_review_list", slug)

@@ -27,7 +27,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('absence', '0006_sweep_state'),
+        ('absence', '0008_flag_notes_for_review'),
         ('organizations', '0001_initial'),
     ]
 
