@@ -76,6 +76,7 @@ COLUMN_LABELS: dict[str, Any] = {
     "start_date": gettext_lazy("First day"),
     "end_date": gettext_lazy("Last day"),
     "fraction": gettext_lazy("Share absent"),
+    "note": gettext_lazy("Note"),
 }
 HEADER_ALIASES: dict[str, list[str]] = {
     "code": ["kode", "enhedskode", "enhetskode", "enhed", "enhet", "afdelingskode", "avdelingskode"],
@@ -131,6 +132,7 @@ HEADER_ALIASES: dict[str, list[str]] = {
     "start_date": ["startdato", "fra_dato", "fra", "første_dag", "første_fraværsdag", "fom", "fra_og_med"],
     "end_date": ["slutdato", "til_dato", "til", "sidste_dag", "sluttdato", "siste_dag", "tom", "til_og_med"],
     "fraction": ["andel", "brøk", "brøkdel", "omfang", "sygemeldingsgrad", "sykmeldingsgrad"],
+    "note": ["notat", "bemærkning", "bemerkning", "merknad", "kommentar"],
 }
 
 MAX_WEEKLY_HOURS = Decimal("80")

@@ -409,6 +409,7 @@ def _note_review_page(
     ]
     if refused:
         rows.insert(0, refused)  # the refused note first, with its error, whichever page it is on
+    _log(request, [event.advisory.employee_id for event, _form in rows], EmployeeAccessLog.Action.LIST_ROW)
     return render(
         request,
         "absence/note_review.html",

@@ -83,6 +83,7 @@ def _pk_objects(alpha):
         "registration_edit": AbsenceRegistration.objects.filter(employee=alpha).first(),
         "registration_delete": AbsenceRegistration.objects.filter(employee=alpha).first(),
         "advisory_step": Advisory.objects.filter(employee=alpha).first(),
+        "note_review": alpha,  # POST only: the walk's GET is refused before the pk is looked up
     }
 
 
