@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization
@@ -830,6 +831,8 @@ def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("meetings:meeting_detail", pk=pk)
     if meeting.status != Meeting.Status.DRAFT:
         messages.error(request, _("The agenda has already been sent."))
+        if request.htmx:  # a whole page must not land in the dialog's place
+            return HttpResponseClientRedirect(reverse("meetings:meeting_detail", args=[pk]))
         return redirect("meetings:meeting_detail", pk=pk)
     context = {
         "meeting": meeting,

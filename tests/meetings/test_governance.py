@@ -135,6 +135,13 @@ class TestSendConfirmation:
         assert "<html" not in html and "<dialog" in html
         assert 'aria-labelledby="send-dialog-heading"' in html and 'id="send-dialog-heading"' in html
 
+    def test_a_sent_agenda_is_not_offered_again(self, login, secretary, meeting):
+        meeting.status = Meeting.Status.AGENDA_SENT
+        meeting.save(update_fields=["status"])
+        response = login(secretary).get(self.url(meeting), **HTMX)
+        assert response["HX-Redirect"] == reverse("meetings:meeting_detail", args=[meeting.pk])
+        assert login(secretary).get(self.url(meeting)).status_code == 302
+
     def test_the_meeting_page_links_to_the_confirmation(self, login, secretary, meeting):
         html = login(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
         assert f'href="{self.url(meeting)}"' in html and f'hx-get="{self.url(meeting)}"' in html
