@@ -130,6 +130,17 @@ class TestSendConfirmation:
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.DRAFT
 
+    def test_query_count_does_not_grow_with_members(
+        self, login, org, secretary, meeting, django_assert_max_num_queries
+    ):
+        client = login(secretary)
+        with django_assert_max_num_queries(10):
+            client.get(self.url(meeting))
+        for n in range(12):
+            seat(meeting.committee, _user_with(org, Role.MED, email=f"m{n}@example.org"))
+        with django_assert_max_num_queries(10):
+            assert client.get(self.url(meeting)).status_code == 200
+
     def test_htmx_gets_a_labelled_dialog(self, login, secretary, meeting):
         html = login(secretary).get(self.url(meeting), **HTMX).content.decode()
         assert "<html" not in html and "<dialog" in html
