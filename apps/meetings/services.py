@@ -182,11 +182,12 @@ def agenda_item_update(
     presenter: str = "",
     purpose: str = "",
     proposed_decision: str = "",
-    closing: bool = False,
+    closing: bool | None = None,
 ) -> AgendaItem:
     _refuse_if_locked(item.meeting)
     _refuse_bad_duration(duration_minutes)
-    item.closing = closing
+    if closing is not None:  # None keeps the item where it is among the closing items
+        item.closing = closing
     item.title = title
     item.kind = kind
     item.duration_minutes = duration_minutes
