@@ -48,6 +48,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.dates import absurd_year_message, is_absurd_year
 from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
@@ -187,12 +188,16 @@ class _Cells:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(
                 _("%(column)s is not a date (YYYY-MM-DD): “%(value)s”.") % {"column": column, "value": value}
             )
             return None
+        if is_absurd_year(day.year):
+            self.fail(f"{column}: {absurd_year_message()}")
+            return None
+        return day
 
 
 def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
