@@ -155,3 +155,10 @@ def test_the_plan_list_query_count_does_not_grow(login, shop_steward, org, djang
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(url)
         client.get(url + "?archived=1")
+
+
+def test_the_admin_lists_plans_with_their_archive_state(admin_client, plan):
+    _archived(plan)
+    url = reverse("admin:strategy_strategyplan_changelist")
+    assert plan.title in admin_client.get(url + "?archived_at__isnull=False").content.decode()
+    assert plan.title not in admin_client.get(url + "?archived_at__isnull=True").content.decode()
