@@ -183,3 +183,18 @@ def test_a_fund_event_in_year_99999_is_refused(login, shop_steward, club):
     response = _apply(login(shop_steward), club, "99999-06-01", confirm_dates="on")
     assert ABSURD in response.content.decode()
     assert not ClubFundApplication.objects.exists()
+
+
+def test_editing_a_med_meeting_asks_too(login, member, committee):
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(committee=committee, date=timezone.localdate())
+    url = reverse("meetings:meeting_edit", args=[meeting.pk])
+    day = _years_from_today(-9).isoformat()
+    data = {"title": "Møde", "date": day, "start_time": "10:00", "kind": "ordinary"}
+    client = login(member)
+    response = client.post(url, data)
+    assert response.status_code == 400 and WARNING_BACK in response.content.decode()
+    assert client.post(url, {**data, "confirm_dates": "on"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.date.isoformat() == day
