@@ -262,7 +262,7 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
     organization = host.organization
     if request.method == "POST":
-        form = MeetingForm(request.POST, host=host)
+        form = MeetingForm(request.POST, initial=MeetingForm.initial_for(meeting), host=host)
         if form.is_valid():
             try:
                 if meeting is None:
@@ -362,7 +362,9 @@ def _event_year(form: ApplicationForm, application: ClubFundApplication | None) 
 def _application_form_page(request, *, club: Club, application: ClubFundApplication | None):
     currency = currency_of(club.organization)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, instance=application, currency=currency)
+        form = ApplicationForm(
+            request.POST, instance=application, currency=currency, organization=club.organization
+        )
         submit = request.POST.get("action") == "submit"
         if form.is_valid():
             data = form.cleaned_data
@@ -399,7 +401,7 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
                         )
                 return redirect("clubs:application_detail", club.organization.slug, saved.pk)
     else:
-        form = ApplicationForm(instance=application, currency=currency)
+        form = ApplicationForm(instance=application, currency=currency, organization=club.organization)
     rules = fund_rules_for(club.organization)
     # The funds of the event's year; without a date yet, this year's and next year's.
     this_year = timezone.localdate().year

@@ -2,12 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core.dates import DateWindowMixin
 from apps.core.forms import PortalFormMixin
 
 from .models import AgendaAttachment, AgendaItem, Committee, ItemProposal, Meeting
 
 
-class MeetingForm(PortalFormMixin, forms.ModelForm):
+class MeetingForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
+    window_fields = ("date",)
+
     class Meta:
         model = Meeting
         fields = ["title", "date", "start_time", "planned_end", "location", "kind"]
@@ -16,6 +19,13 @@ class MeetingForm(PortalFormMixin, forms.ModelForm):
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "planned_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args, organization=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+
+    def window_organization(self):
+        return self.organization or self.instance.committee.organization
 
     def clean(self):
         cleaned = super().clean()

@@ -133,7 +133,9 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
     )
-    form = MeetingForm(request.POST or None, initial={"location": committee.location})
+    form = MeetingForm(
+        request.POST or None, initial={"location": committee.location}, organization=committee.organization
+    )
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_create(committee=committee, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Build its agenda below."))

@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.dates import absurd_year_message, is_absurd_year
 from apps.core.exports import (
     TableFileError,
     cell_text,
@@ -244,13 +245,17 @@ class _Cells:
         if not value:
             return None
         try:
-            return parse_day(value)
+            day = parse_day(value)
         except ValueError:
             self.fail(
                 _("%(column)s is not a date (DD-MM-YYYY or YYYY-MM-DD): “%(value)s”.")
                 % {"column": column, "value": value}
             )
             return None
+        if is_absurd_year(day.year):
+            self.fail(f"{column}: {absurd_year_message()}")
+            return None
+        return day
 
 
 def _text_records(text: str) -> list[list[str]]:
