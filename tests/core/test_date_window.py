@@ -61,8 +61,11 @@ def committee(org):
 
 @pytest.fixture
 def member(org, committee):
+    """The committee's secretary, who plans its meetings."""
+    from apps.meetings.models import CommitteeMember
+
     user = _user_with(org, Role.MED, "A", email="lmu@example.org")
-    seat(committee, user)
+    seat(committee, user, role=CommitteeMember.MemberRole.SECRETARY)
     return user
 
 
