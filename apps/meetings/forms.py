@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.core.forms import PortalFormMixin
 
-from .models import AgendaAttachment, AgendaItem, Meeting
+from .models import AgendaAttachment, AgendaItem, Meeting, Vote
 
 
 class MeetingForm(PortalFormMixin, forms.ModelForm):
@@ -105,3 +105,26 @@ class AttachmentForm(PortalFormMixin, forms.Form):
                 _("The file is too large. The limit is %(mb)d MB."), params={"mb": 10}
             )
         return file
+
+
+class VoteOpenForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Decision text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    rule = forms.ChoiceField(
+        label=_("Carried by"),
+        choices=Vote.Rule.choices,
+        initial=Vote.Rule.MAJORITY,
+        help_text=_("Many MED agreements decide by consensus; a vote records where the sides stand."),
+    )
+
+
+class VoteCountForm(forms.Form):
+    """For, against and abstaining per side; the service checks them against the seats of each side."""
+
+    management_for = forms.IntegerField(label=_("For"), min_value=0, max_value=999, initial=0)
+    management_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=999, initial=0)
+    management_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=999, initial=0)
+    employee_for = forms.IntegerField(label=_("For"), min_value=0, max_value=999, initial=0)
+    employee_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=999, initial=0)
+    employee_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=999, initial=0)
