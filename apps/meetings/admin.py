@@ -13,6 +13,8 @@ from .models import (
     Meeting,
     Milestone,
     MinutesRevision,
+    ScreenLink,
+    Vote,
     WorkingGroup,
     WorkingGroupMember,
     WorkingGroupTask,
@@ -129,3 +131,31 @@ class CourseDayInline(admin.TabularInline):
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "audience", "classes", "capacity_per_class"]
     inlines = [CourseDayInline]
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Votes are recorded in the meeting room; the admin shows them and leaves the counts alone."""
+
+    list_display = ["text", "item", "rule", "carried", "recorded_at"]
+    list_filter = ["rule", "carried"]
+    list_select_related = ["item"]
+    raw_id_fields = ["item"]
+    readonly_fields = [
+        "management_for",
+        "management_against",
+        "management_abstain",
+        "employee_for",
+        "employee_against",
+        "employee_abstain",
+        "carried",
+        "recorded_at",
+    ]
+
+
+@admin.register(ScreenLink)
+class ScreenLinkAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "created_by", "created_at", "revoked_at"]
+    list_select_related = ["meeting", "created_by"]
+    raw_id_fields = ["meeting", "created_by"]
+    readonly_fields = ["token", "created_at"]

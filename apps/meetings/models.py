@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -817,3 +819,47 @@ class Vote(models.Model):
     @property
     def total_abstain(self) -> int:
         return self.management_abstain + self.employee_abstain
+
+
+def _screen_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ScreenLink(models.Model):
+    """A read-only link to a meeting's live view for the room's screen, which has no one logged in.
+
+    The token is the credential (256 random bits); it works until the chair revokes it or the meeting
+    is marked as held.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="screen_links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_screen_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screen link")
+        verbose_name_plural = _("screen links")
+        ordering = ["meeting", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.meeting.status in (
+            Meeting.Status.DRAFT,
+            Meeting.Status.AGENDA_SENT,
+        )

@@ -35,6 +35,7 @@ from .models import (
     MinutesApproval,
     MinutesRevision,
     ReminderSent,
+    ScreenLink,
     Speaker,
     SpeakerList,
     Vote,
@@ -800,3 +801,20 @@ def vote_cancel(*, vote: Vote) -> None:
     if not vote.is_open:
         raise ValidationError(_("A recorded vote cannot be cancelled; it is part of the minutes."))
     vote.delete()
+
+
+@transaction.atomic
+def screen_link_create(*, meeting: Meeting, user: User) -> ScreenLink:
+    """A read-only link to the live view for the room's screen, until revoked or the meeting is held."""
+    _refuse_if_locked(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("The meeting is already marked as held."))
+    return ScreenLink.objects.create(meeting=meeting, created_by=user)
+
+
+@transaction.atomic
+def screen_link_revoke(*, link: ScreenLink) -> ScreenLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link

@@ -47,4 +47,7 @@ urlpatterns += [
     path("speaker/<int:pk>/", views.speaker_update, name="speaker_update"),
     path("vote/<int:pk>/record/", views.vote_record, name="vote_record"),
     path("vote/<int:pk>/cancel/", views.vote_cancel, name="vote_cancel"),
+    path("meeting/<int:pk>/screen-links/", views.screen_link_create, name="screen_link_create"),
+    path("screen-link/<int:pk>/revoke/", views.screen_link_revoke, name="screen_link_revoke"),
+    path("screen/<str:token>/", views.meeting_screen, name="meeting_screen"),
 ]

@@ -42,6 +42,7 @@ from .models import (
     DiscussionQuestion,
     GuideAnswer,
     Meeting,
+    ScreenLink,
     Speaker,
     Vote,
     WorkingGroup,
@@ -791,6 +792,12 @@ def _live_context(
         else None,
         "count_form": VoteCountForm() if may_run and view.open_vote else None,
         "side_limits": services.side_limits(meeting) if may_run and view.open_vote else None,
+        "screen_links": [
+            (link, request.build_absolute_uri(reverse("meetings:meeting_screen", args=[link.token])))
+            for link in meeting.screen_links.filter(revoked_at__isnull=True)
+        ]
+        if may_run
+        else [],
     }
 
 
@@ -954,14 +961,58 @@ def meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
     current state (there is deliberately no meta refresh, which would reload under a reading user).
     """
     meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
+    return _screen_response(request, meeting, reverse("meetings:meeting_live", args=[pk]))
+
+
+def _screen_response(
+    request: HttpRequest, meeting: Meeting, poll_url: str, by_link: bool = False
+) -> HttpResponse:
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
         "organization": meeting.committee.organization,
         "live_view": selectors.live_view(meeting),
         "now": timezone.localtime(),
+        "poll_url": poll_url,
+        "by_link": by_link,
     }
     template = "meetings/meeting_live.html#screen" if request.htmx else "meetings/meeting_live.html"
     response = render(request, template, context)
     add_never_cache_headers(response)
+    if by_link:
+        response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@require_safe
+def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
+    """The live view through a screen link, for a screen in the room that no one is logged in on."""
+    link = get_object_or_404(
+        ScreenLink.objects.select_related("meeting__committee__organization"), token=token
+    )
+    if not link.is_valid:
+        raise Http404
+    return _screen_response(
+        request, link.meeting, reverse("meetings:meeting_screen", args=[token]), by_link=True
+    )
+
+
+@require_POST
+@login_required
+def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+    try:
+        services.screen_link_create(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def screen_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_for_user(
+        request.user, "meetings.meeting.run", ScreenLink.objects.select_related("meeting__committee"), pk=pk
+    )
+    services.screen_link_revoke(link=link)
+    return _live_panel_response(request, link.meeting)

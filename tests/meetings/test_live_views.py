@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.meetings import services
-from apps.meetings.models import AgendaItem, CommitteeMember, LiveMeeting, Meeting, Speaker, Vote
+from apps.meetings.models import AgendaItem, CommitteeMember, LiveMeeting, Meeting, ScreenLink, Speaker, Vote
 from tests.conftest import _user_with
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
 
@@ -49,6 +49,10 @@ def room(lmu, chair, vice_chair, lmu_member):
     )
 
 
+def _screen_link(room):
+    return services.screen_link_create(meeting=room.meeting, user=room.meeting.committee.members.first().user)
+
+
 def _open_vote(room):
     return services.vote_open(item=room.item, text="Budgettet godkendes")
 
@@ -83,6 +87,12 @@ VIEWS = {
         },
     ),
     "vote_cancel": ("post", lambda r: reverse("meetings:vote_cancel", args=[_open_vote(r).pk]), {}),
+    "screen_create": ("post", lambda r: reverse("meetings:screen_link_create", args=[r.meeting.pk]), {}),
+    "screen_revoke": (
+        "post",
+        lambda r: reverse("meetings:screen_link_revoke", args=[_screen_link(r).pk]),
+        {},
+    ),
 }
 READERS = {"live", "panel", "request"}  # every member of the committee; the rest is the chair's
 
@@ -332,3 +342,47 @@ def test_committee_feed_link_has_a_qr_code_of_its_exact_address(lmu, login, lmu_
     assert f'<code id="ics-url">{url}</code>' in page
     assert ("QR-kode med adressen på udvalgets kalender", modules_of(url)) in qr_codes(page)
     assert 'data-copy="ics-url"' in page
+
+
+class TestScreenLink:
+    def test_chair_makes_a_link_that_shows_the_screen_without_login(self, room, login, chair, client):
+        html = (
+            login(chair)
+            .post(reverse("meetings:screen_link_create", args=[room.meeting.pk]), **HTMX)
+            .content.decode()
+        )
+        link = ScreenLink.objects.get(meeting=room.meeting)
+        url = "http://testserver" + reverse("meetings:meeting_screen", args=[link.token])
+        assert f">{url}</code>" in html and "Tilbagekald linket" in html
+        client.logout()
+        response = client.get(reverse("meetings:meeting_screen", args=[link.token]))
+        page = response.content.decode()
+        assert response.status_code == 200 and "Budget 2027" in page and "Lise" in page
+        assert f'hx-get="{reverse("meetings:meeting_screen", args=[link.token])}"' in page
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert f'href="{reverse("meetings:meeting_detail", args=[room.meeting.pk])}"' not in page
+        partial = client.get(reverse("meetings:meeting_screen", args=[link.token]), **HTMX).content.decode()
+        assert partial.lstrip().startswith('<div id="screen"')
+
+    def test_a_revoked_link_stops_working(self, room, login, chair, client):
+        link = _screen_link(room)
+        login(chair).post(reverse("meetings:screen_link_revoke", args=[link.pk]))
+        client.logout()
+        assert client.get(reverse("meetings:meeting_screen", args=[link.token])).status_code == 404
+
+    def test_the_link_stops_when_the_meeting_is_held(self, room, client):
+        link = _screen_link(room)
+        Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
+        assert client.get(reverse("meetings:meeting_screen", args=[link.token])).status_code == 404
+
+    def test_unknown_token_and_wrong_method(self, room, client):
+        assert client.get(reverse("meetings:meeting_screen", args=["x" * 43])).status_code == 404
+        link = _screen_link(room)
+        assert client.post(reverse("meetings:meeting_screen", args=[link.token])).status_code == 405
+
+    def test_a_plain_member_sees_no_screen_links(self, room, login, lmu_member):
+        link = _screen_link(room)
+        html = (
+            login(lmu_member).get(reverse("meetings:meeting_detail", args=[room.meeting.pk])).content.decode()
+        )
+        assert link.token not in html
