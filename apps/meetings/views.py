@@ -835,7 +835,8 @@ def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "next":
             services.meeting_next_item(meeting=meeting)
         elif action == "goto":
-            item = meeting.items.filter(pk=request.POST.get("item") or 0).first()
+            chosen = request.POST.get("item", "")
+            item = meeting.items.filter(pk=int(chosen)).first() if chosen.isdigit() else None
             if item is None:
                 raise ValidationError(_("Choose an item of this meeting's agenda."))
             services.meeting_current_item_set(meeting=meeting, item=item)
@@ -972,7 +973,7 @@ def _screen_response(
         "committee": meeting.committee,
         "organization": meeting.committee.organization,
         "live_view": selectors.live_view(meeting),
-        "now": timezone.localtime(),
+        "now": timezone.localtime().time(),
         "poll_url": poll_url,
         "by_link": by_link,
     }

@@ -386,3 +386,18 @@ class TestScreenLink:
             login(lmu_member).get(reverse("meetings:meeting_detail", args=[room.meeting.pk])).content.decode()
         )
         assert link.token not in html
+
+
+def test_going_to_an_item_that_is_not_a_number_is_refused_with_a_message(room, login, chair):
+    response = login(chair).post(
+        reverse("meetings:meeting_live_control", args=[room.meeting.pk]),
+        {"action": "goto", "item": "x"},
+        **HTMX,
+    )
+    assert response.status_code == 200 and "Vælg et punkt" in response.content.decode()
+
+
+def test_the_screen_stops_polling_once_the_meeting_is_held(room, login, lmu_member):
+    Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
+    html = login(lmu_member).get(reverse("meetings:meeting_live", args=[room.meeting.pk])).content.decode()
+    assert 'id="screen"' in html and "hx-trigger" not in html
