@@ -264,9 +264,10 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     context = _meeting_context(request, pk)
+    if request.htmx:
+        return render(request, "meetings/meeting_detail.html#agenda", context)
     context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
-    template = "meetings/meeting_detail.html#agenda" if request.htmx else "meetings/meeting_detail.html"
-    return render(request, template, context)
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @require_POST
