@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.organizations.models import User
 
@@ -766,8 +766,10 @@ def vote_record(
     errors = {}
     for side, numbers in counts.items():
         if sum(numbers) > limits[side]:
-            errors[f"{side}_for"] = _(
-                "%(side)s: %(votes)d votes, but only %(seats)d members of that side can vote."
+            errors[f"{side}_for"] = ngettext(
+                "%(side)s: %(votes)d votes, but only %(seats)d member of that side can vote.",
+                "%(side)s: %(votes)d votes, but only %(seats)d members of that side can vote.",
+                limits[side],
             ) % {"side": CommitteeMember.Side(side).label, "votes": sum(numbers), "seats": limits[side]}
     if errors:
         raise ValidationError(errors)

@@ -401,3 +401,26 @@ def test_the_screen_stops_polling_once_the_meeting_is_held(room, login, lmu_memb
     Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
     html = login(lmu_member).get(reverse("meetings:meeting_live", args=[room.meeting.pk])).content.decode()
     assert 'id="screen"' in html and "hx-trigger" not in html
+
+
+def test_the_minutes_pdf_shows_the_vote_with_its_counts(room, login, lmu_member):
+    from tests.meetings.test_pdf_and_calendar import pdf_text
+
+    vote = _open_vote(room)
+    services.vote_record(
+        vote=vote,
+        management_for=1,
+        management_against=0,
+        management_abstain=0,
+        employee_for=0,
+        employee_against=1,
+        employee_abstain=1,
+    )
+    Meeting.objects.filter(pk=room.meeting.pk).update(
+        status=Meeting.Status.MINUTES_APPROVED, minutes_approved_at=timezone.now()
+    )
+    text = pdf_text(login(lmu_member).get(reverse("meetings:minutes_pdf", args=[room.meeting.pk])))
+    assert "Afstemning: Budgettet godkendes" in text
+    assert "Ledelsen 1 0 0" in text and "Medarbejderne 0 1 1" in text
+    assert "Ikke vedtaget (flertal af de afgivne stemmer)" in text  # a tie is not carried
+    assert "Budget 2027: Afvist. Budgettet godkendes" in text
