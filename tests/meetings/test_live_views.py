@@ -424,3 +424,12 @@ def test_the_minutes_pdf_shows_the_vote_with_its_counts(room, login, lmu_member)
     assert "Ledelsen 1 0 0" in text and "Medarbejderne 0 1 1" in text
     assert "Ikke vedtaget (flertal af de afgivne stemmer)" in text  # a tie is not carried
     assert "Budget 2027: Afvist. Budgettet godkendes" in text
+
+
+def test_when_the_current_item_is_deleted_the_chair_is_asked_to_choose_one(room, login, chair):
+    room.item.delete()
+    client = login(chair)
+    panel = client.get(reverse("meetings:meeting_live_panel", args=[room.meeting.pk]), **HTMX).content.decode()
+    assert "Intet punkt er valgt" in panel
+    screen = client.get(reverse("meetings:meeting_live", args=[room.meeting.pk]), **HTMX).content.decode()
+    assert "Mødet er i gang." in screen
