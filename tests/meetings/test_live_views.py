@@ -429,7 +429,9 @@ def test_the_minutes_pdf_shows_the_vote_with_its_counts(room, login, lmu_member)
 def test_when_the_current_item_is_deleted_the_chair_is_asked_to_choose_one(room, login, chair):
     room.item.delete()
     client = login(chair)
-    panel = client.get(reverse("meetings:meeting_live_panel", args=[room.meeting.pk]), **HTMX).content.decode()
+    panel = client.get(
+        reverse("meetings:meeting_live_panel", args=[room.meeting.pk]), **HTMX
+    ).content.decode()
     assert "Intet punkt er valgt" in panel
     screen = client.get(reverse("meetings:meeting_live", args=[room.meeting.pk]), **HTMX).content.decode()
     assert "Mødet er i gang." in screen
