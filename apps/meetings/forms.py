@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from apps.core.dates import DateWindowMixin
 from apps.core.forms import PortalFormMixin
 
-from .models import AgendaAttachment, AgendaItem, Committee, ItemProposal, Meeting
+from .models import AgendaAttachment, AgendaItem, Committee, ItemProposal, Meeting, Vote
 
 
 class MeetingForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
@@ -157,3 +157,26 @@ class DeclineForm(PortalFormMixin, forms.Form):
         help_text=_("The proposer gets it by email."),
         error_messages={"required": _("Tell the proposer why the item is declined.")},
     )
+
+
+class VoteOpenForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Decision text"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    rule = forms.ChoiceField(
+        label=_("Carried by"),
+        choices=Vote.Rule.choices,
+        initial=Vote.Rule.MAJORITY,
+        help_text=_("Many MED agreements decide by consensus; a vote records where the sides stand."),
+    )
+
+
+class VoteCountForm(forms.Form):
+    """For, against and abstaining per side; the service checks them against the seats of each side."""
+
+    management_for = forms.IntegerField(label=_("For"), min_value=0, max_value=999, initial=0)
+    management_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=999, initial=0)
+    management_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=999, initial=0)
+    employee_for = forms.IntegerField(label=_("For"), min_value=0, max_value=999, initial=0)
+    employee_against = forms.IntegerField(label=_("Against"), min_value=0, max_value=999, initial=0)
+    employee_abstain = forms.IntegerField(label=_("Abstaining"), min_value=0, max_value=999, initial=0)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -833,3 +835,192 @@ class ItemProposal(models.Model):
 
     def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
         return self.meeting.get_permission_scope()
+
+
+class LiveMeeting(models.Model):
+    """A meeting while it is being held: which item the room is on, and since when (DOMAIN.md 2)."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="live"
+    )
+    current_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("current item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item_started_at = models.DateTimeField(_("current item since"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting in progress")
+        verbose_name_plural = _("meetings in progress")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+    @property
+    def in_progress(self) -> bool:
+        return self.ended_at is None
+
+
+class SpeakerList(models.Model):
+    """The speakers' list of one agenda item; the chair may close it to further requests."""
+
+    item = models.OneToOneField(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="speaker_list"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("speakers' list")
+        verbose_name_plural = _("speakers' lists")
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.item.get_permission_scope()
+
+
+class Speaker(models.Model):
+    """A request to speak. The first waiting entry has the floor; done entries stay as the record."""
+
+    speaker_list = models.ForeignKey(
+        SpeakerList, verbose_name=_("speakers' list"), on_delete=models.CASCADE, related_name="speakers"
+    )
+    member = models.ForeignKey(
+        CommitteeMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="speaker_requests"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    done_at = models.DateTimeField(_("has spoken"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["speaker_list", "position", "id"]
+        constraints = [
+            # Once on the waiting list at a time; after speaking a member may ask again.
+            models.UniqueConstraint(
+                fields=["speaker_list", "member"],
+                condition=models.Q(done_at__isnull=True),
+                name="speaker_waiting_once_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} · {self.speaker_list}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.member.committee.get_permission_scope()
+
+
+class Vote(models.Model):
+    """A recorded vote on a decision text, counted per side (management, employees)."""
+
+    class Rule(models.TextChoices):
+        MAJORITY = "majority", _("Majority of the votes cast")
+        BOTH_SIDES = "both_sides", _("Majority on each side")
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="votes"
+    )
+    text = models.TextField(_("decision text"))
+    rule = models.CharField(_("carried by"), max_length=20, choices=Rule.choices, default=Rule.MAJORITY)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    management_for = models.PositiveSmallIntegerField(_("management for"), default=0)
+    management_against = models.PositiveSmallIntegerField(_("management against"), default=0)
+    management_abstain = models.PositiveSmallIntegerField(_("management abstaining"), default=0)
+    employee_for = models.PositiveSmallIntegerField(_("employees for"), default=0)
+    employee_against = models.PositiveSmallIntegerField(_("employees against"), default=0)
+    employee_abstain = models.PositiveSmallIntegerField(_("employees abstaining"), default=0)
+    carried = models.BooleanField(_("carried"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["item", "opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(recorded_at__isnull=True), name="vote_one_open_per_item"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recorded_at__isnull=True, carried__isnull=True)
+                | models.Q(recorded_at__isnull=False, carried__isnull=False),
+                name="vote_recorded_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.item.get_permission_scope()
+
+    @property
+    def is_open(self) -> bool:
+        return self.recorded_at is None
+
+    @property
+    def total_for(self) -> int:
+        return self.management_for + self.employee_for
+
+    @property
+    def total_against(self) -> int:
+        return self.management_against + self.employee_against
+
+    @property
+    def total_abstain(self) -> int:
+        return self.management_abstain + self.employee_abstain
+
+
+def _screen_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ScreenLink(models.Model):
+    """A read-only link to a meeting's live view for the room's screen, which has no one logged in.
+
+    The token is the credential (256 random bits); it works until the chair revokes it or the meeting
+    is marked as held.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="screen_links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_screen_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screen link")
+        verbose_name_plural = _("screen links")
+        ordering = ["meeting", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.meeting.status in (
+            Meeting.Status.DRAFT,
+            Meeting.Status.AGENDA_SENT,
+        )

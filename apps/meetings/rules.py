@@ -89,3 +89,21 @@ register("meetings.minutes.approve", roles=ALL_ROLES, any_scope=True, check=_is_
 register("meetings.agenda.edit", roles=ALL_ROLES, any_scope=True, check=_is_organiser)
 register("meetings.committee.settings", roles=ALL_ROLES, any_scope=True, check=_is_chair)
 register("meetings.guide.overview", roles=ALL_ROLES, any_scope=True, check=_sits_in_hu_or_hr)
+
+
+# Who leads a meeting in the room: sets the current item, keeps the speakers' list, records votes.
+RUN_ROLES = {CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR}
+
+
+def may_run_meeting(user, committee: Committee) -> bool:
+    """The one rule for "may run the meeting"; extend RUN_ROLES (or this function) for more seats."""
+    return bool(seat_roles(user, committee) & RUN_ROLES)
+
+
+def _may_run(user, obj, membership) -> bool:
+    return may_run_meeting(user, _committee_of(obj))
+
+
+# The live view and the speakers' list are for the committee's own members (an admin passes any rule).
+register("meetings.meeting.live", roles=ALL_ROLES, any_scope=True, check=_is_seated)
+register("meetings.meeting.run", roles=ALL_ROLES, any_scope=True, check=_may_run)

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.organizations.models import User
 
@@ -32,10 +32,15 @@ from .models import (
     DiscussionQuestion,
     GuideAnswer,
     ItemProposal,
+    LiveMeeting,
     Meeting,
     MinutesApproval,
     MinutesRevision,
     ReminderSent,
+    ScreenLink,
+    Speaker,
+    SpeakerList,
+    Vote,
     WorkingGroupTask,
 )
 
@@ -720,3 +725,281 @@ def committee_set_quorum(
     committee.full_clean(validate_unique=False, validate_constraints=False)
     committee.save(update_fields=["quorum_rule", "quorum_management", "quorum_employees"])
     return committee
+
+
+# ---------------------------------------------------------------- the meeting in the room
+
+
+def _live_of(meeting: Meeting) -> LiveMeeting:
+    """The meeting's live state, locked; refused unless the meeting is in progress."""
+    live = LiveMeeting.objects.select_for_update().filter(meeting_id=meeting.pk).first()
+    if live is None or not live.in_progress:
+        raise ValidationError(_("The meeting is not in progress. The chair starts it on the meeting day."))
+    return live
+
+
+def _refuse_unless_current(item: AgendaItem) -> LiveMeeting:
+    live = _live_of(item.meeting)
+    if live.current_item_id != item.pk:
+        raise ValidationError(_("This is not the item the meeting is on now."))
+    if item.is_pause:
+        raise ValidationError(_("A break or a meal has no speakers' list and no vote."))
+    return live
+
+
+@transaction.atomic
+def meeting_live_start(*, meeting: Meeting) -> LiveMeeting:
+    """Start the meeting in the room; the first item that is not a pause becomes the current one."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_locked(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("The meeting is already marked as held."))
+    if meeting.date > timezone.localdate():
+        raise ValidationError(
+            _("The meeting is on %(date)s. It can be started on that day at the earliest.")
+            % {"date": formats.date_format(meeting.date, "DATE_FORMAT")}
+        )
+    first = meeting.items.order_by("position", "id").first()
+    now = timezone.now()
+    live, created = LiveMeeting.objects.get_or_create(
+        meeting=meeting, defaults={"current_item": first, "item_started_at": now if first else None}
+    )
+    if not created:
+        if live.in_progress:
+            raise ValidationError(_("The meeting is already in progress."))
+        # Resuming after an end by mistake keeps the item the room was on.
+        live.ended_at = None
+        live.save(update_fields=["ended_at"])
+    return live
+
+
+@transaction.atomic
+def meeting_live_end(*, meeting: Meeting) -> LiveMeeting:
+    live = _live_of(meeting)
+    if Vote.objects.filter(item__meeting=meeting, recorded_at__isnull=True).exists():
+        raise ValidationError(_("A vote is still open. Record or cancel it first."))
+    live.ended_at = timezone.now()
+    live.save(update_fields=["ended_at"])
+    return live
+
+
+@transaction.atomic
+def meeting_current_item_set(*, meeting: Meeting, item: AgendaItem) -> LiveMeeting:
+    if item.meeting_id != meeting.pk:
+        raise ValidationError(_("The item is not on this meeting's agenda."))
+    live = _live_of(meeting)
+    if live.current_item_id == item.pk:
+        return live
+    if Vote.objects.filter(item__meeting=meeting, recorded_at__isnull=True).exists():
+        raise ValidationError(_("A vote is still open. Record or cancel it first."))
+    live.current_item = item
+    live.item_started_at = timezone.now()
+    live.save(update_fields=["current_item", "item_started_at"])
+    return live
+
+
+@transaction.atomic
+def meeting_next_item(*, meeting: Meeting) -> LiveMeeting:
+    live = _live_of(meeting)
+    items = list(meeting.items.order_by("position", "id"))
+    index = next((i for i, each in enumerate(items) if each.pk == live.current_item_id), -1)
+    if index + 1 >= len(items):
+        raise ValidationError(_("This is the last item of the agenda."))
+    return meeting_current_item_set(meeting=meeting, item=items[index + 1])
+
+
+def _speaker_list(item: AgendaItem) -> SpeakerList:
+    speaker_list, _created = SpeakerList.objects.get_or_create(item=item)
+    return SpeakerList.objects.select_for_update().get(pk=speaker_list.pk)
+
+
+def _waiting(speaker_list: SpeakerList) -> list[Speaker]:
+    return list(
+        Speaker.objects.select_for_update()
+        .filter(speaker_list=speaker_list, done_at__isnull=True)
+        .order_by("position", "id")
+    )
+
+
+@transaction.atomic
+def speaker_request(*, item: AgendaItem, member: CommitteeMember) -> Speaker:
+    """Put a member on the current item's speakers' list (at the end); once while waiting."""
+    _refuse_unless_current(item)
+    if member.committee_id != item.meeting.committee_id or not member.active:
+        raise ValidationError(_("Only the committee's members can ask to speak."))
+    speaker_list = _speaker_list(item)
+    if speaker_list.closed_at is not None:
+        raise ValidationError(_("The chair has closed the speakers' list for this item."))
+    waiting = _waiting(speaker_list)
+    if any(s.member_id == member.pk for s in waiting):
+        raise ValidationError(
+            _("%(name)s is already on the speakers' list.") % {"name": _member_name(member)}
+        )
+    top = speaker_list.speakers.aggregate(top=Max("position"))["top"] or 0
+    return Speaker.objects.create(speaker_list=speaker_list, member=member, position=top + 1)
+
+
+def _member_name(member: CommitteeMember) -> str:
+    return member.user.get_full_name() or member.user.email
+
+
+@transaction.atomic
+def speaker_withdraw(*, speaker: Speaker) -> None:
+    """Take a waiting request off the list (the member's own choice, or the chair's)."""
+    _refuse_unless_current(speaker.speaker_list.item)
+    if speaker.done_at is not None:
+        raise ValidationError(_("This speaker has already spoken."))
+    speaker.delete()
+
+
+@transaction.atomic
+def speaker_move(*, speaker: Speaker, direction: str) -> Speaker:
+    """Swap a waiting speaker with the one above ("up") or below ("down"); at either end nothing changes."""
+    _refuse_unless_current(speaker.speaker_list.item)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Unknown direction."))
+    waiting = _waiting(speaker.speaker_list)
+    index = next((i for i, each in enumerate(waiting) if each.pk == speaker.pk), None)
+    if index is None:
+        raise ValidationError(_("This speaker has already spoken."))
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(waiting):
+        # Positions are unique within a list: each request takes the list's highest position + 1.
+        waiting[index].position, waiting[other].position = waiting[other].position, waiting[index].position
+        Speaker.objects.bulk_update([waiting[index], waiting[other]], ["position"])
+        speaker.position = waiting[index].position
+    return speaker
+
+
+@transaction.atomic
+def speaker_done(*, speaker: Speaker) -> Speaker:
+    _refuse_unless_current(speaker.speaker_list.item)
+    if speaker.done_at is not None:
+        raise ValidationError(_("This speaker has already spoken."))
+    speaker.done_at = timezone.now()
+    speaker.save(update_fields=["done_at"])
+    return speaker
+
+
+@transaction.atomic
+def speaker_list_close(*, item: AgendaItem, closed: bool = True) -> SpeakerList:
+    """Close the list to new requests (those on it still speak), or open it again."""
+    _refuse_unless_current(item)
+    speaker_list = _speaker_list(item)
+    speaker_list.closed_at = timezone.now() if closed else None
+    speaker_list.save(update_fields=["closed_at"])
+    return speaker_list
+
+
+@transaction.atomic
+def vote_open(*, item: AgendaItem, text: str, rule: str = Vote.Rule.MAJORITY) -> Vote:
+    _refuse_unless_current(item)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the decision text the committee votes on.")})
+    if rule not in Vote.Rule.values:
+        raise ValidationError({"rule": _("Choose how the vote is carried.")})
+    if item.votes.filter(recorded_at__isnull=True).exists():
+        raise ValidationError(_("A vote on this item is already open."))
+    return Vote.objects.create(item=item, text=text.strip(), rule=rule)
+
+
+def side_limits(meeting: Meeting) -> dict[str, int]:
+    """How many may vote per side: those present when attendance is recorded, else the active members."""
+    attendance = Attendance.objects.filter(meeting=meeting, member__active=True)
+    if attendance.exists():
+        rows = attendance.filter(present=True).values_list("member__side", flat=True)
+    else:
+        rows = meeting.committee.members.filter(active=True).values_list("side", flat=True)
+    limits = dict.fromkeys(CommitteeMember.Side.values, 0)
+    for side in rows:
+        limits[side] += 1
+    return limits
+
+
+def _carried(vote: Vote) -> bool:
+    if vote.rule == Vote.Rule.BOTH_SIDES:
+        return vote.management_for > vote.management_against and vote.employee_for > vote.employee_against
+    return vote.total_for > vote.total_against
+
+
+@transaction.atomic
+def vote_record(
+    *,
+    vote: Vote,
+    management_for: int,
+    management_against: int,
+    management_abstain: int,
+    employee_for: int,
+    employee_against: int,
+    employee_abstain: int,
+) -> Vote:
+    """Record the counts per side, decide the result by the vote's rule, write it as the item's decision."""
+    vote = Vote.objects.select_for_update().select_related("item__meeting__committee").get(pk=vote.pk)
+    item = vote.item
+    _live_of(item.meeting)
+    if not vote.is_open:
+        raise ValidationError(_("This vote is already recorded."))
+    counts = {
+        CommitteeMember.Side.MANAGEMENT: (management_for, management_against, management_abstain),
+        CommitteeMember.Side.EMPLOYEE: (employee_for, employee_against, employee_abstain),
+    }
+    if any(n is None or n < 0 for side in counts.values() for n in side):
+        raise ValidationError(_("Every count must be zero or more."))
+    limits = side_limits(item.meeting)
+    errors = {}
+    for side, numbers in counts.items():
+        if sum(numbers) > limits[side]:
+            errors[f"{side}_for"] = ngettext(
+                "%(side)s: %(votes)d votes, but only %(seats)d member of that side can vote.",
+                "%(side)s: %(votes)d votes, but only %(seats)d members of that side can vote.",
+                limits[side],
+            ) % {"side": CommitteeMember.Side(side).label, "votes": sum(numbers), "seats": limits[side]}
+    if errors:
+        raise ValidationError(errors)
+    if not any(n for side in counts.values() for n in side):
+        raise ValidationError(_("No votes are counted. Enter the counts, or cancel the vote."))
+    vote.management_for, vote.management_against, vote.management_abstain = counts["management"]
+    vote.employee_for, vote.employee_against, vote.employee_abstain = counts["employee"]
+    vote.carried = _carried(vote)
+    vote.recorded_at = timezone.now()
+    vote.save(
+        update_fields=[
+            "management_for",
+            "management_against",
+            "management_abstain",
+            "employee_for",
+            "employee_against",
+            "employee_abstain",
+            "carried",
+            "recorded_at",
+        ]
+    )
+    item.outcome = AgendaItem.Outcome.APPROVED if vote.carried else AgendaItem.Outcome.REJECTED
+    item.outcome_text = vote.text
+    item.save(update_fields=["outcome", "outcome_text"])
+    return vote
+
+
+@transaction.atomic
+def vote_cancel(*, vote: Vote) -> None:
+    _live_of(vote.item.meeting)
+    if not vote.is_open:
+        raise ValidationError(_("A recorded vote cannot be cancelled; it is part of the minutes."))
+    vote.delete()
+
+
+@transaction.atomic
+def screen_link_create(*, meeting: Meeting, user: User) -> ScreenLink:
+    """A read-only link to the live view for the room's screen, until revoked or the meeting is held."""
+    _refuse_if_locked(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("The meeting is already marked as held."))
+    return ScreenLink.objects.create(meeting=meeting, created_by=user)
+
+
+@transaction.atomic
+def screen_link_revoke(*, link: ScreenLink) -> ScreenLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link

@@ -9,6 +9,8 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,6 +34,8 @@ from .forms import (
     MinutesForm,
     ProposalForm,
     QuestionForm,
+    VoteCountForm,
+    VoteOpenForm,
 )
 from .models import (
     AgendaAttachment,
@@ -43,6 +47,9 @@ from .models import (
     GuideAnswer,
     ItemProposal,
     Meeting,
+    ScreenLink,
+    Speaker,
+    Vote,
     WorkingGroup,
     WorkingGroupTask,
 )
@@ -50,6 +57,7 @@ from .rules import CHAIR_ROLES, seat_roles
 
 MEETINGS = Meeting.objects.select_related("committee__organization")
 ITEMS = AgendaItem.objects.select_related("meeting__committee__organization")
+VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 
 
 def _error_text(error: ValidationError) -> str:
@@ -286,8 +294,10 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     context = _meeting_context(request, pk)
-    template = "meetings/meeting_detail.html#agenda" if request.htmx else "meetings/meeting_detail.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "meetings/meeting_detail.html#agenda", context)
+    context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @require_POST
@@ -788,6 +798,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "quorum": selectors.quorum(meeting.committee, attendance) if attendance else [],
             "approvals": list(meeting.approvals.select_related("user")),
             "revisions": [r for item in items for r in item.revisions.all()],
+            "votes_by_item": selectors.recorded_votes(meeting),
         },
         title=title,
         author=meeting.committee.organization.name,
@@ -951,3 +962,256 @@ def _add_errors(form, error: ValidationError) -> None:
                 form.add_error(field if field in form.fields else None, message)
     else:
         form.add_error(None, _error_text(error))
+
+
+# ---------------------------------------------------------------- the meeting in the room
+
+
+def _live_context(
+    request: HttpRequest, meeting: Meeting, items: list | None = None, members: list | None = None
+) -> dict:
+    """The live panel's context: the live state, the user's seat and request, what the user may do."""
+    view = selectors.live_view(meeting, items)
+    if members is None:
+        members = list(
+            meeting.committee.members.filter(active=True).select_related("user").order_by("user__first_name")
+        )
+    my_seat = next((m for m in members if m.user_id == request.user.pk), None)
+    may_run = can(request.user, "meetings.meeting.run", meeting)
+    return {
+        "live_view": view,
+        "live_members": members,
+        "my_seat": my_seat,
+        "my_request": next((s for s in view.waiting if my_seat and s.member_id == my_seat.pk), None),
+        "may_see_live": can(request.user, "meetings.meeting.live", meeting),
+        "may_run": may_run,
+        "vote_form": VoteOpenForm(initial={"text": view.current.item.proposed_decision})
+        if may_run and view.current
+        else None,
+        "count_form": VoteCountForm() if may_run and view.open_vote else None,
+        "side_limits": services.side_limits(meeting) if may_run and view.open_vote else None,
+        "screen_links": [
+            (link, request.build_absolute_uri(reverse("meetings:meeting_screen", args=[link.token])))
+            for link in meeting.screen_links.filter(revoked_at__isnull=True)
+        ]
+        if may_run
+        else [],
+    }
+
+
+def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = "", **extra) -> HttpResponse:
+    """After a live action: the panel fragment for htmx, otherwise back to the meeting page's panel."""
+    if request.htmx:
+        context = {"meeting": meeting, "committee": meeting.committee, **_live_context(request, meeting)}
+        context.update(extra, live_error=error)
+        # 200 for refused input too: htmx swaps only successful responses; the fragment carries the message.
+        return render(request, "meetings/_live_panel.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#live")
+
+
+@require_safe
+@login_required
+def meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair's and members' panel on the meeting page, refreshed on demand."""
+    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start or end the meeting in the room, or move it to another item."""
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "start":
+            services.meeting_live_start(meeting=meeting)
+        elif action == "end":
+            services.meeting_live_end(meeting=meeting)
+        elif action == "next":
+            services.meeting_next_item(meeting=meeting)
+        elif action == "goto":
+            chosen = request.POST.get("item", "")
+            item = meeting.items.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            if item is None:
+                raise ValidationError(_("Choose an item of this meeting's agenda."))
+            services.meeting_current_item_set(meeting=meeting, item=item)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member asks to speak on the current item; the chair may put any member on the list."""
+    item = get_for_user(request.user, "meetings.meeting.live", ITEMS, pk=pk)
+    meeting = item.meeting
+    members = meeting.committee.members.filter(active=True).select_related("user")
+    if request.POST.get("member"):
+        authorize(request.user, "meetings.meeting.run", meeting)
+        member = members.filter(pk=request.POST["member"] if request.POST["member"].isdigit() else 0).first()
+        if member is None:
+            return _live_panel_response(request, meeting, _("Choose a member of the committee."))
+    else:
+        member = members.filter(user=request.user).first()
+        if member is None:
+            return _live_panel_response(request, meeting, _("Only the committee's members can ask to speak."))
+    try:
+        services.speaker_request(item=item, member=member)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def speaker_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair moves a speaker, marks them done or takes them off; a member may withdraw their own."""
+    speaker = get_object_or_404(
+        Speaker.objects.select_related(
+            "member__user", "speaker_list__item__meeting__committee__organization"
+        ),
+        pk=pk,
+    )
+    meeting = speaker.speaker_list.item.meeting
+    authorize(request.user, "meetings.meeting.live", meeting)
+    action = request.POST.get("action", "")
+    own = speaker.member.user_id == request.user.pk
+    if not (action == "withdraw" and own):
+        authorize(request.user, "meetings.meeting.run", meeting)
+    try:
+        if action in ("up", "down"):
+            services.speaker_move(speaker=speaker, direction=action)
+        elif action == "done":
+            services.speaker_done(speaker=speaker)
+        elif action == "withdraw":
+            services.speaker_withdraw(speaker=speaker)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def speaker_list_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
+    try:
+        services.speaker_list_close(item=item, closed=request.POST.get("closed") != "0")
+    except ValidationError as error:
+        return _live_panel_response(request, item.meeting, _error_text(error))
+    return _live_panel_response(request, item.meeting)
+
+
+@require_POST
+@login_required
+def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
+    form = VoteOpenForm(request.POST)
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        return _live_panel_response(request, item.meeting, " ".join(errors))
+    try:
+        services.vote_open(item=item, **form.cleaned_data)
+    except ValidationError as error:
+        return _live_panel_response(request, item.meeting, _error_text(error))
+    return _live_panel_response(request, item.meeting)
+
+
+@require_POST
+@login_required
+def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
+    meeting = vote.item.meeting
+    form = VoteCountForm(request.POST)
+    if not form.is_valid():
+        return _live_panel_response(request, meeting, _("Every count must be a whole number, zero or more."))
+    try:
+        services.vote_record(vote=vote, **form.cleaned_data)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
+    meeting = vote.item.meeting
+    try:
+        services.vote_cancel(vote=vote)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_safe
+@login_required
+def meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room's screen: the current item, its clock time, the speakers' list and the last vote.
+
+    htmx polls it every few seconds and swaps the screen part; without JavaScript a reload shows the
+    current state (there is deliberately no meta refresh, which would reload under a reading user).
+    """
+    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
+    return _screen_response(request, meeting, reverse("meetings:meeting_live", args=[pk]))
+
+
+def _screen_response(
+    request: HttpRequest, meeting: Meeting, poll_url: str, by_link: bool = False
+) -> HttpResponse:
+    context = {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "organization": meeting.committee.organization,
+        "live_view": selectors.live_view(meeting),
+        "now": timezone.localtime().time(),
+        "poll_url": poll_url,
+        "by_link": by_link,
+    }
+    template = "meetings/meeting_live.html#screen" if request.htmx else "meetings/meeting_live.html"
+    response = render(request, template, context)
+    add_never_cache_headers(response)
+    if by_link:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
+    """The live view through a screen link, for a screen in the room that no one is logged in on."""
+    link = get_object_or_404(
+        ScreenLink.objects.select_related("meeting__committee__organization"), token=token
+    )
+    if not link.is_valid:
+        raise Http404
+    return _screen_response(
+        request, link.meeting, reverse("meetings:meeting_screen", args=[token]), by_link=True
+    )
+
+
+@require_POST
+@login_required
+def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+    try:
+        services.screen_link_create(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def screen_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_for_user(
+        request.user, "meetings.meeting.run", ScreenLink.objects.select_related("meeting__committee"), pk=pk
+    )
+    services.screen_link_revoke(link=link)
+    return _live_panel_response(request, link.meeting)

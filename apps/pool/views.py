@@ -466,6 +466,9 @@ def ranking_session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "pool.view", RankingSession.objects.select_related("organization", "call"), pk=pk
     )
     rankings = list(session.rankings.all())
+    for ranking in rankings:
+        # The absolute address, as the QR code and the copy button give it to a table's phone.
+        ranking.url = request.build_absolute_uri(reverse("pool:ranking_table", args=[ranking.token]))
     scores = borda_scores(session)
     context = {
         "session": session,
