@@ -5,7 +5,7 @@ from datetime import datetime, time
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import DateWindowMixin
@@ -191,7 +191,8 @@ class ApplicationForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
 
 class DecisionForm(PortalFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+        label=pgettext_lazy("club-fund application", "Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
     )
     note = forms.CharField(
         label=_("Note to the shop steward"),

@@ -423,7 +423,7 @@ def test_the_minutes_pdf_shows_the_vote_with_its_counts(room, login, lmu_member)
     assert "Afstemning: Budgettet godkendes" in text
     assert "Ledelsen 1 0 0" in text and "Medarbejderne 0 1 1" in text
     assert "Ikke vedtaget (flertal af de afgivne stemmer)" in text  # a tie is not carried
-    assert "Budget 2027: Afvist. Budgettet godkendes" in text
+    assert "Budget 2027\nBeslutning: Afvist. Budgettet godkendes" in text
 
 
 def test_when_the_current_item_is_deleted_the_chair_is_asked_to_choose_one(room, login, chair):
