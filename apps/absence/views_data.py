@@ -1,8 +1,9 @@
 """Data views: payroll imports (upload → preview → confirm) and the statistics page with its CSV export.
 
 Imports are for HR (``absence.import``). Statistics are aggregates for everyone with
-``absence.view_statistics``; figures of groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are
-shown as "–" except to HR and administrators (their scope) and leaders (their units).
+``absence.view_statistics``; figures describing fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people
+(a small unit, or few people with one absence type) are shown as "–" except to HR and administrators
+(their scope) and leaders (their units).
 """
 
 from __future__ import annotations
@@ -209,8 +210,10 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for row in context["stats"]["units"]
     ]
     context["rows"] = rows
-    context["any_suppressed"] = any(u["suppressed"] or u["bradford"]["suppressed"] for u in rows) or any(
-        m["suppressed"] for chart in charts for m in chart["months"]
+    context["any_suppressed"] = (
+        any(u["suppressed"] or u["bradford"]["suppressed"] or u["total"]["suppressed"] for u in rows)
+        or any(group["suppressed"] for u in rows for group in u["types"])
+        or any(m["suppressed"] for chart in charts for m in chart["months"])
     )
     template = "absence/statistics.html"
     if request.htmx and not request.htmx.boosted:
