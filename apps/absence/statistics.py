@@ -85,6 +85,15 @@ def last_months(as_of: date, count: int = 24) -> list[Period]:
     return periods
 
 
+def whole_months_as_of(as_of: date) -> date:
+    """The last day of the last whole month up to ``as_of``: the day the figures are given as of to
+    a viewer who may not see individual data. Figures as of any day would give away one day's absence
+    (the figures as of a day less those as of the day before)."""
+    if (as_of + timedelta(days=1)).day == 1:
+        return as_of
+    return as_of.replace(day=1) - timedelta(days=1)
+
+
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -1088,21 +1097,32 @@ def _monthly_series(
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
     with _reporting_transaction():
+        if suppress:
+            # Which months to hide is decided over the whole organisation (as ``_part_of_whole`` does
+            # for the year): decided per page, a unit's page could show a month its parent's page
+            # hides to protect a sibling.
+            units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
         units, population, absence, working_days, _calendar = _compute(
             organization,
             periods,
-            unit,
+            None if suppress else unit,
             policy,
             types=sorted(counting),
             spells=False,
             months=True,
             units=units,
-            group_depth=top_depth + 1,  # the chart shows the top units and the units directly below
+            # Without suppression only the chart units are wanted: the top units and those right below.
+            group_depth=None if suppress else top_depth + 1,
             people_types=sorted(counting),
         )
-    chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]
-    limit = settings.ABSENCE_MIN_GROUP_SIZE
-    exempt = exempt_unit_ids or set()
+    hidden: set[tuple[int, int]] = set()
+    if suppress:
+        hidden = _hidden_months(units, periods, population, absence, exempt_unit_ids or set())
+    chart_units = [
+        u
+        for u in units
+        if u.depth in (top_depth, top_depth + 1) and (unit is None or u.path.startswith(unit.path))
+    ]
     charts = []
     for chart_unit in chart_units:
         series = []
@@ -1113,16 +1133,15 @@ def _monthly_series(
                 raw = absence.get((p.index, chart_unit.pk, code))
                 if raw:
                     total.absence_weekday_hours += raw.absence_weekday_hours
-            all_types = absence.get((p.index, chart_unit.pk, ALL_TYPES))
             figures = _figures(pop, total, working_days[p.index])
+            suppressed = (p.index, chart_unit.pk) in hidden
             series.append(
                 {
                     "month": p.start,
                     "employees": pop.employees,
-                    "people": all_types.people if all_types is not None else 0,
-                    "suppressed": False,
-                    "absence_pct": figures["absence_pct"],
-                    "absence_days": figures["absence_days"],
+                    "suppressed": suppressed,
+                    "absence_pct": None if suppressed else figures["absence_pct"],
+                    "absence_days": None if suppressed else figures["absence_days"],
                 }
             )
         charts.append(
@@ -1134,61 +1153,45 @@ def _monthly_series(
                 "months": series,
             }
         )
-    if suppress:
-        _suppress_months(charts, limit, exempt)
     for chart in charts:
         del chart["path"]
-        for month in chart["months"]:
-            del month["people"]  # internal, like the statistics' people: never published
     return charts
 
 
-def _suppress_months(charts: list[dict], limit: int, exempt: set[int]) -> None:
-    """Month by month the same rule as ``suppress_small_groups``: a point describing a small group of
-    people is hidden, and so is the smallest visible sub-unit (or the unit) when a hidden one could be
-    worked out by subtraction, or the hidden ones together describe a small group."""
-
-    def hide(month: dict) -> None:
-        month.update(suppressed=True, absence_pct=None, absence_days=None)
-
+def _hidden_months(
+    units: list[OrgUnit],
+    periods: list[Period],
+    population: dict,
+    absence: dict,
+    exempt: set[int],
+) -> set[tuple[int, int]]:
+    """(period index, unit id) of the month points to hide: month by month the rule of
+    ``suppress_small_groups`` over the whole unit tree, a month's figures describing the people with
+    absence of a counting type in it (or its employees when none had any)."""
     steplen = OrgUnit.steplen
-    by_path = {chart["path"]: chart for chart in charts}
-    for chart in charts:
-        if chart["unit_id"] not in exempt:
-            for month in chart["months"]:
-                if _small(month["people"], month["employees"], limit):
-                    hide(month)
-    for parent in charts:
-        kids = [by_path[path] for path in by_path if path[:-steplen] == parent["path"]]
-        if not kids or parent["unit_id"] in exempt:
-            continue
-        for index, month in enumerate(parent["months"]):
-            kid_months = [(kid, kid["months"][index]) for kid in kids]
-            while True:
-                hidden = [m for _kid, m in kid_months if m["suppressed"]]
-                if month["suppressed"]:
-                    break
-                # The hidden sub-units and the employees placed directly in the unit: the unknowns.
-                direct = month["employees"] - sum(m["employees"] for _kid, m in kid_months)
-                shown = [m for _kid, m in kid_months if not m["suppressed"]]
-                people = month["people"] - sum(m["people"] for m in shown)
-                employees = month["employees"] - sum(m["employees"] for m in shown)
-                unknown = len(hidden) + (direct > 0)
-                if unknown == 0:
-                    break
-                # One hidden sub-unit alone is the unit minus the others.
-                if not (unknown == 1 and hidden) and not _small(people, employees, limit):
-                    break
-                # The smallest visible sub-unit that describes someone (else one that has employees).
-                candidates = sorted(
-                    (
-                        m
-                        for kid, m in kid_months
-                        if not m["suppressed"] and kid["unit_id"] not in exempt and m["employees"] > 0
-                    ),
-                    key=lambda m: (m["people"] == 0, m["people"], m["employees"]),
-                )
-                hide(candidates[0] if candidates else month)
+    paths = {u.path: u.pk for u in units}
+    hidden = set()
+    for p in periods:
+        rows = []
+        for u in units:
+            pop = population.get((p.index, u.pk))
+            raw = absence.get((p.index, u.pk, ALL_TYPES))
+            rows.append(
+                {
+                    "unit_id": u.pk,
+                    "parent_id": paths.get(u.path[:-steplen]),
+                    "employees": pop.employees if pop is not None else 0,
+                    "suppressed": False,
+                    "types": [],
+                    "total": {"people": raw.people if raw is not None else 0, "suppressed": False},
+                    "bradford": {"bands": []},
+                }
+            )
+        suppress_small_groups(
+            {"min_group_size": settings.ABSENCE_MIN_GROUP_SIZE, "units": rows}, exempt_unit_ids=exempt
+        )
+        hidden |= {(p.index, row["unit_id"]) for row in rows if row["total"]["suppressed"]}
+    return hidden
 
 
 CSV_COLUMNS = [

@@ -29,7 +29,7 @@ from apps.organizations.permissions import can, get_for_user, memberships_of
 
 from .forms_data import ImportUploadForm, StatisticsFilterForm
 from .imports import KINDS, ImportPlan, apply_import, parse_import
-from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics
+from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics, whole_months_as_of
 
 SESSION_KEY = "absence_import"
 
@@ -145,6 +145,9 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         as_of = form.cleaned_data["as_of"] or today
         unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
     exempt = exempt_unit_ids(request.user, organization, units)
+    chosen = as_of
+    if len(exempt) < len(units):
+        as_of = whole_months_as_of(as_of)
     if page:
         stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt, org_units=units)
     else:
@@ -159,6 +162,7 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         "charts": charts,
         "unit": unit,
         "as_of": as_of,
+        "chosen_as_of": chosen,
         "exempt": exempt,
         "query": query,
         "may_import": can(request.user, "absence.import", organization),

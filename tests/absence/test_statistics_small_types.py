@@ -111,3 +111,25 @@ def test_the_annual_report_hides_the_sick_days_of_one_person(municipality, tmp_p
     line = next(line for line in text.splitlines() if "Department A1" in line)
     assert "vises ikke" in line and "95" not in line and "35" not in line
     assert "123" not in text
+
+
+def test_the_union_side_cannot_subtract_two_neighbouring_days(login, municipality, shop_steward, hr_user):
+    """Figures as of 15 and 16 September would differ by that one day's absence (the person on
+    partial sick leave was back on 5 September; one day is enough to point at someone): the union
+    side gets the figures as of the end of the last whole month for both, HR those of the day."""
+    steward = login(shop_steward)
+    url = reverse("absence:statistics", args=[municipality.slug])
+    one_day = date(2026, 8, 20)
+    register_absence(EmployeeFactory(unit=unit(municipality, "A1"), name="Ny medarbejder"), one_day, one_day)
+    pages = [steward.get(url, {"as_of": day, "unit": "A1"}) for day in ("2026-08-19", "2026-08-20")]
+    assert [p.context["as_of"] for p in pages] == [date(2026, 7, 31)] * 2
+    assert pages[0].context["stats"] == pages[1].context["stats"]
+    assert "hele måneder" in pages[0].content.decode()
+    csv_url = reverse("absence:statistics_csv", args=[municipality.slug])
+    files = [steward.get(csv_url, {"as_of": day}).content for day in ("2026-08-19", "2026-08-20")]
+    assert (
+        files[0] == files[1]
+        and b"2026-07-31" in steward.get(csv_url, {"as_of": "2026-08-20"})["Content-Disposition"].encode()
+    )
+    # HR sees the day itself.
+    assert login(hr_user).get(url, {"as_of": "2026-08-20"}).context["as_of"] == one_day

@@ -274,7 +274,7 @@ def test_the_demo_municipality_gives_nothing_away_to_the_union_side():
 
     from django.core.management import call_command
 
-    from apps.absence.statistics import unit_statistics
+    from apps.absence.statistics import monthly_series, unit_statistics
     from apps.organizations.models import Organization, OrgUnit
 
     today = date(2026, 11, 23)
@@ -286,10 +286,19 @@ def test_the_demo_municipality_gives_nothing_away_to_the_union_side():
     assert attack(published, truth, exact=False) == []
     # A unit's own page shows what the whole organisation's shows of it, never more.
     whole = {row["unit_id"]: row for row in published["units"]}
-    for unit in OrgUnit.objects.filter(organization=organization, depth__lte=3):
-        for row in unit_statistics(organization, today, unit=unit)["units"]:
-            assert row["bradford"]["bands"] == whole[row["unit_id"]]["bradford"]["bands"]
-            assert row["total"]["spells"] == whole[row["unit_id"]]["total"]["spells"]
+    months: dict[int, list] = {}  # unit -> its chart points, wherever the unit is charted
+    for unit in [None, *OrgUnit.objects.filter(organization=organization, depth__lte=3)]:
+        if unit is not None:
+            for row in unit_statistics(organization, today, unit=unit)["units"]:
+                assert row["bradford"]["bands"] == whole[row["unit_id"]]["bradford"]["bands"]
+                assert row["total"]["spells"] == whole[row["unit_id"]]["total"]["spells"]
+                for shown, whole_type in zip(row["types"], whole[row["unit_id"]]["types"], strict=True):
+                    assert shown["calendar_days"] == whole_type["calendar_days"]
+        # A unit's months are the same on its own page and on its parent's: the hidden ones too.
+        for chart in monthly_series(organization, today, unit=unit):
+            points = [(m["suppressed"], m["absence_pct"]) for m in chart["months"]]
+            assert months.setdefault(chart["unit_id"], points) == points, chart["code"]
+    assert any(s for points in months.values() for s, _pct in points), "no month to hide"
 
 
 def test_one_person_of_a_type_in_a_unit_of_29_is_hidden_from_the_union_side():
