@@ -795,8 +795,65 @@ def _unit_statistics(
         "units": rows,
     }
     if suppress:
-        suppress_small_groups(result, exempt_unit_ids=exempt_unit_ids)
+        exempt = exempt_unit_ids or set()
+        with _reporting_transaction():
+            also_hide = _period_cells(organization, as_of, policy, units, exempt)
+        suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
     return result
+
+
+def _period_cells(
+    organization: Organization, as_of: date, policy: AdvisoryPolicy, units: list[OrgUnit], exempt: set[int]
+) -> set[tuple]:
+    """The cells of the rolling year up to ``as_of`` that the neighbouring periods would give away
+    (``period_cells`` over the 24 calendar months up to ``as_of``, for every unit and type)."""
+    periods = last_months(as_of, 24)
+    counting = sorted(policy.types_for("percentage"))
+    _units, population, absence, _days, _calendar = _compute(
+        organization, periods, None, policy, spells=False, months=True, units=units, people_types=counting
+    )
+    hidden_months = _hidden_months(units, periods, population, absence, exempt)
+    people = {key: figures.people for key, figures in absence.items()}
+    return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
+
+
+def period_cells(
+    people: dict[tuple[int, int, str], int], hidden_months: set[tuple[int, int]], unit_ids: list[int]
+) -> set[tuple]:
+    """Cells ("type", unit, code) of the rolling year ending with the last of 24 calendar months
+    (indexes 0-23) to hide, lest the figures of the year one month earlier (or later) give away one
+    month's absence of a few people. ``people``: (month index, unit, type or ALL_TYPES) -> the
+    employees with absence of it that month; ``hidden_months``: the (month, unit) chart points hidden.
+
+    The year's figures less those of the year one month earlier are the last month's figures less
+    those of the month dropped out (12 months before it): what the people absent in those two months
+    did. A type's year is hidden when those people may be fewer than the limit (neither month alone
+    holds as many; the two could be the same people). When neither month had anyone, the figures
+    are those of the month before, and so is the decision: the same comparison a month further back.
+    Compared with any earlier month-end the difference then holds one of these changes, whole. The
+    total of the counting types is shown month by month in the chart: its year is hidden when one of
+    its 12 months is, or the year less the shown months would give that month away.
+    """
+    limit = settings.ABSENCE_MIN_GROUP_SIZE
+    last = 23
+    cells = set()
+    codes = sorted({key[2] for key in people if key[2] != ALL_TYPES})
+    for unit_id in unit_ids:
+        if any((month, unit_id) in hidden_months for month in range(last - 11, last + 1)):
+            cells.add(("type", unit_id, ALL_TYPES))
+        for code in codes:
+            month = last
+            while month >= 12:
+                now, dropped = (
+                    people.get((month, unit_id, code), 0),
+                    people.get((month - 12, unit_id, code), 0),
+                )
+                if now or dropped:
+                    if max(now, dropped) < limit:
+                        cells.add(("type", unit_id, code))
+                    break
+                month -= 1
+    return cells
 
 
 def _part_of_whole(
@@ -841,7 +898,9 @@ def _small(people: int, employees: int, limit: int) -> bool:
     return 0 < people < limit or (people == 0 and 0 < employees < limit)
 
 
-def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = None) -> dict:
+def suppress_small_groups(
+    result: dict, *, exempt_unit_ids: set[int] | None = None, also_hide: set[tuple] | None = None
+) -> dict:
     """Hide every figure that describes fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people, in place.
 
     A cell is a unit's figures of one absence type, its total (the types that count for the
@@ -863,6 +922,10 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
     be worked out), and what the hidden parts describe together may not be a small group; where it
     would, the smallest visible part (else the sum itself) is hidden too, until nothing changes.
     tests/absence/test_suppression_audit.py attacks the result with every subtraction these sums allow.
+
+    ``also_hide``: cells ("type", unit id, absence type or ALL_TYPES) hidden for a reason found
+    elsewhere (``period_cells``: what the neighbouring periods would give away), with the same
+    secondary suppression.
     """
     limit = result["min_group_size"]
     exempt = exempt_unit_ids or set()
@@ -955,6 +1018,9 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         for code, count in people[unit_id].items():
             if _small(count, row["employees"], limit):
                 hide(("type", unit_id, code))
+    for cell in also_hide or ():
+        if cell[1] in by_id and cell[1] not in exempt:
+            hide(cell)
 
     def may_hide(cell: tuple) -> bool:
         return cell not in hidden and cell[1] not in exempt
