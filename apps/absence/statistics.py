@@ -13,7 +13,11 @@ Definitions (DOMAIN.md 1.8, Statistics Denmark):
 - days per FTE: absence days in full-time days ("dagsværk" of 7.4 hours) / FTE;
 - calendar days: calendar days of absence inside the window and the employment;
 - spells (per type): registrations of the type inside the window, where one that starts the day after
-  the previous one of the same type and employee ends continues it.
+  the previous one of the same type and employee ends continues it;
+- people (per type, and of the counting types together): distinct employees with absence of it inside
+  the window and the employment. Internal: what a figure describes, for suppression (a figure about
+  fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people is hidden from those who may not see
+  individual data, see ``suppress_small_groups``), never published.
 
 Method: everything is computed in the database in three aggregate queries (population, absence,
 Bradford), whatever the number of employees, registrations or units. Dates become day numbers; the
@@ -23,7 +27,8 @@ holidays (SQLite). Spells per type come from LAG() over each employee's registra
 spells from a gaps-and-islands running sum. The queries group by (period, employee's unit, type);
 rolling the figures up to every ancestor unit (by materialised path) happens in Python over those
 few rows. The whole organisation of 50,000 employees and 1.5 million registrations costs one scan of
-the registrations in the window.
+the registrations in the window. Suppressed figures cost two more: the 24 months before ``as_of``
+per unit and type, whose people decide what neighbouring periods and the chart would give away.
 """
 
 from __future__ import annotations
@@ -95,6 +100,9 @@ def whole_months_as_of(as_of: date) -> date:
 
 
 CACHE_SECONDS = 24 * 60 * 60
+# Part of every cache key: raise it when what suppression hides changes, so that figures cached under
+# the old rules are never served.
+SUPPRESSION_RULES = 2
 
 
 def statistics_version(organization_id: int) -> str:
@@ -126,7 +134,8 @@ def _cached(kind: str, organization: Organization, compute, *parts) -> object:
     """``compute()``, cached under the organisation's statistics version and ``parts``."""
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    key = f"absence:{kind}:{organization.pk}:{statistics_version(organization.pk)}:{digest}"
+    version = statistics_version(organization.pk)
+    key = f"absence:{kind}:{SUPPRESSION_RULES}:{organization.pk}:{version}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -796,8 +805,10 @@ def _unit_statistics(
     }
     if suppress:
         exempt = exempt_unit_ids or set()
-        with _reporting_transaction():
-            also_hide = _period_cells(organization, as_of, policy, units, exempt)
+        also_hide = set()
+        if any(u.pk not in exempt for u in units):
+            with _reporting_transaction():
+                also_hide = _period_cells(organization, as_of, policy, units, exempt)
         suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
     return result
 
@@ -1121,7 +1132,13 @@ def page_figures(
                 organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
             )
             charts = _monthly_series(
-                organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
+                organization,
+                as_of,
+                unit=unit,
+                exempt_unit_ids=exempt_unit_ids,
+                policy=policy,
+                units=units,
+                org_units=org_units,
             )
         # The page shows the unit and the units directly below (suppression needed all of them).
         stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]
@@ -1148,9 +1165,11 @@ def _monthly_series(
     exempt_unit_ids: set[int] | None = None,
     policy: AdvisoryPolicy | None = None,
     units: list[OrgUnit] | None = None,
+    org_units: list[OrgUnit] | None = None,
 ) -> list[dict]:
     """Month by month for the last ``months`` months: the absence percentage and absence days (in
-    full-time days) of the types that count for the percentage, per chart unit.
+    full-time days) of the types that count for the percentage, per chart unit. ``units``: those of
+    the scope, ``org_units``: all of the organisation, ordered by path, when the caller has them.
 
     Chart units are ``unit`` (or the organisation's top units) and the units directly below. Returns
     ``[{"unit_id", "code", "name", "months": [{"month", "employees", "suppressed", "absence_pct",
@@ -1162,12 +1181,17 @@ def _monthly_series(
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
-    with _reporting_transaction():
+    exempt = exempt_unit_ids or set()
+    if suppress:
+        if org_units is None:
+            org_units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
+        # Which months to hide is decided over the whole organisation (as ``_part_of_whole`` does for
+        # the year): decided per page, a unit's page could show a month its parent's page hides to
+        # protect a sibling. Nothing to decide for a viewer who may see every unit in full.
+        suppress = any(u.pk not in exempt for u in org_units)
         if suppress:
-            # Which months to hide is decided over the whole organisation (as ``_part_of_whole`` does
-            # for the year): decided per page, a unit's page could show a month its parent's page
-            # hides to protect a sibling.
-            units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
+            units = org_units
+    with _reporting_transaction():
         units, population, absence, working_days, _calendar = _compute(
             organization,
             periods,
@@ -1183,7 +1207,7 @@ def _monthly_series(
         )
     hidden: set[tuple[int, int]] = set()
     if suppress:
-        hidden = _hidden_months(units, periods, population, absence, exempt_unit_ids or set())
+        hidden = _hidden_months(units, periods, population, absence, exempt)
     chart_units = [
         u
         for u in units
