@@ -78,6 +78,8 @@ def test_the_union_side_sees_neither_count_nor_days_of_one_person(request, login
     for month in (date(2026, 8, 1), date(2026, 9, 1)):
         assert months[month]["suppressed"] and months[month]["absence_pct"] is None
     assert not months[date(2026, 3, 1)]["suppressed"]  # 20 people: shown
+    august = re.search(r"<th scope=\"row\">[Aa]ugust 2026</th>(.*?)</tr>", html, re.S)
+    assert august and "skjult" in august.group(1) and not re.search(r"\d", august.group(1))
     # The CSV: empty cells for both types.
     lines = csv_lines(client, municipality)
     for code in ("sick_partial", "parental"):
