@@ -820,11 +820,20 @@ def _period_cells(
     (``period_cells`` over the 24 calendar months up to ``as_of``, for every unit and type)."""
     periods = last_months(as_of, 24)
     counting = sorted(policy.types_for("percentage"))
-    _units, population, absence, _days, _calendar = _compute(
-        organization, periods, None, policy, spells=False, months=True, units=units, people_types=counting
-    )
-    hidden_months = _hidden_months(units, periods, population, absence, exempt)
-    people = {key: figures.people for key, figures in absence.items()}
+    sql = _Sql(WorkCalendar.for_policy(policy), periods[0].start, periods[-1].end)
+    paths = {u.path: u.pk for u in units}
+    path_of = {u.pk: u.path for u in units}
+    # Only the counts are wanted: summed up the tree as plain integers.
+    employees: dict[tuple[int, int], int] = defaultdict(int)
+    for idx, unit_id, count, _hours in _population_rows(sql, organization, periods, None):
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            employees[(idx, ancestor)] += int(count)
+    people: dict[tuple[int, int, str], int] = defaultdict(int)
+    rows = _absence_rows(sql, organization, periods, None, spells=False, months=True, people_types=counting)
+    for idx, unit_id, code, _spells, _days, _hours, count in rows:
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            people[(idx, ancestor, code)] += int(count)
+    hidden_months = _hidden_months(units, periods, employees, people, exempt)
     return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
 
 
@@ -1207,7 +1216,9 @@ def _monthly_series(
         )
     hidden: set[tuple[int, int]] = set()
     if suppress:
-        hidden = _hidden_months(units, periods, population, absence, exempt)
+        employees = {key: figures.employees for key, figures in population.items()}
+        people = {key: figures.people for key, figures in absence.items()}
+        hidden = _hidden_months(units, periods, employees, people, exempt)
     chart_units = [
         u
         for u in units
@@ -1251,29 +1262,27 @@ def _monthly_series(
 def _hidden_months(
     units: list[OrgUnit],
     periods: list[Period],
-    population: dict,
-    absence: dict,
+    employees: dict[tuple[int, int], int],
+    people: dict[tuple[int, int, str], int],
     exempt: set[int],
 ) -> set[tuple[int, int]]:
     """(period index, unit id) of the month points to hide: month by month the rule of
     ``suppress_small_groups`` over the whole unit tree, a month's figures describing the people with
-    absence of a counting type in it (or its employees when none had any)."""
+    absence of a counting type in it (``people`` of ALL_TYPES; its employees when none had any)."""
     steplen = OrgUnit.steplen
     paths = {u.path: u.pk for u in units}
     hidden = set()
     for p in periods:
         rows = []
         for u in units:
-            pop = population.get((p.index, u.pk))
-            raw = absence.get((p.index, u.pk, ALL_TYPES))
             rows.append(
                 {
                     "unit_id": u.pk,
                     "parent_id": paths.get(u.path[:-steplen]),
-                    "employees": pop.employees if pop is not None else 0,
+                    "employees": employees.get((p.index, u.pk), 0),
                     "suppressed": False,
                     "types": [],
-                    "total": {"people": raw.people if raw is not None else 0, "suppressed": False},
+                    "total": {"people": people.get((p.index, u.pk, ALL_TYPES), 0), "suppressed": False},
                     "bradford": {"bands": []},
                 }
             )
