@@ -10,6 +10,7 @@ from .models import (
     DiscussionGuide,
     DiscussionQuestion,
     DiscussionTheme,
+    ItemProposal,
     Meeting,
     Milestone,
     MinutesRevision,
@@ -38,7 +39,7 @@ class CommitteeAdmin(admin.ModelAdmin):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
-    fields = ["position", "title", "kind", "duration_minutes", "presenter", "outcome"]
+    fields = ["position", "title", "kind", "duration_minutes", "presenter", "outcome", "closing"]
 
 
 @admin.register(Meeting)
@@ -129,3 +130,12 @@ class CourseDayInline(admin.TabularInline):
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "audience", "classes", "capacity_per_class"]
     inlines = [CourseDayInline]
+
+
+@admin.register(ItemProposal)
+class ItemProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "proposed_by", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "meeting__committee__name"]
+    list_select_related = ["meeting__committee", "proposed_by"]
+    raw_id_fields = ["meeting", "proposed_by", "decided_by", "item"]

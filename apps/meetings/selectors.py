@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.organizations.models import Organization, User
 
 from .models import (
     AgendaItem,
     AgendaQuestion,
+    Attendance,
     Committee,
     CommitteeMember,
     DialogueStep,
@@ -228,3 +230,84 @@ def process_plan(group: WorkingGroup) -> tuple[list[date], list[tuple[Milestone,
         months.append(current)
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return months, [(m, [m.start_month <= month <= m.end_month for month in months]) for m in milestones]
+
+
+def attendance_of(meeting: Meeting) -> list[Attendance]:
+    """The recorded attendance of a meeting with each seat and person (one query)."""
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member__user")
+        .order_by("member__side", "member__user__first_name", "member__user__last_name", "pk")
+    )
+
+
+@dataclass
+class SideQuorum:
+    side: str
+    label: str
+    seated: int  # voting members of the side in the recorded attendance
+    present: int
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum(committee: Committee, attendance: list[Attendance]) -> list[SideQuorum]:
+    """Per side: voting members, how many were present, and how many the committee's rule requires."""
+    voting = [a for a in attendance if a.member.votes]
+    result = []
+    for side in CommitteeMember.Side:
+        seated = [a for a in voting if a.member.side == side]
+        result.append(
+            SideQuorum(
+                side=side.value,
+                label=str(side.label),
+                seated=len(seated),
+                present=sum(1 for a in seated if a.present),
+                required=committee.quorum_required(side.value, len(seated)),
+            )
+        )
+    return result
+
+
+def approval_problems(
+    committee: Committee, attendance: list[Attendance], seat: CommitteeMember | None = None
+) -> list[str]:
+    """Why the minutes cannot be approved (by ``seat``) yet; empty when nothing stands in the way."""
+    if not attendance:
+        return [
+            _(
+                "Record the attendance first: mark each member present, absent or excused. "
+                "The minutes can only be approved when the meeting was quorate."
+            )
+        ]
+    problems = [
+        _(
+            "The meeting was not quorate: %(side)s had %(present)d of %(seated)d voting members present, "
+            "and %(required)d must be."
+        )
+        % {"side": q.label, "present": q.present, "seated": q.seated, "required": q.required}
+        for q in quorum(committee, attendance)
+        if not q.met
+    ]
+    if seat is not None:
+        row = next((a for a in attendance if a.member_id == seat.pk), None)
+        if row is None or not row.present:
+            problems.append(
+                _(
+                    "You are not recorded as present at this meeting. Only a chair or vice-chair who was "
+                    "present can approve the minutes; correct the attendance if it is wrong."
+                )
+            )
+    return problems
+
+
+def agenda_recipients(meeting: Meeting) -> list[CommitteeMember]:
+    """Who gets the agenda: every active member of the committee, with their person."""
+    return list(
+        meeting.committee.members.filter(active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )

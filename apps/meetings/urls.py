@@ -36,3 +36,11 @@ urlpatterns = [
     path("working-group/<int:pk>/", views.working_group_detail, name="working_group_detail"),
     path("task/<int:pk>/status/", views.task_status, name="task_status"),
 ]
+urlpatterns += [
+    path("committee/<int:pk>/settings/", views.committee_settings, name="committee_settings"),
+    path("meeting/<int:pk>/send/", views.meeting_send, name="meeting_send"),
+    path("meeting/<int:pk>/items/reorder/", views.item_reorder, name="item_reorder"),
+    path("meeting/<int:pk>/propose/", views.proposal_add, name="proposal_add"),
+    path("proposal/<int:pk>/accept/", views.proposal_accept, name="proposal_accept"),
+    path("proposal/<int:pk>/decline/", views.proposal_decline, name="proposal_decline"),
+]

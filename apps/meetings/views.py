@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization
@@ -22,11 +23,14 @@ from .calendar import calendar_token, committee_calendar, user_for_token
 from .forms import (
     AgendaItemForm,
     AttachmentForm,
+    CommitteeSettingsForm,
     CorrectionForm,
+    DeclineForm,
     DialogueStepForm,
     DurationForm,
     MeetingForm,
     MinutesForm,
+    ProposalForm,
     QuestionForm,
 )
 from .models import (
@@ -37,11 +41,12 @@ from .models import (
     DiscussionGuide,
     DiscussionQuestion,
     GuideAnswer,
+    ItemProposal,
     Meeting,
     WorkingGroup,
     WorkingGroupTask,
 )
-from .rules import seat_roles
+from .rules import CHAIR_ROLES, seat_roles
 
 MEETINGS = Meeting.objects.select_related("committee__organization")
 ITEMS = AgendaItem.objects.select_related("meeting__committee__organization")
@@ -114,7 +119,10 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": list(groups),
             "seated": seated,
             "ics_url": ics_url,
-            "form": MeetingForm(initial={"location": committee.location}) if seated else None,
+            "form": MeetingForm(initial={"location": committee.location})
+            if can(request.user, "meetings.agenda.edit", committee)
+            else None,
+            "may_change_settings": can(request.user, "meetings.committee.settings", committee),
         },
     )
 
@@ -123,9 +131,11 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
-        request.user, "meetings.meeting.edit", Committee.objects.select_related("organization"), pk=pk
+        request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
     )
-    form = MeetingForm(request.POST or None, initial={"location": committee.location})
+    form = MeetingForm(
+        request.POST or None, initial={"location": committee.location}, organization=committee.organization
+    )
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_create(committee=committee, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Build its agenda below."))
@@ -141,7 +151,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
@@ -200,19 +210,30 @@ def committee_ics(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 # ---------------------------------------------------------------- meeting page and agenda builder
 
 
+def _attendance_form(members: list, statuses: dict[int, str]) -> list[tuple]:
+    """Each member with the status chosen for them (empty when none), for the attendance form."""
+    return [(member, statuses.get(member.pk, "")) for member in members]
+
+
 def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
     meeting, items = selectors.meeting_with_items(meeting_pk)
     committee = meeting.committee
     user = request.user
-    may_edit = can(user, "meetings.meeting.edit", meeting)
+    may_edit = can(user, "meetings.agenda.edit", meeting)
+    seated = can(user, "meetings.meeting.edit", meeting)
     editable = may_edit and not meeting.minutes_locked
     approvals = list(meeting.approvals.select_related("user"))
-    attendance = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("member__user")
-        .order_by("member__user__first_name")
-    )
-    members = list(committee.members.filter(active=True).select_related("user").order_by("user__first_name"))
+    attendance = selectors.attendance_of(meeting)
+    members = selectors.agenda_recipients(meeting)
+    can_approve = can(user, "meetings.minutes.approve", meeting) and meeting.status == Meeting.Status.HELD
+    my_seat = next((m for m in members if m.user_id == user.pk and m.role in CHAIR_ROLES), None)
+    proposals = []
+    if seated:
+        proposals = [
+            p
+            for p in meeting.proposals.select_related("proposed_by", "decided_by")
+            if may_edit or p.proposed_by_id == user.pk
+        ]
     return {
         "meeting": meeting,
         "committee": committee,
@@ -223,12 +244,19 @@ def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
         "approvals": approvals,
         "approved_roles": {a.role for a in approvals},
         "attendance": attendance,
-        "present_ids": {a.member_id for a in attendance if a.present},
+        "attendance_form": _attendance_form(members, {a.member_id: a.status for a in attendance}),
+        "attendance_choices": Attendance.Status.choices,
+        "quorum": selectors.quorum(committee, attendance) if attendance else [],
+        "approval_problems": selectors.approval_problems(
+            committee, attendance, my_seat if can_approve else None
+        )
+        if meeting.status == Meeting.Status.HELD
+        else [],
         "members": members,
         "may_edit": may_edit,
+        "seated": seated,
         "editable": editable,
-        "can_approve": can(user, "meetings.minutes.approve", meeting)
-        and meeting.status == Meeting.Status.HELD,
+        "can_approve": can_approve,
         "standard_items": [(key, str(spec[0])) for key, spec in services.STANDARD_ITEMS.items()],
         "item_form": AgendaItemForm(prefix="new") if editable else None,
         "guides": list(DiscussionGuide.objects.filter(organization_id=committee.organization_id))
@@ -236,6 +264,8 @@ def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
         else [],
         "has_guide_questions": any(q.source_id for item in items for q in item.questions.all()),
         "revisions": [r for item in items for r in item.revisions.all()],
+        "proposals": proposals,
+        "may_propose": seated and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT),
     }
 
 
@@ -263,7 +293,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     form = AgendaItemForm(request.POST, prefix="new")
     if not form.is_valid():
         if request.htmx:
@@ -281,7 +311,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     try:
         services.agenda_item_add_standard(meeting=meeting, key=request.POST.get("key", ""))
     except ValidationError as error:
@@ -292,7 +322,7 @@ def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,7 +341,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DurationForm(request.POST)
     if not form.is_valid():
         return _agenda_response(request, item.meeting_id, " ".join(form.errors["duration_minutes"]))
@@ -325,7 +355,7 @@ def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
@@ -336,7 +366,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     meeting_pk = item.meeting_id
     try:
         services.agenda_item_delete(item=item)
@@ -348,7 +378,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     source_pk = item.meeting_id
     target = None
     if request.POST.get("target"):
@@ -370,7 +400,7 @@ def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -385,7 +415,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return _agenda_response(request, item.meeting_id, _("Write the question."))
@@ -399,7 +429,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     guide = DiscussionGuide.objects.filter(
         pk=request.POST.get("guide") or 0, organization_id=meeting.committee.organization_id
     ).first()
@@ -425,7 +455,7 @@ def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -453,13 +483,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 @login_required
 def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "send":
-            services.meeting_send_agenda(meeting=meeting)
-            messages.success(request, _("The agenda is sent. The members get an email."))
-        elif action == "held":
+            # Sending goes through the confirmation that lists the recipients.
+            return redirect("meetings:meeting_send", pk=pk)
+        if action == "held":
             services.meeting_mark_held(meeting=meeting)
             messages.success(request, _("The meeting is marked as held. Record the minutes per item."))
         else:
@@ -472,7 +502,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     if item.meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
@@ -498,12 +528,24 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
-    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    statuses = {
+        member.pk: request.POST.get(f"attendance-{member.pk}", "")
+        for member in selectors.agenda_recipients(meeting)
+    }
     try:
-        services.attendance_set(meeting=meeting, present_member_ids=present)
+        withdrawn = services.attendance_set(meeting=meeting, statuses=statuses)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        # Shown again with the choices made so far and the message beside the form.
+        context = _meeting_context(request, pk)
+        context["attendance_form"] = _attendance_form(context["members"], statuses)
+        context["attendance_error"] = _error_text(error)
+        return render(request, "meetings/meeting_detail.html", context, status=400)
+    if withdrawn:
+        messages.warning(
+            request,
+            _("Attendance is saved. The approvals given before the change are withdrawn: approve again."),
+        )
     else:
         messages.success(request, _("Attendance is saved."))
     return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#attendance")
@@ -538,7 +580,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = CorrectionForm(request.POST or None, initial={"new_text": item.minutes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -611,7 +653,7 @@ def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidate = MEETINGS.filter(pk=int(meeting_pk), committee__organization=guide.organization).first()
         if (
             candidate
-            and can(request.user, "meetings.meeting.edit", candidate)
+            and can(request.user, "meetings.agenda.edit", candidate)
             and not candidate.minutes_locked
         ):
             target_meeting = candidate
@@ -730,6 +772,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The minutes can be printed once the chair and vice-chair have approved them.")
         )
         return redirect("meetings:meeting_detail", pk=pk)
+    attendance = selectors.attendance_of(meeting)
     title = _("Minutes: %(committee)s, %(date)s") % {
         "committee": meeting.committee.name,
         "date": meeting.date.strftime("%d.%m.%Y"),
@@ -741,11 +784,8 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": meeting.committee.organization,
             "timeline": selectors.agenda_timeline(meeting, items),
             "decisions": selectors.decisions_of(meeting, items),
-            "attendance": list(
-                Attendance.objects.filter(meeting=meeting)
-                .select_related("member__user")
-                .order_by("member__user__first_name")
-            ),
+            "attendance": attendance,
+            "quorum": selectors.quorum(meeting.committee, attendance) if attendance else [],
             "approvals": list(meeting.approvals.select_related("user")),
             "revisions": [r for item in items for r in item.revisions.all()],
         },
@@ -754,3 +794,160 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         language=get_language() or "da",
     )
     return _pdf_response(pdf, f"minutes-{meeting.date:%Y-%m-%d}.pdf")
+
+
+# ---------------------------------------------------------------- quorum, sending, proposals, order
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def committee_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = get_for_user(
+        request.user, "meetings.committee.settings", Committee.objects.select_related("organization"), pk=pk
+    )
+    form = CommitteeSettingsForm(request.POST or None, instance=committee)
+    if request.method == "POST" and form.is_valid():
+        services.committee_set_quorum(committee=committee, **form.cleaned_data)
+        messages.success(request, _("The quorum rule is saved. It applies to minutes approved from now on."))
+        return redirect("meetings:committee_detail", pk=pk)
+    return render(
+        request,
+        "meetings/committee_settings.html",
+        {"committee": committee, "organization": committee.organization, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the agenda to every member after a confirmation naming them (a page; a dialog with htmx)."""
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    if request.method == "POST":
+        try:
+            services.meeting_send_agenda(meeting=meeting)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The agenda is sent. The members get an email."))
+        return redirect("meetings:meeting_detail", pk=pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        messages.error(request, _("The agenda has already been sent."))
+        if request.htmx:  # a whole page must not land in the dialog's place
+            return HttpResponseClientRedirect(reverse("meetings:meeting_detail", args=[pk]))
+        return redirect("meetings:meeting_detail", pk=pk)
+    context = {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "organization": meeting.committee.organization,
+        "recipients": selectors.agenda_recipients(meeting),
+    }
+    template = "meetings/meeting_send.html#dialog" if request.htmx else "meetings/meeting_send.html"
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def item_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda in a new order after drag and drop; the move buttons do the same one step at a time."""
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    try:
+        order = [int(value) for value in request.POST.getlist("order")]
+    except ValueError:
+        order = []
+    try:
+        services.agenda_reorder(meeting=meeting, item_ids=order)
+    except ValidationError as error:
+        return _agenda_response(request, pk, _error_text(error))
+    return _agenda_response(request, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_proposal_submit(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your proposal is sent to the chair, vice-chair and secretary. "
+                    "You get an email when they decide."
+                ),
+            )
+            return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#proposals")
+    return render(
+        request,
+        "meetings/proposal_form.html",
+        {
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "organization": meeting.committee.organization,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+PROPOSALS = ItemProposal.objects.select_related("meeting__committee__organization", "proposed_by")
+
+
+@require_POST
+@login_required
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
+    try:
+        item = services.item_proposal_accept(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+    messages.success(
+        request, _("“%(title)s” is on the agenda. The proposer gets an email.") % {"title": item.title}
+    )
+    return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_proposal_decline(
+                proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The proposal is declined. The proposer gets an email with your reason.")
+            )
+            return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+    meeting = proposal.meeting
+    return render(
+        request,
+        "meetings/proposal_decline.html",
+        {
+            "proposal": proposal,
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "organization": meeting.committee.organization,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, _error_text(error))

@@ -41,11 +41,21 @@ def page(client, org):
     return client.get(reverse("absence:statistics", args=[org.slug]), {"as_of": AS_OF, "unit": "A1"})
 
 
+COLUMNS = ["unit", "type", "employees", "fte", "spells", "calendar_days", "absence_hours", "possible_hours"]
+LABELS = {"sick": "Egen sygdom", "sick_partial": "Delvis sygemelding", "parental": "Barsel"}
+
+
 def csv_lines(client, org) -> dict[str, dict]:
+    """Unit A1's lines of the CSV export (in Danish, ";"-separated), by absence type code."""
     response = client.get(reverse("absence:statistics_csv", args=[org.slug]), {"as_of": AS_OF})
     assert response.status_code == 200
-    rows = csv.DictReader(io.StringIO(response.content.decode()))
-    return {row["absence_type"]: row for row in rows if row["unit_code"] == "A1"}
+    rows = list(csv.reader(io.StringIO(response.content.decode().lstrip("\ufeff")), delimiter=";"))
+    by_label = {
+        row[1]: dict(zip([*COLUMNS, "absence_pct", "days_per_fte"], row, strict=True))
+        for row in rows
+        if row[0] == "A1"
+    }
+    return {code: by_label[label] for code, label in LABELS.items()}
 
 
 def type_row(html: str, label: str) -> str:
