@@ -1,8 +1,9 @@
 """Data views: payroll imports (upload → preview → confirm) and the statistics page with its CSV export.
 
 Imports are for HR (``absence.import``). Statistics are aggregates for everyone with
-``absence.view_statistics``; figures of groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are
-shown as "–" except to HR and administrators (their scope) and leaders (their units).
+``absence.view_statistics``; figures describing fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people
+(a small unit, or few people with one absence type) are shown as "–" except to HR and administrators
+(their scope) and leaders (their units).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from apps.organizations.permissions import can, get_for_user, memberships_of
 from .forms_data import ImportUploadForm, StatisticsFilterForm
 from .imports import COLUMN_LABELS, COLUMNS, KINDS, ImportPlan, apply_import, parse_import
 from .models import AbsenceType
-from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics
+from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics, whole_months_as_of
 
 SESSION_KEY = "absence_import"
 
@@ -164,6 +165,9 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         as_of = form.cleaned_data["as_of"] or today
         unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
     exempt = exempt_unit_ids(request.user, organization, units)
+    chosen = as_of
+    if len(exempt) < len(units):
+        as_of = whole_months_as_of(as_of)
     if page:
         stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt, org_units=units)
     else:
@@ -178,6 +182,7 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         "charts": charts,
         "unit": unit,
         "as_of": as_of,
+        "chosen_as_of": chosen,
         "exempt": exempt,
         "query": query,
         "may_import": can(request.user, "absence.import", organization),
@@ -231,8 +236,10 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for row in context["stats"]["units"]
     ]
     context["rows"] = rows
-    context["any_suppressed"] = any(u["suppressed"] or u["bradford"]["suppressed"] for u in rows) or any(
-        m["suppressed"] for chart in charts for m in chart["months"]
+    context["any_suppressed"] = (
+        any(u["suppressed"] or u["bradford"]["suppressed"] or u["total"]["suppressed"] for u in rows)
+        or any(group["suppressed"] for u in rows for group in u["types"])
+        or any(m["suppressed"] for chart in charts for m in chart["months"])
     )
     template = "absence/statistics.html"
     if request.htmx and not request.htmx.boosted:

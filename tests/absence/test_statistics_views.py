@@ -262,7 +262,9 @@ def test_a_few_spells_of_a_telling_type_are_hidden_from_the_union_side(login, sh
 
     row, types = a1(shop_steward)
     assert types["pregnancy"]["suppressed"] and types["pregnancy"]["spells"] is None
-    assert types["sick"]["suppressed"]  # total minus sick would give pregnancy away
-    assert not row["suppressed"] and row["total"]["spells"] == 8
+    # Total minus sick would give pregnancy away: one of them is hidden too (the total: its January
+    # is hidden in the chart, and the year less the other months would give January away).
+    assert types["sick"]["suppressed"] or row["total"]["suppressed"]
+    assert not row["suppressed"]
     row, types = a1(hr_user)
     assert types["pregnancy"]["spells"] == 2 and types["sick"]["spells"] == 6
