@@ -166,9 +166,8 @@ def _editor_invalid(request: HttpRequest, report: AnnualReport, **forms) -> Http
         return _refused(
             request, report, ValidationError(_("The report is final and can no longer be changed."))
         )
-    if request.htmx:
-        return _render_detail(request, report, partial="editor", **forms)
-    return _render_detail(request, report, status=400, **forms)
+    # 400 with htmx too: the editor with its errors still replaces itself (htmx swaps 400, base.html).
+    return _render_detail(request, report, partial="editor" if request.htmx else "", status=400, **forms)
 
 
 @require_POST

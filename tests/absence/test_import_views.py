@@ -100,7 +100,7 @@ def test_wrong_encoding_is_shown_at_the_file_field(login, hr_user, staff):
         staff,
         "employee_number,absence_type,start_date,end_date,fraction\nØ,sick,2026-03-02,,\n".encode("latin-1"),
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["file"]
     assert b'aria-invalid="true"' in response.content
 
@@ -187,3 +187,19 @@ def test_xlsx_upload(login, hr_user, staff):
     assert response.context["counts"]["create"] == 5
     client.post(confirm_url(client, staff))
     assert AbsenceRegistration.objects.count() == 5
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["plain", "htmx"])
+def test_a_refused_upload_is_400_with_the_form_and_its_errors(login, hr_user, staff, headers):
+    client = login(hr_user)
+    wrong_type = client.post(
+        reverse("absence:import", args=[staff.slug]),
+        {"kind": "absences", "file": SimpleUploadedFile("absences.pdf", b"%PDF-1.7")},
+        **headers,
+    )
+    assert wrong_type.status_code == 400
+    assert "Upload en CSV-fil (.csv)" in wrong_type.content.decode()
+    assert 'aria-invalid="true"' in wrong_type.content.decode()
+    no_file = client.post(reverse("absence:import", args=[staff.slug]), {"kind": "absences"}, **headers)
+    assert no_file.status_code == 400 and no_file.context["form"].errors["file"]
+    assert not AbsenceRegistration.objects.filter(start_date=date(2026, 3, 2)).exists()

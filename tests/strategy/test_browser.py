@@ -97,3 +97,21 @@ def test_focus_area_lead_does_not_overlap_and_breadcrumbs_have_separators(
     expect(separators).to_have_count(2)  # Overview › Strategy › the plan
     widths = separators.evaluate_all("icons => icons.map(i => i.querySelector('use').getBBox().width)")
     assert all(width > 0 for width in widths)  # the chevron is drawn, not an empty box
+
+
+def test_a_stale_status_change_shows_why_in_place(page, browser_login, board_member, area, filled):
+    """The answer is a 409: htmx swaps it in (base.html's responseHandling), so the explanation and the
+    current values show where the user clicked, instead of nothing happening."""
+    browser_login(board_member)
+    page.goto(f"/strategy/focus-area/{area.pk}/")
+    Initiative.objects.filter(pk=filled.pk).update(progress=70, version=2)  # someone else saved first
+    item = page.locator(f"#initiative-{filled.pk}")
+    item.locator("input[name=progress]").fill("55")
+    with page.expect_response(lambda r: "/status/" in r.url) as answer:
+        item.locator("button[type=submit]").click()
+    assert answer.value.status == 409
+    expect(page.locator(f"#initiative-{filled.pk} .alert")).to_contain_text("En anden har ændret indsatsen")
+    assert page.locator(f"#initiative-{filled.pk} input[name=progress]").input_value() == "70"
+    assert page.locator(f"#initiative-{filled.pk} input[name=version]").input_value() == "2"
+    filled.refresh_from_db()
+    assert filled.progress == 70
