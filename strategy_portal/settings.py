@@ -143,7 +143,7 @@ LOGOUT_REDIRECT_URL = "login"
 # failures from one address across any accounts (one password tried on many) lock the address. The
 # address limit is higher because a municipality's staff often share one NAT address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 20)
+AXES_IP_FAILURE_LIMIT = max(1, env_int("AXES_IP_FAILURE_LIMIT", 20))
 AXES_COOLOFF_TIME = 1
 AXES_HANDLER = "apps.organizations.throttle.PortalAxesHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # this order: see the handler

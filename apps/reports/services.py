@@ -206,18 +206,23 @@ GIVE_UP_AFTER = timedelta(days=1)
 def report_generations_requeue(*, now: datetime | None = None) -> int:
     """Send again the jobs still ``queued`` after ``STALE_QUEUED_AFTER``: the broker lost them (it was
     down or restarted empty) or the web process died between commit and send. Safe to run twice: a
-    job that is sent twice is built once (``report_generate`` claims it). A job still waiting after
-    ``GIVE_UP_AFTER`` is marked failed, so no page waits for it for ever. Returns the number sent.
+    job that is sent twice is built once (``report_generate`` claims it). A job still queued or
+    running after ``GIVE_UP_AFTER`` (its worker died) is marked failed, so no page waits for it for
+    ever. Returns the number sent.
     """
     from .tasks import generate_report_task
 
     now = now or timezone.now()
-    queued = ReportGeneration.objects.filter(status=ReportGeneration.Status.QUEUED)
-    queued.filter(created_at__lt=now - GIVE_UP_AFTER).update(
+    waiting = ReportGeneration.objects.filter(
+        status__in=[ReportGeneration.Status.QUEUED, ReportGeneration.Status.RUNNING],
+        created_at__lt=now - GIVE_UP_AFTER,
+    )
+    waiting.update(
         status=ReportGeneration.Status.FAILED,
-        error=gettext("The PDF job was never picked up by the worker. Build the PDF again."),
+        error=gettext("The PDF job was never finished by the worker. Build the PDF again."),
         finished_at=now,
     )
+    queued = ReportGeneration.objects.filter(status=ReportGeneration.Status.QUEUED)
     sent = 0
     for generation_id, report_id in queued.filter(created_at__lt=now - STALE_QUEUED_AFTER).values_list(
         "pk", "report_id"

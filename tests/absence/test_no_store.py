@@ -31,16 +31,20 @@ def data(employer, employee):
     return {"employee": employee, "registration": registration, "advisory": Advisory.objects.first()}
 
 
+ROUTE_OBJECTS = {"registrations/<int:pk>": "registration", "advisories/<int:pk>": "advisory"}
+
+
 def _kwargs(pattern: URLPattern, employer, data) -> dict:
-    """Arguments for one route: the real objects, by the model the view's name speaks of."""
-    name = pattern.name or ""
+    """Arguments for one route: the real objects, by the path segment before the pk (an employee's
+    unless the path names another kind)."""
+    route = str(pattern.pattern)
     kwargs = {}
     for key in pattern.pattern.converters:
         if key == "slug":
             kwargs[key] = employer.slug
         elif key == "pk":
-            obj = next((o for label, o in data.items() if name.startswith(label)), data["employee"])
-            kwargs[key] = obj.pk
+            kind = next((k for segment, k in ROUTE_OBJECTS.items() if segment in route), "employee")
+            kwargs[key] = data[kind].pk
         else:
             kwargs[key] = "x"
     return kwargs

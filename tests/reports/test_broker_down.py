@@ -110,9 +110,12 @@ def test_a_job_sent_twice_is_built_once(report, monkeypatch):
     assert builds == [1] and generation.status == ReportGeneration.Status.DONE
 
 
-def test_a_job_never_picked_up_in_a_day_is_marked_failed(report, broker_on_own_redis):
-    generation = ReportGeneration.objects.create(report=report)
-    ReportGeneration.objects.filter(pk=generation.pk).update(created_at=timezone.now() - timedelta(days=2))
+def test_a_job_not_finished_in_a_day_is_marked_failed(report, broker_on_own_redis):
+    never_picked = ReportGeneration.objects.create(report=report)
+    worker_died = ReportGeneration.objects.create(report=report, status=ReportGeneration.Status.RUNNING)
+    ReportGeneration.objects.update(created_at=timezone.now() - timedelta(days=2))
     assert services.report_generations_requeue() == 0
-    generation.refresh_from_db()
-    assert generation.status == ReportGeneration.Status.FAILED and "aldrig taget op" in generation.error
+    for generation in (never_picked, worker_died):
+        generation.refresh_from_db()
+        assert generation.status == ReportGeneration.Status.FAILED and "aldrig færdig" in generation.error
+    assert queued_messages(broker_on_own_redis) == []
