@@ -346,8 +346,8 @@ def broker_on_own_redis(own_redis):
     saved = app.conf.broker_url, app.conf.broker_transport_options
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Forget the app's pools only: kombu keeps one per broker URL and hands it out again, so
+        # closing it here would leave the shared broker's pool closed for the tests after this one.
         app._pool = None
         app.amqp._producer_pool = None
 
