@@ -27,6 +27,12 @@ app.conf.beat_schedule = {
         "task": "apps.absence.tasks.apply_retention_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Annual-report PDF jobs still waiting after 10 minutes are sent again: the broker lost them (it was
+    # down, or restarted empty). A job sent twice is built once.
+    "reports-requeue-generations": {
+        "task": "apps.reports.tasks.requeue_generations_task",
+        "schedule": crontab(minute="*/10"),
+    },
     "meetings-agenda-reminders": {
         "task": "apps.meetings.tasks.send_agenda_reminders_task",
         "schedule": crontab(hour=7, minute=0),

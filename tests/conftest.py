@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
+from redis.exceptions import RedisError
 
 from tests.factories import MembershipFactory, OrganizationFactory, Role, UserFactory, add_unit
 
@@ -256,3 +259,101 @@ def assert_no_axe_violations(page) -> None:
         page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
     )
     assert results.violations_count == 0, results.generate_report()
+
+
+class OwnRedis:
+    """A redis-server of the test's own on a free port, which the test may stop and start again (never
+    the shared server at REDIS_URL, which others use)."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.command = [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ]
+        self.directory = directory
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def client(self):
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=1)
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, cwd=self.directory, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if self.client().ping():
+                    return
+            except RedisError:
+                pass
+            if self.process.poll() is not None:
+                pytest.fail(f"redis-server on port {self.port} exited while starting")
+            time.sleep(0.05)
+        pytest.fail(f"redis-server on port {self.port} did not answer within 20 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.process = None
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cache_on_own_redis(own_redis, settings):
+    """The cache on ``own_redis``, as settings.py configures it for REDIS_URL."""
+    from apps.core.cache import _Outage
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "apps.core.cache.OptionalRedisCache",
+            "LOCATION": own_redis.url,
+            "OPTIONS": settings.REDIS_SOCKET_OPTIONS,
+        }
+    }
+    _Outage.down = False
+    yield own_redis
+    _Outage.down = False
+
+
+@pytest.fixture
+def broker_on_own_redis(own_redis):
+    """Celery's broker on ``own_redis``, as settings.py configures it for REDIS_URL."""
+    from strategy_portal.celery import app
+
+    saved = app.conf.broker_url, app.conf.broker_transport_options
+
+    def reset_pools():
+        # Forget the app's pools only: kombu keeps one per broker URL and hands it out again, so
+        # closing it here would leave the shared broker's pool closed for the tests after this one.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    reset_pools()
+    app.conf.broker_url = own_redis.url
+    app.conf.broker_transport_options = {"socket_connect_timeout": 2}
+    yield own_redis
+    reset_pools()
+    app.conf.broker_url, app.conf.broker_transport_options = saved

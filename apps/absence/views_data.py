@@ -102,7 +102,12 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             }
             request.session[SESSION_KEY] = pending
             return _preview(request, organization, plan, pending)
-    return render(request, "absence/import_upload.html", {"organization": organization, "form": form})
+    return render(
+        request,
+        "absence/import_upload.html",
+        {"organization": organization, "form": form},
+        status=400 if request.method == "POST" else 200,  # a refused file is not a success
+    )
 
 
 @require_POST

@@ -520,8 +520,8 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 request,
                 "clubs/_decision_form.html",
                 {"application": application, "decision_form": form, "next": request.POST.get("next", "")},
-                # htmx swaps only 2xx responses by default; the form with its error replaces itself.
-                status=200,
+                # The form with its error replaces itself: htmx is configured to swap 422 (base.html).
+                status=422,
             )
         return render(
             request,

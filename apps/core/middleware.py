@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 logger = logging.getLogger("portal.request")
 
@@ -50,3 +51,39 @@ class UserLanguageMiddleware:
             translation.activate(user.language)
             request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+# URL namespaces and admin apps whose every response carries individual absence data (or may: an
+# error page of such a URL says that the employee exists). Keyed on the namespace, not per view, so a
+# view added to the absence URLconf cannot forget it.
+PRIVATE_NAMESPACES = frozenset({"absence"})
+PRIVATE_ADMIN_APPS = frozenset({"absence"})
+
+
+def carries_private_data(request: HttpRequest) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    if PRIVATE_NAMESPACES.intersection(match.namespaces):
+        return True
+    if match.namespace == "admin":
+        if match.url_name == "autocomplete":  # answers with the names of the searched model's rows
+            app_label = request.GET.get("app_label", "")
+        else:
+            app_label = match.kwargs.get("app_label") or (match.url_name or "").split("_", 1)[0]
+        return app_label in PRIVATE_ADMIN_APPS
+    return False
+
+
+class PrivateDataMiddleware:
+    """``Cache-Control: no-store, private`` on pages and files with individual absence data, so neither
+    a shared proxy nor the browser's disk cache or back button keeps a copy (DOMAIN.md 1.9)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if carries_private_data(request):
+            add_never_cache_headers(response)
+        return response

@@ -279,13 +279,16 @@ def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
 
 def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> HttpResponse:
     """After an agenda change: the agenda fragment for htmx, otherwise back to the meeting page."""
+    status = 422 if error else 200  # refused input is no success; htmx swaps 422 (base.html)
     if request.htmx:
         context = _meeting_context(request, meeting_pk)
         context["agenda_error"] = error
-        # 200 even for refused input: htmx swaps only successful responses; the fragment carries the message.
-        return render(request, "meetings/meeting_detail.html#agenda", context)
+        return render(request, "meetings/meeting_detail.html#agenda", context, status=status)
     if error:
         messages.error(request, error)
+        return render(
+            request, "meetings/meeting_detail.html", _meeting_context(request, meeting_pk), status=status
+        )
     return redirect(reverse("meetings:meeting_detail", args=[meeting_pk]) + "#agenda")
 
 

@@ -8,4 +8,9 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import rules  # noqa: F401
+        from .sessions import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="portal-session-start")

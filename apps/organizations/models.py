@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -88,6 +89,15 @@ class Organization(models.Model):
         default=5,
         help_text=_(
             "Meeting, fund event and plan dates further ahead than this many years must be confirmed."
+        ),
+    )
+    session_idle_minutes = models.PositiveSmallIntegerField(
+        _("log-out after inactivity (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(480)],
+        help_text=_(
+            "Users with an HR, leader or administrator role are logged out after this many minutes "
+            "without activity, and when they close the browser."
         ),
     )
 

@@ -121,6 +121,7 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "pool/application_create.html",
         {"organization": organization, "form": form},
+        status=422,  # reached only when the form was refused
     )
 
 
@@ -228,10 +229,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         context = _detail_context(request, application, form=form, groups=groups, budget=budget)
+    status = 200 if saved else 422  # refused input is no success; htmx swaps 422 (base.html)
     if request.htmx:
-        response = render(request, "pool/application_detail.html#editor", context)
+        response = render(request, "pool/application_detail.html#editor", context, status=status)
         return trigger_client_event(response, CHANGED_EVENT) if saved else response
-    return render(request, "pool/application_detail.html", context)
+    return render(request, "pool/application_detail.html", context, status=status)
 
 
 @require_safe
@@ -342,7 +344,10 @@ def project_group_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("pool:application_detail", args=[application.pk]) + "#project-group")
     application = application_queryset().get(pk=application.pk)
     return render(
-        request, "pool/application_detail.html", _detail_context(request, application, member_form=form)
+        request,
+        "pool/application_detail.html",
+        _detail_context(request, application, member_form=form),
+        status=422,  # reached only when the form was refused
     )
 
 

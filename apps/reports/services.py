@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError
 
 from apps.core.pdf import render_pdf
 from apps.core.reporting import SECTION_APPS
@@ -140,23 +142,96 @@ def pull_quote_delete(*, quote: PullQuote) -> None:
     quote.delete()
 
 
-@transaction.atomic
-def report_generation_start(*, report: AnnualReport, user=None) -> ReportGeneration:
-    """Queue a PDF build; the worker picks it up once this transaction has committed."""
+class QueueUnavailable(Exception):
+    """The PDF job could not be handed to the worker (the broker is unreachable); nothing was kept."""
+
+
+def _enqueue_or_undo(*, generation_id: int, report_id: int, unpublish: bool) -> None:
+    """After commit: send the job; if the broker refuses it, undo what the request wrote and say so.
+
+    Undone rather than left ``queued``: a job that never runs would show a waiting PDF for ever, and a
+    report marked final without its PDF would leave the members without one.
+    """
     from .tasks import generate_report_task
 
+    try:
+        generate_report_task.delay(report_id, generation_id)
+    except (OperationalError, OSError) as error:
+        logger.warning("annual report generation %s could not be queued: %s", generation_id, error)
+        with transaction.atomic():
+            ReportGeneration.objects.filter(pk=generation_id, status=ReportGeneration.Status.QUEUED).delete()
+            if unpublish:
+                AnnualReport.objects.filter(pk=report_id).update(
+                    status=AnnualReport.Status.DRAFT, updated_at=timezone.now()
+                )
+        raise QueueUnavailable from error
+
+
+def _generation_queue(*, report: AnnualReport, user, unpublish: bool) -> ReportGeneration:
     generation = ReportGeneration.objects.create(report=report, requested_by=user)
-    transaction.on_commit(lambda: generate_report_task.delay(report.pk, generation.pk))
+    transaction.on_commit(
+        partial(_enqueue_or_undo, generation_id=generation.pk, report_id=report.pk, unpublish=unpublish),
+        robust=False,
+    )
     return generation
 
 
 @transaction.atomic
+def report_generation_start(*, report: AnnualReport, user=None) -> ReportGeneration:
+    """Queue a PDF build; the worker picks it up once this transaction has committed.
+
+    Raises ``QueueUnavailable`` (at commit) when the broker cannot take the job; then no generation
+    is left behind.
+    """
+    return _generation_queue(report=report, user=user, unpublish=False)
+
+
+@transaction.atomic
 def annual_report_publish(*, report: AnnualReport, user=None) -> ReportGeneration:
-    """Make the report final and build the PDF that members will download."""
+    """Make the report final and build the PDF that members will download.
+
+    Raises ``QueueUnavailable`` (at commit) when the broker cannot take the job; then the report is a
+    draft again.
+    """
     _ensure_draft(report)
     report.status = AnnualReport.Status.FINAL
     report.save(update_fields=["status", "updated_at"])
-    return report_generation_start(report=report, user=user)
+    return _generation_queue(report=report, user=user, unpublish=True)
+
+
+STALE_QUEUED_AFTER = timedelta(minutes=10)
+GIVE_UP_AFTER = timedelta(days=1)
+
+
+def report_generations_requeue(*, now: datetime | None = None) -> int:
+    """Send again the jobs still ``queued`` after ``STALE_QUEUED_AFTER``: the broker lost them (it was
+    down or restarted empty) or the web process died between commit and send. Safe to run twice: a
+    job that is sent twice is built once (``report_generate`` claims it). A job still queued or
+    running after ``GIVE_UP_AFTER`` (its worker died) is marked failed, so no page waits for it for
+    ever. Returns the number sent.
+    """
+    from .tasks import generate_report_task
+
+    now = now or timezone.now()
+    waiting = ReportGeneration.objects.filter(
+        status__in=[ReportGeneration.Status.QUEUED, ReportGeneration.Status.RUNNING],
+        created_at__lt=now - GIVE_UP_AFTER,
+    )
+    waiting.update(
+        status=ReportGeneration.Status.FAILED,
+        error=gettext("The PDF job was never finished by the worker. Build the PDF again."),
+        finished_at=now,
+    )
+    queued = ReportGeneration.objects.filter(status=ReportGeneration.Status.QUEUED)
+    sent = 0
+    for generation_id, report_id in queued.filter(created_at__lt=now - STALE_QUEUED_AFTER).values_list(
+        "pk", "report_id"
+    ):
+        generate_report_task.delay(report_id, generation_id)
+        sent += 1
+    if sent:
+        logger.warning("re-queued %d annual report generations left queued", sent)
+    return sent
 
 
 def annual_report_render_pdf(report: AnnualReport, *, on_section=None) -> bytes:
@@ -189,14 +264,14 @@ def report_generate(*, report_id: int, generation_id: int) -> ReportGeneration:
     Not one transaction on purpose: every progress step is committed so the page polling the status
     sees it move. The finished file replaces the report's previously stored PDF.
     """
+    claimed = ReportGeneration.objects.filter(
+        pk=generation_id, report_id=report_id, status=ReportGeneration.Status.QUEUED
+    ).update(status=ReportGeneration.Status.RUNNING, progress=0)
     generation = ReportGeneration.objects.select_related("report__organization").get(
         pk=generation_id, report_id=report_id
     )
-    if generation.is_finished:
+    if not claimed:  # finished, or being built by another copy of the job (sent again by the sweep)
         return generation
-    generation.status = ReportGeneration.Status.RUNNING
-    generation.progress = 0
-    generation.save(update_fields=["status", "progress"])
 
     def on_section(done: int, total: int) -> None:
         # The last 10 % is the layout of the PDF itself.

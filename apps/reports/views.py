@@ -166,9 +166,8 @@ def _editor_invalid(request: HttpRequest, report: AnnualReport, **forms) -> Http
         return _refused(
             request, report, ValidationError(_("The report is final and can no longer be changed."))
         )
-    if request.htmx:
-        return _render_detail(request, report, partial="editor", **forms)
-    return _render_detail(request, report, status=400, **forms)
+    # 400 with htmx too: the editor with its errors still replaces itself (htmx swaps 400, base.html).
+    return _render_detail(request, report, partial="editor" if request.htmx else "", status=400, **forms)
 
 
 @require_POST
@@ -264,6 +263,11 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
         services.annual_report_publish(report=report, user=request.user)
     except ValidationError as error:
         return _refused(request, report, error)
+    except services.QueueUnavailable:
+        report.refresh_from_db()
+        return _not_queued(
+            request, report, _("The report could not be published: the PDF job could not be queued.")
+        )
     messages.success(request, _("The report is final. Its PDF is being built for the members."))
     url = reverse("reports:report_detail", args=[report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -273,10 +277,22 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
-    generation = services.report_generation_start(report=report, user=request.user)
+    try:
+        generation = services.report_generation_start(report=report, user=request.user)
+    except services.QueueUnavailable:
+        return _not_queued(request, report, _("The PDF could not be built: the job could not be queued."))
     if request.htmx:
         return render(request, "reports/generation_status.html#status", _status_context(generation))
     return redirect("reports:generation_status", pk=generation.pk)
+
+
+def _not_queued(request: HttpRequest, report: AnnualReport, what: str) -> HttpResponse:
+    """The broker is unreachable: say so on the report page; nothing was kept, so trying later is safe."""
+    advice = _("The job queue is not reachable just now. Nothing was changed; try again later.")
+    messages.error(request, f"{what} {advice}")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("reports:report_detail", args=[report.pk]))
+    return _render_detail(request, report, status=503)
 
 
 def _status_context(generation: ReportGeneration) -> dict:

@@ -72,10 +72,20 @@ def _on_page(request: HttpRequest, path: str) -> bool:
     return current is not None and current.split("?", 1)[0] == path
 
 
-def _form_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
-    """One template for every edit form: the whole page, or only the form when htmx asks."""
+def _refusal_status(request: HttpRequest, *, stale: bool = False) -> int:
+    """A refused submit is not a success: 409 when someone else saved first, 422 for invalid input."""
+    if stale:
+        return 409
+    return 422 if request.method == "POST" else 200
+
+
+def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
+    """One template for every edit form: the whole page, or only the form when htmx asks. Reached by a
+    POST only when the form was refused (a saved form redirects)."""
     template = "strategy/form_page.html#form" if request.htmx else "strategy/form_page.html"
-    return render(request, template, context, status=status)
+    return render(
+        request, template, context, status=_refusal_status(request, stale=context.get("stale", False))
+    )
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -116,6 +126,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
             "show_archived": show_archived,
             "other_count": other_count,
         },
+        status=_refusal_status(request),
     )
 
 
@@ -253,7 +264,7 @@ def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "strategy/plan_import.html",
         {"form": form, "plan": plan, "import_errors": import_errors},
-        status=422 if import_errors else 200,
+        status=_refusal_status(request),
     )
 
 
@@ -621,12 +632,14 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
         initiative = INITIATIVE_QS.get(pk=initiative.pk)
     else:
         extra["status_errors"] = [e for errors in form.errors.values() for e in errors]
+    status = 200 if extra.get("saved") else _refusal_status(request, stale=extra.get("stale", False))
     if request.htmx:
-        return render(request, "strategy/_initiative_item.html", _item_context(request, initiative, **extra))
+        context = _item_context(request, initiative, **extra)
+        return render(request, "strategy/_initiative_item.html", context, status=status)
     if extra.get("saved"):
         messages.success(request, _("The status was saved."))
         return redirect("strategy:initiative_detail", initiative.pk)
-    return _initiative_page(request, initiative, status=200, **extra)
+    return _initiative_page(request, initiative, status=status, **extra)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -660,10 +673,11 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return HttpResponseClientRefresh()
             messages.success(request, _("The update was posted."))
             return redirect("strategy:initiative_detail", initiative.pk)
+    status = _refusal_status(request, stale=stale)
     if request.htmx:
         context = _item_context(request, initiative, update_form=form, stale=stale)
-        return render(request, "strategy/initiative_detail.html#update_form", context)
-    return _initiative_page(request, initiative, update_form=form, stale=stale)
+        return render(request, "strategy/initiative_detail.html#update_form", context, status=status)
+    return _initiative_page(request, initiative, status=status, update_form=form, stale=stale)
 
 
 @require_POST

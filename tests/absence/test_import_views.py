@@ -101,7 +101,7 @@ def test_wrong_encoding_is_shown_at_the_file_field(login, hr_user, staff):
         staff,
         b"employee_number,absence_type,start_date,end_date,fraction\n\x81,sick,2026-03-02,,\n",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors["file"]
     assert b'aria-invalid="true"' in response.content
 
@@ -224,3 +224,19 @@ def test_unknown_template_is_404(login, hr_user, staff):
     assert (
         client.get(reverse("absence:import_template", args=[staff.slug, "units", "ods"])).status_code == 404
     )
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}], ids=["plain", "htmx"])
+def test_a_refused_upload_is_400_with_the_form_and_its_errors(login, hr_user, staff, headers):
+    client = login(hr_user)
+    wrong_type = client.post(
+        reverse("absence:import", args=[staff.slug]),
+        {"kind": "absences", "file": SimpleUploadedFile("absences.pdf", b"%PDF-1.7")},
+        **headers,
+    )
+    assert wrong_type.status_code == 400
+    assert "Upload en CSV-fil (.csv)" in wrong_type.content.decode()
+    assert 'aria-invalid="true"' in wrong_type.content.decode()
+    no_file = client.post(reverse("absence:import", args=[staff.slug]), {"kind": "absences"}, **headers)
+    assert no_file.status_code == 400 and no_file.context["form"].errors["file"]
+    assert not AbsenceRegistration.objects.filter(start_date=date(2026, 3, 2)).exists()

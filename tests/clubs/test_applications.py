@@ -145,7 +145,7 @@ def test_htmx_reject_without_note_returns_the_form_with_the_error(club, login, b
     response = login(board_member).post(
         _decide_url(application), {"decision": "reject", "next": "list"}, headers={"HX-Request": "true"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert html.lstrip().startswith("<form")
     assert 'aria-invalid="true"' in html
@@ -282,7 +282,7 @@ def test_htmx_grant_beyond_the_budget_returns_the_form_with_the_message(club_of_
     response = login(union_staff).post(
         _decide_url(application), {"decision": "approve", "next": "list"}, headers={"HX-Request": "true"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     html = response.content.decode()
     assert html.lstrip().startswith("<form")
     assert "over budgettet på 17.200 kr." in html

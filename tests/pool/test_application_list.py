@@ -90,7 +90,7 @@ def test_starting_without_a_title_keeps_the_typed_values(login, hr_user, employe
     response = login(hr_user).post(
         reverse("pool:application_create", args=[employer.slug]), {"new-call": call.pk, "new-title": ""}
     )
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert f'value="{call.pk}" selected' in response.content.decode()
     assert not PoolApplication.objects.exists()
 

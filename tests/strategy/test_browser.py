@@ -133,3 +133,21 @@ def test_an_archived_plan_page_is_accessible(page, browser_login, board_member, 
     page.get_by_role("button", name="Arkivér planen").click()
     expect(page.locator("main h1 .badge")).to_have_text("Arkiveret")
     assert_no_axe_violations(page)
+
+
+def test_a_stale_status_change_shows_why_in_place(page, browser_login, board_member, area, filled):
+    """The answer is a 409: htmx swaps it in (base.html's responseHandling), so the explanation and the
+    current values show where the user clicked, instead of nothing happening."""
+    browser_login(board_member)
+    page.goto(f"/strategy/focus-area/{area.pk}/")
+    Initiative.objects.filter(pk=filled.pk).update(progress=70, version=2)  # someone else saved first
+    item = page.locator(f"#initiative-{filled.pk}")
+    item.locator("input[name=progress]").fill("55")
+    with page.expect_response(lambda r: "/status/" in r.url) as answer:
+        item.locator("button[type=submit]").click()
+    assert answer.value.status == 409
+    expect(page.locator(f"#initiative-{filled.pk} .alert")).to_contain_text("En anden har ændret indsatsen")
+    assert page.locator(f"#initiative-{filled.pk} input[name=progress]").input_value() == "70"
+    assert page.locator(f"#initiative-{filled.pk} input[name=version]").input_value() == "2"
+    filled.refresh_from_db()
+    assert filled.progress == 70
