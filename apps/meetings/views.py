@@ -286,9 +286,9 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
         return render(request, "meetings/meeting_detail.html#agenda", context, status=status)
     if error:
         messages.error(request, error)
-        return render(
-            request, "meetings/meeting_detail.html", _meeting_context(request, meeting_pk), status=status
-        )
+        context = _meeting_context(request, meeting_pk)
+        context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
+        return render(request, "meetings/meeting_detail.html", context, status=status)
     return redirect(reverse("meetings:meeting_detail", args=[meeting_pk]) + "#agenda")
 
 
