@@ -134,7 +134,7 @@ class AdvisoryEventInline(ReadOnly, admin.TabularInline):
 class AdvisoryAdmin(AccessLogged, ReadOnlyAdmin):
     list_display = ["employee", "kind", "day", "due_date", "status", "late"]
     list_filter = ["kind", "status", "late"]
-    raw_id_fields = ["employee", "spell"]
+    raw_id_fields = ["employee", "spell", "assigned_leader"]
     list_select_related = ["employee"]
     inlines = [AdvisoryEventInline]
 

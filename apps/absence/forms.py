@@ -113,14 +113,28 @@ class NoteReviewForm(PortalFormMixin, forms.Form):
     )
 
 
+PAGE_SIZES = (25, 50, 100)
+
+
 class QueueFilterForm(forms.Form):
-    """The queue's unit and leader filters. Plain fields checked against the offered values: a
-    ChoiceField normalises every one of thousands of choices on each request."""
+    """The queue's filters and page size, all in the URL. Unit and leader are plain fields checked
+    against the offered values: a ChoiceField normalises every one of thousands of choices on each
+    request."""
 
     # Not PortalFormMixin: its __init__ validates before the choices below exist.
     unit = forms.CharField(label=_("Unit"), required=False, widget=FastSelect(attrs={"class": "form-select"}))
     leader = forms.CharField(
         label=_("Leader"), required=False, widget=FastSelect(attrs={"class": "form-select"})
+    )
+    overdue = forms.BooleanField(
+        label=_("Only overdue"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+    )
+    per_page = forms.CharField(
+        label=_("Per page"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}, choices=[(str(n), str(n)) for n in PAGE_SIZES]),
     )
 
     def __init__(self, *args, units=(), leaders=(), **kwargs) -> None:
@@ -151,6 +165,75 @@ class QueueFilterForm(forms.Form):
 
     def clean_leader(self) -> str:
         return self._offered_value("leader")
+
+    def clean_per_page(self) -> int:
+        # Any other size (an old bookmark, a typed URL) shows the default page rather than an error.
+        value = self.cleaned_data.get("per_page", "")
+        return int(value) if value in {str(n) for n in PAGE_SIZES} else PAGE_SIZES[0]
+
+    def filters(self) -> dict:
+        """The filters that check out, each on its own: a refused unit does not drop the page size.
+        Defaults for an unbound form (the first visit)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "unit": data.get("unit", ""),
+            "leader": data.get("leader", ""),
+            "overdue": data.get("overdue", False),
+            "per_page": data.get("per_page", PAGE_SIZES[0]),
+        }
+
+
+class AdvisoryIdsField(forms.Field):
+    """The ids of the advisories ticked in the queue (one ``advisories`` value per checkbox)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Choose at least one advisory."),
+        "invalid": _("The chosen advisories could not be read; reload the page and try again."),
+        "too_many": _("Choose at most %(limit)d advisories at a time."),
+    }
+
+    def to_python(self, value) -> list[int]:
+        try:
+            ids = list(dict.fromkeys(int(v) for v in value or []))
+        except (TypeError, ValueError):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if len(ids) > PAGE_SIZES[-1]:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"limit": PAGE_SIZES[-1]}
+            )
+        return ids
+
+
+class QueueBulkForm(forms.Form):
+    """One action on the advisories ticked in the queue: mark them seen, or (HR) assign a leader."""
+
+    SEEN = "seen"
+    ASSIGN = "assign"
+
+    advisories = AdvisoryIdsField()
+    action = forms.ChoiceField(choices=[(SEEN, _("Mark as seen")), (ASSIGN, _("Assign to leader"))])
+    leader = forms.CharField(required=False)
+
+    def __init__(self, *args, leaders=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._leaders = {str(pk): name for pk, name in leaders}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("action") == self.ASSIGN:
+            leader = data.get("leader", "")
+            if not leader:
+                self.add_error("leader", _("Choose the leader who is to follow the advisories up."))
+            elif leader not in self._leaders:
+                self.add_error("leader", _("That leader cannot be chosen; reload the page and try again."))
+            else:
+                data["leader"] = int(leader)
+        return data
+
+    def error_text(self) -> str:
+        return " ".join(message for messages_ in self.errors.values() for message in messages_)
 
 
 TYPE_FLAG_FIELDS = {

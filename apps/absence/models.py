@@ -486,6 +486,15 @@ class Advisory(models.Model):
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     late = models.BooleanField(_("created late"), default=False)
+    assigned_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_advisories",
+        help_text=_("The leader who follows this advisory up; empty: the employee's own leader."),
+    )
     notified_at = models.DateTimeField(_("leader notified"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -523,6 +532,10 @@ class Advisory(models.Model):
 
     def get_permission_scope(self) -> tuple[int, OrgUnit]:
         return self.employee.get_permission_scope()
+
+    # Statuses in which the advisory still waits for the leader to reach out: past its due date it is
+    # overdue. From "contact made" on the leader has acted, however late.
+    AWAITING_LEADER = (Status.NEW, Status.SEEN)
 
     @property
     def next_status(self) -> str | None:

@@ -937,6 +937,27 @@ def advisory_step(
 
 
 @transaction.atomic
+def advisories_mark_seen(*, advisories: Iterable[Advisory], by) -> list[Advisory]:
+    """Mark several advisories seen at once, each through ``advisory_step`` (its event, its checks), in
+    one transaction: all of them or none. Those already seen or further along are left as they are.
+    Returns the advisories that moved."""
+    ids = [advisory.pk for advisory in advisories]
+    # Locked in one go, in a fixed order, so that two people ticking overlapping rows cannot deadlock.
+    waiting = list(
+        Advisory.objects.select_for_update().filter(pk__in=ids, status=Advisory.Status.NEW).order_by("pk")
+    )
+    return [advisory_step(advisory=advisory, to_status=Advisory.Status.SEEN, by=by) for advisory in waiting]
+
+
+@transaction.atomic
+def advisories_assign(*, advisories: Iterable[Advisory], leader) -> int:
+    """Set the leader who follows these advisories up (in their queue, beside the employee's own
+    leader's name). Returns the number of advisories assigned."""
+    ids = [advisory.pk for advisory in advisories]
+    return Advisory.objects.filter(pk__in=ids).update(assigned_leader=leader, updated_at=timezone.now())
+
+
+@transaction.atomic
 def advisory_note_review(*, event: AdvisoryEvent, note: str, by) -> AdvisoryEvent:
     """HR's decision on a note from before the health-text check: keep it (checked like any new note),
     shorten or rewrite it, or clear it. Either way it is no longer flagged and leaders see it again."""

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("<slug:slug>/advisories/", views.queue, name="queue"),
     path("<slug:slug>/advisories/mine/", views.my_queue, name="my_queue"),
+    path("<slug:slug>/advisories/bulk/", views.advisory_bulk, name="advisory_bulk"),
     path("<slug:slug>/advisories/<int:pk>/step/", views.advisory_step, name="advisory_step"),
     path("<slug:slug>/employees/", views.employee_list, name="employees"),
     path("<slug:slug>/employees/<int:pk>/", views.employee_detail, name="employee"),

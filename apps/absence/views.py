@@ -16,14 +16,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.organizations.models import Organization, User
-from apps.organizations.permissions import authorize, can, get_for_user, is_member
+from apps.organizations.permissions import authorize, can, get_for_user, is_member, units_where
 
 from . import selectors, services
-from .forms import NoteReviewForm, PolicyForm, QueueFilterForm, RegistrationForm, StepForm
+from .forms import NoteReviewForm, PolicyForm, QueueBulkForm, QueueFilterForm, RegistrationForm, StepForm
 from .models import (
     NOTE_MAX_LENGTH,
     NOTE_WARNING,
@@ -80,34 +81,24 @@ def _log(request: HttpRequest, employees, action: str) -> None:
     )
 
 
-def _leaders(employees) -> list[tuple[int, str]]:
-    # The few leaders by a semi-join, not DISTINCT over every employee (a sort of 50,000 rows on disk).
-    rows = (
-        User.objects.filter(pk__in=employees.exclude(leader=None).values("leader_id"))
-        .values_list("pk", "first_name", "last_name", "email")
-        .order_by("first_name", "last_name", "pk")
-    )
-    return [(pk, f"{first} {last}".strip() or email) for pk, first, last, email in rows]
-
-
 def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     organization = _organization(request, slug, "absence.queue")
     employees = _visible_employees(request, organization)
-    if mine:
-        employees = employees.filter(leader=request.user)
     scope = selectors.units_for_filter(request.user, organization)
-    form = QueueFilterForm(request.GET or None, units=scope, leaders=[] if mine else _leaders(employees))
-    unit = leader_id = None
-    if form.is_valid():
-        if form.cleaned_data["unit"]:
-            unit = next((u for u in scope if u.code == form.cleaned_data["unit"]), None)
-        if form.cleaned_data.get("leader"):
-            leader_id = int(form.cleaned_data["leader"])
+    form = QueueFilterForm(
+        request.GET or None, units=scope, leaders=[] if mine else selectors.queue_leaders(employees)
+    )
+    filters = form.filters()
+    unit = next((u for u in scope if u.code == filters["unit"]), None) if filters["unit"] else None
+    leader_id = request.user.pk if mine else (int(filters["leader"]) if filters["leader"] else None)
     today = timezone.localdate()
-    queue = selectors.advisory_queue(employees, today, unit=unit, leader_id=leader_id)
-    page = Paginator(queue, 100).get_page(request.GET.get("page"))
+    queue = selectors.advisory_queue(
+        employees, today, unit=unit, leader_id=leader_id, overdue_only=filters["overdue"]
+    )
+    page = Paginator(queue, filters["per_page"]).get_page(request.GET.get("page"))
     advisories = list(page.object_list)
     _log(request, [a.employee_id for a in advisories], EmployeeAccessLog.Action.LIST_ROW)
+    may_assign = _may_assign(request, organization)
     context = {
         "organization": organization,
         "form": form,
@@ -118,12 +109,19 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
         "note_warning": NOTE_WARNING,
         "step_choices": STEP_CHOICES,
         "may_manage": can(request.user, "absence.manage", organization),
+        "may_assign": may_assign,
+        "assignable_leaders": selectors.assignable_leaders(organization) if may_assign and advisories else [],
         "next_url": request.get_full_path(),
     }
     template = "absence/advisory_queue.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
     return render(request, template, context)
+
+
+def _may_assign(request: HttpRequest, organization: Organization) -> bool:
+    """HR (for the whole organisation or some units) may say which leader follows an advisory up."""
+    return units_where(request.user, "absence.manage", organization.pk) != []
 
 
 @require_safe
@@ -166,8 +164,9 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     else:
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     if request.htmx:
-        advisory = Advisory.objects.select_related(
-            "employee", "employee__organization", "employee__unit", "employee__leader"
+        today = timezone.localdate()
+        advisory = selectors.advisory_rows(
+            Advisory.objects.select_related("employee__organization"), today
         ).get(pk=advisory.pk)
         _log(request, [advisory.employee_id], EmployeeAccessLog.Action.LIST_ROW)
         response = render(
@@ -176,7 +175,7 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             {
                 "advisory": advisory,
                 "organization": advisory.employee.organization,
-                "today": timezone.localdate(),
+                "today": today,
                 "note_warning": NOTE_WARNING,
                 "step_choices": STEP_CHOICES,
                 "error": error,
@@ -196,6 +195,75 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             % {"employee": advisory.employee.name, "status": advisory.get_status_display()},
         )
     return redirect(_safe_next(request, slug))
+
+
+@require_POST
+@login_required
+def advisory_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    """The queue's bulk actions on the ticked rows: mark them seen (anyone who may step them), or assign
+    the leader who follows them up (HR). All or nothing: one advisory the user may not act on refuses
+    the whole request."""
+    organization = _organization(request, slug, "absence.queue")
+    employees = _visible_employees(request, organization)
+    may_assign = _may_assign(request, organization)
+    if request.POST.get("action") == QueueBulkForm.ASSIGN and not may_assign:
+        raise PermissionDenied
+    form = QueueBulkForm(
+        request.POST, leaders=selectors.assignable_leaders(organization) if may_assign else []
+    )
+    back = _safe_next(request, slug)
+    if not form.is_valid():
+        messages.error(request, form.error_text())
+        return _redirect(request, back)
+    ids = form.cleaned_data["advisories"]
+    action = form.cleaned_data["action"]
+    chosen = list(
+        Advisory.objects.filter(pk__in=ids, employee__in=employees).select_related(
+            "employee", "employee__unit", "employee__organization"
+        )
+    )
+    if action == QueueBulkForm.ASSIGN:
+        # HR scoped to some units assigns only there, even where another role lets them see more.
+        chosen = [a for a in chosen if can(request.user, "absence.manage", a.employee)]
+    refused = len(ids) - len(chosen)
+    if refused:
+        messages.error(
+            request,
+            ngettext(
+                "%(count)d of the chosen advisories is not yours to act on. Nothing was changed.",
+                "%(count)d of the chosen advisories are not yours to act on. Nothing was changed.",
+                refused,
+            )
+            % {"count": refused},
+        )
+        return _redirect(request, back)
+    _log(request, [a.employee_id for a in chosen], EmployeeAccessLog.Action.LIST_ROW)
+    if action == QueueBulkForm.SEEN:
+        moved = len(services.advisories_mark_seen(advisories=chosen, by=request.user))
+        text = ngettext(
+            "%(count)d advisory is now “Seen”.", "%(count)d advisories are now “Seen”.", moved
+        ) % {"count": moved}
+        if moved < len(chosen):
+            left = len(chosen) - moved
+            text += " " + ngettext(
+                "%(count)d was already further along and is unchanged.",
+                "%(count)d were already further along and are unchanged.",
+                left,
+            ) % {"count": left}
+    else:
+        leader = User.objects.get(pk=form.cleaned_data["leader"])
+        assigned = services.advisories_assign(advisories=chosen, leader=leader)
+        text = ngettext(
+            "%(count)d advisory is now followed up by %(leader)s.",
+            "%(count)d advisories are now followed up by %(leader)s.",
+            assigned,
+        ) % {"count": assigned, "leader": leader}
+    messages.success(request, text)
+    return _redirect(request, back)
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx and not request.htmx.boosted else redirect(url)
 
 
 def _posted_step(request: HttpRequest) -> dict:

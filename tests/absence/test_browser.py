@@ -132,3 +132,34 @@ def test_hr_follows_the_link_to_the_access_log(page, browser_login, hr_user, lea
     assert rows.count() == 3  # this read, HR's and the leader's view of the employee page
     assert str(leader) in rows.nth(2).inner_text()
     assert_no_axe_violations(page)
+
+
+def test_hr_chooses_rows_and_acts_on_them_in_bulk(
+    page, browser_login, hr_user, leader, queue_with_advisories
+):
+    org, employee = queue_with_advisories
+    today = timezone.localdate()
+    register_absence(
+        EmployeeFactory(unit=org.units.get(code="A1"), name="Ole Demo"), today - timedelta(days=2)
+    )
+    advisory_sweep(as_of=today, organization=org, notify=False)
+    browser_login(hr_user)
+    page.goto(f"/absence/{org.slug}/advisories/?per_page=50")
+    boxes = page.locator("input[name=advisories]")
+    assert boxes.count() == 4
+    page.locator("#queue-select-all").click()  # shown by the queue's script
+    assert page.locator("input[name=advisories]:checked").count() == 4
+    page.locator(f"#choose-{Advisory.objects.filter(employee=employee).first().pk}").click()
+    assert page.locator("#queue-select-all").evaluate("box => box.indeterminate")
+    assert_no_axe_violations(page)  # the bulk bar, the row checkboxes and their labels
+    page.select_option("#bulk-leader", str(leader.pk))
+    page.click("button[name=action][value=assign]")
+    page.locator(".portal-messages").wait_for()
+    assert page.url.endswith("/advisories/?per_page=50")  # back on the same filtered page
+    assert Advisory.objects.filter(assigned_leader=leader).count() == 3
+    assert_no_axe_violations(page)
+    page.locator("#queue-select-all").click()
+    page.click("button[name=action][value=seen]")
+    page.locator(".portal-messages").wait_for()
+    assert set(Advisory.objects.values_list("status", flat=True)) == {"seen"}
+    assert_no_axe_violations(page)
