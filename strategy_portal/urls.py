@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import Http404
 from django.urls import include, path
 from django.views.static import serve
 
@@ -27,5 +28,13 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
 ]
 
+
+def _media(request, path: str):
+    # Uploaded payroll files (MEDIA_ROOT/imports/) are never served, not even by the development server.
+    if path.startswith("imports/"):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.DEBUG:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(path("media/<path:path>", _media))

@@ -17,6 +17,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -367,8 +368,42 @@ def _check_width(collector: _RowCollector, row: dict[str, str], kind: str) -> No
         )
 
 
-def parse_import(organization: Organization, kind: str, data: bytes, filename: str) -> ImportPlan:
-    """Read and validate a whole file; nothing is written."""
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 1000  # rows between two progress reports
+
+
+class _Reporting:
+    """The records, reporting (rows done, rows in all) to ``progress`` every ``every`` rows of the first
+    pass of the validation and once at its end."""
+
+    def __init__(self, records: list, progress: Progress, every: int) -> None:
+        self.records, self.progress, self.every, self.done = records, progress, every, False
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __iter__(self):
+        total = len(self.records)
+        for index, record in enumerate(self.records, start=1):
+            yield record
+            if not self.done and index % self.every == 0 and index < total:
+                self.progress(index, total)
+        if not self.done:
+            self.done = True
+            self.progress(total, total)
+
+
+def parse_import(
+    organization: Organization,
+    kind: str,
+    data: bytes,
+    filename: str,
+    *,
+    progress: Progress | None = None,
+    progress_every: int = PROGRESS_EVERY,
+) -> ImportPlan:
+    """Read and validate a whole file; nothing is written. ``progress(rows_done, rows_total)`` is called
+    every ``progress_every`` rows while the rows are checked (the web import shows it as a bar)."""
     plan = ImportPlan(kind=kind)
     try:
         records = read_records(data, filename, kind)
@@ -379,6 +414,9 @@ def parse_import(organization: Organization, kind: str, data: bytes, filename: s
         plan.file_error = _("The file has a header row but no data rows.")
         return plan
     plan.records = [(line, dict(row)) for line, row in records]
+    if progress is not None:
+        progress(0, len(records))
+        records = _Reporting(records, progress, max(progress_every, 1))
     {"units": _validate_units, "employees": _validate_employees, "absences": _validate_absences}[kind](
         organization, records, plan
     )
@@ -925,11 +963,17 @@ def apply_import(*, organization: Organization, plan: ImportPlan) -> ImportResul
 
 
 def import_file(
-    *, organization: Organization, kind: str, data: bytes, filename: str
+    *,
+    organization: Organization,
+    kind: str,
+    data: bytes,
+    filename: str,
+    progress: Progress | None = None,
 ) -> tuple[ImportPlan, ImportResult | None]:
-    """Validate and, when the whole file is valid, import it (used by the commands and the confirm step)."""
+    """Validate and, when the whole file is valid, import it (used by the commands and the web import's
+    worker task): validated again in the same transaction as the write, so it is all or nothing."""
     with transaction.atomic():
-        plan = parse_import(organization, kind, data, filename)
+        plan = parse_import(organization, kind, data, filename, progress=progress)
         if not plan.ok:
             return plan, None
         return plan, apply_import(organization=organization, plan=plan)

@@ -9,13 +9,17 @@ There is no diagnosis field anywhere on purpose (GDPR art. 9).
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization, OrgUnit
@@ -783,3 +787,92 @@ class PendingSweep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee_id} ({self.marked_at:%Y-%m-%d %H:%M})"
+
+
+class ImportStorage(FileSystemStorage):
+    """Uploaded payroll files under MEDIA_ROOT/imports/: read by the import tasks, never served by URL."""
+
+    @cached_property
+    def base_location(self):
+        # Follows MEDIA_ROOT when it changes (tests): the parent clears this cache on setting_changed.
+        return str(Path(settings.MEDIA_ROOT) / "imports")
+
+    def url(self, name):
+        raise ValueError("uploaded payroll files are never served by URL")
+
+
+def import_storage() -> ImportStorage:
+    return ImportStorage()
+
+
+def _import_file_name(job: ImportJob, filename: str) -> str:
+    # A random name: the original name (often with the organisation and a date) stays in the database.
+    suffix = Path(filename).suffix.lower()
+    return f"{uuid.uuid4().hex}{suffix if suffix in ('.csv', '.txt', '.xlsx') else ''}"
+
+
+class ImportJob(models.Model):
+    """A payroll file uploaded in the browser, checked and imported by the worker (not in the request).
+
+    The file is kept only until the job is finished or discarded. ``row_errors`` and ``preview_rows``
+    hold the first rows for the preview page (values as in the file, with the reasons of a bad row);
+    they are emptied when the import is done.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be checked")
+        CHECKING = "checking", _("Being checked")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Being imported")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.IMPORTING)
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(_("kind"), max_length=20)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    file = models.FileField(storage=import_storage, upload_to=_import_file_name, blank=True)
+    filename = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)  # create / update / unchanged / bad, from the check
+    file_error = models.TextField(blank=True)  # the file as a whole could not be read
+    row_errors = models.JSONField(default=list, blank=True)  # the first bad rows: line, values, reasons
+    error_total = models.PositiveIntegerField(default=0)  # bad rows in the whole file
+    preview_rows = models.JSONField(default=list, blank=True)  # the first good rows: line, values, action
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    advisories = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True)  # why a failed job failed, for the uploader
+    created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="absence_importjob_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def is_ready(self) -> bool:
+        """Checked without a single problem: the uploader may import it."""
+        return self.status == self.Status.CHECKED and not self.file_error and not self.error_total
+
+    @property
+    def is_refused(self) -> bool:
+        return self.status == self.Status.CHECKED and not self.is_ready
+
+    @property
+    def percent(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

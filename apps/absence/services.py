@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from .models import (
     Employee,
     EmployeeAccessLog,
     FollowUpOutcome,
+    ImportJob,
     PendingSweep,
     Spell,
     SweepState,
@@ -49,6 +51,8 @@ from .models import (
 from .selectors import policy_for
 from .spells import ONE_DAY, DayPlan, WorkCalendar, add_months, derive_spells, frequent_triggers
 from .statistics import bump_statistics_version
+
+logger = logging.getLogger(__name__)
 
 # Rows per INSERT of the access log: a queue page (100) is one, a command-line export of thousands a few.
 ACCESS_LOG_BATCH = 2000
@@ -1193,3 +1197,251 @@ def retention_apply(*, as_of: date, organization: Organization | None = None) ->
         result.employees += gone_employees.delete()[1].get(Employee._meta.label, 0)
         bump_statistics_version(org.pk)
     return result
+
+
+# Import jobs (web imports run by the worker) ---------------------------------------------------------
+
+IMPORT_PREVIEW_ROWS = 200  # good rows, and bad rows, kept for the preview page
+IMPORT_PROGRESS_KEY = "absence:import-job:{pk}:progress"
+
+
+class ImportQueueUnavailable(Exception):
+    """The job could not be handed to the worker (the broker is unreachable)."""
+
+
+def _send_or_raise(task, job_id: int) -> None:
+    from kombu.exceptions import OperationalError as BrokerError
+
+    try:
+        task.delay(job_id)
+    except (BrokerError, OSError) as error:
+        logger.warning("import job %s could not be queued: %s", job_id, error)
+        raise ImportQueueUnavailable from error
+
+
+def _job_file_drop(job: ImportJob) -> None:
+    """The stored payroll file goes as soon as it is no longer needed (finished, refused, discarded)."""
+    if job.file:
+        job.file.delete(save=False)
+    job.file = ""
+
+
+def _job_fail(job_id: int, reason: str) -> ImportJob:
+    job = ImportJob.objects.select_related("organization", "uploaded_by").get(pk=job_id)
+    _job_file_drop(job)
+    job.status = ImportJob.Status.FAILED
+    job.failure = reason
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "status", "failure", "finished_at"])
+    return job
+
+
+def _job_language(job: ImportJob) -> str:
+    user = job.uploaded_by
+    return (user.language if user is not None else "") or job.organization.language
+
+
+def _job_mail(job: ImportJob, template: str) -> None:
+    """Tell the uploader how the job went: counts and a link, never a name, number or absence."""
+    from django.template.loader import render_to_string
+
+    from .imports import KINDS
+
+    user = job.uploaded_by
+    if user is None or not user.email:
+        return
+    with translation.override(_job_language(job)):
+        base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+        context = {
+            "job": job,
+            "kind": KINDS.get(job.kind, job.kind),
+            "organization": job.organization,
+            "url": base + reverse("absence:import_job", args=[job.organization.slug, job.pk]),
+        }
+        subject = render_to_string(f"absence/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"absence/email/{template}.txt", context)
+    send_mail(subject, body, None, [user.email], fail_silently=True)
+
+
+@transaction.atomic
+def import_job_start(*, organization: Organization, kind: str, upload, user) -> ImportJob:
+    """Store the uploaded file and have the worker check it once this transaction has committed.
+
+    Raises ``ImportQueueUnavailable`` (after the commit) when the broker refuses the job: the job is then
+    marked failed and its file deleted, so nothing waits for ever.
+    """
+    from .tasks import check_import_job_task
+
+    job = ImportJob(organization=organization, kind=kind, uploaded_by=user, filename=upload.name[:255])
+    job.file.save(upload.name, upload, save=False)
+    job.save()
+
+    def send() -> None:
+        try:
+            _send_or_raise(check_import_job_task, job.pk)
+        except ImportQueueUnavailable:
+            _job_fail(job.pk, _g("The job queue was not reachable, so the file was not checked."))
+            raise
+
+    transaction.on_commit(send)
+    return job
+
+
+def import_job_check(*, job_id: int) -> ImportJob:
+    """The worker's first step: read and validate the stored file (nothing is written to the data), keep
+    the counts and the first rows for the preview, and mail the uploader.
+
+    Not one transaction on purpose: each progress step is committed so the page polling the job sees
+    the bar move.
+    """
+    from .imports import parse_import
+
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.CHECKING, rows_done=0, rows_total=0
+    )
+    job = ImportJob.objects.select_related("organization", "uploaded_by").get(pk=job_id)
+    if not claimed:  # checked already, or being checked by another copy of the task
+        return job
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+
+    try:
+        with job.file.open("rb") as stored:
+            data = stored.read()
+        with translation.override(_job_language(job)):
+            plan = parse_import(job.organization, job.kind, data, job.filename, progress=progress)
+            bad, good = plan.preview(limit=IMPORT_PREVIEW_ROWS)
+            messages = [str(m) for m in plan.messages()]
+    except Exception:
+        logger.exception("import job %s could not be checked", job_id)
+        job = _job_fail(job_id, _g("The file could not be checked. Nothing was imported."))
+        _job_mail(job, "import_failed")
+        return job
+    job.refresh_from_db(fields=["rows_done", "rows_total"])
+    job.counts = {**plan.counts(), "rows": len(plan.records)}
+    job.file_error = messages[0] if plan.file_error else ""
+    job.error_total = job.counts["bad"]
+    job.row_errors = [
+        {**row, "reasons": [str(r) for r in row["reasons"]]} for row in bad[:IMPORT_PREVIEW_ROWS]
+    ]
+    job.preview_rows = good
+    job.status = ImportJob.Status.CHECKED
+    job.checked_at = timezone.now()
+    if not plan.ok:
+        _job_file_drop(job)  # refused: the uploader corrects the file and uploads it again
+    job.save()
+    _job_mail(job, "import_checked")
+    return job
+
+
+@transaction.atomic
+def import_job_confirm(*, job: ImportJob) -> ImportJob:
+    """The uploader confirms a checked file: the worker imports it once this has committed. With the
+    broker down the job goes back to checked (``ImportQueueUnavailable``), so it can be confirmed later."""
+    from .tasks import apply_import_job_task
+
+    updated = ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.CHECKED, error_total=0, file_error=""
+    ).update(status=ImportJob.Status.IMPORTING, rows_done=0)
+    if not updated:
+        raise ValidationError(_("This file cannot be imported (any more)."))
+    job.status, job.rows_done = ImportJob.Status.IMPORTING, 0
+
+    def send() -> None:
+        try:
+            _send_or_raise(apply_import_job_task, job.pk)
+        except ImportQueueUnavailable:
+            ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.IMPORTING).update(
+                status=ImportJob.Status.CHECKED
+            )
+            raise
+
+    transaction.on_commit(send)
+    return job
+
+
+def import_job_apply(*, job_id: int) -> ImportJob:
+    """The worker's second step: validate again and write, in one transaction (all or nothing, as the
+    command-line import). Progress goes to the cache: the rows of an open transaction are invisible to
+    the page that polls."""
+    from django.core.cache import cache
+
+    from .imports import import_file
+
+    key = IMPORT_PROGRESS_KEY.format(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        cache.set(key, [done, total], 3600)
+
+    try:
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(of=("self",))
+                .select_related("organization", "uploaded_by")
+                .get(pk=job_id)
+            )
+            if job.status != ImportJob.Status.IMPORTING:  # done already by another copy of the task
+                return job
+            with job.file.open("rb") as stored:
+                data = stored.read()
+            with translation.override(_job_language(job)):
+                plan, result = import_file(
+                    organization=job.organization,
+                    kind=job.kind,
+                    data=data,
+                    filename=job.filename,
+                    progress=progress,
+                )
+                bad, _good = plan.preview(limit=IMPORT_PREVIEW_ROWS)
+                messages = [str(m) for m in plan.messages()]
+            _job_file_drop(job)
+            job.finished_at = timezone.now()
+            if result is None:
+                # The data changed since the check (someone registered an overlapping absence): refused
+                # as a whole, with the rows that are now wrong.
+                job.status = ImportJob.Status.CHECKED
+                job.counts = {**plan.counts(), "rows": len(plan.records)}
+                job.file_error = messages[0] if plan.file_error else ""
+                job.error_total = job.counts["bad"]
+                job.row_errors = [
+                    {**row, "reasons": [str(r) for r in row["reasons"]]} for row in bad[:IMPORT_PREVIEW_ROWS]
+                ]
+                job.preview_rows = []
+            else:
+                job.status = ImportJob.Status.DONE
+                job.created, job.updated = result.created, result.updated
+                job.unchanged, job.advisories = result.unchanged, result.advisories
+                job.rows_done = job.rows_total
+                job.preview_rows, job.row_errors = [], []  # the rows are in the data now
+            job.save()
+    except Exception:
+        logger.exception("import job %s could not be imported", job_id)
+        job = _job_fail(job_id, _g("The import failed. Nothing was imported."))
+        _job_mail(job, "import_failed")
+        return job
+    finally:
+        cache.delete(key)
+    _job_mail(job, "import_done" if job.status == ImportJob.Status.DONE else "import_checked")
+    return job
+
+
+@transaction.atomic
+def import_job_discard(*, job: ImportJob) -> None:
+    """The uploader drops a checked or finished job; its file goes with it."""
+    if job.is_running and job.status != ImportJob.Status.QUEUED:
+        raise ValidationError(_("The file is being checked or imported; wait until it is finished."))
+    _job_file_drop(job)
+    job.delete()
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int]:
+    """(rows done, rows in all) of a job: from the job, or from the cache while it is being imported."""
+    if job.status == ImportJob.Status.IMPORTING:
+        from django.core.cache import cache
+
+        cached = cache.get(IMPORT_PROGRESS_KEY.format(pk=job.pk))
+        if cached:
+            return cached[0], cached[1]
+        return 0, job.rows_total
+    return job.rows_done, job.rows_total

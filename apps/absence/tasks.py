@@ -27,3 +27,13 @@ def apply_retention_task(as_of: str | None = None) -> dict:
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     result = services.retention_apply(as_of=day)
     return {"registrations": result.registrations, "advisories": result.advisories}
+
+
+@shared_task
+def check_import_job_task(job_id: int) -> None:
+    services.import_job_check(job_id=job_id)
+
+
+@shared_task
+def apply_import_job_task(job_id: int) -> None:
+    services.import_job_apply(job_id=job_id)

@@ -9,7 +9,9 @@ urlpatterns = [
         views_data.import_template,
         name="import_template",
     ),
-    path("<slug:slug>/import/<str:token>/confirm/", views_data.import_confirm, name="import_confirm"),
+    path("<slug:slug>/import/<int:pk>/", views_data.import_job, name="import_job"),
+    path("<slug:slug>/import/<int:pk>/confirm/", views_data.import_job_confirm, name="import_job_confirm"),
+    path("<slug:slug>/import/<int:pk>/discard/", views_data.import_job_discard, name="import_job_discard"),
     path("<slug:slug>/statistics/", views_data.statistics, name="statistics"),
     path("<slug:slug>/statistics/export.csv", views_data.statistics_csv, name="statistics_csv"),
     path(

@@ -1,4 +1,5 @@
-"""Data views: payroll imports (upload → preview → confirm) and the statistics page with its CSV export.
+"""Data views: payroll imports (upload → the worker checks → preview → confirm → the worker imports) and
+the statistics page with its CSV export.
 
 Imports are for HR (``absence.import``). Statistics are aggregates for everyone with
 ``absence.view_statistics``; figures describing fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people
@@ -8,15 +9,13 @@ Imports are for HR (``absence.import``). Statistics are aggregates for everyone 
 
 from __future__ import annotations
 
-import base64
-import secrets
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,17 +23,19 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from apps.core.exports import table_response
 from apps.organizations.models import Organization, OrgUnit, Role
 from apps.organizations.permissions import can, get_for_user, memberships_of
 
+from . import services
 from .forms_data import ImportUploadForm, StatisticsFilterForm
-from .imports import COLUMN_LABELS, COLUMNS, KINDS, ImportPlan, apply_import, parse_import
-from .models import AbsenceType
+from .imports import COLUMN_LABELS, COLUMNS, KINDS
+from .models import AbsenceType, Employee, EmployeeAccessLog, ImportJob
 from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics, whole_months_as_of
 
-SESSION_KEY = "absence_import"
+RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload form
 
 
 # --- imports ----------------------------------------------------------------------------------------
@@ -56,27 +57,16 @@ def import_template(request: HttpRequest, slug: str, kind: str, fmt: str) -> Htt
     )
 
 
-def _pending(request: HttpRequest, organization: Organization, token: str) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != token or pending.get("organization") != organization.pk:
-        return None
-    return pending
+def _job(request: HttpRequest, slug: str, pk: int) -> tuple[Organization, ImportJob]:
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    job = ImportJob.objects.filter(organization=organization, pk=pk).first()
+    if job is None:
+        raise Http404
+    return organization, job
 
 
-def _preview(request: HttpRequest, organization: Organization, plan: ImportPlan, pending: dict, status=200):
-    bad, good = plan.preview()
-    context = {
-        "organization": organization,
-        "plan": plan,
-        "kind_label": KINDS[plan.kind],
-        "filename": pending["filename"],
-        "token": pending["token"],
-        "bad_rows": bad,
-        "good_rows": good,
-        "good_cut": len(good) < len(plan.records) - len(bad),  # more good rows than the preview shows
-        "counts": plan.counts(),
-    }
-    return render(request, "absence/import_preview.html", context, status=status)
+def _job_url(job: ImportJob) -> str:
+    return reverse("absence:import_job", args=[job.organization.slug, job.pk])
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,61 +74,117 @@ def _preview(request: HttpRequest, organization: Organization, plan: ImportPlan,
 def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        kind = form.cleaned_data["kind"]
-        plan = parse_import(organization, kind, data, upload.name)
-        if plan.file_error:
-            form.add_error("file", plan.file_error)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            # The worker checks the stored file; the job page shows how far it is.
+            try:
+                job = services.import_job_start(
+                    organization=organization,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    user=request.user,
+                )
+            except services.ImportQueueUnavailable:
+                messages.error(
+                    request,
+                    _(
+                        "The file could not be checked: the job queue is not reachable just now. "
+                        "Nothing was imported; upload the file again later."
+                    ),
+                )
+                status = 503
+            else:
+                return redirect(_job_url(job))
         else:
-            # The file waits in the session (not on disk) until it is confirmed or replaced.
-            pending = {
-                "token": secrets.token_urlsafe(16),
-                "organization": organization.pk,
-                "kind": kind,
-                "filename": upload.name,
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-            request.session[SESSION_KEY] = pending
-            return _preview(request, organization, plan, pending)
-    return render(
-        request,
-        "absence/import_upload.html",
-        {"organization": organization, "form": form},
-        status=400 if request.method == "POST" else 200,  # a refused file is not a success
+            status = 400
+    jobs = ImportJob.objects.filter(organization=organization).order_by("-created_at")[:RECENT_JOBS]
+    context = {"organization": organization, "form": form, "jobs": jobs}
+    return render(request, "absence/import_upload.html", context, status=status)
+
+
+def _log_shown_rows(request: HttpRequest, organization: Organization, job: ImportJob) -> None:
+    """The preview shows employee numbers with absence data: log the employees they name (as every
+    absence page logs what it shows)."""
+    if job.kind == "units":
+        return
+    column = COLUMNS[job.kind].index("employee_number")
+    numbers = {row["values"][column] for row in [*job.row_errors, *job.preview_rows] if row["values"]}
+    numbers.discard("")
+    if not numbers:
+        return
+    employees = Employee.objects.filter(organization=organization, employee_number__in=numbers).values_list(
+        "pk", flat=True
     )
+    services.access_log_record(
+        employees=list(employees),
+        user=request.user,
+        action=EmployeeAccessLog.Action.LIST_ROW,
+        where=request.resolver_match.view_name,
+    )
+
+
+def _job_context(organization: Organization, job: ImportJob) -> dict:
+    done, total = services.import_job_progress(job)
+    counts = job.counts or {}
+    return {
+        "organization": organization,
+        "job": job,
+        "kind_label": KINDS.get(job.kind, job.kind),
+        "columns": COLUMNS.get(job.kind, []),
+        "rows_done": done,
+        "rows_total": total,
+        "counts": counts,
+        "good_cut": len(job.preview_rows) < counts.get("rows", 0) - counts.get("bad", 0),
+    }
+
+
+@require_safe
+@login_required
+def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The job's page: a progress bar while the worker checks or imports (htmx polls the status part
+    every second; without JavaScript a link reloads the page), then the preview, the problems or the
+    result."""
+    organization, job = _job(request, slug, pk)
+    if job.status == ImportJob.Status.CHECKED:
+        _log_shown_rows(request, organization, job)
+    template = "absence/import_job.html"
+    if request.htmx and not request.htmx.boosted:
+        if not job.is_running:  # finished while the page polled: the whole page shows the result
+            return HttpResponseClientRefresh()
+        template += "#status"
+    return render(request, template, _job_context(organization, job))
 
 
 @require_POST
 @login_required
-def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
-    pending = _pending(request, organization, token)
-    if pending is None:
+def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization, job = _job(request, slug, pk)
+    try:
+        services.import_job_confirm(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except services.ImportQueueUnavailable:
         messages.error(
-            request, _("This import has expired or was replaced by another file. Upload it again.")
+            request,
+            _(
+                "The file could not be imported: the job queue is not reachable just now. Nothing was "
+                "imported; confirm again later."
+            ),
         )
-        return redirect("absence:import", organization.slug)
-    data = base64.b64decode(pending["data"])
-    # Validate again, in the same transaction as the write: the data may have changed since the preview.
-    with transaction.atomic():
-        plan = parse_import(organization, pending["kind"], data, pending["filename"])
-        result = apply_import(organization=organization, plan=plan) if plan.ok else None
-    if result is None:
-        return _preview(request, organization, plan, pending, status=400)
-    del request.session[SESSION_KEY]
-    summary = _("%(file)s imported. New: %(created)d. Changed: %(updated)d. Unchanged: %(unchanged)d.") % {
-        "file": pending["filename"],
-        "created": result.created,
-        "updated": result.updated,
-        "unchanged": result.unchanged,
-    }
-    if plan.kind == "absences":
-        summary += " " + _("Advisories already due, now in the queue: %(count)d.") % {
-            "count": result.advisories
-        }
-    messages.success(request, summary)
+    return redirect(_job_url(job))
+
+
+@require_POST
+@login_required
+def import_job_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization, job = _job(request, slug, pk)
+    try:
+        services.import_job_discard(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_job_url(job))
+    messages.success(request, _("The file was deleted."))
     return redirect("absence:import", organization.slug)
 
 

@@ -21,6 +21,7 @@ from apps.absence.models import (
     Advisory,
     Employee,
     EmployeeAccessLog,
+    ImportJob,
 )
 from apps.absence.services import access_log_record, advisory_sweep
 from apps.organizations.models import Role
@@ -75,7 +76,19 @@ def _assert_shown_means_logged(response, url, employees, user, since: int) -> se
 # Which object the pk of each absence URL names. A new URL with a pk must be added here: the walk below
 # then checks that it logs what it shows.
 def _pk_objects(alpha):
+    job = ImportJob.objects.create(
+        organization=alpha.organization,
+        kind="absences",
+        filename="walk.csv",
+        status=ImportJob.Status.CHECKED,
+        preview_rows=[
+            {"line": 2, "values": [alpha.employee_number, "sick", "2026-01-05", "", "1"], "action": "create"}
+        ],
+    )
     return {
+        "import_job": job,
+        "import_job_confirm": job,  # POST only
+        "import_job_discard": job,  # POST only
         "employee": alpha,
         "employee_export": alpha,
         "access_log": alpha,
@@ -119,6 +132,7 @@ def test_every_absence_page_that_shows_an_employee_logs_it(login, hr_user, walk,
         "access_log",
         "registration_create",
         "registration_edit",
+        "import_job",
     }
 
 

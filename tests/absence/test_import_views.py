@@ -1,4 +1,5 @@
-"""The browser import flow: upload → preview with per-row errors (nothing saved) → confirm → imported."""
+"""The browser import flow: upload → the worker checks (eager here) → preview with per-row errors (nothing
+saved) → confirm → the worker imports. The job's own views are tested in test_import_jobs.py."""
 
 from __future__ import annotations
 
@@ -8,14 +9,25 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
-from apps.absence.models import AbsenceRegistration, Employee
-from apps.absence.views_data import SESSION_KEY
+from apps.absence.models import AbsenceRegistration, Employee, ImportJob
+from strategy_portal.celery import app
 from tests.conftest import unit
 
 GOOD = b"employee_number,absence_type,start_date,end_date,fraction\n100,sick,2026-03-02,2026-03-06,1\n"
 BAD = GOOD + b"100,sick,2026-02-31,,1\n999,flu,2026-03-02,,0\n"
+
+
+@pytest.fixture(autouse=True)
+def eager_jobs(settings, tmp_path):
+    """Tasks run in the request's process as soon as they are sent; uploads go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -31,16 +43,28 @@ def staff(org):
     return org
 
 
+def committed():
+    """Run what the request sends on commit (the test's transaction never commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def upload(client, org, content, name="absences.csv", kind="absences"):
-    return client.post(
-        reverse("absence:import", args=[org.slug]),
-        {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
-    )
+    """Upload and let the worker check the file; follows to the job page."""
+    with committed():
+        response = client.post(
+            reverse("absence:import", args=[org.slug]),
+            {"kind": kind, "file": SimpleUploadedFile(name, content, content_type="text/csv")},
+        )
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"])
 
 
-def confirm_url(client, org):
-    token = client.session[SESSION_KEY]["token"]
-    return reverse("absence:import_confirm", args=[org.slug, token])
+def confirm(client, org):
+    job = ImportJob.objects.latest("created_at")
+    with committed():
+        response = client.post(reverse("absence:import_job_confirm", args=[org.slug, job.pk]))
+    return response
 
 
 def test_upload_form(login, hr_user, staff):
@@ -53,34 +77,32 @@ def test_preview_then_confirm_imports(login, hr_user, staff):
     client = login(hr_user)
     response = upload(client, staff, GOOD)
     assert response.status_code == 200
-    assert response.templates[0].name == "absence/import_preview.html"
+    assert response.templates[0].name == "absence/import_job.html"
     assert response.context["counts"]["create"] == 1
     assert AbsenceRegistration.objects.count() == 0  # nothing saved at preview
-    response = client.post(confirm_url(client, staff))
+    response = confirm(client, staff)
     assert response.status_code == 302
     assert AbsenceRegistration.objects.count() == 1
-    assert SESSION_KEY not in client.session
     page = client.get(response["Location"])
-    messages = [str(m) for m in page.context["messages"]]
-    assert any("absences.csv" in m and "1" in m for m in messages)
+    assert page.context["job"].status == ImportJob.Status.DONE
+    assert "Nye: 1." in page.content.decode()  # the page speaks Danish by default
 
 
 def test_preview_lists_every_bad_row_and_offers_no_confirm(login, hr_user, staff):
     client = login(hr_user)
     response = upload(client, staff, BAD)
     body = response.content.decode()
-    bad = response.context["bad_rows"]
+    bad = response.context["job"].row_errors
     assert [row["line"] for row in bad] == [3, 4]
     assert "2026-02-31" in body and "999" in body and "flu" in body
     assert len(bad[1]["reasons"]) == 3  # unknown number, unknown type, fraction 0
-    assert "import_confirm" not in body and "/confirm/" not in body
+    assert "/confirm/" not in body
     assert AbsenceRegistration.objects.count() == 0
 
 
 def test_confirm_revalidates_against_current_data(login, hr_user, staff):
     client = login(hr_user)
     upload(client, staff, GOOD)
-    url = confirm_url(client, staff)
     # Someone registered an overlapping absence between preview and confirm.
     AbsenceRegistration.objects.create(
         employee=Employee.objects.get(),
@@ -88,42 +110,31 @@ def test_confirm_revalidates_against_current_data(login, hr_user, staff):
         start_date=date(2026, 3, 3),
         end_date=date(2026, 3, 3),
     )
-    response = client.post(url)
-    assert response.status_code == 400
-    assert response.context["bad_rows"][0]["line"] == 2
+    response = client.get(confirm(client, staff)["Location"])
+    assert response.context["job"].row_errors[0]["line"] == 2
+    assert "/confirm/" not in response.content.decode()
     assert AbsenceRegistration.objects.count() == 1
 
 
-def test_wrong_encoding_is_shown_at_the_file_field(login, hr_user, staff):
+def test_wrong_encoding_is_shown_on_the_job_page(login, hr_user, staff):
     client = login(hr_user)
     response = upload(
         client,
         staff,
         b"employee_number,absence_type,start_date,end_date,fraction\n\x81,sick,2026-03-02,,\n",
     )
+    assert response.status_code == 200
+    job = response.context["job"]
+    assert job.file_error and job.file_error in response.content.decode()
+    assert not job.file  # a refused file is not kept
+
+
+def test_a_wrong_file_type_is_refused_at_the_field(login, hr_user, staff):
+    response = upload(login(hr_user), staff, GOOD, name="absences.pdf")
     assert response.status_code == 400
     assert response.context["form"].errors["file"]
     assert b'aria-invalid="true"' in response.content
-
-
-def test_expired_token(login, hr_user, staff):
-    client = login(hr_user)
-    response = client.post(reverse("absence:import_confirm", args=[staff.slug, "nope"]))
-    assert response.status_code == 302
-    assert AbsenceRegistration.objects.count() == 0
-
-
-def test_token_of_another_organisation_does_not_apply(login, org_admin, staff, other_org):
-    from apps.organizations.models import Role
-    from tests.conftest import _user_with
-
-    client = login(org_admin)
-    upload(client, staff, GOOD)
-    token = client.session[SESSION_KEY]["token"]
-    _user_with(other_org, Role.ADMIN, email="both@example.org")
-    response = client.post(reverse("absence:import_confirm", args=[other_org.slug, token]))
-    assert response.status_code in (302, 404)
-    assert AbsenceRegistration.objects.count() == 0
+    assert not ImportJob.objects.exists()
 
 
 @pytest.mark.parametrize("fixture", ["med_member", "shop_steward", "leader", "board_member", "union_staff"])
@@ -131,7 +142,7 @@ def test_other_roles_get_403(request, login, staff, fixture):
     client = login(request.getfixturevalue(fixture))
     assert client.get(reverse("absence:import", args=[staff.slug])).status_code == 403
     assert upload(client, staff, GOOD).status_code == 403
-    assert client.post(reverse("absence:import_confirm", args=[staff.slug, "x"])).status_code == 403
+    assert not ImportJob.objects.exists()
     assert AbsenceRegistration.objects.count() == 0
 
 
@@ -149,13 +160,12 @@ def test_anonymous_goes_to_login(client, staff):
 def test_wrong_methods(login, hr_user, staff):
     client = login(hr_user)
     assert client.put(reverse("absence:import", args=[staff.slug])).status_code == 405
-    assert client.get(reverse("absence:import_confirm", args=[staff.slug, "x"])).status_code == 405
 
 
 def test_admin_may_import(login, org_admin, staff):
     client = login(org_admin)
     upload(client, staff, GOOD)
-    client.post(confirm_url(client, staff))
+    confirm(client, staff)
     assert AbsenceRegistration.objects.count() == 1
 
 
@@ -166,7 +176,7 @@ def test_units_upload(login, hr_user, org):
     client = login(hr_user)
     response = upload(client, org, data, name="units.csv", kind="units")
     assert response.context["counts"]["create"] == 3
-    client.post(confirm_url(client, org))
+    confirm(client, org)
     assert org.units.filter(code="NK-SU-HJE").exists()
 
 
@@ -186,7 +196,7 @@ def test_xlsx_upload(login, hr_user, staff):
     client = login(hr_user)
     response = upload(client, staff, data, name="absences.xlsx")
     assert response.context["counts"]["create"] == 5
-    client.post(confirm_url(client, staff))
+    confirm(client, staff)
     assert AbsenceRegistration.objects.count() == 5
 
 
