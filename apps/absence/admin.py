@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from .models import (
-    AbsenceMonthlyAggregate,
     AbsenceRegistration,
     Advisory,
     AdvisoryEvent,
@@ -9,6 +8,7 @@ from .models import (
     Employee,
     EmployeeAccessLog,
     Spell,
+    StatisticsSnapshot,
 )
 
 # Registrations, spells, advisories and the follow-up settings change only through the portal's
@@ -93,7 +93,8 @@ class EmployeeAccessLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(AbsenceMonthlyAggregate)
-class AbsenceMonthlyAggregateAdmin(admin.ModelAdmin):
-    list_display = ["organization", "unit", "month", "absence_type", "calendar_days", "absence_hours"]
-    list_filter = ["organization", "absence_type"]
+@admin.register(StatisticsSnapshot)
+class StatisticsSnapshotAdmin(ReadOnlyAdmin):  # what the statistics showed before retention
+    list_display = ["organization", "kind", "period", "created_at"]
+    list_filter = ["kind", "organization"]
+    date_hierarchy = "period"

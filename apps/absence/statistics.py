@@ -42,7 +42,14 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.organizations.models import Organization, OrgUnit
 
-from .models import AbsenceRegistration, AbsenceType, AdvisoryPolicy, Employee, StatisticsVersion
+from .models import (
+    AbsenceRegistration,
+    AbsenceType,
+    AdvisoryPolicy,
+    Employee,
+    StatisticsSnapshot,
+    StatisticsVersion,
+)
 from .spells import WorkCalendar, add_months
 
 EPOCH = date(1970, 1, 1)
@@ -613,6 +620,51 @@ def _compute(
     return units, population, absence, working_days, calendar
 
 
+@dataclass
+class _Sums:
+    """The raw sums of one window, rolled up per unit (its whole subtree): what the published figures of
+    the window are made from, live or frozen by the retention job (``StatisticsSnapshot``)."""
+
+    working_days: int
+    population: dict[int, _Figures]  # unit id -> employees and weekday hours
+    absence: dict[tuple[int, str], _Figures]  # (unit id, type) -> spells, days, weekday hours of absence
+    bradford: dict[tuple[int, int], int]  # (unit id, band from 1) -> employees
+    bands: list[int]  # the Bradford band limits the counts are for
+
+
+def _year_sums(
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    *,
+    unit: OrgUnit | None = None,
+    units: list[OrgUnit] | None = None,
+) -> tuple[list[OrgUnit], _Sums]:
+    """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows."""
+    with _reporting_transaction():
+        units, population, absence, working_days, calendar = _compute(
+            organization, [rolling_year(as_of)], unit, policy, units=units
+        )
+        bradford_sql = _Sql(calendar, *bradford_window(as_of))
+        bradford_rows = _bradford_rows(
+            bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
+        )
+    bradford: dict[tuple[int, int], int] = defaultdict(int)
+    paths = {u.path: u.pk for u in units}
+    path_of = {u.pk: u.path for u in units}
+    for unit_id, band, count in bradford_rows:
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            bradford[(ancestor, int(band))] += int(count)
+    sums = _Sums(
+        working_days=working_days[0],
+        population={unit_id: figures for (_idx, unit_id), figures in population.items()},
+        absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
+        bradford=dict(bradford),
+        bands=list(policy.bradford_bands),
+    )
+    return units, sums
+
+
 def unit_statistics(
     organization: Organization,
     as_of: date,
@@ -666,33 +718,27 @@ def _unit_statistics(
     if unit is not None and suppress:
         return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
     policy = policy or policy_of(organization)
+    requested = as_of
+    frozen = _frozen_year(organization, as_of)
+    if frozen is None:
+        units, sums = _year_sums(organization, as_of, policy, unit=unit, units=units)
+    else:  # the window begins before the individual rows still kept (retention)
+        as_of, sums = frozen
+        units = _units_in_scope(organization, unit) if units is None else units
     window = rolling_year(as_of)
-    with _reporting_transaction():
-        units, population, absence, working_days, calendar = _compute(
-            organization, [window], unit, policy, units=units
-        )
-        bradford_sql = _Sql(calendar, *bradford_window(as_of))
-        bradford_rows = _bradford_rows(
-            bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
-        )
-    bradford: dict[tuple[int, int], int] = defaultdict(int)
     paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
-    for unit_id, band, count in bradford_rows:
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
-            bradford[(ancestor, int(band))] += int(count)
     counting = set(policy.types_for("percentage"))
     labels = dict(AbsenceType.choices)
-    band_names = band_labels(policy.bradford_bands)
+    band_names = band_labels(sums.bands)
     base_depth = units[0].depth if units else 1
     rows = []
     for u in units:
-        pop = population.get((0, u.pk), _Figures())
+        pop = sums.population.get(u.pk, _Figures())
         types = []
         total = _Figures()
         for code in TYPE_CODES:
-            raw = absence.get((0, u.pk, code))
-            figures = _figures(pop, raw, working_days[0])
+            raw = sums.absence.get((u.pk, code))
+            figures = _figures(pop, raw, sums.working_days)
             types.append(
                 {
                     "absence_type": code,
@@ -706,7 +752,7 @@ def _unit_statistics(
                 total.spells += raw.spells
                 total.calendar_days += raw.calendar_days
                 total.absence_weekday_hours += raw.absence_weekday_hours
-        counts = [bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
+        counts = [sums.bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
         rows.append(
             {
                 "unit_id": u.pk,
@@ -716,10 +762,10 @@ def _unit_statistics(
                 "depth": u.depth - base_depth,
                 "suppressed": False,
                 "employees": pop.employees,
-                "fte": _figures(pop, None, working_days[0])["fte"],
+                "fte": _figures(pop, None, sums.working_days)["fte"],
                 "possible_hours": _round(pop.weekday_hours / 5, 1),
                 "types": types,
-                "total": {"suppressed": False, **_figures(pop, total, working_days[0])},
+                "total": {"suppressed": False, **_figures(pop, total, sums.working_days)},
                 "bradford": {
                     "suppressed": False,
                     "employees": pop.employees,
@@ -729,9 +775,10 @@ def _unit_statistics(
         )
     result = {
         "as_of": as_of,
+        "requested_as_of": requested,
         "window_start": window.start,
         "window_end": window.end,
-        "working_days": working_days[0],
+        "working_days": sums.working_days,
         "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
         "band_labels": band_names,
         "units": rows,
@@ -1017,21 +1064,35 @@ def _monthly_series(
     employees are suppressed unless the unit is in ``exempt_unit_ids``.
     """
     policy = policy or policy_of(organization)
+    as_of, frozen_from = _effective_as_of(organization, as_of)
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
-    with _reporting_transaction():
-        units, population, absence, working_days, _calendar = _compute(
-            organization,
-            periods,
-            unit,
-            policy,
-            types=sorted(counting),
-            spells=False,
-            months=True,
-            units=units,
-            group_depth=top_depth + 1,  # the chart shows the top units and the units directly below
-        )
+    # Months that begin before the individual rows still kept (retention) come frozen, whole months.
+    frozen = _frozen_months(organization, periods, frozen_from, policy)
+    live = [p for p in periods if p.index not in frozen]
+    population: dict[tuple[int, int], _Figures] = {}
+    absence: dict[tuple[int, int, str], _Figures] = {}
+    working_days: dict[int, int] = {}
+    if live:
+        with _reporting_transaction():
+            units, population, absence, working_days, _calendar = _compute(
+                organization,
+                live,
+                unit,
+                policy,
+                types=sorted(counting),
+                spells=False,
+                months=True,
+                units=units,
+                group_depth=top_depth + 1,  # the chart shows the top units and the units directly below
+            )
+    elif units is None:
+        units = _units_in_scope(organization, unit)
+    for index, sums in frozen.items():
+        population.update(((index, unit_id), figures) for unit_id, figures in sums.population.items())
+        absence.update(((index, unit_id, code), figures) for (unit_id, code), figures in sums.absence.items())
+        working_days[index] = sums.working_days
     chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]
     limit = settings.ABSENCE_MIN_GROUP_SIZE
     exempt = exempt_unit_ids or set()
@@ -1146,3 +1207,185 @@ def csv_rows(stats: dict) -> list[list[str]]:
         )
         rows.append([unit["code"], "bradford", bands, *[""] * (len(CSV_COLUMNS) - 3)])
     return rows
+
+
+# --- figures frozen by the retention job -----------------------------------------------------------
+#
+# Before the retention job deletes individual rows, it freezes the sums of every period the deletion
+# would change (``snapshots_to_freeze``): the rolling year up to every month end and every calendar
+# month whose window begins before the new cut-off. A window that begins before the organisation's
+# ``raw_data_from`` is then read from those sums and published by the same code as live sums, so every
+# figure stays as it was. A rolling year up to a day that is no month end there is shown up to the
+# nearest earlier month end instead (the result's ``as_of`` then differs from ``requested_as_of``).
+
+YEAR, MONTH = StatisticsSnapshot.Kind.YEAR, StatisticsSnapshot.Kind.MONTH
+
+
+def raw_data_from(organization_id: int) -> date | None:
+    """The first day the individual rows are complete from: the retention job deleted the rows that
+    ended earlier (None: it never deleted any)."""
+    return (
+        StatisticsVersion.objects.filter(organization_id=organization_id)
+        .values_list("raw_data_from", flat=True)
+        .first()
+    )
+
+
+def _is_frozen(as_of: date, frozen_from: date | None) -> bool:
+    return frozen_from is not None and rolling_year(as_of).start < frozen_from
+
+
+def _frozen_year(organization: Organization, as_of: date) -> tuple[date, _Sums] | None:
+    """(month end, frozen sums) for a rolling year up to ``as_of`` that begins before the rows still
+    kept: ``as_of`` itself when it is a month end, else the nearest earlier one. None when the rows are
+    complete for the window, or when nothing was frozen that early (there were no data then)."""
+    if not _is_frozen(as_of, raw_data_from(organization.pk)):
+        return None
+    snapshot = (
+        StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period__lte=as_of)
+        .order_by("-period")
+        .only("period", "figures")
+        .first()
+    )
+    return None if snapshot is None else (snapshot.period, _sums_from_json(snapshot.figures))
+
+
+def _effective_as_of(organization: Organization, as_of: date) -> tuple[date, date | None]:
+    """(the day the figures for ``as_of`` are given up to - see ``_frozen_year`` -, ``raw_data_from``)."""
+    frozen_from = raw_data_from(organization.pk)
+    if not _is_frozen(as_of, frozen_from):
+        return as_of, frozen_from
+    period = (
+        StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period__lte=as_of)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return period or as_of, frozen_from
+
+
+def _frozen_months(
+    organization: Organization, periods: list[Period], frozen_from: date | None, policy: AdvisoryPolicy
+) -> dict[int, _Sums]:
+    """Frozen sums of the months among ``periods`` that begin before ``frozen_from``, by period index
+    (empty sums for a month before any data)."""
+    old = [p for p in periods if frozen_from is not None and p.start < frozen_from]
+    if not old:
+        return {}
+    stored = dict(
+        StatisticsSnapshot.objects.filter(
+            organization=organization, kind=MONTH, period__in=[p.start for p in old]
+        ).values_list("period", "figures")
+    )
+    calendar = WorkCalendar.for_policy(policy)
+    return {
+        p.index: _sums_from_json(stored[p.start])
+        if p.start in stored
+        else _Sums(calendar.working_days(p.start, p.end), {}, {}, {}, list(policy.bradford_bands))
+        for p in old
+    }
+
+
+def _sums_to_json(sums: _Sums) -> dict:
+    """Aggregates only; Decimals as strings, so that they come back exactly (the same digits)."""
+    absence: dict[str, dict] = defaultdict(dict)
+    for (unit_id, code), figures in sums.absence.items():
+        absence[str(unit_id)][code] = [
+            figures.spells,
+            figures.calendar_days,
+            str(figures.absence_weekday_hours),
+        ]
+    bradford: dict[str, dict] = defaultdict(dict)
+    for (unit_id, band), count in sums.bradford.items():
+        bradford[str(unit_id)][str(band)] = count
+    return {
+        "working_days": sums.working_days,
+        "bands": list(sums.bands),
+        "population": {
+            str(unit_id): [figures.employees, str(figures.weekday_hours)]
+            for unit_id, figures in sums.population.items()
+        },
+        "absence": absence,
+        "bradford": bradford,
+    }
+
+
+def _sums_from_json(data: dict) -> _Sums:
+    population = {}
+    for unit_id, (employees, weekday_hours) in data["population"].items():
+        figures = population[int(unit_id)] = _Figures()
+        figures.employees, figures.weekday_hours = employees, Decimal(weekday_hours)
+    absence = {}
+    for unit_id, types in data["absence"].items():
+        for code, (spells, calendar_days, hours) in types.items():
+            figures = absence[(int(unit_id), code)] = _Figures()
+            figures.spells, figures.calendar_days = spells, calendar_days
+            figures.absence_weekday_hours = Decimal(hours)
+    bradford = {
+        (int(unit_id), int(band)): count
+        for unit_id, bands in data["bradford"].items()
+        for band, count in bands.items()
+    }
+    return _Sums(data["working_days"], population, absence, bradford, data["bands"])
+
+
+def _month_end(day: date) -> date:
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
+def snapshots_to_freeze(
+    organization: Organization, cutoff: date, first: date | None
+) -> list[StatisticsSnapshot]:
+    """Unsaved snapshots of the periods that deleting the rows ending before ``cutoff`` (and the
+    employees who left before it) would change and that are not frozen yet, computed from the rows.
+
+    ``first``: the first day a row about to be deleted covers (None: none is). The periods are those
+    that begin before ``cutoff`` and end on or after ``first`` or the first day an earlier run froze:
+    the rolling years up to every month end (from the one before, which holds no deleted row, so that
+    an earlier day has a month end to fall back to) and the calendar months. Earlier periods do not
+    change. Periods frozen by an earlier run stay as they are: their rows may be gone already.
+    """
+    frozen = set(StatisticsSnapshot.objects.filter(organization=organization).values_list("kind", "period"))
+    earliest = min((period for kind, period in frozen if kind == YEAR), default=None)
+    starts = [day for day in (first, earliest and earliest + timedelta(days=1)) if day is not None]
+    if not starts:
+        return []
+    since = min(starts).replace(day=1)
+    policy = policy_of(organization)
+    units = _units_in_scope(organization, None)
+    snapshots = []
+    month_end = since - timedelta(days=1)
+    while rolling_year(month_end).start < cutoff:
+        if (YEAR, month_end) not in frozen:
+            _units, sums = _year_sums(organization, month_end, policy, units=units)
+            snapshots.append(
+                StatisticsSnapshot(
+                    organization=organization, kind=YEAR, period=month_end, figures=_sums_to_json(sums)
+                )
+            )
+        month_end = _month_end(month_end + timedelta(days=1))
+    months, month = [], since
+    while month < cutoff:
+        if (MONTH, month) not in frozen:
+            months.append(Period(len(months), month, _month_end(month)))
+        month = add_months(month, 1)
+    for chunk in range(0, len(months), 24):
+        periods = months[chunk : chunk + 24]
+        with _reporting_transaction():
+            _units, population, absence, working_days, _calendar = _compute(
+                organization, periods, None, policy, spells=False, months=True, units=units
+            )
+        for p in periods:
+            sums = _Sums(
+                working_days=working_days[p.index],
+                population={u: f for (idx, u), f in population.items() if idx == p.index},
+                absence={(u, code): f for (idx, u, code), f in absence.items() if idx == p.index},
+                bradford={},
+                bands=list(policy.bradford_bands),
+            )
+            snapshots.append(
+                StatisticsSnapshot(
+                    organization=organization, kind=MONTH, period=p.start, figures=_sums_to_json(sums)
+                )
+            )
+    return snapshots
