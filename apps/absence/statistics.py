@@ -29,6 +29,7 @@ the registrations in the window.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1329,6 +1330,20 @@ def _sums_from_json(data: dict) -> _Sums:
     return _Sums(data["working_days"], population, absence, bradford, data["bands"])
 
 
+def anyone_employed_by(organization: Organization, as_of: date) -> bool:
+    """Whether anyone had started in the organisation by ``as_of``, also when retention has deleted
+    them since (a frozen month end knows how many had)."""
+    if _is_frozen(as_of, raw_data_from(organization.pk)):
+        started = (
+            StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period=as_of)
+            .values_list("figures__employees_started", flat=True)
+            .first()
+        )
+        if started is not None:
+            return started > 0
+    return Employee.objects.filter(organization=organization, employment_start__lte=as_of).exists()
+
+
 def _month_end(day: date) -> date:
     return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
@@ -1353,14 +1368,22 @@ def snapshots_to_freeze(
     since = min(starts).replace(day=1)
     policy = policy_of(organization)
     units = _units_in_scope(organization, None)
+    # How many had started by a month end (the annual report has no section without anyone).
+    starts_sorted = sorted(
+        Employee.objects.filter(organization=organization).values_list("employment_start", flat=True)
+    )
     snapshots = []
     month_end = since - timedelta(days=1)
     while rolling_year(month_end).start < cutoff:
         if (YEAR, month_end) not in frozen:
             _units, sums = _year_sums(organization, month_end, policy, units=units)
+            started = bisect_right(starts_sorted, month_end)
             snapshots.append(
                 StatisticsSnapshot(
-                    organization=organization, kind=YEAR, period=month_end, figures=_sums_to_json(sums)
+                    organization=organization,
+                    kind=YEAR,
+                    period=month_end,
+                    figures={**_sums_to_json(sums), "employees_started": started},
                 )
             )
         month_end = _month_end(month_end + timedelta(days=1))

@@ -31,6 +31,7 @@ from apps.core.demo import DemoContext
 from apps.organizations import demo as organizations_demo
 from apps.organizations.models import OrgUnit, Role
 from tests.conftest import _user_with
+from tests.factories import EmployeeFactory, OrganizationFactory, add_unit, register_absence
 
 RETENTION_DAY = date(2030, 1, 1)
 CUTOFF = date(2025, 1, 1)  # 5 years before RETENTION_DAY
@@ -114,6 +115,11 @@ def test_statistics_of_past_periods_are_the_same_after_retention(municipality):
     assert differences(before, everything(municipality)) == []
 
 
+@pytest.mark.postgres
+def test_statistics_of_past_periods_are_the_same_after_retention_on_postgresql(municipality):
+    test_statistics_of_past_periods_are_the_same_after_retention(municipality)
+
+
 def test_the_individual_rows_are_gone_and_the_snapshots_hold_aggregates_only(municipality):
     leavers = set(
         Employee.objects.filter(organization=municipality, employment_end__lt=CUTOFF).values_list(
@@ -137,7 +143,8 @@ def test_the_individual_rows_are_gone_and_the_snapshots_hold_aggregates_only(mun
     }
     for snapshot in StatisticsSnapshot.objects.filter(organization=municipality):
         figures = snapshot.figures
-        assert set(figures) == {"working_days", "bands", "population", "absence", "bradford"}
+        parts = {"working_days", "bands", "population", "absence", "bradford"}
+        assert set(figures) == parts | ({"employees_started"} if snapshot.kind == "year" else set())
         for part in ("population", "absence", "bradford"):
             assert set(figures[part]) <= unit_ids  # per unit, never per person
     years = StatisticsSnapshot.objects.filter(organization=municipality, kind="year")
@@ -208,3 +215,23 @@ def test_a_later_policy_keeps_the_frozen_bradford_bands(municipality):
     after = unit_statistics(municipality, date(2024, 12, 31), suppress=False)
     assert after["band_labels"] == before["band_labels"]
     assert after["units"][0]["bradford"] == before["units"][0]["bradford"]
+
+
+def test_the_annual_report_of_a_year_whose_staff_all_left_keeps_its_section(db):
+    organization = OrganizationFactory(name="Kommune", slug="kommune", kind="employer")
+    top = add_unit(organization, "K", "Kommunen")
+    early = [
+        EmployeeFactory(unit=top, employment_start=date(2015, 1, 1), employment_end=date(2019, 12, 31))
+        for _ in range(6)
+    ]
+    register_absence(early[0], date(2018, 3, 5), date(2018, 3, 9))
+    EmployeeFactory(unit=top, employment_start=date(2026, 1, 1))
+    before = build_section(organization, 2018)
+    assert before.has_data and before.data["rows"][0]["sick_days"] == 5
+
+    retention_apply(as_of=date(2026, 3, 1), organization=organization)
+
+    assert not Employee.objects.filter(pk__in=[e.pk for e in early]).exists()
+    after = build_section(organization, 2018)
+    assert (after.has_data, after.data) == (before.has_data, before.data)
+    assert build_section(organization, 2014).has_data is False  # before anyone started, as before
