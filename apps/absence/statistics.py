@@ -703,7 +703,7 @@ def _unit_statistics(
 
     Plain data for the page, the CSV export, the command and the annual report::
 
-        {"as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
+        {"as_of", "requested_as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
          "units": [{"unit_id", "parent_id", "code", "name", "depth", "suppressed",
                     "employees", "fte", "possible_hours",
                     "types": [{"absence_type", "label", "counts_for_percentage", "suppressed",
@@ -711,6 +711,9 @@ def _unit_statistics(
                                "possible_hours", "absence_pct", "absence_days", "days_per_fte"}, ...],
                     "total": {... the same, over the types that count for the percentage},
                     "bradford": {"suppressed", "employees", "bands": [count or None, ...]}}, ...]}
+
+    ``as_of`` is the day asked for (``requested_as_of``) unless retention has deleted rows of that
+    window and the day is no month end: then the month end before it (see ``_frozen_year``).
 
     ``unit``: only that unit and the units below it. ``suppress``: figures of groups under
     ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are None and the group is marked ``suppressed``
@@ -1070,7 +1073,7 @@ def _monthly_series(
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
     # Months that begin before the individual rows still kept (retention) come frozen, whole months.
-    frozen = _frozen_months(organization, periods, frozen_from, policy)
+    frozen = _frozen_months(organization, periods, frozen_from)
     live = [p for p in periods if p.index not in frozen]
     population: dict[tuple[int, int], _Figures] = {}
     absence: dict[tuple[int, int, str], _Figures] = {}
@@ -1266,10 +1269,11 @@ def _effective_as_of(organization: Organization, as_of: date) -> tuple[date, dat
 
 
 def _frozen_months(
-    organization: Organization, periods: list[Period], frozen_from: date | None, policy: AdvisoryPolicy
+    organization: Organization, periods: list[Period], frozen_from: date | None
 ) -> dict[int, _Sums]:
-    """Frozen sums of the months among ``periods`` that begin before ``frozen_from``, by period index
-    (empty sums for a month before any data)."""
+    """Frozen sums of the months among ``periods`` that begin before ``frozen_from``, by period index.
+    A month without a snapshot there held no deleted row (the frozen months run without a gap up to
+    the cut-off from the first one a deletion changed): its rows are all there."""
     old = [p for p in periods if frozen_from is not None and p.start < frozen_from]
     if not old:
         return {}
@@ -1278,13 +1282,7 @@ def _frozen_months(
             organization=organization, kind=MONTH, period__in=[p.start for p in old]
         ).values_list("period", "figures")
     )
-    calendar = WorkCalendar.for_policy(policy)
-    return {
-        p.index: _sums_from_json(stored[p.start])
-        if p.start in stored
-        else _Sums(calendar.working_days(p.start, p.end), {}, {}, {}, list(policy.bradford_bands))
-        for p in old
-    }
+    return {p.index: _sums_from_json(stored[p.start]) for p in old if p.start in stored}
 
 
 def _sums_to_json(sums: _Sums) -> dict:

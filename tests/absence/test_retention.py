@@ -235,3 +235,25 @@ def test_the_annual_report_of_a_year_whose_staff_all_left_keeps_its_section(db):
     after = build_section(organization, 2018)
     assert (after.has_data, after.data) == (before.has_data, before.data)
     assert build_section(organization, 2014).has_data is False  # before anyone started, as before
+
+
+def test_periods_before_the_first_deleted_row_keep_their_figures_from_the_rows(db):
+    # Staff employed since 2005 stay; a leaver employed 2015-2019 goes. Frozen are the periods from
+    # March 2015 on; a chart reaching back before that mixes months from the rows and frozen months.
+    organization = OrganizationFactory(name="Kommune", slug="kommune", kind="employer")
+    top = add_unit(organization, "K", "Kommunen")
+    staff = [EmployeeFactory(unit=top, employment_start=date(2005, 1, 1)) for _ in range(6)]
+    register_absence(staff[0], date(2021, 11, 1), date(2021, 11, 5))  # kept
+    leaver = EmployeeFactory(unit=top, employment_start=date(2015, 3, 2), employment_end=date(2019, 6, 30))
+    register_absence(leaver, date(2015, 9, 7), date(2015, 9, 8))
+    days = [date(2014, 12, 31), date(2015, 1, 20), date(2015, 12, 31), date(2016, 6, 30)]
+    before = [unit_statistics(organization, day, suppress=False) for day in days]
+    charts = [monthly_series(organization, day, suppress=False) for day in days]
+
+    retention_apply(as_of=date(2026, 3, 1), organization=organization)
+
+    assert not Employee.objects.filter(pk=leaver.pk).exists()
+    assert StatisticsSnapshot.objects.filter(organization=organization, period=date(2015, 2, 28)).exists()
+    assert not StatisticsSnapshot.objects.filter(organization=organization, period__lt=date(2015, 2, 28))
+    assert differences(before, [unit_statistics(organization, day, suppress=False) for day in days]) == []
+    assert differences(charts, [monthly_series(organization, day, suppress=False) for day in days]) == []
