@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Literal
 from uuid import uuid4
 
 from django.conf import settings
@@ -698,6 +699,7 @@ def _unit_statistics(
     exempt_unit_ids: set[int] | None = None,
     policy: AdvisoryPolicy | None = None,
     units: list[OrgUnit] | None = None,
+    frozen_from: date | None | Literal["ask"] = "ask",
 ) -> dict:
     """Figures per unit (its whole subtree) and absence type over the 12 months up to ``as_of``.
 
@@ -723,7 +725,7 @@ def _unit_statistics(
         return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
     policy = policy or policy_of(organization)
     requested = as_of
-    frozen = _frozen_year(organization, as_of)
+    frozen = _frozen_year(organization, as_of, frozen_from)
     if frozen is None:
         units, sums = _year_sums(organization, as_of, policy, unit=unit, units=units)
     else:  # the window begins before the individual rows still kept (retention)
@@ -1026,12 +1028,25 @@ def page_figures(
         units = None
         if org_units is not None:
             units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
+        frozen_from = raw_data_from(organization.pk)
         with _reporting_transaction():
             stats = _unit_statistics(
-                organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
+                organization,
+                as_of,
+                unit=unit,
+                exempt_unit_ids=exempt_unit_ids,
+                policy=policy,
+                units=units,
+                frozen_from=frozen_from,
             )
             charts = _monthly_series(
-                organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
+                organization,
+                as_of,
+                unit=unit,
+                exempt_unit_ids=exempt_unit_ids,
+                policy=policy,
+                units=units,
+                frozen_from=frozen_from,
             )
         # The page shows the unit and the units directly below (suppression needed all of them).
         stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]
@@ -1058,6 +1073,7 @@ def _monthly_series(
     exempt_unit_ids: set[int] | None = None,
     policy: AdvisoryPolicy | None = None,
     units: list[OrgUnit] | None = None,
+    frozen_from: date | None | Literal["ask"] = "ask",
 ) -> list[dict]:
     """Month by month for the last ``months`` months: the absence percentage and absence days (in
     full-time days) of the types that count for the percentage, per chart unit.
@@ -1068,7 +1084,7 @@ def _monthly_series(
     employees are suppressed unless the unit is in ``exempt_unit_ids``.
     """
     policy = policy or policy_of(organization)
-    as_of, frozen_from = _effective_as_of(organization, as_of)
+    as_of, frozen_from = _effective_as_of(organization, as_of, frozen_from)
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
@@ -1239,11 +1255,16 @@ def _is_frozen(as_of: date, frozen_from: date | None) -> bool:
     return frozen_from is not None and rolling_year(as_of).start < frozen_from
 
 
-def _frozen_year(organization: Organization, as_of: date) -> tuple[date, _Sums] | None:
+def _frozen_year(
+    organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"]
+) -> tuple[date, _Sums] | None:
     """(month end, frozen sums) for a rolling year up to ``as_of`` that begins before the rows still
-    kept: ``as_of`` itself when it is a month end, else the nearest earlier one. None when the rows are
-    complete for the window, or when nothing was frozen that early (there were no data then)."""
-    if not _is_frozen(as_of, raw_data_from(organization.pk)):
+    kept (``frozen_from``, the organisation's ``raw_data_from``; "ask": look it up): ``as_of`` itself
+    when it is a month end, else the nearest earlier one. None when the rows are complete for the
+    window, or when nothing was frozen that early (no deleted row was in it)."""
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
+    if not _is_frozen(as_of, frozen_from):
         return None
     snapshot = (
         StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period__lte=as_of)
@@ -1254,9 +1275,12 @@ def _frozen_year(organization: Organization, as_of: date) -> tuple[date, _Sums] 
     return None if snapshot is None else (snapshot.period, _sums_from_json(snapshot.figures))
 
 
-def _effective_as_of(organization: Organization, as_of: date) -> tuple[date, date | None]:
+def _effective_as_of(
+    organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"]
+) -> tuple[date, date | None]:
     """(the day the figures for ``as_of`` are given up to - see ``_frozen_year`` -, ``raw_data_from``)."""
-    frozen_from = raw_data_from(organization.pk)
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
     if not _is_frozen(as_of, frozen_from):
         return as_of, frozen_from
     period = (
