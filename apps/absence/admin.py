@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     AbsenceRegistration,
     Advisory,
@@ -7,6 +9,7 @@ from .models import (
     AdvisoryPolicy,
     Employee,
     EmployeeAccessLog,
+    HealthTerm,
     Spell,
     StatisticsSnapshot,
 )
@@ -14,6 +17,56 @@ from .models import (
 # Registrations, spells, advisories and the follow-up settings change only through the portal's
 # services, which keep the spells, the advisory sweep's queue, the overlap rule and the statistics in
 # step: here they are shown.
+
+
+class AccessLogged:
+    """Admin pages of individual absence data write the access log as the portal's pages do: one row
+    per employee on a list page, one for an object's page (change, delete, history)."""
+
+    access_log_action = EmployeeAccessLog.Action.ADMIN_VIEW
+
+    def employee_id_of(self, obj) -> int:
+        return obj.employee_id
+
+    def _log(self, request, objects) -> None:
+        services.access_log_record(
+            employees=[self.employee_id_of(obj) for obj in objects],
+            user=request.user,
+            action=self.access_log_action,
+            where=request.resolver_match.view_name,
+            via=EmployeeAccessLog.Via.ADMIN,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if "cl" in context:
+            self._log(request, context["cl"].result_list)  # evaluates the page once; the template reuses it
+        elif "queryset" in context:  # the confirmation page of "delete selected" lists what goes with them
+            self._log(request, context["queryset"])
+        return response
+
+    def _object_view(self, response):
+        context = getattr(response, "context_data", None) or {}
+        return context.get("original") or context.get("object")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if (obj := self._object_view(response)) is not None:
+            self._log(request, [obj])
+        return response
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        if (obj := self._object_view(response)) is not None:
+            self._log(request, [obj])
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if (obj := self._object_view(response)) is not None:
+            self._log(request, [obj])
+        return response
 
 
 class ReadOnly:
@@ -39,12 +92,15 @@ class AdvisoryPolicyAdmin(ReadOnlyAdmin):  # HR edits it in the portal, which re
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(AccessLogged, admin.ModelAdmin):
     list_display = ["name", "employee_number", "organization", "unit", "leader"]
     list_filter = ["organization"]
     search_fields = ["name", "employee_number"]
     raw_id_fields = ["unit", "leader"]
     list_select_related = ["organization", "unit", "leader"]
+
+    def employee_id_of(self, obj) -> int:
+        return obj.pk
 
     def get_readonly_fields(self, request, obj=None):
         # An employee's absence history belongs to one organisation's follow-up: a move is a new
@@ -53,7 +109,7 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(AbsenceRegistration)
-class AbsenceRegistrationAdmin(ReadOnlyAdmin):
+class AbsenceRegistrationAdmin(AccessLogged, ReadOnlyAdmin):
     list_display = ["employee", "absence_type", "start_date", "end_date", "fraction"]
     list_filter = ["absence_type"]
     raw_id_fields = ["employee"]
@@ -62,7 +118,7 @@ class AbsenceRegistrationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Spell)
-class SpellAdmin(ReadOnlyAdmin):
+class SpellAdmin(AccessLogged, ReadOnlyAdmin):
     list_display = ["employee", "start_date", "end_date"]
     raw_id_fields = ["employee"]
     list_select_related = ["employee"]
@@ -75,7 +131,7 @@ class AdvisoryEventInline(ReadOnly, admin.TabularInline):
 
 
 @admin.register(Advisory)
-class AdvisoryAdmin(ReadOnlyAdmin):
+class AdvisoryAdmin(AccessLogged, ReadOnlyAdmin):
     list_display = ["employee", "kind", "day", "due_date", "status", "late"]
     list_filter = ["kind", "status", "late"]
     raw_id_fields = ["employee", "spell"]
@@ -84,13 +140,20 @@ class AdvisoryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(EmployeeAccessLog)
-class EmployeeAccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "employee", "action"]
+class EmployeeAccessLogAdmin(AccessLogged, ReadOnlyAdmin):
+    """The log is evidence: nobody adds, changes or deletes rows by hand (the retention job deletes old
+    ones). Reading it is logged like reading it in the portal."""
+
+    access_log_action = EmployeeAccessLog.Action.VIEW_LOG
+    list_display = ["at", "who", "employee", "action", "via", "where"]
+    list_filter = ["action", "via"]
+    search_fields = ["employee__employee_number", "employee__name", "user__email", "user_label"]
     raw_id_fields = ["employee", "user"]
     list_select_related = ["employee", "user"]
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    @admin.display(description=_("who"))
+    def who(self, obj: EmployeeAccessLog) -> str:
+        return obj.who
 
 
 @admin.register(StatisticsSnapshot)
@@ -98,3 +161,13 @@ class StatisticsSnapshotAdmin(ReadOnlyAdmin):  # what the statistics showed befo
     list_display = ["organization", "kind", "period", "created_at"]
     list_filter = ["kind", "organization"]
     date_hierarchy = "period"
+
+
+@admin.register(HealthTerm)
+class HealthTermAdmin(admin.ModelAdmin):
+    """The words and codes notes may not contain (``apps.absence.health``): a SETTING kept here."""
+
+    list_display = ["term", "language", "kind", "label", "active"]
+    list_filter = ["language", "kind", "active"]
+    list_editable = ["active"]
+    search_fields = ["term"]

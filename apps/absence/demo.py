@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -23,7 +23,18 @@ from apps.core.demo import DEMO_PASSWORD, DemoContext
 from apps.organizations.demo import DEMO_DOMAIN
 from apps.organizations.models import Membership, OrgUnit, Role, User
 
-from .models import AbsenceRegistration, AbsenceType, Advisory, AdvisoryPolicy, Employee, Spell
+from .models import (
+    AbsenceRegistration,
+    AbsenceType,
+    Adjustment,
+    Advisory,
+    AdvisoryEvent,
+    AdvisoryPolicy,
+    ContactForm,
+    Employee,
+    FollowUpOutcome,
+    Spell,
+)
 from .services import advisory_sweep
 from .spells import derive_spells
 from .statistics import bump_statistics_version
@@ -347,6 +358,46 @@ def _age_the_queue(ctx: DemoContext, employee_ids: list[int]) -> None:
     advisories.filter(
         due_date__gte=ctx.today - timedelta(days=21), due_date__lt=ctx.today - timedelta(days=7)
     ).update(status=Advisory.Status.CONTACT_MADE)
+    _record_follow_ups(advisories)
+
+
+# What a leader records after a contact: the structured fields and, at most, a short note of what was
+# agreed and done. No note names a diagnosis or symptom (the services would refuse it).
+DEMO_FOLLOW_UPS = [
+    (ContactForm.PHONE, FollowUpOutcome.EXPECTED_BACK, [], "Ringede; forventer at være tilbage mandag."),
+    (ContactForm.PHONE, FollowUpOutcome.PARTIAL_RETURN, [Adjustment.REDUCED_HOURS], "Starter på 20 timer."),
+    (ContactForm.MEETING, FollowUpOutcome.CONVERSATION_7A, [], "Aftalte sygefraværssamtale i næste uge."),
+    (ContactForm.VIDEO, FollowUpOutcome.PARTIAL_RETURN, [Adjustment.CHANGED_TASKS], ""),
+    (ContactForm.NOT_REACHED, "", [], "Sendte sms; ringer igen i morgen."),
+    (ContactForm.WRITTEN, FollowUpOutcome.NO_ACTION, [Adjustment.NONE], ""),
+    (ContactForm.MEETING, FollowUpOutcome.RETENTION_PLAN, [Adjustment.AIDS, Adjustment.WORKPLACE], ""),
+    (ContactForm.PHONE, FollowUpOutcome.FAST_TRACK, [], "Medarbejderen vil tænke over fast track."),
+]
+
+
+def _record_follow_ups(advisories) -> None:
+    """One recorded contact for every advisory at "contact made", made by the leader the day after."""
+    events = []
+    for pk, status, due, leader_id in advisories.filter(status=Advisory.Status.CONTACT_MADE).values_list(
+        "pk", "status", "due_date", "employee__leader_id"
+    ):
+        contact, outcome, adjustments, note = DEMO_FOLLOW_UPS[pk % len(DEMO_FOLLOW_UPS)]
+        at = timezone.make_aware(datetime.combine(due + timedelta(days=1), time(10, 0)))
+        events.append(
+            AdvisoryEvent(
+                advisory_id=pk,
+                from_status=Advisory.Status.NEW,
+                to_status=status,
+                contact_form=contact,
+                outcome=outcome,
+                adjustments=list(adjustments),
+                next_contact=due + timedelta(days=8),
+                note=note,
+                by_id=leader_id,
+                at=at,
+            )
+        )
+    AdvisoryEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
 def seed(ctx: DemoContext) -> None:

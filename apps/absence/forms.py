@@ -7,7 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import FastSelect, PortalFormMixin
 
-from .models import CONTACT_PRESETS, NOTE_WARNING, AbsenceType, Advisory, AdvisoryPolicy
+from .health import validate_note
+from .models import (
+    CONTACT_PRESETS,
+    NOTE_MAX_LENGTH,
+    NOTE_WARNING,
+    AbsenceType,
+    Adjustment,
+    Advisory,
+    AdvisoryPolicy,
+    ContactForm,
+    FollowUpOutcome,
+)
 
 
 class DateInput(forms.DateInput):
@@ -33,6 +44,13 @@ class RegistrationForm(PortalFormMixin, forms.Form):
         decimal_places=3,
         help_text=_("The share of the working time absent: 1 for whole days, e.g. 0.5 for half days."),
     )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=NOTE_WARNING,
+        validators=[validate_note],
+    )
 
     def clean_fraction(self) -> Decimal:
         value = self.cleaned_data["fraction"]
@@ -49,9 +67,49 @@ class RegistrationForm(PortalFormMixin, forms.Form):
 
 
 class StepForm(forms.Form):
+    """One step of an advisory and what the follow-up found. Every field but the status is optional:
+    "mark as seen" needs none of them."""
+
     to_status = forms.ChoiceField(choices=Advisory.Status.choices)
+    contact_form = forms.ChoiceField(
+        label=_("Contact"), required=False, choices=[("", "–"), *ContactForm.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", "–"), *FollowUpOutcome.choices]
+    )
+    adjustments = forms.MultipleChoiceField(
+        label=_("Agreed adjustments"),
+        required=False,
+        choices=Adjustment.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    next_contact = forms.DateField(label=_("Next contact"), required=False, widget=DateInput())
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea, help_text=NOTE_WARNING
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=NOTE_WARNING,
+        validators=[validate_note],
+    )
+
+    def clean_adjustments(self) -> list[str]:
+        value = self.cleaned_data["adjustments"]
+        if Adjustment.NONE in value and len(value) > 1:
+            raise forms.ValidationError(_("“None” cannot be chosen together with an adjustment."))
+        return value
+
+    def step_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "to_status"}
+
+
+class NoteReviewForm(PortalFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Keep what was agreed and done, at most 200 characters; leave it empty to clear it."),
+        validators=[validate_note],
     )
 
 

@@ -18,15 +18,18 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.exports import TableFileError, cell_text, decode_text, parse_day, sniff_delimiter
 from apps.organizations.models import Membership, Organization, OrgUnit
 
 KINDS = {
@@ -46,13 +49,93 @@ COLUMNS: dict[str, list[str]] = {
         "employment_start",
         "employment_end",
     ],
-    "absences": ["employee_number", "absence_type", "start_date", "end_date", "fraction"],
+    "absences": ["employee_number", "absence_type", "start_date", "end_date", "fraction", "note"],
 }
 # Columns a payroll export may leave out entirely; every other column must be in the header row.
-OPTIONAL_COLUMNS: dict[str, set[str]] = {"units": set(), "employees": set(), "absences": {"fraction"}}
+# Without a note column an import leaves the registrations' notes as they are.
+OPTIONAL_COLUMNS: dict[str, set[str]] = {
+    "units": set(),
+    "employees": set(),
+    "absences": {"fraction", "note"},
+}
+
+# Header names as Danish and Norwegian payroll systems and people write them, besides the English keys
+# (compared after ``_header_key``: lower case, spaces and hyphens as underscores). The template files use
+# COLUMN_LABELS in the user's language, which are accepted too.
+COLUMN_LABELS: dict[str, Any] = {
+    "code": gettext_lazy("Unit code"),
+    "name": gettext_lazy("Name"),
+    "parent_code": gettext_lazy("Parent unit code"),
+    "employee_number": gettext_lazy("Employee number"),
+    "unit_code": gettext_lazy("Unit code"),
+    "leader_email": gettext_lazy("Leader's email"),
+    "weekly_hours": gettext_lazy("Weekly hours"),
+    "employment_start": gettext_lazy("Employed from"),
+    "employment_end": gettext_lazy("Employed until"),
+    "absence_type": gettext_lazy("Absence type"),
+    "start_date": gettext_lazy("First day"),
+    "end_date": gettext_lazy("Last day"),
+    "fraction": gettext_lazy("Share absent"),
+    "note": gettext_lazy("Note"),
+}
+HEADER_ALIASES: dict[str, list[str]] = {
+    "code": ["kode", "enhedskode", "enhetskode", "enhed", "enhet", "afdelingskode", "avdelingskode"],
+    "name": ["navn", "enhedsnavn", "enhetsnavn", "medarbejdernavn", "ansattnavn"],
+    "parent_code": ["overordnet_kode", "overordnet_enhed", "overordnet_enhet", "forælder_kode"],
+    "employee_number": [
+        "medarbejdernummer",
+        "medarbejdernr",
+        "medarbejder_nr",
+        "mednr",
+        "lønnummer",
+        "lønnr",
+        "ansattnummer",
+        "ansattnr",
+        "ansatt_nr",
+        "tjenestenummer",
+        "personalenummer",
+    ],  # fmt: skip
+    "unit_code": ["enhedskode", "enhetskode", "enhed", "enhet", "afdeling", "avdeling", "afdelingskode"],
+    "leader_email": ["leder_email", "leder_e_mail", "ledermail", "leder_epost", "leder_e_post"],
+    "weekly_hours": [
+        "ugentlige_timer",
+        "timer_pr_uge",
+        "timer_per_uge",
+        "ugetimer",
+        "ukentlige_timer",
+        "timer_per_uke",
+        "timer_pr_uke",
+        "uketimer",
+        "arbejdstid",
+        "arbeidstid",
+    ],  # fmt: skip
+    "employment_start": [
+        "ansættelsesdato",
+        "ansat_fra",
+        "ansættelse_start",
+        "tiltrædelse",
+        "ansettelsesdato",
+        "ansatt_fra",
+        "tiltredelse",
+        "startdato",
+    ],  # fmt: skip
+    "employment_end": [
+        "fratrædelsesdato",
+        "ansat_til",
+        "fratræden",
+        "fratredelsesdato",
+        "ansatt_til",
+        "sluttdato",
+        "fratredelse",
+    ],  # fmt: skip
+    "absence_type": ["fraværstype", "fravaerstype", "fraværsårsag", "fraværskode", "fraværsart", "type"],
+    "start_date": ["startdato", "fra_dato", "fra", "første_dag", "første_fraværsdag", "fom", "fra_og_med"],
+    "end_date": ["slutdato", "til_dato", "til", "sidste_dag", "sluttdato", "siste_dag", "tom", "til_og_med"],
+    "fraction": ["andel", "brøk", "brøkdel", "omfang", "sygemeldingsgrad", "sykmeldingsgrad"],
+    "note": ["notat", "bemærkning", "bemerkning", "merknad", "kommentar"],
+}
 
 MAX_WEEKLY_HOURS = Decimal("80")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class ImportFileError(Exception):
@@ -115,47 +198,22 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    advisories: int = 0  # made at once by the sweep after an absence import
 
 
 # --- reading the file ------------------------------------------------------------------------------
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFileError(
-            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            _(
-                "The file is not UTF-8 encoded (line %(line)d has a character that is not valid UTF-8; it "
-                "may be saved as Windows-1252 or Latin-1). Save it as CSV in UTF-8 (“CSV UTF-8”) "
-                "and try again."
-            )
-            % {"line": line}
-        ) from exc
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+        return decode_text(data)
+    except TableFileError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     records = []
     try:
         for values in reader:
@@ -177,11 +235,35 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         sheet = workbook.worksheets[0]
         return [
-            (number, [_cell(v) for v in values])
+            (number, [cell_text(v) for v in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
     finally:
         workbook.close()
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s\-./]+", "_", text.strip().casefold()).strip("_")
+
+
+def _accepted_headers(kind: str) -> dict[str, str]:
+    """Every header name accepted for ``kind`` (its English keys, labels in da/nb/en, payroll aliases)."""
+    accepted: dict[str, str] = {}
+    for column in COLUMNS[kind]:
+        for alias in HEADER_ALIASES.get(column, []):
+            accepted.setdefault(_header_key(alias), column)
+    for language in ("en", "nb", "da"):
+        with translation.override(language):
+            for column in COLUMNS[kind]:
+                accepted[_header_key(str(COLUMN_LABELS[column]))] = column
+    for column in COLUMNS[kind]:
+        accepted[column] = column
+    return accepted
+
+
+def _column_for(header: str, kind: str) -> str:
+    key = _header_key(header)
+    return _accepted_headers(kind).get(key, key)
 
 
 def read_records(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
@@ -194,19 +276,13 @@ def read_records(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[
     if not records:
         raise ImportFileError(_("The file is empty: it needs a header row with the column names."))
     header_line, header = records[0]
-    header = [h.strip().lower() for h in header]
     expected = COLUMNS[kind]
+    header = [_column_for(h, kind) for h in header]
     missing = [c for c in expected if c not in header and c not in OPTIONAL_COLUMNS[kind]]
     if missing:
-        hint = ""
-        if len(header) == 1 and ";" in header[0]:
-            hint = " " + _(
-                "The columns seem to be separated by semicolons; they must be separated by commas."
-            )
         raise ImportFileError(
             _("Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s.")
             % {"line": header_line, "missing": ", ".join(missing), "expected": ",".join(expected)}
-            + hint
         )
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
@@ -236,18 +312,18 @@ def _parse_date(column: str, text: str, *, required: bool) -> date | None:
             raise ValueError(_("%(column)s is missing") % {"column": column})
         return None
     try:
-        if not _ISO_DATE.match(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
+        return parse_day(text)
     except ValueError:
         raise ValueError(
-            _("%(column)s '%(value)s' is not a valid date (YYYY-MM-DD)") % {"column": column, "value": text}
+            _("%(column)s '%(value)s' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)")
+            % {"column": column, "value": text}
         ) from None
 
 
 def _parse_decimal(column: str, text: str) -> Decimal:
+    number = text.replace(".", "") if "," in text and "." in text else text  # 1.234,50 from Danish Excel
     try:
-        value = Decimal(text.replace(",", "."))
+        value = Decimal(number.replace(",", "."))
     except InvalidOperation:
         raise ValueError(
             _("%(column)s '%(value)s' is not a number") % {"column": column, "value": text}
@@ -584,6 +660,7 @@ def _span(start: date, end: date | None) -> str:
 
 
 def _validate_absences(organization: Organization, records, plan: ImportPlan) -> None:
+    from .health import HealthTerms, note_check
     from .models import AbsenceRegistration, AbsenceType, Employee
 
     employment: dict[str, tuple[int, date, date | None]] = {
@@ -594,12 +671,19 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
     }
     employees = {number: pk for number, (pk, _first, _last) in employment.items()}
     type_codes = set(AbsenceType.values)
+    terms = HealthTerms.active()
+    type_names = {}  # "Egen sygdom", "Own illness", "egen sykdom": the type's name in any interface language
+    for language in ("en", "nb", "da"):
+        with translation.override(language):
+            type_names.update({str(label).casefold(): code for code, label in AbsenceType.choices})
     parsed = []
     for line, row in records:
         c = _RowCollector(plan, line)
         _check_width(c, row, "absences")
         number = c.take(_required, row, "employee_number")
         type_code = c.take(_required, row, "absence_type")
+        if type_code and type_code not in type_codes:
+            type_code = type_names.get(type_code.casefold(), type_code)
         start = c.take(_parse_date, "start_date", row.get("start_date", ""), required=True)
         end = c.take(_parse_date, "end_date", row.get("end_date", ""), required=False)
         fraction_text = row.get("fraction", "")
@@ -614,6 +698,12 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                     _("fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)")
                     % {"value": fraction_text}
                 )
+        note = row.get("note")  # None: the file has no note column
+        if note:
+            try:
+                note = note_check(note, terms=terms)
+            except ValidationError as exc:
+                c.error(_("note: %(reason)s") % {"reason": " ".join(exc.messages)})
         if number and number not in employees:
             # Also for another organisation's employee: the number is simply unknown here.
             c.error(_("unknown employee_number '%(number)s'") % {"number": number})
@@ -650,6 +740,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 "start_date": start,
                 "end_date": end,
                 "fraction": fraction,
+                "note": note,
             }
         )
     employee_ids = {r["employee_id"] for r in parsed}
@@ -664,7 +755,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             candidates = candidates.filter(start_date__lte=last)
     if len(employee_ids) < 5000:  # a short IN list helps; a long one costs more than it saves
         candidates = candidates.filter(employee_id__in=employee_ids)
-    fields = ("pk", "employee_id", "absence_type", "start_date", "end_date", "fraction")
+    fields = ("pk", "employee_id", "absence_type", "start_date", "end_date", "fraction", "note")
     for values in candidates.values_list(*fields):
         if values[1] in employee_ids:
             existing_by_employee[values[1]].append(dict(zip(fields, values, strict=True)))
@@ -701,9 +792,15 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             seen_keys[key] = r["line"]
             match = existing.get(key)
             r["pk"] = match["pk"] if match else None
+            if r["note"] is None:
+                r["note"] = match["note"] if match else ""
             if match is None:
                 r["action"] = "create"
-            elif match["end_date"] == r["end_date"] and match["fraction"] == r["fraction"]:
+            elif (match["end_date"], match["fraction"], match["note"]) == (
+                r["end_date"],
+                r["fraction"],
+                r["note"],
+            ):
                 r["action"] = "unchanged"
             else:
                 r["action"] = "update"
@@ -775,7 +872,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
         ).values_list("pk", "end_date")
     )
     for r in plan.rows:
-        values = {"end_date": r["end_date"], "fraction": r["fraction"]}
+        values = {"end_date": r["end_date"], "fraction": r["fraction"], "note": r["note"]}
         if r["action"] == "create":
             new.append(
                 AbsenceRegistration(
@@ -792,7 +889,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
         else:
             result.unchanged += 1
     for batch in (shrink, grow):
-        AbsenceRegistration.objects.bulk_update(batch, ["end_date", "fraction"], batch_size=2000)
+        AbsenceRegistration.objects.bulk_update(batch, ["end_date", "fraction", "note"], batch_size=2000)
     AbsenceRegistration.objects.bulk_create(new, batch_size=2000)
     result.created, result.updated = len(new), len(shrink) + len(grow)
     affected = sorted({r["employee_id"] for r in plan.rows if r["action"] != "unchanged"})
@@ -816,6 +913,14 @@ def apply_import(*, organization: Organization, plan: ImportPlan) -> ImportResul
     with transaction.atomic():
         result = _APPLY[plan.kind](organization, plan)
         bump_statistics_version(organization.pk)
+    if plan.kind == "absences" and (result.created or result.updated):
+        # Advisories already due show in the queue now, not after the next morning's sweep (which runs
+        # anyway). The import queued the employees it touched, so this is the short daily run.
+        from django.utils import timezone
+
+        from .services import advisory_sweep
+
+        result.advisories = advisory_sweep(as_of=timezone.localdate(), organization=organization).created
     return result
 
 
@@ -862,4 +967,5 @@ def run_import_command(command, kind: str, options: dict) -> None:
         )
     command.stdout.write(
         f"{path.name}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        + (f", {result.advisories} advisories due now" if kind == "absences" else "")
     )

@@ -8,6 +8,7 @@ There is no diagnosis field anywhere on purpose (GDPR art. 9).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,9 +20,91 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization, OrgUnit
 
+NOTE_MAX_LENGTH = 200
 NOTE_WARNING = _(
-    "Do not write health details, diagnoses or named conditions here. Write only what was agreed and done."
+    "At most 200 characters. Do not write health details, diagnoses or named conditions here (the portal "
+    "may not hold them): write only what was agreed and done."
 )
+
+
+class ContactForm(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting in person")
+    VIDEO = "video", _("Video call")
+    WRITTEN = "written", _("Letter or email")
+    NOT_REACHED = "not_reached", _("No contact reached")
+
+
+class FollowUpOutcome(models.TextChoices):
+    EXPECTED_BACK = "expected_back", _("Expected back")
+    PARTIAL_RETURN = "partial_return", _("Partial return agreed")
+    CONVERSATION_7A = "conversation_7a", _("Needs the sickness conversation (§7a)")
+    FAST_TRACK = "fast_track", _("Fast track (§7c) considered")
+    RETENTION_PLAN = "retention_plan", _("Retention plan (§7b) requested")
+    NO_ACTION = "no_action", _("No action needed")
+
+
+class Adjustment(models.TextChoices):
+    REDUCED_HOURS = "reduced_hours", _("Reduced hours")
+    CHANGED_TASKS = "changed_tasks", _("Changed tasks")
+    AIDS = "aids", _("Aids or equipment")
+    WORKPLACE = "workplace", _("Workplace adjustment")
+    WORKING_FROM_HOME = "working_from_home", _("Working from home")
+    NONE = "none", _("None")
+
+
+class HealthTerm(models.Model):
+    """A word or code that a note may not contain: the maintained list behind the health-text check
+    (DOMAIN.md 1.9, ``apps.absence.health``). Seeded by migration 0007; admins add and retire terms."""
+
+    class Language(models.TextChoices):
+        DA = "da", _("Danish")
+        NB = "nb", _("Norwegian bokmål")
+        EN = "en", _("English")
+        ANY = "any", _("Any language")
+
+    class Kind(models.TextChoices):
+        WORD = "word", _("Whole word")
+        WORD_START = "word_start", _("Start of a word")
+        PATTERN = "pattern", _("Pattern (regular expression, whole word)")
+
+    term = models.CharField(
+        _("term"),
+        max_length=100,
+        help_text=_(
+            "Matched without regard to case. A whole word: only the word itself; the start of a word: "
+            "also longer words beginning with it (depression → depressionen); a pattern: a regular "
+            "expression matched as a whole word (ICD-10 codes)."
+        ),
+    )
+    language = models.CharField(_("language"), max_length=3, choices=Language.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.WORD_START)
+    label = models.CharField(
+        _("shown as"),
+        max_length=100,
+        blank=True,
+        help_text=_("What the error message calls a match of a pattern, e.g. “an ICD-10 code”."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("health term")
+        verbose_name_plural = _("health terms")
+        ordering = ["language", "term"]
+        constraints = [
+            models.UniqueConstraint(fields=["term", "language", "kind"], name="absence_health_term_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.language})"
+
+    def clean(self) -> None:
+        from .health import compile_term
+
+        try:
+            compile_term(self.kind, self.term)
+        except re.error as exc:
+            raise ValidationError({"term": _("Not a valid pattern: %(error)s") % {"error": exc}}) from None
 
 
 class AbsenceType(models.TextChoices):
@@ -141,6 +224,10 @@ class AbsenceRegistration(models.Model):
         decimal_places=3,
         default=Decimal("1"),
         help_text=_("The share of the working time absent, above 0 and at most 1 (1 = the whole day)."),
+    )
+    # A database default as well: payroll imports and the demo write registrations with raw COPY/INSERT.
+    note = models.CharField(
+        _("note"), max_length=NOTE_MAX_LENGTH, blank=True, default="", db_default="", help_text=NOTE_WARNING
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -399,7 +486,6 @@ class Advisory(models.Model):
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.NEW)
     late = models.BooleanField(_("created late"), default=False)
-    notes = models.TextField(_("notes"), blank=True, help_text=NOTE_WARNING)
     notified_at = models.DateTimeField(_("leader notified"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -460,14 +546,37 @@ LEGAL_LABELS = {
 
 
 class AdvisoryEvent(models.Model):
-    """Who moved an advisory to which status, when, and with which note."""
+    """Who moved an advisory to which status, when, and what the follow-up found: the structured fields
+    and a short note. Notes written before the structured fields existed (migration 0008) carry
+    ``note_needs_review`` until HR has checked them; until then only HR sees them."""
 
     advisory = models.ForeignKey(
         Advisory, verbose_name=_("advisory"), on_delete=models.CASCADE, related_name="events"
     )
     from_status = models.CharField(_("from status"), max_length=20, choices=Advisory.Status.choices)
     to_status = models.CharField(_("to status"), max_length=20, choices=Advisory.Status.choices)
+    contact_form = models.CharField(_("contact form"), max_length=20, choices=ContactForm.choices, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FollowUpOutcome.choices, blank=True)
+    adjustments = models.JSONField(
+        _("agreed adjustments"), default=list, blank=True, help_text=_("Codes of the agreed adjustments.")
+    )
+    next_contact = models.DateField(_("next contact"), null=True, blank=True)
+    # A text column: notes from before the 200-character limit are kept whole until HR reviews them.
     note = models.TextField(_("note"), blank=True, help_text=NOTE_WARNING)
+    note_needs_review = models.BooleanField(
+        _("note awaits HR review"),
+        default=False,
+        help_text=_("A free-text note from before the health-text check; shown only to HR until reviewed."),
+    )
+    note_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("note reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note_reviewed_at = models.DateTimeField(_("note reviewed at"), null=True, blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -481,17 +590,41 @@ class AdvisoryEvent(models.Model):
         verbose_name = _("advisory event")
         verbose_name_plural = _("advisory events")
         ordering = ["advisory", "at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["advisory"], condition=Q(note_needs_review=True), name="absence_event_review"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.advisory_id}: {self.from_status} → {self.to_status}"
 
+    def adjustment_labels(self) -> list[str]:
+        labels = dict(Adjustment.choices)
+        return [str(labels.get(code, code)) for code in self.adjustments or []]
+
 
 class EmployeeAccessLog(models.Model):
-    """Every look at one employee's individual absence data (the timeline, the GDPR export)."""
+    """Every look at one employee's individual absence data: by whom, when, what was seen and where.
+
+    A page listing many employees writes one row per employee shown. ``where`` is the URL name of the
+    page (``absence:queue``, ``admin:absence_advisory_changelist``) or the management command.
+    ``user_label`` keeps who it was when their account is later deleted.
+    """
 
     class Action(models.TextChoices):
-        VIEW = "view", _("Viewed the absence page")
-        EXPORT = "export", _("Exported the data")
+        VIEW_PAGE = "view_page", _("Opened the absence page")
+        LIST_ROW = "list_row", _("Shown in a list or search result")
+        EDIT_FORM = "edit_form", _("Opened the registration form")
+        EXPORT_CSV = "export_csv", _("Exported as CSV")
+        GDPR_EXPORT = "gdpr_export", _("Exported all data (GDPR)")
+        ADMIN_VIEW = "admin_view", _("Seen in the Django admin")
+        VIEW_LOG = "view_log", _("Read the access log")
+
+    class Via(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        ADMIN = "admin", _("Django admin")
+        COMMAND_LINE = "command_line", _("Command line")
 
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="access_log"
@@ -503,7 +636,10 @@ class EmployeeAccessLog(models.Model):
         null=True,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices, default=Action.VIEW)
+    user_label = models.CharField(_("user at the time"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    via = models.CharField(_("via"), max_length=20, choices=Via.choices, default=Via.PORTAL)
+    where = models.CharField(_("where"), max_length=100, blank=True)
     at = models.DateTimeField(_("at"))
 
     class Meta:
@@ -513,15 +649,26 @@ class EmployeeAccessLog(models.Model):
         indexes = [models.Index(fields=["employee", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.employee} · {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.who} · {self.employee} · {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def who(self) -> str:
+        """The user, or what is known of them: an operator at the command line, a deleted account."""
+        if self.user_id is not None:
+            return str(self.user)
+        if self.via == self.Via.COMMAND_LINE:
+            return str(_("command line"))
+        return self.user_label or "–"
 
 
 class StatisticsSnapshot(models.Model):
     """Figures of one past period, frozen by the retention job before it deleted the rows they came from.
 
-    Aggregates only: per unit (its whole subtree) the number of employees and sums of hours, and per
-    unit and absence type spells, days and hours, and (``year``) the number of employees per Bradford
-    band. Unsuppressed: the statistics apply suppression when they read them, as they do to live figures.
+    Aggregates only: per unit (its whole subtree) the number of employees and sums of hours, per unit
+    and absence type spells, days, hours and the number of people with absence of it (and of any type
+    counting for the percentage), and (``year``) the number of employees per Bradford band. Unsuppressed:
+    the statistics apply suppression when they read them, as they do to live figures, from the same
+    counts (the month snapshots carry what the rule on neighbouring months and the chart decide by).
     ``year``: the rolling 12 months up to ``period`` (a month end); ``month``: the calendar month that
     begins on ``period``.
     """

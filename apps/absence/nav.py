@@ -39,4 +39,11 @@ ENTRIES = [
         description=_("Contact days, day counting, absence types and frequent-absence rules."),
         kinds=(Organization.Kind.EMPLOYER,),
     ),
+    NavEntry(
+        label=_("Notes to review"),
+        url_name="absence:note_review_list",
+        action="absence.review_notes",
+        description=_("Free-text notes from before the health-text check: keep, rewrite or clear them."),
+        kinds=(Organization.Kind.EMPLOYER,),
+    ),
 ]

@@ -1,8 +1,9 @@
 """The sickness-absence section of the annual report: aggregates per area, never individual data.
 
 Per area (the units right below the top of the tree) over the 12 months up to 31 December: employees,
-sick days, absence percentage and days per full-time employee. Groups under
-``settings.ABSENCE_MIN_GROUP_SIZE`` employees are suppressed (the report reaches the union side).
+sick days, absence percentage and days per full-time employee. Figures describing fewer than
+``settings.ABSENCE_MIN_GROUP_SIZE`` people are suppressed for every reader, HR too: the report reaches
+the union side (``suppress_small_groups`` with no exempt unit).
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ AREA_DEPTH = 2
 
 
 def _area_rows(stats: dict) -> list[dict]:
+    """One row per area, figures None where the statistics hide them: a whole small area, or the
+    figures of a few people in a large one (sick days when any of the sick types is hidden: the sum
+    of the visible ones would be wrong, and the hidden ones are hidden for a reason)."""
     depth_of = dict(
         OrgUnit.objects.filter(pk__in=[u["unit_id"] for u in stats["units"]]).values_list("pk", "depth")
     )
@@ -36,9 +40,11 @@ def _area_rows(stats: dict) -> list[dict]:
         if depth_of.get(unit["unit_id"]) not in (1, AREA_DEPTH):
             continue
         suppressed = unit["suppressed"] or unit["employees"] < settings.ABSENCE_MIN_GROUP_SIZE
+        sick = [t for t in unit["types"] if t["absence_type"] in SICK_TYPES]
         sick_days = None
-        if not suppressed:
-            sick_days = sum(t["calendar_days"] or 0 for t in unit["types"] if t["absence_type"] in SICK_TYPES)
+        if not suppressed and not any(t["suppressed"] for t in sick):
+            sick_days = sum(t["calendar_days"] for t in sick)
+        total = unit["total"]
         rows.append(
             {
                 "code": unit["code"],
@@ -47,8 +53,8 @@ def _area_rows(stats: dict) -> list[dict]:
                 "suppressed": suppressed,
                 "employees": unit["employees"],
                 "sick_days": sick_days,
-                "absence_pct": None if suppressed else unit["total"]["absence_pct"],
-                "days_per_fte": None if suppressed else unit["total"]["days_per_fte"],
+                "absence_pct": None if suppressed or total["suppressed"] else total["absence_pct"],
+                "days_per_fte": None if suppressed or total["suppressed"] else total["days_per_fte"],
             }
         )
     return rows
@@ -59,6 +65,7 @@ def _chart(rows: list[dict]) -> dict:
     shown = [r for r in rows if not r["is_total"]]
     top = max([float(r["absence_pct"] or 0) for r in shown] + [1.0])
     bar_height, gap, label_width, width = 18, 10, 220, 560
+    scale = (width - label_width - 60) / top
     bars = []
     for index, row in enumerate(shown):
         value = float(row["absence_pct"] or 0)
@@ -66,7 +73,7 @@ def _chart(rows: list[dict]) -> dict:
             {
                 "y": index * (bar_height + gap),
                 "text_y": index * (bar_height + gap) + 13,
-                "width": 0 if row["suppressed"] else round((width - label_width - 60) * value / top, 1),
+                "width": 0 if row["absence_pct"] is None else round(scale * value, 1),
                 "row": row,
             }
         )

@@ -27,3 +27,4 @@ register(
     roles={Role.HR, Role.LEADER, Role.MED, Role.BOARD, Role.SAFETY_REP, Role.STEWARD},
     any_scope=True,
 )
+register("absence.review_notes", roles={Role.HR}, any_scope=True)

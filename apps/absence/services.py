@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,15 +28,19 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
 
+from .health import note_check
 from .models import (
     LEGAL_MILESTONE_DAYS,
     AbsenceRegistration,
     AbsenceType,
+    Adjustment,
     Advisory,
     AdvisoryEvent,
     AdvisoryPolicy,
+    ContactForm,
     Employee,
     EmployeeAccessLog,
+    FollowUpOutcome,
     PendingSweep,
     Spell,
     StatisticsSnapshot,
@@ -47,6 +52,8 @@ from .selectors import policy_for
 from .spells import ONE_DAY, DayPlan, WorkCalendar, add_months, derive_spells, frequent_triggers
 from .statistics import bump_statistics_version, snapshots_to_freeze
 
+# Rows per INSERT of the access log: a queue page (100) is one, a command-line export of thousands a few.
+ACCESS_LOG_BATCH = 2000
 OVERLAP_MESSAGE = _("This employee already has absence registered in this period.")
 
 
@@ -60,9 +67,15 @@ def _validate_registration(
     start_date: date,
     end_date: date | None,
     fraction: Decimal,
+    note: str = "",
     exclude_pk=None,
-) -> None:
+) -> str:
+    """The cleaned note; a ValidationError per field for anything the registration may not hold."""
     errors: dict[str, Any] = {}
+    try:
+        note = note_check(note)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
     if absence_type not in AbsenceType.values:
         errors["absence_type"] = _("Unknown absence type.")
     if end_date is not None and end_date < start_date:
@@ -90,6 +103,7 @@ def _validate_registration(
         raise ValidationError(errors)
     if overlapping_registrations(employee.pk, start_date, end_date, exclude_pk=exclude_pk).exists():
         raise ValidationError({"start_date": OVERLAP_MESSAGE})
+    return note
 
 
 def _chunks(items: list, size: int = 5000):
@@ -124,14 +138,16 @@ def absence_register(
     start_date: date,
     end_date: date | None = None,
     fraction: Decimal = Decimal("1"),
+    note: str = "",
 ) -> AbsenceRegistration:
     employee = _lock_employee(employee)
-    _validate_registration(
+    note = _validate_registration(
         employee=employee,
         absence_type=absence_type,
         start_date=start_date,
         end_date=end_date,
         fraction=fraction,
+        note=note,
     )
     registration = AbsenceRegistration(
         employee=employee,
@@ -139,9 +155,11 @@ def absence_register(
         start_date=start_date,
         end_date=end_date,
         fraction=fraction,
+        note=note,
     )
     _save_checked(registration)
     spells_rederive(employee=employee)
+    _sweep_on_commit(employee.organization_id)
     return registration
 
 
@@ -153,20 +171,24 @@ def absence_update(
     start_date: date,
     end_date: date | None,
     fraction: Decimal,
+    note: str | None = None,
 ) -> AbsenceRegistration:
+    """Change a registration; ``note=None`` keeps its note as it is."""
     employee = _lock_employee(registration.employee)
-    _validate_registration(
+    note = _validate_registration(
         employee=employee,
         absence_type=absence_type,
         start_date=start_date,
         end_date=end_date,
         fraction=fraction,
+        note=registration.note if note is None else note,
         exclude_pk=registration.pk,
     )
     registration.absence_type, registration.start_date = absence_type, start_date
-    registration.end_date, registration.fraction = end_date, fraction
-    _save_checked(registration, update_fields=["absence_type", "start_date", "end_date", "fraction"])
+    registration.end_date, registration.fraction, registration.note = end_date, fraction, note
+    _save_checked(registration, update_fields=["absence_type", "start_date", "end_date", "fraction", "note"])
     spells_rederive(employee=employee)
+    _sweep_on_commit(employee.organization_id)
     return registration
 
 
@@ -176,6 +198,16 @@ def absence_delete(*, registration: AbsenceRegistration) -> None:
     registration.delete()
     bump_statistics_version(employee.organization_id)
     spells_rederive(employee=employee)
+    _sweep_on_commit(employee.organization_id)
+
+
+def _sweep_on_commit(organization_id: int) -> None:
+    """Sweep the organisation once the change is committed, so advisories already due show within
+    seconds. The change queued its employee, so it is the short daily run. With the broker down the
+    save still stands (``robust``): the morning sweep makes the advisory then."""
+    from .tasks import sweep_advisories_task
+
+    transaction.on_commit(lambda: sweep_advisories_task.delay(organization_id=organization_id), robust=True)
 
 
 # Spells ---------------------------------------------------------------------------------------------
@@ -699,8 +731,8 @@ def _existing_keys(organization: Organization, spell_ids: set[int] | None) -> se
 
 INSERT_ADVISORIES = """
 INSERT INTO absence_advisory
-    (employee_id, spell_id, spell_start, kind, day, due_date, late, status, notes, created_at, updated_at)
-SELECT e, s, ss, k, d, dd, l, 'new', '', now(), now()
+    (employee_id, spell_id, spell_start, kind, day, due_date, late, status, created_at, updated_at)
+SELECT e, s, ss, k, d, dd, l, 'new', now(), now()
 FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::int[], %s::date[], %s::bool[])
     AS t(e, s, ss, k, d, dd, l)
 ON CONFLICT (spell_id, kind, day) DO NOTHING
@@ -846,38 +878,118 @@ def _send_leader_mails(organization_id: int, per_leader: dict[int, int]) -> None
 # Status steps ---------------------------------------------------------------------------------------
 
 
+def _follow_up_errors(
+    *, contact_form: str, outcome: str, adjustments: list[str], note: str
+) -> tuple[dict[str, list[str]], str]:
+    errors: dict[str, list[str]] = {}
+    if contact_form and contact_form not in ContactForm.values:
+        errors["contact_form"] = [_g("Unknown contact form.")]
+    if outcome and outcome not in FollowUpOutcome.values:
+        errors["outcome"] = [_g("Unknown outcome.")]
+    if any(code not in Adjustment.values for code in adjustments):
+        errors["adjustments"] = [_g("Unknown adjustment.")]
+    elif Adjustment.NONE in adjustments and len(adjustments) > 1:
+        errors["adjustments"] = [_g("“None” cannot be chosen together with an adjustment.")]
+    try:
+        note = note_check(note)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
+    return errors, note
+
+
 @transaction.atomic
-def advisory_step(*, advisory: Advisory, to_status: str, by, note: str = "") -> Advisory:
-    """Move an advisory forward (new → seen → contact made → conversation held → closed)."""
+def advisory_step(
+    *,
+    advisory: Advisory,
+    to_status: str,
+    by,
+    contact_form: str = "",
+    outcome: str = "",
+    adjustments: list[str] | tuple[str, ...] = (),
+    next_contact: date | None = None,
+    note: str = "",
+) -> Advisory:
+    """Move an advisory forward (new → seen → contact made → conversation held → closed), recording
+    what the follow-up found in structured fields and a short note that holds no health details."""
     advisory = Advisory.objects.select_for_update().get(pk=advisory.pk)
     order = list(Advisory.Status.values)
+    errors, note = _follow_up_errors(
+        contact_form=contact_form, outcome=outcome, adjustments=list(adjustments), note=note
+    )
     if to_status not in order or order.index(to_status) <= order.index(advisory.status):
-        raise ValidationError({"status": _("This advisory cannot move to that status.")})
+        errors["status"] = [_g("This advisory cannot move to that status.")]
+    if errors:
+        raise ValidationError(errors)
     now = timezone.now()
     AdvisoryEvent.objects.create(
-        advisory=advisory, from_status=advisory.status, to_status=to_status, note=note.strip(), by=by, at=now
+        advisory=advisory,
+        from_status=advisory.status,
+        to_status=to_status,
+        contact_form=contact_form,
+        outcome=outcome,
+        adjustments=list(adjustments),
+        next_contact=next_contact,
+        note=note,
+        by=by,
+        at=now,
     )
     advisory.status = to_status
-    fields = ["status", "updated_at"]
-    if note.strip():
-        advisory.notes = "\n".join(filter(None, [advisory.notes, note.strip()]))
-        fields.append("notes")
-    advisory.save(update_fields=fields)
+    advisory.save(update_fields=["status", "updated_at"])
     return advisory
+
+
+@transaction.atomic
+def advisory_note_review(*, event: AdvisoryEvent, note: str, by) -> AdvisoryEvent:
+    """HR's decision on a note from before the health-text check: keep it (checked like any new note),
+    shorten or rewrite it, or clear it. Either way it is no longer flagged and leaders see it again."""
+    event = AdvisoryEvent.objects.select_for_update().get(pk=event.pk)
+    if not event.note_needs_review:
+        raise ValidationError({"note": _g("This note has already been reviewed.")})
+    try:
+        event.note = note_check(note)
+    except ValidationError as exc:
+        raise ValidationError({"note": exc.messages}) from exc
+    event.note_needs_review = False
+    event.note_reviewed_by, event.note_reviewed_at = by, timezone.now()
+    event.save(update_fields=["note", "note_needs_review", "note_reviewed_by", "note_reviewed_at"])
+    return event
 
 
 # Privacy --------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def access_log_record(*, employee: Employee, user, action: str = EmployeeAccessLog.Action.VIEW) -> None:
-    EmployeeAccessLog.objects.create(employee=employee, user=user, action=action, at=timezone.now())
+def access_log_record(
+    *,
+    employees: Iterable[Employee | int],
+    user,
+    action: str,
+    where: str,
+    via: str = EmployeeAccessLog.Via.PORTAL,
+) -> int:
+    """Log that ``user`` saw these employees' absence data: one row per employee, however often they
+    appear, in one INSERT whatever the number of rows. ``user`` is None for the command line.
+    Returns the number of rows written."""
+    ids = dict.fromkeys(e if isinstance(e, int) else e.pk for e in employees)
+    label = user.email if user is not None else ""
+    now = timezone.now()
+    EmployeeAccessLog.objects.bulk_create(
+        [
+            EmployeeAccessLog(
+                employee_id=pk, user=user, user_label=label, action=action, via=via, where=where, at=now
+            )
+            for pk in ids
+        ],
+        batch_size=ACCESS_LOG_BATCH,
+    )
+    return len(ids)
 
 
 @transaction.atomic
-def employee_data_export(*, employee: Employee, by) -> bytes:
-    """Everything the portal holds about one employee, as one JSON file (GDPR art. 15)."""
-    access_log_record(employee=employee, user=by, action=EmployeeAccessLog.Action.EXPORT)
+def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
+    """Everything the portal holds about one employee, as one JSON file (GDPR art. 15), including
+    who looked at their absence data (this export too)."""
+    access_log_record(employees=[employee], user=by, action=EmployeeAccessLog.Action.GDPR_EXPORT, where=where)
     data = {
         "exported_at": timezone.now(),
         "organization": employee.organization.name,
@@ -892,7 +1004,7 @@ def employee_data_export(*, employee: Employee, by) -> bytes:
         },
         "registrations": list(
             employee.registrations.order_by("start_date").values(
-                "absence_type", "start_date", "end_date", "fraction", "created_at"
+                "absence_type", "start_date", "end_date", "fraction", "note", "created_at"
             )
         ),
         "spells": list(employee.spells.order_by("start_date").values("start_date", "end_date")),
@@ -904,12 +1016,16 @@ def employee_data_export(*, employee: Employee, by) -> bytes:
                 "due_date": a.due_date,
                 "status": a.status,
                 "late": a.late,
-                "notes": a.notes,
                 "steps": [
                     {
                         "from": e.from_status,
                         "to": e.to_status,
+                        "contact_form": e.contact_form,
+                        "outcome": e.outcome,
+                        "adjustments": e.adjustments,
+                        "next_contact": e.next_contact,
                         "note": e.note,
+                        "note_awaits_review": e.note_needs_review,
                         "by": str(e.by or ""),
                         "at": e.at,
                     }
@@ -919,8 +1035,16 @@ def employee_data_export(*, employee: Employee, by) -> bytes:
             for a in employee.advisories.order_by("due_date").prefetch_related("events__by")
         ],
         "access_log": [
-            {"user": str(entry.user or ""), "action": entry.action, "at": entry.at}
-            for entry in employee.access_log.select_related("user").order_by("at")
+            {
+                "at": entry.at,
+                "user": entry.who,
+                "user_email": entry.user.email if entry.user_id else entry.user_label,
+                "action": entry.action,
+                "what": entry.get_action_display(),
+                "via": entry.via,
+                "where": entry.where,
+            }
+            for entry in employee.access_log.select_related("user").order_by("at", "pk")
         ],
     }
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()

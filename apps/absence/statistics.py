@@ -13,7 +13,11 @@ Definitions (DOMAIN.md 1.8, Statistics Denmark):
 - days per FTE: absence days in full-time days ("dagsværk" of 7.4 hours) / FTE;
 - calendar days: calendar days of absence inside the window and the employment;
 - spells (per type): registrations of the type inside the window, where one that starts the day after
-  the previous one of the same type and employee ends continues it.
+  the previous one of the same type and employee ends continues it;
+- people (per type, and of the counting types together): distinct employees with absence of it inside
+  the window and the employment. Internal: what a figure describes, for suppression (a figure about
+  fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people is hidden from those who may not see
+  individual data, see ``suppress_small_groups``), never published.
 
 Method: everything is computed in the database in three aggregate queries (population, absence,
 Bradford), whatever the number of employees, registrations or units. Dates become day numbers; the
@@ -23,7 +27,8 @@ holidays (SQLite). Spells per type come from LAG() over each employee's registra
 spells from a gaps-and-islands running sum. The queries group by (period, employee's unit, type);
 rolling the figures up to every ancestor unit (by materialised path) happens in Python over those
 few rows. The whole organisation of 50,000 employees and 1.5 million registrations costs one scan of
-the registrations in the window.
+the registrations in the window. Suppressed figures cost two more: the 24 months before ``as_of``
+per unit and type, whose people decide what neighbouring periods and the chart would give away.
 """
 
 from __future__ import annotations
@@ -58,7 +63,17 @@ EPOCH = date(1970, 1, 1)
 FULL_TIME_WEEKLY_HOURS = Decimal("37")
 FULL_TIME_DAY_HOURS = Decimal("7.4")
 TYPE_CODES: list[str] = list(AbsenceType.values)
-NUMBER_FIELDS = ("spells", "calendar_days", "absence_hours", "absence_pct", "days_per_fte", "absence_days")
+# The type code of the rows that describe several types together (see ``_absence_rows``).
+ALL_TYPES = "*"
+NUMBER_FIELDS = (
+    "people",
+    "spells",
+    "calendar_days",
+    "absence_hours",
+    "absence_pct",
+    "days_per_fte",
+    "absence_days",
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +99,19 @@ def last_months(as_of: date, count: int = 24) -> list[Period]:
     return periods
 
 
+def whole_months_as_of(as_of: date) -> date:
+    """The last day of the last whole month up to ``as_of``: the day the figures are given as of to
+    a viewer who may not see individual data. Figures as of any day would give away one day's absence
+    (the figures as of a day less those as of the day before)."""
+    if (as_of + timedelta(days=1)).day == 1:
+        return as_of
+    return as_of.replace(day=1) - timedelta(days=1)
+
+
 CACHE_SECONDS = 24 * 60 * 60
+# Part of every cache key: raise it when what suppression hides changes, so that figures cached under
+# the old rules are never served.
+SUPPRESSION_RULES = 2
 
 
 def statistics_version(organization_id: int) -> str:
@@ -116,7 +143,8 @@ def _cached(kind: str, organization: Organization, compute, *parts) -> object:
     """``compute()``, cached under the organisation's statistics version and ``parts``."""
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    key = f"absence:{kind}:{organization.pk}:{statistics_version(organization.pk)}:{digest}"
+    version = statistics_version(organization.pk)
+    key = f"absence:{kind}:{SUPPRESSION_RULES}:{organization.pk}:{version}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -301,8 +329,14 @@ def _absence_rows(
     spells: bool = True,
     months: bool = False,
     group_of: dict[int, int] | None = None,
+    people_types: list[str] | None = None,
 ):
-    """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction) per group.
+    """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
+    per group; people are the distinct employees with absence of the type in the period.
+
+    ``people_types``: also one row per (period, group) with type ``ALL_TYPES`` whose people are the
+    distinct employees with absence of any of these types (the others' figures in it are 0): what a
+    total over several types describes, where the people of the types may overlap.
 
     ``group_of``: sum the units' rows into groups in SQL (see ``_grouping``): thousands of units fewer.
 
@@ -356,10 +390,20 @@ def _absence_rows(
     # clipping test (a <= b) sits inside the sums, not in WHERE, so that PostgreSQL estimates the row
     # count right and aggregates with a hash.
     group_cte, group_join, unit_column = _grouping(group_of)
+    all_types = ""
+    if people_types:
+        all_types = f"""
+        UNION ALL
+        SELECT c.idx, c.unit_id, '{ALL_TYPES}', 0, 0, 0,
+               COUNT(DISTINCT CASE WHEN c.a <= c.b THEN c.employee_id END)
+        FROM c
+        WHERE c.absence_type IN ({", ".join(["%s"] * len(people_types))})
+        GROUP BY c.idx, c.unit_id"""  # noqa: S608 - placeholders and a constant only
+        params.extend(people_types)
     query = f"""
         WITH {_periods_cte(periods)}, {group_cte} {previous_cte}
         r AS (
-            SELECT {unit_column} AS unit_id, reg.absence_type,
+            SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
                    CAST(e.weekly_hours AS {sql.float}) * CAST(reg.fraction AS {sql.float})
                        AS hours,{month_span}
                    {sql.day("reg.start_date")} AS rs,
@@ -376,7 +420,7 @@ def _absence_rows(
               AND (reg.end_date IS NULL OR reg.end_date >= %s) {type_where} {unit_where}
         ),
         c AS (
-            SELECT p.idx, r.unit_id, r.absence_type, r.hours, {new_spell} AS new_spell,
+            SELECT p.idx, r.unit_id, r.absence_type, r.employee_id, r.hours, {new_spell} AS new_spell,
                    {sql.greatest("r.rs", "r.es", "p.ps")} AS a,
                    {sql.least("r.re", "r.ee", "p.pe")} AS b
             {period_join}
@@ -384,9 +428,11 @@ def _absence_rows(
         SELECT c.idx, c.unit_id, c.absence_type,
                SUM(CASE WHEN c.a <= c.b THEN c.new_spell ELSE 0 END),
                SUM(CASE WHEN c.a <= c.b THEN c.b - c.a + 1 ELSE 0 END),
-               SUM(CASE WHEN c.a <= c.b THEN {wd} * c.hours ELSE 0 END)
+               SUM(CASE WHEN c.a <= c.b THEN {wd} * c.hours ELSE 0 END),
+               COUNT(DISTINCT CASE WHEN c.a <= c.b THEN c.employee_id END)
         FROM c
         GROUP BY c.idx, c.unit_id, c.absence_type
+        {all_types}
     """  # noqa: S608
     return _fetch(query, params)
 
@@ -546,10 +592,11 @@ def _ancestors(path: str, paths: dict[str, int]) -> list[int]:
 
 
 class _Figures:
-    __slots__ = ("employees", "weekday_hours", "spells", "calendar_days", "absence_weekday_hours")
+    __slots__ = ("employees", "weekday_hours", "people", "spells", "calendar_days", "absence_weekday_hours")
 
     def __init__(self) -> None:
         self.employees = 0
+        self.people = 0
         self.weekday_hours = Decimal(0)
         self.spells = 0
         self.calendar_days = 0
@@ -565,6 +612,7 @@ def _figures(pop: _Figures, absence: _Figures | None, window_working_days: int) 
     return {
         "employees": pop.employees,
         "fte": _round(fte, 2),
+        "people": absence.people if absence else 0,
         "spells": absence.spells if absence else 0,
         "calendar_days": absence.calendar_days if absence else 0,
         "absence_hours": _round(absence_hours, 1),
@@ -586,8 +634,10 @@ def _compute(
     months: bool = False,
     units: list[OrgUnit] | None = None,
     group_depth: int | None = None,
+    people_types: list[str] | None = None,
 ):
-    """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type).
+    """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type); with
+    ``people_types`` also per (period, unit, ``ALL_TYPES``): the people with absence of any of them.
     ``units``: those of the scope ordered by path, when the caller has them already. ``group_depth``:
     only the units down to that depth are wanted; the database sums deeper ones into their ancestor
     there (the sums of deeper units are then missing)."""
@@ -610,11 +660,21 @@ def _compute(
             figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
     absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
-    for idx, unit_id, code, count, days, hours in _absence_rows(
-        sql, organization, periods, unit_ids, types=types, spells=spells, months=months, group_of=group_of
+    for idx, unit_id, code, count, days, hours, people in _absence_rows(
+        sql,
+        organization,
+        periods,
+        unit_ids,
+        types=types,
+        spells=spells,
+        months=months,
+        group_of=group_of,
+        people_types=people_types,
     ):
+        # An employee is in one unit: the people of the units below add up to the ancestor's.
         for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
             figures = absence[(idx, ancestor, code)]
+            figures.people += int(people)
             figures.spells += int(count)
             figures.calendar_days += int(days)
             figures.absence_weekday_hours += Decimal(str(hours or 0))
@@ -629,9 +689,12 @@ class _Sums:
 
     working_days: int
     population: dict[int, _Figures]  # unit id -> employees and weekday hours
-    absence: dict[tuple[int, str], _Figures]  # (unit id, type) -> spells, days, weekday hours of absence
+    # (unit id, type) -> people, spells, days, weekday hours of absence; (unit id, ALL_TYPES) -> the
+    # people with absence of any of ``people_types``
+    absence: dict[tuple[int, str], _Figures]
     bradford: dict[tuple[int, int], int]  # (unit id, band from 1) -> employees
     bands: list[int]  # the Bradford band limits the counts are for
+    people_types: list[str]  # the types counting for the percentage when the sums were made
 
 
 def _year_sums(
@@ -643,9 +706,10 @@ def _year_sums(
     units: list[OrgUnit] | None = None,
 ) -> tuple[list[OrgUnit], _Sums]:
     """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows."""
+    counting = sorted(policy.types_for("percentage"))
     with _reporting_transaction():
         units, population, absence, working_days, calendar = _compute(
-            organization, [rolling_year(as_of)], unit, policy, units=units
+            organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
         )
         bradford_sql = _Sql(calendar, *bradford_window(as_of))
         bradford_rows = _bradford_rows(
@@ -663,6 +727,7 @@ def _year_sums(
         absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
         bradford=dict(bradford),
         bands=list(policy.bradford_bands),
+        people_types=counting,
     )
     return units, sums
 
@@ -709,23 +774,31 @@ def _unit_statistics(
          "units": [{"unit_id", "parent_id", "code", "name", "depth", "suppressed",
                     "employees", "fte", "possible_hours",
                     "types": [{"absence_type", "label", "counts_for_percentage", "suppressed",
-                               "employees", "fte", "spells", "calendar_days", "absence_hours",
-                               "possible_hours", "absence_pct", "absence_days", "days_per_fte"}, ...],
-                    "total": {... the same, over the types that count for the percentage},
+                               "employees", "fte", "people", "spells", "calendar_days",
+                               "absence_hours", "possible_hours", "absence_pct", "absence_days",
+                               "days_per_fte"}, ...],
+                    "total": {... the same, over the types that count for the percentage; its
+                              people had absence of any of them},
                     "bradford": {"suppressed", "employees", "bands": [count or None, ...]}}, ...]}
 
     ``as_of`` is the day asked for (``requested_as_of``) unless retention has deleted rows of that
     window and the day is no month end: then the month end before it (see ``_frozen_year``).
 
-    ``unit``: only that unit and the units below it. ``suppress``: figures of groups under
+    ``people`` is the number of distinct employees the figures of a type (or the total) describe:
+    internal, for suppression; never published (it is None where the figures are hidden).
+
+    ``unit``: only that unit and the units below it. ``suppress``: figures describing fewer than
     ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are None and the group is marked ``suppressed``
     (see ``suppress_small_groups``), except in the units of ``exempt_unit_ids``.
     """
     if unit is not None and suppress:
         return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
     policy = policy or policy_of(organization)
+    counting = set(policy.types_for("percentage"))
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
     requested = as_of
-    frozen = _frozen_year(organization, as_of, frozen_from)
+    frozen = _frozen_year(organization, as_of, frozen_from, sorted(counting))
     if frozen is None:
         units, sums = _year_sums(organization, as_of, policy, unit=unit, units=units)
     else:  # the window begins before the individual rows still kept (retention)
@@ -733,7 +806,6 @@ def _unit_statistics(
         units = _units_in_scope(organization, unit) if units is None else units
     window = rolling_year(as_of)
     paths = {u.path: u.pk for u in units}
-    counting = set(policy.types_for("percentage"))
     labels = dict(AbsenceType.choices)
     band_names = band_labels(sums.bands)
     base_depth = units[0].depth if units else 1
@@ -758,6 +830,8 @@ def _unit_statistics(
                 total.spells += raw.spells
                 total.calendar_days += raw.calendar_days
                 total.absence_weekday_hours += raw.absence_weekday_hours
+        all_types = sums.absence.get((u.pk, ALL_TYPES))
+        total.people = all_types.people if all_types is not None else 0
         counts = [sums.bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
         rows.append(
             {
@@ -790,8 +864,90 @@ def _unit_statistics(
         "units": rows,
     }
     if suppress:
-        suppress_small_groups(result, exempt_unit_ids=exempt_unit_ids)
+        exempt = exempt_unit_ids or set()
+        also_hide = set()
+        if any(u.pk not in exempt for u in units):
+            with _reporting_transaction():
+                also_hide = _period_cells(organization, as_of, policy, units, exempt, frozen_from)
+        suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
     return result
+
+
+def _period_cells(
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    units: list[OrgUnit],
+    exempt: set[int],
+    frozen_from: date | None,
+) -> set[tuple]:
+    """The cells of the rolling year up to ``as_of`` that the neighbouring periods would give away
+    (``period_cells`` over the 24 calendar months up to ``as_of``, for every unit and type). Months
+    that begin before ``frozen_from`` (retention deleted rows of them) have their counts frozen."""
+    periods = last_months(as_of, 24)
+    counting = sorted(policy.types_for("percentage"))
+    frozen = _frozen_months(organization, periods, frozen_from, counting)
+    live = [p for p in periods if p.index not in frozen]
+    paths = {u.path: u.pk for u in units}
+    path_of = {u.pk: u.path for u in units}
+    # Only the counts are wanted: summed up the tree as plain integers.
+    employees: dict[tuple[int, int], int] = defaultdict(int)
+    people: dict[tuple[int, int, str], int] = defaultdict(int)
+    if live:
+        sql = _Sql(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
+        for idx, unit_id, count, _hours in _population_rows(sql, organization, live, None):
+            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+                employees[(idx, ancestor)] += int(count)
+        rows = _absence_rows(sql, organization, live, None, spells=False, months=True, people_types=counting)
+        for idx, unit_id, code, _spells, _days, _hours, count in rows:
+            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+                people[(idx, ancestor, code)] += int(count)
+    for index, sums in frozen.items():  # rolled up already
+        for unit_id, figures in sums.population.items():
+            employees[(index, unit_id)] = figures.employees
+        for (unit_id, code), figures in sums.absence.items():
+            people[(index, unit_id, code)] = figures.people
+    hidden_months = _hidden_months(units, periods, employees, people, exempt)
+    return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
+
+
+def period_cells(
+    people: dict[tuple[int, int, str], int], hidden_months: set[tuple[int, int]], unit_ids: list[int]
+) -> set[tuple]:
+    """Cells ("type", unit, code) of the rolling year ending with the last of 24 calendar months
+    (indexes 0-23) to hide, lest the figures of the year one month earlier (or later) give away one
+    month's absence of a few people. ``people``: (month index, unit, type or ALL_TYPES) -> the
+    employees with absence of it that month; ``hidden_months``: the (month, unit) chart points hidden.
+
+    The year's figures less those of the year one month earlier are the last month's figures less
+    those of the month dropped out (12 months before it): what the people absent in those two months
+    did. A type's year is hidden when those people may be fewer than the limit (neither month alone
+    holds as many; the two could be the same people). When neither month had anyone, the figures
+    are those of the month before, and so is the decision: the same comparison a month further back.
+    Compared with any earlier month-end the difference then holds one of these changes, whole. The
+    total of the counting types is shown month by month in the chart: its year is hidden when one of
+    its 12 months is, or the year less the shown months would give that month away.
+    """
+    limit = settings.ABSENCE_MIN_GROUP_SIZE
+    last = 23
+    cells = set()
+    codes = sorted({key[2] for key in people if key[2] != ALL_TYPES})
+    for unit_id in unit_ids:
+        if any((month, unit_id) in hidden_months for month in range(last - 11, last + 1)):
+            cells.add(("type", unit_id, ALL_TYPES))
+        for code in codes:
+            month = last
+            while month >= 12:
+                now, dropped = (
+                    people.get((month, unit_id, code), 0),
+                    people.get((month - 12, unit_id, code), 0),
+                )
+                if now or dropped:
+                    if max(now, dropped) < limit:
+                        cells.add(("type", unit_id, code))
+                    break
+                month -= 1
+    return cells
 
 
 def _part_of_whole(
@@ -830,31 +986,40 @@ def _hide_group(group: dict) -> None:
         group[name] = None
 
 
-# Absence types whose figures tell more than "was away": a condition (pregnancy, the chronic illness
-# behind a §56 agreement, an injury at work). Few spells of one of them in a unit point at someone.
-TELLING_TYPES = frozenset({AbsenceType.PREGNANCY, AbsenceType.SICK_S56, AbsenceType.WORK_INJURY})
+def _small(people: int, employees: int, limit: int) -> bool:
+    """Whether figures describing ``people`` (of a group of ``employees``) point at individuals: a
+    figure about 1 to limit - 1 people does, and so does a 0 of a group that small ("none of these 3")."""
+    return 0 < people < limit or (people == 0 and 0 < employees < limit)
 
 
-def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = None) -> dict:
-    """Hide the figures of every group under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees, in place.
+def suppress_small_groups(
+    result: dict, *, exempt_unit_ids: set[int] | None = None, also_hide: set[tuple] | None = None
+) -> dict:
+    """Hide every figure that describes fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people, in place.
 
-    A unit's figures (its types and total) are suppressed when the unit has fewer employees than the
-    limit (but some); so are the figures of a telling absence type (``TELLING_TYPES``) in a unit with
-    fewer spells of it than the limit (fewer people than that had it: "2 spells of pregnancy-related
-    illness" would point at someone); a Bradford band of a unit is suppressed when it holds between
-    1 and limit - 1 employees (a small band would point at individuals even in a large unit). The
-    number of employees and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
+    A cell is a unit's figures of one absence type, its total (the types that count for the
+    percentage) or one Bradford band. The figures of a type describe the people who had absence of
+    that type in the window (``people``: distinct employees), whatever the type: "partial sick leave:
+    1 spell, 35 days" in a unit of 29 is about one person, and is hidden. The total describes the
+    people with absence of any counting type; a band describes the employees in it. A cell is hidden
+    when it describes between 1 and limit - 1 people, and every figure of a unit with between 1 and
+    limit - 1 employees is hidden (a 0 of so few says something about each of them too). The number of
+    employees and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
     ``exempt_unit_ids`` (those the viewer may see individual data of: HR, the unit's leaders) are left
     as they are.
 
     Hidden figures must not be recoverable by subtraction either (secondary suppression). The figures
     add up in four ways: a unit is its sub-units plus the employees placed directly in it, and so is
-    each of its Bradford bands and each absence type; a unit's bands add up to its employees; and
-    its total is the sum of the types that count for the percentage. In each such sum nothing
-    hidden may be left alone (it could be worked out), and what the hidden parts hold together may not
-    be between 1 and limit - 1 employees; where it would, the smallest visible part (else the sum
-    itself) is hidden too, until nothing changes. tests/absence/test_suppression_audit.py attacks the
-    result with every subtraction these sums allow.
+    each of its Bradford bands, each absence type and its total; a unit's bands add up to its
+    employees; and its total is the sum of the types that count for the percentage (whose people may
+    overlap: one person can have had both). In each such sum nothing hidden may be left alone (it could
+    be worked out), and what the hidden parts describe together may not be a small group; where it
+    would, the smallest visible part (else the sum itself) is hidden too, until nothing changes.
+    tests/absence/test_suppression_audit.py attacks the result with every subtraction these sums allow.
+
+    ``also_hide``: cells ("type", unit id, absence type or ALL_TYPES) hidden for a reason found
+    elsewhere (``period_cells``: what the neighbouring periods would give away), with the same
+    secondary suppression.
     """
     limit = result["min_group_size"]
     exempt = exempt_unit_ids or set()
@@ -866,57 +1031,67 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         if row.get("parent_id") in by_id:
             children[row["parent_id"]].append(row)
 
-    # Spells per unit and absence type: fewer than the limit means fewer people than that too.
-    spells = {row["unit_id"]: {t["absence_type"]: t["spells"] or 0 for t in row["types"]} for row in rows}
+    # People per unit and absence type, and with any counting type (the total, ALL_TYPES).
+    people = {
+        row["unit_id"]: {
+            **{t["absence_type"]: t["people"] or 0 for t in row["types"]},
+            ALL_TYPES: row["total"]["people"] or 0,
+        }
+        for row in rows
+    }
     counting = [t["absence_type"] for t in rows[0]["types"] if t.get("counts_for_percentage")] if rows else []
 
-    # A cell is ("row", unit) - the unit's figures, describing its employees -, ("band", unit, band)
-    # or ("type", unit, absence type) - the figures of one type, describing its spells' employees.
-    def size(cell: tuple) -> int:
+    # A cell is ("row", unit) - the unit as a whole, describing its employees -, ("band", unit, band)
+    # or ("type", unit, code) - the figures of one type (or ALL_TYPES: the total), describing its people.
+    def size(cell: tuple) -> tuple[int, int]:
+        """(people the cell describes, employees of the group it is about)."""
         if cell[0] == "row":
-            return by_id[cell[1]]["employees"]
-        if cell[0] == "type":  # a telling type by its spells; any other by the unit's employees
-            return spells[cell[1]][cell[2]] if cell[2] in TELLING_TYPES else by_id[cell[1]]["employees"]
-        return counts[cell[1]][cell[2]]
+            return by_id[cell[1]]["employees"], by_id[cell[1]]["employees"]
+        if cell[0] == "type":
+            return people[cell[1]][cell[2]], by_id[cell[1]]["employees"]
+        return counts[cell[1]][cell[2]], counts[cell[1]][cell[2]]
 
     # Sums: (unit whose sum it is, the total or None when always shown, the parts, the part not shown
-    # anywhere - the directly placed employees - as its size, or None when there is none).
-    sums: list[tuple[int, tuple | None, list[tuple], int | None]] = []
+    # anywhere - the directly placed employees - as (people, employees), or None when there is none,
+    # whether the parts' people may overlap).
+    Sum = tuple[int, tuple | None, list[tuple], tuple[int, int] | None, bool]
+    sums: list[Sum] = []
     for row in rows:
         unit_id, kids = row["unit_id"], children.get(row["unit_id"], [])
-        sums.append((unit_id, None, [("band", unit_id, b) for b in range(len(counts[unit_id]))], None))
-        # The unit's total is the sum of the types that count for the percentage.
-        sums.append((unit_id, ("row", unit_id), [("type", unit_id, code) for code in counting], None))
+        bands = [("band", unit_id, b) for b in range(len(counts[unit_id]))]
+        sums.append((unit_id, None, bands, None, False))
+        total = ("type", unit_id, ALL_TYPES)
+        sums.append((unit_id, total, [("type", unit_id, code) for code in counting], None, True))
         if not kids:
             continue
         direct = row["employees"] - sum(k["employees"] for k in kids)
-        for code, total in spells[unit_id].items():
-            rest = total - sum(spells[k["unit_id"]].get(code, 0) for k in kids)
+        for code, count in people[unit_id].items():
+            rest = count - sum(people[k["unit_id"]].get(code, 0) for k in kids)
             parts = [("type", k["unit_id"], code) for k in kids]
-            unshown = rest if code in TELLING_TYPES else direct  # the part's size as its cells count it
-            sums.append((unit_id, ("type", unit_id, code), parts, unshown if direct else None))
-        sums.append((unit_id, ("row", unit_id), [("row", k["unit_id"]) for k in kids], direct or None))
-        for band, total in enumerate(counts[unit_id]):
-            rest = total - sum(counts[k["unit_id"]][band] for k in kids)
+            sums.append((unit_id, ("type", unit_id, code), parts, (rest, direct) if direct else None, False))
+        parts = [("row", k["unit_id"]) for k in kids]
+        sums.append((unit_id, ("row", unit_id), parts, (direct, direct) if direct else None, False))
+        for band, count in enumerate(counts[unit_id]):
+            rest = count - sum(counts[k["unit_id"]][band] for k in kids)
             parts = [("band", k["unit_id"], band) for k in kids]
             # With nobody placed directly in the unit, everyone knows that part is 0.
-            sums.append((unit_id, ("band", unit_id, band), parts, rest if direct else None))
+            sums.append((unit_id, ("band", unit_id, band), parts, (rest, rest) if direct else None, False))
     sums_of: dict[tuple, list[int]] = defaultdict(list)  # cell -> the sums it is in
-    for index, (_unit_id, total, parts, _direct) in enumerate(sums):
+    for index, (_unit_id, total, parts, _direct, _overlap) in enumerate(sums):
         for cell in [total, *parts] if total is not None else parts:
             sums_of[cell].append(index)
 
     hidden: set[tuple] = set()
     # Sums to look at (again). Those of whole units first: hiding a sub-unit there protects all its
     # figures at once, where the sums of single types or bands would otherwise hide the totals first.
-    row_sums = {i for i, (_u, total, _p, _d) in enumerate(sums) if total is not None and total[0] == "row"}
+    row_sums = {i for i, (_u, total, *_rest) in enumerate(sums) if total is not None and total[0] == "row"}
     waiting = deque([i for i in range(len(sums)) if i not in row_sums] + sorted(row_sums))
 
     def hide(cell: tuple) -> None:
         cells = [cell]
         if cell[0] == "row":
             cells += [("band", cell[1], band) for band in range(len(counts[cell[1]]))]
-            cells += [("type", cell[1], code) for code in spells[cell[1]]]
+            cells += [("type", cell[1], code) for code in people[cell[1]]]
         for each in cells:
             if each not in hidden:
                 hidden.add(each)
@@ -926,22 +1101,26 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
                 waiting.extend(i for i in later if i in row_sums)
 
     for row in rows:
-        if row["unit_id"] in exempt:
+        unit_id = row["unit_id"]
+        if unit_id in exempt:
             continue
-        if 0 < row["employees"] < limit:
-            hide(("row", row["unit_id"]))
-        for band, count in enumerate(counts[row["unit_id"]]):
-            if 0 < count < limit:
-                hide(("band", row["unit_id"], band))
-        for code, count in spells[row["unit_id"]].items():
-            if code in TELLING_TYPES and 0 < count < limit:
-                hide(("type", row["unit_id"], code))
+        if _small(row["employees"], row["employees"], limit):
+            hide(("row", unit_id))
+        for band, count in enumerate(counts[unit_id]):
+            if _small(count, count, limit):
+                hide(("band", unit_id, band))
+        for code, count in people[unit_id].items():
+            if _small(count, row["employees"], limit):
+                hide(("type", unit_id, code))
+    for cell in also_hide or ():
+        if cell[1] in by_id and cell[1] not in exempt:
+            hide(cell)
 
     def may_hide(cell: tuple) -> bool:
         return cell not in hidden and cell[1] not in exempt
 
     while waiting:
-        unit_id, total, parts, direct = sums[waiting.pop()]
+        unit_id, total, parts, direct, overlap = sums[waiting.pop()]
         if unit_id in exempt:
             continue  # the viewer may see everything below it anyway
         hidden_parts = [part for part in parts if part in hidden]
@@ -950,19 +1129,21 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
             continue
         if unknown == 1:
             # The one unknown can be worked out: harmless only for the unshown part, if not small.
-            need = direct is None or 0 < direct < limit
+            need = direct is None or _small(*direct, limit)
         elif total not in hidden:
-            together = sum(size(part) for part in hidden_parts) + (direct or 0)
-            need = 0 < together < limit
+            sizes = [size(part) for part in hidden_parts] + ([direct] if direct else [])
+            if overlap:  # the types of one unit: together at least as many people as the largest
+                together = (max(p for p, _e in sizes), by_id[unit_id]["employees"])
+            else:  # different people: they add up
+                together = (sum(p for p, _e in sizes), sum(e for _p, e in sizes))
+            need = _small(*together, limit)
         else:
             need = False
         if not need:
             continue
         open_parts = [part for part in parts if may_hide(part)]
-        # A part that holds something: hiding an empty one protects nothing once it is known empty.
-        nonzero = [
-            part for part in open_parts if size(part) > 0 and (part[0] != "type" or spells[part[1]][part[2]])
-        ]
+        # A part that describes someone: hiding an empty one protects nothing once it is known empty.
+        nonzero = [part for part in open_parts if size(part)[0] > 0]
         if nonzero:
             hide(min(nonzero, key=lambda part: (size(part), part)))
         elif total is not None and may_hide(total):
@@ -974,6 +1155,7 @@ def suppress_small_groups(result: dict, *, exempt_unit_ids: set[int] | None = No
         unit_id = row["unit_id"]
         if ("row", unit_id) in hidden:  # its types and bands are hidden with it (``hide``)
             row["suppressed"] = True
+        if ("type", unit_id, ALL_TYPES) in hidden:
             _hide_group(row["total"])
         for group in row["types"]:
             if ("type", unit_id, group["absence_type"]) in hidden:
@@ -1046,6 +1228,7 @@ def page_figures(
                 exempt_unit_ids=exempt_unit_ids,
                 policy=policy,
                 units=units,
+                org_units=org_units,
                 frozen_from=frozen_from,
             )
         # The page shows the unit and the units directly below (suppression needed all of them).
@@ -1073,23 +1256,37 @@ def _monthly_series(
     exempt_unit_ids: set[int] | None = None,
     policy: AdvisoryPolicy | None = None,
     units: list[OrgUnit] | None = None,
+    org_units: list[OrgUnit] | None = None,
     frozen_from: date | None | Literal["ask"] = "ask",
 ) -> list[dict]:
     """Month by month for the last ``months`` months: the absence percentage and absence days (in
-    full-time days) of the types that count for the percentage, per chart unit.
+    full-time days) of the types that count for the percentage, per chart unit. ``units``: those of
+    the scope, ``org_units``: all of the organisation, ordered by path, when the caller has them.
 
     Chart units are ``unit`` (or the organisation's top units) and the units directly below. Returns
     ``[{"unit_id", "code", "name", "months": [{"month", "employees", "suppressed", "absence_pct",
-    "absence_days"}, ...]}, ...]``. Months with fewer than ``settings.ABSENCE_MIN_GROUP_SIZE``
-    employees are suppressed unless the unit is in ``exempt_unit_ids``.
+    "absence_days"}, ...]}, ...]``. A month whose figures describe fewer than
+    ``settings.ABSENCE_MIN_GROUP_SIZE`` people (those with absence of a counting type that month, or
+    the employees when none had any) is suppressed unless the unit is in ``exempt_unit_ids``.
     """
     policy = policy or policy_of(organization)
     as_of, frozen_from = _effective_as_of(organization, as_of, frozen_from)
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
-    # Months that begin before the individual rows still kept (retention) come frozen, whole months.
-    frozen = _frozen_months(organization, periods, frozen_from)
+    exempt = exempt_unit_ids or set()
+    if suppress:
+        if org_units is None:
+            org_units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
+        # Which months to hide is decided over the whole organisation (as ``_part_of_whole`` does for
+        # the year): decided per page, a unit's page could show a month its parent's page hides to
+        # protect a sibling. Nothing to decide for a viewer who may see every unit in full.
+        suppress = any(u.pk not in exempt for u in org_units)
+        if suppress:
+            units = org_units
+    # Months that begin before the individual rows still kept (retention) come frozen, whole months,
+    # with every unit's sums and people (what suppression decides by).
+    frozen = _frozen_months(organization, periods, frozen_from, sorted(counting))
     live = [p for p in periods if p.index not in frozen]
     population: dict[tuple[int, int], _Figures] = {}
     absence: dict[tuple[int, int, str], _Figures] = {}
@@ -1099,13 +1296,15 @@ def _monthly_series(
             units, population, absence, working_days, _calendar = _compute(
                 organization,
                 live,
-                unit,
+                None if suppress else unit,
                 policy,
                 types=sorted(counting),
                 spells=False,
                 months=True,
                 units=units,
-                group_depth=top_depth + 1,  # the chart shows the top units and the units directly below
+                # Without suppression only the chart units are wanted: the top units and those right below.
+                group_depth=None if suppress else top_depth + 1,
+                people_types=sorted(counting),
             )
     elif units is None:
         units = _units_in_scope(organization, unit)
@@ -1113,9 +1312,16 @@ def _monthly_series(
         population.update(((index, unit_id), figures) for unit_id, figures in sums.population.items())
         absence.update(((index, unit_id, code), figures) for (unit_id, code), figures in sums.absence.items())
         working_days[index] = sums.working_days
-    chart_units = [u for u in units if u.depth in (top_depth, top_depth + 1)]
-    limit = settings.ABSENCE_MIN_GROUP_SIZE
-    exempt = exempt_unit_ids or set()
+    hidden: set[tuple[int, int]] = set()
+    if suppress:
+        employees = {key: figures.employees for key, figures in population.items()}
+        people = {key: figures.people for key, figures in absence.items()}
+        hidden = _hidden_months(units, periods, employees, people, exempt)
+    chart_units = [
+        u
+        for u in units
+        if u.depth in (top_depth, top_depth + 1) and (unit is None or u.path.startswith(unit.path))
+    ]
     charts = []
     for chart_unit in chart_units:
         series = []
@@ -1127,13 +1333,14 @@ def _monthly_series(
                 if raw:
                     total.absence_weekday_hours += raw.absence_weekday_hours
             figures = _figures(pop, total, working_days[p.index])
+            suppressed = (p.index, chart_unit.pk) in hidden
             series.append(
                 {
                     "month": p.start,
                     "employees": pop.employees,
-                    "suppressed": False,
-                    "absence_pct": figures["absence_pct"],
-                    "absence_days": figures["absence_days"],
+                    "suppressed": suppressed,
+                    "absence_pct": None if suppressed else figures["absence_pct"],
+                    "absence_days": None if suppressed else figures["absence_days"],
                 }
             )
         charts.append(
@@ -1145,50 +1352,43 @@ def _monthly_series(
                 "months": series,
             }
         )
-    if suppress:
-        _suppress_months(charts, limit, exempt)
     for chart in charts:
         del chart["path"]
     return charts
 
 
-def _suppress_months(charts: list[dict], limit: int, exempt: set[int]) -> None:
-    """Month by month the same rule as ``suppress_small_groups``: small groups are hidden, and so is
-    the smallest visible sub-unit (or the unit) when a hidden one could be worked out by subtraction."""
-
-    def hide(month: dict) -> None:
-        month.update(suppressed=True, absence_pct=None, absence_days=None)
-
+def _hidden_months(
+    units: list[OrgUnit],
+    periods: list[Period],
+    employees: dict[tuple[int, int], int],
+    people: dict[tuple[int, int, str], int],
+    exempt: set[int],
+) -> set[tuple[int, int]]:
+    """(period index, unit id) of the month points to hide: month by month the rule of
+    ``suppress_small_groups`` over the whole unit tree, a month's figures describing the people with
+    absence of a counting type in it (``people`` of ALL_TYPES; its employees when none had any)."""
     steplen = OrgUnit.steplen
-    by_path = {chart["path"]: chart for chart in charts}
-    for chart in charts:
-        if chart["unit_id"] not in exempt:
-            for month in chart["months"]:
-                if 0 < month["employees"] < limit:
-                    hide(month)
-    for parent in charts:
-        kids = [by_path[path] for path in by_path if path[:-steplen] == parent["path"]]
-        for index, month in enumerate(parent["months"]):
-            kid_months = [(kid, kid["months"][index]) for kid in kids]
-            shown = [m for _kid, m in kid_months if not m["suppressed"]]
-            if month["suppressed"] or parent["unit_id"] in exempt or not shown:
-                continue
-            # The hidden sub-units and the employees placed directly in the unit.
-            residual = month["employees"] - sum(m["employees"] for m in shown)
-            if residual == 0 or residual >= limit:
-                continue
-            candidates = sorted(
-                (
-                    m
-                    for kid, m in kid_months
-                    if not m["suppressed"] and kid["unit_id"] not in exempt and m["employees"] > 0
-                ),
-                key=lambda m: m["employees"],
+    paths = {u.path: u.pk for u in units}
+    hidden = set()
+    for p in periods:
+        rows = []
+        for u in units:
+            rows.append(
+                {
+                    "unit_id": u.pk,
+                    "parent_id": paths.get(u.path[:-steplen]),
+                    "employees": employees.get((p.index, u.pk), 0),
+                    "suppressed": False,
+                    "types": [],
+                    "total": {"people": people.get((p.index, u.pk, ALL_TYPES), 0), "suppressed": False},
+                    "bradford": {"bands": []},
+                }
             )
-            if candidates:
-                hide(candidates[0])
-            elif parent["unit_id"] not in exempt:
-                hide(month)
+        suppress_small_groups(
+            {"min_group_size": settings.ABSENCE_MIN_GROUP_SIZE, "units": rows}, exempt_unit_ids=exempt
+        )
+        hidden |= {(p.index, row["unit_id"]) for row in rows if row["total"]["suppressed"]}
+    return hidden
 
 
 CSV_COLUMNS = [
@@ -1256,12 +1456,13 @@ def _is_frozen(as_of: date, frozen_from: date | None) -> bool:
 
 
 def _frozen_year(
-    organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"]
+    organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"], counting: list[str]
 ) -> tuple[date, _Sums] | None:
     """(month end, frozen sums) for a rolling year up to ``as_of`` that begins before the rows still
     kept (``frozen_from``, the organisation's ``raw_data_from``; "ask": look it up): ``as_of`` itself
     when it is a month end, else the nearest earlier one. None when the rows are complete for the
-    window, or when nothing was frozen that early (no deleted row was in it)."""
+    window, or when nothing was frozen that early (no deleted row was in it). ``counting``: the types
+    that count for the percentage now (see ``_sums_from_json``)."""
     if frozen_from == "ask":
         frozen_from = raw_data_from(organization.pk)
     if not _is_frozen(as_of, frozen_from):
@@ -1272,7 +1473,7 @@ def _frozen_year(
         .only("period", "figures")
         .first()
     )
-    return None if snapshot is None else (snapshot.period, _sums_from_json(snapshot.figures))
+    return None if snapshot is None else (snapshot.period, _sums_from_json(snapshot.figures, counting))
 
 
 def _effective_as_of(
@@ -1293,7 +1494,7 @@ def _effective_as_of(
 
 
 def _frozen_months(
-    organization: Organization, periods: list[Period], frozen_from: date | None
+    organization: Organization, periods: list[Period], frozen_from: date | None, counting: list[str]
 ) -> dict[int, _Sums]:
     """Frozen sums of the months among ``periods`` that begin before ``frozen_from``, by period index.
     A month without a snapshot there held no deleted row (the frozen months run without a gap up to
@@ -1306,17 +1507,22 @@ def _frozen_months(
             organization=organization, kind=MONTH, period__in=[p.start for p in old]
         ).values_list("period", "figures")
     )
-    return {p.index: _sums_from_json(stored[p.start]) for p in old if p.start in stored}
+    return {p.index: _sums_from_json(stored[p.start], counting) for p in old if p.start in stored}
 
 
 def _sums_to_json(sums: _Sums) -> dict:
-    """Aggregates only; Decimals as strings, so that they come back exactly (the same digits)."""
+    """Aggregates only; Decimals as strings, so that they come back exactly (the same digits).
+
+    Per unit and type (and ``ALL_TYPES``) also the number of distinct people the figures describe:
+    what suppression decides by, so that the figures read back are hidden as they were. Counts per
+    unit only, never who they are."""
     absence: dict[str, dict] = defaultdict(dict)
     for (unit_id, code), figures in sums.absence.items():
         absence[str(unit_id)][code] = [
             figures.spells,
             figures.calendar_days,
             str(figures.absence_weekday_hours),
+            figures.people,
         ]
     bradford: dict[str, dict] = defaultdict(dict)
     for (unit_id, band), count in sums.bradford.items():
@@ -1330,26 +1536,37 @@ def _sums_to_json(sums: _Sums) -> dict:
         },
         "absence": absence,
         "bradford": bradford,
+        "people_types": list(sums.people_types),
     }
 
 
-def _sums_from_json(data: dict) -> _Sums:
+def _sums_from_json(data: dict, counting: list[str]) -> _Sums:
+    """The sums frozen by ``_sums_to_json``. ``counting``: the types that count for the percentage now.
+    When they are not those the snapshot counted the people of any of (``ALL_TYPES``) for, those people
+    are unknown: the most people of one of the types stand in, never more than were (suppression then
+    hides at least what the exact count would)."""
     population = {}
     for unit_id, (employees, weekday_hours) in data["population"].items():
         figures = population[int(unit_id)] = _Figures()
         figures.employees, figures.weekday_hours = employees, Decimal(weekday_hours)
     absence = {}
     for unit_id, types in data["absence"].items():
-        for code, (spells, calendar_days, hours) in types.items():
+        for code, (spells, calendar_days, hours, people) in types.items():
             figures = absence[(int(unit_id), code)] = _Figures()
             figures.spells, figures.calendar_days = spells, calendar_days
             figures.absence_weekday_hours = Decimal(hours)
+            figures.people = people
+    if sorted(data["people_types"]) != sorted(counting):
+        for unit_id in {unit_id for unit_id, _code in absence}:
+            figures = absence.setdefault((unit_id, ALL_TYPES), _Figures())
+            people = [absence[(unit_id, code)].people for code in counting if (unit_id, code) in absence]
+            figures.people = max(people, default=0)
     bradford = {
         (int(unit_id), int(band)): count
         for unit_id, bands in data["bradford"].items()
         for band, count in bands.items()
     }
-    return _Sums(data["working_days"], population, absence, bradford, data["bands"])
+    return _Sums(data["working_days"], population, absence, bradford, data["bands"], list(counting))
 
 
 def anyone_employed_by(organization: Organization, as_of: date) -> bool:
@@ -1389,6 +1606,7 @@ def snapshots_to_freeze(
         return []
     since = min(starts).replace(day=1)
     policy = policy_of(organization)
+    counting = sorted(policy.types_for("percentage"))
     units = _units_in_scope(organization, None)
     # How many had started by a month end (the annual report has no section without anyone).
     starts_sorted = sorted(
@@ -1418,7 +1636,14 @@ def snapshots_to_freeze(
         periods = months[chunk : chunk + 24]
         with _reporting_transaction():
             _units, population, absence, working_days, _calendar = _compute(
-                organization, periods, None, policy, spells=False, months=True, units=units
+                organization,
+                periods,
+                None,
+                policy,
+                spells=False,
+                months=True,
+                units=units,
+                people_types=counting,
             )
         for p in periods:
             sums = _Sums(
@@ -1427,6 +1652,7 @@ def snapshots_to_freeze(
                 absence={(u, code): f for (idx, u, code), f in absence.items() if idx == p.index},
                 bradford={},
                 bands=list(policy.bradford_bands),
+                people_types=counting,
             )
             snapshots.append(
                 StatisticsSnapshot(

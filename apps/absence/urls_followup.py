@@ -9,10 +9,13 @@ urlpatterns = [
     path("<slug:slug>/employees/", views.employee_list, name="employees"),
     path("<slug:slug>/employees/<int:pk>/", views.employee_detail, name="employee"),
     path("<slug:slug>/employees/<int:pk>/export/", views.employee_export, name="employee_export"),
+    path("<slug:slug>/employees/<int:pk>/access-log/", views.access_log, name="access_log"),
     path(
         "<slug:slug>/employees/<int:pk>/absence/new/", views.registration_create, name="registration_create"
     ),
     path("<slug:slug>/registrations/<int:pk>/edit/", views.registration_edit, name="registration_edit"),
     path("<slug:slug>/registrations/<int:pk>/delete/", views.registration_delete, name="registration_delete"),
     path("<slug:slug>/policy/", views.policy_edit, name="policy"),
+    path("<slug:slug>/notes/review/", views.note_review_list, name="note_review_list"),
+    path("<slug:slug>/notes/<int:pk>/review/", views.note_review, name="note_review"),
 ]

@@ -20,11 +20,34 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.organizations.models import Organization, User
-from apps.organizations.permissions import can, get_for_user, is_member
+from apps.organizations.permissions import authorize, can, get_for_user, is_member
 
 from . import selectors, services
-from .forms import PolicyForm, QueueFilterForm, RegistrationForm, StepForm
-from .models import NOTE_WARNING, AbsenceRegistration, Advisory, Employee
+from .forms import NoteReviewForm, PolicyForm, QueueFilterForm, RegistrationForm, StepForm
+from .models import (
+    NOTE_MAX_LENGTH,
+    NOTE_WARNING,
+    AbsenceRegistration,
+    Adjustment,
+    Advisory,
+    AdvisoryEvent,
+    ContactForm,
+    Employee,
+    EmployeeAccessLog,
+    FollowUpOutcome,
+)
+
+ACCESS_LOG_ON_PAGE = 5  # the newest entries on the employee's page; the whole log has a page of its own
+ACCESS_LOG_PAGE_SIZE = 50
+
+# What the step form in each queue row offers: written out in the template (a form instance per row
+# would cost a hundred renders per page).
+STEP_CHOICES = {
+    "contact_forms": ContactForm.choices,
+    "outcomes": FollowUpOutcome.choices,
+    "adjustments": Adjustment.choices,
+    "note_max_length": NOTE_MAX_LENGTH,
+}
 
 
 def _organization(request: HttpRequest, slug: str, action: str) -> Organization:
@@ -48,6 +71,13 @@ def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
     if not _visible_employees(request, employee.organization).filter(pk=employee.pk).exists():
         raise PermissionDenied
     return employee
+
+
+def _log(request: HttpRequest, employees, action: str) -> None:
+    """The access log: this user saw these employees' absence data on this page (by its URL name)."""
+    services.access_log_record(
+        employees=employees, user=request.user, action=action, where=request.resolver_match.view_name
+    )
 
 
 def _leaders(employees) -> list[tuple[int, str]]:
@@ -76,14 +106,17 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     today = timezone.localdate()
     queue = selectors.advisory_queue(employees, today, unit=unit, leader_id=leader_id)
     page = Paginator(queue, 100).get_page(request.GET.get("page"))
+    advisories = list(page.object_list)
+    _log(request, [a.employee_id for a in advisories], EmployeeAccessLog.Action.LIST_ROW)
     context = {
         "organization": organization,
         "form": form,
         "page": page,
-        "advisories": list(page.object_list),
+        "advisories": advisories,
         "today": today,
         "mine": mine,
         "note_warning": NOTE_WARNING,
+        "step_choices": STEP_CHOICES,
         "may_manage": can(request.user, "absence.manage", organization),
         "next_url": request.get_full_path(),
     }
@@ -123,17 +156,20 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             advisory = services.advisory_step(
                 advisory=advisory,
                 to_status=form.cleaned_data["to_status"],
-                note=form.cleaned_data["note"],
                 by=request.user,
+                **form.step_fields(),
             )
         except ValidationError as exc:
-            error = "; ".join(exc.messages)
-    else:
+            error = " ".join(exc.messages)
+    elif "to_status" in form.errors:
         error = _("Choose a valid status.")
+    else:
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     if request.htmx:
         advisory = Advisory.objects.select_related(
             "employee", "employee__organization", "employee__unit", "employee__leader"
         ).get(pk=advisory.pk)
+        _log(request, [advisory.employee_id], EmployeeAccessLog.Action.LIST_ROW)
         response = render(
             request,
             "absence/advisory_queue.html#row",
@@ -142,7 +178,9 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "organization": advisory.employee.organization,
                 "today": timezone.localdate(),
                 "note_warning": NOTE_WARNING,
+                "step_choices": STEP_CHOICES,
                 "error": error,
+                "posted": _posted_step(request) if error else {},
                 "next_url": _safe_next(request, slug),
             },
         )
@@ -158,6 +196,17 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             % {"employee": advisory.employee.name, "status": advisory.get_status_display()},
         )
     return redirect(_safe_next(request, slug))
+
+
+def _posted_step(request: HttpRequest) -> dict:
+    """What the user entered in a refused step, to fill the row's form again."""
+    return {
+        "contact_form": request.POST.get("contact_form", ""),
+        "outcome": request.POST.get("outcome", ""),
+        "adjustments": request.POST.getlist("adjustments"),
+        "next_contact": request.POST.get("next_contact", ""),
+        "note": request.POST.get("note", ""),
+    }
 
 
 def _safe_next(request: HttpRequest, slug: str) -> str:
@@ -177,6 +226,7 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
     if query:
         employees = employees.filter(Q(name__icontains=query) | Q(employee_number__iexact=query))
     page = Paginator(employees.order_by("name", "employee_number"), 50).get_page(request.GET.get("page"))
+    _log(request, page.object_list, EmployeeAccessLog.Action.LIST_ROW)
     context = {"organization": organization, "page": page, "query": query}
     template = "absence/employee_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -188,7 +238,7 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
-    services.access_log_record(employee=employee, user=request.user)
+    _log(request, [employee], EmployeeAccessLog.Action.VIEW_PAGE)
     organization = employee.organization
     today = timezone.localdate()
     may_manage = can(request.user, "absence.manage", employee)
@@ -199,7 +249,7 @@ def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "bradford": selectors.bradford(employee, today),
         "today": today,
         "may_manage": may_manage,
-        "access_log": selectors.access_log(employee)
+        "access_log": selectors.access_log(employee, limit=ACCESS_LOG_ON_PAGE)
         if can(request.user, "absence.view_access_log", employee)
         else None,
         "note_warning": NOTE_WARNING,
@@ -213,11 +263,27 @@ def employee_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
     if not can(request.user, "absence.manage", employee):
         raise PermissionDenied
-    content = services.employee_data_export(employee=employee, by=request.user)
+    content = services.employee_data_export(
+        employee=employee, by=request.user, where=request.resolver_match.view_name
+    )
     response = HttpResponse(content, content_type="application/json; charset=utf-8")
     filename = f"absence-{employee.employee_number}-{timezone.localdate().isoformat()}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_safe
+@login_required
+def access_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Who saw this employee's absence data, newest first. Reading it is logged too (a data protection
+    officer wants to see that HR read the log)."""
+    employee = _employee(request, slug, pk)
+    authorize(request.user, "absence.view_access_log", employee)
+    _log(request, [employee], EmployeeAccessLog.Action.VIEW_LOG)
+    entries = employee.access_log.select_related("user")
+    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"organization": employee.organization, "employee": employee, "page": page}
+    return render(request, "absence/access_log_list.html", context)
 
 
 def _registration_form_view(
@@ -232,6 +298,7 @@ def _registration_form_view(
             "start_date": registration.start_date,
             "end_date": registration.end_date,
             "fraction": registration.fraction,
+            "note": registration.note,
         }
     form = RegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -250,6 +317,7 @@ def _registration_form_view(
             url = reverse("absence:employee", args=[employee.organization.slug, employee.pk])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     status = 422 if request.method == "POST" else 200
+    _log(request, [employee], EmployeeAccessLog.Action.EDIT_FORM)
     return render(
         request,
         "absence/registration_form.html",
@@ -316,3 +384,68 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"organization": organization, "form": form, "policy": policy},
         status=422 if request.method == "POST" else 200,
     )
+
+
+# Notes from before the health-text check ----------------------------------------------------------
+
+
+def _note_review_page(
+    request: HttpRequest,
+    organization: Organization,
+    *,
+    refused: tuple[AdvisoryEvent, NoteReviewForm] | None = None,
+) -> HttpResponse:
+    employees = _visible_employees(request, organization)
+    events = (
+        AdvisoryEvent.objects.filter(note_needs_review=True, advisory__employee__in=employees)
+        .select_related("advisory__employee__unit", "by")
+        .order_by("at", "pk")
+    )
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rows = [
+        (event, NoteReviewForm(initial={"note": event.note}, auto_id=f"review-{event.pk}-%s"))
+        for event in page.object_list
+        if not (refused and refused[0].pk == event.pk)
+    ]
+    if refused:
+        rows.insert(0, refused)  # the refused note first, with its error, whichever page it is on
+    _log(request, [event.advisory.employee_id for event, _form in rows], EmployeeAccessLog.Action.LIST_ROW)
+    return render(
+        request,
+        "absence/note_review.html",
+        {"organization": organization, "page": page, "rows": rows},
+        status=422 if refused else 200,
+    )
+
+
+@require_safe
+@login_required
+def note_review_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """HR's list of free-text notes from before the health-text check, each to keep, rewrite or clear."""
+    return _note_review_page(request, _organization(request, slug, "absence.review_notes"))
+
+
+@require_POST
+@login_required
+def note_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_object_or_404(
+        AdvisoryEvent.objects.select_related("advisory"), pk=pk, advisory__employee__organization__slug=slug
+    )
+    employee = _employee(request, slug, event.advisory.employee_id)
+    event.advisory.employee = employee
+    if not can(request.user, "absence.review_notes", employee):
+        raise PermissionDenied
+    if not event.note_needs_review:
+        messages.info(request, _("This note has already been reviewed."))
+        return redirect("absence:note_review_list", slug)
+    form = NoteReviewForm(request.POST, auto_id=f"review-{event.pk}-%s")
+    if form.is_valid():
+        try:
+            services.advisory_note_review(event=event, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as exc:
+            for error in exc.message_dict.get("note", exc.messages):
+                form.add_error("note", error)
+    if form.errors:
+        return _note_review_page(request, employee.organization, refused=(event, form))
+    messages.success(request, _("%(employee)s: the note is reviewed.") % {"employee": employee.name})
+    return redirect("absence:note_review_list", slug)

@@ -1,39 +1,59 @@
 """Data views: payroll imports (upload → preview → confirm) and the statistics page with its CSV export.
 
 Imports are for HR (``absence.import``). Statistics are aggregates for everyone with
-``absence.view_statistics``; figures of groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are
-shown as "–" except to HR and administrators (their scope) and leaders (their units).
+``absence.view_statistics``; figures describing fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people
+(a small unit, or few people with one absence type) are shown as "–" except to HR and administrators
+(their scope) and leaders (their units).
 """
 
 from __future__ import annotations
 
 import base64
-import csv
 import secrets
 from datetime import date
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from apps.core.exports import table_response
 from apps.organizations.models import Organization, OrgUnit, Role
 from apps.organizations.permissions import can, get_for_user, memberships_of
 
 from .forms_data import ImportUploadForm, StatisticsFilterForm
-from .imports import KINDS, ImportPlan, apply_import, parse_import
-from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics
+from .imports import COLUMN_LABELS, COLUMNS, KINDS, ImportPlan, apply_import, parse_import
+from .models import AbsenceType
+from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics, whole_months_as_of
 
 SESSION_KEY = "absence_import"
 
 
 # --- imports ----------------------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+def import_template(request: HttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the header row in the user's language, to fill in or to map a payroll export to."""
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    return table_response(
+        fmt=fmt,
+        filename=f"{slugify(str(KINDS[kind]))}-{organization.slug}",
+        header=[str(COLUMN_LABELS[column]) for column in COLUMNS[kind]],
+        rows=[],
+        title=str(KINDS[kind]),
+    )
 
 
 def _pending(request: HttpRequest, organization: Organization, token: str) -> dict | None:
@@ -103,16 +123,17 @@ def import_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     if result is None:
         return _preview(request, organization, plan, pending, status=400)
     del request.session[SESSION_KEY]
-    messages.success(
-        request,
-        _("%(file)s imported. New: %(created)d. Changed: %(updated)d. Unchanged: %(unchanged)d.")
-        % {
-            "file": pending["filename"],
-            "created": result.created,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-        },
-    )
+    summary = _("%(file)s imported. New: %(created)d. Changed: %(updated)d. Unchanged: %(unchanged)d.") % {
+        "file": pending["filename"],
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+    }
+    if plan.kind == "absences":
+        summary += " " + _("Advisories already due, now in the queue: %(count)d.") % {
+            "count": result.advisories
+        }
+    messages.success(request, summary)
     return redirect("absence:import", organization.slug)
 
 
@@ -144,10 +165,21 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         as_of = form.cleaned_data["as_of"] or today
         unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
     exempt = exempt_unit_ids(request.user, organization, units)
+    chosen = as_of
+    whole_months = len(exempt) < len(units) and whole_months_as_of(as_of) != as_of
+    if whole_months:
+        as_of = whole_months_as_of(as_of)
     if page:
         stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt, org_units=units)
     else:
         stats, charts = unit_statistics(organization, as_of, unit=unit, exempt_unit_ids=exempt), []
+    # The figures are as of an earlier month end than the day chosen: for the union side every day
+    # (whole months only), and where retention has deleted rows of the window (figures were kept up to
+    # each month end only). One notice says which day is shown and why.
+    as_of_notice = None
+    if stats["as_of"] != chosen:
+        as_of_notice = {"whole_months": whole_months, "retention": stats["as_of"] != stats["requested_as_of"]}
+    as_of = stats["as_of"]
     query = {"as_of": as_of.isoformat()}
     if unit is not None:
         query["unit"] = unit.code
@@ -158,6 +190,8 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         "charts": charts,
         "unit": unit,
         "as_of": as_of,
+        "chosen_as_of": chosen,
+        "as_of_notice": as_of_notice,
         "exempt": exempt,
         "query": query,
         "may_import": can(request.user, "absence.import", organization),
@@ -200,7 +234,9 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
     context = _statistics_context(request, slug, page=True)
     charts = context["charts"]
     context["charts"] = [{**chart, "chart": _chart(chart["months"])} for chart in charts]
-    context["csv_url"] = f"{reverse('absence:statistics_csv', args=[slug])}?{urlencode(context['query'])}"
+    query = urlencode(context["query"])
+    context["csv_url"] = f"{reverse('absence:statistics_csv', args=[slug])}?{query}"
+    context["xlsx_url"] = f"{reverse('absence:statistics_xlsx', args=[slug])}?{query}"
     # The chosen unit (or the top units) and the units directly below, each of those with a link to its
     # own page: all of a large organisation's thousands of units is megabytes of HTML (the CSV has them).
     as_of = context["as_of"].isoformat()
@@ -209,8 +245,10 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
         for row in context["stats"]["units"]
     ]
     context["rows"] = rows
-    context["any_suppressed"] = any(u["suppressed"] or u["bradford"]["suppressed"] for u in rows) or any(
-        m["suppressed"] for chart in charts for m in chart["months"]
+    context["any_suppressed"] = (
+        any(u["suppressed"] or u["bradford"]["suppressed"] or u["total"]["suppressed"] for u in rows)
+        or any(group["suppressed"] for u in rows for group in u["types"])
+        or any(m["suppressed"] for chart in charts for m in chart["months"])
     )
     template = "absence/statistics.html"
     if request.htmx and not request.htmx.boosted:
@@ -218,14 +256,38 @@ def statistics(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
+def _export_rows(stats: dict):
+    """``csv_rows`` for people: type names in their language, figures as numbers (hidden ones empty)."""
+    labels = dict(AbsenceType.choices)
+    for code, absence_type, *figures in csv_rows(stats):
+        if absence_type == "bradford":
+            yield [code, _("Bradford bands (employees per band)"), *figures]
+        else:
+            numbers = (Decimal(figure) if figure else None for figure in figures)
+            yield [code, labels.get(absence_type, absence_type), *numbers]
+
+
 @require_safe
 @login_required
-def statistics_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def statistics_csv(request: HttpRequest, slug: str, fmt: str = "csv") -> HttpResponse:
     context = _statistics_context(request, slug, page=False)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"absence-{context['organization'].slug}-{context['as_of'].isoformat()}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_rows(context["stats"]))
-    return response
+    header = [
+        _("Unit code"),
+        _("Absence type"),
+        _("Employees"),
+        _("Full-time equivalents"),
+        _("Spells"),
+        _("Calendar days"),
+        _("Absence hours"),
+        _("Possible hours"),
+        _("Absence %"),
+        _("Days per full-time employee"),
+    ]
+    assert len(header) == len(CSV_COLUMNS)
+    return table_response(
+        fmt=fmt,
+        filename=f"absence-{context['organization'].slug}-{context['as_of'].isoformat()}",
+        header=header,
+        rows=_export_rows(context["stats"]),
+        title=_("Absence"),
+    )

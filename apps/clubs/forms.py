@@ -3,10 +3,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.dates import DateWindowMixin
 from apps.core.forms import PortalFormMixin
 from apps.organizations.models import OrgUnit, Role, User
 from apps.strategy.models import Initiative
@@ -26,8 +28,10 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class MeetingForm(PortalFormMixin, forms.Form):
+class MeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
     """The quick fields first (a phone, under a minute); everything else is optional further down."""
+
+    window_fields = ("date",)
 
     date = forms.DateField(label=_("Date"), widget=DateInput, input_formats=DATE_INPUT_FORMATS)
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=ClubMeeting.Kind.choices)
@@ -84,9 +88,13 @@ class MeetingForm(PortalFormMixin, forms.Form):
         self.fields["board_guests"].queryset = User.objects.filter(
             memberships__organization_id=self.host.organization_id, memberships__role=Role.BOARD
         ).distinct()
-        self.fields["initiatives"].queryset = Initiative.objects.filter(
-            focus_area__plan__organization_id=self.host.organization_id
-        ).order_by("focus_area__plan", "focus_area", "pk")
+        # Archived plans are not offered; links the meeting already has to them are kept.
+        linked = [i.pk for i in self.initial.get("initiatives", [])]
+        self.fields["initiatives"].queryset = (
+            Initiative.objects.filter(focus_area__plan__organization_id=self.host.organization_id)
+            .filter(Q(focus_area__plan__archived_at__isnull=True) | Q(pk__in=linked))
+            .order_by("focus_area__plan", "focus_area", "pk")
+        )
         if isinstance(self.host, Club):
             self.fields["attendance"].widget.attrs["max"] = self.host.member_count
 
@@ -109,6 +117,9 @@ class MeetingForm(PortalFormMixin, forms.Form):
             "minutes": meeting.minutes,
             "initiatives": list(meeting.initiatives.all()),
         }
+
+    def window_organization(self):
+        return self.host.organization
 
     def quick_fields(self):
         return [self[name] for name in self.QUICK_FIELDS]
@@ -148,7 +159,9 @@ class MeetingForm(PortalFormMixin, forms.Form):
         }
 
 
-class ApplicationForm(PortalFormMixin, forms.ModelForm):
+class ApplicationForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
+    window_fields = ("event_date",)
+
     class Meta:
         model = ClubFundApplication
         fields = ["purpose", "event_date", "amount", "participants"]
@@ -163,7 +176,8 @@ class ApplicationForm(PortalFormMixin, forms.ModelForm):
         super().order_fields(field_order)
         self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
 
-    def __init__(self, *args, currency: str, **kwargs) -> None:
+    def __init__(self, *args, currency: str, organization, **kwargs) -> None:
+        self.organization = organization
         super().__init__(*args, **kwargs)
         self.fields["amount"].label = gettext("Amount (%(currency)s)") % {
             "currency": currency_label(currency)
@@ -171,10 +185,14 @@ class ApplicationForm(PortalFormMixin, forms.ModelForm):
         self.fields["amount"].widget.attrs["inputmode"] = "decimal"
         self.fields["participants"].widget.attrs["inputmode"] = "numeric"
 
+    def window_organization(self):
+        return self.organization
+
 
 class DecisionForm(PortalFormMixin, forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+        label=pgettext_lazy("club-fund application", "Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
     )
     note = forms.CharField(
         label=_("Note to the shop steward"),

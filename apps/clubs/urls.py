@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/", views.club_list, name="club_list"),
     path("<slug:slug>/export.csv", views.club_list_csv, name="club_list_csv"),
+    path("<slug:slug>/export.xlsx", views.club_list_csv, {"fmt": "xlsx"}, name="club_list_xlsx"),
     path("<slug:slug>/mine/", views.my_clubs, name="my_clubs"),
     path("<slug:slug>/rules/", views.fund_rules_edit, name="fund_rules_edit"),
     path("<slug:slug>/calendar.ics", views.organization_calendar, name="organization_calendar"),

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.exports import table_response
 from apps.organizations.models import Organization
 from apps.organizations.permissions import authorize, can, get_for_user, units_where
 
@@ -195,42 +194,41 @@ def club_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def club_list_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def club_list_csv(request: HttpRequest, slug: str, fmt: str = "csv") -> HttpResponse:
     organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
     _form, year, clubs, _units = _filtered_clubs(request, organization)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="clubs-{organization.slug}-{year}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    currency = currency_of(organization)
+    header = [
+        _("Club"),
+        _("Workplace code"),
+        _("Members"),
+        _("Last meeting"),
+        _("Meetings this year"),
+        _("Meetings with a board member present"),
+        _("Held: %(kind)s") % {"kind": required_kind(organization).label},
+        _("Budget (%(currency)s)") % {"currency": currency},
+        _("Granted (%(currency)s)") % {"currency": currency},
+        _("Pending applications"),
+    ]
+    yes, no = _("yes"), _("no")
+    rows = (
         [
-            "club",
-            "workplace_code",
-            "members",
-            "last_meeting",
-            "meetings_year",
-            "board_present_meetings",
-            f"held_{required_kind(organization)}",
-            f"budget_{currency_of(organization).lower()}",
-            f"granted_{currency_of(organization).lower()}",
-            "pending_applications",
+            club.name,
+            club.unit.code,
+            club.member_count,
+            timezone.localdate(club.last_meeting) if club.last_meeting else None,
+            club.meetings_year,
+            club.board_meetings_year,
+            yes if club.held_required else no,
+            club.budget_year,
+            club.granted_year,
+            yes if club.has_pending else no,
         ]
+        for club in clubs.iterator(chunk_size=500)
     )
-    for club in clubs.iterator(chunk_size=500):
-        writer.writerow(
-            [
-                club.name,
-                club.unit.code,
-                club.member_count,
-                timezone.localdate(club.last_meeting).isoformat() if club.last_meeting else "",
-                club.meetings_year,
-                club.board_meetings_year,
-                "yes" if club.held_required else "no",
-                f"{club.budget_year:.2f}",
-                f"{club.granted_year:.2f}",
-                "yes" if club.has_pending else "no",
-            ]
-        )
-    return response
+    return table_response(
+        fmt=fmt, filename=f"clubs-{organization.slug}-{year}", header=header, rows=rows, title=_("Clubs")
+    )
 
 
 @require_safe
@@ -264,7 +262,7 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
     organization = host.organization
     if request.method == "POST":
-        form = MeetingForm(request.POST, host=host)
+        form = MeetingForm(request.POST, initial=MeetingForm.initial_for(meeting), host=host)
         if form.is_valid():
             try:
                 if meeting is None:
@@ -364,7 +362,9 @@ def _event_year(form: ApplicationForm, application: ClubFundApplication | None) 
 def _application_form_page(request, *, club: Club, application: ClubFundApplication | None):
     currency = currency_of(club.organization)
     if request.method == "POST":
-        form = ApplicationForm(request.POST, instance=application, currency=currency)
+        form = ApplicationForm(
+            request.POST, instance=application, currency=currency, organization=club.organization
+        )
         submit = request.POST.get("action") == "submit"
         if form.is_valid():
             data = form.cleaned_data
@@ -401,7 +401,7 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
                         )
                 return redirect("clubs:application_detail", club.organization.slug, saved.pk)
     else:
-        form = ApplicationForm(instance=application, currency=currency)
+        form = ApplicationForm(instance=application, currency=currency, organization=club.organization)
     rules = fund_rules_for(club.organization)
     # The funds of the event's year; without a date yet, this year's and next year's.
     this_year = timezone.localdate().year

@@ -10,9 +10,12 @@ from .models import (
     DiscussionGuide,
     DiscussionQuestion,
     DiscussionTheme,
+    ItemProposal,
     Meeting,
     Milestone,
     MinutesRevision,
+    ScreenLink,
+    Vote,
     WorkingGroup,
     WorkingGroupMember,
     WorkingGroupTask,
@@ -38,7 +41,7 @@ class CommitteeAdmin(admin.ModelAdmin):
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     extra = 0
-    fields = ["position", "title", "kind", "duration_minutes", "presenter", "outcome"]
+    fields = ["position", "title", "kind", "duration_minutes", "presenter", "outcome", "closing"]
 
 
 @admin.register(Meeting)
@@ -129,3 +132,40 @@ class CourseDayInline(admin.TabularInline):
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "audience", "classes", "capacity_per_class"]
     inlines = [CourseDayInline]
+
+
+@admin.register(ItemProposal)
+class ItemProposalAdmin(admin.ModelAdmin):
+    list_display = ["title", "meeting", "proposed_by", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["title", "meeting__committee__name"]
+    list_select_related = ["meeting__committee", "proposed_by"]
+    raw_id_fields = ["meeting", "proposed_by", "decided_by", "item"]
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    """Votes are recorded in the meeting room; the admin shows them and leaves the counts alone."""
+
+    list_display = ["text", "item", "rule", "carried", "recorded_at"]
+    list_filter = ["rule", "carried"]
+    list_select_related = ["item"]
+    raw_id_fields = ["item"]
+    readonly_fields = [
+        "management_for",
+        "management_against",
+        "management_abstain",
+        "employee_for",
+        "employee_against",
+        "employee_abstain",
+        "carried",
+        "recorded_at",
+    ]
+
+
+@admin.register(ScreenLink)
+class ScreenLinkAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "created_by", "created_at", "revoked_at"]
+    list_select_related = ["meeting", "created_by"]
+    raw_id_fields = ["meeting", "created_by"]
+    readonly_fields = ["token", "created_at"]

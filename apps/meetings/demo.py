@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from apps.core.demo import DemoContext
 from apps.organizations.models import Membership, Organization, OrgUnit, Role, User
 
+from . import selectors
 from .fixtures_data import load_discussion_guide, load_sickness_project, load_theme_day
 from .models import (
     AgendaItem,
@@ -23,7 +24,7 @@ from .models import (
     Meeting,
     MinutesApproval,
 )
-from .services import STANDARD_ITEMS
+from .services import CLOSING_ITEMS, STANDARD_ITEMS
 
 BATCH = 1000
 Seat = CommitteeMember.MemberRole
@@ -49,8 +50,15 @@ ANSWERS = [
 def _standard_items(meeting: Meeting) -> list[AgendaItem]:
     with translation.override("da"):
         return [
-            AgendaItem(meeting=meeting, position=n, title=str(title), kind=kind, duration_minutes=minutes)
-            for n, (title, kind, minutes) in enumerate(STANDARD_ITEMS.values(), start=1)
+            AgendaItem(
+                meeting=meeting,
+                position=n,
+                title=str(title),
+                kind=kind,
+                duration_minutes=minutes,
+                closing=key in CLOSING_ITEMS,
+            )
+            for n, (key, (title, kind, minutes)) in enumerate(STANDARD_ITEMS.items(), start=1)
         ]
 
 
@@ -244,10 +252,17 @@ def _ordinary_meetings(ctx: DemoContext, committees: list[Committee]) -> None:
                 items[1].minutes = "Referatet fra sidste møde blev godkendt."
                 items[3].minutes = "Sygefraværet blev gennemgået. Udviklingen følges på næste møde."
                 AgendaItem.objects.bulk_update(items[:4], ["outcome", "minutes"])
-                Attendance.objects.bulk_create(
-                    Attendance(meeting=meeting, member=m, present=ctx.rng.random() < 0.9) for m in members
+                # The chair and vice-chair approve, so they were there; the others come nine times in ten.
+                attendance = Attendance.objects.bulk_create(
+                    Attendance(
+                        meeting=meeting,
+                        member=m,
+                        present=ctx.rng.random() < 0.9 or m.role in (Seat.CHAIR, Seat.VICE_CHAIR),
+                    )
+                    for m in members
                 )
-                if Seat.CHAIR in seats and Seat.VICE_CHAIR in seats:
+                quorate = not selectors.approval_problems(committee, attendance)
+                if Seat.CHAIR in seats and Seat.VICE_CHAIR in seats and quorate:
                     _approve(
                         meeting,
                         seats[Seat.CHAIR].user,

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +51,32 @@ class Committee(models.Model):
     location = models.CharField(_("usual meeting place"), max_length=200, blank=True)
     active = models.BooleanField(_("active"), default=True)
 
+    class QuorumRule(models.TextChoices):
+        HALF_OF_EACH_SIDE = "half_of_each_side", _("More than half of each side")
+        MINIMUM_PER_SIDE = "minimum_per_side", _("A fixed minimum per side")
+
+    # The local MED agreement sets when a committee may decide (SETTING): the minutes are approved
+    # only when the meeting's recorded attendance meets this rule. Secretaries never count.
+    quorum_rule = models.CharField(
+        _("quorum"),
+        max_length=20,
+        choices=QuorumRule.choices,
+        default=QuorumRule.HALF_OF_EACH_SIDE,
+        help_text=_("How many voting members of each side must be present for the minutes to be approved."),
+    )
+    quorum_management = models.PositiveSmallIntegerField(
+        _("minimum present from management"),
+        null=True,
+        blank=True,
+        help_text=_("Only with a fixed minimum per side."),
+    )
+    quorum_employees = models.PositiveSmallIntegerField(
+        _("minimum present from the employees"),
+        null=True,
+        blank=True,
+        help_text=_("Only with a fixed minimum per side."),
+    )
+
     class Meta:
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
@@ -59,10 +88,34 @@ class Committee(models.Model):
                 condition=models.Q(kind="hu", active=True),
                 name="committee_one_active_hu_per_org",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(quorum_rule="minimum_per_side")
+                | models.Q(quorum_management__gte=1, quorum_employees__gte=1),
+                name="committee_fixed_quorum_has_minima",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.quorum_rule == self.QuorumRule.MINIMUM_PER_SIDE:
+            errors = {}
+            for field in ("quorum_management", "quorum_employees"):
+                if not getattr(self, field):
+                    errors[field] = _("Give the minimum number present, at least 1.")
+            if errors:
+                raise ValidationError(errors)
+
+    def quorum_required(self, side: str, seated: int) -> int:
+        """How many of ``seated`` voting members of ``side`` must be present."""
+        if self.quorum_rule == self.QuorumRule.MINIMUM_PER_SIDE:
+            minimum = (
+                self.quorum_management if side == CommitteeMember.Side.MANAGEMENT else self.quorum_employees
+            )
+            return minimum or 0
+        return seated // 2 + 1 if seated else 0
 
     def get_permission_scope(self) -> tuple[int, None]:
         # A seat in the committee, not a role's unit, decides what a member may do (see rules.py), so
@@ -71,6 +124,13 @@ class Committee(models.Model):
 
 
 class CommitteeMember(models.Model):
+    """A seat in a committee.
+
+    The secretary prepares agendas and minutes with the chair and vice-chair but does not vote: a
+    secretary never counts towards the quorum and never approves minutes. The side of a secretary's
+    seat records which side provided them (often HR, for management) and nothing more.
+    """
+
     class Side(models.TextChoices):
         MANAGEMENT = "management", _("Management")
         EMPLOYEE = "employee", _("Employees")
@@ -119,6 +179,10 @@ class CommitteeMember(models.Model):
 
     def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
         return self.committee.get_permission_scope()
+
+    @property
+    def votes(self) -> bool:
+        return self.role != self.MemberRole.SECRETARY
 
 
 class Meeting(models.Model):
@@ -205,6 +269,13 @@ class AgendaItem(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_text = models.TextField(_("decision text"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    closing = models.BooleanField(
+        _("closing item"),
+        default=False,
+        help_text=_(
+            "Stays at the end of the agenda: new items are added before it, as before “Any other business”."
+        ),
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -229,6 +300,13 @@ class AgendaItem(models.Model):
     @property
     def is_pause(self) -> bool:
         return self.kind in (self.Kind.BREAK, self.Kind.MEAL)
+
+    @property
+    def decision_text(self) -> str:
+        """What was decided in words: the recorded text, or the proposed decision when it was approved."""
+        if self.outcome_text:
+            return self.outcome_text
+        return self.proposed_decision if self.outcome == self.Outcome.APPROVED else ""
 
 
 class DialogueStep(models.Model):
@@ -418,14 +496,36 @@ class Attendance(models.Model):
         CommitteeMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="attendance"
     )
     present = models.BooleanField(_("present"), default=True)
+    # Absent with notice ("afbud"); kept beside ``present`` so that code asking "was this member
+    # present?" keeps its one boolean to look at.
+    excused = models.BooleanField(_("excused"), default=False)
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        EXCUSED = "excused", _("excused")
 
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
-        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(present=True, excused=True), name="attendance_present_not_excused"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member.user} · {self.meeting}"
+
+    @property
+    def status(self) -> str:
+        if self.present:
+            return self.Status.PRESENT
+        return self.Status.EXCUSED if self.excused else self.Status.ABSENT
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
 
 
 class MinutesApproval(models.Model):
@@ -672,3 +772,255 @@ class CourseDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course} {self.date}"
+
+
+class ItemProposal(models.Model):
+    """A member's proposal for an item on a meeting's agenda; the chair, vice-chair or secretary decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting decision")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("wanted duration (minutes)"), default=15)
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposal",
+    )
+
+    class Meta:
+        verbose_name = _("item proposal")
+        verbose_name_plural = _("item proposals")
+        ordering = ["meeting", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="item_proposal_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(decline_reason=""),
+                name="item_proposal_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(decided_at__isnull=False),
+                name="item_proposal_decided_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+
+class LiveMeeting(models.Model):
+    """A meeting while it is being held: which item the room is on, and since when (DOMAIN.md 2)."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="live"
+    )
+    current_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("current item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    item_started_at = models.DateTimeField(_("current item since"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting in progress")
+        verbose_name_plural = _("meetings in progress")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+    @property
+    def in_progress(self) -> bool:
+        return self.ended_at is None
+
+
+class SpeakerList(models.Model):
+    """The speakers' list of one agenda item; the chair may close it to further requests."""
+
+    item = models.OneToOneField(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="speaker_list"
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("speakers' list")
+        verbose_name_plural = _("speakers' lists")
+
+    def __str__(self) -> str:
+        return str(self.item)
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.item.get_permission_scope()
+
+
+class Speaker(models.Model):
+    """A request to speak. The first waiting entry has the floor; done entries stay as the record."""
+
+    speaker_list = models.ForeignKey(
+        SpeakerList, verbose_name=_("speakers' list"), on_delete=models.CASCADE, related_name="speakers"
+    )
+    member = models.ForeignKey(
+        CommitteeMember, verbose_name=_("member"), on_delete=models.CASCADE, related_name="speaker_requests"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    done_at = models.DateTimeField(_("has spoken"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        ordering = ["speaker_list", "position", "id"]
+        constraints = [
+            # Once on the waiting list at a time; after speaking a member may ask again.
+            models.UniqueConstraint(
+                fields=["speaker_list", "member"],
+                condition=models.Q(done_at__isnull=True),
+                name="speaker_waiting_once_per_member",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.user} · {self.speaker_list}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.member.committee.get_permission_scope()
+
+
+class Vote(models.Model):
+    """A recorded vote on a decision text, counted per side (management, employees)."""
+
+    class Rule(models.TextChoices):
+        MAJORITY = "majority", _("Majority of the votes cast")
+        BOTH_SIDES = "both_sides", _("Majority on each side")
+
+    item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="votes"
+    )
+    text = models.TextField(_("decision text"))
+    rule = models.CharField(_("carried by"), max_length=20, choices=Rule.choices, default=Rule.MAJORITY)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    management_for = models.PositiveSmallIntegerField(_("management for"), default=0)
+    management_against = models.PositiveSmallIntegerField(_("management against"), default=0)
+    management_abstain = models.PositiveSmallIntegerField(_("management abstaining"), default=0)
+    employee_for = models.PositiveSmallIntegerField(_("employees for"), default=0)
+    employee_against = models.PositiveSmallIntegerField(_("employees against"), default=0)
+    employee_abstain = models.PositiveSmallIntegerField(_("employees abstaining"), default=0)
+    carried = models.BooleanField(_("carried"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["item", "opened_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(recorded_at__isnull=True), name="vote_one_open_per_item"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recorded_at__isnull=True, carried__isnull=True)
+                | models.Q(recorded_at__isnull=False, carried__isnull=False),
+                name="vote_recorded_has_result",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.item.get_permission_scope()
+
+    @property
+    def is_open(self) -> bool:
+        return self.recorded_at is None
+
+    @property
+    def total_for(self) -> int:
+        return self.management_for + self.employee_for
+
+    @property
+    def total_against(self) -> int:
+        return self.management_against + self.employee_against
+
+    @property
+    def total_abstain(self) -> int:
+        return self.management_abstain + self.employee_abstain
+
+
+def _screen_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ScreenLink(models.Model):
+    """A read-only link to a meeting's live view for the room's screen, which has no one logged in.
+
+    The token is the credential (256 random bits); it works until the chair revokes it or the meeting
+    is marked as held.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="screen_links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_screen_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screen link")
+        verbose_name_plural = _("screen links")
+        ordering = ["meeting", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.meeting.get_permission_scope()
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.meeting.status in (
+            Meeting.Status.DRAFT,
+            Meeting.Status.AGENDA_SENT,
+        )

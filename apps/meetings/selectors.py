@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.organizations.models import Organization, User
 
 from .models import (
     AgendaItem,
     AgendaQuestion,
+    Attendance,
     Committee,
     CommitteeMember,
     DialogueStep,
@@ -19,9 +21,13 @@ from .models import (
     DiscussionQuestion,
     DiscussionTheme,
     GuideAnswer,
+    LiveMeeting,
     Meeting,
     Milestone,
     MinutesRevision,
+    Speaker,
+    SpeakerList,
+    Vote,
     WorkingGroup,
 )
 
@@ -228,3 +234,170 @@ def process_plan(group: WorkingGroup) -> tuple[list[date], list[tuple[Milestone,
         months.append(current)
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return months, [(m, [m.start_month <= month <= m.end_month for month in months]) for m in milestones]
+
+
+def attendance_of(meeting: Meeting) -> list[Attendance]:
+    """The recorded attendance of a meeting with each seat and person (one query)."""
+    return list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member__user")
+        .order_by("member__side", "member__user__first_name", "member__user__last_name", "pk")
+    )
+
+
+@dataclass
+class SideQuorum:
+    side: str
+    label: str
+    seated: int  # voting members of the side in the recorded attendance
+    present: int
+    required: int
+
+    @property
+    def met(self) -> bool:
+        return self.present >= self.required
+
+
+def quorum(committee: Committee, attendance: list[Attendance]) -> list[SideQuorum]:
+    """Per side: voting members, how many were present, and how many the committee's rule requires."""
+    voting = [a for a in attendance if a.member.votes]
+    result = []
+    for side in CommitteeMember.Side:
+        seated = [a for a in voting if a.member.side == side]
+        result.append(
+            SideQuorum(
+                side=side.value,
+                label=str(side.label),
+                seated=len(seated),
+                present=sum(1 for a in seated if a.present),
+                required=committee.quorum_required(side.value, len(seated)),
+            )
+        )
+    return result
+
+
+def approval_problems(
+    committee: Committee, attendance: list[Attendance], seat: CommitteeMember | None = None
+) -> list[str]:
+    """Why the minutes cannot be approved (by ``seat``) yet; empty when nothing stands in the way."""
+    if not attendance:
+        return [
+            _(
+                "Record the attendance first: mark each member present, absent or excused. "
+                "The minutes can only be approved when the meeting was quorate."
+            )
+        ]
+    problems = [
+        _(
+            "The meeting was not quorate: %(side)s had %(present)d of %(seated)d voting members present, "
+            "and %(required)d must be."
+        )
+        % {"side": q.label, "present": q.present, "seated": q.seated, "required": q.required}
+        for q in quorum(committee, attendance)
+        if not q.met
+    ]
+    if seat is not None:
+        row = next((a for a in attendance if a.member_id == seat.pk), None)
+        if row is None or not row.present:
+            problems.append(
+                _(
+                    "You are not recorded as present at this meeting. Only a chair or vice-chair who was "
+                    "present can approve the minutes; correct the attendance if it is wrong."
+                )
+            )
+    return problems
+
+
+def agenda_recipients(meeting: Meeting) -> list[CommitteeMember]:
+    """Who gets the agenda: every active member of the committee, with their person."""
+    return list(
+        meeting.committee.members.filter(active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "pk")
+    )
+
+
+@dataclass
+class LiveView:
+    """What the room's screen and the chair's panel show: the current item, its speakers, the last vote."""
+
+    meeting: Meeting
+    live: LiveMeeting | None
+    items: list[AgendaItem]
+    current: TimedItem | None
+    speaker_list: SpeakerList | None
+    waiting: list[Speaker]
+    done: list[Speaker]
+    open_vote: Vote | None
+    last_vote: Vote | None
+    votes_by_item: dict[int, list[Vote]]
+
+    @property
+    def in_progress(self) -> bool:
+        return self.live is not None and self.live.in_progress
+
+    @property
+    def list_closed(self) -> bool:
+        return self.speaker_list is not None and self.speaker_list.closed_at is not None
+
+    @property
+    def speaking(self) -> Speaker | None:
+        return self.waiting[0] if self.waiting else None
+
+    @property
+    def queue(self) -> list[Speaker]:
+        return self.waiting[1:]
+
+
+def live_view(meeting: Meeting, items: list[AgendaItem] | None = None) -> LiveView:
+    """The live state of a meeting in a fixed number of queries, however long the speakers' list.
+
+    Pass ``items`` with ``steps`` prefetched (as ``meeting_with_items`` gives them) to save two queries.
+    """
+    live = LiveMeeting.objects.filter(meeting=meeting).first()
+    if items is None:
+        items = list(meeting.items.prefetch_related("steps").order_by("position", "id"))
+    current = None
+    if live and live.current_item_id:
+        current = next(
+            (row for row in agenda_timeline(meeting, items).items if row.item.pk == live.current_item_id),
+            None,
+        )
+    speaker_list = None
+    waiting: list[Speaker] = []
+    done: list[Speaker] = []
+    if current:
+        speaker_list = SpeakerList.objects.filter(item_id=current.item.pk).first()
+    if speaker_list:
+        for speaker in speaker_list.speakers.select_related("member__user").order_by("position", "id"):
+            (done if speaker.done_at else waiting).append(speaker)
+        done.sort(key=lambda s: s.done_at)
+    by_pk = {item.pk: item for item in items}
+    votes = list(Vote.objects.filter(item__meeting=meeting).order_by("opened_at", "id"))
+    by_item: dict[int, list[Vote]] = {}
+    for vote in votes:
+        vote.item = by_pk[vote.item_id]
+        if not vote.is_open:
+            by_item.setdefault(vote.item_id, []).append(vote)
+    return LiveView(
+        meeting=meeting,
+        live=live,
+        items=items,
+        current=current,
+        speaker_list=speaker_list,
+        waiting=waiting,
+        done=done,
+        open_vote=next((v for v in votes if v.is_open), None),
+        last_vote=next((v for v in reversed(votes) if not v.is_open), None),
+        votes_by_item=by_item,
+    )
+
+
+def recorded_votes(meeting: Meeting) -> dict[int, list[Vote]]:
+    """The meeting's recorded votes per item id, in the order they were taken (for the minutes)."""
+    result: dict[int, list[Vote]] = {}
+    for vote in Vote.objects.filter(item__meeting=meeting, recorded_at__isnull=False).order_by(
+        "recorded_at", "id"
+    ):
+        result.setdefault(vote.item_id, []).append(vote)
+    return result

@@ -15,10 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.organizations.models import User
 
+from . import selectors
 from .models import (
     AgendaAttachment,
     AgendaItem,
@@ -30,16 +31,23 @@ from .models import (
     DiscussionGuide,
     DiscussionQuestion,
     GuideAnswer,
+    ItemProposal,
+    LiveMeeting,
     Meeting,
     MinutesApproval,
     MinutesRevision,
     ReminderSent,
+    ScreenLink,
+    Speaker,
+    SpeakerList,
+    Vote,
     WorkingGroupTask,
 )
 
 logger = logging.getLogger(__name__)
 
 # The typical agenda of a MED meeting (DOMAIN.md 2.4): key → (title in the active language, kind, minutes).
+# Keys in CLOSING_ITEMS stay at the end: items added later go before them.
 STANDARD_ITEMS: dict[str, tuple] = {
     "approve_agenda": (gettext_lazy("Approval of the agenda"), AgendaItem.Kind.DECISION, 5),
     "approve_minutes": (
@@ -52,6 +60,7 @@ STANDARD_ITEMS: dict[str, tuple] = {
     "work_environment": (gettext_lazy("Work environment"), AgendaItem.Kind.DIALOGUE, 20),
     "any_other_business": (gettext_lazy("Any other business"), AgendaItem.Kind.INFORMATION, 10),
 }
+CLOSING_ITEMS = {"any_other_business"}
 
 
 def _refuse_if_locked(meeting: Meeting) -> None:
@@ -66,8 +75,20 @@ def _refuse_bad_duration(minutes: int | None) -> None:
         raise ValidationError({"duration_minutes": _("The duration must be at least one minute.")})
 
 
-def _next_position(meeting: Meeting) -> int:
-    return (meeting.items.aggregate(top=Max("position"))["top"] or 0) + 1
+def _place_new_item(meeting: Meeting, *, closing: bool = False) -> int:
+    """Make room for a new item and return its position: before the closing items at the end of the
+    agenda ("Any other business"), or last when the new item is a closing item itself."""
+    items = list(
+        AgendaItem.objects.select_for_update().filter(meeting_id=meeting.pk).order_by("position", "id")
+    )
+    index = len(items)
+    if not closing:
+        while index > 0 and items[index - 1].closing:
+            index -= 1
+    for number, each in enumerate(items, start=1):
+        each.position = number if number <= index else number + 1
+    AgendaItem.objects.bulk_update(items, ["position"])
+    return index + 1
 
 
 @transaction.atomic
@@ -128,18 +149,20 @@ def agenda_item_add(
     presenter: str = "",
     purpose: str = "",
     proposed_decision: str = "",
+    closing: bool = False,
 ) -> AgendaItem:
     _refuse_if_locked(meeting)
     _refuse_bad_duration(duration_minutes)
     return AgendaItem.objects.create(
         meeting=meeting,
-        position=_next_position(meeting),
+        position=_place_new_item(meeting, closing=closing),
         title=title,
         kind=kind,
         duration_minutes=duration_minutes,
         presenter=presenter,
         purpose=purpose,
         proposed_decision=proposed_decision,
+        closing=closing,
     )
 
 
@@ -149,7 +172,9 @@ def agenda_item_add_standard(*, meeting: Meeting, key: str) -> AgendaItem:
         raise ValidationError(_("Unknown standard item."))
     title, kind, minutes = STANDARD_ITEMS[key]
     # str() freezes the title in the language of the person who inserts it.
-    return agenda_item_add(meeting=meeting, title=str(title), kind=kind, duration_minutes=minutes)
+    return agenda_item_add(
+        meeting=meeting, title=str(title), kind=kind, duration_minutes=minutes, closing=key in CLOSING_ITEMS
+    )
 
 
 @transaction.atomic
@@ -162,9 +187,12 @@ def agenda_item_update(
     presenter: str = "",
     purpose: str = "",
     proposed_decision: str = "",
+    closing: bool | None = None,
 ) -> AgendaItem:
     _refuse_if_locked(item.meeting)
     _refuse_bad_duration(duration_minutes)
+    if closing is not None:  # None keeps the item where it is among the closing items
+        item.closing = closing
     item.title = title
     item.kind = kind
     item.duration_minutes = duration_minutes
@@ -172,7 +200,15 @@ def agenda_item_update(
     item.purpose = purpose
     item.proposed_decision = proposed_decision
     item.save(
-        update_fields=["title", "kind", "duration_minutes", "presenter", "purpose", "proposed_decision"]
+        update_fields=[
+            "title",
+            "kind",
+            "duration_minutes",
+            "presenter",
+            "purpose",
+            "proposed_decision",
+            "closing",
+        ]
     )
     return item
 
@@ -186,6 +222,13 @@ def agenda_item_set_duration(*, item: AgendaItem, duration_minutes: int | None) 
     return item
 
 
+def _save_order(items: list[AgendaItem]) -> None:
+    # Numbered 1..n on every change, so equal or missing positions never block a move.
+    for number, each in enumerate(items, start=1):
+        each.position = number
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap the item with its neighbour above ("up") or below ("down"); at either end nothing changes."""
@@ -193,18 +236,27 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
     items = list(
         AgendaItem.objects.select_for_update().filter(meeting_id=item.meeting_id).order_by("position", "id")
     )
-    # Renumber first, so equal or missing positions never block a swap.
-    for number, each in enumerate(items, start=1):
-        each.position = number
     index = next(i for i, each in enumerate(items) if each.pk == item.pk)
     other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
     if other is None:
         raise ValidationError(_("Unknown direction."))
     if 0 <= other < len(items):
-        items[index].position, items[other].position = items[other].position, items[index].position
-    AgendaItem.objects.bulk_update(items, ["position"])
-    item.position = items[index].position
+        items[index], items[other] = items[other], items[index]
+    _save_order(items)
+    item.position = next(each.position for each in items if each.pk == item.pk)
     return item
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, item_ids: list[int]) -> None:
+    """Put the agenda in the given order (drag and drop); ``item_ids`` must name every item once."""
+    _refuse_if_locked(meeting)
+    items = {each.pk: each for each in AgendaItem.objects.select_for_update().filter(meeting_id=meeting.pk)}
+    if len(item_ids) != len(set(item_ids)) or set(item_ids) != set(items):
+        raise ValidationError(
+            _("The agenda changed while you were moving items. The current order is shown; try again.")
+        )
+    _save_order([items[pk] for pk in item_ids])
 
 
 @transaction.atomic
@@ -240,7 +292,7 @@ def agenda_item_move_to_meeting(*, item: AgendaItem, target: Meeting | None = No
         raise ValidationError(_("The item is already on this meeting's agenda."))
     _refuse_if_locked(target)
     item.meeting = target
-    item.position = _next_position(target)
+    item.position = _place_new_item(target, closing=item.closing)
     item.save(update_fields=["meeting", "position"])
     return item
 
@@ -368,13 +420,37 @@ def minutes_record(
 
 
 @transaction.atomic
-def attendance_set(*, meeting: Meeting, present_member_ids: set[int]) -> None:
+def attendance_set(*, meeting: Meeting, statuses: dict[int, str]) -> bool:
+    """Record every active member as present, absent or excused (``statuses``: seat id → status).
+
+    An approval given on the old attendance no longer stands when the attendance changes: it is
+    withdrawn, and True is returned so the caller can say so.
+    """
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_locked(meeting)
-    members = list(meeting.committee.members.filter(active=True))
+    members = list(meeting.committee.members.filter(active=True).select_related("user"))
+    missing = [m for m in members if statuses.get(m.pk) not in Attendance.Status.values]
+    if missing:
+        raise ValidationError(
+            _("Choose present, absent or excused for every member. Missing: %(names)s.")
+            % {"names": ", ".join(m.user.get_full_name() or m.user.email for m in missing)}
+        )
+    before = {a.member_id: a.status for a in Attendance.objects.filter(meeting=meeting)}
+    after = {m.pk: statuses[m.pk] for m in members}
+    if before == after:
+        return False
     Attendance.objects.filter(meeting=meeting).delete()
     Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, member=m, present=m.pk in present_member_ids) for m in members
+        Attendance(
+            meeting=meeting,
+            member=m,
+            present=after[m.pk] == Attendance.Status.PRESENT,
+            excused=after[m.pk] == Attendance.Status.EXCUSED,
+        )
+        for m in members
     )
+    withdrawn, _count = MinutesApproval.objects.filter(meeting=meeting).delete()
+    return bool(withdrawn)
 
 
 @transaction.atomic
@@ -399,6 +475,9 @@ def minutes_approve(*, meeting: Meeting, user: User) -> MinutesApproval:
         raise ValidationError(_("Only the committee's chair and vice-chair can approve the minutes."))
     if meeting.approvals.filter(role=seat.role).exists():
         raise ValidationError(_("You have already approved these minutes."))
+    problems = selectors.approval_problems(meeting.committee, selectors.attendance_of(meeting), seat)
+    if problems:
+        raise ValidationError(problems)
     approval = MinutesApproval.objects.create(meeting=meeting, role=seat.role, user=user)
     if meeting.approvals.count() == 2:
         meeting.status = Meeting.Status.MINUTES_APPROVED
@@ -457,7 +536,7 @@ def _claim(meeting: Meeting, kind: str, user: User) -> bool:
     return True
 
 
-def _mail(user: User, meeting: Meeting, template: str) -> None:
+def _mail(user: User, meeting: Meeting, template: str, extra: dict | None = None) -> None:
     language = user.language or meeting.committee.organization.language
     with translation.override(language):
         # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
@@ -466,6 +545,7 @@ def _mail(user: User, meeting: Meeting, template: str) -> None:
             "user": user,
             "meeting": meeting,
             "url": base + reverse("meetings:meeting_detail", args=[meeting.pk]),
+            **(extra or {}),
         }
         subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"meetings/email/{template}.txt", context)
@@ -537,3 +617,389 @@ def working_group_task_set_status(*, task: WorkingGroupTask, status: str) -> Wor
     task.status = status
     task.save(update_fields=["status"])
     return task
+
+
+# ---------------------------------------------------------------- item proposals
+
+
+def _refuse_if_past_proposals(meeting: Meeting) -> None:
+    if meeting.status not in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT):
+        raise ValidationError(_("The meeting has been held; propose the item for a coming meeting instead."))
+
+
+@transaction.atomic
+def item_proposal_submit(
+    *, meeting: Meeting, user: User, title: str, description: str = "", duration_minutes: int | None = 15
+) -> ItemProposal:
+    _refuse_if_past_proposals(meeting)
+    _refuse_bad_duration(duration_minutes)
+    if not title.strip():
+        raise ValidationError({"title": _("Give the item a title.")})
+    return ItemProposal.objects.create(
+        meeting=meeting,
+        proposed_by=user,
+        title=title.strip(),
+        description=description.strip(),
+        duration_minutes=duration_minutes,
+    )
+
+
+def _pending(proposal: ItemProposal) -> ItemProposal:
+    proposal = ItemProposal.objects.select_for_update().select_related("meeting").get(pk=proposal.pk)
+    if proposal.status != ItemProposal.Status.PENDING:
+        raise ValidationError(_("This proposal has already been decided."))
+    return proposal
+
+
+def _notify_proposer(proposal: ItemProposal) -> None:
+    from .tasks import send_proposal_notice_task
+
+    proposal_id = proposal.pk
+    transaction.on_commit(lambda: send_proposal_notice_task.delay(proposal_id))
+
+
+@transaction.atomic
+def item_proposal_accept(*, proposal: ItemProposal, user: User) -> AgendaItem:
+    """Put the proposed item on the agenda, before the closing items, and tell the proposer."""
+    proposal = _pending(proposal)
+    _refuse_if_past_proposals(proposal.meeting)
+    item = agenda_item_add(
+        meeting=proposal.meeting,
+        title=proposal.title,
+        duration_minutes=proposal.duration_minutes,
+        purpose=proposal.description,
+        presenter=proposal.proposed_by.get_full_name(),
+    )
+    proposal.status = ItemProposal.Status.ACCEPTED
+    proposal.decided_by, proposal.decided_at, proposal.item = user, timezone.now(), item
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "item"])
+    _notify_proposer(proposal)
+    return item
+
+
+@transaction.atomic
+def item_proposal_decline(*, proposal: ItemProposal, user: User, reason: str) -> ItemProposal:
+    """Decline with a reason, which the proposer gets by email."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the proposer why the item is declined.")})
+    proposal = _pending(proposal)
+    proposal.status = ItemProposal.Status.DECLINED
+    proposal.decided_by, proposal.decided_at = user, timezone.now()
+    proposal.decline_reason = reason.strip()
+    proposal.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
+    _notify_proposer(proposal)
+    return proposal
+
+
+def item_proposal_notice_send(*, proposal_id: int) -> bool:
+    """Email the proposer the decision on their proposal; False when there is nothing to tell."""
+    proposal = (
+        ItemProposal.objects.select_related("meeting__committee__organization", "proposed_by", "decided_by")
+        .filter(pk=proposal_id)
+        .first()
+    )
+    if (
+        proposal is None
+        or proposal.status == ItemProposal.Status.PENDING
+        or not proposal.proposed_by.is_active
+    ):
+        return False
+    template = "proposal_accepted" if proposal.status == ItemProposal.Status.ACCEPTED else "proposal_declined"
+    _mail(proposal.proposed_by, proposal.meeting, template, {"proposal": proposal})
+    return True
+
+
+@transaction.atomic
+def committee_set_quorum(
+    *,
+    committee: Committee,
+    quorum_rule: str,
+    quorum_management: int | None = None,
+    quorum_employees: int | None = None,
+) -> Committee:
+    committee.quorum_rule = quorum_rule
+    if quorum_rule == Committee.QuorumRule.MINIMUM_PER_SIDE:
+        committee.quorum_management, committee.quorum_employees = quorum_management, quorum_employees
+    else:
+        committee.quorum_management = committee.quorum_employees = None
+    committee.full_clean(validate_unique=False, validate_constraints=False)
+    committee.save(update_fields=["quorum_rule", "quorum_management", "quorum_employees"])
+    return committee
+
+
+# ---------------------------------------------------------------- the meeting in the room
+
+
+def _live_of(meeting: Meeting) -> LiveMeeting:
+    """The meeting's live state, locked; refused unless the meeting is in progress."""
+    live = LiveMeeting.objects.select_for_update().filter(meeting_id=meeting.pk).first()
+    if live is None or not live.in_progress:
+        raise ValidationError(_("The meeting is not in progress. The chair starts it on the meeting day."))
+    return live
+
+
+def _refuse_unless_current(item: AgendaItem) -> LiveMeeting:
+    live = _live_of(item.meeting)
+    if live.current_item_id != item.pk:
+        raise ValidationError(_("This is not the item the meeting is on now."))
+    if item.is_pause:
+        raise ValidationError(_("A break or a meal has no speakers' list and no vote."))
+    return live
+
+
+@transaction.atomic
+def meeting_live_start(*, meeting: Meeting) -> LiveMeeting:
+    """Start the meeting in the room; the first item that is not a pause becomes the current one."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_locked(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("The meeting is already marked as held."))
+    if meeting.date > timezone.localdate():
+        raise ValidationError(
+            _("The meeting is on %(date)s. It can be started on that day at the earliest.")
+            % {"date": formats.date_format(meeting.date, "DATE_FORMAT")}
+        )
+    first = meeting.items.order_by("position", "id").first()
+    now = timezone.now()
+    live, created = LiveMeeting.objects.get_or_create(
+        meeting=meeting, defaults={"current_item": first, "item_started_at": now if first else None}
+    )
+    if not created:
+        if live.in_progress:
+            raise ValidationError(_("The meeting is already in progress."))
+        # Resuming after an end by mistake keeps the item the room was on.
+        live.ended_at = None
+        live.save(update_fields=["ended_at"])
+    return live
+
+
+@transaction.atomic
+def meeting_live_end(*, meeting: Meeting) -> LiveMeeting:
+    live = _live_of(meeting)
+    if Vote.objects.filter(item__meeting=meeting, recorded_at__isnull=True).exists():
+        raise ValidationError(_("A vote is still open. Record or cancel it first."))
+    live.ended_at = timezone.now()
+    live.save(update_fields=["ended_at"])
+    return live
+
+
+@transaction.atomic
+def meeting_current_item_set(*, meeting: Meeting, item: AgendaItem) -> LiveMeeting:
+    if item.meeting_id != meeting.pk:
+        raise ValidationError(_("The item is not on this meeting's agenda."))
+    live = _live_of(meeting)
+    if live.current_item_id == item.pk:
+        return live
+    if Vote.objects.filter(item__meeting=meeting, recorded_at__isnull=True).exists():
+        raise ValidationError(_("A vote is still open. Record or cancel it first."))
+    live.current_item = item
+    live.item_started_at = timezone.now()
+    live.save(update_fields=["current_item", "item_started_at"])
+    return live
+
+
+@transaction.atomic
+def meeting_next_item(*, meeting: Meeting) -> LiveMeeting:
+    live = _live_of(meeting)
+    items = list(meeting.items.order_by("position", "id"))
+    index = next((i for i, each in enumerate(items) if each.pk == live.current_item_id), -1)
+    if index + 1 >= len(items):
+        raise ValidationError(_("This is the last item of the agenda."))
+    return meeting_current_item_set(meeting=meeting, item=items[index + 1])
+
+
+def _speaker_list(item: AgendaItem) -> SpeakerList:
+    speaker_list, _created = SpeakerList.objects.get_or_create(item=item)
+    return SpeakerList.objects.select_for_update().get(pk=speaker_list.pk)
+
+
+def _waiting(speaker_list: SpeakerList) -> list[Speaker]:
+    return list(
+        Speaker.objects.select_for_update()
+        .filter(speaker_list=speaker_list, done_at__isnull=True)
+        .order_by("position", "id")
+    )
+
+
+@transaction.atomic
+def speaker_request(*, item: AgendaItem, member: CommitteeMember) -> Speaker:
+    """Put a member on the current item's speakers' list (at the end); once while waiting."""
+    _refuse_unless_current(item)
+    if member.committee_id != item.meeting.committee_id or not member.active:
+        raise ValidationError(_("Only the committee's members can ask to speak."))
+    speaker_list = _speaker_list(item)
+    if speaker_list.closed_at is not None:
+        raise ValidationError(_("The chair has closed the speakers' list for this item."))
+    waiting = _waiting(speaker_list)
+    if any(s.member_id == member.pk for s in waiting):
+        raise ValidationError(
+            _("%(name)s is already on the speakers' list.") % {"name": _member_name(member)}
+        )
+    top = speaker_list.speakers.aggregate(top=Max("position"))["top"] or 0
+    return Speaker.objects.create(speaker_list=speaker_list, member=member, position=top + 1)
+
+
+def _member_name(member: CommitteeMember) -> str:
+    return member.user.get_full_name() or member.user.email
+
+
+@transaction.atomic
+def speaker_withdraw(*, speaker: Speaker) -> None:
+    """Take a waiting request off the list (the member's own choice, or the chair's)."""
+    _refuse_unless_current(speaker.speaker_list.item)
+    if speaker.done_at is not None:
+        raise ValidationError(_("This speaker has already spoken."))
+    speaker.delete()
+
+
+@transaction.atomic
+def speaker_move(*, speaker: Speaker, direction: str) -> Speaker:
+    """Swap a waiting speaker with the one above ("up") or below ("down"); at either end nothing changes."""
+    _refuse_unless_current(speaker.speaker_list.item)
+    if direction not in ("up", "down"):
+        raise ValidationError(_("Unknown direction."))
+    waiting = _waiting(speaker.speaker_list)
+    index = next((i for i, each in enumerate(waiting) if each.pk == speaker.pk), None)
+    if index is None:
+        raise ValidationError(_("This speaker has already spoken."))
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(waiting):
+        # Positions are unique within a list: each request takes the list's highest position + 1.
+        waiting[index].position, waiting[other].position = waiting[other].position, waiting[index].position
+        Speaker.objects.bulk_update([waiting[index], waiting[other]], ["position"])
+        speaker.position = waiting[index].position
+    return speaker
+
+
+@transaction.atomic
+def speaker_done(*, speaker: Speaker) -> Speaker:
+    _refuse_unless_current(speaker.speaker_list.item)
+    if speaker.done_at is not None:
+        raise ValidationError(_("This speaker has already spoken."))
+    speaker.done_at = timezone.now()
+    speaker.save(update_fields=["done_at"])
+    return speaker
+
+
+@transaction.atomic
+def speaker_list_close(*, item: AgendaItem, closed: bool = True) -> SpeakerList:
+    """Close the list to new requests (those on it still speak), or open it again."""
+    _refuse_unless_current(item)
+    speaker_list = _speaker_list(item)
+    speaker_list.closed_at = timezone.now() if closed else None
+    speaker_list.save(update_fields=["closed_at"])
+    return speaker_list
+
+
+@transaction.atomic
+def vote_open(*, item: AgendaItem, text: str, rule: str = Vote.Rule.MAJORITY) -> Vote:
+    _refuse_unless_current(item)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the decision text the committee votes on.")})
+    if rule not in Vote.Rule.values:
+        raise ValidationError({"rule": _("Choose how the vote is carried.")})
+    if item.votes.filter(recorded_at__isnull=True).exists():
+        raise ValidationError(_("A vote on this item is already open."))
+    return Vote.objects.create(item=item, text=text.strip(), rule=rule)
+
+
+def side_limits(meeting: Meeting) -> dict[str, int]:
+    """How many may vote per side: those present when attendance is recorded, else the active members."""
+    attendance = Attendance.objects.filter(meeting=meeting, member__active=True)
+    if attendance.exists():
+        rows = attendance.filter(present=True).values_list("member__side", flat=True)
+    else:
+        rows = meeting.committee.members.filter(active=True).values_list("side", flat=True)
+    limits = dict.fromkeys(CommitteeMember.Side.values, 0)
+    for side in rows:
+        limits[side] += 1
+    return limits
+
+
+def _carried(vote: Vote) -> bool:
+    if vote.rule == Vote.Rule.BOTH_SIDES:
+        return vote.management_for > vote.management_against and vote.employee_for > vote.employee_against
+    return vote.total_for > vote.total_against
+
+
+@transaction.atomic
+def vote_record(
+    *,
+    vote: Vote,
+    management_for: int,
+    management_against: int,
+    management_abstain: int,
+    employee_for: int,
+    employee_against: int,
+    employee_abstain: int,
+) -> Vote:
+    """Record the counts per side, decide the result by the vote's rule, write it as the item's decision."""
+    vote = Vote.objects.select_for_update().select_related("item__meeting__committee").get(pk=vote.pk)
+    item = vote.item
+    _live_of(item.meeting)
+    if not vote.is_open:
+        raise ValidationError(_("This vote is already recorded."))
+    counts = {
+        CommitteeMember.Side.MANAGEMENT: (management_for, management_against, management_abstain),
+        CommitteeMember.Side.EMPLOYEE: (employee_for, employee_against, employee_abstain),
+    }
+    if any(n is None or n < 0 for side in counts.values() for n in side):
+        raise ValidationError(_("Every count must be zero or more."))
+    limits = side_limits(item.meeting)
+    errors = {}
+    for side, numbers in counts.items():
+        if sum(numbers) > limits[side]:
+            errors[f"{side}_for"] = ngettext(
+                "%(side)s: %(votes)d votes, but only %(seats)d member of that side can vote.",
+                "%(side)s: %(votes)d votes, but only %(seats)d members of that side can vote.",
+                limits[side],
+            ) % {"side": CommitteeMember.Side(side).label, "votes": sum(numbers), "seats": limits[side]}
+    if errors:
+        raise ValidationError(errors)
+    if not any(n for side in counts.values() for n in side):
+        raise ValidationError(_("No votes are counted. Enter the counts, or cancel the vote."))
+    vote.management_for, vote.management_against, vote.management_abstain = counts["management"]
+    vote.employee_for, vote.employee_against, vote.employee_abstain = counts["employee"]
+    vote.carried = _carried(vote)
+    vote.recorded_at = timezone.now()
+    vote.save(
+        update_fields=[
+            "management_for",
+            "management_against",
+            "management_abstain",
+            "employee_for",
+            "employee_against",
+            "employee_abstain",
+            "carried",
+            "recorded_at",
+        ]
+    )
+    item.outcome = AgendaItem.Outcome.APPROVED if vote.carried else AgendaItem.Outcome.REJECTED
+    item.outcome_text = vote.text
+    item.save(update_fields=["outcome", "outcome_text"])
+    return vote
+
+
+@transaction.atomic
+def vote_cancel(*, vote: Vote) -> None:
+    _live_of(vote.item.meeting)
+    if not vote.is_open:
+        raise ValidationError(_("A recorded vote cannot be cancelled; it is part of the minutes."))
+    vote.delete()
+
+
+@transaction.atomic
+def screen_link_create(*, meeting: Meeting, user: User) -> ScreenLink:
+    """A read-only link to the live view for the room's screen, until revoked or the meeting is held."""
+    _refuse_if_locked(meeting)
+    if meeting.status == Meeting.Status.HELD:
+        raise ValidationError(_("The meeting is already marked as held."))
+    return ScreenLink.objects.create(meeting=meeting, created_by=user)
+
+
+@transaction.atomic
+def screen_link_revoke(*, link: ScreenLink) -> ScreenLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link

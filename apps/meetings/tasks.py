@@ -13,3 +13,8 @@ def send_agenda_reminders_task() -> int:
 @shared_task(name="apps.meetings.tasks.send_agenda_notice_task")
 def send_agenda_notice_task(meeting_id: int) -> int:
     return services.agenda_notice_send(meeting_id=meeting_id)
+
+
+@shared_task(name="apps.meetings.tasks.send_proposal_notice_task")
+def send_proposal_notice_task(proposal_id: int) -> bool:
+    return services.item_proposal_notice_send(proposal_id=proposal_id)

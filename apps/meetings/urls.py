@@ -36,3 +36,23 @@ urlpatterns = [
     path("working-group/<int:pk>/", views.working_group_detail, name="working_group_detail"),
     path("task/<int:pk>/status/", views.task_status, name="task_status"),
 ]
+urlpatterns += [
+    path("committee/<int:pk>/settings/", views.committee_settings, name="committee_settings"),
+    path("meeting/<int:pk>/send/", views.meeting_send, name="meeting_send"),
+    path("meeting/<int:pk>/items/reorder/", views.item_reorder, name="item_reorder"),
+    path("meeting/<int:pk>/propose/", views.proposal_add, name="proposal_add"),
+    path("proposal/<int:pk>/accept/", views.proposal_accept, name="proposal_accept"),
+    path("proposal/<int:pk>/decline/", views.proposal_decline, name="proposal_decline"),
+    path("meeting/<int:pk>/live/", views.meeting_live, name="meeting_live"),
+    path("meeting/<int:pk>/live/panel/", views.meeting_live_panel, name="meeting_live_panel"),
+    path("meeting/<int:pk>/live/control/", views.meeting_live_control, name="meeting_live_control"),
+    path("item/<int:pk>/speakers/", views.speaker_request, name="speaker_request"),
+    path("item/<int:pk>/speakers/close/", views.speaker_list_close, name="speaker_list_close"),
+    path("item/<int:pk>/votes/", views.vote_open, name="vote_open"),
+    path("speaker/<int:pk>/", views.speaker_update, name="speaker_update"),
+    path("vote/<int:pk>/record/", views.vote_record, name="vote_record"),
+    path("vote/<int:pk>/cancel/", views.vote_cancel, name="vote_cancel"),
+    path("meeting/<int:pk>/screen-links/", views.screen_link_create, name="screen_link_create"),
+    path("screen-link/<int:pk>/revoke/", views.screen_link_revoke, name="screen_link_revoke"),
+    path("screen/<str:token>/", views.meeting_screen, name="meeting_screen"),
+]

@@ -9,9 +9,12 @@ from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization
@@ -22,12 +25,17 @@ from .calendar import calendar_token, committee_calendar, user_for_token
 from .forms import (
     AgendaItemForm,
     AttachmentForm,
+    CommitteeSettingsForm,
     CorrectionForm,
+    DeclineForm,
     DialogueStepForm,
     DurationForm,
     MeetingForm,
     MinutesForm,
+    ProposalForm,
     QuestionForm,
+    VoteCountForm,
+    VoteOpenForm,
 )
 from .models import (
     AgendaAttachment,
@@ -37,14 +45,19 @@ from .models import (
     DiscussionGuide,
     DiscussionQuestion,
     GuideAnswer,
+    ItemProposal,
     Meeting,
+    ScreenLink,
+    Speaker,
+    Vote,
     WorkingGroup,
     WorkingGroupTask,
 )
-from .rules import seat_roles
+from .rules import CHAIR_ROLES, seat_roles
 
 MEETINGS = Meeting.objects.select_related("committee__organization")
 ITEMS = AgendaItem.objects.select_related("meeting__committee__organization")
+VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 
 
 def _error_text(error: ValidationError) -> str:
@@ -114,7 +127,10 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": list(groups),
             "seated": seated,
             "ics_url": ics_url,
-            "form": MeetingForm(initial={"location": committee.location}) if seated else None,
+            "form": MeetingForm(initial={"location": committee.location})
+            if can(request.user, "meetings.agenda.edit", committee)
+            else None,
+            "may_change_settings": can(request.user, "meetings.committee.settings", committee),
         },
     )
 
@@ -123,9 +139,11 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
-        request.user, "meetings.meeting.edit", Committee.objects.select_related("organization"), pk=pk
+        request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
     )
-    form = MeetingForm(request.POST or None, initial={"location": committee.location})
+    form = MeetingForm(
+        request.POST or None, initial={"location": committee.location}, organization=committee.organization
+    )
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_create(committee=committee, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Build its agenda below."))
@@ -141,7 +159,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
@@ -200,19 +218,30 @@ def committee_ics(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 # ---------------------------------------------------------------- meeting page and agenda builder
 
 
+def _attendance_form(members: list, statuses: dict[int, str]) -> list[tuple]:
+    """Each member with the status chosen for them (empty when none), for the attendance form."""
+    return [(member, statuses.get(member.pk, "")) for member in members]
+
+
 def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
     meeting, items = selectors.meeting_with_items(meeting_pk)
     committee = meeting.committee
     user = request.user
-    may_edit = can(user, "meetings.meeting.edit", meeting)
+    may_edit = can(user, "meetings.agenda.edit", meeting)
+    seated = can(user, "meetings.meeting.edit", meeting)
     editable = may_edit and not meeting.minutes_locked
     approvals = list(meeting.approvals.select_related("user"))
-    attendance = list(
-        Attendance.objects.filter(meeting=meeting)
-        .select_related("member__user")
-        .order_by("member__user__first_name")
-    )
-    members = list(committee.members.filter(active=True).select_related("user").order_by("user__first_name"))
+    attendance = selectors.attendance_of(meeting)
+    members = selectors.agenda_recipients(meeting)
+    can_approve = can(user, "meetings.minutes.approve", meeting) and meeting.status == Meeting.Status.HELD
+    my_seat = next((m for m in members if m.user_id == user.pk and m.role in CHAIR_ROLES), None)
+    proposals = []
+    if seated:
+        proposals = [
+            p
+            for p in meeting.proposals.select_related("proposed_by", "decided_by")
+            if may_edit or p.proposed_by_id == user.pk
+        ]
     return {
         "meeting": meeting,
         "committee": committee,
@@ -223,12 +252,19 @@ def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
         "approvals": approvals,
         "approved_roles": {a.role for a in approvals},
         "attendance": attendance,
-        "present_ids": {a.member_id for a in attendance if a.present},
+        "attendance_form": _attendance_form(members, {a.member_id: a.status for a in attendance}),
+        "attendance_choices": Attendance.Status.choices,
+        "quorum": selectors.quorum(committee, attendance) if attendance else [],
+        "approval_problems": selectors.approval_problems(
+            committee, attendance, my_seat if can_approve else None
+        )
+        if meeting.status == Meeting.Status.HELD
+        else [],
         "members": members,
         "may_edit": may_edit,
+        "seated": seated,
         "editable": editable,
-        "can_approve": can(user, "meetings.minutes.approve", meeting)
-        and meeting.status == Meeting.Status.HELD,
+        "can_approve": can_approve,
         "standard_items": [(key, str(spec[0])) for key, spec in services.STANDARD_ITEMS.items()],
         "item_form": AgendaItemForm(prefix="new") if editable else None,
         "guides": list(DiscussionGuide.objects.filter(organization_id=committee.organization_id))
@@ -236,6 +272,8 @@ def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
         else [],
         "has_guide_questions": any(q.source_id for item in items for q in item.questions.all()),
         "revisions": [r for item in items for r in item.revisions.all()],
+        "proposals": proposals,
+        "may_propose": seated and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT),
     }
 
 
@@ -256,14 +294,16 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     context = _meeting_context(request, pk)
-    template = "meetings/meeting_detail.html#agenda" if request.htmx else "meetings/meeting_detail.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "meetings/meeting_detail.html#agenda", context)
+    context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
+    return render(request, "meetings/meeting_detail.html", context)
 
 
 @require_POST
 @login_required
 def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     form = AgendaItemForm(request.POST, prefix="new")
     if not form.is_valid():
         if request.htmx:
@@ -281,7 +321,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     try:
         services.agenda_item_add_standard(meeting=meeting, key=request.POST.get("key", ""))
     except ValidationError as error:
@@ -292,7 +332,7 @@ def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -311,7 +351,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DurationForm(request.POST)
     if not form.is_valid():
         return _agenda_response(request, item.meeting_id, " ".join(form.errors["duration_minutes"]))
@@ -325,7 +365,7 @@ def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_move(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
@@ -336,7 +376,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     meeting_pk = item.meeting_id
     try:
         services.agenda_item_delete(item=item)
@@ -348,7 +388,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     source_pk = item.meeting_id
     target = None
     if request.POST.get("target"):
@@ -370,7 +410,7 @@ def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -385,7 +425,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return _agenda_response(request, item.meeting_id, _("Write the question."))
@@ -399,7 +439,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     guide = DiscussionGuide.objects.filter(
         pk=request.POST.get("guide") or 0, organization_id=meeting.committee.organization_id
     ).first()
@@ -425,7 +465,7 @@ def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         errors = [e for field_errors in form.errors.values() for e in field_errors]
@@ -453,13 +493,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 @login_required
 def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "send":
-            services.meeting_send_agenda(meeting=meeting)
-            messages.success(request, _("The agenda is sent. The members get an email."))
-        elif action == "held":
+            # Sending goes through the confirmation that lists the recipients.
+            return redirect("meetings:meeting_send", pk=pk)
+        if action == "held":
             services.meeting_mark_held(meeting=meeting)
             messages.success(request, _("The meeting is marked as held. Record the minutes per item."))
         else:
@@ -472,7 +512,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     if item.meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
@@ -498,12 +538,24 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
-    present = {int(v) for v in request.POST.getlist("present") if v.isdigit()}
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    statuses = {
+        member.pk: request.POST.get(f"attendance-{member.pk}", "")
+        for member in selectors.agenda_recipients(meeting)
+    }
     try:
-        services.attendance_set(meeting=meeting, present_member_ids=present)
+        withdrawn = services.attendance_set(meeting=meeting, statuses=statuses)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        # Shown again with the choices made so far and the message beside the form.
+        context = _meeting_context(request, pk)
+        context["attendance_form"] = _attendance_form(context["members"], statuses)
+        context["attendance_error"] = _error_text(error)
+        return render(request, "meetings/meeting_detail.html", context, status=400)
+    if withdrawn:
+        messages.warning(
+            request,
+            _("Attendance is saved. The approvals given before the change are withdrawn: approve again."),
+        )
     else:
         messages.success(request, _("Attendance is saved."))
     return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#attendance")
@@ -538,7 +590,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.edit", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = CorrectionForm(request.POST or None, initial={"new_text": item.minutes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -611,7 +663,7 @@ def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
         candidate = MEETINGS.filter(pk=int(meeting_pk), committee__organization=guide.organization).first()
         if (
             candidate
-            and can(request.user, "meetings.meeting.edit", candidate)
+            and can(request.user, "meetings.agenda.edit", candidate)
             and not candidate.minutes_locked
         ):
             target_meeting = candidate
@@ -730,6 +782,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("The minutes can be printed once the chair and vice-chair have approved them.")
         )
         return redirect("meetings:meeting_detail", pk=pk)
+    attendance = selectors.attendance_of(meeting)
     title = _("Minutes: %(committee)s, %(date)s") % {
         "committee": meeting.committee.name,
         "date": meeting.date.strftime("%d.%m.%Y"),
@@ -741,16 +794,424 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": meeting.committee.organization,
             "timeline": selectors.agenda_timeline(meeting, items),
             "decisions": selectors.decisions_of(meeting, items),
-            "attendance": list(
-                Attendance.objects.filter(meeting=meeting)
-                .select_related("member__user")
-                .order_by("member__user__first_name")
-            ),
+            "attendance": attendance,
+            "quorum": selectors.quorum(meeting.committee, attendance) if attendance else [],
             "approvals": list(meeting.approvals.select_related("user")),
             "revisions": [r for item in items for r in item.revisions.all()],
+            "votes_by_item": selectors.recorded_votes(meeting),
         },
         title=title,
         author=meeting.committee.organization.name,
         language=get_language() or "da",
     )
     return _pdf_response(pdf, f"minutes-{meeting.date:%Y-%m-%d}.pdf")
+
+
+# ---------------------------------------------------------------- quorum, sending, proposals, order
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def committee_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    committee = get_for_user(
+        request.user, "meetings.committee.settings", Committee.objects.select_related("organization"), pk=pk
+    )
+    form = CommitteeSettingsForm(request.POST or None, instance=committee)
+    if request.method == "POST" and form.is_valid():
+        services.committee_set_quorum(committee=committee, **form.cleaned_data)
+        messages.success(request, _("The quorum rule is saved. It applies to minutes approved from now on."))
+        return redirect("meetings:committee_detail", pk=pk)
+    return render(
+        request,
+        "meetings/committee_settings.html",
+        {"committee": committee, "organization": committee.organization, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the agenda to every member after a confirmation naming them (a page; a dialog with htmx)."""
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    if request.method == "POST":
+        try:
+            services.meeting_send_agenda(meeting=meeting)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The agenda is sent. The members get an email."))
+        return redirect("meetings:meeting_detail", pk=pk)
+    if meeting.status != Meeting.Status.DRAFT:
+        messages.error(request, _("The agenda has already been sent."))
+        if request.htmx:  # a whole page must not land in the dialog's place
+            return HttpResponseClientRedirect(reverse("meetings:meeting_detail", args=[pk]))
+        return redirect("meetings:meeting_detail", pk=pk)
+    context = {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "organization": meeting.committee.organization,
+        "recipients": selectors.agenda_recipients(meeting),
+    }
+    template = "meetings/meeting_send.html#dialog" if request.htmx else "meetings/meeting_send.html"
+    return render(request, template, context)
+
+
+@require_POST
+@login_required
+def item_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda in a new order after drag and drop; the move buttons do the same one step at a time."""
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    try:
+        order = [int(value) for value in request.POST.getlist("order")]
+    except ValueError:
+        order = []
+    try:
+        services.agenda_reorder(meeting=meeting, item_ids=order)
+    except ValidationError as error:
+        return _agenda_response(request, pk, _error_text(error))
+    return _agenda_response(request, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    form = ProposalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_proposal_submit(meeting=meeting, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your proposal is sent to the chair, vice-chair and secretary. "
+                    "You get an email when they decide."
+                ),
+            )
+            return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#proposals")
+    return render(
+        request,
+        "meetings/proposal_form.html",
+        {
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "organization": meeting.committee.organization,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+PROPOSALS = ItemProposal.objects.select_related("meeting__committee__organization", "proposed_by")
+
+
+@require_POST
+@login_required
+def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
+    try:
+        item = services.item_proposal_accept(proposal=proposal, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+    messages.success(
+        request, _("“%(title)s” is on the agenda. The proposer gets an email.") % {"title": item.title}
+    )
+    return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_proposal_decline(
+                proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("The proposal is declined. The proposer gets an email with your reason.")
+            )
+            return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+    meeting = proposal.meeting
+    return render(
+        request,
+        "meetings/proposal_decline.html",
+        {
+            "proposal": proposal,
+            "meeting": meeting,
+            "committee": meeting.committee,
+            "organization": meeting.committee.organization,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, _error_text(error))
+
+
+# ---------------------------------------------------------------- the meeting in the room
+
+
+def _live_context(
+    request: HttpRequest, meeting: Meeting, items: list | None = None, members: list | None = None
+) -> dict:
+    """The live panel's context: the live state, the user's seat and request, what the user may do."""
+    view = selectors.live_view(meeting, items)
+    if members is None:
+        members = list(
+            meeting.committee.members.filter(active=True).select_related("user").order_by("user__first_name")
+        )
+    my_seat = next((m for m in members if m.user_id == request.user.pk), None)
+    may_run = can(request.user, "meetings.meeting.run", meeting)
+    return {
+        "live_view": view,
+        "live_members": members,
+        "my_seat": my_seat,
+        "my_request": next((s for s in view.waiting if my_seat and s.member_id == my_seat.pk), None),
+        "may_see_live": can(request.user, "meetings.meeting.live", meeting),
+        "may_run": may_run,
+        "vote_form": VoteOpenForm(initial={"text": view.current.item.proposed_decision})
+        if may_run and view.current
+        else None,
+        "count_form": VoteCountForm() if may_run and view.open_vote else None,
+        "side_limits": services.side_limits(meeting) if may_run and view.open_vote else None,
+        "screen_links": [
+            (link, request.build_absolute_uri(reverse("meetings:meeting_screen", args=[link.token])))
+            for link in meeting.screen_links.filter(revoked_at__isnull=True)
+        ]
+        if may_run
+        else [],
+    }
+
+
+def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = "", **extra) -> HttpResponse:
+    """After a live action: the panel fragment for htmx, otherwise back to the meeting page's panel."""
+    if request.htmx:
+        context = {"meeting": meeting, "committee": meeting.committee, **_live_context(request, meeting)}
+        context.update(extra, live_error=error)
+        # 200 for refused input too: htmx swaps only successful responses; the fragment carries the message.
+        return render(request, "meetings/_live_panel.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#live")
+
+
+@require_safe
+@login_required
+def meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair's and members' panel on the meeting page, refreshed on demand."""
+    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start or end the meeting in the room, or move it to another item."""
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "start":
+            services.meeting_live_start(meeting=meeting)
+        elif action == "end":
+            services.meeting_live_end(meeting=meeting)
+        elif action == "next":
+            services.meeting_next_item(meeting=meeting)
+        elif action == "goto":
+            chosen = request.POST.get("item", "")
+            item = meeting.items.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+            if item is None:
+                raise ValidationError(_("Choose an item of this meeting's agenda."))
+            services.meeting_current_item_set(meeting=meeting, item=item)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member asks to speak on the current item; the chair may put any member on the list."""
+    item = get_for_user(request.user, "meetings.meeting.live", ITEMS, pk=pk)
+    meeting = item.meeting
+    members = meeting.committee.members.filter(active=True).select_related("user")
+    if request.POST.get("member"):
+        authorize(request.user, "meetings.meeting.run", meeting)
+        member = members.filter(pk=request.POST["member"] if request.POST["member"].isdigit() else 0).first()
+        if member is None:
+            return _live_panel_response(request, meeting, _("Choose a member of the committee."))
+    else:
+        member = members.filter(user=request.user).first()
+        if member is None:
+            return _live_panel_response(request, meeting, _("Only the committee's members can ask to speak."))
+    try:
+        services.speaker_request(item=item, member=member)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def speaker_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair moves a speaker, marks them done or takes them off; a member may withdraw their own."""
+    speaker = get_object_or_404(
+        Speaker.objects.select_related(
+            "member__user", "speaker_list__item__meeting__committee__organization"
+        ),
+        pk=pk,
+    )
+    meeting = speaker.speaker_list.item.meeting
+    authorize(request.user, "meetings.meeting.live", meeting)
+    action = request.POST.get("action", "")
+    own = speaker.member.user_id == request.user.pk
+    if not (action == "withdraw" and own):
+        authorize(request.user, "meetings.meeting.run", meeting)
+    try:
+        if action in ("up", "down"):
+            services.speaker_move(speaker=speaker, direction=action)
+        elif action == "done":
+            services.speaker_done(speaker=speaker)
+        elif action == "withdraw":
+            services.speaker_withdraw(speaker=speaker)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def speaker_list_close(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
+    try:
+        services.speaker_list_close(item=item, closed=request.POST.get("closed") != "0")
+    except ValidationError as error:
+        return _live_panel_response(request, item.meeting, _error_text(error))
+    return _live_panel_response(request, item.meeting)
+
+
+@require_POST
+@login_required
+def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
+    form = VoteOpenForm(request.POST)
+    if not form.is_valid():
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        return _live_panel_response(request, item.meeting, " ".join(errors))
+    try:
+        services.vote_open(item=item, **form.cleaned_data)
+    except ValidationError as error:
+        return _live_panel_response(request, item.meeting, _error_text(error))
+    return _live_panel_response(request, item.meeting)
+
+
+@require_POST
+@login_required
+def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
+    meeting = vote.item.meeting
+    form = VoteCountForm(request.POST)
+    if not form.is_valid():
+        return _live_panel_response(request, meeting, _("Every count must be a whole number, zero or more."))
+    try:
+        services.vote_record(vote=vote, **form.cleaned_data)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
+    meeting = vote.item.meeting
+    try:
+        services.vote_cancel(vote=vote)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_safe
+@login_required
+def meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The room's screen: the current item, its clock time, the speakers' list and the last vote.
+
+    htmx polls it every few seconds and swaps the screen part; without JavaScript a reload shows the
+    current state (there is deliberately no meta refresh, which would reload under a reading user).
+    """
+    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
+    return _screen_response(request, meeting, reverse("meetings:meeting_live", args=[pk]))
+
+
+def _screen_response(
+    request: HttpRequest, meeting: Meeting, poll_url: str, by_link: bool = False
+) -> HttpResponse:
+    context = {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "organization": meeting.committee.organization,
+        "live_view": selectors.live_view(meeting),
+        "now": timezone.localtime().time(),
+        "poll_url": poll_url,
+        "by_link": by_link,
+    }
+    template = "meetings/meeting_live.html#screen" if request.htmx else "meetings/meeting_live.html"
+    response = render(request, template, context)
+    add_never_cache_headers(response)
+    if by_link:
+        response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
+    """The live view through a screen link, for a screen in the room that no one is logged in on."""
+    link = get_object_or_404(
+        ScreenLink.objects.select_related("meeting__committee__organization"), token=token
+    )
+    if not link.is_valid:
+        raise Http404
+    return _screen_response(
+        request, link.meeting, reverse("meetings:meeting_screen", args=[token]), by_link=True
+    )
+
+
+@require_POST
+@login_required
+def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+    try:
+        services.screen_link_create(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        return _live_panel_response(request, meeting, _error_text(error))
+    return _live_panel_response(request, meeting)
+
+
+@require_POST
+@login_required
+def screen_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_for_user(
+        request.user, "meetings.meeting.run", ScreenLink.objects.select_related("meeting__committee"), pk=pk
+    )
+    services.screen_link_revoke(link=link)
+    return _live_panel_response(request, link.meeting)

@@ -76,6 +76,20 @@ class Organization(models.Model):
         related_name="sections",
         help_text=_("For a union section: the union it belongs to."),
     )
+    date_window_years_back = models.PositiveSmallIntegerField(
+        _("dates asked about: years back"),
+        default=5,
+        help_text=_(
+            "Meeting, fund event and plan dates further back than this many years must be confirmed."
+        ),
+    )
+    date_window_years_ahead = models.PositiveSmallIntegerField(
+        _("dates asked about: years ahead"),
+        default=5,
+        help_text=_(
+            "Meeting, fund event and plan dates further ahead than this many years must be confirmed."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")

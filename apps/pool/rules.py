@@ -3,10 +3,11 @@
 - pool.view: HR, members of the organisation's HU (MED main committee), project group members (of the
   application, or for the organisation's pages: of any of its applications) and a theme day's facilitator.
 - pool.edit: HR and the application's project group members.
-- pool.manage: HR (start applications and theme-day rankings).
+- pool.manage: HR and the HU's current chair (start applications and theme-day rankings).
 - pool.sign: the HU's current chair and vice-chair.
 Administrators may always act (the permission helper's rule); signing itself is refused in the service
-to anyone but the chair and vice-chair.
+to anyone but the chair and vice-chair. Who may move an application from one step to the next is
+decided per move by ``workflow.py``, checked again in the services.
 """
 
 from apps.organizations.models import Organization, Role
@@ -61,5 +62,16 @@ def _may_sign(user, obj, membership) -> bool:
 
 register("pool.view", roles=ALL_ROLES, any_scope=True, check=_may_view)
 register("pool.edit", roles=ALL_ROLES, any_scope=True, check=_may_edit)
-register("pool.manage", roles={Role.HR}, check=lambda user, obj, m: _is_employer(obj))
+
+
+def _may_manage(user, obj, membership) -> bool:
+    if not _is_employer(obj):
+        return False
+    if membership.role == Role.HR:
+        return membership.unit_id is None
+    chair = hu_officers(_organization(obj)).get("chair")
+    return chair is not None and chair.pk == user.pk
+
+
+register("pool.manage", roles=ALL_ROLES, any_scope=True, check=_may_manage)
 register("pool.sign", roles=ALL_ROLES, any_scope=True, check=_may_sign)

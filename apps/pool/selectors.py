@@ -14,7 +14,15 @@ from apps.meetings.models import Committee
 from apps.meetings.selectors import committees_for, hu_chairs
 from apps.organizations.models import Organization
 
-from .models import PoolApplication, PoolTheme, RankingPlace, RankingSession, Signature, TextRequirement
+from .models import (
+    PoolApplication,
+    PoolTheme,
+    RankingPlace,
+    RankingSession,
+    Signature,
+    StepEvent,
+    TextRequirement,
+)
 
 
 # ---------------------------------------------------------------------------------------------- HU
@@ -78,6 +86,7 @@ def application_queryset() -> QuerySet[PoolApplication]:
         "budget_lines",
         "project_group",
         Prefetch("signatures", queryset=Signature.objects.select_related("user").order_by("signed_at", "pk")),
+        Prefetch("events", queryset=StepEvent.objects.select_related("by").order_by("at", "pk")),
     )
 
 

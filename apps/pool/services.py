@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.organizations.models import Organization, User
 
+from . import workflow
 from .models import (
     STEP_ORDER,
     BudgetLine,
@@ -30,13 +31,11 @@ from .selectors import application_checklist, content_hash, hu_officers, valid_s
 
 SIGN_REFUSED = gettext_lazy("Only the HU's current chair and vice-chair can sign the application.")
 
-# Moves people make by hand; "signed" follows from the signatures and "submitted" from the submit gate.
-MANUAL_MOVES: dict[str, set[str]] = {
-    Step.IDEA: {Step.DRAFTING},
-    Step.DRAFTING: {Step.DECISION},
-    Step.DECISION: {Step.QUALIFICATION, Step.DRAFTING},
-    Step.QUALIFICATION: {Step.DRAFTING},
-}
+
+def move_refused(transition: workflow.Transition) -> str:
+    """Why a move was refused: who owns it."""
+    owners = ", ".join(str(workflow.Owner(o).label) for o in workflow.Owner if o in transition.owners)
+    return _("Only these roles can do “%(move)s”: %(owners)s.") % {"move": transition.label, "owners": owners}
 
 
 # -------------------------------------------------------------------------------------- theme day
@@ -201,7 +200,8 @@ def application_advance(
     *, application: PoolApplication, to_step: str, by: User, note: str = ""
 ) -> PoolApplication:
     application = PoolApplication.objects.select_for_update().get(pk=application.pk)
-    if to_step not in MANUAL_MOVES.get(application.status, set()):
+    transition = workflow.manual_transition(application.status, to_step)
+    if transition is None:
         raise ValidationError(
             _("The application cannot move from “%(from)s” to “%(to)s”.")
             % {
@@ -209,6 +209,8 @@ def application_advance(
                 "to": Step(to_step).label if to_step in STEP_ORDER else to_step,
             }
         )
+    if not workflow.may(by, application, transition, hu_officers(application.organization)):
+        raise PermissionDenied(move_refused(transition))
     if application.status == Step.DECISION and to_step == Step.QUALIFICATION and application.theme_id is None:
         raise ValidationError(_("The executive board's decision needs a chosen theme."))
     _record(application, to_step=to_step, by=by, note=note)
@@ -235,12 +237,22 @@ def signature_add(*, application: PoolApplication, by: User) -> Signature:
         raise ValidationError(
             _("The application can be signed while the management group and HU qualify it.")
         )
-    application = PoolApplication.objects.prefetch_related("target_groups", "budget_lines", "signatures").get(
-        pk=application.pk
+    application = (
+        PoolApplication.objects.select_related("organization", "call")
+        .prefetch_related("target_groups", "budget_lines", "signatures")
+        .get(pk=application.pk)
     )
     if role in valid_signatures(application):
         raise ValidationError(
             _("The %(role)s has already signed this version.") % {"role": Signature.Role(role).label}
+        )
+    unsigned = [
+        item for item in application_checklist(application).missing if not item.key.startswith("signature_")
+    ]
+    if unsigned:
+        raise ValidationError(
+            [_("The application cannot be signed while the checklist against the call has missing items:")]
+            + [f"{item.label}: {item.missing}" for item in unsigned]
         )
     signature = Signature.objects.create(
         application=application,
@@ -262,6 +274,9 @@ def application_submit(*, application: PoolApplication, by: User) -> PoolApplica
     from .selectors import application_queryset
 
     application = application_queryset().select_for_update(of=("self",)).get(pk=application.pk)
+    transition = workflow.BY_NAME["submit"]
+    if not workflow.may(by, application, transition, hu_officers(application.organization)):
+        raise PermissionDenied(move_refused(transition))
     if application.status == Step.SUBMITTED:
         raise ValidationError(_("The application has already been submitted."))
     checklist = application_checklist(application)

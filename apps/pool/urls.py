@@ -15,6 +15,12 @@ urlpatterns = [
     path("applications/<int:pk>/timeline/", views.application_timeline, name="application_timeline"),
     path("applications/<int:pk>/pdf/", views.application_pdf, name="application_pdf"),
     path("applications/<int:pk>/budget.csv", views.application_budget_csv, name="application_budget_csv"),
+    path(
+        "applications/<int:pk>/budget.xlsx",
+        views.application_budget_csv,
+        {"fmt": "xlsx"},
+        name="application_budget_xlsx",
+    ),
     path("applications/<int:pk>/project-group/", views.project_group_add, name="project_group_add"),
     path(
         "applications/<int:pk>/project-group/<int:user_pk>/remove/",

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
+from apps.core.exports import table_response
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization, Role
 from apps.organizations.permissions import can, get_for_user, roles_in
 
-from . import services
+from . import services, workflow
 from .forms import (
     AdvanceForm,
     ApplicationCreateForm,
@@ -157,6 +156,7 @@ def _formsets(application: PoolApplication, data=None) -> tuple:
 
 def _detail_context(request: HttpRequest, application: PoolApplication, **extra) -> dict:
     officers = hu_officers(application.organization)
+    moves = workflow.available(request.user, application, officers)
     may_edit = application.status != Step.SUBMITTED and can(request.user, "pool.edit", application)
     checklist = application_checklist(application, officers)
     signed = valid_signatures(application)
@@ -176,8 +176,11 @@ def _detail_context(request: HttpRequest, application: PoolApplication, **extra)
         # The seed's theme day proposes 2-3 themes for the process: the top three of the Borda count.
         "proposals": borda_scores(application.ranking_session)[:3] if application.ranking_session else [],
         "may_sign": role is not None and role not in signed and application.status == Step.QUALIFICATION,
-        "may_submit": may_edit and checklist.complete and application.status == Step.SIGNED,
-        "moves": [Step(s) for s in services.MANUAL_MOVES.get(application.status, ())] if may_edit else [],
+        "may_submit": checklist.complete and any(t.name == "submit" for t in moves),
+        "moves": [t for t in moves if t in workflow.MANUAL],
+        "owns_submit": any(t.name == "submit" for t in moves),
+        "sign_blocked": [item for item in checklist.missing if not item.key.startswith("signature_")],
+        "history": list(application.events.all()),
         "steps": list(Step),
         "step_index": list(Step.values).index(application.status),
     }
@@ -240,10 +243,20 @@ def application_checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pool/application_detail.html#status", _detail_context(request, application))
 
 
+def _refused(request: HttpRequest, application: PoolApplication, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "pool/move_refused.html",
+        {"application": application, "organization": application.organization, "reason": reason},
+        status=403,
+    )
+
+
 @require_POST
 @login_required
 def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.edit")
+    # Every member who sees the application gets this far; the workflow decides who owns the move.
+    application = _load(request, pk, "pool.view")
     form = AdvanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
@@ -255,6 +268,8 @@ def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 by=request.user,
             )
+        except PermissionDenied as exc:
+            return _refused(request, application, str(exc))
         except ValidationError as exc:
             for error in _errors(exc):
                 messages.error(request, error)
@@ -295,9 +310,11 @@ def application_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.edit")
+    application = _load(request, pk, "pool.view")
     try:
         services.application_submit(application=application, by=request.user)
+    except PermissionDenied as exc:
+        return _refused(request, application, str(exc))
     except ValidationError as exc:
         for error in _errors(exc):
             messages.error(request, error)
@@ -392,18 +409,19 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_budget_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def application_budget_csv(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     application = _load(request, pk, "pool.view")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="pool-budget-{application.pk}.csv"'
-    response.write("\ufeff")  # so spreadsheet programs read the Danish letters correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([_("Expense"), _("Amount (DKK)"), _("Eligible")])
-    for line in application.budget_lines.all():
-        writer.writerow([line.text, line.amount, _("yes") if line.eligible else _("no")])
-    writer.writerow([_("Total"), budget_total(application), ""])
-    writer.writerow([_("Eligible total"), eligible_total(application), ""])
-    return response
+    yes, no = _("yes"), _("no")
+    rows = [[line.text, line.amount, yes if line.eligible else no] for line in application.budget_lines.all()]
+    rows.append([_("Total"), budget_total(application), ""])
+    rows.append([_("Eligible total"), eligible_total(application), ""])
+    return table_response(
+        fmt=fmt,
+        filename=f"pool-budget-{application.pk}",
+        header=[_("Expense"), _("Amount (DKK)"), _("Eligible")],
+        rows=rows,
+        title=_("Budget"),
+    )
 
 
 # -------------------------------------------------------------------------------------- theme day
@@ -448,6 +466,9 @@ def ranking_session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "pool.view", RankingSession.objects.select_related("organization", "call"), pk=pk
     )
     rankings = list(session.rankings.all())
+    for ranking in rankings:
+        # The absolute address, as the QR code and the copy button give it to a table's phone.
+        ranking.url = request.build_absolute_uri(reverse("pool:ranking_table", args=[ranking.token]))
     scores = borda_scores(session)
     context = {
         "session": session,

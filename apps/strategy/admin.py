@@ -12,8 +12,8 @@ class FocusAreaInline(admin.TabularInline):
 
 @admin.register(StrategyPlan)
 class StrategyPlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "organization", "start_year", "end_year"]
-    list_filter = ["organization"]
+    list_display = ["title", "organization", "start_year", "end_year", "archived_at"]
+    list_filter = ["organization", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title"]
     inlines = [FocusAreaInline]
 

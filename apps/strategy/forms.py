@@ -4,9 +4,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from apps.core.dates import DateWindow, DateWindowMixin, is_absurd_year
 from apps.core.forms import FastSelect, PortalFormMixin
-from apps.organizations.models import OrgUnit, User
+from apps.organizations.models import Organization, OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
 
@@ -15,6 +17,23 @@ PROGRESS_VALIDATORS = [
     MinValueValidator(0, message=_("Progress is a percentage from 0 to 100.")),
     MaxValueValidator(100, message=_("Progress is a percentage from 0 to 100.")),
 ]
+
+
+def plan_period_warning(name: str, value: int, window: DateWindow, data: dict) -> str | None:
+    """A plan's first year must lie in the window; its last year may lie beyond it, as long as the
+    plan is not longer than the window reaches ahead (a 4-year plan starting in 3 years is normal)."""
+    start = data.get("start_year")
+    if name == "end_year" and isinstance(start, int) and not is_absurd_year(start):
+        if value - start <= window.years_ahead:
+            return None
+        return ngettext(
+            "The plan would run for more than %(years)d year. Check the last year, and if it is right, "
+            "tick “Yes, this date is right” and save again.",
+            "The plan would run for more than %(years)d years. Check the last year, and if it is right, "
+            "tick “Yes, this date is right” and save again.",
+            window.years_ahead,
+        ) % {"years": window.years_ahead}
+    return None if window.contains(value) else window.warning(value)
 
 
 class LimitChoicesMixin:
@@ -38,11 +57,23 @@ class VersionMixin(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class PlanForm(PortalFormMixin, forms.ModelForm):
+class PlanForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
+    window_fields = ("start_year", "end_year")
+
     class Meta:
         model = StrategyPlan
         fields = ["title", "start_year", "end_year", "introduction"]
         widgets = {"introduction": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+
+    def window_organization(self) -> Organization:
+        return self.organization
+
+    def window_warning(self, name: str, value, window: DateWindow, data: dict) -> str | None:
+        return plan_period_warning(name, value, window, data)
 
     def clean(self):
         data = super().clean()
@@ -210,10 +241,13 @@ class FilterForm(PortalFormMixin, LimitChoicesMixin, forms.Form):
         )
 
 
-class CopyForm(PortalFormMixin, forms.Form):
+class CopyForm(DateWindowMixin, PortalFormMixin, forms.Form):
+    window_fields = ("start_year", "end_year")
+
     title = forms.CharField(label=_("Title of the new plan"), max_length=200)
-    start_year = forms.IntegerField(label=_("First year"), min_value=2000, max_value=2100)
-    end_year = forms.IntegerField(label=_("Last year"), min_value=2000, max_value=2100)
+    # Years outside 1900-2200 are refused by DateWindowMixin, with the shared message.
+    start_year = forms.IntegerField(label=_("First year"))
+    end_year = forms.IntegerField(label=_("Last year"))
     carry_goals = forms.BooleanField(label=_("Carry over the goals"), required=False, initial=True)
     carry_indicator_baselines = forms.BooleanField(
         label=_("Use indicators' current values as the new baselines"), required=False, initial=True
@@ -225,6 +259,16 @@ class CopyForm(PortalFormMixin, forms.Form):
         label=_("Keep links between local and national initiatives"), required=False, initial=True
     )
 
+    def __init__(self, *args, organization: Organization, **kwargs) -> None:
+        self.organization = organization
+        super().__init__(*args, **kwargs)
+
+    def window_organization(self) -> Organization:
+        return self.organization
+
+    def window_warning(self, name: str, value, window: DateWindow, data: dict) -> str | None:
+        return plan_period_warning(name, value, window, data)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start_year"), data.get("end_year")
@@ -235,13 +279,10 @@ class CopyForm(PortalFormMixin, forms.Form):
 
 class ImportForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("A file exported from a plan; the columns are described on this page."),
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "A file exported from a plan (.csv or .xlsx), also after editing it in Excel; the columns are "
+            "described on this page."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("The file must be saved as UTF-8 CSV.")) from exc

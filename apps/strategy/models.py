@@ -30,6 +30,12 @@ class StrategyPlan(models.Model):
     end_year = models.PositiveSmallIntegerField(_("last year"))
     introduction = models.TextField(_("introduction"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    archived_at = models.DateTimeField(
+        _("archived"),
+        null=True,
+        blank=True,
+        help_text=_("An archived plan is read-only and left out of lists and choices; it can be unarchived."),
+    )
 
     class Meta:
         verbose_name = _("strategy plan")
@@ -39,6 +45,10 @@ class StrategyPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(end_year__gte=F("start_year")), name="strategyplan_period_order"
             ),
+            # The same bounds as apps.core.dates (EARLIEST_YEAR, LATEST_YEAR): a year like 99999 is a typo.
+            models.CheckConstraint(
+                condition=Q(start_year__gte=1900, end_year__lte=2200), name="strategyplan_sane_years"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -46,6 +56,10 @@ class StrategyPlan(models.Model):
 
     def get_permission_scope(self) -> tuple[int, None]:
         return self.organization_id, None
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
     def covers(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year

@@ -1,11 +1,13 @@
 """A strategy plan as CSV: export, and an all-or-nothing import into an empty plan.
 
-The file is UTF-8 (with a byte-order mark so spreadsheets detect it), comma-separated, one header
-row, then one row per item in plan order: a focus area row, its goals, its initiatives, then the
-next focus area. The plan's own title, period and introduction are not in the file: they belong to
-the plan the rows are imported into.
+The export is UTF-8 with a byte-order mark, as spreadsheets read it: semicolon-separated with decimal
+commas in Danish and Norwegian, comma-separated in English (``apps.core.exports``), or .xlsx. Its header
+row names the columns in the user's language. The import takes either separator and headers in Danish,
+Norwegian, English or the column keys below. One header row, then one row per item in plan order:
+a focus area row, its goals, its initiatives, then the next focus area. The plan's own title, period
+and introduction are not in the file: they belong to the plan the rows are imported into.
 
-Columns (all present in every row; empty where they do not apply):
+Columns (keys; all present in every row; empty where they do not apply):
 
 =====================  =====================================================================
 kind                   ``focus_area``, ``goal`` or ``initiative``
@@ -39,15 +41,28 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
+from apps.core.dates import absurd_year_message, is_absurd_year
+from apps.core.exports import (
+    TableFileError,
+    cell_text,
+    csv_text,
+    decode_text,
+    parse_day,
+    sniff_delimiter,
+    unescape_cell,
+)
 from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
@@ -75,18 +90,55 @@ COLUMNS = [
     "indicator_current",
     "indicator_target_date",
 ]
+COLUMN_LABELS = {
+    "kind": gettext_lazy("Kind"),
+    "ref": gettext_lazy("Reference"),
+    "focus_area_ref": gettext_lazy("Focus area reference"),
+    "goal_ref": gettext_lazy("Goal reference"),
+    "implements_ref": gettext_lazy("Implements reference"),
+    "title": gettext_lazy("Title"),
+    "focus": gettext_lazy("Focus"),
+    "narrative": gettext_lazy("Narrative"),
+    "text": gettext_lazy("Text"),
+    "level": gettext_lazy("Level"),
+    "status": gettext_lazy("Status"),
+    "progress": gettext_lazy("Progress (%)"),
+    "start": gettext_lazy("Start"),
+    "due": gettext_lazy("Due"),
+    "responsible_unit_code": gettext_lazy("Responsible unit code"),
+    "responsible_email": gettext_lazy("Responsible email"),
+    "indicator_unit": gettext_lazy("Indicator unit"),
+    "indicator_baseline": gettext_lazy("Indicator baseline"),
+    "indicator_target": gettext_lazy("Indicator target"),
+    "indicator_current": gettext_lazy("Indicator current value"),
+    "indicator_target_date": gettext_lazy("Indicator target date"),
+}
 KINDS = ("focus_area", "goal", "initiative")
 
 
-def _num(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
+def _header_keys() -> dict[str, str]:
+    """Every accepted header (the keys and their labels in each interface language) to its key."""
+    keys = {key: key for key in COLUMNS}
+    for language in ("da", "nb", "en"):
+        with translation.override(language):
+            keys.update({str(label).casefold(): key for key, label in COLUMN_LABELS.items()})
+    return keys
 
 
-def _day(value: date | None) -> str:
-    return value.isoformat() if value else ""
+def column_labels() -> list[str]:
+    return [str(COLUMN_LABELS[key]) for key in COLUMNS]
 
 
-def export_plan(plan: StrategyPlan) -> str:
+def _num(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.normalize()
+
+
+def _day(value: date | None) -> date | None:
+    return value
+
+
+def plan_rows(plan: StrategyPlan) -> list[list[object]]:
+    """The plan's rows in COLUMNS order, for ``apps.core.exports.table_response``."""
     areas = list(plan.focus_areas.order_by("position", "pk"))
     goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("position", "pk"))
     initiatives = list(
@@ -97,12 +149,13 @@ def export_plan(plan: StrategyPlan) -> str:
     area_ref = {a.pk: f"F{n}" for n, a in enumerate(areas, start=1)}
     goal_ref = {g.pk: f"G{n}" for n, g in enumerate(goals, start=1)}
     initiative_ref = {i.pk: f"I{n}" for n, i in enumerate(initiatives, start=1)}
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+    rows: list[list[object]] = []
+
+    def add(values: dict[str, object]) -> None:
+        rows.append([values.get(key) for key in COLUMNS])
+
     for area in areas:
-        writer.writerow(
+        add(
             {
                 "kind": "focus_area",
                 "ref": area_ref[area.pk],
@@ -112,7 +165,7 @@ def export_plan(plan: StrategyPlan) -> str:
             }
         )
         for g in (g for g in goals if g.focus_area_id == area.pk):
-            writer.writerow(
+            add(
                 {
                     "kind": "goal",
                     "ref": goal_ref[g.pk],
@@ -126,7 +179,7 @@ def export_plan(plan: StrategyPlan) -> str:
                 }
             )
         for i in (i for i in initiatives if i.focus_area_id == area.pk):
-            writer.writerow(
+            add(
                 {
                     "kind": "initiative",
                     "ref": initiative_ref[i.pk],
@@ -143,7 +196,12 @@ def export_plan(plan: StrategyPlan) -> str:
                     "responsible_email": i.responsible_person.email if i.responsible_person else "",
                 }
             )
-    return out.getvalue()
+    return rows
+
+
+def export_plan(plan: StrategyPlan) -> str:
+    """The plan as CSV text in the active language (headers, separator, decimal mark)."""
+    return csv_text(column_labels(), plan_rows(plan))
 
 
 class PlanImportError(Exception):
@@ -187,17 +245,50 @@ class _Cells:
         if not value:
             return None
         try:
-            return date.fromisoformat(value)
+            day = parse_day(value)
         except ValueError:
             self.fail(
-                _("%(column)s is not a date (YYYY-MM-DD): “%(value)s”.") % {"column": column, "value": value}
+                _("%(column)s is not a date (DD-MM-YYYY or YYYY-MM-DD): “%(value)s”.")
+                % {"column": column, "value": value}
             )
             return None
+        if is_absurd_year(day.year):
+            self.fail(f"{column}: {absurd_year_message()}")
+            return None
+        return day
 
 
-def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in ("kind", "ref") if c not in (reader.fieldnames or [])]
+def _text_records(text: str) -> list[list[str]]:
+    text = text.lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)))
+
+
+def read_plan_file(data: bytes, filename: str) -> list[list[str]]:
+    """The rows of an uploaded plan file: CSV as any spreadsheet saves it, or an .xlsx workbook."""
+    if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise PlanImportError([_("The file cannot be read as an Excel workbook (.xlsx).")]) from exc
+        try:
+            return [[cell_text(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            book.close()
+    try:
+        return _text_records(decode_text(data))
+    except TableFileError as exc:
+        raise PlanImportError([str(exc)]) from exc
+    except csv.Error as exc:
+        raise PlanImportError([_("The file cannot be read as CSV: %(error)s") % {"error": exc}]) from exc
+
+
+def _parse_rows(records: list[list[str]], plan: StrategyPlan) -> list[_Row]:
+    reader = iter(records)
+    accepted = _header_keys()
+    header = [accepted.get(name.strip().casefold(), name.strip()) for name in next(reader, [])]
+    missing = [c for c in ("kind", "ref") if c not in header]
     if missing:
         raise PlanImportError([_("The file has no column %(columns)s.") % {"columns": ", ".join(missing)}])
     units = {u.code: u for u in plan.organization.units.all()}
@@ -210,7 +301,10 @@ def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
     refs: dict[str, str] = {}
 
     for number, raw in enumerate(reader, start=2):
-        cells = _Cells(number, {k: (v or "").strip() for k, v in raw.items() if k is not None}, errors)
+        if not any(value.strip() for value in raw):
+            continue
+        values = {key: unescape_cell((value or "").strip()) for key, value in zip(header, raw, strict=False)}
+        cells = _Cells(number, values, errors)
         cell, fail, number_or_none, date_or_none = cells.values, cells.fail, cells.decimal, cells.day
         kind, ref = cell.get("kind", ""), cell.get("ref", "")
         if kind not in KINDS:
@@ -312,11 +406,12 @@ def _parse_rows(text: str, plan: StrategyPlan) -> list[_Row]:
 
 
 @transaction.atomic
-def plan_import(*, plan: StrategyPlan, text: str) -> int:
-    """Fills an empty plan from CSV text; returns the number of rows imported."""
+def plan_import(*, plan: StrategyPlan, text: str = "", records: list[list[str]] | None = None) -> int:
+    """Fills an empty plan from CSV text or from a file's rows (``read_plan_file``); returns the number of
+    rows imported."""
     if plan.focus_areas.exists():
         raise PlanImportError([_("The plan already has content. Import into a new, empty plan.")])
-    rows = _parse_rows(text, plan)
+    rows = _parse_rows(_text_records(text) if records is None else records, plan)
     area_rows = [r for r in rows if r.kind == "focus_area"]
     areas = FocusArea.objects.bulk_create(
         [FocusArea(plan=plan, position=n, **r.values) for n, r in enumerate(area_rows, start=1)]

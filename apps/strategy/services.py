@@ -9,8 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.dates import absurd_year_message, is_absurd_year
 from apps.organizations.models import Organization
 
 from .models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
@@ -85,10 +87,28 @@ def _apply(obj: Model, fields: tuple[str, ...], data: dict[str, Any]) -> list[st
     return changed
 
 
+def _check_period(start_year: int, end_year: int) -> None:
+    errors = {
+        name: absurd_year_message()
+        for name, year in (("start_year", start_year), ("end_year", end_year))
+        if is_absurd_year(year)
+    }
+    if errors:
+        raise ValidationError(errors)
+    if end_year < start_year:
+        raise ValidationError({"end_year": _("The last year cannot be before the first year.")})
+
+
+def ensure_not_archived(plan: StrategyPlan) -> None:
+    if plan.archived:
+        raise ValidationError(_("The plan is archived and read-only. Unarchive it to change it."))
+
+
 @transaction.atomic
 def plan_create(
     *, organization: Organization, title: str, start_year: int, end_year: int, introduction: str = ""
 ) -> StrategyPlan:
+    _check_period(start_year, end_year)
     return StrategyPlan.objects.create(
         organization=organization,
         title=title,
@@ -100,8 +120,29 @@ def plan_create(
 
 @transaction.atomic
 def plan_update(*, plan: StrategyPlan, title: str, start_year: int, end_year: int, introduction: str) -> None:
+    ensure_not_archived(plan)
+    _check_period(start_year, end_year)
     plan.title, plan.start_year, plan.end_year, plan.introduction = title, start_year, end_year, introduction
     plan.save(update_fields=["title", "start_year", "end_year", "introduction"])
+
+
+@transaction.atomic
+def plan_archive(*, plan: StrategyPlan) -> StrategyPlan:
+    """Take the plan out of the lists and choices and make it read-only; it stays readable."""
+    plan = StrategyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.archived_at is None:
+        plan.archived_at = timezone.now()
+        plan.save(update_fields=["archived_at"])
+    return plan
+
+
+@transaction.atomic
+def plan_unarchive(*, plan: StrategyPlan) -> StrategyPlan:
+    plan = StrategyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.archived_at is not None:
+        plan.archived_at = None
+        plan.save(update_fields=["archived_at"])
+    return plan
 
 
 @transaction.atomic
@@ -255,7 +296,9 @@ def plan_copy(
     Only initiatives that are not done (nor dropped) move on; they start over as planned at their
     current progress. With ``carry_indicator_baselines`` an indicator's current value becomes the new
     baseline (its target is kept unless that would make it equal to the new baseline).
+    An archived plan can be copied: the copy is a new, active plan.
     """
+    _check_period(start_year, end_year)
     plan = StrategyPlan.objects.create(
         organization=organization or source.organization,
         title=title,

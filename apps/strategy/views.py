@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
+from apps.core.exports import table_response
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
 
@@ -32,7 +33,7 @@ from .forms import (
     UpdateForm,
 )
 from .models import FocusArea, Goal, Initiative, StrategyPlan
-from .plan_csv import PlanImportError, export_plan, plan_import
+from .plan_csv import PlanImportError, column_labels, plan_import, plan_rows, read_plan_file
 
 PLAN_QS = StrategyPlan.objects.select_related("organization")
 AREA_QS = FocusArea.objects.select_related("plan__organization")
@@ -40,6 +41,25 @@ GOAL_QS = Goal.objects.select_related("focus_area__plan__organization")
 INITIATIVE_QS = Initiative.objects.select_related(
     "focus_area__plan__organization", "goal", "responsible_unit", "responsible_person", "implements"
 )
+
+
+def _plan_of(obj: StrategyPlan | FocusArea | Goal | Initiative) -> StrategyPlan:
+    if isinstance(obj, StrategyPlan):
+        return obj
+    area = obj if isinstance(obj, FocusArea) else obj.focus_area
+    return area.plan
+
+
+def _get_editable(request: HttpRequest, queryset, pk: int):
+    """An object the user may edit, in a plan that is not archived (an archived plan is read-only)."""
+    obj = get_for_user(request.user, "strategy.edit", queryset, pk=pk)
+    if _plan_of(obj).archived:
+        raise PermissionDenied(_("The plan is archived and read-only. Unarchive it to change it."))
+    return obj
+
+
+def _may_edit(user, obj: StrategyPlan | FocusArea | Goal | Initiative) -> bool:
+    return not _plan_of(obj).archived and can(user, "strategy.edit", obj)
 
 
 def _direction(request: HttpRequest) -> str:
@@ -66,21 +86,36 @@ def _form_page(request: HttpRequest, context: dict, status: int = 200) -> HttpRe
 def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "strategy.view", Organization, slug=slug)
     may_edit = can(request.user, "strategy.edit", organization)
-    form = PlanForm()
+    form = PlanForm(organization=organization)
     if request.method == "POST":
         if not may_edit:
             raise PermissionDenied
-        form = PlanForm(request.POST)
+        form = PlanForm(request.POST, organization=organization)
         if form.is_valid():
             plan = services.plan_create(organization=organization, **form.cleaned_data)
             messages.success(request, _("The plan was created."))
             return redirect("strategy:plan_detail", plan.pk)
-    plans = list(organization.strategy_plans.order_by("-start_year", "title"))
+    # Archived plans leave the default list; ?archived=1 lists them (still readable, marked).
+    show_archived = request.GET.get("archived") == "1"
+    plans = list(
+        organization.strategy_plans.filter(archived_at__isnull=not show_archived).order_by(
+            "-start_year", "title"
+        )
+    )
+    other_count = organization.strategy_plans.filter(archived_at__isnull=show_archived).count()
     year = timezone.localdate().year
     return render(
         request,
         "strategy/plan_list.html",
-        {"organization": organization, "plans": plans, "form": form, "may_edit": may_edit, "year": year},
+        {
+            "organization": organization,
+            "plans": plans,
+            "form": form,
+            "may_edit": may_edit,
+            "year": year,
+            "show_archived": show_archived,
+            "other_count": other_count,
+        },
     )
 
 
@@ -97,7 +132,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter_form": filter_form,
         "initiatives": initiatives,
         "filtered": bool(filters and any(filters.values())),
-        "may_edit": can(request.user, "strategy.edit", plan),
+        "may_edit": _may_edit(request.user, plan),
+        "may_archive": can(request.user, "strategy.edit", plan),
         "today": timezone.localdate(),
     }
     if (
@@ -117,8 +153,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
-    form = PlanForm(request.POST or None, instance=plan)
+    plan = _get_editable(request, PLAN_QS, pk)
+    form = PlanForm(request.POST or None, instance=plan, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
         services.plan_update(plan=plan, **form.cleaned_data)
         messages.success(request, _("The plan was saved."))
@@ -135,6 +171,24 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def plan_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    services.plan_archive(plan=plan)
+    messages.success(request, _("The plan is archived. It is read-only and no longer listed or offered."))
+    return redirect("strategy:plan_detail", plan.pk)
+
+
+@require_POST
+@login_required
+def plan_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    services.plan_unarchive(plan=plan)
+    messages.success(request, _("The plan is no longer archived and can be changed again."))
+    return redirect("strategy:plan_detail", plan.pk)
+
+
 def plan_url(plan: StrategyPlan) -> str:
     return reverse("strategy:plan_detail", args=[plan.pk])
 
@@ -149,7 +203,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
         "start_year": plan.end_year + 1,
         "end_year": plan.end_year + 1 + length,
     }
-    form = CopyForm(request.POST or None, initial=initial)
+    form = CopyForm(request.POST or None, initial=initial, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
         new_plan = services.plan_copy(source=plan, **form.cleaned_data)
         messages.success(request, _("The plan was copied into the new period."))
@@ -169,23 +223,27 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
-    response = HttpResponse(export_plan(plan), content_type="text/csv; charset=utf-8")
-    filename = f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return table_response(
+        fmt=fmt,
+        filename=f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}",
+        header=column_labels(),
+        rows=plan_rows(plan),
+        title=_("Plan"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    plan = _get_editable(request, PLAN_QS, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     import_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            count = plan_import(plan=plan, text=form.cleaned_data["file"])
+            upload = form.cleaned_data["file"]
+            count = plan_import(plan=plan, records=read_plan_file(upload.read(), upload.name))
         except PlanImportError as exc:
             import_errors = exc.errors
         else:
@@ -223,7 +281,7 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+    plan = _get_editable(request, PLAN_QS, pk)
     form = FocusAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         area = services.focus_area_add(plan=plan, **form.cleaned_data)
@@ -255,7 +313,7 @@ def _area_context(request: HttpRequest, area: FocusArea) -> dict:
         "initiatives": initiatives,
         "groups": selectors.group_initiatives(initiatives, goals, group),
         "group": group,
-        "may_edit": can(request.user, "strategy.edit", area),
+        "may_edit": _may_edit(request.user, area),
         "statuses": Initiative.Status.choices,
         "today": timezone.localdate(),
     }
@@ -274,7 +332,7 @@ def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    area = _get_editable(request, AREA_QS, pk)
     form = FocusAreaEditForm(request.POST or None, instance=area, initial={"version": area.version})
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -312,7 +370,7 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def focus_area_move(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    area = _get_editable(request, AREA_QS, pk)
     services.focus_area_move(focus_area=area, direction=_direction(request))
     if request.htmx:
         context = {
@@ -335,7 +393,7 @@ def _goals_response(request: HttpRequest, area: FocusArea) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    area = _get_editable(request, AREA_QS, pk)
     # The goal's focus area lets the form check the indicator against the plan's period.
     form = GoalForm(request.POST or None, instance=Goal(focus_area=area))
     if request.method == "POST" and form.is_valid():
@@ -364,7 +422,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "goal": goal,
         "area": goal.focus_area,
         "plan": goal.focus_area.plan,
-        "may_edit": can(request.user, "strategy.edit", goal),
+        "may_edit": _may_edit(request.user, goal),
     }
     if request.htmx and request.htmx.target == f"goal-{goal.pk}":
         return render(request, "strategy/_goal_item.html", context)
@@ -378,7 +436,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = get_for_user(request.user, "strategy.edit", GOAL_QS, pk=pk)
+    goal = _get_editable(request, GOAL_QS, pk)
     form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -416,7 +474,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = get_for_user(request.user, "strategy.edit", GOAL_QS, pk=pk)
+    goal = _get_editable(request, GOAL_QS, pk)
     services.goal_move(goal=goal, direction=_direction(request))
     if request.htmx:
         return _goals_response(request, goal.focus_area)
@@ -434,7 +492,7 @@ def _initiatives_response(request: HttpRequest, area: FocusArea) -> HttpResponse
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
-    area = get_for_user(request.user, "strategy.edit", AREA_QS, pk=pk)
+    area = _get_editable(request, AREA_QS, pk)
     form = InitiativeForm(request.POST or None, focus_area=area)
     if request.method == "POST" and form.is_valid():
         try:
@@ -461,7 +519,7 @@ def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _item_context(request: HttpRequest, initiative: Initiative, **extra) -> dict:
     return {
         "item": initiative,
-        "may_edit": can(request.user, "strategy.edit", initiative),
+        "may_edit": _may_edit(request.user, initiative),
         "statuses": Initiative.Status.choices,
         "today": timezone.localdate(),
         **extra,
@@ -497,7 +555,7 @@ def _initiative_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    initiative = _get_editable(request, INITIATIVE_QS, pk)
     area = initiative.focus_area
     form = InitiativeEditForm(
         request.POST or None, instance=initiative, focus_area=area, initial={"version": initiative.version}
@@ -544,7 +602,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Status and progress changed in place: htmx swaps the item, without JS the page reloads."""
-    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    initiative = _get_editable(request, INITIATIVE_QS, pk)
     form = StatusForm(request.POST)
     extra: dict = {}
     if form.is_valid():
@@ -574,7 +632,7 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    initiative = _get_editable(request, INITIATIVE_QS, pk)
     if request.method != "POST":
         return redirect(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
     form = UpdateForm(request.POST)
@@ -611,7 +669,7 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def initiative_move(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = get_for_user(request.user, "strategy.edit", INITIATIVE_QS, pk=pk)
+    initiative = _get_editable(request, INITIATIVE_QS, pk)
     services.initiative_move(initiative=initiative, direction=_direction(request))
     if request.htmx:
         return _initiatives_response(request, initiative.focus_area)

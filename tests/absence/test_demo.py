@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 
 from apps.absence import demo
-from apps.absence.models import AbsenceRegistration, Advisory, Employee, Spell
+from apps.absence.health import HealthTerms, note_check
+from apps.absence.models import AbsenceRegistration, Advisory, AdvisoryEvent, Employee, Spell
 from apps.core.demo import DemoContext
 from apps.organizations import demo as organizations_demo
 from apps.organizations.models import OrgUnit
@@ -33,6 +34,11 @@ def test_demo_builds_workplaces_employees_absence_and_a_queue():
     assert set(registrations.values_list("absence_type", flat=True)) >= {"sick", "child_sick", "care_day"}
     assert Spell.objects.filter(employee__organization=org).exists()
     assert Advisory.objects.filter(employee__organization=org).exclude(status="closed").exists()
+    follow_ups = AdvisoryEvent.objects.filter(advisory__employee__organization=org)
+    assert follow_ups.exists() and not follow_ups.filter(contact_form="").exists()
+    terms = HealthTerms.active()
+    for note in follow_ups.exclude(note="").values_list("note", flat=True).distinct():
+        assert note_check(note, terms=terms) == note  # the demo writes no health details
     assert all("@demo.example" in email for email, _description in ctx.logins)
     first = (
         Employee.objects.filter(organization=org)

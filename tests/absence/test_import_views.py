@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
@@ -98,7 +99,7 @@ def test_wrong_encoding_is_shown_at_the_file_field(login, hr_user, staff):
     response = upload(
         client,
         staff,
-        "employee_number,absence_type,start_date,end_date,fraction\nØ,sick,2026-03-02,,\n".encode("latin-1"),
+        b"employee_number,absence_type,start_date,end_date,fraction\n\x81,sick,2026-03-02,,\n",
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
@@ -187,3 +188,39 @@ def test_xlsx_upload(login, hr_user, staff):
     assert response.context["counts"]["create"] == 5
     client.post(confirm_url(client, staff))
     assert AbsenceRegistration.objects.count() == 5
+
+
+@pytest.mark.parametrize("kind", ["units", "employees", "absences"])
+def test_template_files_carry_the_headers_the_import_reads(login, hr_user, staff, kind):
+    """A template downloaded in Danish, filled in Excel and uploaded again is understood."""
+    from openpyxl import load_workbook
+
+    from apps.absence.imports import COLUMNS, read_records
+
+    client = login(hr_user)
+    xlsx = client.get(reverse("absence:import_template", args=[staff.slug, kind, "xlsx"]))
+    assert xlsx.status_code == 200
+    header = [c.value for c in load_workbook(io.BytesIO(xlsx.content)).active[1]]
+    csv_file = client.get(reverse("absence:import_template", args=[staff.slug, kind, "csv"]))
+    assert csv_file.content.decode("utf-8-sig").splitlines()[0] == ";".join(header)
+    assert header != COLUMNS[kind]  # in the user's language, not the keys
+    assert read_records(csv_file.content, "template.csv", kind) == []  # the header is accepted
+
+
+def test_template_permissions(client, login, hr_user_other, leader, staff):
+    url = reverse("absence:import_template", args=[staff.slug, "units", "csv"])
+    assert client.get(url).status_code == 302
+    assert login(hr_user_other).get(url).status_code == 404
+    assert login(leader).get(url).status_code == 403
+    assert login(leader).post(url).status_code == 405
+
+
+def test_unknown_template_is_404(login, hr_user, staff):
+    client = login(hr_user)
+    assert (
+        client.get(reverse("absence:import_template", args=[staff.slug, "salaries", "csv"])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("absence:import_template", args=[staff.slug, "units", "ods"])).status_code == 404
+    )

@@ -83,9 +83,9 @@ def test_no_model_has_a_field_for_health_details():
 
 
 def test_advisory_notes_warn_against_health_details():
-    from apps.absence.models import Advisory, AdvisoryEvent
+    from apps.absence.models import AbsenceRegistration, AdvisoryEvent
 
-    for field in (Advisory._meta.get_field("notes"), AdvisoryEvent._meta.get_field("note")):
+    for field in (AbsenceRegistration._meta.get_field("note"), AdvisoryEvent._meta.get_field("note")):
         assert "diagnos" in str(field.help_text)
 
 

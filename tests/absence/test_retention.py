@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from apps.absence import demo
@@ -84,6 +85,56 @@ def everything(organization) -> dict:
     return seen
 
 
+# Days asked for on the statistics page: month ends, and days the union side sees as of the month end
+# before (where retention froze the window, HR too).
+PAGE_DAYS = ["2025-03-15", "2025-06-30", "2024-12-31", "2025-12-31", "2026-10-20"]
+
+
+def area_code(organization) -> str:
+    return OrgUnit.objects.filter(organization=organization, depth=2).order_by("path").first().code
+
+
+def viewers(organization) -> dict:
+    """Logged-in clients of the union side (a shop steward: everything suppressed), of a leader of one
+    area (unsuppressed there only) and of HR (nothing suppressed)."""
+    clients = {}
+    for name, role, unit_code in (
+        ("steward", Role.STEWARD, area_code(organization)),
+        ("leader", Role.LEADER, area_code(organization)),
+        ("hr", Role.HR, None),
+    ):
+        client = Client()
+        client.force_login(_user_with(organization, role, unit_code, language="da"))
+        clients[name] = client
+    return clients
+
+
+def seen_on_the_pages(organization, clients) -> dict:
+    """What each viewer gets from the statistics page (its figures, hidden ones None, the chart and
+    the notice about the month end), of the organisation and of an area, and from the CSV export,
+    for the days of ``PAGE_DAYS``."""
+    page_url = reverse("absence:statistics", args=[organization.slug])
+    csv_url = reverse("absence:statistics_csv", args=[organization.slug])
+    seen: dict = {}
+    for name, client in clients.items():
+        for day in PAGE_DAYS:
+            for unit in ("", area_code(organization)):
+                page = client.get(page_url, {"as_of": day, "unit": unit})
+                assert page.status_code == 200
+                seen["page", name, day, unit] = {
+                    part: page.context[part] for part in ("as_of", "stats", "charts", "as_of_notice")
+                }
+            export = client.get(csv_url, {"as_of": day})
+            seen["csv", name, day] = (export["Content-Disposition"], export.content)
+    return seen
+
+
+def hidden_and_shown(stats) -> tuple[int, int]:
+    """How many type figures of the page are hidden and how many shown."""
+    groups = [group for row in stats["units"] for group in (*row["types"], row["total"])]
+    return sum(g["suppressed"] for g in groups), sum(not g["suppressed"] for g in groups)
+
+
 def differences(before, after, path=()) -> list:
     """Where two nested results differ (the first few), to say so readably."""
     if isinstance(before, dict) and isinstance(after, dict) and before.keys() == after.keys():
@@ -103,16 +154,43 @@ def sick_days(stats) -> int:
 
 
 def test_statistics_of_past_periods_are_the_same_after_retention(municipality):
+    clients = viewers(municipality)
     before = everything(municipality)
+    pages = seen_on_the_pages(municipality, clients)
     assert (
         sick_days(before["raw", date(2025, 6, 30)]) > 0 and sick_days(before["raw", date(2023, 12, 31)]) > 0
     )
+    # The union side's figures hide some cells and show others, as of the month end before a day.
+    for day in ("2025-06-30", "2025-03-15", "2026-10-20"):
+        hidden, shown = hidden_and_shown(pages["page", "steward", day, ""]["stats"])
+        assert hidden and shown, day
+    assert pages["page", "steward", "2025-03-15", ""]["as_of"] == date(2025, 2, 28)
+    months = [
+        month["suppressed"]
+        for key, page in pages.items()
+        if key[:2] == ("page", "steward")
+        for chart in page["charts"]
+        for month in chart["months"]
+    ]
+    assert any(months) and not all(months)
 
     retention_apply(as_of=RETENTION_DAY, organization=municipality)
 
     assert not AbsenceRegistration.objects.filter(end_date__lt=CUTOFF).exists()
     assert AbsenceRegistration.objects.filter(employee__organization=municipality).exists()
     assert differences(before, everything(municipality)) == []
+    # What each viewer sees on the page and in the export, hidden cells included, is as it was. Only
+    # HR, who saw the figures as of 15 March itself, now sees those of the month end before (the
+    # frozen window): test_a_day_that_is_no_frozen_month_end_shows_the_month_end_before.
+    after = seen_on_the_pages(municipality, clients)
+    area = area_code(municipality)
+    for key in [
+        ("page", "hr", "2025-03-15", ""),
+        ("page", "hr", "2025-03-15", area),
+        ("csv", "hr", "2025-03-15"),
+    ]:
+        assert after.pop(key) != pages.pop(key)
+    assert differences(pages, after) == []
 
 
 @pytest.mark.postgres
@@ -141,12 +219,23 @@ def test_the_individual_rows_are_gone_and_the_snapshots_hold_aggregates_only(mun
     unit_ids = {
         str(pk) for pk in OrgUnit.objects.filter(organization=municipality).values_list("pk", flat=True)
     }
+    counting = sorted(AdvisoryPolicy.objects.get(organization=municipality).types_for("percentage"))
     for snapshot in StatisticsSnapshot.objects.filter(organization=municipality):
         figures = snapshot.figures
-        parts = {"working_days", "bands", "population", "absence", "bradford"}
+        parts = {"working_days", "bands", "population", "absence", "bradford", "people_types"}
         assert set(figures) == parts | ({"employees_started"} if snapshot.kind == "year" else set())
         for part in ("population", "absence", "bradford"):
             assert set(figures[part]) <= unit_ids  # per unit, never per person
+        # Per unit and type (and "*": any counting type) spells, days, hours and how many people:
+        # what suppression decides by, as counts.
+        assert figures["people_types"] == counting
+        for unit_id, types in figures["absence"].items():
+            employees = figures["population"][unit_id][0]
+            for _spells, _days, _hours, people in types.values():
+                assert isinstance(people, int) and 0 <= people <= employees
+            assert types.get("*", [0, 0, "0", 0])[3] <= sum(
+                types[code][3] for code in counting if code in types
+            )
     years = StatisticsSnapshot.objects.filter(organization=municipality, kind="year")
     assert (
         years.filter(period=date(2025, 6, 30)).exists() and years.filter(period=date(2024, 12, 31)).exists()
@@ -185,9 +274,16 @@ def test_the_page_and_the_command_say_which_month_end_they_show(municipality, lo
     page = client.get(url, {"as_of": "2025-03-15"})
     assert page.status_code == 200
     text = page.content.decode()
-    assert 'id="statistics-frozen-notice"' in text and "has been deleted under the retention rules" in text
+    assert 'id="statistics-as-of-notice"' in text and "has been deleted under the retention rules" in text
+    assert "up to 28.02.2025, the last month end before 15.03.2025, the day you chose" in text
+    assert "whole months only" not in text  # HR sees any day where the rows are kept
     exact = client.get(url, {"as_of": "2025-02-28"}).content.decode()
-    assert 'id="statistics-frozen-notice"' not in exact
+    assert 'id="statistics-as-of-notice"' not in exact
+    # The union side sees whole months anyway: one notice, with that reason (retention changed nothing).
+    steward = login(_user_with(municipality, Role.STEWARD, language="en"))
+    text = steward.get(url, {"as_of": "2025-03-15"}).content.decode()
+    assert text.count('id="statistics-as-of-notice"') == 1 and "whole months only" in text
+    assert "retention" not in text
     err = io.StringIO()
     call_command(
         "absence_stats",
@@ -224,10 +320,11 @@ def test_the_annual_report_of_a_year_whose_staff_all_left_keeps_its_section(db):
         EmployeeFactory(unit=top, employment_start=date(2015, 1, 1), employment_end=date(2019, 12, 31))
         for _ in range(6)
     ]
-    register_absence(early[0], date(2018, 3, 5), date(2018, 3, 9))
+    for employee in early:  # enough people that the report (suppressed for everyone) shows them
+        register_absence(employee, date(2018, 3, 5), date(2018, 3, 9))
     EmployeeFactory(unit=top, employment_start=date(2026, 1, 1))
     before = build_section(organization, 2018)
-    assert before.has_data and before.data["rows"][0]["sick_days"] == 5
+    assert before.has_data and before.data["rows"][0]["sick_days"] == 30
 
     retention_apply(as_of=date(2026, 3, 1), organization=organization)
 

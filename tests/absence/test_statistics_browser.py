@@ -68,5 +68,5 @@ def test_the_notice_of_a_month_end_after_retention_is_accessible(page, browser_l
     retention_apply(as_of=date(2027, 1, 1), organization=absences)  # cut-off 2022-01-01
     browser_login(med_member)
     page.goto(f"/absence/{absences.slug}/statistics/?as_of=2021-06-15")
-    assert page.locator("#statistics-frozen-notice").count() == 1
+    assert page.locator("#statistics-as-of-notice").count() == 1
     assert_no_axe_violations(page)

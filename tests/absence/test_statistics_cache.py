@@ -104,7 +104,7 @@ def test_page_shows_the_unit_and_its_children_with_links_below(login, hr_user, o
     assert [row["code"] for row in below.context["rows"]] == ["A1", "A1a"]
     # The CSV keeps every unit.
     csv_lines = client.get(reverse("absence:statistics_csv", args=[org.slug]), {"as_of": AS_OF}).content
-    assert b"\nA1a,sick," in csv_lines
+    assert "\nA1a;Egen sygdom;" in csv_lines.decode()
 
 
 def test_page_query_count_is_within_budget_and_does_not_grow(

@@ -101,7 +101,7 @@ def test_retention_deletes_old_individual_data_and_keeps_the_figures(employee, e
     old = register_absence(employee, date(2019, 1, 28), date(2019, 2, 3))
     recent = register_absence(employee, date(2025, 6, 2), date(2025, 6, 3))
     advisory_sweep(as_of=date(2019, 2, 3), organization=employer, notify=False)
-    access_log_record(employee=employee, user=hr_user)
+    access_log_record(employees=[employee], user=hr_user, action="view_page", where="absence:employee")
     leaver = EmployeeFactory(
         unit=employee.unit, employment_start=date(2010, 1, 1), employment_end=date(2020, 6, 30)
     )

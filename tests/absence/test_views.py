@@ -215,7 +215,10 @@ def test_timeline_shows_spells_registrations_advisories_and_logs_each_view(
     assert response.context["access_log"] is None  # the log is for HR
     response = login(hr_user).get(url)
     log = response.context["access_log"]
-    assert [(entry.user_id, entry.action) for entry in log] == [(hr_user.pk, "view"), (leader.pk, "view")]
+    assert [(entry.user_id, entry.action) for entry in log] == [
+        (hr_user.pk, "view_page"),
+        (leader.pk, "view_page"),
+    ]
     assert EmployeeAccessLog.objects.filter(employee=sick_employee).count() == 2
 
 
@@ -242,7 +245,7 @@ def test_gdpr_export_is_one_json_file_and_is_logged(login, hr_user, sick_employe
     assert data["employee"]["employee_number"] == sick_employee.employee_number
     assert len(data["registrations"]) == 1 and len(data["advisories"]) == 2
     assert "diagnosis" not in response.text
-    assert EmployeeAccessLog.objects.get(employee=sick_employee).action == "export"
+    assert EmployeeAccessLog.objects.get(employee=sick_employee).action == "gdpr_export"
 
 
 def test_leader_may_not_export(login, leader, sick_employee, employer):

@@ -75,11 +75,25 @@ def test_htmx_renders_only_the_results(org, activity, login, union_staff):
 def test_csv_export_applies_the_filters(org, activity, login, board_member):
     response = login(board_member).get(reverse("clubs:club_list_csv", args=[org.slug]), {"missing": "on"})
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert [r["club"] for r in rows] == ["Klub B"]
-    assert rows[0]["held_demands"] == "no"
-    assert rows[0]["board_present_meetings"] == "1"
-    assert rows[0]["pending_applications"] == "yes"
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads æøå right only with the byte-order mark
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert [r["Klub"] for r in rows] == ["Klub B"]
+    assert rows[0]["Holdt: Kravindsamling (OK26)"] == "nej"
+    assert rows[0]["Møder med et bestyrelsesmedlem til stede"] == "1"
+    assert rows[0]["Ansøgninger under behandling"] == "ja"
+
+
+def test_xlsx_export_has_the_same_rows_as_text_cells_where_text(org, activity, login, board_member):
+    from openpyxl import load_workbook
+
+    response = login(board_member).get(reverse("clubs:club_list_xlsx", args=[org.slug]), {"missing": "on"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Klub" and rows[1][0] == "Klub B"
+    assert rows[1][5] == 1  # a number Excel can sum, not text
 
 
 def test_steward_scoped_board_sees_only_clubs_below_their_unit(org, activity, login):

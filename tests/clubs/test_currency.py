@@ -95,9 +95,9 @@ def test_danish_union_keeps_danish_kroner(org, club, login, union_staff):
 
 def test_csv_headers_name_the_currency(norwegian, club, login, union_staff):
     response = login(union_staff).get(reverse("clubs:club_list_csv", args=[norwegian.slug]))
-    header = next(csv.reader(io.StringIO(response.content.decode())))
-    assert "budget_nok" in header and "granted_nok" in header
-    assert not any("dkk" in column for column in header)
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert "Budget (NOK)" in header and "Bevilget (NOK)" in header
+    assert not any("DKK" in column for column in header)
 
 
 def test_report_section_in_norwegian_kroner(norwegian, club):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import factory
 from django.conf import settings
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from apps.meetings.models import Committee, CommitteeMember
@@ -17,6 +18,7 @@ from apps.pool.models import (
     PoolTheme,
     RankingSession,
     Step,
+    StepEvent,
     TargetGroup,
 )
 
@@ -28,6 +30,7 @@ __all__ = [
     "PoolApplicationFactory",
     "PoolCallFactory",
     "RankingSessionFactory",
+    "StepEventFactory",
     "TargetGroupFactory",
     "complete_application",
     "hu_committee",
@@ -137,6 +140,17 @@ class RankingSessionFactory(DjangoModelFactory):
     title = "HU-temadag"
     meeting_date = datetime.date(2026, 11, 15)
     facilitator = factory.SubFactory(UserFactory)
+
+
+class StepEventFactory(DjangoModelFactory):
+    class Meta:
+        model = StepEvent
+
+    application = factory.SubFactory(PoolApplicationFactory)
+    from_step = "drafting"
+    to_step = "decision"
+    by = factory.SubFactory(UserFactory)
+    at = factory.LazyFunction(timezone.now)
 
 
 def hu_committee(organization, *, chair=None, vice_chair=None, members=()):

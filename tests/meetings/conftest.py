@@ -41,3 +41,11 @@ def meeting(lmu):
         start_time=datetime.time(8, 0),
         planned_end=datetime.time(9, 0),
     )
+
+
+@pytest.fixture
+def secretary(org, lmu):
+    """The committee's secretary: prepares agendas and minutes, does not vote."""
+    user = _user_with(org, Role.HR, email="secretary@example.org", first_name="Sanne")
+    seat(lmu, user, CommitteeMember.MemberRole.SECRETARY, CommitteeMember.Side.MANAGEMENT)
+    return user

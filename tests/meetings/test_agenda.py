@@ -19,10 +19,10 @@ def titles(meeting):
 
 
 class TestMeetingDetail:
-    def test_member_sees_clock_times_end_and_overrun(self, login, lmu_member, meeting):
+    def test_member_sees_clock_times_end_and_overrun(self, login, secretary, meeting):
         AgendaItemFactory(meeting=meeting, title="Velkomst", duration_minutes=15)
         AgendaItemFactory(meeting=meeting, title="Budget", duration_minutes=60)
-        response = login(lmu_member).get(detail(meeting))
+        response = login(secretary).get(detail(meeting))
         assert response.status_code == 200
         html = response.content.decode()
         assert "Kl. 8.00" in html and "Kl. 8.15" in html  # item starts, alone in the time column
@@ -33,11 +33,11 @@ class TestMeetingDetail:
         assert "Kl." not in summary
         assert "15 minutter efter det planlagte sluttidspunkt" in html or "15 minutes past" in html
 
-    def test_english_uses_the_locale_time_format(self, login, lmu_member, meeting):
-        lmu_member.language = "en"
-        lmu_member.save(update_fields=["language"])
+    def test_english_uses_the_locale_time_format(self, login, secretary, meeting):
+        secretary.language = "en"
+        secretary.save(update_fields=["language"])
         AgendaItemFactory(meeting=meeting, title="Velkomst", duration_minutes=15)
-        html = login(lmu_member).get(detail(meeting), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        html = login(secretary).get(detail(meeting), HTTP_ACCEPT_LANGUAGE="en").content.decode()
         assert "Kl. 8.15" not in html
 
     def test_anonymous_is_sent_to_login(self, client, meeting):
@@ -60,18 +60,18 @@ class TestMeetingDetail:
         assert response.status_code == 200
         assert "Send agenda" not in response.content.decode()
 
-    def test_post_is_not_allowed(self, login, lmu_member, meeting):
-        assert login(lmu_member).post(detail(meeting)).status_code == 405
+    def test_post_is_not_allowed(self, login, secretary, meeting):
+        assert login(secretary).post(detail(meeting)).status_code == 405
 
-    def test_htmx_gets_only_the_agenda(self, login, lmu_member, meeting):
-        response = login(lmu_member).get(detail(meeting), **HTMX)
+    def test_htmx_gets_only_the_agenda(self, login, secretary, meeting):
+        response = login(secretary).get(detail(meeting), **HTMX)
         html = response.content.decode()
         assert 'id="agenda"' in html and "<html" not in html
 
     def test_query_count_does_not_grow_with_items(
-        self, login, lmu_member, meeting, django_assert_max_num_queries
+        self, login, secretary, meeting, django_assert_max_num_queries
     ):
-        client = login(lmu_member)
+        client = login(secretary)
         AgendaItemFactory(meeting=meeting)
         with django_assert_max_num_queries(22):
             client.get(detail(meeting))
@@ -89,21 +89,19 @@ class TestAddItem:
         base.update(kw)
         return base
 
-    def test_add_item_without_js_redirects_back(self, login, lmu_member, meeting):
-        response = login(lmu_member).post(reverse("meetings:item_add", args=[meeting.pk]), self.data())
+    def test_add_item_without_js_redirects_back(self, login, secretary, meeting):
+        response = login(secretary).post(reverse("meetings:item_add", args=[meeting.pk]), self.data())
         assert response.status_code == 302 and response["Location"].endswith("#agenda")
         assert titles(meeting) == ["Budget 2027"]
 
-    def test_add_item_with_htmx_returns_the_updated_agenda(self, login, lmu_member, meeting):
-        response = login(lmu_member).post(
-            reverse("meetings:item_add", args=[meeting.pk]), self.data(), **HTMX
-        )
+    def test_add_item_with_htmx_returns_the_updated_agenda(self, login, secretary, meeting):
+        response = login(secretary).post(reverse("meetings:item_add", args=[meeting.pk]), self.data(), **HTMX)
         assert response.status_code == 200
         assert "Budget 2027" in response.content.decode() and "<html" not in response.content.decode()
 
     @pytest.mark.parametrize("minutes", ["0", "-5"])
-    def test_zero_or_negative_duration_is_refused(self, login, lmu_member, meeting, minutes):
-        client = login(lmu_member)
+    def test_zero_or_negative_duration_is_refused(self, login, secretary, meeting, minutes):
+        client = login(secretary)
         response = client.post(
             reverse("meetings:item_add", args=[meeting.pk]),
             self.data(**{"new-duration_minutes": minutes}),
@@ -116,8 +114,8 @@ class TestAddItem:
         )
         assert not meeting.items.exists()
 
-    def test_zero_duration_without_js_shows_the_form_with_the_error(self, login, lmu_member, meeting):
-        response = login(lmu_member).post(
+    def test_zero_duration_without_js_shows_the_form_with_the_error(self, login, secretary, meeting):
+        response = login(secretary).post(
             reverse("meetings:item_add", args=[meeting.pk]), self.data(**{"new-duration_minutes": "0"})
         )
         assert response.status_code == 400
@@ -135,8 +133,8 @@ class TestAddItem:
         )
         assert response.status_code == 404
 
-    def test_get_is_not_allowed(self, login, lmu_member, meeting):
-        assert login(lmu_member).get(reverse("meetings:item_add", args=[meeting.pk])).status_code == 405
+    def test_get_is_not_allowed(self, login, secretary, meeting):
+        assert login(secretary).get(reverse("meetings:item_add", args=[meeting.pk])).status_code == 405
 
     def test_anonymous(self, client, meeting):
         assert client.post(reverse("meetings:item_add", args=[meeting.pk]), self.data()).status_code == 302
@@ -151,15 +149,15 @@ class TestStandardItems:
             ("nb", "Godkjenning av saksliste"),
         ],
     )
-    def test_inserted_in_the_active_language(self, login, lmu_member, meeting, language, expected):
-        lmu_member.language = language
-        lmu_member.save(update_fields=["language"])
-        client = login(lmu_member)
+    def test_inserted_in_the_active_language(self, login, secretary, meeting, language, expected):
+        secretary.language = language
+        secretary.save(update_fields=["language"])
+        client = login(secretary)
         client.post(reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": "approve_agenda"})
         assert titles(meeting) == [expected]
 
-    def test_all_six_standard_items(self, login, lmu_member, meeting):
-        client = login(lmu_member)
+    def test_all_six_standard_items(self, login, secretary, meeting):
+        client = login(secretary)
         for key in [
             "approve_agenda",
             "approve_minutes",
@@ -178,34 +176,34 @@ class TestStandardItems:
             "Eventuelt",
         ]
 
-    def test_unknown_key_is_refused(self, login, lmu_member, meeting):
-        response = login(lmu_member).post(
+    def test_unknown_key_is_refused(self, login, secretary, meeting):
+        response = login(secretary).post(
             reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": "x"}
         )
         assert response.status_code == 302 and not meeting.items.exists()
 
 
 class TestReorderAndDuration:
-    def test_move_down_and_up_without_js(self, login, lmu_member, meeting):
+    def test_move_down_and_up_without_js(self, login, secretary, meeting):
         first = AgendaItemFactory(meeting=meeting, title="A")
         AgendaItemFactory(meeting=meeting, title="B")
-        client = login(lmu_member)
+        client = login(secretary)
         response = client.post(reverse("meetings:item_move", args=[first.pk]), {"direction": "down"})
         assert response.status_code == 302
         assert titles(meeting) == ["B", "A"]
         client.post(reverse("meetings:item_move", args=[first.pk]), {"direction": "up"}, **HTMX)
         assert titles(meeting) == ["A", "B"]
 
-    def test_moving_the_first_item_up_changes_nothing(self, login, lmu_member, meeting):
+    def test_moving_the_first_item_up_changes_nothing(self, login, secretary, meeting):
         first = AgendaItemFactory(meeting=meeting, title="A")
         AgendaItemFactory(meeting=meeting, title="B")
-        login(lmu_member).post(reverse("meetings:item_move", args=[first.pk]), {"direction": "up"})
+        login(secretary).post(reverse("meetings:item_move", args=[first.pk]), {"direction": "up"})
         assert titles(meeting) == ["A", "B"]
 
-    def test_duration_change_updates_clock_times_live(self, login, lmu_member, meeting):
+    def test_duration_change_updates_clock_times_live(self, login, secretary, meeting):
         first = AgendaItemFactory(meeting=meeting, title="A", duration_minutes=15)
         AgendaItemFactory(meeting=meeting, title="B", duration_minutes=15)
-        response = login(lmu_member).post(
+        response = login(secretary).post(
             reverse("meetings:item_duration", args=[first.pk]), {"duration_minutes": "45"}, **HTMX
         )
         html = response.content.decode()
@@ -213,9 +211,9 @@ class TestReorderAndDuration:
         assert "slutter <strong>kl. 9.00</strong>" in html  # the end, exactly the planned end: no overrun
         assert "efter det planlagte" not in html
 
-    def test_zero_duration_is_refused_and_nothing_changes(self, login, lmu_member, meeting):
+    def test_zero_duration_is_refused_and_nothing_changes(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting, duration_minutes=15)
-        response = login(lmu_member).post(
+        response = login(secretary).post(
             reverse("meetings:item_duration", args=[item.pk]), {"duration_minutes": "0"}, **HTMX
         )
         assert response.status_code == 200 and 'role="alert"' in response.content.decode()
@@ -229,20 +227,20 @@ class TestReorderAndDuration:
 
 
 class TestMoveToNextMeeting:
-    def test_moves_to_the_next_meeting_of_the_same_committee(self, login, lmu_member, meeting, lmu):
+    def test_moves_to_the_next_meeting_of_the_same_committee(self, login, secretary, meeting, lmu):
         later = MeetingFactory(committee=lmu, date=meeting.date + datetime.timedelta(days=60))
         MeetingFactory(committee=lmu, date=meeting.date + datetime.timedelta(days=30))
         MeetingFactory(committee=CommitteeFactory(organization=lmu.organization), date=meeting.date)
         item = AgendaItemFactory(meeting=meeting, title="Udskudt punkt")
-        login(lmu_member).post(reverse("meetings:item_to_next_meeting", args=[item.pk]))
+        login(secretary).post(reverse("meetings:item_to_next_meeting", args=[item.pk]))
         item.refresh_from_db()
         assert item.meeting.date == meeting.date + datetime.timedelta(days=30)
         assert item.meeting != later
 
-    def test_refuses_a_meeting_of_another_committee(self, login, lmu_member, meeting, lmu):
+    def test_refuses_a_meeting_of_another_committee(self, login, secretary, meeting, lmu):
         other = MeetingFactory(committee=CommitteeFactory(organization=lmu.organization))
         item = AgendaItemFactory(meeting=meeting)
-        response = login(lmu_member).post(
+        response = login(secretary).post(
             reverse("meetings:item_to_next_meeting", args=[item.pk]), {"target": other.pk}, **HTMX
         )
         assert response.status_code == 200
@@ -250,9 +248,9 @@ class TestMoveToNextMeeting:
         item.refresh_from_db()
         assert item.meeting == meeting
 
-    def test_without_a_later_meeting_says_so(self, login, lmu_member, meeting):
+    def test_without_a_later_meeting_says_so(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
-        client = login(lmu_member)
+        client = login(secretary)
         response = client.post(reverse("meetings:item_to_next_meeting", args=[item.pk]), follow=True)
         assert "intet senere møde" in response.content.decode()
         item.refresh_from_db()
@@ -260,9 +258,9 @@ class TestMoveToNextMeeting:
 
 
 class TestStepsQuestionsAndDeletion:
-    def test_dialogue_step_gets_its_own_clock_time(self, login, lmu_member, meeting):
+    def test_dialogue_step_gets_its_own_clock_time(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting, kind=AgendaItem.Kind.DIALOGUE, duration_minutes=30)
-        client = login(lmu_member)
+        client = login(secretary)
         client.post(reverse("meetings:step_add", args=[item.pk]), {"text": "Oplæg", "duration_minutes": "10"})
         response = client.post(
             reverse("meetings:step_add", args=[item.pk]),
@@ -271,24 +269,24 @@ class TestStepsQuestionsAndDeletion:
         )
         assert "Kl. 8.10 · Dialog i grupper" in response.content.decode()
 
-    def test_step_with_zero_minutes_is_refused(self, login, lmu_member, meeting):
+    def test_step_with_zero_minutes_is_refused(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
-        login(lmu_member).post(
+        login(secretary).post(
             reverse("meetings:step_add", args=[item.pk]), {"text": "X", "duration_minutes": "0"}
         )
         assert not item.steps.exists()
 
-    def test_question_and_delete(self, login, lmu_member, meeting):
+    def test_question_and_delete(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
-        client = login(lmu_member)
+        client = login(secretary)
         client.post(reverse("meetings:question_add", args=[item.pk]), {"text": "Hvad gør vi lokalt?"})
         assert item.questions.get().text == "Hvad gør vi lokalt?"
         client.post(reverse("meetings:item_delete", args=[item.pk]))
         assert not meeting.items.exists()
 
-    def test_edit_item_form(self, login, lmu_member, meeting):
+    def test_edit_item_form(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
-        client = login(lmu_member)
+        client = login(secretary)
         assert client.get(reverse("meetings:item_edit", args=[item.pk])).status_code == 200
         response = client.post(
             reverse("meetings:item_edit", args=[item.pk]),

@@ -21,9 +21,9 @@ def upload(client, item, name, content=b"%PDF-1.4 test"):
     )
 
 
-def test_upload_and_download(login, lmu_member, hr_user, meeting):
+def test_upload_and_download(login, secretary, hr_user, meeting):
     item = AgendaItemFactory(meeting=meeting)
-    client = login(lmu_member)
+    client = login(secretary)
     upload(client, item, "budget.pdf")
     attachment = AgendaAttachment.objects.get()
     assert attachment.name == "budget.pdf" and attachment.size == 13
@@ -35,16 +35,16 @@ def test_upload_and_download(login, lmu_member, hr_user, meeting):
     )
 
 
-def test_wrong_type_is_refused(login, lmu_member, meeting):
+def test_wrong_type_is_refused(login, secretary, meeting):
     item = AgendaItemFactory(meeting=meeting)
-    response = upload(login(lmu_member), item, "virus.exe")
+    response = upload(login(secretary), item, "virus.exe")
     assert "kan ikke vedhæftes" in response.content.decode()
     assert not AgendaAttachment.objects.exists()
 
 
-def test_too_large_is_refused(login, lmu_member, meeting):
+def test_too_large_is_refused(login, secretary, meeting):
     item = AgendaItemFactory(meeting=meeting)
-    response = upload(login(lmu_member), item, "big.pdf", b"x" * (AgendaAttachment.MAX_BYTES + 1))
+    response = upload(login(secretary), item, "big.pdf", b"x" * (AgendaAttachment.MAX_BYTES + 1))
     assert "for stor" in response.content.decode()
     assert not AgendaAttachment.objects.exists()
 

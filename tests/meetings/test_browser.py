@@ -71,3 +71,52 @@ def test_committee_guide_and_working_group_pages_are_accessible(org, page, brows
     page.goto(f"/med/meeting/{meeting.pk}/")
     assert page.locator("#attendance").count() == 1
     assert_no_axe_violations(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_send_dialog_drag_and_drop_and_attendance_errors_are_accessible(org, page, browser_login):
+    committee = CommitteeFactory(organization=org, kind=Committee.Kind.LMU, name="LMU Område A")
+    secretary = _user_with(org, Role.MED, email="sek-browser@example.org", first_name="Sara")
+    seat(committee, secretary, CommitteeMember.MemberRole.SECRETARY, CommitteeMember.Side.MANAGEMENT)
+    member = _user_with(org, Role.MED, email="member-browser@example.org", first_name="Mads")
+    seat(committee, member)
+    meeting = MeetingFactory(
+        committee=committee, date=datetime.date(2026, 12, 10), start_time=datetime.time(8, 0)
+    )
+    first = AgendaItemFactory(meeting=meeting, title="Velkomst", duration_minutes=30)
+    second = AgendaItemFactory(meeting=meeting, title="Budget", duration_minutes=10)
+    browser_login(secretary)
+    page.goto(f"/med/meeting/{meeting.pk}/")
+
+    # The send button opens a modal dialog naming every recipient; Escape closes it, focus returns.
+    opener = page.get_by_role("link", name="Udsend dagsorden til medlemmerne")
+    opener.click()
+    dialog = page.get_by_role("dialog", name="Send dagsordenen")
+    dialog.wait_for()
+    assert "member-browser@example.org" in dialog.inner_text()
+    # Sending mails everyone: the safe choice has the focus.
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Annullér"
+    assert_no_axe_violations(page)
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog", state="detached")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Udsend dagsorden til medlemmerne"
+
+    # Drag "Budget" above "Velkomst": the order is saved and the clock times follow.
+    page.locator(f"#item-{second.pk} [data-reorder-handle]").drag_to(
+        page.locator(f"#item-{first.pk} [data-reorder-handle]")
+    )
+    # Selectors, not wait_for_function: the Content-Security-Policy forbids evaluating strings.
+    page.wait_for_selector(f"#agenda ol > li#item-{second.pk}:first-child")
+    page.locator(f"#item-{first.pk} .meetings-clock").filter(has_text="8.10").wait_for()
+    assert list(meeting.items.order_by("position").values_list("title", flat=True)) == ["Budget", "Velkomst"]
+
+    # Attendance saved with a member left out: the form comes back with the message.
+    meeting.status = "held"
+    meeting.save(update_fields=["status"])
+    page.goto(f"/med/meeting/{meeting.pk}/")
+    page.locator("#attendance input[value=present]").first.check()
+    page.get_by_role("button", name="Gem fremmøde").click()
+    page.wait_for_selector("#attendance-error")
+    assert "Mangler" in page.locator("#attendance-error").inner_text()
+    assert_no_axe_violations(page)

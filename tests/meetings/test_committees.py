@@ -57,9 +57,9 @@ class TestCommitteeDetail:
         assert client.get(url).status_code == 302
         assert login(board_member_other).get(url).status_code == 404
 
-    def test_plan_a_meeting(self, login, lmu_member, lmu):
+    def test_plan_a_meeting(self, login, secretary, lmu):
         url = reverse("meetings:meeting_create", args=[lmu.pk])
-        client = login(lmu_member)
+        client = login(secretary)
         bad = client.post(
             url, {"date": "2026-12-01", "start_time": "10:00", "planned_end": "09:00", "kind": "ordinary"}
         )
@@ -119,11 +119,11 @@ def test_nav_entry_only_for_employers(hr_user, org):
 
 
 class TestMeetingEdit:
-    def test_change_planned_end_shows_new_overrun(self, login, lmu_member, meeting):
+    def test_change_planned_end_shows_new_overrun(self, login, secretary, meeting):
         from tests.factories import AgendaItemFactory
 
         AgendaItemFactory(meeting=meeting, duration_minutes=60)
-        client = login(lmu_member)
+        client = login(secretary)
         url = reverse("meetings:meeting_edit", args=[meeting.pk])
         assert client.get(url).status_code == 200
         data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "08:45", "kind": "ordinary"}
@@ -131,10 +131,10 @@ class TestMeetingEdit:
         html = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
         assert "15 minutter efter det planlagte sluttidspunkt" in html
 
-    def test_end_before_start_is_refused(self, login, lmu_member, meeting):
+    def test_end_before_start_is_refused(self, login, secretary, meeting):
         url = reverse("meetings:meeting_edit", args=[meeting.pk])
         data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "07:00", "kind": "ordinary"}
-        response = login(lmu_member).post(url, data)
+        response = login(secretary).post(url, data)
         assert response.status_code == 400 and "efter starttidspunktet" in response.content.decode()
         meeting.refresh_from_db()
         assert meeting.planned_end.hour == 9

@@ -7,7 +7,7 @@ import pytest
 from apps.core.demo import DemoContext
 from apps.meetings import demo
 from apps.meetings.models import AgendaItem, Committee, CommitteeMember, GuideAnswer, Meeting
-from apps.meetings.selectors import hu_chairs
+from apps.meetings.selectors import approval_problems, attendance_of, hu_chairs
 from apps.organizations import demo as organizations_demo
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,15 @@ def test_demo_seeds_norddjurs_committees():
     assert theme_day.status == Meeting.Status.MINUTES_APPROVED
     assert GuideAnswer.objects.values("committee").distinct().count() >= 1
     assert Committee.objects.count() == 6  # HU, 4 LMUs, 1 TRIO below the scale threshold
+    # Every approved set of minutes in the demo would pass the approval rules: quorate, approvers present.
+    approved = Meeting.objects.filter(status=Meeting.Status.MINUTES_APPROVED).select_related("committee")
+    assert approved.count() > 5
+    for meeting in approved:
+        attendance = attendance_of(meeting)
+        for approval in meeting.approvals.all():
+            seat = meeting.committee.members.get(user=approval.user)
+            assert approval_problems(meeting.committee, attendance, seat) == [], meeting
+    assert AgendaItem.objects.filter(title="Eventuelt", closing=True).exists()
 
 
 def test_demo_scales_with_employees():

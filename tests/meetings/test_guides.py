@@ -26,16 +26,16 @@ def hu_member(org, hu):
     return user
 
 
-def test_take_the_whole_guide_into_an_agenda_item(login, lmu_member, meeting, guide):
-    login(lmu_member).post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": guide.pk})
+def test_take_the_whole_guide_into_an_agenda_item(login, secretary, meeting, guide):
+    login(secretary).post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": guide.pk})
     item = meeting.items.get()
     assert item.title == "Fremtidens arbejdsfællesskaber"
     assert item.questions.count() == 16 and all(q.source_id for q in item.questions.all())
 
 
-def test_take_single_questions(login, lmu_member, meeting, guide):
+def test_take_single_questions(login, secretary, meeting, guide):
     chosen = list(DiscussionQuestion.objects.filter(theme__guide=guide).order_by("id")[:2])
-    client = login(lmu_member)
+    client = login(secretary)
     page = client.get(reverse("meetings:guide_detail", args=[guide.pk]) + f"?meeting={meeting.pk}")
     assert f'value="{chosen[0].pk}"' in page.content.decode()
     client.post(
@@ -45,15 +45,17 @@ def test_take_single_questions(login, lmu_member, meeting, guide):
     assert [q.source for q in meeting.items.get().questions.order_by("position")] == chosen
 
 
-def test_guide_of_another_organisation_is_refused(login, lmu_member, meeting, other_org):
+def test_guide_of_another_organisation_is_refused(login, secretary, meeting, other_org):
     foreign = load_discussion_guide(organization=other_org)
-    login(lmu_member).post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": foreign.pk})
+    login(secretary).post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": foreign.pk})
     assert not meeting.items.exists()
 
 
-def test_record_answers_and_the_hu_sees_them_side_by_side(login, lmu_member, hu_member, meeting, guide, org):
-    client = login(lmu_member)
-    client.post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": guide.pk})
+def test_record_answers_and_the_hu_sees_them_side_by_side(
+    login, lmu_member, secretary, hu_member, meeting, guide, org
+):
+    login(secretary).post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": guide.pk})
+    client = login(lmu_member)  # a plain member answers the discussion questions
     url = reverse("meetings:meeting_answers", args=[meeting.pk])
     page = client.get(url)
     assert page.status_code == 200

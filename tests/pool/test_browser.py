@@ -75,3 +75,21 @@ def test_the_application_page_is_accessible_and_saves_with_htmx(
     expect(status.locator(".pool-missing")).to_have_count(3)
     expect(page.locator("#pool-status")).to_contain_text("3 krav mangler.")
     assert_no_axe_violations(page)
+
+
+def test_the_chair_sees_why_signing_waits_and_the_history(page, browser_login, application, chair, hr_user):
+    from apps.pool.models import Step
+    from apps.pool.services import application_advance
+
+    application.theme = application.call.themes.first()
+    application.save(update_fields=["theme"])
+    application_advance(application=application, to_step=Step.DECISION, by=hr_user)
+    application_advance(
+        application=application, to_step=Step.QUALIFICATION, by=hr_user, note="Direktionen: ja"
+    )
+    browser_login(chair)
+    page.goto(f"/pool/applications/{application.pk}/")
+    expect(page.locator("#pool-status")).to_contain_text("Du kan underskrive, når tjeklisten")
+    expect(page.get_by_role("button", name="Send forslaget tilbage til projektgruppen")).to_be_visible()
+    expect(page.locator(".pool-history")).to_contain_text("Direktionen: ja")
+    assert_no_axe_violations(page)

@@ -48,26 +48,37 @@ def _update(application, by, **fields):
     )
 
 
-def test_each_manual_move_is_recorded_with_who_and_when(application, project_member):
+def test_each_manual_move_is_recorded_with_who_and_when(application, project_member, hr_user):
     application.status = Step.IDEA
     application.save(update_fields=["status"])
     services.application_advance(application=application, to_step=Step.DRAFTING, by=project_member)
     services.application_advance(application=application, to_step=Step.DECISION, by=project_member)
     with pytest.raises(ValidationError, match="needs a chosen theme"):
-        services.application_advance(application=application, to_step=Step.QUALIFICATION, by=project_member)
+        services.application_advance(application=application, to_step=Step.QUALIFICATION, by=hr_user)
     application.theme = application.call.themes.first()
     application.save(update_fields=["theme"])
     services.application_advance(
-        application=application, to_step=Step.QUALIFICATION, by=project_member, note="Direktionen: ja"
+        application=application, to_step=Step.QUALIFICATION, by=hr_user, note="Direktionen: ja"
     )
     events = list(StepEvent.objects.filter(application=application).order_by("pk"))
-    assert [(e.from_step, e.to_step) for e in events] == [
-        ("idea", "drafting"),
-        ("drafting", "decision"),
-        ("decision", "qualification"),
+    assert [(e.from_step, e.to_step, e.by) for e in events] == [
+        ("idea", "drafting", project_member),
+        ("drafting", "decision", project_member),
+        ("decision", "qualification", hr_user),
     ]
-    assert all(e.by == project_member and e.at is not None for e in events)
+    assert all(e.at is not None for e in events)
     assert events[-1].note == "Direktionen: ja"
+
+
+def test_the_project_group_cannot_record_the_executive_boards_decision(application, project_member):
+    application.theme = application.call.themes.first()
+    application.status = Step.DECISION
+    application.save(update_fields=["theme", "status"])
+    with pytest.raises(PermissionDenied, match="Only these roles can do .*: Administrator, HR."):
+        services.application_advance(application=application, to_step=Step.QUALIFICATION, by=project_member)
+    application.refresh_from_db()
+    assert application.status == Step.DECISION
+    assert not StepEvent.objects.filter(application=application, to_step=Step.QUALIFICATION).exists()
 
 
 def test_skipping_a_step_is_refused(application, project_member):
@@ -80,6 +91,7 @@ def test_skipping_a_step_is_refused(application, project_member):
 def test_only_the_chair_and_vice_chair_can_sign(
     application, chair, vice_chair, hu_member, hr_user, org_admin
 ):
+    complete_application(application)
     _in_qualification(application)
     for outsider in (hu_member, hr_user, org_admin):
         with pytest.raises(PermissionDenied, match="Only the HU's current chair and vice-chair"):
@@ -103,6 +115,7 @@ def test_a_former_chair_can_no_longer_sign(application, chair, vice_chair):
 
 
 def test_signing_twice_is_refused(application, chair):
+    complete_application(application)
     _in_qualification(application)
     services.signature_add(application=application, by=chair)
     with pytest.raises(ValidationError, match="already signed"):
@@ -137,9 +150,9 @@ def test_saving_without_changes_keeps_the_signatures(application, chair, project
     assert Signature.objects.get(application=application).voided_at is None
 
 
-def test_submitting_an_incomplete_application_is_refused_with_every_reason(application, project_member):
+def test_submitting_an_incomplete_application_is_refused_with_every_reason(application, hr_user):
     with pytest.raises(ValidationError) as excinfo:
-        services.application_submit(application=application, by=project_member)
+        services.application_submit(application=application, by=hr_user)
     text = " ".join(excinfo.value.messages)
     assert "not complete" in text
     assert "Project idea: The text is empty." in text
@@ -150,25 +163,47 @@ def test_submitting_an_incomplete_application_is_refused_with_every_reason(appli
     assert application.status == Step.DRAFTING
 
 
-def test_a_budget_below_the_minimum_blocks_submission(application, chair, vice_chair, project_member):
+def test_a_budget_below_the_minimum_blocks_signing(application, chair):
     complete_application(application)
     application.budget_lines.filter(text="Evaluering").update(amount=400_000)  # eligible 3.9 million
     _in_qualification(application)
-    services.signature_add(application=application, by=chair)
-    services.signature_add(application=application, by=vice_chair)
     with pytest.raises(ValidationError) as excinfo:
-        services.application_submit(application=application, by=project_member)
-    assert "Eligible expenses are DKK 3.900.000; DKK 100.000 are missing." in " ".join(excinfo.value.messages)
+        services.signature_add(application=application, by=chair)
+    assert excinfo.value.messages == [
+        "The application cannot be signed while the checklist against the call has missing items:",
+        "Eligible expenses of at least DKK 4.000.000: "
+        "Eligible expenses are DKK 3.900.000; DKK 100.000 are missing.",
+    ]
+    assert not Signature.objects.exists()
 
 
-def test_a_complete_signed_application_is_submitted_and_then_locked(
-    application, chair, vice_chair, project_member
+def test_signing_is_refused_with_every_missing_item_of_the_checklist(application, chair, vice_chair):
+    _in_qualification(application)
+    for officer in (chair, vice_chair):
+        with pytest.raises(ValidationError) as excinfo:
+            services.signature_add(application=application, by=officer)
+        text = " ".join(excinfo.value.messages)
+        assert "cannot be signed while the checklist against the call has missing items" in text
+        assert "Project idea: The text is empty." in text
+        assert "No theme is chosen." in text
+        assert "No target group is described." in text
+        assert "Eligible expenses are DKK 0; DKK 4.000.000 are missing." in text
+        assert "Not signed by" not in text  # the signatures themselves are what is being given
+    assert not Signature.objects.exists()
+    application.refresh_from_db()
+    assert application.status == Step.QUALIFICATION
+
+
+def test_a_complete_signed_application_is_submitted_by_hr_and_then_locked(
+    application, chair, vice_chair, project_member, hr_user
 ):
     complete_application(application)
     _in_qualification(application)
     services.signature_add(application=application, by=chair)
     services.signature_add(application=application, by=vice_chair)
-    services.application_submit(application=application, by=project_member)
+    with pytest.raises(PermissionDenied, match="Only these roles can do “Submit the application”"):
+        services.application_submit(application=application, by=project_member)
+    services.application_submit(application=application, by=hr_user)
     application.refresh_from_db()
     assert application.status == Step.SUBMITTED
     with pytest.raises(ValidationError, match="submitted"):

@@ -52,8 +52,8 @@ def test_the_sign_button_shows_only_for_the_chair_and_vice_chair(login, chair, h
     assert sign_url not in login(hu_member).get(url).content.decode()
 
 
-def test_submitting_an_incomplete_application_shows_what_is_missing(login, project_member, application):
-    client = login(project_member)
+def test_submitting_an_incomplete_application_shows_what_is_missing(login, hr_user, application):
+    client = login(hr_user)
     response = client.post(reverse("pool:application_submit", args=[application.pk]), follow=True)
     body = response.content.decode()
     assert "Projektidé: Teksten er tom." in body
@@ -62,19 +62,23 @@ def test_submitting_an_incomplete_application_shows_what_is_missing(login, proje
     assert application.status == Step.DRAFTING
 
 
-def test_a_signed_complete_application_is_submitted(login, project_member, chair, vice_chair, application):
+def test_a_signed_complete_application_is_submitted(
+    login, project_member, hr_user, chair, vice_chair, application
+):
     _qualifying(application)
     login(chair).post(reverse("pool:application_sign", args=[application.pk]))
     login(vice_chair).post(reverse("pool:application_sign", args=[application.pk]))
     application.refresh_from_db()
     assert application.status == Step.SIGNED
-    client = login(project_member)
-    detail = client.get(reverse("pool:application_detail", args=[application.pk])).content.decode()
-    assert reverse("pool:application_submit", args=[application.pk]) in detail
-    client.post(reverse("pool:application_submit", args=[application.pk]))
+    submit_url = reverse("pool:application_submit", args=[application.pk])
+    detail_url = reverse("pool:application_detail", args=[application.pk])
+    assert submit_url not in login(project_member).get(detail_url).content.decode()
+    client = login(hr_user)
+    assert submit_url in client.get(detail_url).content.decode()
+    client.post(submit_url)
     application.refresh_from_db()
     assert application.status == Step.SUBMITTED
-    detail = client.get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    detail = login(project_member).get(detail_url).content.decode()
     assert 'name="project_idea"' not in detail  # locked after submission
 
 

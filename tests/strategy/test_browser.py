@@ -97,3 +97,39 @@ def test_focus_area_lead_does_not_overlap_and_breadcrumbs_have_separators(
     expect(separators).to_have_count(2)  # Overview › Strategy › the plan
     widths = separators.evaluate_all("icons => icons.map(i => i.querySelector('use').getBBox().width)")
     assert all(width > 0 for width in widths)  # the chevron is drawn, not an empty box
+
+
+def test_a_plan_period_far_ahead_is_confirmed_in_the_browser(page, browser_login, board_member, org):
+    """The confirmation state of a form (issue 16, "Dates"): warning, checkbox, accessible, then saved.
+
+    The browser shows the Danish interface (the users' language), unlike the English server-side tests."""
+    from django.utils import timezone
+
+    from apps.strategy.models import StrategyPlan
+
+    start = timezone.localdate().year + 9
+    browser_login(board_member)
+    page.goto(f"/strategy/{org.slug}/")
+    page.fill("#id_title", "Strategi langt ude")
+    page.fill("#id_start_year", str(start))
+    page.fill("#id_end_year", str(start + 3))
+    page.locator("main form button[type=submit]").click()
+    confirm = page.locator("#id_confirm_dates")
+    confirm.wait_for()
+    warning = "Datoen ligger mere end 5 år ude i fremtiden."
+    expect(page.locator("#id_start_year_error")).to_contain_text(warning)
+    assert page.locator("#id_start_year").get_attribute("aria-invalid") == "true"
+    assert_no_axe_violations(page)
+    assert not StrategyPlan.objects.filter(title="Strategi langt ude").exists()
+    confirm.check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/strategy/plan/**")
+    assert StrategyPlan.objects.get(title="Strategi langt ude").start_year == start
+
+
+def test_an_archived_plan_page_is_accessible(page, browser_login, board_member, plan, area):
+    browser_login(board_member)
+    page.goto(f"/strategy/plan/{plan.pk}/")
+    page.get_by_role("button", name="Arkivér planen").click()
+    expect(page.locator("main h1 .badge")).to_have_text("Arkiveret")
+    assert_no_axe_violations(page)

