@@ -3,7 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import (
-    AbsenceMonthlyAggregate,
     AbsenceRegistration,
     Advisory,
     AdvisoryEvent,
@@ -12,6 +11,7 @@ from .models import (
     EmployeeAccessLog,
     HealthTerm,
     Spell,
+    StatisticsSnapshot,
 )
 
 # Registrations, spells, advisories and the follow-up settings change only through the portal's
@@ -156,10 +156,11 @@ class EmployeeAccessLogAdmin(AccessLogged, ReadOnlyAdmin):
         return obj.who
 
 
-@admin.register(AbsenceMonthlyAggregate)
-class AbsenceMonthlyAggregateAdmin(admin.ModelAdmin):
-    list_display = ["organization", "unit", "month", "absence_type", "calendar_days", "absence_hours"]
-    list_filter = ["organization", "absence_type"]
+@admin.register(StatisticsSnapshot)
+class StatisticsSnapshotAdmin(ReadOnlyAdmin):  # what the statistics showed before retention
+    list_display = ["organization", "kind", "period", "created_at"]
+    list_filter = ["kind", "organization"]
+    date_hierarchy = "period"
 
 
 @admin.register(HealthTerm)

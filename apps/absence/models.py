@@ -678,35 +678,42 @@ class EmployeeAccessLog(models.Model):
         return self.user_label or "–"
 
 
-class AbsenceMonthlyAggregate(models.Model):
-    """Totals that outlive the individual data: what the retention job deleted, per unit, month and type.
+class StatisticsSnapshot(models.Model):
+    """Figures of one past period, frozen by the retention job before it deleted the rows they came from.
 
-    ``unit`` is the employee's unit at deletion time. Figures are additive, so several retention runs
-    touching the same month add up.
+    Aggregates only: per unit (its whole subtree) the number of employees and sums of hours, per unit
+    and absence type spells, days, hours and the number of people with absence of it (and of any type
+    counting for the percentage), and (``year``) the number of employees per Bradford band. Unsuppressed:
+    the statistics apply suppression when they read them, as they do to live figures, from the same
+    counts (the month snapshots carry what the rule on neighbouring months and the chart decide by).
+    ``year``: the rolling 12 months up to ``period`` (a month end); ``month``: the calendar month that
+    begins on ``period``.
     """
+
+    class Kind(models.TextChoices):
+        YEAR = "year", _("Rolling year")
+        MONTH = "month", _("Month")
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
     )
-    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
-    month = models.DateField(_("month"), help_text=_("The first day of the month."))
-    absence_type = models.CharField(_("absence type"), max_length=20, choices=AbsenceType.choices)
-    registrations = models.PositiveIntegerField(_("registrations"), default=0)
-    calendar_days = models.PositiveIntegerField(_("calendar days"), default=0)
-    absence_hours = models.DecimalField(_("absence hours"), max_digits=12, decimal_places=2, default=0)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    period = models.DateField(_("period"))
+    figures = models.JSONField(_("figures"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("monthly absence aggregate")
-        verbose_name_plural = _("monthly absence aggregates")
-        ordering = ["unit", "month", "absence_type"]
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        ordering = ["organization", "kind", "period"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "month", "absence_type"], name="absence_aggregate_unique_unit_month_type"
+                fields=["organization", "kind", "period"], name="absence_snapshot_unique_org_kind_period"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.month:%Y-%m} · {self.absence_type}"
+        return f"{self.organization_id} · {self.kind} · {self.period:%Y-%m-%d}"
 
 
 class StatisticsVersion(models.Model):
@@ -722,6 +729,9 @@ class StatisticsVersion(models.Model):
         related_name="+",
     )
     token = models.CharField(_("token"), max_length=32)
+    # Set by the retention job: individual rows that ended before this day are gone, so figures of a
+    # window that begins earlier come from StatisticsSnapshot.
+    raw_data_from = models.DateField(_("individual data complete from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("statistics version")

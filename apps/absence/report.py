@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.reporting import ReportSection
 from apps.organizations.models import Organization, OrgUnit
 
-from .models import AbsenceType, Employee
+from .models import AbsenceType
 
 SICK_TYPES = {
     AbsenceType.SICK,
@@ -89,11 +89,11 @@ def _chart(rows: list[dict]) -> dict:
 def build_section(organization: Organization, year: int) -> ReportSection | None:
     if organization.kind != Organization.Kind.EMPLOYER:
         return None
-    from .statistics import unit_statistics
+    from .statistics import anyone_employed_by, unit_statistics
 
     as_of = date(year, 12, 31)
     title = _("Sickness absence")
-    if not Employee.objects.filter(organization=organization, employment_start__lte=as_of).exists():
+    if not anyone_employed_by(organization, as_of):
         return ReportSection(
             key="absence",
             title=title,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
+from uuid import uuid4
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -31,7 +32,6 @@ from apps.organizations.models import Organization
 from .health import note_check
 from .models import (
     LEGAL_MILESTONE_DAYS,
-    AbsenceMonthlyAggregate,
     AbsenceRegistration,
     AbsenceType,
     Adjustment,
@@ -45,12 +45,14 @@ from .models import (
     ImportJob,
     PendingSweep,
     Spell,
+    StatisticsSnapshot,
+    StatisticsVersion,
     SweepState,
     overlapping_registrations,
 )
 from .selectors import policy_for
 from .spells import ONE_DAY, DayPlan, WorkCalendar, add_months, derive_spells, frequent_triggers
-from .statistics import bump_statistics_version
+from .statistics import bump_statistics_version, snapshots_to_freeze
 
 logger = logging.getLogger(__name__)
 
@@ -1076,30 +1078,24 @@ def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
 # Retention ------------------------------------------------------------------------------------------
 
 
-def _month_parts(start: date, end: date):
-    day = start
-    while day <= end:
-        month_start = day.replace(day=1)
-        next_month = add_months(month_start, 1)
-        last = min(end, next_month - ONE_DAY)
-        yield month_start, day, last
-        day = last + ONE_DAY
-
-
 @dataclass
 class RetentionResult:
     registrations: int = 0
     advisories: int = 0
     spells: int = 0
     employees: int = 0
+    snapshots: int = 0
 
 
 @transaction.atomic
 def retention_apply(*, as_of: date, organization: Organization | None = None) -> RetentionResult:
     """Delete individual absence data older than the organisation's retention period (DOMAIN.md 1.9).
 
-    Old registrations are first added to AbsenceMonthlyAggregate (per unit, month and type) so the
-    statistics keep their totals. Employees whose employment ended before the cutoff go entirely.
+    First the figures of every period the deletion would change are frozen from the rows
+    (``statistics.snapshots_to_freeze``, aggregates only); the statistics read them for windows that
+    begin before the cut-off, so every figure stays as it was. Registrations that ended before the
+    cut-off go, and employees whose employment ended before it go entirely. Safe to run twice, daily or
+    after a long pause: each run freezes only the periods no earlier run froze.
     """
     result = RetentionResult()
     organizations = (
@@ -1113,57 +1109,21 @@ def retention_apply(*, as_of: date, organization: Organization | None = None) ->
             cutoff = as_of.replace(year=as_of.year - policy.retention_years)
         except ValueError:
             cutoff = as_of.replace(year=as_of.year - policy.retention_years, day=28)
-        calendar = WorkCalendar.for_policy(policy)
+        # One run per organisation at a time: a second one would freeze figures from rows being deleted.
+        version, _created = StatisticsVersion.objects.select_for_update().get_or_create(
+            organization=org, defaults={"token": uuid4().hex}
+        )
         gone_employees = Employee.objects.filter(organization=org, employment_end__lt=cutoff)
         old = AbsenceRegistration.objects.filter(employee__organization=org).filter(
             Q(end_date__lt=cutoff) | Q(employee__in=gone_employees)
         )
-        totals: dict[tuple[int, date, str], list] = defaultdict(lambda: [0, 0, Decimal("0")])
-        for unit_id, hours, absence_type, start, end, fraction in old.values_list(
-            "employee__unit_id",
-            "employee__weekly_hours",
-            "absence_type",
-            "start_date",
-            "end_date",
-            "fraction",
-        ):
-            last = end or min(as_of, cutoff)
-            first_part = True
-            for month, lo, hi in _month_parts(start, last):
-                entry = totals[(unit_id, month, absence_type)]
-                entry[0] += 1 if first_part else 0
-                entry[1] += (hi - lo).days + 1
-                entry[2] += Decimal(calendar.working_days(lo, hi)) * hours / 5 * fraction
-                first_part = False
-        if totals:
-            existing = {
-                (a.unit_id, a.month, a.absence_type): a
-                for a in AbsenceMonthlyAggregate.objects.select_for_update().filter(organization=org)
-            }
-            new, changed = [], []
-            for (unit_id, month, absence_type), (count, days, hours_sum) in totals.items():
-                row = existing.get((unit_id, month, absence_type))
-                if row is None:
-                    new.append(
-                        AbsenceMonthlyAggregate(
-                            organization=org,
-                            unit_id=unit_id,
-                            month=month,
-                            absence_type=absence_type,
-                            registrations=count,
-                            calendar_days=days,
-                            absence_hours=round(hours_sum, 2),
-                        )
-                    )
-                else:
-                    row.registrations += count
-                    row.calendar_days += days
-                    row.absence_hours += round(hours_sum, 2)
-                    changed.append(row)
-            AbsenceMonthlyAggregate.objects.bulk_create(new, batch_size=5000)
-            AbsenceMonthlyAggregate.objects.bulk_update(
-                changed, ["registrations", "calendar_days", "absence_hours"], batch_size=5000
-            )
+        firsts = [
+            old.aggregate(first=Min("start_date"))["first"],
+            gone_employees.aggregate(first=Min("employment_start"))["first"],
+        ]
+        snapshots = snapshots_to_freeze(org, cutoff, min((d for d in firsts if d), default=None))
+        StatisticsSnapshot.objects.bulk_create(snapshots, batch_size=200)
+        result.snapshots += len(snapshots)
         result.registrations += old.delete()[1].get(AbsenceRegistration._meta.label, 0)
         result.advisories += (
             Advisory.objects.filter(employee__organization=org)
@@ -1195,7 +1155,9 @@ def retention_apply(*, as_of: date, organization: Organization | None = None) ->
         )
         EmployeeAccessLog.objects.filter(employee__organization=org, at__date__lt=cutoff).delete()
         result.employees += gone_employees.delete()[1].get(Employee._meta.label, 0)
-        bump_statistics_version(org.pk)
+        version.token = uuid4().hex  # as bump_statistics_version: cached figures are not read again
+        version.raw_data_from = max(cutoff, version.raw_data_from or cutoff)
+        version.save(update_fields=["token", "raw_data_from"])
     return result
 
 

@@ -34,11 +34,13 @@ per unit and type, whose people decide what neighbouring periods and the chart w
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import defaultdict, deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Literal
 from uuid import uuid4
 
 from django.conf import settings
@@ -47,7 +49,14 @@ from django.db import IntegrityError, connection, transaction
 
 from apps.organizations.models import Organization, OrgUnit
 
-from .models import AbsenceRegistration, AbsenceType, AdvisoryPolicy, Employee, StatisticsVersion
+from .models import (
+    AbsenceRegistration,
+    AbsenceType,
+    AdvisoryPolicy,
+    Employee,
+    StatisticsSnapshot,
+    StatisticsVersion,
+)
 from .spells import WorkCalendar, add_months
 
 EPOCH = date(1970, 1, 1)
@@ -673,6 +682,56 @@ def _compute(
     return units, population, absence, working_days, calendar
 
 
+@dataclass
+class _Sums:
+    """The raw sums of one window, rolled up per unit (its whole subtree): what the published figures of
+    the window are made from, live or frozen by the retention job (``StatisticsSnapshot``)."""
+
+    working_days: int
+    population: dict[int, _Figures]  # unit id -> employees and weekday hours
+    # (unit id, type) -> people, spells, days, weekday hours of absence; (unit id, ALL_TYPES) -> the
+    # people with absence of any of ``people_types``
+    absence: dict[tuple[int, str], _Figures]
+    bradford: dict[tuple[int, int], int]  # (unit id, band from 1) -> employees
+    bands: list[int]  # the Bradford band limits the counts are for
+    people_types: list[str]  # the types counting for the percentage when the sums were made
+
+
+def _year_sums(
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    *,
+    unit: OrgUnit | None = None,
+    units: list[OrgUnit] | None = None,
+) -> tuple[list[OrgUnit], _Sums]:
+    """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows."""
+    counting = sorted(policy.types_for("percentage"))
+    with _reporting_transaction():
+        units, population, absence, working_days, calendar = _compute(
+            organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
+        )
+        bradford_sql = _Sql(calendar, *bradford_window(as_of))
+        bradford_rows = _bradford_rows(
+            bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
+        )
+    bradford: dict[tuple[int, int], int] = defaultdict(int)
+    paths = {u.path: u.pk for u in units}
+    path_of = {u.pk: u.path for u in units}
+    for unit_id, band, count in bradford_rows:
+        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            bradford[(ancestor, int(band))] += int(count)
+    sums = _Sums(
+        working_days=working_days[0],
+        population={unit_id: figures for (_idx, unit_id), figures in population.items()},
+        absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
+        bradford=dict(bradford),
+        bands=list(policy.bradford_bands),
+        people_types=counting,
+    )
+    return units, sums
+
+
 def unit_statistics(
     organization: Organization,
     as_of: date,
@@ -705,12 +764,13 @@ def _unit_statistics(
     exempt_unit_ids: set[int] | None = None,
     policy: AdvisoryPolicy | None = None,
     units: list[OrgUnit] | None = None,
+    frozen_from: date | None | Literal["ask"] = "ask",
 ) -> dict:
     """Figures per unit (its whole subtree) and absence type over the 12 months up to ``as_of``.
 
     Plain data for the page, the CSV export, the command and the annual report::
 
-        {"as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
+        {"as_of", "requested_as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
          "units": [{"unit_id", "parent_id", "code", "name", "depth", "suppressed",
                     "employees", "fte", "possible_hours",
                     "types": [{"absence_type", "label", "counts_for_percentage", "suppressed",
@@ -720,6 +780,9 @@ def _unit_statistics(
                     "total": {... the same, over the types that count for the percentage; its
                               people had absence of any of them},
                     "bradford": {"suppressed", "employees", "bands": [count or None, ...]}}, ...]}
+
+    ``as_of`` is the day asked for (``requested_as_of``) unless retention has deleted rows of that
+    window and the day is no month end: then the month end before it (see ``_frozen_year``).
 
     ``people`` is the number of distinct employees the figures of a type (or the total) describe:
     internal, for suppression; never published (it is None where the figures are hidden).
@@ -731,33 +794,29 @@ def _unit_statistics(
     if unit is not None and suppress:
         return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
     policy = policy or policy_of(organization)
-    window = rolling_year(as_of)
     counting = set(policy.types_for("percentage"))
-    with _reporting_transaction():
-        units, population, absence, working_days, calendar = _compute(
-            organization, [window], unit, policy, units=units, people_types=sorted(counting)
-        )
-        bradford_sql = _Sql(calendar, *bradford_window(as_of))
-        bradford_rows = _bradford_rows(
-            bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
-        )
-    bradford: dict[tuple[int, int], int] = defaultdict(int)
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
+    requested = as_of
+    frozen = _frozen_year(organization, as_of, frozen_from, sorted(counting))
+    if frozen is None:
+        units, sums = _year_sums(organization, as_of, policy, unit=unit, units=units)
+    else:  # the window begins before the individual rows still kept (retention)
+        as_of, sums = frozen
+        units = _units_in_scope(organization, unit) if units is None else units
+    window = rolling_year(as_of)
     paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
-    for unit_id, band, count in bradford_rows:
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
-            bradford[(ancestor, int(band))] += int(count)
     labels = dict(AbsenceType.choices)
-    band_names = band_labels(policy.bradford_bands)
+    band_names = band_labels(sums.bands)
     base_depth = units[0].depth if units else 1
     rows = []
     for u in units:
-        pop = population.get((0, u.pk), _Figures())
+        pop = sums.population.get(u.pk, _Figures())
         types = []
         total = _Figures()
         for code in TYPE_CODES:
-            raw = absence.get((0, u.pk, code))
-            figures = _figures(pop, raw, working_days[0])
+            raw = sums.absence.get((u.pk, code))
+            figures = _figures(pop, raw, sums.working_days)
             types.append(
                 {
                     "absence_type": code,
@@ -771,9 +830,9 @@ def _unit_statistics(
                 total.spells += raw.spells
                 total.calendar_days += raw.calendar_days
                 total.absence_weekday_hours += raw.absence_weekday_hours
-        all_types = absence.get((0, u.pk, ALL_TYPES))
+        all_types = sums.absence.get((u.pk, ALL_TYPES))
         total.people = all_types.people if all_types is not None else 0
-        counts = [bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
+        counts = [sums.bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
         rows.append(
             {
                 "unit_id": u.pk,
@@ -783,10 +842,10 @@ def _unit_statistics(
                 "depth": u.depth - base_depth,
                 "suppressed": False,
                 "employees": pop.employees,
-                "fte": _figures(pop, None, working_days[0])["fte"],
+                "fte": _figures(pop, None, sums.working_days)["fte"],
                 "possible_hours": _round(pop.weekday_hours / 5, 1),
                 "types": types,
-                "total": {"suppressed": False, **_figures(pop, total, working_days[0])},
+                "total": {"suppressed": False, **_figures(pop, total, sums.working_days)},
                 "bradford": {
                     "suppressed": False,
                     "employees": pop.employees,
@@ -796,9 +855,10 @@ def _unit_statistics(
         )
     result = {
         "as_of": as_of,
+        "requested_as_of": requested,
         "window_start": window.start,
         "window_end": window.end,
-        "working_days": working_days[0],
+        "working_days": sums.working_days,
         "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
         "band_labels": band_names,
         "units": rows,
@@ -808,31 +868,45 @@ def _unit_statistics(
         also_hide = set()
         if any(u.pk not in exempt for u in units):
             with _reporting_transaction():
-                also_hide = _period_cells(organization, as_of, policy, units, exempt)
+                also_hide = _period_cells(organization, as_of, policy, units, exempt, frozen_from)
         suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
     return result
 
 
 def _period_cells(
-    organization: Organization, as_of: date, policy: AdvisoryPolicy, units: list[OrgUnit], exempt: set[int]
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    units: list[OrgUnit],
+    exempt: set[int],
+    frozen_from: date | None,
 ) -> set[tuple]:
     """The cells of the rolling year up to ``as_of`` that the neighbouring periods would give away
-    (``period_cells`` over the 24 calendar months up to ``as_of``, for every unit and type)."""
+    (``period_cells`` over the 24 calendar months up to ``as_of``, for every unit and type). Months
+    that begin before ``frozen_from`` (retention deleted rows of them) have their counts frozen."""
     periods = last_months(as_of, 24)
     counting = sorted(policy.types_for("percentage"))
-    sql = _Sql(WorkCalendar.for_policy(policy), periods[0].start, periods[-1].end)
+    frozen = _frozen_months(organization, periods, frozen_from, counting)
+    live = [p for p in periods if p.index not in frozen]
     paths = {u.path: u.pk for u in units}
     path_of = {u.pk: u.path for u in units}
     # Only the counts are wanted: summed up the tree as plain integers.
     employees: dict[tuple[int, int], int] = defaultdict(int)
-    for idx, unit_id, count, _hours in _population_rows(sql, organization, periods, None):
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
-            employees[(idx, ancestor)] += int(count)
     people: dict[tuple[int, int, str], int] = defaultdict(int)
-    rows = _absence_rows(sql, organization, periods, None, spells=False, months=True, people_types=counting)
-    for idx, unit_id, code, _spells, _days, _hours, count in rows:
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
-            people[(idx, ancestor, code)] += int(count)
+    if live:
+        sql = _Sql(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
+        for idx, unit_id, count, _hours in _population_rows(sql, organization, live, None):
+            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+                employees[(idx, ancestor)] += int(count)
+        rows = _absence_rows(sql, organization, live, None, spells=False, months=True, people_types=counting)
+        for idx, unit_id, code, _spells, _days, _hours, count in rows:
+            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+                people[(idx, ancestor, code)] += int(count)
+    for index, sums in frozen.items():  # rolled up already
+        for unit_id, figures in sums.population.items():
+            employees[(index, unit_id)] = figures.employees
+        for (unit_id, code), figures in sums.absence.items():
+            people[(index, unit_id, code)] = figures.people
     hidden_months = _hidden_months(units, periods, employees, people, exempt)
     return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
 
@@ -1136,9 +1210,16 @@ def page_figures(
         units = None
         if org_units is not None:
             units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
+        frozen_from = raw_data_from(organization.pk)
         with _reporting_transaction():
             stats = _unit_statistics(
-                organization, as_of, unit=unit, exempt_unit_ids=exempt_unit_ids, policy=policy, units=units
+                organization,
+                as_of,
+                unit=unit,
+                exempt_unit_ids=exempt_unit_ids,
+                policy=policy,
+                units=units,
+                frozen_from=frozen_from,
             )
             charts = _monthly_series(
                 organization,
@@ -1148,6 +1229,7 @@ def page_figures(
                 policy=policy,
                 units=units,
                 org_units=org_units,
+                frozen_from=frozen_from,
             )
         # The page shows the unit and the units directly below (suppression needed all of them).
         stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]
@@ -1175,6 +1257,7 @@ def _monthly_series(
     policy: AdvisoryPolicy | None = None,
     units: list[OrgUnit] | None = None,
     org_units: list[OrgUnit] | None = None,
+    frozen_from: date | None | Literal["ask"] = "ask",
 ) -> list[dict]:
     """Month by month for the last ``months`` months: the absence percentage and absence days (in
     full-time days) of the types that count for the percentage, per chart unit. ``units``: those of
@@ -1187,6 +1270,7 @@ def _monthly_series(
     the employees when none had any) is suppressed unless the unit is in ``exempt_unit_ids``.
     """
     policy = policy or policy_of(organization)
+    as_of, frozen_from = _effective_as_of(organization, as_of, frozen_from)
     periods = last_months(as_of, months)
     counting = set(policy.types_for("percentage"))
     top_depth = unit.depth if unit is not None else 1
@@ -1200,20 +1284,34 @@ def _monthly_series(
         suppress = any(u.pk not in exempt for u in org_units)
         if suppress:
             units = org_units
-    with _reporting_transaction():
-        units, population, absence, working_days, _calendar = _compute(
-            organization,
-            periods,
-            None if suppress else unit,
-            policy,
-            types=sorted(counting),
-            spells=False,
-            months=True,
-            units=units,
-            # Without suppression only the chart units are wanted: the top units and those right below.
-            group_depth=None if suppress else top_depth + 1,
-            people_types=sorted(counting),
-        )
+    # Months that begin before the individual rows still kept (retention) come frozen, whole months,
+    # with every unit's sums and people (what suppression decides by).
+    frozen = _frozen_months(organization, periods, frozen_from, sorted(counting))
+    live = [p for p in periods if p.index not in frozen]
+    population: dict[tuple[int, int], _Figures] = {}
+    absence: dict[tuple[int, int, str], _Figures] = {}
+    working_days: dict[int, int] = {}
+    if live:
+        with _reporting_transaction():
+            units, population, absence, working_days, _calendar = _compute(
+                organization,
+                live,
+                None if suppress else unit,
+                policy,
+                types=sorted(counting),
+                spells=False,
+                months=True,
+                units=units,
+                # Without suppression only the chart units are wanted: the top units and those right below.
+                group_depth=None if suppress else top_depth + 1,
+                people_types=sorted(counting),
+            )
+    elif units is None:
+        units = _units_in_scope(organization, unit)
+    for index, sums in frozen.items():
+        population.update(((index, unit_id), figures) for unit_id, figures in sums.population.items())
+        absence.update(((index, unit_id, code), figures) for (unit_id, code), figures in sums.absence.items())
+        working_days[index] = sums.working_days
     hidden: set[tuple[int, int]] = set()
     if suppress:
         employees = {key: figures.employees for key, figures in population.items()}
@@ -1329,3 +1427,236 @@ def csv_rows(stats: dict) -> list[list[str]]:
         )
         rows.append([unit["code"], "bradford", bands, *[""] * (len(CSV_COLUMNS) - 3)])
     return rows
+
+
+# --- figures frozen by the retention job -----------------------------------------------------------
+#
+# Before the retention job deletes individual rows, it freezes the sums of every period the deletion
+# would change (``snapshots_to_freeze``): the rolling year up to every month end and every calendar
+# month whose window begins before the new cut-off. A window that begins before the organisation's
+# ``raw_data_from`` is then read from those sums and published by the same code as live sums, so every
+# figure stays as it was. A rolling year up to a day that is no month end there is shown up to the
+# nearest earlier month end instead (the result's ``as_of`` then differs from ``requested_as_of``).
+
+YEAR, MONTH = StatisticsSnapshot.Kind.YEAR, StatisticsSnapshot.Kind.MONTH
+
+
+def raw_data_from(organization_id: int) -> date | None:
+    """The first day the individual rows are complete from: the retention job deleted the rows that
+    ended earlier (None: it never deleted any)."""
+    return (
+        StatisticsVersion.objects.filter(organization_id=organization_id)
+        .values_list("raw_data_from", flat=True)
+        .first()
+    )
+
+
+def _is_frozen(as_of: date, frozen_from: date | None) -> bool:
+    return frozen_from is not None and rolling_year(as_of).start < frozen_from
+
+
+def _frozen_year(
+    organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"], counting: list[str]
+) -> tuple[date, _Sums] | None:
+    """(month end, frozen sums) for a rolling year up to ``as_of`` that begins before the rows still
+    kept (``frozen_from``, the organisation's ``raw_data_from``; "ask": look it up): ``as_of`` itself
+    when it is a month end, else the nearest earlier one. None when the rows are complete for the
+    window, or when nothing was frozen that early (no deleted row was in it). ``counting``: the types
+    that count for the percentage now (see ``_sums_from_json``)."""
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
+    if not _is_frozen(as_of, frozen_from):
+        return None
+    snapshot = (
+        StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period__lte=as_of)
+        .order_by("-period")
+        .only("period", "figures")
+        .first()
+    )
+    return None if snapshot is None else (snapshot.period, _sums_from_json(snapshot.figures, counting))
+
+
+def _effective_as_of(
+    organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"]
+) -> tuple[date, date | None]:
+    """(the day the figures for ``as_of`` are given up to - see ``_frozen_year`` -, ``raw_data_from``)."""
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
+    if not _is_frozen(as_of, frozen_from):
+        return as_of, frozen_from
+    period = (
+        StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period__lte=as_of)
+        .order_by("-period")
+        .values_list("period", flat=True)
+        .first()
+    )
+    return period or as_of, frozen_from
+
+
+def _frozen_months(
+    organization: Organization, periods: list[Period], frozen_from: date | None, counting: list[str]
+) -> dict[int, _Sums]:
+    """Frozen sums of the months among ``periods`` that begin before ``frozen_from``, by period index.
+    A month without a snapshot there held no deleted row (the frozen months run without a gap up to
+    the cut-off from the first one a deletion changed): its rows are all there."""
+    old = [p for p in periods if frozen_from is not None and p.start < frozen_from]
+    if not old:
+        return {}
+    stored = dict(
+        StatisticsSnapshot.objects.filter(
+            organization=organization, kind=MONTH, period__in=[p.start for p in old]
+        ).values_list("period", "figures")
+    )
+    return {p.index: _sums_from_json(stored[p.start], counting) for p in old if p.start in stored}
+
+
+def _sums_to_json(sums: _Sums) -> dict:
+    """Aggregates only; Decimals as strings, so that they come back exactly (the same digits).
+
+    Per unit and type (and ``ALL_TYPES``) also the number of distinct people the figures describe:
+    what suppression decides by, so that the figures read back are hidden as they were. Counts per
+    unit only, never who they are."""
+    absence: dict[str, dict] = defaultdict(dict)
+    for (unit_id, code), figures in sums.absence.items():
+        absence[str(unit_id)][code] = [
+            figures.spells,
+            figures.calendar_days,
+            str(figures.absence_weekday_hours),
+            figures.people,
+        ]
+    bradford: dict[str, dict] = defaultdict(dict)
+    for (unit_id, band), count in sums.bradford.items():
+        bradford[str(unit_id)][str(band)] = count
+    return {
+        "working_days": sums.working_days,
+        "bands": list(sums.bands),
+        "population": {
+            str(unit_id): [figures.employees, str(figures.weekday_hours)]
+            for unit_id, figures in sums.population.items()
+        },
+        "absence": absence,
+        "bradford": bradford,
+        "people_types": list(sums.people_types),
+    }
+
+
+def _sums_from_json(data: dict, counting: list[str]) -> _Sums:
+    """The sums frozen by ``_sums_to_json``. ``counting``: the types that count for the percentage now.
+    When they are not those the snapshot counted the people of any of (``ALL_TYPES``) for, those people
+    are unknown: the most people of one of the types stand in, never more than were (suppression then
+    hides at least what the exact count would)."""
+    population = {}
+    for unit_id, (employees, weekday_hours) in data["population"].items():
+        figures = population[int(unit_id)] = _Figures()
+        figures.employees, figures.weekday_hours = employees, Decimal(weekday_hours)
+    absence = {}
+    for unit_id, types in data["absence"].items():
+        for code, (spells, calendar_days, hours, people) in types.items():
+            figures = absence[(int(unit_id), code)] = _Figures()
+            figures.spells, figures.calendar_days = spells, calendar_days
+            figures.absence_weekday_hours = Decimal(hours)
+            figures.people = people
+    if sorted(data["people_types"]) != sorted(counting):
+        for unit_id in {unit_id for unit_id, _code in absence}:
+            figures = absence.setdefault((unit_id, ALL_TYPES), _Figures())
+            people = [absence[(unit_id, code)].people for code in counting if (unit_id, code) in absence]
+            figures.people = max(people, default=0)
+    bradford = {
+        (int(unit_id), int(band)): count
+        for unit_id, bands in data["bradford"].items()
+        for band, count in bands.items()
+    }
+    return _Sums(data["working_days"], population, absence, bradford, data["bands"], list(counting))
+
+
+def anyone_employed_by(organization: Organization, as_of: date) -> bool:
+    """Whether anyone had started in the organisation by ``as_of``, also when retention has deleted
+    them since (a frozen month end knows how many had)."""
+    if _is_frozen(as_of, raw_data_from(organization.pk)):
+        started = (
+            StatisticsSnapshot.objects.filter(organization=organization, kind=YEAR, period=as_of)
+            .values_list("figures__employees_started", flat=True)
+            .first()
+        )
+        if started is not None:
+            return started > 0
+    return Employee.objects.filter(organization=organization, employment_start__lte=as_of).exists()
+
+
+def _month_end(day: date) -> date:
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
+def snapshots_to_freeze(
+    organization: Organization, cutoff: date, first: date | None
+) -> list[StatisticsSnapshot]:
+    """Unsaved snapshots of the periods that deleting the rows ending before ``cutoff`` (and the
+    employees who left before it) would change and that are not frozen yet, computed from the rows.
+
+    ``first``: the first day a row about to be deleted covers (None: none is). The periods are those
+    that begin before ``cutoff`` and end on or after ``first`` or the first day an earlier run froze:
+    the rolling years up to every month end (from the one before, which holds no deleted row, so that
+    an earlier day has a month end to fall back to) and the calendar months. Earlier periods do not
+    change. Periods frozen by an earlier run stay as they are: their rows may be gone already.
+    """
+    frozen = set(StatisticsSnapshot.objects.filter(organization=organization).values_list("kind", "period"))
+    earliest = min((period for kind, period in frozen if kind == YEAR), default=None)
+    starts = [day for day in (first, earliest and earliest + timedelta(days=1)) if day is not None]
+    if not starts:
+        return []
+    since = min(starts).replace(day=1)
+    policy = policy_of(organization)
+    counting = sorted(policy.types_for("percentage"))
+    units = _units_in_scope(organization, None)
+    # How many had started by a month end (the annual report has no section without anyone).
+    starts_sorted = sorted(
+        Employee.objects.filter(organization=organization).values_list("employment_start", flat=True)
+    )
+    snapshots = []
+    month_end = since - timedelta(days=1)
+    while rolling_year(month_end).start < cutoff:
+        if (YEAR, month_end) not in frozen:
+            _units, sums = _year_sums(organization, month_end, policy, units=units)
+            started = bisect_right(starts_sorted, month_end)
+            snapshots.append(
+                StatisticsSnapshot(
+                    organization=organization,
+                    kind=YEAR,
+                    period=month_end,
+                    figures={**_sums_to_json(sums), "employees_started": started},
+                )
+            )
+        month_end = _month_end(month_end + timedelta(days=1))
+    months, month = [], since
+    while month < cutoff:
+        if (MONTH, month) not in frozen:
+            months.append(Period(len(months), month, _month_end(month)))
+        month = add_months(month, 1)
+    for chunk in range(0, len(months), 24):
+        periods = months[chunk : chunk + 24]
+        with _reporting_transaction():
+            _units, population, absence, working_days, _calendar = _compute(
+                organization,
+                periods,
+                None,
+                policy,
+                spells=False,
+                months=True,
+                units=units,
+                people_types=counting,
+            )
+        for p in periods:
+            sums = _Sums(
+                working_days=working_days[p.index],
+                population={u: f for (idx, u), f in population.items() if idx == p.index},
+                absence={(u, code): f for (idx, u, code), f in absence.items() if idx == p.index},
+                bradford={},
+                bands=list(policy.bradford_bands),
+                people_types=counting,
+            )
+            snapshots.append(
+                StatisticsSnapshot(
+                    organization=organization, kind=MONTH, period=p.start, figures=_sums_to_json(sums)
+                )
+            )
+    return snapshots

@@ -26,7 +26,13 @@ def sweep_advisories_task(
 def apply_retention_task(as_of: str | None = None) -> dict:
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     result = services.retention_apply(as_of=day)
-    return {"registrations": result.registrations, "advisories": result.advisories}
+    return {
+        "registrations": result.registrations,
+        "advisories": result.advisories,
+        "spells": result.spells,
+        "employees": result.employees,
+        "snapshots": result.snapshots,
+    }
 
 
 @shared_task

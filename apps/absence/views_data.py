@@ -217,12 +217,20 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
     exempt = exempt_unit_ids(request.user, organization, units)
     chosen = as_of
-    if len(exempt) < len(units):
+    whole_months = len(exempt) < len(units) and whole_months_as_of(as_of) != as_of
+    if whole_months:
         as_of = whole_months_as_of(as_of)
     if page:
         stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt, org_units=units)
     else:
         stats, charts = unit_statistics(organization, as_of, unit=unit, exempt_unit_ids=exempt), []
+    # The figures are as of an earlier month end than the day chosen: for the union side every day
+    # (whole months only), and where retention has deleted rows of the window (figures were kept up to
+    # each month end only). One notice says which day is shown and why.
+    as_of_notice = None
+    if stats["as_of"] != chosen:
+        as_of_notice = {"whole_months": whole_months, "retention": stats["as_of"] != stats["requested_as_of"]}
+    as_of = stats["as_of"]
     query = {"as_of": as_of.isoformat()}
     if unit is not None:
         query["unit"] = unit.code
@@ -234,6 +242,7 @@ def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
         "unit": unit,
         "as_of": as_of,
         "chosen_as_of": chosen,
+        "as_of_notice": as_of_notice,
         "exempt": exempt,
         "query": query,
         "may_import": can(request.user, "absence.import", organization),

@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from apps.absence import urls as absence_urls
 from apps.absence.models import (
-    AbsenceMonthlyAggregate,
     AbsenceRegistration,
     Advisory,
     Employee,
     EmployeeAccessLog,
     ImportJob,
+    StatisticsSnapshot,
 )
 from apps.absence.services import access_log_record, advisory_sweep
 from apps.organizations.models import Role
@@ -143,8 +143,8 @@ def superuser(db):
 
 def test_every_absence_admin_page_that_shows_an_employee_logs_it(login, superuser, walk, employer):
     alpha, beta = walk
-    AbsenceMonthlyAggregate.objects.create(
-        organization=employer, unit=alpha.unit, month=date(2019, 1, 1), absence_type="sick"
+    StatisticsSnapshot.objects.create(
+        organization=employer, kind="month", period=date(2019, 1, 1), figures={"working_days": 22}
     )
     access_log_record(employees=[alpha, beta], user=None, action="export_csv", where="x", via="command_line")
     client = login(superuser)

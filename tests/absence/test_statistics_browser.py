@@ -54,3 +54,19 @@ def test_import_preview_is_accessible(page, browser_login, hr_user, absences, tm
     page.click("main button[type=submit]")
     page.wait_for_selector("text=2026-02-31")
     assert_no_axe_violations(page)
+
+
+def test_the_notice_of_a_month_end_after_retention_is_accessible(page, browser_login, med_member, absences):
+    from apps.absence.services import retention_apply
+
+    AbsenceRegistration.objects.create(
+        employee=Employee.objects.get(organization=absences, employee_number="0"),
+        absence_type="sick",
+        start_date=date(2021, 3, 1),
+        end_date=date(2021, 3, 5),
+    )
+    retention_apply(as_of=date(2027, 1, 1), organization=absences)  # cut-off 2022-01-01
+    browser_login(med_member)
+    page.goto(f"/absence/{absences.slug}/statistics/?as_of=2021-06-15")
+    assert page.locator("#statistics-as-of-notice").count() == 1
+    assert_no_axe_violations(page)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('absence', '0009_access_log_detail'),
+        ('absence', '0010_statistics_snapshot'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -33,6 +33,12 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--as-of '{options['as_of']}' is not a valid date (YYYY-MM-DD)") from None
         stats = unit_statistics(organization, as_of, suppress=options["suppress"])
+        if stats["as_of"] != as_of:
+            self.stderr.write(
+                f"Individual data of the 12 months up to {as_of} is partly deleted (retention); for that "
+                "time figures were kept up to each month end: these are the 12 months up to "
+                f"{stats['as_of']}."
+            )
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
         writer.writerows(csv_rows(stats))
