@@ -43,7 +43,18 @@ def test_choosing_a_unit_updates_the_table_and_the_address(page, browser_login, 
     assert_no_axe_violations(page)
 
 
-def test_import_preview_is_accessible(page, browser_login, hr_user, absences, tmp_path):
+@pytest.fixture
+def eager_tasks():
+    """The import job's check runs in the request (the live server has no worker of its own)."""
+    from strategy_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_import_preview_is_accessible(page, browser_login, hr_user, absences, tmp_path, eager_tasks):
     browser_login(hr_user)
     page.goto(f"/absence/{absences.slug}/import/")
     assert_no_axe_violations(page)
