@@ -64,6 +64,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(str(m) for m in error.messages)
 
 
+def _form_error_text(form) -> str:
+    """A refused form's messages as one line, for the fragments that show a single error."""
+    return " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
+
+
 # ---------------------------------------------------------------- committees
 
 
@@ -416,8 +421,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        return _agenda_response(request, item.meeting_id, " ".join(errors))
+        return _agenda_response(request, item.meeting_id, _form_error_text(form))
     try:
         services.dialogue_step_add(item=item, **form.cleaned_data)
     except ValidationError as error:
@@ -471,8 +475,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        return _agenda_response(request, item.meeting_id, " ".join(errors))
+        return _agenda_response(request, item.meeting_id, _form_error_text(form))
     try:
         services.attachment_add(item=item, file=form.cleaned_data["file"], user=request.user)
     except ValidationError as error:
@@ -1118,8 +1121,7 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
     form = VoteOpenForm(request.POST)
     if not form.is_valid():
-        errors = [e for field_errors in form.errors.values() for e in field_errors]
-        return _live_panel_response(request, item.meeting, " ".join(errors))
+        return _live_panel_response(request, item.meeting, _form_error_text(form))
     try:
         services.vote_open(item=item, **form.cleaned_data)
     except ValidationError as error:
