@@ -3,6 +3,8 @@
     python -m bench.child sweep --organization SLUG --as-of DATE [--full]
     python -m bench.child report --organization SLUG --year YEAR --output FILE.pdf --html-dir DIR
     python -m bench.child weasyprint --html-dir DIR --output FILE.pdf
+    python -m bench.child import --organization SLUG --file FILE.csv
+    python -m bench.child copy --file FILE.copy
 
 Each prints one JSON line last: seconds of the work itself (not Python/Django start-up), the peak
 resident set size of the process (ru_maxrss) and the resident size before the work began.
@@ -130,6 +132,58 @@ def weasyprint_floor(args: argparse.Namespace) -> dict:
     }
 
 
+def import_absences(args: argparse.Namespace) -> dict:
+    """A payroll file through the import (read as a stream, checked, written, spells and the sweep),
+    inside a transaction that is rolled back, so every run does the same work."""
+    _setup()
+    from django.db import transaction
+
+    from apps.absence.imports import import_file
+    from apps.organizations.models import Organization
+
+    organization = Organization.objects.get(slug=args.organization)
+    path = Path(args.file)
+    baseline = _rss_now()
+    started = time.perf_counter()
+    with transaction.atomic(), path.open("rb") as stream:
+        plan, result = import_file(
+            organization=organization, kind="absences", data=stream, filename=path.name
+        )
+        transaction.set_rollback(True)
+    if result is None:
+        raise SystemExit(f"the benchmark file was refused: {plan.messages()[:3]}")
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_rss_bytes": _peak_rss(),
+        "baseline_rss_bytes": baseline,
+        "rows": plan.row_count,
+        "created": result.created,
+        "advisories": result.advisories,
+    }
+
+
+def copy_floor(args: argparse.Namespace) -> dict:
+    """The floor: PostgreSQL COPY of the same rows (already as table rows) into the registrations,
+    rolled back."""
+    _setup()
+    from django.db import connection, transaction
+
+    path = Path(args.file)
+    columns = "employee_id, absence_type, start_date, end_date, fraction, note, created_at"
+    baseline = _rss_now()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor, path.open("rb") as stream:
+        with cursor.cursor.copy(f"COPY absence_absenceregistration ({columns}) FROM STDIN") as copy:
+            while chunk := stream.read(1 << 20):
+                copy.write(chunk)
+        transaction.set_rollback(True)
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_rss_bytes": _peak_rss(),
+        "baseline_rss_bytes": baseline,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.child")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -148,6 +202,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--html-dir", required=True)
     p.add_argument("--output", required=True)
     p.set_defaults(func=weasyprint_floor)
+    p = commands.add_parser("import")
+    p.add_argument("--organization", required=True)
+    p.add_argument("--file", required=True)
+    p.set_defaults(func=import_absences)
+    p = commands.add_parser("copy")
+    p.add_argument("--file", required=True)
+    p.set_defaults(func=copy_floor)
     args = parser.parse_args(argv)
     result = args.func(args)
     sys.stdout.write("\nBENCH-RESULT " + json.dumps(result) + "\n")

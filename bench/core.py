@@ -31,13 +31,30 @@ class Size:
     page_repeats: int  # timed requests per page
     load_seconds: int
     load_users: int = 50
+    import_rows: tuple[int, ...] = (10_000,)  # payroll absence files imported (rows each)
 
 
 SIZES = {
     # CI smoke: proves the harness works end to end in a few minutes; numbers are not judged.
     "smoke": Size("smoke", employees=5000, years=1, repeats=3, page_repeats=5, load_seconds=15),
-    "small": Size("small", employees=5000, years=2, repeats=5, page_repeats=15, load_seconds=30),
-    "large": Size("large", employees=50000, years=5, repeats=3, page_repeats=20, load_seconds=60),
+    "small": Size(
+        "small",
+        employees=5000,
+        years=2,
+        repeats=5,
+        page_repeats=15,
+        load_seconds=30,
+        import_rows=(10_000, 100_000),
+    ),
+    "large": Size(
+        "large",
+        employees=50000,
+        years=5,
+        repeats=3,
+        page_repeats=20,
+        load_seconds=60,
+        import_rows=(10_000, 100_000, 1_000_000),
+    ),
 }
 
 

@@ -754,6 +754,114 @@ def measure_report(ctx: Context) -> list[Result]:
     return [report, memory]
 
 
+# --- payroll import -----------------------------------------------------------------------------
+
+IMPORT_ORG = "bench-import"
+IMPORT_EMPLOYEES = 20_000
+
+
+def import_organization(ctx: Context):
+    """An organisation of its own for the import (so the other measurements' data stay as seeded):
+    one unit and IMPORT_EMPLOYEES employees without absence."""
+    from apps.absence.models import Employee
+    from apps.organizations.models import Organization, OrgUnit
+
+    org = Organization.objects.filter(slug=IMPORT_ORG).first()
+    if org is None:
+        org = Organization.objects.create(name="Import benchmark", slug=IMPORT_ORG, kind="municipality")
+    if Employee.objects.filter(organization=org).count() != IMPORT_EMPLOYEES:
+        Employee.objects.filter(organization=org).delete()
+        unit = OrgUnit.objects.filter(organization=org).first() or OrgUnit.add_root(
+            organization=org, code="IMP", name="Import"
+        )
+        start = ctx.as_of - timedelta(days=3 * 365)
+        Employee.objects.bulk_create(
+            (
+                Employee(
+                    organization=org,
+                    unit=unit,
+                    employee_number=f"I{number:06d}",
+                    name=f"Medarbejder {number}",
+                    weekly_hours=37,
+                    employment_start=start,
+                )
+                for number in range(IMPORT_EMPLOYEES)
+            ),
+            batch_size=5000,
+        )
+    return org
+
+
+def write_import_files(ctx: Context, org, rows: int) -> tuple[Path, Path]:
+    """The payroll file as Danish Excel saves it (semicolons, Windows-1252, Danish headers, day-first
+    dates) and the same rows in PostgreSQL's COPY text format for the floor. Row r is employee
+    r mod IMPORT_EMPLOYEES's (r div IMPORT_EMPLOYEES)-th absence: one a week, none overlapping."""
+    from apps.absence.models import Employee
+
+    work = ctx.work_dir / "import"
+    work.mkdir(parents=True, exist_ok=True)
+    csv_path, copy_path = work / f"fravaer-{rows}.csv", work / f"fravaer-{rows}.copy"
+    if csv_path.exists() and copy_path.exists():
+        return csv_path, copy_path
+    ids = dict(Employee.objects.filter(organization=org).values_list("employee_number", "pk"))
+    per_employee = -(-rows // IMPORT_EMPLOYEES)
+    first = ctx.as_of - timedelta(days=7 * per_employee + 7)
+    now = "2026-01-01 00:00:00+00"
+    with (
+        csv_path.open("w", encoding="cp1252", newline="") as out,
+        copy_path.open("w", encoding="utf-8") as floor,
+    ):
+        out.write("Medarbejdernummer;Fraværstype;Første dag;Sidste dag;Andel fraværende\r\n")
+        for r in range(rows):
+            number = f"I{r % IMPORT_EMPLOYEES:06d}"
+            start = first + timedelta(days=7 * (r // IMPORT_EMPLOYEES))
+            end = start + timedelta(days=r % 3)
+            fraction = "0,5" if r % 10 == 0 else "1"
+            out.write(f"{number};sick;{start:%d-%m-%Y};{end:%d-%m-%Y};{fraction}\r\n")
+            floor.write(f"{ids[number]}\tsick\t{start}\t{end}\t{fraction.replace(',', '.')}\t\t{now}\n")
+    return csv_path, copy_path
+
+
+def measure_import(ctx: Context) -> list[Result]:
+    """A payroll absence file of each size through the whole import (what the worker and the command
+    do), in its own process for its peak memory, next to COPY of the same rows."""
+    if connection.vendor != "postgresql":
+        raise Unavailable("the import floor is PostgreSQL COPY")
+    org = import_organization(ctx)
+    results = []
+    for rows in ctx.size.import_rows:
+        csv_path, copy_path = write_import_files(ctx, org, rows)
+        repeats = 3 if rows <= 10_000 else 1
+        children = [
+            run_child(ctx, ["import", "--organization", IMPORT_ORG, "--file", str(csv_path)], timeout=3600)
+            for _ in range(repeats)
+        ]
+        floors = [run_child(ctx, ["copy", "--file", str(copy_path)], timeout=3600) for _ in range(repeats)]
+        peak = max(child["peak_rss_bytes"] for child in children)
+        size_mib = csv_path.stat().st_size / 2**20
+        targets = [Target("peak_rss_mib", "<", 300, "< 300 MiB")] if rows >= 1_000_000 else []
+        results.append(
+            Result(
+                key=f"import:{rows}",
+                label=f"Absence import, {rows:,} rows (Danish Excel CSV, {size_mib:.0f} MiB)",
+                metrics={
+                    **metrics_of([c["seconds"] for c in children], [f["seconds"] for f in floors]),
+                    "peak_rss_bytes": peak,
+                    "peak_rss_mib": round(peak / 2**20, 1),
+                    "floor_peak_rss_mib": round(max(f["peak_rss_bytes"] for f in floors) / 2**20, 1),
+                },
+                floor_label="PostgreSQL COPY of the same rows",
+                targets=targets,
+                details={
+                    "baseline_rss_mib": round(children[-1]["baseline_rss_bytes"] / 2**20, 1),
+                    "created": children[-1]["created"],
+                    "advisories": children[-1]["advisories"],
+                },
+            )
+        )
+    return results
+
+
 # --- load run -------------------------------------------------------------------------------------
 
 

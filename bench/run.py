@@ -109,6 +109,7 @@ def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
         ("statistics", "Absence statistics", measure.measure_statistics),
         ("page", "Pages", measure.measure_pages),
         ("report", "Annual report PDF", measure.measure_report),
+        ("import", "Payroll absence import", measure.measure_import),
         ("load", "Load run", measure.measure_load),
     ]
     results = []

@@ -33,6 +33,11 @@ app.conf.beat_schedule = {
         "task": "apps.reports.tasks.requeue_generations_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Payroll import jobs whose worker died or whose message the broker lost are sent again, then failed.
+    "absence-sweep-import-jobs": {
+        "task": "apps.absence.tasks.sweep_import_jobs_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "meetings-agenda-reminders": {
         "task": "apps.meetings.tasks.send_agenda_reminders_task",
         "schedule": crontab(hour=7, minute=0),

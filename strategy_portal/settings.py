@@ -261,8 +261,11 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # form fields; uploaded files do not count
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads are streamed to a temporary file
+# Payroll files are stored and imported by the worker as a stream, so their size is a sanity limit only
+# (a 1,000,000-row absence file is about 40 MB); the web server in front must allow the same body size.
+PORTAL_IMPORT_MAX_MB = env_int("PORTAL_IMPORT_MAX_MB", 1024)
 
 LOGGING = {
     "version": 1,

@@ -12,7 +12,6 @@ from apps.core.forms import PortalFormMixin
 from .forms import FastSelect
 from .imports import COLUMNS, KINDS
 
-MAX_IMPORT_BYTES = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 INDENT = "\u2003"  # an em space per level shows the unit tree in the select
 
 
@@ -31,8 +30,9 @@ class ImportUploadForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_(
-            "CSV in UTF-8 with a header row, comma-separated, dates as YYYY-MM-DD; or an Excel workbook "
-            "(.xlsx) with the same columns in the first sheet."
+            "CSV with a header row as Excel saves it (semicolons or commas, UTF-8 or Windows-1252) or an "
+            "Excel workbook (.xlsx) with the columns in the first sheet. Large files are fine: they are "
+            "checked in the background and you get an email."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
@@ -45,10 +45,11 @@ class ImportUploadForm(PortalFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
+        limit = settings.PORTAL_IMPORT_MAX_MB
+        if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(
                 _("The file is larger than %(size)d MB; split it or use the import command.")
-                % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+                % {"size": limit}
             )
         if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
             raise forms.ValidationError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))

@@ -12,25 +12,37 @@ thousands of rows validates in seconds.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
+import os
 import re
 import zipfile
+from array import array
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.exports import TableFileError, cell_text, decode_text, parse_day, sniff_delimiter
+from apps.core.exports import (
+    TableFileError,
+    cell_text,
+    detect_encoding,
+    parse_day,
+    sniff_delimiter,
+    text_lines,
+)
 from apps.organizations.models import Membership, Organization, OrgUnit
 
 KINDS = {
@@ -152,13 +164,26 @@ class RowError:
         return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
 
 
+# The reasons of at most this many bad rows are kept (the first ones in the file); the rest are counted.
+# A payroll file of a million bad rows is refused just the same, with memory to spare.
+ERROR_DETAIL_ROWS = 1000
+
+
 @dataclass
 class ImportPlan:
+    """The outcome of checking a file: for units and employees the rows as dicts (``rows``), for absence
+    registrations a compact table (``table``), so a million-row payroll export fits in little memory."""
+
     kind: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     file_error: str = ""
-    records: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # the file as read, for previews
+    row_count: int = 0  # data rows in the file
+    table: AbsenceTable | None = None
+    has_notes: bool = False  # the absence file has a note column (without one, notes stay as they are)
+    reader: RecordReader | None = None  # the file, read again for the preview
+    _bad: bytearray = field(default_factory=bytearray, repr=False)  # 1 at the index of a bad line
+    _trimmed: bool = field(default=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -168,30 +193,81 @@ class ImportPlan:
     def columns(self) -> list[str]:
         return COLUMNS[self.kind]
 
+    def add_error(self, line: int, message: str) -> None:
+        if line >= len(self._bad):
+            self._bad.extend(bytes(line + 1 - len(self._bad) + 4096))
+        self._bad[line] = 1
+        self.errors.append(RowError(line, message))
+        if len(self.errors) > 2 * ERROR_DETAIL_ROWS:
+            self._trim_errors()
+
+    def _trim_errors(self) -> None:
+        """Keep the reasons of the first ERROR_DETAIL_ROWS bad lines (all of each line's reasons)."""
+        self.errors.sort(key=lambda e: e.line)
+        lines = sorted({e.line for e in self.errors})
+        if len(lines) > ERROR_DETAIL_ROWS:
+            last = lines[ERROR_DETAIL_ROWS - 1]
+            self.errors = [e for e in self.errors if e.line <= last]
+            self._trimmed = True
+
+    def finish_errors(self) -> None:
+        self._trim_errors()
+
+    def is_bad(self, line: int) -> bool:
+        return line < len(self._bad) and self._bad[line] == 1
+
+    @property
+    def bad_rows(self) -> int:
+        return self._bad.count(1)
+
     def counts(self) -> dict[str, int]:
-        counts = {"create": 0, "update": 0, "unchanged": 0}
-        for row in self.rows:
-            counts[row["action"]] += 1
-        counts["bad"] = len({e.line for e in self.errors})
+        if self.table is not None:
+            counts = self.table.counts()
+        else:
+            counts = {"create": 0, "update": 0, "unchanged": 0}
+            for row in self.rows:
+                counts[row["action"]] += 1
+        counts["bad"] = self.bad_rows
         return counts
 
+    def _action_of(self, line: int) -> str | None:
+        if self.table is not None:
+            return self.table.action_of(line)
+        if not hasattr(self, "_actions"):
+            self._actions = {row["line"]: row["action"] for row in self.rows}
+        return self._actions.get(line)
+
     def preview(self, limit: int = 200) -> tuple[list[dict], list[dict]]:
-        """(bad rows, first ``limit`` good rows) as {line, values, reasons | action} for the preview table."""
+        """(bad rows whose reasons are kept, first ``limit`` good rows) as {line, values, reasons | action}
+        for the preview table. The file is read again up to the last row needed, not kept in memory."""
         reasons: dict[int, list[str]] = defaultdict(list)
         for error in self.errors:
             reasons[error.line].append(error.message)
-        actions = {row["line"]: row["action"] for row in self.rows}
+        if self.reader is None or self.file_error:
+            return [], []
+        last_bad = max(reasons, default=0)
         bad, good = [], []
-        for line, row in self.records:
+        for line, row in self.reader:
             values = [row.get(column, "") for column in self.columns]
             if line in reasons:
                 bad.append({"line": line, "values": values, "reasons": reasons[line]})
-            elif len(good) < limit:
-                good.append({"line": line, "values": values, "action": actions.get(line, "unchanged")})
+            elif len(good) < limit and not self.is_bad(line):
+                good.append({"line": line, "values": values, "action": self._action_of(line) or "unchanged"})
+            if len(good) >= limit and line >= last_bad:
+                break
         return bad, good
 
     def messages(self) -> list[str]:
-        return [self.file_error] if self.file_error else [str(e) for e in self.errors]
+        if self.file_error:
+            return [self.file_error]
+        messages = [str(e) for e in self.errors]
+        shown = len({e.line for e in self.errors})
+        if self.bad_rows > shown:
+            messages.append(
+                _("… and %(count)d more bad rows (the first %(shown)d are listed).")
+                % {"count": self.bad_rows - shown, "shown": shown}
+            )
+        return messages
 
 
 @dataclass
@@ -203,42 +279,60 @@ class ImportResult:
 
 
 # --- reading the file ------------------------------------------------------------------------------
+#
+# A file is a stream: bytes (tests, small uploads), a path (the commands) or an open binary file (the
+# stored upload). It is read row by row, never whole, so memory stays flat in the file's size.
+
+Source = bytes | str | os.PathLike | BinaryIO
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return decode_text(data)
-    except TableFileError as exc:
-        raise ImportFileError(str(exc)) from exc
+@contextmanager
+def _binary(source: Source) -> Iterator[BinaryIO]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        yield io.BytesIO(bytes(source))
+    elif isinstance(source, str | os.PathLike):
+        with open(source, "rb") as stream:
+            yield stream
+    else:
+        source.seek(0)
+        yield source
 
 
-def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    records = []
+def _is_xlsx(stream: BinaryIO, filename: str) -> bool:
+    stream.seek(0)
+    start = stream.read(4)
+    stream.seek(0)
+    return filename.lower().endswith(".xlsx") or start == b"PK\x03\x04"
+
+
+def _csv_records(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[str]]]:
+    lines = text_lines(stream, encoding)
+    first = next(lines, "")
+    reader = csv.reader(itertools.chain([first], lines), delimiter=sniff_delimiter(first))
     try:
         for values in reader:
-            records.append((reader.line_num, [v.strip() for v in values]))
+            yield reader.line_num, [v.strip() for v in values]
     except csv.Error as exc:
         raise ImportFileError(
             _("Line %(line)d cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": exc}
         ) from exc
-    return records
 
 
-def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
+def _open_workbook(stream: BinaryIO):
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
+
+
+def _xlsx_records(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+    workbook = _open_workbook(stream)
     try:
         sheet = workbook.worksheets[0]
-        return [
-            (number, [cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [cell_text(v) for v in values]
     finally:
         workbook.close()
 
@@ -262,46 +356,98 @@ def _accepted_headers(kind: str) -> dict[str, str]:
     return accepted
 
 
-def _column_for(header: str, kind: str) -> str:
-    key = _header_key(header)
-    return _accepted_headers(kind).get(key, key)
-
-
-def read_records(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
-    """The file's data rows as (line number, {column: text}); header checked, blank rows skipped."""
-    is_xlsx = filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04"
-    if not is_xlsx and not filename.lower().endswith((".csv", ".txt")):
-        raise ImportFileError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
-    records = _xlsx_records(data) if is_xlsx else _csv_records(data)
-    records = [(n, values) for n, values in records if any(values)]
-    if not records:
-        raise ImportFileError(_("The file is empty: it needs a header row with the column names."))
-    header_line, header = records[0]
+def _header_columns(kind: str, line: int, names: list[str]) -> list[str]:
+    """The columns the header row names (in the file's order), or ImportFileError."""
+    accepted = _accepted_headers(kind)
+    header = [accepted.get(_header_key(name), _header_key(name)) for name in names]
     expected = COLUMNS[kind]
-    header = [_column_for(h, kind) for h in header]
     missing = [c for c in expected if c not in header and c not in OPTIONAL_COLUMNS[kind]]
     if missing:
         raise ImportFileError(
             _("Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s.")
-            % {"line": header_line, "missing": ", ".join(missing), "expected": ",".join(expected)}
+            % {"line": line, "missing": ", ".join(missing), "expected": ",".join(expected)}
         )
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
         raise ImportFileError(
             _("Line %(line)d (the header row) names the column(s) %(columns)s more than once.")
-            % {"line": header_line, "columns": ", ".join(duplicates)}
+            % {"line": line, "columns": ", ".join(duplicates)}
         )
-    rows = []
-    for line, values in records[1:]:
-        if len(values) > len(header) and any(values[len(header) :]):
-            row = {"__width__": str(len(values))}
-        else:
-            row = {}
-        for index, column in enumerate(header):
-            if column in expected:
-                row[column] = values[index] if index < len(values) else ""
-        rows.append((line, row))
-    return rows
+    return header
+
+
+class RecordReader:
+    """The data rows of a file as (line number, {column: text}): header checked, blank rows skipped.
+
+    Iterating reads the file again from its start, one row at a time. Problems with the file as a whole
+    (not CSV or .xlsx, encoding, header, a broken line) raise ImportFileError while iterating.
+    """
+
+    def __init__(self, source: Source, filename: str, kind: str) -> None:
+        self.source, self.filename, self.kind = source, filename, kind
+        self.columns: list[str] = []
+        self._estimate: int | None = None
+
+    def estimate(self) -> int:
+        """About how many data rows the file has (for the progress bar), from a quick pass."""
+        if self._estimate is None:
+            with _binary(self.source) as stream:
+                if _is_xlsx(stream, self.filename):
+                    workbook = _open_workbook(stream)
+                    try:
+                        self._estimate = max((workbook.worksheets[0].max_row or 1) - 1, 0)
+                    finally:
+                        workbook.close()
+                else:
+                    self._estimate = max(self._encoding(stream)[1] - 1, 0)
+        return self._estimate
+
+    def _encoding(self, stream: BinaryIO) -> tuple[str, int]:
+        try:
+            return detect_encoding(stream)
+        except TableFileError as exc:
+            raise ImportFileError(str(exc)) from exc
+
+    def _raw(self, stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
+        if _is_xlsx(stream, self.filename):
+            yield from _xlsx_records(stream)
+            return
+        if not self.filename.lower().endswith((".csv", ".txt")):
+            raise ImportFileError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+        encoding, lines = self._encoding(stream)
+        if self._estimate is None:
+            self._estimate = max(lines - 1, 0)
+        try:
+            yield from _csv_records(stream, encoding)
+        except TableFileError as exc:
+            raise ImportFileError(str(exc)) from exc
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        expected = COLUMNS[self.kind]
+        with _binary(self.source) as stream:
+            header: list[str] | None = None
+            for line, values in self._raw(stream):
+                if not any(values):
+                    continue
+                if header is None:
+                    header = self.columns = _header_columns(self.kind, line, values)
+                    continue
+                row = (
+                    {"__width__": str(len(values))}
+                    if len(values) > len(header) and any(values[len(header) :])
+                    else {}
+                )
+                for index, column in enumerate(header):
+                    if column in expected:
+                        row[column] = values[index] if index < len(values) else ""
+                yield line, row
+            if header is None:
+                raise ImportFileError(_("The file is empty: it needs a header row with the column names."))
+
+
+def read_records(data: Source, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
+    """The file's data rows as a list (small files: the template files' tests, the views' previews)."""
+    return list(RecordReader(data, filename, kind))
 
 
 # --- value parsers (each returns the value or raises ValueError with the message) ---------------------
@@ -356,7 +502,7 @@ class _RowCollector:
 
     def error(self, message: str) -> None:
         self.failed = True
-        self.plan.errors.append(RowError(self.line, message))
+        self.plan.add_error(self.line, message)
 
 
 def _check_width(collector: _RowCollector, row: dict[str, str], kind: str) -> None:
@@ -372,55 +518,52 @@ Progress = Callable[[int, int], None]
 PROGRESS_EVERY = 1000  # rows between two progress reports
 
 
-class _Reporting:
-    """The records, reporting (rows done, rows in all) to ``progress`` every ``every`` rows of the first
-    pass of the validation and once at its end."""
-
-    def __init__(self, records: list, progress: Progress, every: int) -> None:
-        self.records, self.progress, self.every, self.done = records, progress, every, False
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __iter__(self):
-        total = len(self.records)
-        for index, record in enumerate(self.records, start=1):
-            yield record
-            if not self.done and index % self.every == 0 and index < total:
-                self.progress(index, total)
-        if not self.done:
-            self.done = True
-            self.progress(total, total)
+def _counted(plan: ImportPlan, reader: RecordReader, progress: Progress | None, every: int):
+    """The reader's rows, counting them into ``plan.row_count`` and reporting (rows done, rows in all) to
+    ``progress`` at the start, every ``every`` rows and at the end."""
+    total = reader.estimate() if progress is not None else 0
+    if progress is not None:
+        progress(0, total)
+    count = 0
+    for count, record in enumerate(reader, start=1):  # noqa: B007 - the count is used after the loop
+        yield record
+        if progress is not None and count % every == 0 and count < total:
+            progress(count, total)
+    plan.row_count = count
+    if progress is not None:
+        progress(count, count)
 
 
 def parse_import(
     organization: Organization,
     kind: str,
-    data: bytes,
+    data: Source,
     filename: str,
     *,
     progress: Progress | None = None,
     progress_every: int = PROGRESS_EVERY,
 ) -> ImportPlan:
-    """Read and validate a whole file; nothing is written. ``progress(rows_done, rows_total)`` is called
-    every ``progress_every`` rows while the rows are checked (the web import shows it as a bar)."""
-    plan = ImportPlan(kind=kind)
+    """Read and validate a whole file; nothing is written. ``data`` is the file's bytes, its path or an
+    open binary file. ``progress(rows_done, rows_total)`` is called every ``progress_every`` rows while
+    the rows are read (the web import shows it as a bar)."""
+    reader = RecordReader(data, filename, kind)
+    plan = ImportPlan(kind=kind, reader=reader)
+    records = _counted(plan, reader, progress, max(progress_every, 1))
+    validate = {"units": _validate_units, "employees": _validate_employees, "absences": _validate_absences}
     try:
-        records = read_records(data, filename, kind)
+        validate[kind](organization, records, plan)
     except ImportFileError as exc:
-        plan.file_error = str(exc)
+        plan.file_error, plan.rows, plan.table, plan.errors = str(exc), [], None, []
         return plan
-    if not records:
-        plan.file_error = _("The file has a header row but no data rows.")
+    if not plan.row_count:
+        plan.file_error, plan.rows, plan.table, plan.errors = (
+            _("The file has a header row but no data rows."),
+            [],
+            None,
+            [],
+        )
         return plan
-    plan.records = [(line, dict(row)) for line, row in records]
-    if progress is not None:
-        progress(0, len(records))
-        records = _Reporting(records, progress, max(progress_every, 1))
-    {"units": _validate_units, "employees": _validate_employees, "absences": _validate_absences}[kind](
-        organization, records, plan
-    )
-    plan.errors.sort(key=lambda e: e.line)
+    plan.finish_errors()
     return plan
 
 
@@ -467,9 +610,7 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
     file_codes = {r["code"] for r in rows if r["code"]}
     for r in rows:
         if r["parent_code"] and r["parent_code"] not in file_codes and r["parent_code"] not in existing:
-            plan.errors.append(
-                RowError(r["line"], _("unknown parent_code '%(code)s'") % {"code": r["parent_code"]})
-            )
+            plan.add_error(r["line"], _("unknown parent_code '%(code)s'") % {"code": r["parent_code"]})
             r["failed"] = True
     # The tree after the import: existing parents, overridden by the file. A cycle there is an error.
     final_parent = dict(parent_of)
@@ -479,12 +620,10 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
     depth, cycle = _depths(final_parent)
     for r in rows:
         if r["code"] in cycle and first_line.get(r["code"]) == r["line"]:
-            plan.errors.append(
-                RowError(
-                    r["line"],
-                    _("unit '%(code)s' is part of a cycle of parents (a unit cannot be below itself)")
-                    % {"code": r["code"]},
-                )
+            plan.add_error(
+                r["line"],
+                _("unit '%(code)s' is part of a cycle of parents (a unit cannot be below itself)")
+                % {"code": r["code"]},
             )
             r["failed"] = True
     for r in rows:
@@ -697,9 +836,116 @@ def _span(start: date, end: date | None) -> str:
     return f"{start.isoformat()}\u2013{last}"
 
 
+OPEN = date.max.toordinal()  # the last day of a registration that goes on
+CREATE, UPDATE, UNCHANGED, FAILED = 0, 1, 2, 3
+_ACTION_NAMES = {CREATE: "create", UPDATE: "update", UNCHANGED: "unchanged"}
+
+
+class AbsenceTable:
+    """The good rows of an absence file, one column per array: about 40 bytes a row instead of a dict's
+    kilobyte, so a million-row payroll export is checked and imported in flat memory. Days are ordinals
+    (OPEN for a registration that goes on), shares absent are in thousandths, notes are kept only where
+    a row has one."""
+
+    def __init__(self, type_codes: list[str]) -> None:
+        self.type_codes = type_codes
+        self.line = array("l")
+        self.employee = array("q")
+        self.type = array("b")
+        self.start = array("l")
+        self.end = array("l")
+        self.fraction = array("l")  # thousandths
+        self.notes: dict[int, str] = {}  # row index -> note, for rows with a note
+        self.action = bytearray()
+        self.pk = array("q")  # the registration a row matches (0: none)
+        self.old_end = array("l")  # the matched registration's last day before the import
+
+    def __len__(self) -> int:
+        return len(self.line)
+
+    def append(
+        self,
+        line: int,
+        employee: int,
+        type_index: int,
+        start: date,
+        end: date | None,
+        fraction: int,
+        note: str,
+    ) -> None:
+        index = len(self.line)
+        self.line.append(line)
+        self.employee.append(employee)
+        self.type.append(type_index)
+        self.start.append(start.toordinal())
+        self.end.append(end.toordinal() if end else OPEN)
+        self.fraction.append(fraction)
+        if note:
+            self.notes[index] = note
+        self.action.append(CREATE)
+        self.pk.append(0)
+        self.old_end.append(0)
+
+    def day(self, ordinal: int) -> date | None:
+        return None if ordinal == OPEN else date.fromordinal(ordinal)
+
+    def counts(self) -> dict[str, int]:
+        return {name: self.action.count(code) for code, name in _ACTION_NAMES.items()}
+
+    def action_of(self, line: int) -> str | None:
+        index = bisect.bisect_left(self.line, line)
+        if index < len(self.line) and self.line[index] == line:
+            return _ACTION_NAMES.get(self.action[index])
+        return None
+
+    def by_employee(self) -> Iterator[tuple[int, list[int]]]:
+        """(employee pk, row indexes sorted by first day and line) for each employee, in pk order: the
+        indexes are gathered per employee in compact arrays, so no object is made per row."""
+        rows_of: dict[int, array] = {}
+        for index, employee in enumerate(self.employee):
+            indexes = rows_of.get(employee)
+            if indexes is None:
+                indexes = rows_of[employee] = array("l")
+            indexes.append(index)
+        start = self.start
+        for employee in sorted(rows_of):
+            yield employee, sorted(rows_of.pop(employee), key=lambda i: (start[i], i))
+
+
+def _existing_registrations(organization: Organization, table: AbsenceTable, with_notes: bool):
+    """The registrations that can match or overlap a row (of the file's employees, touching its period),
+    ordered by employee, as a stream: (employee pk, [(pk, type, start, end, thousandths, note), ...])."""
+    from .models import AbsenceRegistration
+
+    candidates = AbsenceRegistration.objects.filter(employee__organization=organization)
+    first = date.fromordinal(min(table.start))
+    last = max(table.end)
+    candidates = candidates.filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+    if last != OPEN:
+        candidates = candidates.filter(start_date__lte=date.fromordinal(last))
+    employee_ids = set(table.employee)
+    if len(employee_ids) < 5000:  # a short IN list helps; a long one costs more than it saves
+        candidates = candidates.filter(employee_id__in=employee_ids)
+    fields = ["employee_id", "pk", "absence_type", "start_date", "end_date", "fraction"]
+    if with_notes:
+        fields.append("note")
+    current, group = None, []
+    for values in candidates.order_by("employee_id", "start_date").values_list(*fields).iterator(5000):
+        employee_id, pk, type_code, start, end, fraction = values[:6]
+        if employee_id not in employee_ids:
+            continue
+        if employee_id != current:
+            if group:
+                yield current, group
+            current, group = employee_id, []
+        group.append((pk, type_code, start, end, int(fraction * 1000), values[6] if with_notes else ""))
+    if group:
+        yield current, group
+
+
 def _validate_absences(organization: Organization, records, plan: ImportPlan) -> None:
     from .health import HealthTerms, note_check
-    from .models import AbsenceRegistration, AbsenceType, Employee
+    from .models import AbsenceType, Employee
 
     employment: dict[str, tuple[int, date, date | None]] = {
         number: (pk, first, last)
@@ -707,20 +953,23 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             "employee_number", "pk", "employment_start", "employment_end"
         )
     }
-    employees = {number: pk for number, (pk, _first, _last) in employment.items()}
-    type_codes = set(AbsenceType.values)
+    type_codes = list(AbsenceType.values)
+    type_index = {code: index for index, code in enumerate(type_codes)}
     terms = HealthTerms.active()
     type_names = {}  # "Egen sygdom", "Own illness", "egen sykdom": the type's name in any interface language
     for language in ("en", "nb", "da"):
         with translation.override(language):
             type_names.update({str(label).casefold(): code for code, label in AbsenceType.choices})
-    parsed = []
+    table = plan.table = AbsenceTable(type_codes)
+    has_notes = False
+    thousandth = Decimal("0.001")
     for line, row in records:
+        has_notes = has_notes or "note" in row
         c = _RowCollector(plan, line)
         _check_width(c, row, "absences")
         number = c.take(_required, row, "employee_number")
         type_code = c.take(_required, row, "absence_type")
-        if type_code and type_code not in type_codes:
+        if type_code and type_code not in type_index:
             type_code = type_names.get(type_code.casefold(), type_code)
         start = c.take(_parse_date, "start_date", row.get("start_date", ""), required=True)
         end = c.take(_parse_date, "end_date", row.get("end_date", ""), required=False)
@@ -730,22 +979,22 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             fraction = c.take(_parse_decimal, "fraction", fraction_text)
             if fraction is not None:
                 # As stored (3 decimals): a re-import then compares equal (Excel writes 0.1 + 0.2 long).
-                fraction = fraction.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+                fraction = fraction.quantize(thousandth, rounding=ROUND_HALF_UP)
             if fraction is not None and not (0 < fraction <= 1):
                 c.error(
                     _("fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)")
                     % {"value": fraction_text}
                 )
-        note = row.get("note")  # None: the file has no note column
+        note = row.get("note") or ""
         if note:
             try:
                 note = note_check(note, terms=terms)
             except ValidationError as exc:
                 c.error(_("note: %(reason)s") % {"reason": " ".join(exc.messages)})
-        if number and number not in employees:
+        if number and number not in employment:
             # Also for another organisation's employee: the number is simply unknown here.
             c.error(_("unknown employee_number '%(number)s'") % {"number": number})
-        if type_code and type_code not in type_codes:
+        if type_code and type_code not in type_index:
             c.error(
                 _("unknown absence_type '%(code)s' (use one of %(codes)s)")
                 % {"code": type_code, "codes": ", ".join(type_codes_sorted())}
@@ -769,121 +1018,95 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 )
         if c.failed:
             continue
-        parsed.append(
-            {
-                "line": line,
-                "employee_number": number,
-                "employee_id": employees[number],
-                "absence_type": type_code,
-                "start_date": start,
-                "end_date": end,
-                "fraction": fraction,
-                "note": note,
-            }
+        table.append(
+            line, employment[number][0], type_index[type_code], start, end, int(fraction * 1000), note
         )
-    employee_ids = {r["employee_id"] for r in parsed}
-    existing_by_employee: dict[int, list[dict]] = defaultdict(list)
-    candidates = AbsenceRegistration.objects.filter(employee__organization=organization)
-    if parsed:
-        # Only registrations that can match or overlap a row: those touching the file's period.
-        first = min(r["start_date"] for r in parsed)
-        last = None if any(r["end_date"] is None for r in parsed) else max(r["end_date"] for r in parsed)
-        candidates = candidates.filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        if last is not None:
-            candidates = candidates.filter(start_date__lte=last)
-    if len(employee_ids) < 5000:  # a short IN list helps; a long one costs more than it saves
-        candidates = candidates.filter(employee_id__in=employee_ids)
-    fields = ("pk", "employee_id", "absence_type", "start_date", "end_date", "fraction", "note")
-    for values in candidates.values_list(*fields):
-        if values[1] in employee_ids:
-            existing_by_employee[values[1]].append(dict(zip(fields, values, strict=True)))
-    by_employee: dict[int, list[dict]] = defaultdict(list)
-    for r in parsed:
-        by_employee[r["employee_id"]].append(r)
-    failed_lines: set[int] = set()
-    for employee_id, rows in by_employee.items():
-        existing = {
-            (e["absence_type"], e["start_date"]): e for e in existing_by_employee.get(employee_id, [])
-        }
-        seen_keys: dict[tuple, int] = {}
-        rows.sort(key=lambda r: (r["start_date"], r["line"]))
-        for r in rows:
-            key = (r["absence_type"], r["start_date"])
-            if key in seen_keys:
-                plan.errors.append(
-                    RowError(
-                        r["line"],
-                        _(
-                            "the same registration (employee %(number)s, %(type)s from %(start)s) "
-                            "is also on line %(other)d"
-                        )
-                        % {
-                            "number": r["employee_number"],
-                            "type": r["absence_type"],
-                            "start": r["start_date"].isoformat(),
-                            "other": seen_keys[key],
-                        },
+    plan.has_notes = has_notes
+    if len(table):
+        number_of = {pk: number for number, (pk, _first, _last) in employment.items()}
+        _match_and_check_overlaps(organization, table, plan, number_of)
+
+
+def _match_and_check_overlaps(organization, table: AbsenceTable, plan: ImportPlan, number_of) -> None:
+    """Per employee (one at a time, in pk order, beside the stream of their registrations in the portal):
+    match each row to what exists, and refuse duplicates and overlaps in the file or with the portal."""
+    codes, day = table.type_codes, table.day
+    existing_stream = _existing_registrations(organization, table, plan.has_notes)
+    pending = next(existing_stream, None)
+    for employee_id, rows in table.by_employee():
+        while pending is not None and pending[0] < employee_id:
+            pending = next(existing_stream, None)
+        existing = pending[1] if pending is not None and pending[0] == employee_id else []
+        number = number_of[employee_id]
+        by_key = {(e[1], e[2].toordinal()): e for e in existing}
+        seen: dict[tuple[str, int], int] = {}
+        failed: set[int] = set()
+        for i in rows:
+            key = (codes[table.type[i]], table.start[i])
+            if key in seen:
+                plan.add_error(
+                    table.line[i],
+                    _(
+                        "the same registration (employee %(number)s, %(type)s from %(start)s) "
+                        "is also on line %(other)d"
                     )
+                    % {
+                        "number": number,
+                        "type": key[0],
+                        "start": day(table.start[i]).isoformat(),
+                        "other": seen[key],
+                    },
                 )
-                failed_lines.add(r["line"])
+                failed.add(i)
                 continue
-            seen_keys[key] = r["line"]
-            match = existing.get(key)
-            r["pk"] = match["pk"] if match else None
-            if r["note"] is None:
-                r["note"] = match["note"] if match else ""
+            seen[key] = table.line[i]
+            match = by_key.get(key)
             if match is None:
-                r["action"] = "create"
-            elif (match["end_date"], match["fraction"], match["note"]) == (
-                r["end_date"],
-                r["fraction"],
-                r["note"],
-            ):
-                r["action"] = "unchanged"
-            else:
-                r["action"] = "update"
-        # Overlaps within the file: rows are sorted by start, so compare each with every later one it reaches.
-        for i, r in enumerate(rows):
-            for other in rows[i + 1 :]:
-                if other["start_date"] > (r["end_date"] or date.max):
-                    break
-                if other["line"] in failed_lines or r["line"] in failed_lines:
-                    continue
-                plan.errors.append(
-                    RowError(
-                        other["line"],
-                        _("overlaps line %(other)d for employee %(number)s (%(span)s)")
-                        % {
-                            "other": r["line"],
-                            "number": r["employee_number"],
-                            "span": _span(r["start_date"], r["end_date"]),
-                        },
-                    )
-                )
-                failed_lines.add(other["line"])
-        # Overlaps with registrations already in the portal that this file does not replace.
-        replaced = {r.get("pk") for r in rows if r.get("pk")}
-        for r in rows:
-            if r["line"] in failed_lines:
+                table.action[i] = CREATE
                 continue
-            for e in existing_by_employee.get(employee_id, []):
-                if e["pk"] in replaced:
-                    continue
-                if _overlaps(r["start_date"], r["end_date"], e["start_date"], e["end_date"]):
-                    plan.errors.append(
-                        RowError(
-                            r["line"],
-                            _("overlaps an existing registration of employee %(number)s (%(type)s, %(span)s)")
-                            % {
-                                "number": r["employee_number"],
-                                "type": e["absence_type"],
-                                "span": _span(e["start_date"], e["end_date"]),
-                            },
-                        )
-                    )
-                    failed_lines.add(r["line"])
+            pk, _type, _start, end, fraction, note = match
+            table.pk[i] = pk
+            old_end = end.toordinal() if end else OPEN
+            table.old_end[i] = old_end
+            same = old_end == table.end[i] and fraction == table.fraction[i]
+            if plan.has_notes:
+                same = same and note == table.notes.get(i, "")
+            table.action[i] = UNCHANGED if same else UPDATE
+        # Overlaps within the file: rows are sorted by start, so compare each with every later one it reaches.
+        for position, i in enumerate(rows):
+            for other in rows[position + 1 :]:
+                if table.start[other] > table.end[i]:
                     break
-    plan.rows = sorted((r for r in parsed if r["line"] not in failed_lines), key=lambda r: r["line"])
+                if other in failed or i in failed:
+                    continue
+                plan.add_error(
+                    table.line[other],
+                    _("overlaps line %(other)d for employee %(number)s (%(span)s)")
+                    % {
+                        "other": table.line[i],
+                        "number": number,
+                        "span": _span(day(table.start[i]), day(table.end[i])),
+                    },
+                )
+                failed.add(other)
+        # Overlaps with registrations already in the portal that this file does not replace.
+        replaced = {table.pk[i] for i in rows if table.pk[i]}
+        for i in rows:
+            if i in failed:
+                continue
+            for pk, type_code, start, end, _fraction, _note in existing:
+                if pk in replaced:
+                    continue
+                if _overlaps(day(table.start[i]), day(table.end[i]), start, end):
+                    plan.add_error(
+                        table.line[i],
+                        _("overlaps an existing registration of employee %(number)s (%(type)s, %(span)s)")
+                        % {"number": number, "type": type_code, "span": _span(start, end)},
+                    )
+                    failed.add(i)
+                    break
+        for i in failed:
+            table.action[i] = FAILED
 
 
 def type_codes_sorted() -> list[str]:
@@ -892,47 +1115,70 @@ def type_codes_sorted() -> list[str]:
     return list(AbsenceType.values)
 
 
+WRITE_BATCH = 2000
+
+
 def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResult:
-    """Bulk write, then one spell re-derivation for the affected employees (the services' bulk path).
+    """Write the table in batches, then one spell re-derivation for the affected employees (the services'
+    bulk path). New registrations go in with COPY on PostgreSQL.
 
     Corrections that shorten a registration are written before those that lengthen one, so no moment
     of the transaction has two registrations of an employee overlapping (PostgreSQL's exclusion
     constraint checks every row as it is written).
     """
+    from apps.core.bulk import insert_rows
+
     from .models import AbsenceRegistration
     from .services import spells_rederive_many
 
+    table = plan.table
+    assert table is not None
     result = ImportResult()
-    new, shrink, grow = [], [], []
-    current_end = dict(
-        AbsenceRegistration.objects.filter(
-            pk__in=[r["pk"] for r in plan.rows if r["action"] == "update"]
-        ).values_list("pk", "end_date")
-    )
-    for r in plan.rows:
-        values = {"end_date": r["end_date"], "fraction": r["fraction"], "note": r["note"]}
-        if r["action"] == "create":
-            new.append(
-                AbsenceRegistration(
-                    employee_id=r["employee_id"],
-                    absence_type=r["absence_type"],
-                    start_date=r["start_date"],
-                    **values,
-                )
+    codes, day, notes = table.type_codes, table.day, table.notes
+    thousandths = Decimal("0.001")
+    fields = ["end_date", "fraction", "note"] if plan.has_notes else ["end_date", "fraction"]
+    affected: set[int] = set()
+    for growing in (False, True):
+        batch = []
+        for i in range(len(table)):
+            if table.action[i] != UPDATE or (table.end[i] > table.old_end[i]) != growing:
+                continue
+            registration = AbsenceRegistration(
+                pk=table.pk[i], end_date=day(table.end[i]), fraction=table.fraction[i] * thousandths
             )
-        elif r["action"] == "update":
-            registration = AbsenceRegistration(pk=r["pk"], **values)
-            old_end, new_end = current_end.get(r["pk"]) or date.max, r["end_date"] or date.max
-            (shrink if new_end <= old_end else grow).append(registration)
-        else:
-            result.unchanged += 1
-    for batch in (shrink, grow):
-        AbsenceRegistration.objects.bulk_update(batch, ["end_date", "fraction", "note"], batch_size=2000)
-    AbsenceRegistration.objects.bulk_create(new, batch_size=2000)
-    result.created, result.updated = len(new), len(shrink) + len(grow)
-    affected = sorted({r["employee_id"] for r in plan.rows if r["action"] != "unchanged"})
+            registration.note = notes.get(i, "")
+            batch.append(registration)
+            affected.add(table.employee[i])
+            result.updated += 1
+            if len(batch) == WRITE_BATCH:
+                AbsenceRegistration.objects.bulk_update(batch, fields)
+                batch = []
+        if batch:
+            AbsenceRegistration.objects.bulk_update(batch, fields)
+    now = timezone.now()
+
+    def new_rows() -> Iterator[tuple]:
+        for i in range(len(table)):
+            if table.action[i] == CREATE:
+                affected.add(table.employee[i])
+                yield (
+                    table.employee[i],
+                    codes[table.type[i]],
+                    day(table.start[i]),
+                    day(table.end[i]),
+                    table.fraction[i] * thousandths,
+                    notes.get(i, ""),
+                    now,
+                )
+
+    result.created = insert_rows(
+        AbsenceRegistration,
+        ["employee_id", "absence_type", "start_date", "end_date", "fraction", "note", "created_at"],
+        new_rows(),
+    )
+    result.unchanged = table.action.count(UNCHANGED)
     if affected:
-        spells_rederive_many(organization=organization, employee_ids=affected)
+        spells_rederive_many(organization=organization, employee_ids=sorted(affected))
     return result
 
 
@@ -954,8 +1200,6 @@ def apply_import(*, organization: Organization, plan: ImportPlan) -> ImportResul
     if plan.kind == "absences" and (result.created or result.updated):
         # Advisories already due show in the queue now, not after the next morning's sweep (which runs
         # anyway). The import queued the employees it touched, so this is the short daily run.
-        from django.utils import timezone
-
         from .services import advisory_sweep
 
         result.advisories = advisory_sweep(as_of=timezone.localdate(), organization=organization).created
@@ -966,7 +1210,7 @@ def import_file(
     *,
     organization: Organization,
     kind: str,
-    data: bytes,
+    data: Source,
     filename: str,
     progress: Progress | None = None,
 ) -> tuple[ImportPlan, ImportResult | None]:
@@ -983,7 +1227,10 @@ def import_file(
 
 
 def add_command_arguments(parser) -> None:
-    parser.add_argument("file", help="CSV (UTF-8, comma-separated, header row) or XLSX file")
+    parser.add_argument(
+        "file",
+        help="CSV (UTF-8 or Windows-1252, ';' or ',' separated, header row) or XLSX file; read as a stream",
+    )
     parser.add_argument("--organization", required=True, help="slug of the organisation")
 
 
@@ -998,14 +1245,15 @@ def run_import_command(command, kind: str, options: dict) -> None:
         raise CommandError(f"unknown organisation '{options['organization']}'")
     path = Path(options["file"])
     try:
-        data = path.read_bytes()
+        stream = path.open("rb")
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror}") from exc
-    plan, result = import_file(organization=organization, kind=kind, data=data, filename=path.name)
+    with stream:
+        plan, result = import_file(organization=organization, kind=kind, data=stream, filename=path.name)
     if result is None:
         for message in plan.messages():
             command.stderr.write(message)
-        bad = len({e.line for e in plan.errors})
+        bad = plan.bad_rows
         raise CommandError(
             f"{path.name}: nothing imported ({bad} bad row(s))" if bad else f"{path.name}: nothing imported"
         )

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -859,6 +860,10 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     advisories = models.PositiveIntegerField(default=0)
     failure = models.TextField(blank=True)  # why a failed job failed, for the uploader
+    # When the job last showed life (uploaded, a progress step of the check, confirmed, sent again), and
+    # how often the stuck-job sweep has sent it again: a job whose worker died is retried, then failed.
+    heartbeat_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 from uuid import uuid4
@@ -24,7 +24,7 @@ from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization
@@ -591,7 +591,11 @@ def _window_spells(queryset, rules: _Rules) -> list[SpellRow]:
 
 
 def _candidate_advisories(
-    organization: Organization, as_of: date, policy: AdvisoryPolicy, scope: SweepScope | None = None
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    scope: SweepScope | None = None,
+    employee_range: tuple[int, int] | None = None,
 ) -> tuple[list[Candidate], int]:
     """The advisories due on ``as_of`` or earlier that a sweep must make sure exist, and the number of
     employees it looked at.
@@ -601,15 +605,22 @@ def _candidate_advisories(
     which is the contact and legal days of running spells and, during a running short spell, the rules
     on days of absence (a rule on the number of spells fires on the first day of a new spell, and a new
     spell is a change).
+
+    With ``employee_range`` (first, last employee id): only the employees in it.
     """
     rules = _Rules.of(policy, as_of)
     org_spells = Spell.objects.filter(employee__organization=organization, start_date__lte=as_of)
+    if employee_range is not None:
+        org_spells = org_spells.filter(employee_id__gte=employee_range[0], employee_id__lte=employee_range[1])
     if scope is None:
         spells = _window_spells(org_spells, rules)
-        fired = _frequent_firings(organization, None) if policy.frequent_rules else {}
+        fired = _frequent_firings(organization, None, employee_range) if policy.frequent_rules else {}
         candidates = rules.day_candidates(spells) + rules.frequent_candidates(spells, fired=fired)
         return candidates, len({row[1] for row in spells})
     pending, since = scope.pending, scope.since
+    if employee_range is not None:
+        first, last = employee_range
+        pending = {employee: day for employee, day in pending.items() if first <= employee <= last}
     running = [
         row
         for row in _fetchall(
@@ -642,14 +653,17 @@ def _candidate_advisories(
 
 
 def _frequent_firings(
-    organization: Organization, employee_ids: list[int] | None
+    organization: Organization, employee_ids: list[int] | None, employee_range: tuple[int, int] | None = None
 ) -> dict[int, dict[int, list[date]]]:
     """employee -> rule number -> due dates of the frequent-absence advisories made so far, in order
-    (of the organisation's employees, or of these)."""
+    (of the organisation's employees, those with an id in ``employee_range``, or of these)."""
     rows = Advisory.objects.filter(kind=Advisory.Kind.FREQUENT).order_by("employee_id", "day", "due_date")
     columns = ("employee_id", "day", "due_date")
     if employee_ids is None:
-        found = _fetchall(rows.filter(employee__organization=organization).values_list(*columns))
+        rows = rows.filter(employee__organization=organization)
+        if employee_range is not None:
+            rows = rows.filter(employee_id__gte=employee_range[0], employee_id__lte=employee_range[1])
+        found = _fetchall(rows.values_list(*columns))
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -774,23 +788,46 @@ def _insert_advisories(organization: Organization, candidates: list[Candidate]) 
 SWEEP_ATTEMPTS = 3
 
 
+SWEEP_CHUNK_EMPLOYEES = 5000  # a sweep that looks at more employees than this goes through them in slices
+
+
+def _employee_ranges(organization: Organization, size: int) -> list[tuple[int, int]]:
+    """The organisation's employee ids as (first, last) ranges of ``size`` employees each."""
+    ids = list(Employee.objects.filter(organization=organization).order_by("pk").values_list("pk", flat=True))
+    return [(chunk[0], chunk[-1]) for chunk in _chunks(ids, size)]
+
+
 def _sweep_organization(
     organization: Organization, as_of: date, *, full: bool
-) -> tuple[SweepScope | None, list[Candidate], int, int]:
+) -> tuple[SweepScope | None, Counter, int, int]:
+    """Sweep one organisation; returns (scope, candidates by kind, employees looked at, created).
+
+    A full sweep, or a daily one after a big import, goes through the employees a slice at a time
+    (their candidates depend only on their own spells and advisories), so its memory stays flat in the
+    organisation's size."""
     policy = policy_for(organization)
     fingerprint = policy_fingerprint(policy)
     state, scope, forward = _sweep_begin(organization, as_of, fingerprint, full=full)
-    candidates, employees = _candidate_advisories(organization, as_of, policy, scope)
-    existing = _existing_keys(organization, None if scope is None else {c.spell_id for c in candidates})
-    created = _insert_advisories(
-        organization, [c for c in candidates if (c.spell_id, c.kind, c.day) not in existing]
-    )
+    if scope is None or len(scope.pending) > SWEEP_CHUNK_EMPLOYEES:
+        ranges: list[tuple[int, int] | None] = list(_employee_ranges(organization, SWEEP_CHUNK_EMPLOYEES))
+    else:
+        ranges = [None]
+    by_kind: Counter = Counter()
+    employees = created = 0
+    for employee_range in ranges:
+        candidates, looked_at = _candidate_advisories(organization, as_of, policy, scope, employee_range)
+        existing = _existing_keys(organization, {c.spell_id for c in candidates})
+        created += _insert_advisories(
+            organization, [c for c in candidates if (c.spell_id, c.kind, c.day) not in existing]
+        )
+        by_kind.update(c.kind for c in candidates)
+        employees += looked_at
     if forward:
         state.swept_through = max(as_of, state.swept_through or as_of)
         state.policy_fingerprint = fingerprint
         state.swept_at = timezone.now()
         state.save()
-    return scope, candidates, employees, created
+    return scope, by_kind, employees, created
 
 
 def advisory_sweep(
@@ -817,7 +854,7 @@ def advisory_sweep(
         for attempt in range(1, SWEEP_ATTEMPTS + 1):
             try:
                 with transaction.atomic():
-                    scope, candidates, employees, created = _sweep_organization(org, as_of, full=full)
+                    scope, by_kind, employees, created = _sweep_organization(org, as_of, full=full)
                 break
             except (IntegrityError, OperationalError):
                 # A correction deleted a spell between our read and our insert, or the database broke a
@@ -827,10 +864,10 @@ def advisory_sweep(
         result.organizations += 1
         result.full += scope is None
         result.employees += employees
-        result.candidates += len(candidates)
+        result.candidates += sum(by_kind.values())
         result.created += max(created, 0)
-        for candidate in candidates:
-            result.by_kind[candidate.kind] = result.by_kind.get(candidate.kind, 0) + 1
+        for kind, count in by_kind.items():
+            result.by_kind[kind] = result.by_kind.get(kind, 0) + count
         advisory_notify_leaders(organization=org, send=notify)
     return result
 
@@ -871,8 +908,8 @@ def _send_leader_mails(organization_id: int, per_leader: dict[int, int]) -> None
     base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
     for leader in User.objects.filter(pk__in=per_leader, is_active=True):
         with translation.override(leader.language or organization.language or settings.LANGUAGE_CODE):
-            subject = _g("An employee of yours has an advisory due")
-            body = _g(
+            subject = gettext("An employee of yours has an advisory due")
+            body = gettext(
                 "One or more of your employees has a follow-up advisory due in the cooperation portal "
                 "(%(count)d new). Open your list of advisories to see what to do:\n\n%(url)s\n"
             ) % {"count": per_leader[leader.pk], "url": f"{base}{path}"}
@@ -887,13 +924,13 @@ def _follow_up_errors(
 ) -> tuple[dict[str, list[str]], str]:
     errors: dict[str, list[str]] = {}
     if contact_form and contact_form not in ContactForm.values:
-        errors["contact_form"] = [_g("Unknown contact form.")]
+        errors["contact_form"] = [gettext("Unknown contact form.")]
     if outcome and outcome not in FollowUpOutcome.values:
-        errors["outcome"] = [_g("Unknown outcome.")]
+        errors["outcome"] = [gettext("Unknown outcome.")]
     if any(code not in Adjustment.values for code in adjustments):
-        errors["adjustments"] = [_g("Unknown adjustment.")]
+        errors["adjustments"] = [gettext("Unknown adjustment.")]
     elif Adjustment.NONE in adjustments and len(adjustments) > 1:
-        errors["adjustments"] = [_g("“None” cannot be chosen together with an adjustment.")]
+        errors["adjustments"] = [gettext("“None” cannot be chosen together with an adjustment.")]
     try:
         note = note_check(note)
     except ValidationError as exc:
@@ -921,7 +958,7 @@ def advisory_step(
         contact_form=contact_form, outcome=outcome, adjustments=list(adjustments), note=note
     )
     if to_status not in order or order.index(to_status) <= order.index(advisory.status):
-        errors["status"] = [_g("This advisory cannot move to that status.")]
+        errors["status"] = [gettext("This advisory cannot move to that status.")]
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -969,7 +1006,7 @@ def advisory_note_review(*, event: AdvisoryEvent, note: str, by) -> AdvisoryEven
     shorten or rewrite it, or clear it. Either way it is no longer flagged and leaders see it again."""
     event = AdvisoryEvent.objects.select_for_update().get(pk=event.pk)
     if not event.note_needs_review:
-        raise ValidationError({"note": _g("This note has already been reviewed.")})
+        raise ValidationError({"note": gettext("This note has already been reviewed.")})
     try:
         event.note = note_check(note)
     except ValidationError as exc:
@@ -1242,7 +1279,7 @@ def import_job_start(*, organization: Organization, kind: str, upload, user) -> 
         try:
             _send_or_raise(check_import_job_task, job.pk)
         except ImportQueueUnavailable:
-            _job_fail(job.pk, _g("The job queue was not reachable, so the file was not checked."))
+            _job_fail(job.pk, gettext("The job queue was not reachable, so the file was not checked."))
             raise
 
     transaction.on_commit(send)
@@ -1266,22 +1303,22 @@ def import_job_check(*, job_id: int) -> ImportJob:
         return job
 
     def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(rows_done=done, rows_total=total)
+        ImportJob.objects.filter(pk=job_id).update(
+            rows_done=done, rows_total=total, heartbeat_at=timezone.now()
+        )
 
     try:
-        with job.file.open("rb") as stored:
-            data = stored.read()
-        with translation.override(_job_language(job)):
-            plan = parse_import(job.organization, job.kind, data, job.filename, progress=progress)
+        with job.file.open("rb") as stored, translation.override(_job_language(job)):
+            plan = parse_import(job.organization, job.kind, stored.file, job.filename, progress=progress)
             bad, good = plan.preview(limit=IMPORT_PREVIEW_ROWS)
             messages = [str(m) for m in plan.messages()]
     except Exception:
         logger.exception("import job %s could not be checked", job_id)
-        job = _job_fail(job_id, _g("The file could not be checked. Nothing was imported."))
+        job = _job_fail(job_id, gettext("The file could not be checked. Nothing was imported."))
         _job_mail(job, "import_failed")
         return job
     job.refresh_from_db(fields=["rows_done", "rows_total"])
-    job.counts = {**plan.counts(), "rows": len(plan.records)}
+    job.counts = {**plan.counts(), "rows": plan.row_count}
     job.file_error = messages[0] if plan.file_error else ""
     job.error_total = job.counts["bad"]
     job.row_errors = [
@@ -1305,7 +1342,7 @@ def import_job_confirm(*, job: ImportJob) -> ImportJob:
 
     updated = ImportJob.objects.filter(
         pk=job.pk, status=ImportJob.Status.CHECKED, error_total=0, file_error=""
-    ).update(status=ImportJob.Status.IMPORTING, rows_done=0)
+    ).update(status=ImportJob.Status.IMPORTING, rows_done=0, heartbeat_at=timezone.now())
     if not updated:
         raise ValidationError(_("This file cannot be imported (any more)."))
     job.status, job.rows_done = ImportJob.Status.IMPORTING, 0
@@ -1345,17 +1382,15 @@ def import_job_apply(*, job_id: int) -> ImportJob:
             )
             if job.status != ImportJob.Status.IMPORTING:  # done already by another copy of the task
                 return job
-            with job.file.open("rb") as stored:
-                data = stored.read()
-            with translation.override(_job_language(job)):
+            with job.file.open("rb") as stored, translation.override(_job_language(job)):
                 plan, result = import_file(
                     organization=job.organization,
                     kind=job.kind,
-                    data=data,
+                    data=stored.file,
                     filename=job.filename,
                     progress=progress,
                 )
-                bad, _good = plan.preview(limit=IMPORT_PREVIEW_ROWS)
+                bad = plan.preview(limit=IMPORT_PREVIEW_ROWS)[0] if result is None else []
                 messages = [str(m) for m in plan.messages()]
             _job_file_drop(job)
             job.finished_at = timezone.now()
@@ -1363,7 +1398,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
                 # The data changed since the check (someone registered an overlapping absence): refused
                 # as a whole, with the rows that are now wrong.
                 job.status = ImportJob.Status.CHECKED
-                job.counts = {**plan.counts(), "rows": len(plan.records)}
+                job.counts = {**plan.counts(), "rows": plan.row_count}
                 job.file_error = messages[0] if plan.file_error else ""
                 job.error_total = job.counts["bad"]
                 job.row_errors = [
@@ -1379,7 +1414,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
             job.save()
     except Exception:
         logger.exception("import job %s could not be imported", job_id)
-        job = _job_fail(job_id, _g("The import failed. Nothing was imported."))
+        job = _job_fail(job_id, gettext("The import failed. Nothing was imported."))
         _job_mail(job, "import_failed")
         return job
     finally:
@@ -1395,6 +1430,61 @@ def import_job_discard(*, job: ImportJob) -> None:
         raise ValidationError(_("The file is being checked or imported; wait until it is finished."))
     _job_file_drop(job)
     job.delete()
+
+
+IMPORT_STALE_AFTER = timedelta(minutes=15)  # no sign of life for this long: the worker lost the job
+IMPORT_MAX_ATTEMPTS = 2  # times a stuck job is sent again before it is failed
+
+
+def import_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """Jobs stuck in the queue or in a worker that died are sent again, then failed (the beat runs this
+    every few minutes). A job shows life by its heartbeat (upload, each progress step of the check,
+    confirmation); a job being imported holds its row locked for the whole write, so it is left alone
+    while its worker lives, however long the file. A failed job's file is deleted and its uploader told.
+    Returns {"resent": n, "failed": n}."""
+    from .tasks import apply_import_job_task, check_import_job_task
+
+    now = now or timezone.now()
+    outcome = {"resent": 0, "failed": 0}
+    stale = ImportJob.objects.filter(status__in=ImportJob.RUNNING, heartbeat_at__lt=now - IMPORT_STALE_AFTER)
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = (
+                ImportJob.objects.select_for_update(skip_locked=True)
+                .filter(pk=job_id, status__in=ImportJob.RUNNING, heartbeat_at__lt=now - IMPORT_STALE_AFTER)
+                .first()
+            )
+            if job is None:  # being imported right now (its worker holds the row), or moved on
+                continue
+            if job.attempts >= IMPORT_MAX_ATTEMPTS:
+                failed = True
+            else:
+                failed = False
+                job.attempts += 1
+                job.heartbeat_at = now
+                if job.status == ImportJob.Status.CHECKING:
+                    job.status = ImportJob.Status.QUEUED  # the check starts again from the file
+                job.save(update_fields=["attempts", "heartbeat_at", "status"])
+                task = (
+                    apply_import_job_task
+                    if job.status == ImportJob.Status.IMPORTING
+                    else check_import_job_task
+                )
+                transaction.on_commit(lambda task=task, pk=job.pk: task.delay(pk))
+        if failed:
+            job = _job_fail(
+                job_id,
+                gettext(
+                    "The worker stopped before the file was finished. Nothing was imported; upload it again."
+                ),
+            )
+            _job_mail(job, "import_failed")
+            outcome["failed"] += 1
+        else:
+            outcome["resent"] += 1
+    if outcome["resent"] or outcome["failed"]:
+        logger.warning("stuck import jobs: %(resent)d sent again, %(failed)d failed", outcome)
+    return outcome
 
 
 def import_job_progress(job: ImportJob) -> tuple[int, int]:

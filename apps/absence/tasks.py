@@ -43,3 +43,8 @@ def check_import_job_task(job_id: int) -> None:
 @shared_task
 def apply_import_job_task(job_id: int) -> None:
     services.import_job_apply(job_id=job_id)
+
+
+@shared_task
+def sweep_import_jobs_task() -> dict:
+    return services.import_jobs_sweep()

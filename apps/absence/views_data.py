@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -99,7 +100,12 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             status = 400
     jobs = ImportJob.objects.filter(organization=organization).order_by("-created_at")[:RECENT_JOBS]
-    context = {"organization": organization, "form": form, "jobs": jobs}
+    context = {
+        "organization": organization,
+        "form": form,
+        "jobs": jobs,
+        "max_mb": settings.PORTAL_IMPORT_MAX_MB,
+    }
     return render(request, "absence/import_upload.html", context, status=status)
 
 

@@ -10,17 +10,20 @@ Every web export goes through ``table_response`` so that each one
   ``unescape_cell`` undoes the apostrophe when such a file comes back through an import.
 
 Files coming in are read by ``decode_text`` (UTF-8 with or without a byte-order mark, or Windows-1252)
-and ``sniff_delimiter``; the absence imports and the strategy plan import share them.
+and ``sniff_delimiter``; the strategy plan import uses them. Payroll files of any size are read as a
+stream by ``detect_encoding`` and ``text_lines``, which make the same decisions chunk by chunk.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 from django.http import HttpResponse
 from django.utils.translation import get_language
@@ -43,12 +46,36 @@ class TableFileError(Exception):
 _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]")
 
 
+def _utf16_error() -> TableFileError:
+    return TableFileError(
+        _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
+    )
+
+
+def _neither_error(line: int) -> TableFileError:
+    return TableFileError(
+        _(
+            "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
+            "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
+        )
+        % {"line": line}
+    )
+
+
+def _garbled_error(line: int, text: str) -> TableFileError:
+    return TableFileError(
+        _(
+            "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
+            "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
+        )
+        % {"line": line, "text": text}
+    )
+
+
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without a byte-order mark) or Windows-1252, as Danish and Norwegian Excel save CSV."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise TableFileError(
-            _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
-        )
+        raise _utf16_error()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -57,25 +84,67 @@ def decode_text(data: bytes) -> str:
         try:
             text = data.decode("cp1252")  # "CSV (semikolonsepareret)" from Excel on Danish Windows
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            raise TableFileError(
-                _(
-                    "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
-                    "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
-                )
-                % {"line": line}
-            ) from exc
+            raise _neither_error(data[: exc.start].count(b"\n") + 1) from exc
     garbled = _MOJIBAKE.search(text)
     if garbled:
-        line = text[: garbled.start()].count("\n") + 1
-        raise TableFileError(
-            _(
-                "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
-                "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
-            )
-            % {"line": line, "text": garbled.group()}
-        )
+        raise _garbled_error(text[: garbled.start()].count("\n") + 1, garbled.group())
     return text
+
+
+READ_CHUNK = 1 << 20
+_CP1252_UNDEFINED = re.compile(b"[\x81\x8d\x8f\x90\x9d]")  # the bytes Windows-1252 leaves out
+
+
+def detect_encoding(stream: BinaryIO, chunk_size: int = READ_CHUNK) -> tuple[str, int]:
+    """(encoding, lines) of a text file read in chunks, so memory does not grow with the file: the same
+    decision as ``decode_text`` for files of any size. ``stream`` is left at its start."""
+    stream.seek(0)
+    if stream.read(2) in (b"\xff\xfe", b"\xfe\xff"):
+        raise _utf16_error()
+    stream.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8, lines, last = True, 0, b""
+    while chunk := stream.read(chunk_size):
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        lines += chunk.count(b"\n")
+        last = chunk[-1:]
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    if last and last != b"\n":
+        lines += 1
+    stream.seek(0)
+    if utf8:
+        return "utf-8-sig", lines
+    line = 1
+    while chunk := stream.read(chunk_size):
+        undefined = _CP1252_UNDEFINED.search(chunk)
+        if undefined:
+            raise _neither_error(line + chunk[: undefined.start()].count(b"\n"))
+        line += chunk.count(b"\n")
+    stream.seek(0)
+    return "cp1252", lines
+
+
+def text_lines(stream: BinaryIO, encoding: str) -> Iterator[str]:
+    """The lines of a binary stream in ``encoding`` (from ``detect_encoding``), one at a time; a line with
+    garbled Danish letters stops the reading with the line's number. The stream stays open."""
+    stream.seek(0)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
+        for number, line in enumerate(text, start=1):
+            garbled = _MOJIBAKE.search(line)
+            if garbled:
+                raise _garbled_error(number, garbled.group())
+            yield line
+    finally:
+        text.detach()
 
 
 def sniff_delimiter(text: str) -> str:

@@ -205,3 +205,48 @@ def test_after_days_without_a_sweep_a_changed_employee_keeps_what_came_due_on_an
         (date(2026, 3, 1), 3),  # due on 3 March, while nobody swept
         (date(2026, 3, 9), 1),
     ]
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_a_sweep_in_slices_of_employees_makes_exactly_what_one_pass_makes(
+    employer, leader, monkeypatch, seed
+):
+    """Big sweeps go through the employees a slice at a time (flat memory); the advisories must be the
+    same as one pass over everyone, for the daily runs and for a full one."""
+    from apps.absence import services
+
+    policy = employer.advisory_policy
+    policy.frequent_rules = [
+        {"kind": "spells", "count": 2, "months": 1},
+        {"kind": "days", "count": 6, "months": 1},
+    ]
+    policy.save()
+    rng = random.Random(seed)
+    unit = employer.units.get(code="A1a")
+    employees = [EmployeeFactory(unit=unit, leader=leader) for _ in range(11)]
+    ongoing: dict[int, AbsenceRegistration] = {}
+    monkeypatch.setattr(services, "SWEEP_CHUNK_EMPLOYEES", 3)  # 11 employees: four slices
+    for offset in range(50):
+        day = FIRST_DAY + timedelta(days=offset)
+        day_of_changes(rng, employees, ongoing, day)
+        if offset % 3 == 0:
+            advisory_sweep(as_of=day, organization=employer, notify=False)
+    last = FIRST_DAY + timedelta(days=50)
+    columns = ("employee_id", "spell_id", "kind", "day", "due_date", "late")
+
+    def made(chunk: int) -> set[tuple]:
+        monkeypatch.setattr(services, "SWEEP_CHUNK_EMPLOYEES", chunk)
+        with transaction.atomic():
+            Advisory.objects.all().delete()
+            result = advisory_sweep(as_of=last, organization=employer, notify=False, full=True)
+            rows = set(Advisory.objects.values_list(*columns))
+            transaction.set_rollback(True)
+        assert result.created == len(rows) and result.employees > 0
+        return rows
+
+    in_slices, in_one_pass = made(3), made(10_000)
+    assert in_slices == in_one_pass and len(in_one_pass) > 20
+    assert {kind for _e, _s, kind, *_rest in in_one_pass} >= {"contact", "frequent"}
+    monkeypatch.setattr(services, "SWEEP_CHUNK_EMPLOYEES", 3)
+    advisory_sweep(as_of=last, organization=employer, notify=False)
+    assert full_sweep_would_add(employer, last) == 0  # the sliced daily runs missed nothing

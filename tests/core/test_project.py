@@ -87,6 +87,21 @@ def test_catalogues_hold_every_string_the_code_marks_for_translation(tmp_path):
     assert not problems, "\n".join(problems)
 
 
+def test_translation_functions_keep_names_makemessages_finds():
+    """xgettext only extracts calls of ``_``, ``gettext`` and its siblings: a string passed to an alias
+    such as ``_g`` never reaches the catalogues and is shown in English to everyone."""
+    import re
+
+    alias = re.compile(r"\b(n?p?gettext(?:_lazy|_noop)?) as (?!_\b)(\w+)")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for folder in ("apps", "strategy_portal")
+        for path in (ROOT / folder).rglob("*.py")
+        for match in alias.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders
+
+
 def test_english_dates_read_day_before_month_on_a_24_hour_clock():
     import datetime
 
