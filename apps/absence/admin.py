@@ -10,6 +10,7 @@ from .models import (
     Employee,
     EmployeeAccessLog,
     HealthTerm,
+    ImportJob,
     Spell,
     StatisticsSnapshot,
 )
@@ -171,3 +172,37 @@ class HealthTermAdmin(admin.ModelAdmin):
     list_filter = ["language", "kind", "active"]
     list_editable = ["active"]
     search_fields = ["term"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    """Payroll import jobs, for support: how far each got and why one failed. The preview rows and row
+    errors (employee numbers, dates) and the stored file are not shown here; the uploader sees them on
+    the job's page in the portal."""
+
+    list_display = ["filename", "organization", "kind", "status", "rows_total", "error_total", "created_at"]
+    list_filter = ["status", "kind", "organization"]
+    list_select_related = ["organization"]
+    date_hierarchy = "created_at"
+    fields = [
+        "organization",
+        "kind",
+        "filename",
+        "uploaded_by",
+        "status",
+        "rows_done",
+        "rows_total",
+        "counts",
+        "error_total",
+        "file_error",
+        "created",
+        "updated",
+        "unchanged",
+        "advisories",
+        "failure",
+        "attempts",
+        "heartbeat_at",
+        "created_at",
+        "checked_at",
+        "finished_at",
+    ]

@@ -840,37 +840,49 @@ class ImportJob(models.Model):
 
     RUNNING = (Status.QUEUED, Status.CHECKING, Status.IMPORTING)
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="import_jobs")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
     kind = models.CharField(_("kind"), max_length=20)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
     )
     file = models.FileField(storage=import_storage, upload_to=_import_file_name, blank=True)
     filename = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
-    rows_done = models.PositiveIntegerField(default=0)
-    rows_total = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict, blank=True)  # create / update / unchanged / bad, from the check
-    file_error = models.TextField(blank=True)  # the file as a whole could not be read
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    counts = models.JSONField(
+        _("counts"), default=dict, blank=True
+    )  # create / update / unchanged / bad, from the check
+    file_error = models.TextField(
+        _("problem with the file"), blank=True
+    )  # the file as a whole could not be read
     row_errors = models.JSONField(default=list, blank=True)  # the first bad rows: line, values, reasons
-    error_total = models.PositiveIntegerField(default=0)  # bad rows in the whole file
+    error_total = models.PositiveIntegerField(_("bad rows"), default=0)  # bad rows in the whole file
     preview_rows = models.JSONField(default=list, blank=True)  # the first good rows: line, values, action
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    advisories = models.PositiveIntegerField(default=0)
-    failure = models.TextField(blank=True)  # why a failed job failed, for the uploader
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    advisories = models.PositiveIntegerField(_("advisories"), default=0)
+    failure = models.TextField(_("why it failed"), blank=True)  # why a failed job failed, for the uploader
     # When the job last showed life (uploaded, a progress step of the check, confirmed, sent again), and
     # how often the stuck-job sweep has sent it again: a job whose worker died is retried, then failed.
-    heartbeat_at = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    checked_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(_("sent again"), default=0)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "-created_at"], name="absence_importjob_org_idx")]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.status})"

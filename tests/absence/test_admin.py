@@ -47,3 +47,24 @@ def test_an_employee_keeps_their_organisation_in_the_admin(superuser_client, emp
     page = superuser_client.get(reverse("admin:absence_employee_change", args=[employee.pk])).content.decode()
     assert 'name="name"' in page  # the rest stays editable
     assert 'name="organization"' not in page and employee.organization.name in page
+
+
+def test_import_jobs_are_shown_without_their_rows_or_file(superuser_client, employer):
+    from apps.absence.models import ImportJob
+
+    job = ImportJob.objects.create(
+        organization=employer,
+        kind="absences",
+        filename="fravaer-2026.csv",
+        status=ImportJob.Status.CHECKED,
+        error_total=1,
+        row_errors=[{"line": 2, "values": ["4711", "sick", "2026-03-02"], "reasons": ["unknown"]}],
+        preview_rows=[{"line": 3, "values": ["4712", "sick", "2026-03-09"], "action": "create"}],
+    )
+    listing = superuser_client.get(reverse("admin:absence_importjob_changelist")).content.decode()
+    assert "fravaer-2026.csv" in listing
+    url = reverse("admin:absence_importjob_change", args=[job.pk])
+    page = superuser_client.get(url).content.decode()
+    assert "fravaer-2026.csv" in page and 'name="_save"' not in page
+    assert "4711" not in page and "4712" not in page
+    assert superuser_client.post(url, {}).status_code == 403
