@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.core.queue import send_or_run_here
 from apps.organizations.models import User
 
 from . import selectors
@@ -387,7 +388,7 @@ def meeting_send_agenda(*, meeting: Meeting) -> Meeting:
     from .tasks import send_agenda_notice_task
 
     meeting_id = meeting.pk
-    transaction.on_commit(lambda: send_agenda_notice_task.delay(meeting_id))
+    transaction.on_commit(lambda: send_or_run_here(send_agenda_notice_task, meeting_id))
     return meeting
 
 
@@ -655,7 +656,7 @@ def _notify_proposer(proposal: ItemProposal) -> None:
     from .tasks import send_proposal_notice_task
 
     proposal_id = proposal.pk
-    transaction.on_commit(lambda: send_proposal_notice_task.delay(proposal_id))
+    transaction.on_commit(lambda: send_or_run_here(send_proposal_notice_task, proposal_id))
 
 
 @transaction.atomic
