@@ -95,3 +95,31 @@ def test_if_empty_does_not_load_twice(seeded):
     call_command("seed_demo", "--if-empty", stdout=out)
     assert User.objects.count() == before
     assert "hr.norddjurs@demo.example" in out.getvalue()
+
+
+def test_the_log_ins_table_lists_every_shown_account_with_the_address(db):
+    from apps.organizations.models import User
+
+    call_command("seed_demo", "--employees", "30", "--years", "1", "--no-logins", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_demo", "--logins", "--url", "http://127.0.0.1:8101/", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8101/" in text and "demo-portal-2026" in text
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "@" in line]
+    assert rows and len({len(line) for line in rows}) == 1  # the columns line up
+    assert any("hr.norddjurs@demo.example" in line for line in rows)
+    assert len(rows) == min(User.objects.filter(email__endswith="@demo.example").count(), 30)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(["--port", "abc"], "must be a number"), (["--bogus"], "unknown argument")]
+)
+def test_bin_run_refuses_a_bad_port_or_argument_before_starting_anything(args, message):
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        ["bash", str(root / "bin" / "run"), *args], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 2 and message in result.stderr

@@ -36,11 +36,26 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the demo organisations already exist."
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="Do not list the demo log-ins at the end (bin/run lists them later).",
+        )
+        parser.add_argument(
+            "--logins",
+            action="store_true",
+            help="Only list the demo log-ins in the database, as a table (with --url: where to log in).",
+        )
+        parser.add_argument("--url", default="", help="The portal's address, printed above the log-ins.")
 
     def handle(self, *args, **options) -> None:
+        if options["logins"]:
+            self._print_table(options["url"])
+            return
         if options["if_empty"] and Organization.objects.filter(slug="norddjurs").exists():
             self.stdout.write("Demo data already loaded.")
-            self._print_logins_from_db()
+            if not options["no_logins"]:
+                self._print_logins_from_db()
             return
         ctx = DemoContext(
             rng=random.Random(options["random_seed"]),
@@ -60,7 +75,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 module.seed(ctx)
             self.stdout.write(f"  {label}: {time.perf_counter() - started:.1f} s")
-        self._print_logins(ctx.logins)
+        if not options["no_logins"]:
+            self._print_logins(ctx.logins)
 
     def _print_logins(self, logins: list[tuple[str, str]]) -> None:
         self.stdout.write(self.style.SUCCESS(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):"))
@@ -70,6 +86,33 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  … and {len(logins) - MAX_LISTED_LOGINS} more demo accounts with the same password"
             )
+
+    def _print_table(self, url: str) -> None:
+        """The demo log-ins as a table, for bin/run to print once the server answers."""
+        from apps.organizations.demo import describe_demo_accounts
+
+        logins = describe_demo_accounts()
+        if not logins:
+            self.stdout.write("No demo accounts in the database (run manage.py seed_demo).")
+            return
+        shown = logins[:MAX_LISTED_LOGINS]
+        width = max(len("E-mail"), *(len(email) for email, _who in shown))
+        who_width = min(max(len("Who"), *(len(who) for _email, who in shown)), 70)
+        rule = f"+-{'-' * width}-+-{'-' * who_width}-+"
+        lines = []
+        if url:
+            lines.append(self.style.SUCCESS(f"The portal runs at {url}"))
+        lines += [f"Demo log-ins, the password for all: {DEMO_PASSWORD}", rule]
+        lines.append(f"| {'E-mail':<{width}} | {'Who':<{who_width}} |")
+        lines.append(rule)
+        for email, who in shown:
+            if len(who) > who_width:
+                who = who[: who_width - 1] + "…"
+            lines.append(f"| {email:<{width}} | {who:<{who_width}} |")
+        lines.append(rule)
+        if len(logins) > MAX_LISTED_LOGINS:
+            lines.append(f"… and {len(logins) - MAX_LISTED_LOGINS} more demo accounts with the same password")
+        self.stdout.write("\n".join(["", *lines, ""]))
 
     def _print_logins_from_db(self) -> None:
         from apps.organizations.demo import describe_demo_accounts
