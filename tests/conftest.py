@@ -169,8 +169,11 @@ def _start_worker(tmp_dir: Path, *, beat: bool = False):
     if beat:
         env["PORTAL_BEAT_EVERY_SECONDS"] = "2"
         command += ["--beat", "--schedule", str(tmp_dir / "beat-schedule")]
-    worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
     from strategy_portal.celery import app
+
+    # Messages an earlier worker left unfinished (a killed test run) would run on this test's data.
+    app.control.purge()
+    worker = subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -872,6 +872,109 @@ def advisory_sweep(
     return result
 
 
+# The full re-sweep in partitions, shared by workers ------------------------------------------------
+
+
+class SweepPartition(NamedTuple):
+    organization_id: int
+    first_employee_id: int
+    last_employee_id: int
+
+
+@dataclass
+class PartitionedSweep:
+    """A full re-sweep split into partitions (an organisation's employees, SWEEP_CHUNK_EMPLOYEES at a
+    time); ``fingerprints`` are the organisations' policies when it began."""
+
+    as_of: date
+    partitions: list[SweepPartition]
+    fingerprints: dict[int, str]
+    forward: list[int]  # organisations whose sweep state moves to ``as_of`` when it is finished
+
+
+def advisory_sweep_plan(
+    *, as_of: date, organization: Organization | None = None, size: int | None = None
+) -> PartitionedSweep:
+    """Begin a full re-sweep of one organisation or all: take each one's queue of changes (the
+    partitions look at everyone, so they cover them) and cut its employees into partitions. Changes
+    made while the partitions run are queued again by the services and taken by the next sweep."""
+    size = size or SWEEP_CHUNK_EMPLOYEES
+    organizations = (
+        [organization]
+        if organization is not None
+        else list(Organization.objects.filter(employees__isnull=False).distinct().order_by("pk"))
+    )
+    plan = PartitionedSweep(as_of=as_of, partitions=[], fingerprints={}, forward=[])
+    for org in organizations:
+        with transaction.atomic():
+            fingerprint = policy_fingerprint(policy_for(org))
+            _state, _scope, forward = _sweep_begin(org, as_of, fingerprint, full=True)
+        plan.fingerprints[org.pk] = fingerprint
+        if forward:
+            plan.forward.append(org.pk)
+        plan.partitions += [
+            SweepPartition(org.pk, first, last) for first, last in _employee_ranges(org, size)
+        ]
+    return plan
+
+
+def advisory_sweep_partition(*, partition: SweepPartition, as_of: date) -> dict[str, int]:
+    """One partition of a full re-sweep: every advisory due of these employees that does not exist yet.
+    Idempotent (ON CONFLICT DO NOTHING), so a partition run twice or beside a daily sweep adds nothing
+    twice."""
+    organization = Organization.objects.get(pk=partition.organization_id)
+    employee_range = (partition.first_employee_id, partition.last_employee_id)
+    for attempt in range(1, SWEEP_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                policy = policy_for(organization)
+                candidates, employees = _candidate_advisories(
+                    organization, as_of, policy, None, employee_range
+                )
+                existing = _existing_keys(organization, {c.spell_id for c in candidates})
+                created = _insert_advisories(
+                    organization, [c for c in candidates if (c.spell_id, c.kind, c.day) not in existing]
+                )
+            break
+        except (IntegrityError, OperationalError):
+            if attempt == SWEEP_ATTEMPTS:
+                raise
+    return {"created": max(created, 0), "candidates": len(candidates), "employees": employees}
+
+
+def advisory_sweep_finish(
+    plan: PartitionedSweep, outcomes: list[dict[str, int]], *, notify: bool = True
+) -> SweepResult:
+    """After every partition: move the sweep states on (unless a policy changed meanwhile, so the next
+    sweep looks at everyone again) and mail the leaders once."""
+    result = SweepResult(organizations=len(plan.fingerprints), full=len(plan.fingerprints))
+    for outcome in outcomes:
+        result.created += outcome["created"]
+        result.candidates += outcome["candidates"]
+        result.employees += outcome["employees"]
+    for organization_id in plan.forward:
+        with transaction.atomic():
+            state = SweepState.objects.select_for_update().get(organization_id=organization_id)
+            state.swept_through = max(plan.as_of, state.swept_through or plan.as_of)
+            state.policy_fingerprint = plan.fingerprints[organization_id]
+            state.swept_at = timezone.now()
+            state.save()
+    for organization in Organization.objects.filter(pk__in=plan.fingerprints):
+        advisory_notify_leaders(organization=organization, send=notify)
+    return result
+
+
+def advisory_sweep_partitioned(
+    *, as_of: date, organization: Organization | None = None, size: int | None = None, notify: bool = True
+) -> SweepResult:
+    """The full re-sweep, partition after partition in this process: exactly what the workers do in
+    parallel (``tasks.sweep_advisories_partitioned_task``), and the reference their result is tested
+    against."""
+    plan = advisory_sweep_plan(as_of=as_of, organization=organization, size=size)
+    outcomes = [advisory_sweep_partition(partition=p, as_of=as_of) for p in plan.partitions]
+    return advisory_sweep_finish(plan, outcomes, notify=notify)
+
+
 @transaction.atomic
 def advisory_notify_leaders(*, organization: Organization, send: bool = True) -> int:
     """Email each leader once about their new contact advisories; returns the number of emails.

@@ -48,3 +48,53 @@ def apply_import_job_task(job_id: int) -> None:
 @shared_task
 def sweep_import_jobs_task() -> dict:
     return services.import_jobs_sweep()
+
+
+# The full re-sweep shared by the workers: a chord of partitions, then one task that finishes it.
+
+
+@shared_task(ignore_result=False)
+def sweep_partition_task(partition: list[int], as_of: str) -> dict:
+    return services.advisory_sweep_partition(
+        partition=services.SweepPartition(*partition), as_of=date.fromisoformat(as_of)
+    )
+
+
+@shared_task(ignore_result=False)
+def sweep_finish_task(outcomes: list[dict], plan: dict, notify: bool = True) -> dict:
+    result = services.advisory_sweep_finish(_plan_from(plan), outcomes, notify=notify)
+    return {"created": result.created, "candidates": result.candidates, "employees": result.employees}
+
+
+def _plan_to(plan: services.PartitionedSweep) -> dict:
+    return {
+        "as_of": plan.as_of.isoformat(),
+        "partitions": [list(p) for p in plan.partitions],
+        "fingerprints": {str(k): v for k, v in plan.fingerprints.items()},
+        "forward": plan.forward,
+    }
+
+
+def _plan_from(data: dict) -> services.PartitionedSweep:
+    return services.PartitionedSweep(
+        as_of=date.fromisoformat(data["as_of"]),
+        partitions=[services.SweepPartition(*p) for p in data["partitions"]],
+        fingerprints={int(k): v for k, v in data["fingerprints"].items()},
+        forward=list(data["forward"]),
+    )
+
+
+def sweep_partitioned_send(
+    *, as_of: date, organization_id: int | None = None, size: int | None = None, notify: bool = True
+):
+    """Plan a full re-sweep here and hand its partitions to the workers as a chord (needs a result
+    backend: Redis). Returns the chord's AsyncResult; its value is the finishing task's summary."""
+    from celery import chord
+
+    from apps.organizations.models import Organization
+
+    organization = Organization.objects.get(pk=organization_id) if organization_id else None
+    plan = services.advisory_sweep_plan(as_of=as_of, organization=organization, size=size)
+    day = as_of.isoformat()
+    header = [sweep_partition_task.s(list(p), day) for p in plan.partitions]
+    return chord(header)(sweep_finish_task.s(_plan_to(plan), notify))
