@@ -66,6 +66,7 @@ from apps.core.exports import (
 from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
+from .selectors import progress_cache_invalidate
 
 COLUMNS = [
     "kind",
@@ -446,4 +447,5 @@ def plan_import(*, plan: StrategyPlan, text: str = "", records: list[list[str]] 
             i.implements = initiative_by_ref[r.implements_ref]
             linked.append(i)
     Initiative.objects.bulk_update(linked, ["implements"])
+    progress_cache_invalidate(plan.pk)  # bulk writes send no signals
     return len(rows)

@@ -155,6 +155,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(request, "strategy/plan_detail.html#results", context)
     else:
         context["overview"] = selectors.plan_overview(plan)
+        if context["may_archive"]:
+            context["comment_counts"] = selectors.comment_counts(plan)
         response = render(request, "strategy/plan_detail.html", context)
     # The same URL serves the page and its fragment: browsers must not reuse one for the other.
     patch_vary_headers(response, ("HX-Request",))
