@@ -323,9 +323,11 @@ def _progress_cache_key(plan_id: int) -> str:
 
 def progress_cache_invalidate(plan_id: int) -> None:
     """Call when anything shown on the plan's progress page changes. The cached page data is dropped
-    once the change is committed, so no request can cache what it read before the change under the
-    new state."""
-    transaction.on_commit(lambda: cache.delete(_progress_cache_key(plan_id)))
+    at once (later reads in the same transaction see the change) and again once the change is
+    committed, since a request running meanwhile may have cached what it read before the commit."""
+    key = _progress_cache_key(plan_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def plan_progress(plan: StrategyPlan) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from apps.core.dates import absurd_year_message, is_absurd_year
 from apps.organizations.models import Organization, User
@@ -493,11 +494,30 @@ def initiative_comment_moderate(
     comment.save(update_fields=["status", "moderated_by", "moderated_at"])
     progress_cache_invalidate(comment.initiative.focus_area.plan_id)
     if approve and comment.notified_at is None:
-        from .tasks import send_comment_notice_task
-
         comment_id = comment.pk
-        transaction.on_commit(lambda: send_comment_notice_task.delay(comment_id))
+        transaction.on_commit(lambda: _enqueue_comment_notice(comment_id))
     return comment
+
+
+def _enqueue_comment_notice(comment_id: int) -> None:
+    from .tasks import send_comment_notice_task
+
+    try:
+        send_comment_notice_task.delay(comment_id)
+    except (OperationalError, OSError) as error:
+        # The approval stands; the daily job sends the notices that are still missing.
+        logger.warning("comment notice %s could not be queued: %s", comment_id, error)
+
+
+def missed_comment_notices_send(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Notices for approved comments the broker lost (it was down when the board approved them)."""
+    missed = InitiativeComment.objects.filter(
+        status=InitiativeComment.Status.APPROVED,
+        notified_at__isnull=True,
+        moderated_at__lt=timezone.now() - older_than,
+        initiative__responsible_person__isnull=False,
+    ).values_list("pk", flat=True)
+    return sum(initiative_comment_notice_send(comment_id=pk) for pk in missed)
 
 
 def _portal_url(path: str) -> str:

@@ -7,7 +7,8 @@ from . import services
 
 @shared_task(name="apps.strategy.tasks.send_stale_reminders_task")
 def send_stale_reminders_task() -> int:
-    return services.stale_reminders_send()
+    # The same morning run also sends the comment notices that could not be queued when approved.
+    return services.stale_reminders_send() + services.missed_comment_notices_send()
 
 
 @shared_task(name="apps.strategy.tasks.send_comment_notice_task")
