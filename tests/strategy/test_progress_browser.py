@@ -27,7 +27,9 @@ def published(org, plan, area, initiative, board_member):
     county = InitiativeFactory(
         focus_area=area, level="county", implements=initiative, responsible_unit=unit(org, "A"), progress=30
     )
-    InitiativeFactory(focus_area=area, level="local_union", implements=county, progress=60, status="in_progress")
+    InitiativeFactory(
+        focus_area=area, level="local_union", implements=county, progress=60, status="in_progress"
+    )
     InitiativeUpdateFactory(initiative=initiative, text="Første netværksmøde holdt")
     services.plan_set_publishing(plan=plan, visibility="public", stale_after_weeks=8, user=board_member)
     yield plan

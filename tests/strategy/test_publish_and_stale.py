@@ -91,6 +91,28 @@ def test_link_views_refuse_get_and_a_link_cannot_be_made_for_a_members_only_plan
     assert not PlanLink.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("strategy:plan_publish", "delete"),
+        ("strategy:stale_list", "post"),
+        ("strategy:plan_link_create", "get"),
+    ],
+)
+def test_publishing_views_refuse_other_methods(login, board_member, plan, name, method):
+    assert getattr(login(board_member), method)(reverse(name, args=[plan.pk])).status_code == 405
+
+
+def test_a_steward_may_not_revoke_the_link(login, shop_steward, board_member, plan):
+    services.plan_set_publishing(plan=plan, visibility="public", stale_after_weeks=8, user=board_member)
+    link = PlanLink.objects.get()
+    client = login(shop_steward)
+    assert client.post(reverse("strategy:plan_link_revoke", args=[link.pk])).status_code == 403
+    assert client.get(reverse("strategy:plan_link_revoke", args=[link.pk])).status_code == 405
+    link.refresh_from_db()
+    assert link.revoked_at is None
+
+
 def test_another_boards_link_cannot_be_revoked(login, board_member_other, board_member, plan):
     services.plan_set_publishing(plan=plan, visibility="public", stale_after_weeks=8, user=board_member)
     link = PlanLink.objects.get()
