@@ -432,6 +432,8 @@ def plan_set_publishing(
 def plan_link_create(*, plan: StrategyPlan, user: User) -> PlanLink:
     """A new public link; the links made before stop working (a link once passed on cannot be taken
     back, so a new one replaces it)."""
+    # The lock makes two clicks at once end with one working link.
+    plan = StrategyPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.visibility != StrategyPlan.Visibility.PUBLIC:
         raise ValidationError(_("Publish the plan by public link first."))
     plan.links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -328,3 +328,29 @@ def test_an_approval_stands_when_the_broker_is_down_and_the_daily_job_sends_the_
     assert tasks.send_stale_reminders_task() == 1
     assert len(mail.outbox) == 1
     assert tasks.send_stale_reminders_task() == 0
+
+
+def test_the_initiative_page_query_count_does_not_grow(
+    client, login, shop_steward, published, plan, initiative, django_assert_max_num_queries
+):
+    from tests.factories import InitiativeUpdateFactory
+
+    member = login(shop_steward)
+    link = PlanLink.objects.get(plan=plan)
+    urls = [comment_url(initiative), reverse("strategy:public_initiative", args=[link.token, initiative.pk])]
+    comment(initiative, status=APPROVED)
+    InitiativeUpdateFactory(initiative=initiative)
+    counts = []
+    for url in urls:
+        cache.clear()
+        with django_assert_max_num_queries(12) as small:
+            (member if url == urls[0] else client).get(url)
+        counts.append(len(small.captured_queries))
+    for n in range(10):
+        comment(initiative, f"Kommentar {n}", APPROVED)
+        InitiativeUpdateFactory(initiative=initiative)
+    for url, count in zip(urls, counts, strict=True):
+        cache.clear()
+        with django_assert_max_num_queries(count):
+            response = (member if url == urls[0] else client).get(url)
+        assert "Kommentar 9" in response.text

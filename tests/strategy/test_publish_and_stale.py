@@ -279,3 +279,15 @@ def test_the_stale_list_query_count_does_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.text.count("/strategy/initiative/") >= 11
+
+
+def test_the_publish_page_query_count_does_not_grow(login, board_member, plan, django_assert_max_num_queries):
+    client = login(board_member)
+    services.plan_set_publishing(plan=plan, visibility="public", stale_after_weeks=8, user=board_member)
+    with django_assert_max_num_queries(8) as small:
+        client.get(publish_url(plan))
+    for _ in range(10):
+        services.plan_link_create(plan=plan, user=board_member)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(publish_url(plan))
+    assert PlanLink.objects.get(plan=plan, revoked_at__isnull=True).token in response.text
