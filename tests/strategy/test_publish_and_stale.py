@@ -291,3 +291,55 @@ def test_the_publish_page_query_count_does_not_grow(login, board_member, plan, d
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(publish_url(plan))
     assert PlanLink.objects.get(plan=plan, revoked_at__isnull=True).token in response.text
+
+
+# --- weights in the plan's CSV ---------------------------------------------------------------------------
+
+
+def test_weights_go_out_and_come_back_with_the_plan_csv(org, plan, area):
+    import csv
+    import io
+
+    from apps.strategy.plan_csv import COLUMNS, export_plan, plan_import
+    from tests.factories import StrategyPlanFactory
+
+    InitiativeFactory(focus_area=area, text="Tung indsats", weight=7)
+    InitiativeFactory(focus_area=area, text="Let indsats")
+    text = export_plan(plan)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=","))
+    assert [r[COLUMNS.index("weight")] for r in rows if r[0] == "initiative"] == ["7", "1"]
+    empty = StrategyPlanFactory(organization=org)
+    plan_import(plan=empty, text=text)
+    weights = (
+        Initiative.objects.filter(focus_area__plan=empty).order_by("position").values_list("text", "weight")
+    )
+    assert list(weights) == [("Tung indsats", 7), ("Let indsats", 1)]
+
+
+@pytest.mark.parametrize("weight", ["0", "101", "tung"])
+def test_a_bad_weight_in_the_csv_is_refused_with_its_row(org, weight):
+    from apps.strategy.plan_csv import PlanImportError, plan_import
+    from tests.factories import StrategyPlanFactory
+
+    text = (
+        "kind,ref,focus_area_ref,title,text,weight\n"
+        "focus_area,F1,,Heltid,,\n"
+        f"initiative,I1,F1,,Kartlegge deltid,{weight}\n"
+    )
+    empty = StrategyPlanFactory(organization=org)
+    with pytest.raises(PlanImportError) as refused:
+        plan_import(plan=empty, text=text)
+    assert refused.value.errors == [f"Row 3: weight must be a whole number from 1 to 100, not “{weight}”."]
+    assert not empty.focus_areas.exists()
+
+
+def test_a_csv_without_a_weight_column_imports_with_weight_1(org):
+    from apps.strategy.plan_csv import plan_import
+    from tests.factories import StrategyPlanFactory
+
+    empty = StrategyPlanFactory(organization=org)
+    plan_import(
+        plan=empty,
+        text="kind,ref,focus_area_ref,title,text\nfocus_area,F1,,Heltid,\ninitiative,I1,F1,,Kurs\n",
+    )
+    assert Initiative.objects.get(focus_area__plan=empty).weight == 1
