@@ -343,3 +343,44 @@ def test_a_csv_without_a_weight_column_imports_with_weight_1(org):
         text="kind,ref,focus_area_ref,title,text\nfocus_area,F1,,Heltid,\ninitiative,I1,F1,,Kurs\n",
     )
     assert Initiative.objects.get(focus_area__plan=empty).weight == 1
+
+
+# --- the responsible person answers the reminder -------------------------------------------------------
+
+
+def test_the_responsible_person_posts_an_update_without_being_on_the_board(
+    login, shop_steward, steward_of_other_club, initiative
+):
+    initiative.responsible_person = shop_steward
+    initiative.save(update_fields=["responsible_person"])
+    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    data = {
+        "on": "2026-05-01",
+        "text": "Første møde holdt",
+        "status": "in_progress",
+        "progress": "20",
+        "version": "1",
+    }
+    other = login(steward_of_other_club)
+    assert (
+        'id="update-form"' not in other.get(reverse("strategy:initiative_detail", args=[initiative.pk])).text
+    )
+    assert other.post(url, data).status_code == 403
+    owner = login(shop_steward)
+    assert 'id="update-form"' in owner.get(reverse("strategy:initiative_detail", args=[initiative.pk])).text
+    assert owner.post(url, data).status_code == 302
+    initiative.refresh_from_db()
+    assert (initiative.status, initiative.progress) == ("in_progress", 20)
+    assert initiative.updates.get().author == shop_steward
+    # The rest of the initiative stays the board's.
+    assert owner.get(reverse("strategy:initiative_edit", args=[initiative.pk])).status_code == 403
+
+
+def test_the_responsible_person_cannot_post_to_an_archived_plan(login, shop_steward, plan, initiative):
+    initiative.responsible_person = shop_steward
+    initiative.save(update_fields=["responsible_person"])
+    services.plan_archive(plan=plan)
+    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    response = login(shop_steward).post(url, {"on": "2026-05-01", "text": "Hej", "version": "1"})
+    assert response.status_code == 403
+    assert not initiative.updates.exists()
