@@ -527,6 +527,10 @@ def _portal_url(path: str) -> str:
     return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
 
 
+def _update_url(initiative: Initiative) -> str:
+    return _portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+
+
 def _mail(user: User, organization: Organization, template: str, context: dict) -> None:
     with translation.override(user.language or organization.language):
         context = {"user": user, **context}
@@ -565,7 +569,8 @@ def initiative_comment_notice_send(*, comment_id: int) -> bool:
             "comment": comment,
             "initiative": initiative,
             "plan": initiative.focus_area.plan,
-            "url": _portal_url(reverse("strategy:progress_initiative", args=[initiative.pk])),
+            "url": _portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
+            "update_url": _update_url(initiative),
         },
     )
     return True
@@ -603,10 +608,7 @@ def stale_reminders_send(*, today: date | None = None) -> int:
                 {
                     "plan": plan,
                     "weeks": plan.stale_after_weeks,
-                    "initiatives": [
-                        (i, _portal_url(reverse("strategy:initiative_detail", args=[i.pk])))
-                        for i in initiatives
-                    ],
+                    "initiatives": [(i, _update_url(i)) for i in initiatives],
                 },
             )
             sent += 1

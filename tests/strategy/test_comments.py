@@ -182,7 +182,8 @@ def test_the_board_approves_and_the_owner_is_told_once_in_their_language(
     assert message.to == ["owner@example.org"]
     assert message.subject == "Et medlem har kommentert tiltaket ditt"  # nb, the owner's language
     assert "Hvornår starter netværket?" in message.body
-    assert f"/strategy/progress/initiative/{initiative.pk}/" in message.body
+    assert f"/strategy/progress/initiative/{initiative.pk}/#comments" in message.body
+    assert f"/strategy/initiative/{initiative.pk}/#update-form" in message.body
     # Hidden and approved again: no second email.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(moderate_url(note), {"action": "hide"})
