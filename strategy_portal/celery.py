@@ -42,6 +42,12 @@ app.conf.beat_schedule = {
         "task": "apps.meetings.tasks.send_agenda_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Owners of initiatives without an update for the plan's number of weeks; each initiative is
+    # remembered when reminded, so a run sends nothing new until as many weeks more have passed.
+    "strategy-stale-reminders": {
+        "task": "apps.strategy.tasks.send_stale_reminders_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # For integration tests and smoke checks only: run every periodic job every N seconds instead of at

@@ -8,4 +8,6 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Strategy")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401
+        from . import rules, signals  # noqa: F401
+
+        signals.connect()

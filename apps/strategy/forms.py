@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,7 +11,7 @@ from apps.core.dates import DateWindow, DateWindowMixin, is_absurd_year
 from apps.core.forms import FastSelect, PortalFormMixin
 from apps.organizations.models import Organization, OrgUnit, User
 
-from .models import FocusArea, Goal, Initiative, StrategyPlan
+from .models import FocusArea, Goal, Initiative, InitiativeComment, StrategyPlan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROGRESS_VALIDATORS = [
@@ -149,10 +150,17 @@ class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
             "responsible_person",
             "status",
             "progress",
+            "weight",
             "start_date",
             "due_date",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "start_date": DATE, "due_date": DATE}
+        error_messages = {
+            "weight": {
+                "min_value": _("The weight is a whole number from 1 to 100."),
+                "max_value": _("The weight is a whole number from 1 to 100."),
+            }
+        }
 
     def __init__(self, *args, focus_area: FocusArea, **kwargs) -> None:
         self.focus_area = focus_area
@@ -170,6 +178,7 @@ class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
         self.fields["implements"].queryset = implements
         self.fields["implements"].label_from_instance = lambda i: f"{i.get_level_display()}: {i.text[:110]}"
         self.fields["goal"].label_from_instance = lambda g: g.text[:120]
+        self.fields["weight"].required = False
         self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(
             organization_id=plan.organization_id
         )
@@ -182,6 +191,9 @@ class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start date."))
+        if "weight" in data and data["weight"] is None:
+            # Left empty (or posted by a form that does not show it): the weight stays as it is.
+            data["weight"] = self.instance.weight
         return data
 
     def validate_constraints(self, exclude=None):
@@ -285,4 +297,37 @@ class ImportForm(PortalFormMixin, forms.Form):
             "described on this page."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class PublishForm(PortalFormMixin, forms.ModelForm):
+    class Meta:
+        model = StrategyPlan
+        fields = ["visibility", "stale_after_weeks"]
+        widgets = {"visibility": forms.RadioSelect}
+        error_messages = {
+            "stale_after_weeks": {
+                "min_value": _("Choose a number of weeks from 1 to 52, or leave it empty."),
+                "max_value": _("Choose a number of weeks from 1 to 52, or leave it empty."),
+            }
+        }
+
+    def validate_constraints(self, exclude=None):
+        # The field messages above say it better than the database constraints' generic ones.
+        pass
+
+
+class CommentForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(
+        label=_("Your comment or question"),
+        max_length=InitiativeComment.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=format_lazy(
+            _(
+                "At most {limit} characters. The board reads comments before they are shown; others see "
+                "the comment without your name. Do not write about anyone's health or absence."
+            ),
+            limit=InitiativeComment.MAX_LENGTH,
+        ),
+        error_messages={"required": _("Write a comment or a question.")},
     )

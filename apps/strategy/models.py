@@ -8,10 +8,12 @@ refuses to save when somebody else has saved in between.
 from __future__ import annotations
 
 import re
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -22,6 +24,11 @@ from apps.organizations.models import Organization, OrgUnit
 
 
 class StrategyPlan(models.Model):
+    class Visibility(models.TextChoices):
+        UNPUBLISHED = "unpublished", _("Not published")
+        MEMBERS = "members", _("Members only")
+        PUBLIC = "public", _("Public link")
+
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="strategy_plans"
     )
@@ -36,6 +43,27 @@ class StrategyPlan(models.Model):
         blank=True,
         help_text=_("An archived plan is read-only and left out of lists and choices; it can be unarchived."),
     )
+    visibility = models.CharField(
+        _("progress page"),
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.UNPUBLISHED,
+        help_text=_(
+            "Who can follow the plan's progress page: only the board (not published), everyone with a "
+            "log-in to the organisation (members only), or also anyone with the public link."
+        ),
+    )
+    stale_after_weeks = models.PositiveSmallIntegerField(
+        _("reminder after weeks without an update"),
+        null=True,
+        blank=True,
+        default=8,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_(
+            "The person responsible for an open initiative gets an email when it has had no update for "
+            "this many weeks, and again after as many weeks more. Empty: no reminders."
+        ),
+    )
 
     class Meta:
         verbose_name = _("strategy plan")
@@ -48,6 +76,15 @@ class StrategyPlan(models.Model):
             # The same bounds as apps.core.dates (EARLIEST_YEAR, LATEST_YEAR): a year like 99999 is a typo.
             models.CheckConstraint(
                 condition=Q(start_year__gte=1900, end_year__lte=2200), name="strategyplan_sane_years"
+            ),
+            models.CheckConstraint(
+                condition=Q(visibility__in=["unpublished", "members", "public"]),
+                name="strategyplan_visibility_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(stale_after_weeks__isnull=True)
+                | Q(stale_after_weeks__gte=1, stale_after_weeks__lte=52),
+                name="strategyplan_stale_weeks_1_52",
             ),
         ]
 
@@ -241,11 +278,23 @@ class Initiative(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "How much the initiative counts in the progress of its focus area and the plan, from 1 to 100. "
+            "Initiatives with the same weight count equally."
+        ),
+    )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "position", "updated_at"])
+    # When the responsible person was last reminded of a missing update: the daily job reminds again
+    # only after the plan's number of weeks more.
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "position", "updated_at", "reminded_at"])
 
     class Meta:
         verbose_name = _("initiative")
@@ -253,6 +302,9 @@ class Initiative(models.Model):
         ordering = ["focus_area", "position", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="initiative_progress_0_100"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100), name="initiative_weight_1_100"
+            ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(due_date__isnull=True)
@@ -330,3 +382,100 @@ class InitiativeUpdate(models.Model):
     @property
     def changed_status(self) -> bool:
         return bool(self.status_after) and self.status_after != self.status_before
+
+
+def _link_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PlanLink(models.Model):
+    """The public link to a plan's progress page, for people without a log-in (members of a union that
+    the portal has no account for, a newsletter, the union's website).
+
+    The token is the credential (256 random bits). It works while the plan is published by public link
+    and until the board revokes it; a new link then has a new token.
+    """
+
+    plan = models.ForeignKey(
+        StrategyPlan, verbose_name=_("strategy plan"), on_delete=models.CASCADE, related_name="links"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=_link_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("public plan link")
+        verbose_name_plural = _("public plan links")
+        ordering = ["plan", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.created_at:%d.%m.%Y %H:%M}"
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.plan.organization_id, None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None and self.plan.visibility == StrategyPlan.Visibility.PUBLIC
+
+
+class InitiativeComment(models.Model):
+    """A member's comment or question on an initiative, shown on the progress page once the board
+    approves it. A hidden comment is never shown to members again."""
+
+    MAX_LENGTH = 1000
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting moderation")
+        APPROVED = "approved", _("Approved")
+        HIDDEN = "hidden", _("Hidden")
+
+    initiative = models.ForeignKey(
+        Initiative, verbose_name=_("initiative"), on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="strategy_comments",
+    )
+    text = models.TextField(_("comment"), max_length=MAX_LENGTH)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    # Set when the initiative's responsible person was told about the published comment (once).
+    notified_at = models.DateTimeField(_("owner notified"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("comment on an initiative")
+        verbose_name_plural = _("comments on initiatives")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "hidden"]),
+                name="initiativecomment_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_permission_scope(self) -> tuple[int, None]:
+        return self.initiative.focus_area.plan.organization_id, None

@@ -22,6 +22,7 @@ text                   goal and initiative rows: the text (required)
 level                  initiative rows: national, county, local_union, club or none (empty = none)
 status                 initiative rows: planned, in_progress, done, paused or dropped (empty = planned)
 progress               initiative rows: whole number 0-100 (empty = 0)
+weight                 initiative rows: whole number 1-100, its weight in the progress roll-up (empty = 1)
 start                  initiative rows: start date, YYYY-MM-DD
 due                    initiative rows: due date, YYYY-MM-DD, not before ``start``
 responsible_unit_code  initiative rows: code of a unit of the plan's organisation
@@ -66,6 +67,7 @@ from apps.core.exports import (
 from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
+from .selectors import progress_cache_invalidate
 
 COLUMNS = [
     "kind",
@@ -80,6 +82,7 @@ COLUMNS = [
     "level",
     "status",
     "progress",
+    "weight",
     "start",
     "due",
     "responsible_unit_code",
@@ -103,6 +106,7 @@ COLUMN_LABELS = {
     "level": gettext_lazy("Level"),
     "status": gettext_lazy("Status"),
     "progress": gettext_lazy("Progress (%)"),
+    "weight": gettext_lazy("Weight"),
     "start": gettext_lazy("Start"),
     "due": gettext_lazy("Due"),
     "responsible_unit_code": gettext_lazy("Responsible unit code"),
@@ -190,6 +194,7 @@ def plan_rows(plan: StrategyPlan) -> list[list[object]]:
                     "level": i.level,
                     "status": i.status,
                     "progress": i.progress,
+                    "weight": i.weight,
                     "start": _day(i.start_date),
                     "due": _day(i.due_date),
                     "responsible_unit_code": i.responsible_unit.code if i.responsible_unit else "",
@@ -363,6 +368,17 @@ def _parse_rows(records: list[list[str]], plan: StrategyPlan) -> list[_Row]:
                         _("progress must be a whole number from 0 to 100, not “%(value)s”.")
                         % {"value": cell["progress"]}
                     )
+            weight = 1
+            if cell.get("weight"):
+                try:
+                    weight = int(cell["weight"])
+                except ValueError:
+                    weight = 0
+                if not 1 <= weight <= 100:
+                    fail(
+                        _("weight must be a whole number from 1 to 100, not “%(value)s”.")
+                        % {"value": cell["weight"]}
+                    )
             start, due = date_or_none("start"), date_or_none("due")
             if start and due and due < start:
                 fail(_("the due date is before the start date."))
@@ -382,6 +398,7 @@ def _parse_rows(records: list[list[str]], plan: StrategyPlan) -> list[_Row]:
                 "level": level,
                 "status": status,
                 "progress": progress,
+                "weight": weight,
                 "start_date": start,
                 "due_date": due,
                 "responsible_unit": units.get(unit_code),
@@ -446,4 +463,5 @@ def plan_import(*, plan: StrategyPlan, text: str = "", records: list[list[str]] 
             i.implements = initiative_by_ref[r.implements_ref]
             linked.append(i)
     Initiative.objects.bulk_update(linked, ["implements"])
+    progress_cache_invalidate(plan.pk)  # bulk writes send no signals
     return len(rows)

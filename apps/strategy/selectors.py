@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from uuid import uuid4
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import localize
 
 from apps.organizations.models import OrgUnit, User
 
-from .models import FocusArea, Goal, Initiative, StrategyPlan
+from .models import FocusArea, Goal, Initiative, InitiativeComment, InitiativeUpdate, StrategyPlan
 
 STATUSES = Initiative.Status
 
@@ -190,3 +193,191 @@ def history_entries(obj: Goal | Initiative) -> list[HistoryEntry]:
         previous = record
     entries.reverse()
     return entries
+
+
+# --- the progress page members follow ------------------------------------------------------------
+
+PROGRESS_CACHE_SECONDS = 3600
+LATEST_UPDATES = 10
+
+
+def weighted_progress(initiatives: list[Initiative]) -> int | None:
+    """Progress of a set of initiatives, each counting by its weight; dropped ones do not count.
+    None when nothing counts."""
+    counted = [i for i in initiatives if i.status != STATUSES.DROPPED]
+    total = sum(i.weight for i in counted)
+    if not total:
+        return None
+    return round(sum(i.weight * i.progress for i in counted) / total)
+
+
+@dataclass
+class CascadeRow:
+    level: str
+    label: str
+    count: int
+    done: int
+    progress: int | None
+
+
+@dataclass
+class ProgressItem:
+    initiative: Initiative
+    cascade: list[CascadeRow] = field(default_factory=list)
+    comment_count: int = 0
+
+
+@dataclass
+class ProgressArea:
+    area: FocusArea
+    goals: list[Goal]
+    items: list[ProgressItem]
+    progress: int | None
+    by_status: list[tuple[str, str, int]]
+
+
+def _cascade_rows(national: Initiative, children: dict[int, list[Initiative]]) -> list[CascadeRow]:
+    """The initiatives carrying out ``national`` (directly, or through a county initiative), counted up
+    per level: how many, how many done, their weighted progress."""
+    found: dict[int, Initiative] = {}
+    stack = list(children.get(national.pk, []))
+    while stack:
+        item = stack.pop()
+        if item.pk in found or item.pk == national.pk:
+            continue
+        found[item.pk] = item
+        stack.extend(children.get(item.pk, []))
+    labels = dict(Initiative.Level.choices)
+    rows = []
+    for level in (Initiative.Level.COUNTY, Initiative.Level.LOCAL_UNION, Initiative.Level.CLUB):
+        items = [i for i in found.values() if i.level == level]
+        if items:
+            rows.append(
+                CascadeRow(
+                    level=level,
+                    label=str(labels[level]),
+                    count=len(items),
+                    done=sum(1 for i in items if i.status == STATUSES.DONE),
+                    progress=weighted_progress(items),
+                )
+            )
+    return rows
+
+
+def _progress_data(plan: StrategyPlan) -> dict[str, Any]:
+    areas = list(plan.focus_areas.order_by("position", "pk"))
+    goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("position", "pk"))
+    # No person's name reaches the page: the responsible unit is shown, never the responsible person.
+    initiatives = list(
+        Initiative.objects.filter(focus_area__plan=plan)
+        .select_related("responsible_unit")
+        .annotate(n_comments=Count("comments", filter=Q(comments__status=InitiativeComment.Status.APPROVED)))
+        .order_by("position", "pk")
+    )
+    children: dict[int, list[Initiative]] = defaultdict(list)
+    for item in initiatives:
+        if item.implements_id:
+            children[item.implements_id].append(item)
+    sections = []
+    for area in areas:
+        own = [i for i in initiatives if i.focus_area_id == area.pk]
+        counts = {value: sum(1 for i in own if i.status == value) for value in STATUSES.values}
+        sections.append(
+            ProgressArea(
+                area=area,
+                goals=[g for g in goals if g.focus_area_id == area.pk],
+                items=[
+                    ProgressItem(
+                        initiative=i,
+                        cascade=_cascade_rows(i, children) if i.level == Initiative.Level.NATIONAL else [],
+                        comment_count=i.n_comments,
+                    )
+                    for i in own
+                ],
+                progress=weighted_progress(own),
+                by_status=[
+                    (value, label, counts[value]) for value, label in STATUSES.choices if counts[value]
+                ],
+            )
+        )
+    updates = list(
+        InitiativeUpdate.objects.filter(initiative__focus_area__plan=plan)
+        .select_related("initiative__focus_area")
+        .order_by("-date", "-created_at")[:LATEST_UPDATES]
+    )
+    for update in updates:
+        update.author = None  # a name stays off the page, also if a template asked for it
+    totals = {value: sum(1 for i in initiatives if i.status == value) for value in STATUSES.values}
+    return {
+        "sections": sections,
+        "progress": weighted_progress(initiatives),
+        "status_totals": [(value, label, totals[value]) for value, label in STATUSES.choices],
+        "total": len(initiatives),
+        "updates": updates,
+    }
+
+
+def _progress_cache_key(plan_id: int) -> str:
+    return f"strategy:progress:version:{plan_id}"
+
+
+def progress_cache_invalidate(plan_id: int) -> None:
+    """Call when anything shown on the plan's progress page changes. The cached page data is dropped
+    at once (later reads in the same transaction see the change) and again once the change is
+    committed, since a request running meanwhile may have cached what it read before the commit."""
+    key = _progress_cache_key(plan_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def plan_progress(plan: StrategyPlan) -> dict[str, Any]:
+    """Everything the progress page shows, cached per plan until the plan changes (4 queries to build)."""
+    version = cache.get(_progress_cache_key(plan.pk))
+    if version is None:
+        version = uuid4().hex
+        cache.set(_progress_cache_key(plan.pk), version, None)
+    key = f"strategy:progress:{plan.pk}:{version}"
+    data = cache.get(key)
+    if data is None:
+        data = _progress_data(plan)
+        cache.set(key, data, PROGRESS_CACHE_SECONDS)
+    return data
+
+
+def approved_comments(initiative: Initiative) -> list:
+    return list(
+        initiative.comments.filter(status=InitiativeComment.Status.APPROVED).order_by("created_at", "pk")
+    )
+
+
+def stale_initiatives(plan: StrategyPlan, today: date | None = None) -> QuerySet[Initiative]:
+    """Open initiatives of the plan (planned or in progress, started) without an update or an edit for
+    the plan's number of weeks, oldest first; none when the plan has no such setting."""
+    if plan.stale_after_weeks is None:
+        return Initiative.objects.none()
+    today = today or timezone.localdate()
+    since = today - timedelta(weeks=plan.stale_after_weeks)
+    since_start = timezone.make_aware(datetime.combine(since, time.min))
+    return (
+        Initiative.objects.filter(
+            focus_area__plan=plan,
+            status__in=[STATUSES.PLANNED, STATUSES.IN_PROGRESS],
+            updated_at__lt=since_start,
+        )
+        .exclude(start_date__gt=since)
+        .exclude(updates__date__gte=since)
+        .select_related("focus_area", "responsible_person", "responsible_unit")
+        .annotate(last_update=Max("updates__date"))
+        .order_by("updated_at", "pk")
+    )
+
+
+def comment_counts(plan: StrategyPlan) -> dict[str, int]:
+    """Members' comments on the plan's initiatives by status, and all of them (one query)."""
+    statuses = InitiativeComment.Status
+    return InitiativeComment.objects.filter(initiative__focus_area__plan=plan).aggregate(
+        pending=Count("id", filter=Q(status=statuses.PENDING)),
+        approved=Count("id", filter=Q(status=statuses.APPROVED)),
+        hidden=Count("id", filter=Q(status=statuses.HIDDEN)),
+        all=Count("id"),
+    )

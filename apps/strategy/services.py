@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+from collections import defaultdict
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Model, QuerySet
-from django.utils import timezone
+from django.db.models import Max, Model, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError
 
 from apps.core.dates import absurd_year_message, is_absurd_year
-from apps.organizations.models import Organization
+from apps.organizations.models import Organization, User
 
-from .models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
+from .models import (
+    FocusArea,
+    Goal,
+    Initiative,
+    InitiativeComment,
+    InitiativeUpdate,
+    PlanLink,
+    StrategyPlan,
+)
+from .selectors import progress_cache_invalidate, stale_initiatives
+
+logger = logging.getLogger(__name__)
+
+# A member may write this many comments within COMMENT_WINDOW (all initiatives together); more is
+# refused with a message, the text stays in the form.
+COMMENT_LIMIT = 5
+COMMENT_WINDOW = timedelta(hours=1)
 
 GOAL_FIELDS = (
     "text",
@@ -34,6 +57,7 @@ INITIATIVE_FIELDS = (
     "responsible_person",
     "status",
     "progress",
+    "weight",
     "start_date",
     "due_date",
 )
@@ -263,11 +287,13 @@ def _move(queryset: QuerySet, obj: Model, direction: str) -> None:
 
 @transaction.atomic
 def focus_area_move(*, focus_area: FocusArea, direction: str) -> None:
+    progress_cache_invalidate(focus_area.plan_id)
     _move(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)
 
 
 @transaction.atomic
 def goal_move(*, goal: Goal, direction: str) -> None:
+    progress_cache_invalidate(goal.focus_area.plan_id)
     _move(Goal.objects.filter(focus_area_id=goal.focus_area_id), goal, direction)
 
 
@@ -275,6 +301,7 @@ def goal_move(*, goal: Goal, direction: str) -> None:
 def initiative_move(*, initiative: Initiative, direction: str) -> None:
     # Initiatives are listed grouped by goal, so they move among the initiatives of the same goal.
     siblings = Initiative.objects.filter(focus_area_id=initiative.focus_area_id, goal_id=initiative.goal_id)
+    progress_cache_invalidate(initiative.focus_area.plan_id)
     _move(siblings, initiative, direction)
 
 
@@ -372,3 +399,217 @@ def plan_copy(
                     linked.append(new)
             Initiative.objects.bulk_update(linked, ["implements"])
     return plan
+
+
+# --- the progress page: publishing, public links, members' comments ------------------------------
+
+
+def _valid_link(plan: StrategyPlan) -> PlanLink | None:
+    return plan.links.filter(revoked_at__isnull=True).order_by("-created_at").first()
+
+
+@transaction.atomic
+def plan_set_publishing(
+    *, plan: StrategyPlan, visibility: str, stale_after_weeks: int | None, user: User
+) -> StrategyPlan:
+    """Who sees the progress page, and the reminder setting. Publishing by public link makes a link
+    when the plan has none that works."""
+    if visibility not in StrategyPlan.Visibility.values:
+        raise ValidationError({"visibility": _("Choose who can see the progress page.")})
+    if stale_after_weeks is not None and not 1 <= stale_after_weeks <= 52:
+        raise ValidationError(
+            {"stale_after_weeks": _("Choose a number of weeks from 1 to 52, or leave it empty.")}
+        )
+    plan = StrategyPlan.objects.select_for_update().get(pk=plan.pk)
+    plan.visibility, plan.stale_after_weeks = visibility, stale_after_weeks
+    plan.save(update_fields=["visibility", "stale_after_weeks"])
+    if visibility == StrategyPlan.Visibility.PUBLIC and _valid_link(plan) is None:
+        PlanLink.objects.create(plan=plan, created_by=user)
+    return plan
+
+
+@transaction.atomic
+def plan_link_create(*, plan: StrategyPlan, user: User) -> PlanLink:
+    """A new public link; the links made before stop working (a link once passed on cannot be taken
+    back, so a new one replaces it)."""
+    # The lock makes two clicks at once end with one working link.
+    plan = StrategyPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.visibility != StrategyPlan.Visibility.PUBLIC:
+        raise ValidationError(_("Publish the plan by public link first."))
+    plan.links.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return PlanLink.objects.create(plan=plan, created_by=user)
+
+
+@transaction.atomic
+def plan_link_revoke(*, link: PlanLink) -> PlanLink:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+def may_comment_on(plan: StrategyPlan) -> bool:
+    return plan.visibility != StrategyPlan.Visibility.UNPUBLISHED and not plan.archived
+
+
+@transaction.atomic
+def initiative_comment_post(*, initiative: Initiative, author: User, text: str) -> InitiativeComment:
+    """A member's comment or question; members see it once the board approves it."""
+    plan = initiative.focus_area.plan
+    if not may_comment_on(plan):
+        raise ValidationError(_("Comments are closed: the plan's progress page is not open to members."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write a comment or a question.")})
+    if len(text) > InitiativeComment.MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("A comment can be at most %(limit)d characters.")
+                % {"limit": InitiativeComment.MAX_LENGTH}
+            }
+        )
+    # Serialises one author's comments, so two at once cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=author.pk).first()
+    recent = InitiativeComment.objects.filter(
+        author=author, created_at__gte=timezone.now() - COMMENT_WINDOW
+    ).count()
+    if recent >= COMMENT_LIMIT:
+        raise ValidationError(
+            _(
+                "You have written %(count)d comments within the last hour. Wait a while and send this "
+                "one again; your text is still in the form."
+            )
+            % {"count": recent}
+        )
+    return InitiativeComment.objects.create(initiative=initiative, author=author, text=text)
+
+
+@transaction.atomic
+def initiative_comment_moderate(
+    *, comment: InitiativeComment, approve: bool, user: User
+) -> InitiativeComment:
+    """Approve (members see it) or hide (nobody but the board sees it again). The first approval tells
+    the initiative's responsible person."""
+    comment = InitiativeComment.objects.select_for_update().get(pk=comment.pk)
+    comment.status = InitiativeComment.Status.APPROVED if approve else InitiativeComment.Status.HIDDEN
+    comment.moderated_by, comment.moderated_at = user, timezone.now()
+    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    progress_cache_invalidate(comment.initiative.focus_area.plan_id)
+    if approve and comment.notified_at is None:
+        comment_id = comment.pk
+        transaction.on_commit(lambda: _enqueue_comment_notice(comment_id))
+    return comment
+
+
+def _enqueue_comment_notice(comment_id: int) -> None:
+    from .tasks import send_comment_notice_task
+
+    try:
+        send_comment_notice_task.delay(comment_id)
+    except (OperationalError, OSError) as error:
+        # The approval stands; the daily job sends the notices that are still missing.
+        logger.warning("comment notice %s could not be queued: %s", comment_id, error)
+
+
+def missed_comment_notices_send(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Notices for approved comments the broker lost (it was down when the board approved them)."""
+    missed = InitiativeComment.objects.filter(
+        status=InitiativeComment.Status.APPROVED,
+        notified_at__isnull=True,
+        moderated_at__lt=timezone.now() - older_than,
+        initiative__responsible_person__isnull=False,
+    ).values_list("pk", flat=True)
+    return sum(initiative_comment_notice_send(comment_id=pk) for pk in missed)
+
+
+def _portal_url(path: str) -> str:
+    # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
+    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
+
+
+def _update_url(initiative: Initiative) -> str:
+    return _portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+
+
+def _mail(user: User, organization: Organization, template: str, context: dict) -> None:
+    with translation.override(user.language or organization.language):
+        context = {"user": user, **context}
+        subject = render_to_string(f"strategy/email/{template}_subject.txt", context).strip()
+        body = render_to_string(f"strategy/email/{template}.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def initiative_comment_notice_send(*, comment_id: int) -> bool:
+    """Email the initiative's responsible person that a member's comment was published; once per
+    comment, and only while it is approved. False when there is nobody or nothing to tell."""
+    comment = (
+        InitiativeComment.objects.select_related(
+            "initiative__focus_area__plan__organization", "initiative__responsible_person"
+        )
+        .filter(pk=comment_id, status=InitiativeComment.Status.APPROVED, notified_at__isnull=True)
+        .first()
+    )
+    if comment is None:
+        return False
+    owner = comment.initiative.responsible_person
+    if owner is None or not owner.is_active or owner.pk == comment.author_id:
+        return False
+    # The claim: a second run (or a second worker) finds it set and sends nothing.
+    claimed = InitiativeComment.objects.filter(pk=comment.pk, notified_at__isnull=True).update(
+        notified_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    initiative = comment.initiative
+    _mail(
+        owner,
+        initiative.focus_area.plan.organization,
+        "comment_published",
+        {
+            "comment": comment,
+            "initiative": initiative,
+            "plan": initiative.focus_area.plan,
+            "url": _portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
+            "update_url": _update_url(initiative),
+        },
+    )
+    return True
+
+
+def stale_reminders_send(*, today: date | None = None) -> int:
+    """The daily job: email each responsible person about their open initiatives without an update for
+    the plan's number of weeks. An initiative is claimed (``reminded_at``) before the email, so running
+    twice, or twice at once, sends once; it comes up again only after as many weeks more. Returns the
+    number of emails."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    plans = StrategyPlan.objects.filter(
+        archived_at__isnull=True, stale_after_weeks__isnull=False
+    ).select_related("organization")
+    sent = 0
+    for plan in plans:
+        remind_again_before = now - timedelta(weeks=plan.stale_after_weeks)
+        due: dict[int, list[Initiative]] = defaultdict(list)
+        owners: dict[int, User] = {}
+        for initiative in stale_initiatives(plan, today).filter(
+            responsible_person__isnull=False, responsible_person__is_active=True
+        ):
+            claimed = Initiative.objects.filter(
+                Q(reminded_at__isnull=True) | Q(reminded_at__lt=remind_again_before), pk=initiative.pk
+            ).update(reminded_at=now)
+            if claimed:
+                due[initiative.responsible_person_id].append(initiative)
+                owners[initiative.responsible_person_id] = initiative.responsible_person
+        for owner_id, initiatives in due.items():
+            _mail(
+                owners[owner_id],
+                plan.organization,
+                "stale_reminder",
+                {
+                    "plan": plan,
+                    "weeks": plan.stale_after_weeks,
+                    "initiatives": [(i, _update_url(i)) for i in initiatives],
+                },
+            )
+            sent += 1
+    return sent

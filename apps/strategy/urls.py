@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_progress
 
 app_name = "strategy"
 urlpatterns = [
@@ -28,4 +28,17 @@ urlpatterns = [
     path("initiative/<int:pk>/status/", views.initiative_status, name="initiative_status"),
     path("initiative/<int:pk>/updates/", views.initiative_update_add, name="initiative_update_add"),
     path("initiative/<int:pk>/move/", views.initiative_move, name="initiative_move"),
+    # The progress page members follow (issue 19), its public link and members' comments.
+    path("plan/<int:pk>/progress/", views_progress.plan_progress, name="progress"),
+    path("progress/initiative/<int:pk>/", views_progress.progress_initiative, name="progress_initiative"),
+    path("public/<str:token>/", views_progress.public_progress, name="public_progress"),
+    path(
+        "public/<str:token>/initiative/<int:pk>/", views_progress.public_initiative, name="public_initiative"
+    ),
+    path("plan/<int:pk>/publish/", views_progress.plan_publish, name="plan_publish"),
+    path("plan/<int:pk>/public-link/", views_progress.plan_link_create, name="plan_link_create"),
+    path("public-link/<int:pk>/revoke/", views_progress.plan_link_revoke, name="plan_link_revoke"),
+    path("plan/<int:pk>/comments/", views_progress.comment_moderation, name="comment_moderation"),
+    path("comment/<int:pk>/moderate/", views_progress.comment_moderate, name="comment_moderate"),
+    path("plan/<int:pk>/stale/", views_progress.stale_list, name="stale_list"),
 ]

@@ -50,9 +50,9 @@ def _plan_of(obj: StrategyPlan | FocusArea | Goal | Initiative) -> StrategyPlan:
     return area.plan
 
 
-def _get_editable(request: HttpRequest, queryset, pk: int):
+def _get_editable(request: HttpRequest, queryset, pk: int, action: str = "strategy.edit"):
     """An object the user may edit, in a plan that is not archived (an archived plan is read-only)."""
-    obj = get_for_user(request.user, "strategy.edit", queryset, pk=pk)
+    obj = get_for_user(request.user, action, queryset, pk=pk)
     if _plan_of(obj).archived:
         raise PermissionDenied(_("The plan is archived and read-only. Unarchive it to change it."))
     return obj
@@ -155,6 +155,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(request, "strategy/plan_detail.html#results", context)
     else:
         context["overview"] = selectors.plan_overview(plan)
+        if context["may_archive"]:
+            context["comment_counts"] = selectors.comment_counts(plan)
         response = render(request, "strategy/plan_detail.html", context)
     # The same URL serves the page and its fragment: browsers must not reuse one for the other.
     patch_vary_headers(response, ("HX-Request",))
@@ -531,6 +533,8 @@ def _item_context(request: HttpRequest, initiative: Initiative, **extra) -> dict
     return {
         "item": initiative,
         "may_edit": _may_edit(request.user, initiative),
+        "may_post_update": not _plan_of(initiative).archived
+        and can(request.user, "strategy.post_update", initiative),
         "statuses": Initiative.Status.choices,
         "today": timezone.localdate(),
         **extra,
@@ -645,7 +649,7 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
-    initiative = _get_editable(request, INITIATIVE_QS, pk)
+    initiative = _get_editable(request, INITIATIVE_QS, pk, "strategy.post_update")
     if request.method != "POST":
         return redirect(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
     form = UpdateForm(request.POST)
