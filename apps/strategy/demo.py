@@ -4,11 +4,12 @@ more plans derived from them (other periods and organisations)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from apps.core.demo import DemoContext
@@ -199,20 +200,31 @@ def _demo_progress(
 def _scaled_copies(ctx: DemoContext, sources: list[StrategyPlan], count: int) -> None:
     """``count`` more plans derived from the seed plans: earlier periods and other organisations."""
     organizations = sorted(ctx.organizations.values(), key=lambda o: o.slug)
+    # One current plan per organisation and period: an earlier copy that shares years with a plan the
+    # organisation already has is archived (as a board would have done when it adopted the next one).
+    current: dict[int, list[tuple[int, int]]] = {}
+    for existing in StrategyPlan.objects.filter(archived_at__isnull=True):
+        current.setdefault(existing.organization_id, []).append((existing.start_year, existing.end_year))
     plans = []
     for n in range(count):
         source = sources[n % len(sources)]
         years_back = 2 * (n // len(sources) + 1)
         organization = organizations[n % len(organizations)]
+        start, end = source.start_year - years_back, source.end_year - years_back
+        periods = current.setdefault(organization.pk, [])
+        overlaps = any(s <= end and e >= start for s, e in periods)
+        if not overlaps:
+            periods.append((start, end))
         plans.append(
             StrategyPlan(
                 organization=organization,
                 title=f"{source.title} ({organization.name})"
                 if organization != source.organization
                 else source.title,
-                start_year=source.start_year - years_back,
-                end_year=source.end_year - years_back,
+                start_year=start,
+                end_year=end,
                 introduction=source.introduction,
+                archived_at=timezone.make_aware(datetime.combine(ctx.today, time(12))) if overlaps else None,
             )
         )
     plans = StrategyPlan.objects.bulk_create(plans, batch_size=BATCH)
