@@ -25,23 +25,37 @@ BATCH = 1000
 # Where Fagforbundet's measures land in the demo unit tree (the document names no units).
 UNIT_FOR_LEVEL = {"national": ["FF"], "county": ["FF-VL"], "local_union": ["FF-BRG", "FF-STO"]}
 
+# A note says what happened, so it must fit the status it was written with ("paused until OK26" on
+# an initiative marked done reads wrong in the annual report).
 NOTES = {
-    "da": [
-        "Drøftet på bestyrelsesmødet; næste skridt er aftalt.",
-        "Første TR-netværksmøde er holdt med god deltagelse.",
-        "Materiale sendt til tillidsrepræsentanterne.",
-        "Sat på pause indtil OK26 er afsluttet.",
-        "Arbejdsgruppe nedsat; plan for foråret er lagt.",
-        "Evaluering gennemført, indsatsen fortsætter.",
-    ],
-    "nb": [
-        "Drøftet i styremøtet; neste steg er avtalt.",
-        "Kurs for tillitsvalgte gjennomført.",
-        "Kartlegging sendt ut til fagforeningene.",
-        "Satt på vent til etter tariffoppgjøret.",
-        "Arbeidsgruppe nedsatt; plan for våren er lagt.",
-        "Evaluert i fylkesstyret, arbeidet fortsetter.",
-    ],
+    "da": {
+        "in_progress": [
+            "Drøftet på bestyrelsesmødet; næste skridt er aftalt.",
+            "Første TR-netværksmøde er holdt med god deltagelse.",
+            "Materiale sendt til tillidsrepræsentanterne.",
+            "Arbejdsgruppe nedsat; plan for foråret er lagt.",
+        ],
+        "done": [
+            "Evaluering gennemført; indsatsen er afsluttet.",
+            "Sidste netværksmøde holdt; erfaringerne er samlet til bestyrelsen.",
+        ],
+        "paused": ["Sat på pause indtil OK26 er afsluttet."],
+        "dropped": ["Opgivet: bestyrelsen prioriterer OK26 frem for indsatsen."],
+    },
+    "nb": {
+        "in_progress": [
+            "Drøftet i styremøtet; neste steg er avtalt.",
+            "Kurs for tillitsvalgte gjennomført.",
+            "Kartlegging sendt ut til fagforeningene.",
+            "Arbeidsgruppe nedsatt; plan for våren er lagt.",
+        ],
+        "done": [
+            "Evaluert i fylkesstyret; tiltaket er fullført.",
+            "Siste samling holdt; erfaringene er oppsummert for styret.",
+        ],
+        "paused": ["Satt på vent til etter tariffoppgjøret."],
+        "dropped": ["Avsluttet uten videre arbeid: styret prioriterer tariffoppgjøret."],
+    },
 }
 
 
@@ -178,7 +192,7 @@ def _demo_progress(
                     initiative=item,
                     date=when,
                     author=author,
-                    text=rng.choice(NOTES[language]),
+                    text=rng.choice(NOTES[language][item.status]),
                     status_before=Initiative.Status.PLANNED,
                     status_after=item.status,
                     progress=item.progress,
