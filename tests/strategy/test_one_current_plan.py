@@ -146,3 +146,26 @@ def test_copy_into_the_plans_own_period_is_refused_on_the_form(login, board_memb
     assert response.status_code == 422
     assert "already has a current plan for these years" in response.content.decode()
     assert not StrategyPlan.objects.filter(title="Kopi").exists()
+
+
+def test_the_admin_says_why_a_plan_cannot_be_unarchived(admin_client, org, plan):
+    services.plan_archive(plan=plan)
+    StrategyPlanFactory(organization=org, title="Afløseren", start_year=2027, end_year=2030)
+    plan.refresh_from_db()
+    url = reverse("admin:strategy_strategyplan_change", args=[plan.pk])
+    data = {
+        "organization": org.pk,
+        "title": plan.title,
+        "start_year": 2025,
+        "end_year": 2028,
+        "introduction": "",
+        "created_at_0": "2025-01-01",
+        "created_at_1": "10:00:00",
+        "archived_at_0": "",
+        "archived_at_1": "",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "Afløseren (2027-2030)" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.archived
