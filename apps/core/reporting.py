@@ -30,6 +30,8 @@ class ReportSection:
     data: dict[str, Any] = field(default_factory=dict)
     has_data: bool = True  # False: the template says "no data for this year" instead of failing
     empty_message: str | Promise = ""
+    # Sub-chapters for the table of contents: (id of the heading in the template, title).
+    toc: list[tuple[str, str]] = field(default_factory=list)
 
 
 def build_sections(organization, year: int, keys: list[str] | None = None) -> list[ReportSection]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.reporting import ReportSection
@@ -11,6 +13,19 @@ from apps.organizations.models import Organization
 from .models import AgendaItem, Committee, DiscussionGuide, GuideAnswer, Meeting
 
 DECISIONS_SHOWN = 100
+PROCEDURAL_ITEMS = ("approve_agenda", "approve_minutes")
+
+
+def _procedural_titles() -> set[str]:
+    """The titles of the standard procedural items in every interface language: "Approval of the
+    agenda (approved)" at every meeting says nothing to the members, unless a decision text was kept."""
+    from .services import STANDARD_ITEMS
+
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.update(str(STANDARD_ITEMS[key][0]) for key in PROCEDURAL_ITEMS)
+    return titles
 
 
 def build_section(organization: Organization, year: int) -> ReportSection | None:
@@ -37,6 +52,7 @@ def build_section(organization: Organization, year: int) -> ReportSection | None
             meeting__status=Meeting.Status.MINUTES_APPROVED,
         )
         .exclude(outcome="")
+        .exclude(title__in=_procedural_titles(), outcome_text="")
         .select_related("meeting__committee")
         .order_by("meeting__date", "meeting__committee__name", "position")
     )

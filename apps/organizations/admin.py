@@ -33,6 +33,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "country", "language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    # Uploaded through the organisation's "Logo and colour" page, which checks and re-encodes the image.
+    readonly_fields = ["logo"]
 
 
 @admin.register(OrgUnit)

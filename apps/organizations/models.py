@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import re
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +56,34 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
 
+DEFAULT_BRAND_COLOR = "#0b3a53"
+BRAND_COLOR_RE = re.compile(r"#[0-9a-fA-F]{6}")
+BRAND_COLOR_VALIDATOR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}\Z", _("Give the colour as # and six hexadecimal digits, for example #0b3a53.")
+)
+
+
+def logo_upload_to(instance: Organization, filename: str) -> str:
+    # A fresh name per upload: a replaced logo is never served from a stale cache.
+    return f"logos/{instance.slug}-{secrets.token_hex(6)}.png"
+
+
+def _relative_luminance(color: str) -> float:
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    lighter, darker = sorted((_relative_luminance(first), _relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable_text_color(background: str) -> str:
+    white, black = "#ffffff", "#1a1a1a"
+    return white if contrast_ratio(background, white) >= contrast_ratio(background, black) else black
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         UNION = "union", _("Union")
@@ -101,6 +132,22 @@ class Organization(models.Model):
         ),
     )
 
+    logo = models.FileField(
+        _("logo"),
+        upload_to=logo_upload_to,
+        blank=True,
+        help_text=_("Printed on the cover of the annual report. Stored as PNG; served only to members."),
+    )
+    brand_color = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[BRAND_COLOR_VALIDATOR],
+        help_text=_(
+            "The cover's colour in the annual report; the text on it is black or white, whichever reads."
+        ),
+    )
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -111,6 +158,16 @@ class Organization(models.Model):
 
     def get_permission_scope(self) -> tuple[int, None]:
         return self.pk, None
+
+    @property
+    def cover_color(self) -> str:
+        """The brand colour, checked again here because it goes into the PDF's style sheet."""
+        return self.brand_color if BRAND_COLOR_RE.fullmatch(self.brand_color) else DEFAULT_BRAND_COLOR
+
+    @property
+    def cover_text_color(self) -> str:
+        """Black or white on the cover colour, whichever has the higher contrast (WCAG 2.1)."""
+        return readable_text_color(self.cover_color)
 
 
 class OrgUnit(MP_Node):

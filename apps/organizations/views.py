@@ -1,8 +1,13 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
 
+from . import services
+from .forms import AppearanceForm
 from .models import Membership, Organization
 from .permissions import can, get_for_user
 
@@ -22,5 +27,57 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "organizations/organization_detail.html",
-        {"organization": organization, "units": units, "memberships": memberships},
+        {
+            "organization": organization,
+            "units": units,
+            "memberships": memberships,
+            "may_edit_appearance": can(request.user, "organizations.appearance", organization),
+        },
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def organization_appearance(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "organizations.appearance", Organization, slug=slug)
+    if request.method == "POST":
+        form = AppearanceForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.organization_appearance_update(
+                    organization=organization,
+                    logo_png=form.cleaned_data["logo"] or None,
+                    remove_logo=form.cleaned_data["remove_logo"],
+                    brand_color=form.cleaned_data["brand_color"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The logo and colour were saved."))
+                return redirect("organizations:appearance", slug=organization.slug)
+    else:
+        form = AppearanceForm(initial={"brand_color": organization.cover_color})
+    return render(
+        request,
+        "organizations/organization_appearance.html",
+        {"organization": organization, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@require_safe
+@login_required
+def organization_logo(request: HttpRequest, slug: str) -> HttpResponse:
+    """The logo for the organisation's members only, always as the PNG the upload was re-encoded to."""
+    organization = get_for_user(request.user, "organizations.view", Organization, slug=slug)
+    if not organization.logo:
+        raise Http404
+    try:
+        handle = organization.logo.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(handle, content_type="image/png", as_attachment=False, filename="logo.png")
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -234,6 +235,19 @@ def report_generations_requeue(*, now: datetime | None = None) -> int:
     return sent
 
 
+def _logo_data_uri(organization: Organization) -> str:
+    """The stored logo (a PNG the upload form wrote) inline, so WeasyPrint needs no URL or storage path."""
+    if not organization.logo:
+        return ""
+    try:
+        with organization.logo.open("rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        logger.warning("logo of %s is missing from the storage", organization.slug)
+        return ""
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
 def annual_report_render_pdf(report: AnnualReport, *, on_section=None) -> bytes:
     """The report as PDF bytes, in the report's language; same data gives the same document."""
     organization = report.organization
@@ -245,6 +259,7 @@ def annual_report_render_pdf(report: AnnualReport, *, on_section=None) -> bytes:
                 "report": report,
                 "organization": organization,
                 "year": report.year,
+                "logo_src": _logo_data_uri(organization),
                 "sections": sections,
                 "foreword_quotes": selectors.foreword_quotes(report),
             },

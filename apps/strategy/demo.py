@@ -4,11 +4,12 @@ more plans derived from them (other periods and organisations)."""
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from apps.core.demo import DemoContext
@@ -24,23 +25,37 @@ BATCH = 1000
 # Where Fagforbundet's measures land in the demo unit tree (the document names no units).
 UNIT_FOR_LEVEL = {"national": ["FF"], "county": ["FF-VL"], "local_union": ["FF-BRG", "FF-STO"]}
 
+# A note says what happened, so it must fit the status it was written with ("paused until OK26" on
+# an initiative marked done reads wrong in the annual report).
 NOTES = {
-    "da": [
-        "Drøftet på bestyrelsesmødet; næste skridt er aftalt.",
-        "Første TR-netværksmøde er holdt med god deltagelse.",
-        "Materiale sendt til tillidsrepræsentanterne.",
-        "Sat på pause indtil OK26 er afsluttet.",
-        "Arbejdsgruppe nedsat; plan for foråret er lagt.",
-        "Evaluering gennemført, indsatsen fortsætter.",
-    ],
-    "nb": [
-        "Drøftet i styremøtet; neste steg er avtalt.",
-        "Kurs for tillitsvalgte gjennomført.",
-        "Kartlegging sendt ut til fagforeningene.",
-        "Satt på vent til etter tariffoppgjøret.",
-        "Arbeidsgruppe nedsatt; plan for våren er lagt.",
-        "Evaluert i fylkesstyret, arbeidet fortsetter.",
-    ],
+    "da": {
+        "in_progress": [
+            "Drøftet på bestyrelsesmødet; næste skridt er aftalt.",
+            "Første TR-netværksmøde er holdt med god deltagelse.",
+            "Materiale sendt til tillidsrepræsentanterne.",
+            "Arbejdsgruppe nedsat; plan for foråret er lagt.",
+        ],
+        "done": [
+            "Evaluering gennemført; indsatsen er afsluttet.",
+            "Sidste netværksmøde holdt; erfaringerne er samlet til bestyrelsen.",
+        ],
+        "paused": ["Sat på pause indtil OK26 er afsluttet."],
+        "dropped": ["Opgivet: bestyrelsen prioriterer OK26 frem for indsatsen."],
+    },
+    "nb": {
+        "in_progress": [
+            "Drøftet i styremøtet; neste steg er avtalt.",
+            "Kurs for tillitsvalgte gjennomført.",
+            "Kartlegging sendt ut til fagforeningene.",
+            "Arbeidsgruppe nedsatt; plan for våren er lagt.",
+        ],
+        "done": [
+            "Evaluert i fylkesstyret; tiltaket er fullført.",
+            "Siste samling holdt; erfaringene er oppsummert for styret.",
+        ],
+        "paused": ["Satt på vent til etter tariffoppgjøret."],
+        "dropped": ["Avsluttet uten videre arbeid: styret prioriterer tariffoppgjøret."],
+    },
 }
 
 
@@ -177,7 +192,7 @@ def _demo_progress(
                     initiative=item,
                     date=when,
                     author=author,
-                    text=rng.choice(NOTES[language]),
+                    text=rng.choice(NOTES[language][item.status]),
                     status_before=Initiative.Status.PLANNED,
                     status_after=item.status,
                     progress=item.progress,
@@ -199,20 +214,31 @@ def _demo_progress(
 def _scaled_copies(ctx: DemoContext, sources: list[StrategyPlan], count: int) -> None:
     """``count`` more plans derived from the seed plans: earlier periods and other organisations."""
     organizations = sorted(ctx.organizations.values(), key=lambda o: o.slug)
+    # One current plan per organisation and period: an earlier copy that shares years with a plan the
+    # organisation already has is archived (as a board would have done when it adopted the next one).
+    current: dict[int, list[tuple[int, int]]] = {}
+    for existing in StrategyPlan.objects.filter(archived_at__isnull=True):
+        current.setdefault(existing.organization_id, []).append((existing.start_year, existing.end_year))
     plans = []
     for n in range(count):
         source = sources[n % len(sources)]
         years_back = 2 * (n // len(sources) + 1)
         organization = organizations[n % len(organizations)]
+        start, end = source.start_year - years_back, source.end_year - years_back
+        periods = current.setdefault(organization.pk, [])
+        overlaps = any(s <= end and e >= start for s, e in periods)
+        if not overlaps:
+            periods.append((start, end))
         plans.append(
             StrategyPlan(
                 organization=organization,
                 title=f"{source.title} ({organization.name})"
                 if organization != source.organization
                 else source.title,
-                start_year=source.start_year - years_back,
-                end_year=source.end_year - years_back,
+                start_year=start,
+                end_year=end,
                 introduction=source.introduction,
+                archived_at=timezone.make_aware(datetime.combine(ctx.today, time(12))) if overlaps else None,
             )
         )
     plans = StrategyPlan.objects.bulk_create(plans, batch_size=BATCH)

@@ -12,12 +12,29 @@ from apps.core.forms import FastSelect, PortalFormMixin
 from apps.organizations.models import Organization, OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, InitiativeComment, StrategyPlan
+from .selectors import overlapping_plan
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PROGRESS_VALIDATORS = [
     MinValueValidator(0, message=_("Progress is a percentage from 0 to 100.")),
     MaxValueValidator(100, message=_("Progress is a percentage from 0 to 100.")),
 ]
+
+
+def check_one_current_plan(
+    form: forms.Form, organization: Organization, data: dict, exclude_pk: int | None = None
+) -> None:
+    """The form error for a period that another current plan of the organisation already covers."""
+    from .services import overlap_message
+
+    start, end = data.get("start_year"), data.get("end_year")
+    if not (isinstance(start, int) and isinstance(end, int)) or end < start:
+        return
+    if is_absurd_year(start) or is_absurd_year(end):
+        return
+    other = overlapping_plan(organization=organization, start_year=start, end_year=end, exclude_pk=exclude_pk)
+    if other is not None:
+        form.add_error("start_year", overlap_message(other))
 
 
 def plan_period_warning(name: str, value: int, window: DateWindow, data: dict) -> str | None:
@@ -81,6 +98,8 @@ class PlanForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))
+        if not (self.instance.pk and self.instance.archived):
+            check_one_current_plan(self, self.organization, data, exclude_pk=self.instance.pk)
         return data
 
 
@@ -265,7 +284,10 @@ class CopyForm(DateWindowMixin, PortalFormMixin, forms.Form):
         label=_("Use indicators' current values as the new baselines"), required=False, initial=True
     )
     carry_initiatives = forms.BooleanField(
-        label=_("Carry over initiatives that are not done"), required=False, initial=True
+        label=_("Carry over initiatives that are not done"),
+        required=False,
+        initial=True,
+        help_text=_("They start over as planned at 0 %, without dates or updates."),
     )
     carry_links = forms.BooleanField(
         label=_("Keep links between local and national initiatives"), required=False, initial=True
@@ -286,6 +308,7 @@ class CopyForm(DateWindowMixin, PortalFormMixin, forms.Form):
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))
+        check_one_current_plan(self, self.organization, data)
         return data
 
 

@@ -101,6 +101,27 @@ class StrategyPlan(models.Model):
     def covers(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year
 
+    def clean(self) -> None:
+        # The database refuses an overlap too (migration 0003); the admin shows this message instead.
+        if self.archived_at is not None or self.organization_id is None:
+            return
+        if self.start_year is None or self.end_year is None:
+            return
+        other = (
+            StrategyPlan.objects.filter(
+                organization_id=self.organization_id,
+                archived_at__isnull=True,
+                start_year__lte=self.end_year,
+                end_year__gte=self.start_year,
+            )
+            .exclude(pk=self.pk)
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _("%(plan)s is the organisation's current plan for some of these years.") % {"plan": other}
+            )
+
 
 class FocusArea(models.Model):
     plan = models.ForeignKey(

@@ -31,6 +31,52 @@ def _chart(areas: list[dict]) -> dict:
     return {"rows": rows, "height": len(rows) * ROW_HEIGHT + 4, "bar_width": BAR_WIDTH, "track_x": 8}
 
 
+def _narratives(updates: list[InitiativeUpdate], year: int) -> list[dict]:
+    """Per initiative with updates in the year: its updates in order, each with the status that was in
+    force when it was written, and the status and progress at the end of the year.
+
+    A note is true of its own day. Printed under the status of today, "paused until OK26" would read
+    as current for an initiative that has since been finished, so every note carries its day's status
+    and the headline is the status at the year's end, from the updates (a later change of the
+    initiative does not rewrite the year).
+    """
+    if not updates:
+        return []
+    initiative_ids = {u.initiative_id for u in updates}
+    later: dict[int, InitiativeUpdate] = {}
+    for update in (
+        InitiativeUpdate.objects.filter(initiative_id__in=initiative_ids, date__year__gt=year)
+        .only("initiative_id", "date", "status_before", "progress")
+        .order_by("-date", "-created_at", "-pk")
+    ):
+        later[update.initiative_id] = update  # ends as the first update after the year
+    labels = dict(Initiative.Status.choices)
+    stories: dict[int, dict] = {}
+    for update in updates:
+        initiative = update.initiative
+        story = stories.setdefault(
+            initiative.pk, {"initiative": initiative, "notes": [], "status": "", "progress": None}
+        )
+        if update.status_after:
+            story["status"] = update.status_after
+        elif not story["status"] and update.status_before:
+            story["status"] = update.status_before
+        if update.progress is not None:
+            story["progress"] = update.progress
+        story["notes"].append(
+            {"date": update.date, "text": update.text, "status": labels.get(story["status"], "")}
+        )
+    for initiative_id, story in stories.items():
+        initiative = story["initiative"]
+        after = later.get(initiative_id)
+        if not story["status"]:
+            story["status"] = after.status_before if after and after.status_before else initiative.status
+        if story["progress"] is None and after is None:
+            story["progress"] = initiative.progress
+        story["status_label"] = labels.get(story["status"], "")
+    return list(stories.values())
+
+
 def build_section(organization, year: int) -> ReportSection:
     plans = list(
         organization.strategy_plans.filter(start_year__lte=year, end_year__gte=year).order_by("start_year")
@@ -63,8 +109,9 @@ def build_section(organization, year: int) -> ReportSection:
     updates = list(
         InitiativeUpdate.objects.filter(initiative__focus_area__plan__in=plans, date__year=year)
         .select_related("initiative__focus_area")
-        .order_by("date", "pk")
+        .order_by("date", "created_at", "pk")
     )
+    narratives = _narratives(updates, year)
     status_labels = Initiative.Status.choices
     plan_data = []
     all_areas = []
@@ -95,6 +142,8 @@ def build_section(organization, year: int) -> ReportSection:
                         if g.focus_area_id == area.pk
                     ],
                     "updates": [u for u in updates if u.initiative.focus_area_id == area.pk],
+                    "anchor": f"strategy-area-{area.pk}",
+                    "narratives": [n for n in narratives if n["initiative"].focus_area_id == area.pk],
                 }
             )
         all_areas.extend(areas)
@@ -103,6 +152,7 @@ def build_section(organization, year: int) -> ReportSection:
         key="strategy",
         title=title,
         template="strategy/report_section.html",
+        toc=[(area["anchor"], area["title"]) for area in all_areas],
         data={
             "plans": plan_data,
             "chart": _chart(all_areas),

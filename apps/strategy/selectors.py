@@ -14,11 +14,28 @@ from django.db.models import Avg, Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import localize
 
-from apps.organizations.models import OrgUnit, User
+from apps.organizations.models import Organization, OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, InitiativeComment, InitiativeUpdate, StrategyPlan
 
 STATUSES = Initiative.Status
+
+
+def overlapping_plan(
+    *, organization: Organization, start_year: int, end_year: int, exclude_pk: int | None = None
+) -> StrategyPlan | None:
+    """The organisation's current (not archived) plan that shares a year with the period, if any."""
+    return (
+        StrategyPlan.objects.filter(
+            organization=organization,
+            archived_at__isnull=True,
+            start_year__lte=end_year,
+            end_year__gte=start_year,
+        )
+        .exclude(pk=exclude_pk)
+        .order_by("start_year")
+        .first()
+    )
 
 
 def initiatives_of_plan(plan: StrategyPlan) -> QuerySet[Initiative]:

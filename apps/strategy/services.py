@@ -22,6 +22,7 @@ from kombu.exceptions import OperationalError
 from apps.core.dates import absurd_year_message, is_absurd_year
 from apps.organizations.models import Organization, User
 
+from . import selectors
 from .models import (
     FocusArea,
     Goal,
@@ -123,6 +124,24 @@ def _check_period(start_year: int, end_year: int) -> None:
         raise ValidationError({"end_year": _("The last year cannot be before the first year.")})
 
 
+def overlap_message(other: StrategyPlan) -> str:
+    return _(
+        "The organisation already has a current plan for these years: “%(title)s” (%(start)s–%(end)s). "
+        "Choose years after it, or archive that plan first."
+    ) % {"title": other.title, "start": other.start_year, "end": other.end_year}
+
+
+def _check_one_current_plan(
+    organization: Organization, start_year: int, end_year: int, exclude_pk: int | None = None
+) -> None:
+    # The database refuses the overlap too (migration 0003); this says which plan is in the way.
+    other = selectors.overlapping_plan(
+        organization=organization, start_year=start_year, end_year=end_year, exclude_pk=exclude_pk
+    )
+    if other is not None:
+        raise ValidationError({"start_year": overlap_message(other)})
+
+
 def ensure_not_archived(plan: StrategyPlan) -> None:
     if plan.archived:
         raise ValidationError(_("The plan is archived and read-only. Unarchive it to change it."))
@@ -133,6 +152,7 @@ def plan_create(
     *, organization: Organization, title: str, start_year: int, end_year: int, introduction: str = ""
 ) -> StrategyPlan:
     _check_period(start_year, end_year)
+    _check_one_current_plan(organization, start_year, end_year)
     return StrategyPlan.objects.create(
         organization=organization,
         title=title,
@@ -146,6 +166,7 @@ def plan_create(
 def plan_update(*, plan: StrategyPlan, title: str, start_year: int, end_year: int, introduction: str) -> None:
     ensure_not_archived(plan)
     _check_period(start_year, end_year)
+    _check_one_current_plan(plan.organization, start_year, end_year, exclude_pk=plan.pk)
     plan.title, plan.start_year, plan.end_year, plan.introduction = title, start_year, end_year, introduction
     plan.save(update_fields=["title", "start_year", "end_year", "introduction"])
 
@@ -164,6 +185,20 @@ def plan_archive(*, plan: StrategyPlan) -> StrategyPlan:
 def plan_unarchive(*, plan: StrategyPlan) -> StrategyPlan:
     plan = StrategyPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.archived_at is not None:
+        other = selectors.overlapping_plan(
+            organization=plan.organization,
+            start_year=plan.start_year,
+            end_year=plan.end_year,
+            exclude_pk=plan.pk,
+        )
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "The plan cannot be unarchived: “%(title)s” (%(start)s–%(end)s) is the current plan "
+                    "for some of its years. Archive that plan first."
+                )
+                % {"title": other.title, "start": other.start_year, "end": other.end_year}
+            )
         plan.archived_at = None
         plan.save(update_fields=["archived_at"])
     return plan
@@ -320,14 +355,17 @@ def plan_copy(
 ) -> StrategyPlan:
     """A new plan for another period with the same focus areas and what the board chose to carry over.
 
-    Only initiatives that are not done (nor dropped) move on; they start over as planned at their
-    current progress. With ``carry_indicator_baselines`` an indicator's current value becomes the new
-    baseline (its target is kept unless that would make it equal to the new baseline).
+    Only initiatives that are not done (nor dropped) move on, as a new start: planned, 0 % and without
+    dates or updates (the updates stay with the old plan). With ``carry_indicator_baselines`` an
+    indicator's current value becomes the new baseline (its target is kept unless that would make it
+    equal to the new baseline).
     An archived plan can be copied: the copy is a new, active plan.
     """
     _check_period(start_year, end_year)
+    organization = organization or source.organization
+    _check_one_current_plan(organization, start_year, end_year)
     plan = StrategyPlan.objects.create(
-        organization=organization or source.organization,
+        organization=organization,
         title=title,
         start_year=start_year,
         end_year=end_year,
@@ -385,7 +423,7 @@ def plan_copy(
                     i.responsible_person_id if plan.organization_id == source.organization_id else None
                 ),
                 status=Initiative.Status.PLANNED,
-                progress=i.progress,
+                progress=0,
             )
             for i in initiatives
         ]

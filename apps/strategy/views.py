@@ -102,9 +102,13 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         form = PlanForm(request.POST, organization=organization)
         if form.is_valid():
-            plan = services.plan_create(organization=organization, **form.cleaned_data)
-            messages.success(request, _("The plan was created."))
-            return redirect("strategy:plan_detail", plan.pk)
+            try:
+                plan = services.plan_create(organization=organization, **form.cleaned_data)
+            except ValidationError as error:  # another plan was saved for these years meanwhile
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The plan was created."))
+                return redirect("strategy:plan_detail", plan.pk)
     # Archived plans leave the default list; ?archived=1 lists them (still readable, marked).
     show_archived = request.GET.get("archived") == "1"
     plans = list(
@@ -169,9 +173,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get_editable(request, PLAN_QS, pk)
     form = PlanForm(request.POST or None, instance=plan, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
-        services.plan_update(plan=plan, **form.cleaned_data)
-        messages.success(request, _("The plan was saved."))
-        return redirect("strategy:plan_detail", plan.pk)
+        try:
+            services.plan_update(plan=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The plan was saved."))
+            return redirect("strategy:plan_detail", plan.pk)
     return _form_page(
         request,
         {
@@ -197,8 +205,12 @@ def plan_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
-    services.plan_unarchive(plan=plan)
-    messages.success(request, _("The plan is no longer archived and can be changed again."))
+    try:
+        services.plan_unarchive(plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The plan is no longer archived and can be changed again."))
     return redirect("strategy:plan_detail", plan.pk)
 
 
@@ -218,9 +230,13 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = CopyForm(request.POST or None, initial=initial, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
-        new_plan = services.plan_copy(source=plan, **form.cleaned_data)
-        messages.success(request, _("The plan was copied into the new period."))
-        return redirect("strategy:plan_detail", new_plan.pk)
+        try:
+            new_plan = services.plan_copy(source=plan, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The plan was copied into the new period."))
+            return redirect("strategy:plan_detail", new_plan.pk)
     return _form_page(
         request,
         {

@@ -108,5 +108,5 @@ def test_report_section_in_norwegian_kroner(norwegian, club):
         html = render_to_string(
             section.template, {"section": section, "organization": norwegian, "year": year}
         )
-    assert "til sammen 1\xa0500 kr." in html or "til sammen 1 500 kr." in html
+    assert "Innvilgede klubbmidler: 1\xa0500 kr til 1 søknad." in html
     assert "DKK" not in html

@@ -62,3 +62,34 @@ def test_meetings_decisions_and_answers(municipality):
         section.template, {"section": section, "organization": municipality, "year": 2026}
     )
     assert "1-3-10 model" in html and "Hovedudvalg (HU)" in html
+
+
+def test_routine_approvals_of_agenda_and_minutes_are_left_out_of_the_decisions(municipality):
+    hu = CommitteeFactory(organization=municipality, kind=Committee.Kind.HU, name="HU")
+    approved = MeetingFactory(
+        committee=hu,
+        date=datetime.date(2026, 3, 1),
+        status=Meeting.Status.MINUTES_APPROVED,
+        minutes_approved_at=timezone.now(),
+    )
+    AgendaItemFactory(meeting=approved, title="Godkendelse af dagsorden", kind="decision", outcome="approved")
+    AgendaItemFactory(
+        meeting=approved,
+        title="Approval of the minutes of the last meeting",
+        kind="decision",
+        outcome="approved",
+    )
+    AgendaItemFactory(  # a decision text makes even a routine item worth telling
+        meeting=approved,
+        title="Godkendelse af referat fra sidste møde",
+        kind="decision",
+        outcome="approved",
+        outcome_text="Referatet rettes i punkt 3.",
+    )
+    AgendaItemFactory(meeting=approved, title="1-3-10 model", kind="decision", outcome="approved")
+    section = build_section(municipality, 2026)
+    assert [d.title for d in section.data["decisions"]] == [
+        "Godkendelse af referat fra sidste møde",
+        "1-3-10 model",
+    ]
+    assert section.data["decisions_total"] == 2

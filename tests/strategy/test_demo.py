@@ -33,6 +33,12 @@ def test_default_demo_loads_the_two_real_plans_with_progress(django_assert_max_n
     local = ff.filter(level="local_union")
     assert local.filter(implements__isnull=True).count() == 0  # missing links generated for the demo
     assert InitiativeUpdate.objects.filter(author=ctx.users["styre.fagforbundet"]).exists()
+    # Every generated note fits the status it was written with ("paused until OK26" on a done one
+    # read wrong in the annual report).
+    for text, status, slug in InitiativeUpdate.objects.values_list(
+        "text", "status_after", "initiative__focus_area__plan__organization__slug"
+    ):
+        assert text in demo.NOTES["nb" if slug == "fagforbundet" else "da"][status]
 
 
 def test_at_scale_there_are_twenty_plans():
@@ -42,6 +48,14 @@ def test_at_scale_there_are_twenty_plans():
     assert StrategyPlan.objects.values("organization").distinct().count() == len(ctx.organizations)
     # 2 seed plans + 18 copies, alternating Djøf Offentlig (13 initiatives) and Fagforbundet (85).
     assert Initiative.objects.count() == 10 * 13 + 10 * 85
+    # One current plan per organisation and period: copies sharing years with another are archived.
+    current = list(StrategyPlan.objects.filter(archived_at__isnull=True))
+    for plan in current:
+        assert not any(
+            o.pk != plan.pk and o.organization_id == plan.organization_id
+            and o.start_year <= plan.end_year and o.end_year >= plan.start_year
+            for o in current
+        )  # fmt: skip
 
 
 def test_demo_is_deterministic():

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from apps.strategy import services
 from apps.strategy.demo import load_plan, load_plan_data
 from apps.strategy.models import Initiative
 from tests.factories import StrategyPlanFactory, add_unit
@@ -57,6 +58,7 @@ def test_a_plan_exported_edited_in_excel_and_imported_is_unchanged(
     with page.expect_download() as download:
         page.locator(f"a[href$='/{link}']").click()
     saved = resave(Path(download.value.path()).read_bytes())
+    services.plan_archive(plan=fagforbundet)  # one current plan per period: the copy takes over
     empty = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025, title="Kopi")
     page.goto(f"/strategy/plan/{empty.pk}/import/")
     page.set_input_files(

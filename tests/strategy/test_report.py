@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from apps.strategy.report import build_section
-from tests.factories import GoalFactory, InitiativeFactory, InitiativeUpdateFactory
+from tests.factories import FocusAreaFactory, GoalFactory, InitiativeFactory, InitiativeUpdateFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,28 @@ def test_section_has_areas_status_counts_indicators_and_the_years_updates(org, p
     assert "<svg" in html and 'fill="url(#strategy-hatch)"' in html and "70 %" in html
     assert "Kurset er holdt i april." in html and "Sidste års note." not in html
     assert "style=" not in html and "<script" not in html
+
+
+def test_building_the_section_takes_the_same_queries_for_many_initiatives_and_updates(
+    org, plan, django_assert_max_num_queries
+):
+    def grow(n):
+        for _ in range(n):
+            area = FocusAreaFactory(plan=plan)
+            GoalFactory(focus_area=area, indicator_baseline=Decimal(0), indicator_target=Decimal(10))
+            for _ in range(3):
+                initiative = InitiativeFactory(focus_area=area, status="in_progress", progress=20)
+                InitiativeUpdateFactory(
+                    initiative=initiative, date=date(2026, 3, 1), status_after="in_progress"
+                )
+                InitiativeUpdateFactory(
+                    initiative=initiative, date=date(2027, 1, 5), status_before="in_progress"
+                )
+
+    grow(1)
+    with django_assert_max_num_queries(20) as small:
+        build_section(org, 2026)
+    grow(8)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        section = build_section(org, 2026)
+    assert sum(len(a["narratives"]) for a in section.data["plans"][0]["areas"]) == 27
