@@ -424,6 +424,7 @@ def plan_copy(
                 ),
                 status=Initiative.Status.PLANNED,
                 progress=0,
+                weight=i.weight,
             )
             for i in initiatives
         ]

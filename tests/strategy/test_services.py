@@ -123,7 +123,7 @@ def test_copy_carries_over_what_was_chosen(plan, area, goal):
     goal.indicator_current = Decimal(4)
     goal.save()
     national = InitiativeFactory(
-        focus_area=area, goal=goal, level="national", status="in_progress", progress=60
+        focus_area=area, goal=goal, level="national", status="in_progress", progress=60, weight=3
     )
     InitiativeFactory(focus_area=area, level="county", implements=national, status="planned")
     InitiativeFactory(focus_area=area, text="Færdig", status="done", progress=100)
@@ -139,6 +139,7 @@ def test_copy_carries_over_what_was_chosen(plan, area, goal):
     assert not copies.filter(text="Færdig").exists()
     county = copies.get(level="county")
     assert county.implements.focus_area.plan == new
+    assert copies.get(level="national").weight == 3  # the weights the board set carry over
     assert set(copies.values_list("status", flat=True)) == {"planned"}
 
     bare = services.plan_copy(
