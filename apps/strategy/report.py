@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.reporting import ReportSection
 
 from .models import Goal, Initiative, InitiativeUpdate
+from .selectors import WEIGHTED_PROGRESS_SUMS
 
 BAR_WIDTH = 400  # px in the SVG for 100 %
 ROW_HEIGHT = 44
@@ -93,14 +94,17 @@ def build_section(organization, year: int) -> ReportSection:
     counts = (
         Initiative.objects.filter(focus_area__plan__in=plans)
         .values("focus_area_id", "status")
-        .annotate(n=Count("id"), avg=Avg("progress"))
+        .annotate(n=Count("id"), **WEIGHTED_PROGRESS_SUMS)
     )
     per_area: dict[int, dict] = {}
     for row in counts:
-        entry = per_area.setdefault(row["focus_area_id"], {"by_status": {}, "total": 0, "sum": 0.0})
+        entry = per_area.setdefault(
+            row["focus_area_id"], {"by_status": {}, "total": 0, "points": 0, "weights": 0}
+        )
         entry["by_status"][row["status"]] = row["n"]
         entry["total"] += row["n"]
-        entry["sum"] += (row["avg"] or 0) * row["n"]
+        entry["points"] += row["progress_weighted"] or 0
+        entry["weights"] += row["weight_counted"] or 0
     goals = list(
         Goal.objects.filter(focus_area__plan__in=plans, indicator_target__isnull=False).order_by(
             "focus_area__position", "position"
@@ -118,8 +122,8 @@ def build_section(organization, year: int) -> ReportSection:
     for plan in plans:
         areas = []
         for area in plan.focus_areas.order_by("position", "pk"):
-            entry = per_area.get(area.pk, {"by_status": {}, "total": 0, "sum": 0.0})
-            average = round(entry["sum"] / entry["total"]) if entry["total"] else 0
+            entry = per_area.get(area.pk, {"by_status": {}, "total": 0, "points": 0, "weights": 0})
+            average = round(entry["points"] / entry["weights"]) if entry["weights"] else 0
             areas.append(
                 {
                     "title": area.title,

@@ -10,7 +10,7 @@ from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import localize
 
@@ -57,6 +57,14 @@ class AreaSummary:
         return [(value, label, self.by_status.get(value, 0)) for value, label in STATUSES.choices]
 
 
+# The progress of a group of initiatives, as the member page's ``weighted_progress`` counts it: each by
+# its weight, dropped ones not at all. Annotate with these, then divide the sums.
+WEIGHTED_PROGRESS_SUMS = {
+    "progress_weighted": Sum(F("progress") * F("weight"), filter=~Q(status=STATUSES.DROPPED)),
+    "weight_counted": Sum("weight", filter=~Q(status=STATUSES.DROPPED)),
+}
+
+
 def plan_overview(plan: StrategyPlan, today: date | None = None) -> dict[str, Any]:
     """Focus areas with their counts by status, average progress and overdue initiatives (4 queries)."""
     today = today or timezone.localdate()
@@ -66,20 +74,26 @@ def plan_overview(plan: StrategyPlan, today: date | None = None) -> dict[str, An
     rows = (
         Initiative.objects.filter(focus_area__plan=plan)
         .values("focus_area_id", "status")
-        .annotate(n=Count("id"), avg=Avg("progress"), late=Count("id", filter=open_q & Q(due_date__lt=today)))
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=open_q & Q(due_date__lt=today)),
+            **WEIGHTED_PROGRESS_SUMS,
+        )
     )
-    weighted: dict[int, float] = defaultdict(float)
+    weighted: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     totals: dict[str, int] = dict.fromkeys(STATUSES.values, 0)
     for row in rows:
         summary = summaries[row["focus_area_id"]]
         summary.by_status[row["status"]] = row["n"]
         summary.total += row["n"]
         summary.overdue += row["late"]
-        weighted[row["focus_area_id"]] += (row["avg"] or 0) * row["n"]
+        weighted[row["focus_area_id"]][0] += row["progress_weighted"] or 0
+        weighted[row["focus_area_id"]][1] += row["weight_counted"] or 0
         totals[row["status"]] += row["n"]
     for pk, summary in summaries.items():
-        if summary.total:
-            summary.average_progress = round(weighted[pk] / summary.total)
+        points, weights = weighted[pk]
+        if weights:
+            summary.average_progress = round(points / weights)
     overdue = list(
         initiatives_of_plan(plan).filter(open_q, due_date__lt=today).order_by("due_date", "pk")[:50]
     )
@@ -143,7 +157,7 @@ def cascade_rollup(initiative: Initiative) -> dict[str, Any]:
                 "label": label,
                 "count": len(items),
                 "done": sum(1 for i in items if i.status == STATUSES.DONE),
-                "average_progress": round(sum(i.progress for i in items) / len(items)),
+                "average_progress": weighted_progress(items) or 0,
             }
             for label, items in buckets.items()
         ]

@@ -308,7 +308,7 @@ def test_weights_go_out_and_come_back_with_the_plan_csv(org, plan, area):
     text = export_plan(plan)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=","))
     assert [r[COLUMNS.index("weight")] for r in rows if r[0] == "initiative"] == ["7", "1"]
-    empty = StrategyPlanFactory(organization=org)
+    empty = StrategyPlanFactory(organization=org, start_year=2040, end_year=2041)  # a period of its own
     plan_import(plan=empty, text=text)
     weights = (
         Initiative.objects.filter(focus_area__plan=empty).order_by("position").values_list("text", "weight")
@@ -326,7 +326,7 @@ def test_a_bad_weight_in_the_csv_is_refused_with_its_row(org, weight):
         "focus_area,F1,,Heltid,,\n"
         f"initiative,I1,F1,,Kartlegge deltid,{weight}\n"
     )
-    empty = StrategyPlanFactory(organization=org)
+    empty = StrategyPlanFactory(organization=org, start_year=2040, end_year=2041)  # a period of its own
     with pytest.raises(PlanImportError) as refused:
         plan_import(plan=empty, text=text)
     assert refused.value.errors == [f"Row 3: weight must be a whole number from 1 to 100, not “{weight}”."]
@@ -337,7 +337,7 @@ def test_a_csv_without_a_weight_column_imports_with_weight_1(org):
     from apps.strategy.plan_csv import plan_import
     from tests.factories import StrategyPlanFactory
 
-    empty = StrategyPlanFactory(organization=org)
+    empty = StrategyPlanFactory(organization=org, start_year=2040, end_year=2041)  # a period of its own
     plan_import(
         plan=empty,
         text="kind,ref,focus_area_ref,title,text\nfocus_area,F1,,Heltid,\ninitiative,I1,F1,,Kurs\n",

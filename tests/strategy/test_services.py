@@ -176,3 +176,19 @@ def test_focus_area_move_keeps_other_plans_alone(plan):
     assert list(plan.focus_areas.order_by("position").values_list("pk", flat=True)) == [b.pk, a.pk]
     other.refresh_from_db()
     assert other.position == 1
+
+
+def test_the_plan_page_and_the_annual_report_count_progress_as_the_member_page_does(plan, area):
+    """Each initiative by its weight, dropped ones not at all: one figure wherever the plan is shown."""
+    from apps.strategy.report import build_section
+    from apps.strategy.selectors import plan_overview, weighted_progress
+
+    made = [
+        InitiativeFactory(focus_area=area, status="done", progress=100, weight=3),
+        InitiativeFactory(focus_area=area, status="in_progress", progress=20, weight=1),
+        InitiativeFactory(focus_area=area, status="dropped", progress=0, weight=5),
+    ]
+    assert weighted_progress(made) == 80  # (3 * 100 + 1 * 20) / 4
+    assert plan_overview(plan)["areas"][0].average_progress == 80
+    section = build_section(plan.organization, plan.start_year)
+    assert [a["average_progress"] for p in section.data["plans"] for a in p["areas"]] == [80]
