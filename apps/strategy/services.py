@@ -630,15 +630,19 @@ def stale_reminders_send(*, today: date | None = None) -> int:
         remind_again_before = now - timedelta(weeks=plan.stale_after_weeks)
         due: dict[int, list[Initiative]] = defaultdict(list)
         owners: dict[int, User] = {}
-        for initiative in stale_initiatives(plan, today).filter(
-            responsible_person__isnull=False, responsible_person__is_active=True
-        ):
-            claimed = Initiative.objects.filter(
-                Q(reminded_at__isnull=True) | Q(reminded_at__lt=remind_again_before), pk=initiative.pk
-            ).update(reminded_at=now)
-            if claimed:
-                due[initiative.responsible_person_id].append(initiative)
-                owners[initiative.responsible_person_id] = initiative.responsible_person
+        # One run at a time claims a plan's initiatives (the plan's row is the lock): two runs at once
+        # would otherwise each claim some of one owner's initiatives and both send a reminder.
+        with transaction.atomic():
+            list(StrategyPlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True))
+            for initiative in stale_initiatives(plan, today).filter(
+                responsible_person__isnull=False, responsible_person__is_active=True
+            ):
+                claimed = Initiative.objects.filter(
+                    Q(reminded_at__isnull=True) | Q(reminded_at__lt=remind_again_before), pk=initiative.pk
+                ).update(reminded_at=now)
+                if claimed:
+                    due[initiative.responsible_person_id].append(initiative)
+                    owners[initiative.responsible_person_id] = initiative.responsible_person
         for owner_id, initiatives in due.items():
             _mail(
                 owners[owner_id],
