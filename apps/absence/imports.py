@@ -667,6 +667,7 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
 
 def _apply_employees(organization: Organization, plan: ImportPlan) -> ImportResult:
     from .models import Employee
+    from .rollups import rollups_refresh
 
     fields = ["name", "unit_id", "leader_id", "weekly_hours", "employment_start", "employment_end"]
     result = ImportResult()
@@ -681,6 +682,7 @@ def _apply_employees(organization: Organization, plan: ImportPlan) -> ImportResu
             result.unchanged += 1
     Employee.objects.bulk_create(new, batch_size=2000)
     Employee.objects.bulk_update(changed, [f.removesuffix("_id") for f in fields], batch_size=2000)
+    rollups_refresh(employee_ids=[employee.pk for employee in changed])
     result.created, result.updated = len(new), len(changed)
     return result
 
@@ -900,6 +902,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
     constraint checks every row as it is written).
     """
     from .models import AbsenceRegistration
+    from .rollups import rollups_refresh
     from .services import spells_rederive_many
 
     result = ImportResult()
@@ -933,6 +936,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
     affected = sorted({r["employee_id"] for r in plan.rows if r["action"] != "unchanged"})
     if affected:
         spells_rederive_many(organization=organization, employee_ids=affected)
+        rollups_refresh(employee_ids=affected)
     return result
 
 
