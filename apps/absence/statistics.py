@@ -775,6 +775,12 @@ def _ancestors(path: str, paths: dict[str, int]) -> list[int]:
     return [paths[path[:end]] for end in range(steplen, len(path) + 1, steplen) if path[:end] in paths]
 
 
+def _ancestry(units: list[OrgUnit]) -> dict[int, list[int]]:
+    """Unit id -> the ids of the unit and its ancestors among ``units``: what a unit's sums add to."""
+    paths = {u.path: u.pk for u in units}
+    return {u.pk: _ancestors(u.path, paths) for u in units}
+
+
 class _Figures:
     __slots__ = ("employees", "weekday_hours", "people", "spells", "calendar_days", "absence_weekday_hours")
 
@@ -829,7 +835,7 @@ def _compute(
     sql = _Sql(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = _units_in_scope(organization, unit) if units is None else units
     paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
+    ancestry = _ancestry(units)
     unit_ids = [u.pk for u in units] if unit is not None else None
     group_of = None
     if group_depth is not None:
@@ -839,7 +845,7 @@ def _compute(
     for idx, unit_id, count, weekday_hours in _population_rows(
         sql, organization, periods, unit_ids, group_of
     ):
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        for ancestor in ancestry.get(unit_id, ()):
             figures = population[(idx, ancestor)]
             figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
@@ -856,7 +862,7 @@ def _compute(
         people_types=people_types,
     ):
         # An employee is in one unit: the people of the units below add up to the ancestor's.
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        for ancestor in ancestry.get(unit_id, ()):
             figures = absence[(idx, ancestor, code)]
             figures.people += int(people)
             figures.spells += int(count)
@@ -900,10 +906,9 @@ def _year_sums(
             bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
         )
     bradford: dict[tuple[int, int], int] = defaultdict(int)
-    paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
+    ancestry = _ancestry(units)
     for unit_id, band, count in bradford_rows:
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        for ancestor in ancestry.get(unit_id, ()):
             bradford[(ancestor, int(band))] += int(count)
     sums = _Sums(
         working_days=working_days[0],
@@ -1072,26 +1077,30 @@ def _period_cells(
     counting = sorted(policy.types_for("percentage"))
     frozen = _frozen_months(organization, periods, frozen_from, counting)
     live = [p for p in periods if p.index not in frozen]
-    paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
-    # Only the counts are wanted: summed up the tree as plain integers.
+    ancestry = _ancestry(units)
+    # Only the counts are wanted: summed up the tree as plain integers. ``period_cells`` looks at the
+    # chart points of the year's months only (the last 12): their employees and hidden points.
+    year_months = periods[12:]
     employees: dict[tuple[int, int], int] = defaultdict(int)
     people: dict[tuple[int, int, str], int] = defaultdict(int)
     if live:
         sql = _Sql(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
-        for idx, unit_id, count, _hours in _population_rows(sql, organization, live, None):
-            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        live_year = [p for p in live if p.index >= year_months[0].index]
+        for idx, unit_id, count, _hours in (
+            _population_rows(sql, organization, live_year, None) if live_year else []
+        ):
+            for ancestor in ancestry.get(unit_id, ()):
                 employees[(idx, ancestor)] += int(count)
         rows = _absence_rows(sql, organization, live, None, spells=False, months=True, people_types=counting)
         for idx, unit_id, code, _spells, _days, _hours, count in rows:
-            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            for ancestor in ancestry.get(unit_id, ()):
                 people[(idx, ancestor, code)] += int(count)
     for index, sums in frozen.items():  # rolled up already
         for unit_id, figures in sums.population.items():
             employees[(index, unit_id)] = figures.employees
         for (unit_id, code), figures in sums.absence.items():
             people[(index, unit_id, code)] = figures.people
-    hidden_months = _hidden_months(units, periods, employees, people, exempt)
+    hidden_months = _hidden_months(units, year_months, employees, people, exempt)
     return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
 
 
