@@ -7,6 +7,12 @@ the demo) by calling ``rollups_refresh`` or ``rollups_rebuild`` themselves, and 
 
 A refresh recomputes the employee's rows whole, from all their ended registrations: whether a
 registration continues an earlier one (and so starts no new spell) depends on its neighbours.
+
+One case the rows and the rollups count differently, which the portal does not let arise: a
+registration continuing one of its type that began more than a day before the employment (only an
+employee import moving the employment start later leaves one). From the rows it starts a spell in any
+window beginning between its first day and the employment's; from the rollups only in a window
+beginning on the employment's first day.
 """
 
 from __future__ import annotations

@@ -20,15 +20,20 @@ Definitions (DOMAIN.md 1.8, Statistics Denmark):
   individual data, see ``suppress_small_groups``), never published.
 
 Method: everything is computed in the database in three aggregate queries (population, absence,
-Bradford), whatever the number of employees, registrations or units. Dates become day numbers; the
-working days between two day numbers are two subscripts into a constant array of cumulative working
-days of the period (PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday
-holidays (SQLite). Spells per type come from LAG() over each employee's registrations, Bradford
-spells from a gaps-and-islands running sum. The queries group by (period, employee's unit, type);
-rolling the figures up to every ancestor unit (by materialised path) happens in Python over those
-few rows. The whole organisation of 50,000 employees and 1.5 million registrations costs one scan of
-the registrations in the window. Suppressed figures cost two more: the 24 months before ``as_of``
-per unit and type, whose people decide what neighbouring periods and the chart would give away.
+Bradford), whatever the number of employees, registrations or units. Absence is read from the monthly
+rollups (``AbsenceMonth``, kept by ``rollups.py`` on every write): per employee, type, fraction and
+month the days as bits, so a window's days, working days (the policy's calendar as bits too), spells
+and distinct people come from a few bit operations per row, for whole months and cut ones alike;
+ongoing registrations (no last day yet) are read from the rows. ``reading_raw_rows()`` computes the
+same figures from the registrations, the reference the tests compare with. Population and Bradford
+are read from the employees and registrations. Dates become day numbers; the working days between two
+day numbers are two subscripts into a constant array of cumulative working days of the period
+(PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday holidays (SQLite).
+Spells per type count the registrations that do not continue one of the type ending the day before,
+Bradford spells come from a gaps-and-islands running sum. The queries group by (period, employee's
+unit, type); rolling the figures up to every ancestor unit (by materialised path) happens in Python
+over those few rows. Suppressed figures cost two more: the 24 months before ``as_of`` per unit and
+type, whose people decide what neighbouring periods and the chart would give away.
 """
 
 from __future__ import annotations

@@ -9,23 +9,26 @@ from apps.absence.rollups import COLUMNS, month_rows
 
 
 def fill(apps, schema_editor):
-    """The rollups of the registrations already there (later writes keep them)."""
+    """The rollups of the registrations already there (later writes keep them), 5,000 employees at a time."""
     Employee = apps.get_model("absence", "Employee")
     AbsenceRegistration = apps.get_model("absence", "AbsenceRegistration")
     AbsenceMonth = apps.get_model("absence", "AbsenceMonth")
-    registrations = defaultdict(list)
-    for employee_id, *registration in AbsenceRegistration.objects.filter(end_date__isnull=False).values_list(
-        "employee_id", "absence_type", "start_date", "end_date", "fraction"
-    ):
-        registrations[employee_id].append(tuple(registration))
-    rows = []
-    for employee in Employee.objects.values_list(
-        "organization_id", "pk", "unit_id", "weekly_hours", "employment_start", "employment_end"
-    ):
-        rows.extend(month_rows(employee, registrations.get(employee[1], [])))
-    AbsenceMonth.objects.bulk_create(
-        [AbsenceMonth(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=5000
+    employees = list(
+        Employee.objects.order_by("pk").values_list(
+            "organization_id", "pk", "unit_id", "weekly_hours", "employment_start", "employment_end"
+        )
     )
+    for offset in range(0, len(employees), 5000):
+        chunk = employees[offset : offset + 5000]
+        registrations = defaultdict(list)
+        for employee_id, *registration in AbsenceRegistration.objects.filter(
+            employee_id__in=[employee[1] for employee in chunk], end_date__isnull=False
+        ).values_list("employee_id", "absence_type", "start_date", "end_date", "fraction"):
+            registrations[employee_id].append(tuple(registration))
+        rows = [row for employee in chunk for row in month_rows(employee, registrations.get(employee[1], []))]
+        AbsenceMonth.objects.bulk_create(
+            [AbsenceMonth(**dict(zip(COLUMNS, row, strict=True))) for row in rows], batch_size=5000
+        )
 
 
 class Migration(migrations.Migration):
