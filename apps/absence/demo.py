@@ -35,6 +35,7 @@ from .models import (
     FollowUpOutcome,
     Spell,
 )
+from .rollups import rollups_rebuild
 from .services import advisory_sweep
 from .spells import derive_spells
 from .statistics import bump_statistics_version
@@ -409,6 +410,7 @@ def seed(ctx: DemoContext) -> None:
     rows = _generate_registrations(ctx, employees)
     _insert_registrations(rows)
     _insert_spells(rows, policy)
+    rollups_rebuild(organization=organization)
     result = advisory_sweep(as_of=ctx.today, organization=organization, notify=False)
     if employees:
         _age_the_queue(ctx, [employee[0] for employee in employees])

@@ -806,6 +806,7 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
 
 def _apply_employees(organization: Organization, plan: ImportPlan) -> ImportResult:
     from .models import Employee
+    from .rollups import rollups_refresh
 
     fields = ["name", "unit_id", "leader_id", "weekly_hours", "employment_start", "employment_end"]
     result = ImportResult()
@@ -820,6 +821,7 @@ def _apply_employees(organization: Organization, plan: ImportPlan) -> ImportResu
             result.unchanged += 1
     Employee.objects.bulk_create(new, batch_size=2000)
     Employee.objects.bulk_update(changed, [f.removesuffix("_id") for f in fields], batch_size=2000)
+    rollups_refresh(employee_ids=[employee.pk for employee in changed])
     result.created, result.updated = len(new), len(changed)
     return result
 
@@ -1129,6 +1131,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
     from apps.core.bulk import insert_rows
 
     from .models import AbsenceRegistration
+    from .rollups import rollups_refresh
     from .services import spells_rederive_many
 
     table = plan.table
@@ -1179,6 +1182,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
     result.unchanged = table.action.count(UNCHANGED)
     if affected:
         spells_rederive_many(organization=organization, employee_ids=sorted(affected))
+        rollups_refresh(employee_ids=affected)
     return result
 
 

@@ -254,7 +254,12 @@ class AbsenceRegistration(models.Model):
             # Overlaps are also rejected on PostgreSQL by the exclusion constraint
             # "absence_registration_no_overlap" (migration 0002), and on every database by the services.
         ]
-        indexes = [models.Index(fields=["employee", "start_date"]), models.Index(fields=["start_date"])]
+        indexes = [
+            models.Index(fields=["employee", "start_date"]),
+            models.Index(fields=["start_date"]),
+            # The statistics read the ongoing registrations from the rows (see AbsenceMonth).
+            models.Index(fields=["employee"], condition=Q(end_date__isnull=True), name="absence_reg_ongoing"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee} · {self.get_absence_type_display()} · {self.start_date}"
@@ -715,6 +720,47 @@ class StatisticsSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} · {self.kind} · {self.period:%Y-%m-%d}"
+
+
+class AbsenceMonth(models.Model):
+    """One employee's ended absence of one type and fraction in one calendar month, kept by
+    ``apps.absence.rollups`` from the registrations: what the statistics read instead of the rows.
+
+    Days are bits (bit 0 = the 1st of the month), clipped to the employment, so any part of the month
+    and any working-day calendar can be applied when reading. ``starts``: the first day (inside the
+    employment) of each registration that does not continue an earlier one of the type (which ended the
+    day before); ``continued``: that of each registration that does. ``hours``: weekly hours × fraction.
+    Distinct people over several months or units are counted from these rows (an employee is one row per
+    type, fraction and month), never added up from counts. Ongoing registrations (no last day) are read
+    from the rows instead: their months are not known yet.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="absence_months"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    absence_type = models.CharField(_("absence type"), max_length=20, choices=AbsenceType.choices)
+    month = models.IntegerField(_("month"), help_text="year × 12 + month − 1")
+    hours = models.DecimalField(_("weekly hours × fraction"), max_digits=10, decimal_places=5)
+    days = models.IntegerField(_("days"))
+    starts = models.IntegerField(_("new spells"))
+    continued = models.IntegerField(_("continued spells"))
+
+    class Meta:
+        verbose_name = _("absence month")
+        verbose_name_plural = _("absence months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "absence_type", "month", "hours"], name="absence_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.absence_type} · {self.month}"
 
 
 class StatisticsVersion(models.Model):

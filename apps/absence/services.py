@@ -50,6 +50,7 @@ from .models import (
     SweepState,
     overlapping_registrations,
 )
+from .rollups import rollups_refresh
 from .selectors import policy_for
 from .spells import ONE_DAY, DayPlan, WorkCalendar, add_months, derive_spells, frequent_triggers
 from .statistics import bump_statistics_version, snapshots_to_freeze
@@ -201,6 +202,7 @@ def absence_delete(*, registration: AbsenceRegistration) -> None:
     employee = _lock_employee(registration.employee)
     registration.delete()
     bump_statistics_version(employee.organization_id)
+    rollups_refresh(employee_ids=[employee.pk])
     spells_rederive(employee=employee)
     _sweep_on_commit(employee.organization_id)
 
@@ -1264,7 +1266,9 @@ def retention_apply(*, as_of: date, organization: Organization | None = None) ->
         snapshots = snapshots_to_freeze(org, cutoff, min((d for d in firsts if d), default=None))
         StatisticsSnapshot.objects.bulk_create(snapshots, batch_size=200)
         result.snapshots += len(snapshots)
+        keeping = set(old.exclude(employee__in=gone_employees).values_list("employee_id", flat=True))
         result.registrations += old.delete()[1].get(AbsenceRegistration._meta.label, 0)
+        rollups_refresh(employee_ids=keeping)  # those who go lose theirs with them
         result.advisories += (
             Advisory.objects.filter(employee__organization=org)
             .filter(

@@ -1,7 +1,9 @@
-"""Single saves and deletes that change the absence statistics bump the organisation's statistics version.
+"""Single saves and deletes that change the absence statistics bump the organisation's statistics version,
+and single saves of registrations and employees refresh the employee's monthly rollups (``rollups``).
 
-Bulk writes (imports, retention, demo data) bump it themselves. Registrations have no delete receiver: one
-would make Django fetch every row of a bulk delete (retention) to send it; ``absence_delete`` bumps instead.
+Bulk writes (imports, retention, demo data) do both themselves. Registrations have no delete receiver: one
+would make Django fetch every row of a bulk delete (retention) to send it; ``absence_delete`` does it
+instead.
 """
 
 from __future__ import annotations
@@ -12,12 +14,20 @@ from django.dispatch import receiver
 from apps.organizations.models import OrgUnit
 
 from .models import AbsenceRegistration, AdvisoryPolicy, Employee
+from .rollups import rollups_refresh
 from .statistics import bump_statistics_version
 
 
 @receiver(post_save, sender=AbsenceRegistration, dispatch_uid="absence_statistics_registration")
 def _registration_saved(sender, instance: AbsenceRegistration, **kwargs) -> None:
     bump_statistics_version(instance.employee.organization_id)
+    rollups_refresh(employee_ids=[instance.employee_id])
+
+
+@receiver(post_save, sender=Employee, dispatch_uid="absence_rollups_employee_saved")
+def _employee_saved(sender, instance: Employee, created: bool, **kwargs) -> None:
+    if not created:  # a new employee has no registrations yet
+        rollups_refresh(employee_ids=[instance.pk])
 
 
 @receiver(post_save, sender=Employee, dispatch_uid="absence_statistics_employee_saved")

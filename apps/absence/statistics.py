@@ -20,15 +20,20 @@ Definitions (DOMAIN.md 1.8, Statistics Denmark):
   individual data, see ``suppress_small_groups``), never published.
 
 Method: everything is computed in the database in three aggregate queries (population, absence,
-Bradford), whatever the number of employees, registrations or units. Dates become day numbers; the
-working days between two day numbers are two subscripts into a constant array of cumulative working
-days of the period (PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday
-holidays (SQLite). Spells per type come from LAG() over each employee's registrations, Bradford
-spells from a gaps-and-islands running sum. The queries group by (period, employee's unit, type);
-rolling the figures up to every ancestor unit (by materialised path) happens in Python over those
-few rows. The whole organisation of 50,000 employees and 1.5 million registrations costs one scan of
-the registrations in the window. Suppressed figures cost two more: the 24 months before ``as_of``
-per unit and type, whose people decide what neighbouring periods and the chart would give away.
+Bradford), whatever the number of employees, registrations or units. Absence is read from the monthly
+rollups (``AbsenceMonth``, kept by ``rollups.py`` on every write): per employee, type, fraction and
+month the days as bits, so a window's days, working days (the policy's calendar as bits too), spells
+and distinct people come from a few bit operations per row, for whole months and cut ones alike;
+ongoing registrations (no last day yet) are read from the rows. ``reading_raw_rows()`` computes the
+same figures from the registrations, the reference the tests compare with. Population and Bradford
+are read from the employees and registrations. Dates become day numbers; the working days between two
+day numbers are two subscripts into a constant array of cumulative working days of the period
+(PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday holidays (SQLite).
+Spells per type count the registrations that do not continue one of the type ending the day before,
+Bradford spells come from a gaps-and-islands running sum. The queries group by (period, employee's
+unit, type); rolling the figures up to every ancestor unit (by materialised path) happens in Python
+over those few rows. Suppressed figures cost two more: the 24 months before ``as_of`` per unit and
+type, whose people decide what neighbouring periods and the chart would give away.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import hashlib
 from bisect import bisect_right
 from collections import defaultdict, deque
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,10 +52,13 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 
 from apps.organizations.models import Organization, OrgUnit
 
 from .models import (
+    AbsenceMonth,
     AbsenceRegistration,
     AbsenceType,
     AdvisoryPolicy,
@@ -57,6 +66,7 @@ from .models import (
     StatisticsSnapshot,
     StatisticsVersion,
 )
+from .rollups import day_bits, month_number, month_start
 from .spells import WorkCalendar, add_months
 
 EPOCH = date(1970, 1, 1)
@@ -176,6 +186,9 @@ class _Sql:
     def __init__(self, calendar: WorkCalendar, first: date, last: date) -> None:
         self.postgres = connection.vendor == "postgresql"
         self.float = "DOUBLE PRECISION" if self.postgres else "REAL"
+        # Absence hours are summed exactly where the database can: the rollups' sums are exact.
+        self.exact = "NUMERIC" if self.postgres else "REAL"
+        self.calendar = calendar
         self.first = _day(first)
         before, self.days_off = [0], []
         day = first
@@ -191,6 +204,12 @@ class _Sql:
         if self.postgres:
             return f"({column} - DATE '1970-01-01')"
         return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
+
+    def popcount(self, bits: str) -> str:
+        """The number of 1 bits of a non-negative integer below 2**31 (SQLite: ``_popcount`` below)."""
+        if self.postgres:
+            return f"bit_count(CAST({bits} AS bit(32)))"
+        return f"absence_popcount({bits})"
 
     def greatest(self, *args: str) -> str:
         return f"{'GREATEST' if self.postgres else 'MAX'}({', '.join(args)})"
@@ -319,7 +338,177 @@ def _pg_month(date_sql: str) -> str:
     return f"CAST(EXTRACT(YEAR FROM {date_sql}) * 12 + EXTRACT(MONTH FROM {date_sql}) - 1 AS INTEGER)"
 
 
-def _absence_rows(
+def _absence_rows(sql: _Sql, organization: Organization, periods: list[Period], unit_ids, **options):
+    """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
+    per group, from the monthly rollups (``_rollup_absence_rows``), or inside ``reading_raw_rows()``
+    from the registrations themselves (``_raw_absence_rows``: the reference the tests compare with)."""
+    if _READ_RAW.get():
+        return _raw_absence_rows(sql, organization, periods, unit_ids, **options)
+    return _rollup_absence_rows(sql, organization, periods, unit_ids, **options)
+
+
+_READ_RAW: ContextVar[bool] = ContextVar("absence_statistics_read_raw", default=False)
+
+
+@contextmanager
+def reading_raw_rows():
+    """Compute the figures from the registrations instead of the rollups (tests compare the two)."""
+    token = _READ_RAW.set(True)
+    try:
+        yield
+    finally:
+        _READ_RAW.reset(token)
+
+
+@receiver(connection_created, dispatch_uid="absence_sqlite_popcount")
+def _sqlite_functions(sender, connection, **kwargs) -> None:
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "absence_popcount",
+            1,
+            lambda bits: None if bits is None else bin(bits).count("1"),
+            deterministic=True,
+        )
+
+
+def _segments(sql: _Sql, periods: list[Period]) -> str:
+    """VALUES of (period index, month number, the period's days of the month as bits, those of them
+    that are working days, the bit of the period's first day or 0): each period cut at month ends."""
+    values = []
+    for p in periods:
+        day = p.start
+        while day <= p.end:
+            number = month_number(day)
+            until = min(p.end, month_start(number + 1) - timedelta(days=1))
+            days = day_bits(day.day, until.day)
+            working = sum(
+                1 << (d - 1)
+                for d in range(day.day, until.day + 1)
+                if sql.calendar.is_working_day(day.replace(day=d))
+            )
+            first = 1 << (day.day - 1) if day == p.start else 0
+            values.append(f"({p.index}, {number}, {days}, {working}, {first})")
+            day = until + timedelta(days=1)
+    return f"seg(idx, m, days, working, first) AS (VALUES {', '.join(values)})"
+
+
+def _rollup_absence_rows(
+    sql: _Sql,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    months: bool = False,
+    group_of: dict[int, int] | None = None,
+    people_types: list[str] | None = None,
+):
+    """What ``_raw_absence_rows`` gives, read from ``AbsenceMonth`` (ended registrations) and from the
+    ongoing registrations (few: one per employee at most).
+
+    A rollup row's part of a period is its day bits inside the period's part of the month. A
+    registration starts a spell of the period when it does not continue an earlier one and its first
+    day is in the period (``starts``), or when the period begins on a day it covers: it had begun
+    earlier (the day is no row's first day), or it begins that day continuing one (``continued``).
+    People are the distinct employees with any day in the period, counted over all its months at once.
+    ``months`` is accepted for the raw function's sake: the rollups are by month anyway.
+    """
+    table, reg, emp = AbsenceMonth._meta.db_table, AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    group_cte = _grouping(group_of)[0]
+    rollup_unit, rollup_join = "am.unit_id", ""
+    if group_of:
+        rollup_unit, rollup_join = "grp.g", "JOIN grp ON grp.u = am.unit_id"
+    # Parameters in the order their placeholders appear: prev, o, the rollup part of x, all types.
+    params: list = []
+    previous_cte = previous_join = ""
+    if spells:
+        previous_cte = (
+            _previous_cte(sql, organization, first - timedelta(days=1), last, unit_ids, types, params) + ","
+        )
+        day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
+        previous_join = f"""
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id
+                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
+    group_join, unit_column = _grouping(group_of)[1:]
+    params.extend([organization.pk, last])
+    open_type_where = ""
+    if types is not None:
+        open_type_where = (
+            f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        )
+        params.extend(types)
+    _join, open_unit_where = _unit_filter(unit_ids, params)
+    params.extend([organization.pk, month_number(first), month_number(last)])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND am.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
+    if spells:
+        new_spells = f"""{sql.popcount("am.starts & s.days")}
+                   + CASE WHEN (am.continued & s.first) <> 0
+                            OR (am.days & s.first & ~am.starts & ~am.continued) <> 0 THEN 1 ELSE 0 END"""
+    else:
+        new_spells = "0"
+    rollup_part = f"""
+            SELECT s.idx, {rollup_unit} AS unit_id, am.absence_type, am.employee_id,
+                   {new_spells} AS spells,
+                   {sql.popcount("am.days & s.days")} AS days,
+                   {sql.popcount("am.days & s.working")} * am.hours AS hours
+            FROM {table} am JOIN seg s ON s.m = am.month {rollup_join}
+            WHERE am.organization_id = %s AND am.month >= %s AND am.month <= %s
+              {type_where} {rollup_unit_where}"""  # noqa: S608 - table names and placeholders only
+    wd = sql.working_days("c.a", "c.b")
+    all_types = ""
+    if people_types:
+        all_types = f"""
+        UNION ALL
+        SELECT x.idx, x.unit_id, '{ALL_TYPES}', 0, 0, 0, COUNT(DISTINCT x.employee_id)
+        FROM x
+        WHERE x.days > 0 AND x.absence_type IN ({", ".join(["%s"] * len(people_types))})
+        GROUP BY x.idx, x.unit_id"""  # noqa: S608 - placeholders and a constant only
+        params.extend(people_types)
+    query = f"""
+        WITH {_periods_cte(periods)}, {_segments(sql, periods)}, {group_cte} {previous_cte}
+        o AS (
+            SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
+                   CAST(e.weekly_hours AS {sql.exact}) * CAST(reg.fraction AS {sql.exact}) AS hours,
+                   {sql.day("reg.start_date")} AS rs,
+                   {sql.day("e.employment_start")} AS es,
+                   COALESCE({sql.day("e.employment_end")}, {FAR}) AS ee,
+                   {"CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"} AS continues
+            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
+            {group_join}
+            {previous_join}
+            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
+              {open_type_where} {open_unit_where}
+        ),
+        c AS (
+            SELECT p.idx, o.unit_id, o.absence_type, o.employee_id, o.hours,
+                   CASE WHEN o.continues = 0 OR o.rs <= p.ps THEN 1 ELSE 0 END AS new_spell,
+                   {sql.greatest("o.rs", "o.es", "p.ps")} AS a, {sql.least(str(FAR), "o.ee", "p.pe")} AS b
+            FROM o CROSS JOIN periods p
+        ),
+        x AS (
+            {rollup_part}
+            UNION ALL
+            SELECT c.idx, c.unit_id, c.absence_type, c.employee_id,
+                   {"c.new_spell" if spells else "0"}, c.b - c.a + 1, {wd} * c.hours
+            FROM c WHERE c.a <= c.b
+        )
+        SELECT x.idx, x.unit_id, x.absence_type, SUM(x.spells), SUM(x.days), SUM(x.hours),
+               COUNT(DISTINCT x.employee_id)
+        FROM x
+        WHERE x.days > 0
+        GROUP BY x.idx, x.unit_id, x.absence_type
+        {all_types}
+    """  # noqa: S608
+    return _fetch(query, params)
+
+
+def _raw_absence_rows(
     sql: _Sql,
     organization: Organization,
     periods: list[Period],
@@ -404,7 +593,7 @@ def _absence_rows(
         WITH {_periods_cte(periods)}, {group_cte} {previous_cte}
         r AS (
             SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
-                   CAST(e.weekly_hours AS {sql.float}) * CAST(reg.fraction AS {sql.float})
+                   CAST(e.weekly_hours AS {sql.exact}) * CAST(reg.fraction AS {sql.exact})
                        AS hours,{month_span}
                    {sql.day("reg.start_date")} AS rs,
                    COALESCE({sql.day("reg.end_date")}, {FAR}) AS re,
@@ -591,6 +780,12 @@ def _ancestors(path: str, paths: dict[str, int]) -> list[int]:
     return [paths[path[:end]] for end in range(steplen, len(path) + 1, steplen) if path[:end] in paths]
 
 
+def _ancestry(units: list[OrgUnit]) -> dict[int, list[int]]:
+    """Unit id -> the ids of the unit and its ancestors among ``units``: what a unit's sums add to."""
+    paths = {u.path: u.pk for u in units}
+    return {u.pk: _ancestors(u.path, paths) for u in units}
+
+
 class _Figures:
     __slots__ = ("employees", "weekday_hours", "people", "spells", "calendar_days", "absence_weekday_hours")
 
@@ -645,7 +840,7 @@ def _compute(
     sql = _Sql(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = _units_in_scope(organization, unit) if units is None else units
     paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
+    ancestry = _ancestry(units)
     unit_ids = [u.pk for u in units] if unit is not None else None
     group_of = None
     if group_depth is not None:
@@ -655,7 +850,7 @@ def _compute(
     for idx, unit_id, count, weekday_hours in _population_rows(
         sql, organization, periods, unit_ids, group_of
     ):
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        for ancestor in ancestry.get(unit_id, ()):
             figures = population[(idx, ancestor)]
             figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
@@ -672,7 +867,7 @@ def _compute(
         people_types=people_types,
     ):
         # An employee is in one unit: the people of the units below add up to the ancestor's.
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        for ancestor in ancestry.get(unit_id, ()):
             figures = absence[(idx, ancestor, code)]
             figures.people += int(people)
             figures.spells += int(count)
@@ -716,10 +911,9 @@ def _year_sums(
             bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
         )
     bradford: dict[tuple[int, int], int] = defaultdict(int)
-    paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
+    ancestry = _ancestry(units)
     for unit_id, band, count in bradford_rows:
-        for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        for ancestor in ancestry.get(unit_id, ()):
             bradford[(ancestor, int(band))] += int(count)
     sums = _Sums(
         working_days=working_days[0],
@@ -888,26 +1082,30 @@ def _period_cells(
     counting = sorted(policy.types_for("percentage"))
     frozen = _frozen_months(organization, periods, frozen_from, counting)
     live = [p for p in periods if p.index not in frozen]
-    paths = {u.path: u.pk for u in units}
-    path_of = {u.pk: u.path for u in units}
-    # Only the counts are wanted: summed up the tree as plain integers.
+    ancestry = _ancestry(units)
+    # Only the counts are wanted: summed up the tree as plain integers. ``period_cells`` looks at the
+    # chart points of the year's months only (the last 12): their employees and hidden points.
+    year_months = periods[12:]
     employees: dict[tuple[int, int], int] = defaultdict(int)
     people: dict[tuple[int, int, str], int] = defaultdict(int)
     if live:
         sql = _Sql(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
-        for idx, unit_id, count, _hours in _population_rows(sql, organization, live, None):
-            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+        live_year = [p for p in live if p.index >= year_months[0].index]
+        for idx, unit_id, count, _hours in (
+            _population_rows(sql, organization, live_year, None) if live_year else []
+        ):
+            for ancestor in ancestry.get(unit_id, ()):
                 employees[(idx, ancestor)] += int(count)
         rows = _absence_rows(sql, organization, live, None, spells=False, months=True, people_types=counting)
         for idx, unit_id, code, _spells, _days, _hours, count in rows:
-            for ancestor in _ancestors(path_of.get(unit_id, ""), paths):
+            for ancestor in ancestry.get(unit_id, ()):
                 people[(idx, ancestor, code)] += int(count)
     for index, sums in frozen.items():  # rolled up already
         for unit_id, figures in sums.population.items():
             employees[(index, unit_id)] = figures.employees
         for (unit_id, code), figures in sums.absence.items():
             people[(index, unit_id, code)] = figures.people
-    hidden_months = _hidden_months(units, periods, employees, people, exempt)
+    hidden_months = _hidden_months(units, year_months, employees, people, exempt)
     return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
 
 

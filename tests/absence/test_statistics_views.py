@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from apps.absence.models import AbsenceRegistration, Employee
+from apps.absence.rollups import rollups_refresh
 from apps.organizations.models import Role
 from tests.conftest import _user_with, unit
 
@@ -40,6 +41,7 @@ def add_employees(org, unit_code, count, start_number=0, sick=True):
             )
             for e in employees
         )
+        rollups_refresh(employee_ids=[e.pk for e in employees])  # a bulk write refreshes them itself
     return employees
 
 
@@ -254,6 +256,7 @@ def test_a_few_spells_of_a_telling_type_are_hidden_from_the_union_side(login, sh
         )
         for e in pregnant
     )
+    rollups_refresh(employee_ids=[e.pk for e in pregnant])
 
     def a1(user):
         stats = login(user).get(url(data), {"as_of": AS_OF}).context["stats"]
