@@ -7,7 +7,7 @@
     python -m bench.child copy --file FILE.copy
 
 Each prints one JSON line last: seconds of the work itself (not Python/Django start-up), the peak
-resident set size of the process (ru_maxrss) and the resident size before the work began.
+resident set size of the process (VmHWM) and the resident size before the work began.
 """
 
 from __future__ import annotations
@@ -28,6 +28,15 @@ def _rss_now() -> int:
 
 
 def _peak_rss() -> int:
+    """The peak resident size of this process's own memory (VmHWM). Not ``ru_maxrss``: Linux keeps
+    that across fork and exec, so a child of a big harness process reported the harness's peak."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 

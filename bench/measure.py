@@ -473,7 +473,7 @@ def measure_sweep(ctx: Context) -> list[Result]:
         key="memory:sweep",
         label="Peak memory of the sweep (full re-sweep, own process)",
         metrics={"peak_rss_bytes": child["peak_rss_bytes"], "seconds": child["seconds"]},
-        details={"baseline_rss_bytes": child["baseline_rss_bytes"], "note": "ru_maxrss of the child process"},
+        details={"baseline_rss_bytes": child["baseline_rss_bytes"], "note": "VmHWM of the child process"},
     )
     own = Result(
         key="sweep:own-rows",
