@@ -32,6 +32,10 @@ class Size:
     load_seconds: int
     load_users: int = 50
     import_rows: tuple[int, ...] = (10_000,)  # payroll absence files imported (rows each)
+    # A national dataset: Norddjurs with ``employees`` and the other municipalities generated beside it
+    # (seed_demo --municipalities), ``national_employees`` in all.
+    municipalities: int = 1
+    national_employees: int = 0
 
 
 SIZES = {
@@ -54,6 +58,19 @@ SIZES = {
         page_repeats=20,
         load_seconds=60,
         import_rows=(10_000, 100_000, 1_000_000),
+    ),
+    # Issue 17: about every municipal employee in Denmark, in the 98 municipalities.
+    "national": Size(
+        "national",
+        employees=50000,
+        years=5,
+        repeats=3,
+        page_repeats=20,
+        load_seconds=120,
+        load_users=200,
+        import_rows=(10_000, 100_000, 1_000_000),
+        municipalities=98,
+        national_employees=500000,
     ),
 }
 

@@ -82,14 +82,25 @@ def write_meta(url: str, meta: dict) -> None:
         )
 
 
-def seed_signature(*, employees: int, years: int, random_seed: int, today: str) -> dict:
-    return {
+def seed_signature(
+    *,
+    employees: int,
+    years: int,
+    random_seed: int,
+    today: str,
+    municipalities: int = 1,
+    national_employees: int = 0,
+) -> dict:
+    signature = {
         "employees": employees,
         "years": years,
         "random_seed": random_seed,
         "today": today,
         "code": seed_code_hash(),
     }
+    if municipalities > 1:  # only then, so that the datasets seeded before keep their signature
+        signature.update(municipalities=municipalities, national_employees=national_employees)
+    return signature
 
 
 def seed_code_hash() -> str:
@@ -189,6 +200,16 @@ def prepare(
                 str(signature["random_seed"]),
                 "--today",
                 signature["today"],
+                *(
+                    [
+                        "--municipalities",
+                        str(signature["municipalities"]),
+                        "--national-employees",
+                        str(signature["national_employees"]),
+                    ]
+                    if "municipalities" in signature
+                    else []
+                ),
             ],
             {**child_env, "PYTHONUNBUFFERED": "1"},
             log=out,

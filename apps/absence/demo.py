@@ -1,29 +1,36 @@
-"""Generated employees and absence history for Norddjurs Kommune, at any scale.
+"""Generated employees and absence history for Norddjurs Kommune and, for a national dataset, the
+other municipalities (``seed_demo --municipalities``), at any scale.
 
-ctx.employees employees under new workplaces (about 25 per workplace, depth 4: NK > area > department >
-workplace, with more departments when there are many workplaces), one generated leader per
-workplace, ctx.years years of absence (about 6 registrations per employee and year), spells derived
-in bulk, then the sweep as of ctx.today so the queues have content. Everything is bulk-inserted; on
-PostgreSQL registrations and spells go in with COPY.
+Per municipality: its employees under new workplaces (about 25 per workplace, depth 4: municipality >
+area > department > workplace, with more departments when there are many workplaces), one generated
+leader per workplace, ctx.years years of absence (about 6 registrations per employee and year),
+spells and monthly rollups derived in memory, then the sweep as of ctx.today so the queues have
+content. Everything is bulk-inserted; on PostgreSQL with COPY, and, where the role may, with the
+foreign-key and overlap triggers off for the load (the generator's rows refer only to rows it has just
+made and never overlap; the overlap is checked once over the whole table at the end).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.core.bulk import insert_rows
 from apps.core.demo import DEMO_PASSWORD, DemoContext
 from apps.organizations.demo import DEMO_DOMAIN
 from apps.organizations.models import Membership, OrgUnit, Role, User
 
 from .models import (
+    AbsenceMonth,
     AbsenceRegistration,
     AbsenceType,
     Adjustment,
@@ -35,7 +42,8 @@ from .models import (
     FollowUpOutcome,
     Spell,
 )
-from .rollups import rollups_rebuild
+from .rollups import COLUMNS as ROLLUP_COLUMNS
+from .rollups import month_rows
 from .services import advisory_sweep
 from .spells import derive_spells
 from .statistics import bump_statistics_version
@@ -63,18 +71,23 @@ TOWNS = [
     "Vejlby",
     "Ramten",
 ]
+# Keyed by the area's code without the municipality's prefix (NK-BF, M07-BF: BF).
 WORKPLACE_KINDS = {
-    "NK-BF": ["Børnehuset", "Dagplejen", "Skolen", "SFO'en", "Familiehuset"],
-    "NK-SA": ["Jobcentret", "Bostedet", "Værkstedet", "Ydelsesteamet", "Støttecentret"],
-    "NK-SU": ["Hjemmeplejen", "Plejecentret", "Sygeplejen", "Træningscentret", "Aktivitetscentret"],
-    "NK-KT": ["Borgerservice", "Vej og Park", "Biblioteket", "Materielgården", "Kantinen"],
+    "BF": ["Børnehuset", "Dagplejen", "Skolen", "SFO'en", "Familiehuset"],
+    "SA": ["Jobcentret", "Bostedet", "Værkstedet", "Ydelsesteamet", "Støttecentret"],
+    "SU": ["Hjemmeplejen", "Plejecentret", "Sygeplejen", "Træningscentret", "Aktivitetscentret"],
+    "KT": ["Borgerservice", "Vej og Park", "Biblioteket", "Materielgården", "Kantinen"],
 }
 DEPARTMENT_NAMES = {
-    "NK-BF": "Børn og Unge",
-    "NK-SA": "Beskæftigelse",
-    "NK-SU": "Ældre og Sundhed",
-    "NK-KT": "Teknik og Service",
+    "BF": "Børn og Unge",
+    "SA": "Beskæftigelse",
+    "SU": "Ældre og Sundhed",
+    "KT": "Teknik og Service",
 }
+
+
+def _area_key(code: str) -> str:
+    return code.split("-")[1]
 
 
 def _bulk_child_units(parent: OrgUnit, children: list[dict]) -> list[OrgUnit]:
@@ -90,8 +103,8 @@ def _bulk_child_units(parent: OrgUnit, children: list[dict]) -> list[OrgUnit]:
     return units
 
 
-def _build_units(ctx: DemoContext, organization) -> list[OrgUnit]:
-    workplaces_needed = max(1, math.ceil(ctx.employees / PER_WORKPLACE))
+def _build_units(organization, employees: int) -> list[OrgUnit]:
+    workplaces_needed = max(1, math.ceil(employees / PER_WORKPLACE))
     departments = list(OrgUnit.objects.filter(organization=organization, depth=3).order_by("path"))
     areas = {u.code: u for u in OrgUnit.objects.filter(organization=organization, depth=2)}
     departments_needed = math.ceil(workplaces_needed / PER_DEPARTMENT)
@@ -105,7 +118,7 @@ def _build_units(ctx: DemoContext, organization) -> list[OrgUnit]:
             {
                 "organization": organization,
                 "code": f"{code}-D{number:03d}",
-                "name": f"{DEPARTMENT_NAMES[code]} {number}",
+                "name": f"{DEPARTMENT_NAMES[_area_key(code)]} {number}",
                 "kind": "department",
             }
         )
@@ -114,9 +127,9 @@ def _build_units(ctx: DemoContext, organization) -> list[OrgUnit]:
     by_department: dict[int, list[dict]] = defaultdict(list)
     for index in range(workplaces_needed):
         department = departments[index % len(departments)]
-        area_code = department.code[:5]
+        kinds = WORKPLACE_KINDS[_area_key(department.code)]
         number = len(by_department[department.pk]) + 1
-        kind = WORKPLACE_KINDS[area_code][index % len(WORKPLACE_KINDS[area_code])]
+        kind = kinds[index % len(kinds)]
         town = TOWNS[(index // len(departments)) % len(TOWNS)]
         by_department[department.pk].append(
             {
@@ -133,10 +146,14 @@ def _build_units(ctx: DemoContext, organization) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(organization=organization, depth=4).order_by("path"))
 
 
-def _create_leaders(ctx: DemoContext, organization, workplaces: list[OrgUnit]) -> dict[int, int]:
-    """One leader per workplace; leder.norddjurs leads the workplaces under NK-SU-HJE."""
-    usable = make_password(DEMO_PASSWORD)
-    demo_leader = ctx.users.get("leder.norddjurs")
+def _create_leaders(
+    ctx: DemoContext, organization, workplaces: list[OrgUnit], *, logins: int
+) -> dict[int, int]:
+    """One leader per workplace; leder.norddjurs leads the workplaces under NK-SU-HJE. The first
+    ``logins`` leaders can log in with the demo password; the others cannot log in at all."""
+    usable = make_password(DEMO_PASSWORD) if logins else ""
+    unusable = make_password(None)
+    demo_leader = ctx.users.get("leder.norddjurs") if organization.slug == "norddjurs" else None
     leader_of: dict[int, int] = {}
     users, scoped = [], []
     for index, workplace in enumerate(workplaces):
@@ -144,14 +161,14 @@ def _create_leaders(ctx: DemoContext, organization, workplaces: list[OrgUnit]) -
             leader_of[workplace.pk] = demo_leader.pk
             continue
         first, last = ctx.name()
-        can_log_in = len(users) < 3
+        can_log_in = len(users) < logins
         users.append(
             User(
-                email=f"leder{index + 1:04d}.norddjurs@{DEMO_DOMAIN}",
+                email=f"leder{index + 1:04d}.{organization.slug}@{DEMO_DOMAIN}",
                 first_name=first,
                 last_name=last,
                 language="da",
-                password=usable if can_log_in else make_password(None),
+                password=usable if can_log_in else unusable,
             )
         )
         scoped.append(workplace)
@@ -165,19 +182,19 @@ def _create_leaders(ctx: DemoContext, organization, workplaces: list[OrgUnit]) -
     )
     for user, workplace in zip(created, scoped, strict=True):
         leader_of[workplace.pk] = user.pk
-    for user, workplace in list(zip(created, scoped, strict=True))[:3]:
-        ctx.logins.append((user.email, f"Norddjurs: leader, {workplace.name}"))
+    for user, workplace in list(zip(created, scoped, strict=True))[:logins]:
+        where = organization.name.removesuffix(" Kommune")
+        ctx.logins.append((user.email, f"{where}: leader, {workplace.name}"))
     return leader_of
 
 
-def _create_employees(
-    ctx: DemoContext, organization, workplaces, leader_of
-) -> list[tuple[int, date, date | None, bool]]:
+def _create_employees(ctx: DemoContext, organization, count: int, workplaces, leader_of) -> list[tuple]:
+    """``count`` employees as (id, employment start, end, aged 60 or more, unit id, weekly hours)."""
     rng = ctx.rng
     hours_choices = [Decimal("37")] * 6 + [Decimal("32"), Decimal("30"), Decimal("28"), Decimal("25")]
     history_start = ctx.today - timedelta(days=365 * ctx.years)
-    employees, meta = [], []
-    for index in range(ctx.employees):
+    rows, meta = [], {}
+    for index in range(count):
         workplace = workplaces[index % len(workplaces)] if index < len(workplaces) else rng.choice(workplaces)
         first, last = ctx.name()
         if rng.random() < 0.85:
@@ -188,21 +205,37 @@ def _create_employees(
         if rng.random() < 0.04:
             end = min(ctx.today - timedelta(days=1), start + timedelta(days=rng.randint(200, 3000)))
             end = max(end, start)
-        employees.append(
-            Employee(
-                organization=organization,
-                unit_id=workplace.pk,
-                employee_number=f"{100001 + index}",
-                name=f"{first} {last}",
-                leader_id=leader_of.get(workplace.pk),
-                weekly_hours=rng.choice(hours_choices),
-                employment_start=start,
-                employment_end=end,
+        number = f"{100001 + index}"
+        hours = rng.choice(hours_choices)
+        rows.append(
+            (
+                organization.pk,
+                workplace.pk,
+                number,
+                f"{first} {last}",
+                leader_of.get(workplace.pk),
+                hours,
+                start,
+                end,
             )
         )
-        meta.append((start, end, rng.random() < 0.15))  # the last flag: aged 60 or more
-    created = Employee.objects.bulk_create(employees, batch_size=BATCH)
-    return [(e.pk, start, end, senior) for e, (start, end, senior) in zip(created, meta, strict=True)]
+        meta[number] = (start, end, rng.random() < 0.15, workplace.pk, hours)  # aged 60 or more
+    insert_rows(
+        Employee,
+        [
+            "organization_id",
+            "unit_id",
+            "employee_number",
+            "name",
+            "leader_id",
+            "weekly_hours",
+            "employment_start",
+            "employment_end",
+        ],
+        rows,
+    )
+    ids = Employee.objects.filter(organization=organization).values_list("employee_number", "pk")
+    return sorted((pk, *meta[number]) for number, pk in ids)
 
 
 def _absence_plan(rng, senior: bool) -> tuple[str, int, Decimal]:
@@ -239,7 +272,7 @@ def _generate_registrations(ctx: DemoContext, employees) -> list[tuple]:
     history_start = ctx.today - timedelta(days=365 * ctx.years)
     mean_gap = 50  # days between absences; with their lengths about six registrations a year
     rows: list[tuple] = []
-    for employee_id, employed_from, employed_to, senior in employees:
+    for employee_id, employed_from, employed_to, senior, *_unit_and_hours in employees:
         first = max(history_start, employed_from)
         last = min(ctx.today, employed_to) if employed_to else ctx.today
         s56 = rng.random() < 0.02
@@ -264,22 +297,6 @@ def _generate_registrations(ctx: DemoContext, employees) -> list[tuple]:
     return rows
 
 
-def _executemany(table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Plain multi-row INSERTs for SQLite: the ORM's per-object work dominates at this size."""
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - constant names
-    with connection.cursor() as cursor:
-        for offset in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[offset : offset + BATCH])
-
-
-def _copy_rows(table: str, columns: list[str], rows) -> None:
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 OVERLAPS = """
 SELECT count(*) FROM (
     SELECT start_date, lag(COALESCE(end_date, 'infinity'::date)) OVER (
@@ -291,35 +308,34 @@ WHERE previous_end >= start_date
 """
 
 
+@contextmanager
+def _bulk_load() -> Iterator[None]:
+    """On PostgreSQL, the load without per-row triggers where the role may (a superuser, as in
+    development, CI and the compose file's database), and one check of the overlap rule at the end."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:  # a refusal rolls back to here
+            cursor.execute("SET LOCAL session_replication_role = replica")  # until the load's end
+        quiet = True
+    except DatabaseError:  # not a superuser: the triggers check every row, which is only slower
+        quiet = False
+    yield  # on an error the transaction rolls back, and the setting with it
+    with connection.cursor() as cursor:
+        if quiet:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        cursor.execute(OVERLAPS)
+        if cursor.fetchone()[0]:
+            raise RuntimeError("the generated absence overlaps")
+
+
 def _insert_registrations(rows: list[tuple]) -> None:
     now = timezone.now()
-    if connection.vendor == "postgresql":
-        # Checking overlaps row by row in the trigger is the slow part of a big COPY; the whole table is
-        # checked in one ordered pass instead, then the trigger guards later writes again.
-        table = AbsenceRegistration._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER absence_registration_no_overlap")
-        _copy_rows(
-            table,
-            ["employee_id", "absence_type", "start_date", "end_date", "fraction", "created_at"],
-            ((*row, now) for row in rows),
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(OVERLAPS)
-            if cursor.fetchone()[0]:
-                raise RuntimeError("the generated absence overlaps")
-            # The deferred foreign-key checks of the COPY must run before the table can be altered.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER absence_registration_no_overlap")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        return
-    _executemany(
-        AbsenceRegistration._meta.db_table,
+    insert_rows(
+        AbsenceRegistration,
         ["employee_id", "absence_type", "start_date", "end_date", "fraction", "created_at"],
-        [
-            (e, t, s.isoformat(), end.isoformat() if end else None, str(f), now.isoformat())
-            for e, t, s, end, f in rows
-        ],
+        ((*row, now) for row in rows),
     )
 
 
@@ -329,20 +345,29 @@ def _insert_spells(rows: list[tuple], policy: AdvisoryPolicy) -> None:
     for employee_id, absence_type, start, end, _fraction in rows:
         if absence_type in counting:
             by_employee[employee_id].append((0, absence_type, start, end))
-    spells = []
-    for employee_id, registrations in by_employee.items():
-        for spell in derive_spells(registrations, counting_types=counting):
-            spells.append((employee_id, spell.start, spell.end, spell.includes_work_injury))
-    if connection.vendor == "postgresql":
-        _copy_rows(
-            Spell._meta.db_table, ["employee_id", "start_date", "end_date", "includes_work_injury"], spells
-        )
-        return
-    _executemany(
-        Spell._meta.db_table,
-        ["employee_id", "start_date", "end_date", "includes_work_injury"],
-        [(e, s.isoformat(), end.isoformat() if end else None, w) for e, s, end, w in spells],
+    spells = (
+        (employee_id, spell.start, spell.end, spell.includes_work_injury)
+        for employee_id, registrations in by_employee.items()
+        for spell in derive_spells(registrations, counting_types=counting)
     )
+    insert_rows(Spell, ["employee_id", "start_date", "end_date", "includes_work_injury"], spells)
+
+
+def _insert_rollups(organization, employees: list[tuple], rows: list[tuple]) -> None:
+    """The monthly rollups from the generated rows, as ``rollups_rebuild`` would make them."""
+    ended: dict[int, list] = defaultdict(list)
+    for employee_id, absence_type, start, end, fraction in rows:
+        if end is not None:
+            ended[employee_id].append((absence_type, start, end, fraction))
+    months = (
+        row
+        for employee_id, employed_from, employed_to, _senior, unit_id, hours in employees
+        if ended.get(employee_id)
+        for row in month_rows(
+            (organization.pk, employee_id, unit_id, hours, employed_from, employed_to), ended[employee_id]
+        )
+    )
+    insert_rows(AbsenceMonth, ROLLUP_COLUMNS, months)
 
 
 def _age_the_queue(ctx: DemoContext, employee_ids: list[int]) -> None:
@@ -401,21 +426,45 @@ def _record_follow_ups(advisories) -> None:
     AdvisoryEvent.objects.bulk_create(events, batch_size=BATCH)
 
 
-def seed(ctx: DemoContext) -> None:
-    organization = ctx.organizations["norddjurs"]
+def _seed_municipality(ctx: DemoContext, organization, employees: int, *, logins: int) -> tuple:
+    """One municipality's workplaces, leaders, employees, absence and advisories; returns counts."""
     policy = AdvisoryPolicy.objects.create(organization=organization)
-    workplaces = _build_units(ctx, organization)
-    leader_of = _create_leaders(ctx, organization, workplaces)
-    employees = _create_employees(ctx, organization, workplaces, leader_of)
-    rows = _generate_registrations(ctx, employees)
+    workplaces = _build_units(organization, employees)
+    leader_of = _create_leaders(ctx, organization, workplaces, logins=logins)
+    people = _create_employees(ctx, organization, employees, workplaces, leader_of)
+    rows = _generate_registrations(ctx, people)
     _insert_registrations(rows)
     _insert_spells(rows, policy)
-    rollups_rebuild(organization=organization)
+    _insert_rollups(organization, people, rows)
     result = advisory_sweep(as_of=ctx.today, organization=organization, notify=False)
-    if employees:
-        _age_the_queue(ctx, [employee[0] for employee in employees])
+    if people:
+        _age_the_queue(ctx, [person[0] for person in people])
     bump_statistics_version(organization.pk)
-    ctx.out.write(
-        f"    absence: {len(employees)} employees in {len(workplaces)} workplaces, "
-        f"{len(rows)} registrations, {result.created} advisories"
-    )
+    return len(people), len(workplaces), len(rows), result.created
+
+
+def seed(ctx: DemoContext) -> None:
+    municipalities = [(ctx.organizations["norddjurs"], ctx.employees)] + [
+        (ctx.organizations[slug], employees) for slug, _name, employees in ctx.other_municipalities
+    ]
+    totals = [0, 0, 0, 0]
+    with _bulk_load():
+        for index, (organization, employees) in enumerate(municipalities):
+            counts = _seed_municipality(ctx, organization, employees, logins=3 if index == 0 else 0)
+            if index == 0:
+                people, workplaces, rows, created = counts
+                ctx.out.write(
+                    f"    absence: {people} employees in {workplaces} workplaces, "
+                    f"{rows} registrations, {created} advisories"
+                )
+            totals = [total + count for total, count in zip(totals, counts, strict=True)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh planner statistics for the tables just filled
+            for model in (Employee, AbsenceRegistration, Spell, AbsenceMonth, Advisory):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    if len(municipalities) > 1:
+        people, workplaces, rows, created = totals
+        ctx.out.write(
+            f"    absence in {len(municipalities)} municipalities: {people} employees in {workplaces} "
+            f"workplaces, {rows} registrations, {created} advisories"
+        )

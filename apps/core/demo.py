@@ -114,6 +114,8 @@ class DemoContext:
     organizations: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)
+    # The generated municipalities beside Norddjurs, (slug, name, employees) each (--municipalities).
+    other_municipalities: list[tuple[str, str, int]] = field(default_factory=list)
 
     def name(self, norwegian: bool = False) -> tuple[str, str]:
         first = FIRST_NAMES_NO if norwegian else FIRST_NAMES_DA

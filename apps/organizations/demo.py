@@ -232,6 +232,7 @@ def seed(ctx: DemoContext) -> None:
             Membership.objects.create(user=user, organization=organization, role=role, unit=unit)
         ctx.users[local] = user
         ctx.logins.append((email, description))
+    seed_municipalities(ctx)
 
 
 def describe_demo_accounts() -> list[tuple[str, str]]:
@@ -251,3 +252,145 @@ def describe_demo_accounts() -> list[tuple[str, str]]:
         )
         lines.append((user.email, roles))
     return lines
+
+
+# The other 97 Danish municipalities, for a national dataset (seed_demo --municipalities 98): name and
+# population in thousands (rounded, 2024), which sets each one's share of the generated employees.
+MUNICIPALITIES = [
+    ("Københavns Kommune", 650),
+    ("Frederiksberg Kommune", 105),
+    ("Albertslund Kommune", 28),
+    ("Allerød Kommune", 26),
+    ("Ballerup Kommune", 52),
+    ("Bornholms Regionskommune", 39),
+    ("Brøndby Kommune", 39),
+    ("Dragør Kommune", 14),
+    ("Egedal Kommune", 44),
+    ("Fredensborg Kommune", 41),
+    ("Frederikssund Kommune", 46),
+    ("Furesø Kommune", 41),
+    ("Gentofte Kommune", 75),
+    ("Gladsaxe Kommune", 70),
+    ("Glostrup Kommune", 24),
+    ("Gribskov Kommune", 41),
+    ("Halsnæs Kommune", 31),
+    ("Helsingør Kommune", 63),
+    ("Herlev Kommune", 30),
+    ("Hillerød Kommune", 52),
+    ("Hvidovre Kommune", 54),
+    ("Høje-Taastrup Kommune", 51),
+    ("Hørsholm Kommune", 25),
+    ("Ishøj Kommune", 24),
+    ("Lyngby-Taarbæk Kommune", 57),
+    ("Rudersdal Kommune", 57),
+    ("Rødovre Kommune", 41),
+    ("Tårnby Kommune", 44),
+    ("Vallensbæk Kommune", 17),
+    ("Faxe Kommune", 37),
+    ("Greve Kommune", 51),
+    ("Guldborgsund Kommune", 60),
+    ("Holbæk Kommune", 72),
+    ("Kalundborg Kommune", 49),
+    ("Køge Kommune", 62),
+    ("Lejre Kommune", 28),
+    ("Lolland Kommune", 40),
+    ("Næstved Kommune", 84),
+    ("Odsherred Kommune", 33),
+    ("Ringsted Kommune", 35),
+    ("Roskilde Kommune", 89),
+    ("Slagelse Kommune", 80),
+    ("Solrød Kommune", 24),
+    ("Sorø Kommune", 30),
+    ("Stevns Kommune", 23),
+    ("Vordingborg Kommune", 45),
+    ("Assens Kommune", 41),
+    ("Billund Kommune", 27),
+    ("Esbjerg Kommune", 116),
+    ("Faaborg-Midtfyn Kommune", 51),
+    ("Fanø Kommune", 4),
+    ("Fredericia Kommune", 52),
+    ("Haderslev Kommune", 56),
+    ("Kerteminde Kommune", 24),
+    ("Kolding Kommune", 95),
+    ("Langeland Kommune", 12),
+    ("Middelfart Kommune", 39),
+    ("Nordfyns Kommune", 29),
+    ("Nyborg Kommune", 32),
+    ("Odense Kommune", 206),
+    ("Svendborg Kommune", 59),
+    ("Sønderborg Kommune", 74),
+    ("Tønder Kommune", 37),
+    ("Varde Kommune", 50),
+    ("Vejen Kommune", 43),
+    ("Vejle Kommune", 120),
+    ("Ærø Kommune", 6),
+    ("Aabenraa Kommune", 59),
+    ("Favrskov Kommune", 49),
+    ("Hedensted Kommune", 47),
+    ("Herning Kommune", 90),
+    ("Holstebro Kommune", 59),
+    ("Horsens Kommune", 98),
+    ("Ikast-Brande Kommune", 42),
+    ("Lemvig Kommune", 19),
+    ("Odder Kommune", 23),
+    ("Randers Kommune", 99),
+    ("Ringkøbing-Skjern Kommune", 56),
+    ("Samsø Kommune", 4),
+    ("Silkeborg Kommune", 98),
+    ("Skanderborg Kommune", 64),
+    ("Skive Kommune", 46),
+    ("Struer Kommune", 21),
+    ("Syddjurs Kommune", 43),
+    ("Viborg Kommune", 97),
+    ("Aarhus Kommune", 367),
+    ("Brønderslev Kommune", 36),
+    ("Frederikshavn Kommune", 59),
+    ("Hjørring Kommune", 64),
+    ("Jammerbugt Kommune", 38),
+    ("Læsø Kommune", 2),
+    ("Mariagerfjord Kommune", 42),
+    ("Morsø Kommune", 20),
+    ("Rebild Kommune", 30),
+    ("Thisted Kommune", 43),
+    ("Vesthimmerland Kommune", 36),
+    ("Aalborg Kommune", 222),
+]
+
+
+def _renamed(nodes: list[tuple], code: str, name: str) -> list[tuple]:
+    """Norddjurs' tree with another municipality's code prefix (NK-BF-DAG -> M07-BF-DAG) and name."""
+    return [
+        (
+            code + node_code.removeprefix("NK"),
+            name if kind == "municipality" else node_name,
+            kind,
+            _renamed(children, code, name),
+        )
+        for node_code, node_name, kind, children in nodes
+    ]
+
+
+def municipality_slug(name: str) -> str:
+    base = name.removesuffix(" Kommune").removesuffix(" Regionskommune")
+    if base in ("Københavns", "Bornholms", "Nordfyns"):  # genitive in the municipality's own name
+        base = base.removesuffix("s")
+    table = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+    return "-".join(base.translate(table).lower().replace("-", " ").split())
+
+
+def municipality_share(employees: int, count: int) -> list[tuple[str, str, int]]:
+    """(slug, name, employees) of the first ``count`` generated municipalities, about ``employees`` in
+    all, shared by population (each at least 25: one workplace)."""
+    chosen = MUNICIPALITIES[:count]
+    population = sum(size for _name, size in chosen)
+    return [(municipality_slug(name), name, max(25, employees * size // population)) for name, size in chosen]
+
+
+def seed_municipalities(ctx: DemoContext) -> None:
+    """The generated municipalities: organisations with Norddjurs' unit tree, no demo accounts."""
+    for index, (slug, name, _employees) in enumerate(ctx.other_municipalities, start=1):
+        organization = Organization.objects.create(
+            slug=slug, name=name, kind=Organization.Kind.EMPLOYER, country="DK", language="da"
+        )
+        _build_tree(organization, _renamed(TREES["norddjurs"], f"M{index:02d}", name), None)
+        ctx.organizations[slug] = organization

@@ -112,7 +112,11 @@ def test_sizes_match_the_issue():
     assert core.SIZES["small"].employees == 5000
     assert core.SIZES["large"].employees == 50000
     assert core.SIZES["large"].years == 5
-    assert all(size.load_users == 50 for size in core.SIZES.values())
+    assert all(size.load_users == 50 for name, size in core.SIZES.items() if name != "national")
+    # Issue 17: 500,000 employees in 98 municipalities, 5 years; 200 users for 120 s.
+    national = core.SIZES["national"]
+    assert (national.national_employees, national.municipalities, national.years) == (500000, 98, 5)
+    assert (national.load_users, national.load_seconds) == (200, 120)
 
 
 def test_locust_statistics_are_parsed_to_seconds():

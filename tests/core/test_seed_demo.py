@@ -123,3 +123,62 @@ def test_bin_run_refuses_a_bad_port_or_argument_before_starting_anything(args, m
         ["bash", str(root / "bin" / "run"), *args], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 2 and message in result.stderr
+
+
+def test_a_national_dataset_has_the_other_municipalities_in_norddjurs_shape(db):
+    """--municipalities: generated municipalities with Norddjurs' tree, their share of the country's
+    employees, absence, rollups and advisories; their leaders cannot log in."""
+    from apps.absence.models import AbsenceMonth, AbsenceRegistration, Advisory, Employee
+    from apps.absence.rollups import rollups_rebuild
+
+    out = io.StringIO()
+    call_command(
+        "seed_demo",
+        *("--employees", "60", "--municipalities", "3", "--national-employees", "260", "--years", "1"),
+        stdout=out,
+    )
+    employers = Organization.objects.filter(kind=Organization.Kind.EMPLOYER).order_by("slug")
+    assert list(employers.values_list("slug", flat=True)) == ["frederiksberg", "koebenhavn", "norddjurs"]
+    koebenhavn = Organization.objects.get(slug="koebenhavn")
+    assert koebenhavn.name == "Københavns Kommune"
+    assert koebenhavn.units.filter(depth=1).get().name == "Københavns Kommune"
+    assert set(koebenhavn.units.filter(depth=2).values_list("code", flat=True)) == {
+        "M01-BF",
+        "M01-SA",
+        "M01-SU",
+        "M01-KT",
+    }
+    assert koebenhavn.units.filter(depth=4).exists()
+    # København has about six times Frederiksberg's people (650 against 105 thousand inhabitants).
+    assert Employee.objects.filter(organization=koebenhavn).count() == 200 * 650 // 755
+    assert Employee.objects.filter(organization__slug="frederiksberg").count() == 200 * 105 // 755
+    assert AbsenceRegistration.objects.filter(employee__organization=koebenhavn).exists()
+    assert Advisory.objects.filter(employee__organization=koebenhavn).exists()
+    generated = list(
+        AbsenceMonth.objects.filter(organization=koebenhavn)
+        .order_by("pk")
+        .values_list("employee_id", "absence_type", "month", "hours", "days", "starts", "continued")
+    )
+    rollups_rebuild(organization=koebenhavn)
+    rebuilt = AbsenceMonth.objects.filter(organization=koebenhavn).values_list(
+        "employee_id", "absence_type", "month", "hours", "days", "starts", "continued"
+    )
+    assert sorted(generated) == sorted(rebuilt)
+    leaders = User.objects.filter(memberships__organization=koebenhavn, memberships__role=Role.LEADER)
+    assert leaders.exists() and not any(leader.has_usable_password() for leader in leaders)
+    assert "koebenhavn" not in out.getvalue().split("Demo log-ins")[-1]
+    assert "absence in 3 municipalities" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("--municipalities", "99"), "between 1 and 98"),
+        (("--municipalities", "3"), "--national-employees"),
+    ],
+)
+def test_a_national_dataset_needs_sane_arguments(db, arguments, message):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=message):
+        call_command("seed_demo", "--employees", "60", *arguments, stdout=io.StringIO())

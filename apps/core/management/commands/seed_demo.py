@@ -11,10 +11,11 @@ import time
 from datetime import date
 from importlib import import_module
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from apps.core.demo import DEMO_PASSWORD, DemoContext
+from apps.organizations.demo import MUNICIPALITIES, municipality_share
 from apps.organizations.models import Organization
 
 MAX_LISTED_LOGINS = 30
@@ -29,6 +30,19 @@ class Command(BaseCommand):
             "--employees", type=int, default=400, help="Generated employees in the municipality."
         )
         parser.add_argument("--years", type=int, default=2, help="Years of generated absence history.")
+        parser.add_argument(
+            "--municipalities",
+            type=int,
+            default=1,
+            help="Municipalities in all (at most 98): Norddjurs and generated ones of the same shape.",
+        )
+        parser.add_argument(
+            "--national-employees",
+            type=int,
+            default=0,
+            help="With --municipalities: employees in the whole country, shared by population among the"
+            " municipalities other than Norddjurs (which has --employees).",
+        )
         parser.add_argument("--random-seed", type=int, default=2026)
         parser.add_argument(
             "--today", type=date.fromisoformat, default=None, help="Pretend today is this date."
@@ -57,12 +71,19 @@ class Command(BaseCommand):
             if not options["no_logins"]:
                 self._print_logins_from_db()
             return
+        municipalities = options["municipalities"]
+        if not 1 <= municipalities <= len(MUNICIPALITIES) + 1:
+            raise CommandError(f"--municipalities must be between 1 and {len(MUNICIPALITIES) + 1}.")
+        others = options["national_employees"] - options["employees"]
+        if municipalities > 1 and others <= 0:
+            raise CommandError("--municipalities needs --national-employees larger than --employees.")
         ctx = DemoContext(
             rng=random.Random(options["random_seed"]),
             today=options["today"] or date.today(),
             employees=options["employees"],
             years=options["years"],
             out=self.stdout,
+            other_municipalities=municipality_share(others, municipalities - 1) if municipalities > 1 else [],
         )
         for label in APPS_IN_ORDER:
             try:
