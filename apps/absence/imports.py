@@ -35,6 +35,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core import sql
 from apps.core.exports import (
     TableFileError,
     cell_text,
@@ -1128,8 +1129,6 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
     of the transaction has two registrations of an employee overlapping (PostgreSQL's exclusion
     constraint checks every row as it is written).
     """
-    from apps.core.bulk import insert_rows
-
     from .models import AbsenceRegistration
     from .rollups import rollups_refresh
     from .services import spells_rederive_many
@@ -1174,7 +1173,7 @@ def _apply_absences(organization: Organization, plan: ImportPlan) -> ImportResul
                     now,
                 )
 
-    result.created = insert_rows(
+    result.created = sql.insert_rows(
         AbsenceRegistration,
         ["employee_id", "absence_type", "start_date", "end_date", "fraction", "note", "created_at"],
         new_rows(),

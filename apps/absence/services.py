@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Min, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import sql
 from apps.organizations.models import Organization
 
 from .health import note_check
@@ -109,12 +110,6 @@ def _validate_registration(
     if overlapping_registrations(employee.pk, start_date, end_date, exclude_pk=exclude_pk).exists():
         raise ValidationError({"start_date": OVERLAP_MESSAGE})
     return note
-
-
-def _chunks(items: list, size: int = 5000):
-    """``items`` in slices of ``size``: lists of ids short enough for one statement each."""
-    for offset in range(0, len(items), size):
-        yield items[offset : offset + size]
 
 
 def _lock_employee(employee: Employee) -> Employee:
@@ -297,17 +292,14 @@ def spells_rederive_many(
     (which holds its sweep state), so a long import and a sweep never lock each other's rows in a
     cycle; sweeps that start meanwhile wait for the import instead.
     """
-    if connection.vendor == "postgresql" and connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(SweepState._meta.db_table)
-            cursor.execute(f"SELECT 1 FROM {table} WHERE organization_id = %s FOR SHARE", [organization.pk])  # noqa: S608
+    sql.lock_shared(SweepState.objects.filter(organization=organization))
     policy = policy_for(organization)
     counting = policy.types_for("advisories")
     calendar = WorkCalendar.for_policy(policy)
     if employee_ids is None:
         employee_ids = list(Employee.objects.filter(organization=organization).values_list("pk", flat=True))
     ids = sorted(set(employee_ids))
-    for chunk in _chunks(ids, chunk_size):
+    for chunk in sql.chunks(ids, chunk_size):
         rows: dict[int, list] = defaultdict(list)
         for employee_id, *row in AbsenceRegistration.objects.filter(
             employee_id__in=chunk, absence_type__in=counting
@@ -428,7 +420,7 @@ def sweep_queue_add(*, organization_id: int, changed: dict[int, date]) -> None:
     if len(by_day) > 20:
         by_day = {min(by_day): ids}
     for day, employee_ids in by_day.items():
-        for chunk in _chunks(employee_ids):
+        for chunk in sql.chunks(employee_ids):
             PendingSweep.objects.filter(employee_id__in=chunk, changed_from__gt=day).update(changed_from=day)
 
 
@@ -436,21 +428,12 @@ def _take_pending(organization: Organization) -> dict[int, date]:
     """Delete and return the organisation's queued employees that no writer holds. The statements after
     this one see every spell change whose row it took (READ COMMITTED); a row a writer holds stays for
     the next sweep, since that writer's changes are not visible yet."""
-    table = connection.ops.quote_name(PendingSweep._meta.db_table)
-    if connection.features.has_select_for_update_skip_locked:
-        sql = (
-            f"DELETE FROM {table} WHERE employee_id IN "  # noqa: S608 - the table name is the model's
-            f"(SELECT employee_id FROM {table} WHERE organization_id = %s FOR UPDATE SKIP LOCKED) "
-            "RETURNING employee_id, changed_from"
-        )
-    else:
-        sql = f"DELETE FROM {table} WHERE organization_id = %s RETURNING employee_id, changed_from"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [organization.pk])
-        return {
-            employee_id: day if isinstance(day, date) else date.fromisoformat(day)
-            for employee_id, day in cursor.fetchall()
-        }
+    taken = sql.delete_returning(
+        PendingSweep.objects.filter(organization=organization), "employee_id", "changed_from"
+    )
+    return {
+        employee_id: day if isinstance(day, date) else date.fromisoformat(day) for employee_id, day in taken
+    }
 
 
 def _sweep_begin(
@@ -584,8 +567,8 @@ class _Rules(NamedTuple):
         return candidates
 
 
-def _window_spells(queryset, rules: _Rules) -> list[SpellRow]:
-    return _fetchall(
+def _window(queryset, rules: _Rules):
+    return (
         queryset.filter(Q(end_date__isnull=True) | Q(end_date__gte=rules.lookback))
         .values_list(*SPELL_COLUMNS)
         .order_by("employee_id", "start_date")
@@ -615,7 +598,7 @@ def _candidate_advisories(
     if employee_range is not None:
         org_spells = org_spells.filter(employee_id__gte=employee_range[0], employee_id__lte=employee_range[1])
     if scope is None:
-        spells = _window_spells(org_spells, rules)
+        spells = sql.fetch(_window(org_spells, rules))
         fired = _frequent_firings(organization, None, employee_range) if policy.frequent_rules else {}
         candidates = rules.day_candidates(spells) + rules.frequent_candidates(spells, fired=fired)
         return candidates, len({row[1] for row in spells})
@@ -625,7 +608,7 @@ def _candidate_advisories(
         pending = {employee: day for employee, day in pending.items() if first <= employee <= last}
     running = [
         row
-        for row in _fetchall(
+        for row in sql.fetch(
             org_spells.filter(Q(end_date__isnull=True) | Q(end_date__gt=since)).values_list(*SPELL_COLUMNS)
         )
         if row[1] not in pending
@@ -660,131 +643,49 @@ def _frequent_firings(
     """employee -> rule number -> due dates of the frequent-absence advisories made so far, in order
     (of the organisation's employees, those with an id in ``employee_range``, or of these)."""
     rows = Advisory.objects.filter(kind=Advisory.Kind.FREQUENT).order_by("employee_id", "day", "due_date")
-    columns = ("employee_id", "day", "due_date")
+    rows = rows.values_list("employee_id", "day", "due_date")
     if employee_ids is None:
         rows = rows.filter(employee__organization=organization)
         if employee_range is not None:
             rows = rows.filter(employee_id__gte=employee_range[0], employee_id__lte=employee_range[1])
-        found = _fetchall(rows.values_list(*columns))
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT employee_id, day, due_date FROM absence_advisory "
-                "WHERE kind = %s AND employee_id = ANY(%s::bigint[]) ORDER BY 1, 2, 3",
-                [Advisory.Kind.FREQUENT.value, _int_array(employee_ids)],
-            )
-            found = cursor.fetchall()
+        found = sql.fetch(rows)
     else:
-        found = []
-        for chunk in _chunks(employee_ids):
-            found.extend(_fetchall(rows.filter(employee_id__in=chunk).values_list(*columns)))
+        found = sql.rows_for_ids(rows, "employee_id", employee_ids)
     fired: dict[int, dict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
     for employee_id, number, due in found:
         fired[employee_id][number].append(due if isinstance(due, date) else date.fromisoformat(due))
     return fired
 
 
-def _int_array(ids: list[int]) -> str:
-    """Thousands of ids as one PostgreSQL array literal: much cheaper to send than a list parameter,
-    which psycopg adapts element by element."""
-    return "{" + ",".join(str(int(i)) for i in ids) + "}"
-
-
-def _fetchall(queryset) -> list[tuple]:
-    """The rows of a ``values_list`` queryset without the ORM's per-row work (tens of thousands)."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-SPELLS_OF_EMPLOYEES = """
-SELECT s.id, s.employee_id, s.start_date, s.end_date, s.includes_work_injury
-FROM absence_spell s JOIN absence_employee e ON e.id = s.employee_id
-WHERE s.employee_id = ANY(%s::bigint[]) AND e.organization_id = %s
-  AND s.start_date <= %s AND (s.end_date IS NULL OR s.end_date >= %s)
-ORDER BY s.employee_id, s.start_date
-"""
-
-
 def _spells_of(organization: Organization, employee_ids: list[int], rules: _Rules) -> list[SpellRow]:
     """The spells of these employees that the rules look at, if they (still) belong to the
     organisation."""
-    if connection.vendor == "postgresql":
-        # One array parameter: a list of thousands of ids costs more to send and to plan.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                SPELLS_OF_EMPLOYEES, [_int_array(employee_ids), organization.pk, rules.as_of, rules.lookback]
-            )
-            return cursor.fetchall()
-    spells: list[SpellRow] = []
-    for chunk in _chunks(employee_ids):
-        theirs = Spell.objects.filter(employee_id__in=chunk, employee__organization=organization)
-        spells.extend(_window_spells(theirs.filter(start_date__lte=rules.as_of), rules))
-    return spells
+    theirs = Spell.objects.filter(employee__organization=organization, start_date__lte=rules.as_of)
+    return sql.rows_for_ids(_window(theirs, rules), "employee_id", employee_ids)
 
 
-def _existing_keys(organization: Organization, spell_ids: set[int] | None) -> set[tuple[int, str, int]]:
-    """(spell, kind, day) of the advisories that exist for these spells (None: the organisation's).
-    Reading them is far cheaper than sending every candidate to the database to be refused there."""
-    if spell_ids is None:
-        return set(
-            _fetchall(
-                Advisory.objects.filter(employee__organization=organization, spell__isnull=False).values_list(
-                    "spell_id", "kind", "day"
-                )
-            )
+def _create_missing(candidates: list[Candidate]) -> int:
+    """Insert the candidates that do not exist yet, skipping any made meanwhile; returns how many were
+    new. Reading the (spell, kind, day) that exist is far cheaper than sending every candidate to the
+    database to be refused there."""
+    existing = set(
+        sql.rows_for_ids(
+            Advisory.objects.values_list("spell_id", "kind", "day"),
+            "spell_id",
+            {c.spell_id for c in candidates},
         )
-    ids = sorted(spell_ids)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT spell_id, kind, day FROM absence_advisory WHERE spell_id = ANY(%s::bigint[])",
-                [_int_array(ids)],
-            )
-            return set(cursor.fetchall())
-    keys: set[tuple[int, str, int]] = set()
-    for chunk in _chunks(ids):
-        keys.update(Advisory.objects.filter(spell_id__in=chunk).values_list("spell_id", "kind", "day"))
-    return keys
-
-
-INSERT_ADVISORIES = """
-INSERT INTO absence_advisory
-    (employee_id, spell_id, spell_start, kind, day, due_date, late, status, created_at, updated_at)
-SELECT e, s, ss, k, d, dd, l, 'new', now(), now()
-FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::text[], %s::int[], %s::date[], %s::bool[])
-    AS t(e, s, ss, k, d, dd, l)
-ON CONFLICT (spell_id, kind, day) DO NOTHING
-"""
-
-
-def _insert_advisories(organization: Organization, candidates: list[Candidate]) -> int:
-    """Insert the candidates, skipping any that exist; returns how many were new."""
-    if connection.vendor == "postgresql":
-        # One array-valued statement per chunk: the ORM's per-object bulk_create costs far more at scale.
-        created = 0
-        with connection.cursor() as cursor:
-            for chunk in _chunks(candidates, 50000):
-                cursor.execute(
-                    INSERT_ADVISORIES,
-                    [
-                        [a.employee_id for a in chunk],
-                        [a.spell_id for a in chunk],
-                        [a.spell_start for a in chunk],
-                        [a.kind for a in chunk],
-                        [a.day for a in chunk],
-                        [a.due_date for a in chunk],
-                        [a.late for a in chunk],
-                    ],
-                )
-                created += cursor.rowcount
-        return created
-    before = Advisory.objects.filter(employee__organization=organization).count()
-    Advisory.objects.bulk_create(
-        [Advisory(**candidate._asdict()) for candidate in candidates], batch_size=5000, ignore_conflicts=True
     )
-    return Advisory.objects.filter(employee__organization=organization).count() - before
+    now = timezone.now()
+    return sql.insert_new_rows(
+        Advisory,
+        [*Candidate._fields, "status", "created_at", "updated_at"],
+        [
+            (*c, Advisory.Status.NEW, now, now)
+            for c in candidates
+            if (c.spell_id, c.kind, c.day) not in existing
+        ],
+        unique=("spell_id", "kind", "day"),
+    )
 
 
 SWEEP_ATTEMPTS = 3
@@ -796,7 +697,7 @@ SWEEP_CHUNK_EMPLOYEES = 5000  # a sweep that looks at more employees than this g
 def _employee_ranges(organization: Organization, size: int) -> list[tuple[int, int]]:
     """The organisation's employee ids as (first, last) ranges of ``size`` employees each."""
     ids = list(Employee.objects.filter(organization=organization).order_by("pk").values_list("pk", flat=True))
-    return [(chunk[0], chunk[-1]) for chunk in _chunks(ids, size)]
+    return [(chunk[0], chunk[-1]) for chunk in sql.chunks(ids, size)]
 
 
 def _sweep_organization(
@@ -818,10 +719,7 @@ def _sweep_organization(
     employees = created = 0
     for employee_range in ranges:
         candidates, looked_at = _candidate_advisories(organization, as_of, policy, scope, employee_range)
-        existing = _existing_keys(organization, {c.spell_id for c in candidates})
-        created += _insert_advisories(
-            organization, [c for c in candidates if (c.spell_id, c.kind, c.day) not in existing]
-        )
+        created += _create_missing(candidates)
         by_kind.update(c.kind for c in candidates)
         employees += looked_at
     if forward:
@@ -933,10 +831,7 @@ def advisory_sweep_partition(*, partition: SweepPartition, as_of: date) -> dict[
                 candidates, employees = _candidate_advisories(
                     organization, as_of, policy, None, employee_range
                 )
-                existing = _existing_keys(organization, {c.spell_id for c in candidates})
-                created = _insert_advisories(
-                    organization, [c for c in candidates if (c.spell_id, c.kind, c.day) not in existing]
-                )
+                created = _create_missing(candidates)
             break
         except (IntegrityError, OperationalError):
             if attempt == SWEEP_ATTEMPTS:
@@ -993,7 +888,7 @@ def advisory_notify_leaders(*, organization: Organization, send: bool = True) ->
         return 0
     now = timezone.now()
     ids = [pk for pk, _leader in claimed]
-    for chunk in _chunks(ids, 10000):  # keeps each statement under the bind-parameter limit
+    for chunk in sql.chunks(ids, 10000):  # keeps each statement under the bind-parameter limit
         Advisory.objects.filter(pk__in=chunk).update(notified_at=now)
     per_leader: dict[int, int] = defaultdict(int)
     for _pk, leader_id in claimed:

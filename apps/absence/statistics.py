@@ -52,9 +52,8 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.backends.signals import connection_created
-from django.dispatch import receiver
 
+from apps.core import sql
 from apps.organizations.models import Organization, OrgUnit
 
 from .models import (
@@ -175,19 +174,14 @@ def policy_of(organization: Organization) -> AdvisoryPolicy:
     return policy or AdvisoryPolicy(organization=organization)
 
 
-class _Sql:
-    """The few expressions that differ between PostgreSQL and SQLite, and the working-day count.
-
-    Working days between two day numbers inside ``first``..``last``: on PostgreSQL two subscripts into
-    a constant array of cumulative working days; on SQLite closed-form weekday arithmetic (5 per whole
-    week plus the rest, capped at 5) minus one CASE counting the weekday holidays before a day.
+class WorkingDays:
+    """Working days between two day numbers inside ``first``..``last``: where the database has arrays
+    (PostgreSQL) two subscripts into a constant array of cumulative working days; elsewhere closed-form
+    weekday arithmetic (5 per whole week plus the rest, capped at 5) minus one CASE counting the weekday
+    holidays before a day.
     """
 
     def __init__(self, calendar: WorkCalendar, first: date, last: date) -> None:
-        self.postgres = connection.vendor == "postgresql"
-        self.float = "DOUBLE PRECISION" if self.postgres else "REAL"
-        # Absence hours are summed exactly where the database can: the rollups' sums are exact.
-        self.exact = "NUMERIC" if self.postgres else "REAL"
         self.calendar = calendar
         self.first = _day(first)
         before, self.days_off = [0], []
@@ -198,29 +192,12 @@ class _Sql:
             if not working and day.weekday() < 5:
                 self.days_off.append(_day(day))
             day += timedelta(days=1)
-        self.before = "('{" + ",".join(str(n) for n in before) + "}'::int[])"
-
-    def day(self, column: str) -> str:
-        if self.postgres:
-            return f"({column} - DATE '1970-01-01')"
-        return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
-
-    def popcount(self, bits: str) -> str:
-        """The number of 1 bits of a non-negative integer below 2**31 (SQLite: ``_popcount`` below)."""
-        if self.postgres:
-            return f"bit_count(CAST({bits} AS bit(32)))"
-        return f"absence_popcount({bits})"
-
-    def greatest(self, *args: str) -> str:
-        return f"{'GREATEST' if self.postgres else 'MAX'}({', '.join(args)})"
-
-    def least(self, *args: str) -> str:
-        return f"{'LEAST' if self.postgres else 'MIN'}({', '.join(args)})"
+        self.before = sql.int_array(before)
 
     def _weekdays_before(self, n: str) -> str:
         # Weekdays among day numbers [-3, n): day -3 (1969-12-29) is a Monday, so shift by 3.
         m = f"({n} + 3)"
-        return f"(5 * ({m} / 7) + {self.least(f'({m} %% 7)', '5')})"
+        return f"(5 * ({m} / 7) + {sql.least(f'({m} %% 7)', '5')})"
 
     def _days_off_before(self, n: str) -> str:
         if not self.days_off:
@@ -231,9 +208,9 @@ class _Sql:
         )
         return f"(CASE {whens} ELSE 0 END)"
 
-    def working_days(self, a: str, b: str) -> str:
+    def between(self, a: str, b: str) -> str:
         """Working days among day numbers a..b (both included, a <= b, both within first..last)."""
-        if self.postgres:
+        if self.before is not None:
             return f"({self.before}[{b} - {self.first} + 2] - {self.before}[{a} - {self.first} + 1])"
         return (
             f"({self._weekdays_before(f'{b} + 1')} - {self._weekdays_before(a)}"
@@ -251,21 +228,12 @@ def _reporting_transaction():
         yield  # already inside one (the statistics page computes both its parts in one)
         return
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL work_mem = '64MB'")
-                cursor.execute("SET LOCAL jit = off")
+        sql.set_local(work_mem="64MB", jit="off")
         connection._absence_reporting = True
         try:
             yield
         finally:
             connection._absence_reporting = False
-
-
-def _fetch(query: str, params: list) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchall()
 
 
 def _month_number(day: date) -> int:
@@ -300,7 +268,6 @@ def _unit_filter(unit_ids: list[int] | None, params: list, alias: str = "e") -> 
 
 
 def _previous_cte(
-    sql: _Sql,
     organization: Organization,
     first_end: date,
     last_end: date,
@@ -321,7 +288,7 @@ def _previous_cte(
         type_where = f"AND pr.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
         params.extend(types)
     _join, unit_where = _unit_filter(unit_ids, params, alias="pe")
-    materialized = "MATERIALIZED" if sql.postgres and unit_ids is not None else ""
+    materialized = sql.materialized() if unit_ids is not None else ""
     # Only table names computed here are interpolated; values go in as parameters.
     return f"""prev AS {materialized} (
             SELECT pr.employee_id, pr.absence_type, pr.end_date
@@ -334,17 +301,13 @@ def _previous_cte(
 FAR = _day(date(9999, 12, 31))
 
 
-def _pg_month(date_sql: str) -> str:
-    return f"CAST(EXTRACT(YEAR FROM {date_sql}) * 12 + EXTRACT(MONTH FROM {date_sql}) - 1 AS INTEGER)"
-
-
-def _absence_rows(sql: _Sql, organization: Organization, periods: list[Period], unit_ids, **options):
+def _absence_rows(days: WorkingDays, organization: Organization, periods: list[Period], unit_ids, **options):
     """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
     per group, from the monthly rollups (``_rollup_absence_rows``), or inside ``reading_raw_rows()``
     from the registrations themselves (``_raw_absence_rows``: the reference the tests compare with)."""
     if _READ_RAW.get():
-        return _raw_absence_rows(sql, organization, periods, unit_ids, **options)
-    return _rollup_absence_rows(sql, organization, periods, unit_ids, **options)
+        return _raw_absence_rows(days, organization, periods, unit_ids, **options)
+    return _rollup_absence_rows(days, organization, periods, unit_ids, **options)
 
 
 _READ_RAW: ContextVar[bool] = ContextVar("absence_statistics_read_raw", default=False)
@@ -360,18 +323,7 @@ def reading_raw_rows():
         _READ_RAW.reset(token)
 
 
-@receiver(connection_created, dispatch_uid="absence_sqlite_popcount")
-def _sqlite_functions(sender, connection, **kwargs) -> None:
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "absence_popcount",
-            1,
-            lambda bits: None if bits is None else bin(bits).count("1"),
-            deterministic=True,
-        )
-
-
-def _segments(sql: _Sql, periods: list[Period]) -> str:
+def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
     """VALUES of (period index, month number, the period's days of the month as bits, those of them
     that are working days, the bit of the period's first day or 0): each period cut at month ends."""
     values = []
@@ -384,7 +336,7 @@ def _segments(sql: _Sql, periods: list[Period]) -> str:
             working = sum(
                 1 << (d - 1)
                 for d in range(day.day, until.day + 1)
-                if sql.calendar.is_working_day(day.replace(day=d))
+                if calendar.is_working_day(day.replace(day=d))
             )
             first = 1 << (day.day - 1) if day == p.start else 0
             values.append(f"({p.index}, {number}, {days}, {working}, {first})")
@@ -393,7 +345,7 @@ def _segments(sql: _Sql, periods: list[Period]) -> str:
 
 
 def _rollup_absence_rows(
-    sql: _Sql,
+    days: WorkingDays,
     organization: Organization,
     periods: list[Period],
     unit_ids: list[int] | None,
@@ -425,9 +377,9 @@ def _rollup_absence_rows(
     previous_cte = previous_join = ""
     if spells:
         previous_cte = (
-            _previous_cte(sql, organization, first - timedelta(days=1), last, unit_ids, types, params) + ","
+            _previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params) + ","
         )
-        day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
+        day_before = sql.day_before("reg.start_date")
         previous_join = f"""
             LEFT JOIN prev ON prev.employee_id = reg.employee_id
                  AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
@@ -460,7 +412,7 @@ def _rollup_absence_rows(
             FROM {table} am JOIN seg s ON s.m = am.month {rollup_join}
             WHERE am.organization_id = %s AND am.month >= %s AND am.month <= %s
               {type_where} {rollup_unit_where}"""  # noqa: S608 - table names and placeholders only
-    wd = sql.working_days("c.a", "c.b")
+    wd = days.between("c.a", "c.b")
     all_types = ""
     if people_types:
         all_types = f"""
@@ -471,13 +423,13 @@ def _rollup_absence_rows(
         GROUP BY x.idx, x.unit_id"""  # noqa: S608 - placeholders and a constant only
         params.extend(people_types)
     query = f"""
-        WITH {_periods_cte(periods)}, {_segments(sql, periods)}, {group_cte} {previous_cte}
+        WITH {_periods_cte(periods)}, {_segments(days.calendar, periods)}, {group_cte} {previous_cte}
         o AS (
             SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
-                   CAST(e.weekly_hours AS {sql.exact}) * CAST(reg.fraction AS {sql.exact}) AS hours,
-                   {sql.day("reg.start_date")} AS rs,
-                   {sql.day("e.employment_start")} AS es,
-                   COALESCE({sql.day("e.employment_end")}, {FAR}) AS ee,
+                   {sql.as_exact("e.weekly_hours")} * {sql.as_exact("reg.fraction")} AS hours,
+                   {sql.day_number("reg.start_date")} AS rs,
+                   {sql.day_number("e.employment_start")} AS es,
+                   COALESCE({sql.day_number("e.employment_end")}, {FAR}) AS ee,
                    {"CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"} AS continues
             FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
             {group_join}
@@ -505,11 +457,11 @@ def _rollup_absence_rows(
         GROUP BY x.idx, x.unit_id, x.absence_type
         {all_types}
     """  # noqa: S608
-    return _fetch(query, params)
+    return sql.fetch(query, params)
 
 
 def _raw_absence_rows(
-    sql: _Sql,
+    days: WorkingDays,
     organization: Organization,
     periods: list[Period],
     unit_ids: list[int] | None,
@@ -542,11 +494,9 @@ def _raw_absence_rows(
         # A registration continues the previous one of its type when that ended the day before (there
         # is at most one: registrations of an employee never overlap). A hash join, not a window
         # function: no sort of every registration of the window.
-        previous_cte = _previous_cte(
-            sql, organization, first - timedelta(days=1), last, unit_ids, types, params
-        )
+        previous_cte = _previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params)
         previous_cte += ","
-        day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
+        day_before = sql.day_before("reg.start_date")
         previous_join = f"""
             LEFT JOIN prev ON prev.employee_id = reg.employee_id
                  AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
@@ -565,16 +515,12 @@ def _raw_absence_rows(
         # WHERE already keeps the registrations of the one period; repeating it on the day numbers
         # only spoils PostgreSQL's row estimate (and with it the join plan).
         period_join = "FROM r CROSS JOIN periods p"
-    if months and sql.postgres:
-        first = f"DATE '{min(p.start for p in periods).isoformat()}'"
-        last = f"DATE '{max(p.end for p in periods).isoformat()}'"
-        month_span = f"""
-                   {_pg_month(f"GREATEST(reg.start_date, {first})")} AS ms,
-                   {_pg_month(f"LEAST(COALESCE(reg.end_date, {last}), {last})")} AS me,"""
-        period_join = (
-            "FROM r CROSS JOIN LATERAL generate_series(r.ms, r.me) AS g(m) JOIN periods p ON p.m = g.m"
-        )
-    wd = sql.working_days("c.a", "c.b")
+    months_join = sql.join_months("r.start_date", "r.end_date", first, last, alias="g") if months else None
+    if months_join is not None:
+        month_span = """
+                   reg.start_date, reg.end_date,"""
+        period_join = f"FROM r {months_join} JOIN periods p ON p.m = g.m"
+    wd = days.between("c.a", "c.b")
     # Only table names and integers computed here are interpolated; values go in as parameters. The
     # clipping test (a <= b) sits inside the sums, not in WHERE, so that PostgreSQL estimates the row
     # count right and aggregates with a hash.
@@ -593,12 +539,12 @@ def _raw_absence_rows(
         WITH {_periods_cte(periods)}, {group_cte} {previous_cte}
         r AS (
             SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
-                   CAST(e.weekly_hours AS {sql.exact}) * CAST(reg.fraction AS {sql.exact})
+                   {sql.as_exact("e.weekly_hours")} * {sql.as_exact("reg.fraction")}
                        AS hours,{month_span}
-                   {sql.day("reg.start_date")} AS rs,
-                   COALESCE({sql.day("reg.end_date")}, {FAR}) AS re,
-                   {sql.day("e.employment_start")} AS es,
-                   COALESCE({sql.day("e.employment_end")}, {FAR}) AS ee,
+                   {sql.day_number("reg.start_date")} AS rs,
+                   COALESCE({sql.day_number("reg.end_date")}, {FAR}) AS re,
+                   {sql.day_number("e.employment_start")} AS es,
+                   COALESCE({sql.day_number("e.employment_end")}, {FAR}) AS ee,
                    CASE WHEN {continues} THEN 1 ELSE 0 END AS continues
             FROM {reg} reg
             JOIN {emp} e ON e.id = reg.employee_id
@@ -623,11 +569,11 @@ def _raw_absence_rows(
         GROUP BY c.idx, c.unit_id, c.absence_type
         {all_types}
     """  # noqa: S608
-    return _fetch(query, params)
+    return sql.fetch(query, params)
 
 
 def _population_rows(
-    sql: _Sql,
+    days: WorkingDays,
     organization: Organization,
     periods: list[Period],
     unit_ids: list[int] | None,
@@ -642,16 +588,16 @@ def _population_rows(
     first, last = _day(min(p.start for p in periods)), _day(max(p.end for p in periods))
     params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
     unit_join, unit_where = _unit_filter(unit_ids, params)
-    wd = sql.working_days("c.a", "c.b")
+    wd = days.between("c.a", "c.b")
     # Only table names and integers computed here are interpolated; values go in as parameters.
     group_cte, group_join, unit_column = _grouping(group_of)
     query = f"""
         WITH {_periods_cte(periods)}, {group_cte}
         g AS (
             SELECT {unit_column} AS unit_id,
-                   {sql.greatest(sql.day("e.employment_start"), str(first))} AS es,
-                   {sql.least(f"COALESCE({sql.day('e.employment_end')}, {FAR})", str(last))} AS ee,
-                   SUM(CAST(e.weekly_hours AS {sql.float})) AS hours, COUNT(*) AS n
+                   {sql.greatest(sql.day_number("e.employment_start"), str(first))} AS es,
+                   {sql.least(f"COALESCE({sql.day_number('e.employment_end')}, {FAR})", str(last))} AS ee,
+                   SUM({sql.as_float("e.weekly_hours")}) AS hours, COUNT(*) AS n
             FROM {emp} e {group_join} {unit_join}
             WHERE e.organization_id = %s AND e.employment_start <= %s
               AND (e.employment_end IS NULL OR e.employment_end >= %s) {unit_where}
@@ -666,7 +612,7 @@ def _population_rows(
         FROM c WHERE c.a <= c.b
         GROUP BY c.idx, c.unit_id
     """  # noqa: S608
-    return _fetch(query, params)
+    return sql.fetch(query, params)
 
 
 BRADFORD_WINDOW_DAYS = 7 * 52
@@ -677,7 +623,11 @@ def bradford_window(as_of: date) -> tuple[date, date]:
 
 
 def _bradford_rows(
-    sql: _Sql, organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_ids: list[int] | None
+    days: WorkingDays,
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    unit_ids: list[int] | None,
 ):
     """(unit id, band index, employees) for employees with a Bradford factor in band 1 or higher.
 
@@ -699,10 +649,10 @@ def _bradford_rows(
     if policy.join_across_non_working_days:
         # The previous registration by LAG(); it joins when the gap holds no working day. The gap's
         # days count as absence of the spell, as DOMAIN.md 1.3 joins them.
-        previous = f"""LAG(COALESCE({sql.day("reg.end_date")}, {FAR})) OVER (
+        previous = f"""LAG(COALESCE({sql.day_number("reg.end_date")}, {FAR})) OVER (
                        PARTITION BY reg.employee_id ORDER BY reg.start_date)"""
         previous_join = ""
-        gap_days = sql.working_days("(s.prev_end + 1)", "(s.rs - 1)")
+        gap_days = days.between("(s.prev_end + 1)", "(s.rs - 1)")
         joined_gap = f"s.prev_end IS NOT NULL AND s.prev_end < s.rs - 1 AND {gap_days} = 0"
         continues = f"CASE WHEN s.prev_end >= s.rs - 1 OR ({joined_gap}) THEN 1 ELSE 0 END"
         extra_days = f"CASE WHEN {joined_gap} THEN s.rs - s.prev_end - 1 ELSE 0 END"
@@ -710,11 +660,10 @@ def _bradford_rows(
         # Touching registrations: the previous one ends the day before (at most one; no overlaps). A
         # hash join, no sort. A previous registration outside the window does not count: the spell
         # then starts (for the window) with this one.
-        previous = (
-            f"""CASE WHEN prev.employee_id IS NULL THEN NULL ELSE {sql.day("reg.start_date")} - 1 END"""
-        )
-        day_before = "reg.start_date - 1" if sql.postgres else "date(reg.start_date, '-1 day')"
-        previous_cte = _previous_cte(sql, organization, window_start, as_of, unit_ids, types, params) + ","
+        start = sql.day_number("reg.start_date")
+        previous = f"CASE WHEN prev.employee_id IS NULL THEN NULL ELSE {start} - 1 END"
+        day_before = sql.day_before("reg.start_date")
+        previous_cte = _previous_cte(organization, window_start, as_of, unit_ids, types, params) + ","
         previous_join = f"""
             LEFT JOIN prev ON prev.employee_id = reg.employee_id AND prev.end_date = {day_before}"""
         continues = "CASE WHEN s.prev_end IS NOT NULL THEN 1 ELSE 0 END"
@@ -729,8 +678,8 @@ def _bradford_rows(
     query = f"""
         WITH {previous_cte} s AS (
             SELECT reg.employee_id, e.unit_id,
-                   {sql.day("reg.start_date")} AS rs,
-                   COALESCE({sql.day("reg.end_date")}, {FAR}) AS re,
+                   {sql.day_number("reg.start_date")} AS rs,
+                   COALESCE({sql.day_number("reg.end_date")}, {FAR}) AS re,
                    {previous} AS prev_end
             FROM {reg} reg
             JOIN {emp} e ON e.id = reg.employee_id
@@ -751,7 +700,7 @@ def _bradford_rows(
         WHERE b.band > 0
         GROUP BY b.unit_id, b.band
     """  # noqa: S608
-    return _fetch(query, params)
+    return sql.fetch(query, params)
 
 
 # --- rolling up, suppression and the public functions ----------------------------------------------
@@ -837,7 +786,7 @@ def _compute(
     only the units down to that depth are wanted; the database sums deeper ones into their ancestor
     there (the sums of deeper units are then missing)."""
     calendar = WorkCalendar.for_policy(policy)
-    sql = _Sql(calendar, min(p.start for p in periods), max(p.end for p in periods))
+    days = WorkingDays(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = _units_in_scope(organization, unit) if units is None else units
     paths = {u.path: u.pk for u in units}
     ancestry = _ancestry(units)
@@ -848,15 +797,15 @@ def _compute(
         group_of = {u.pk: paths.get(u.path[:cut], u.pk) if u.depth > group_depth else u.pk for u in units}
     population: dict[tuple[int, int], _Figures] = defaultdict(_Figures)
     for idx, unit_id, count, weekday_hours in _population_rows(
-        sql, organization, periods, unit_ids, group_of
+        days, organization, periods, unit_ids, group_of
     ):
         for ancestor in ancestry.get(unit_id, ()):
             figures = population[(idx, ancestor)]
             figures.employees += int(count)
             figures.weekday_hours += Decimal(str(weekday_hours or 0))
     absence: dict[tuple[int, int, str], _Figures] = defaultdict(_Figures)
-    for idx, unit_id, code, count, days, hours, people in _absence_rows(
-        sql,
+    for idx, unit_id, code, count, calendar_days, hours, people in _absence_rows(
+        days,
         organization,
         periods,
         unit_ids,
@@ -871,7 +820,7 @@ def _compute(
             figures = absence[(idx, ancestor, code)]
             figures.people += int(people)
             figures.spells += int(count)
-            figures.calendar_days += int(days)
+            figures.calendar_days += int(calendar_days)
             figures.absence_weekday_hours += Decimal(str(hours or 0))
     working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
     return units, population, absence, working_days, calendar
@@ -906,9 +855,12 @@ def _year_sums(
         units, population, absence, working_days, calendar = _compute(
             organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
         )
-        bradford_sql = _Sql(calendar, *bradford_window(as_of))
         bradford_rows = _bradford_rows(
-            bradford_sql, organization, as_of, policy, [u.pk for u in units] if unit is not None else None
+            WorkingDays(calendar, *bradford_window(as_of)),
+            organization,
+            as_of,
+            policy,
+            [u.pk for u in units] if unit is not None else None,
         )
     bradford: dict[tuple[int, int], int] = defaultdict(int)
     ancestry = _ancestry(units)
@@ -1089,14 +1041,14 @@ def _period_cells(
     employees: dict[tuple[int, int], int] = defaultdict(int)
     people: dict[tuple[int, int, str], int] = defaultdict(int)
     if live:
-        sql = _Sql(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
+        days = WorkingDays(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
         live_year = [p for p in live if p.index >= year_months[0].index]
         for idx, unit_id, count, _hours in (
-            _population_rows(sql, organization, live_year, None) if live_year else []
+            _population_rows(days, organization, live_year, None) if live_year else []
         ):
             for ancestor in ancestry.get(unit_id, ()):
                 employees[(idx, ancestor)] += int(count)
-        rows = _absence_rows(sql, organization, live, None, spells=False, months=True, people_types=counting)
+        rows = _absence_rows(days, organization, live, None, spells=False, months=True, people_types=counting)
         for idx, unit_id, code, _spells, _days, _hours, count in rows:
             for ancestor in ancestry.get(unit_id, ()):
                 people[(idx, ancestor, code)] += int(count)
