@@ -36,9 +36,9 @@ from .models import (
     Spell,
 )
 from .rollups import rollups_rebuild
-from .services import advisory_sweep
 from .spells import derive_spells
-from .statistics import bump_statistics_version
+from .statistics.cache import bump_statistics_version
+from .sweep import advisory_sweep
 
 PER_WORKPLACE = 25
 PER_DEPARTMENT = 12  # workplaces per department before another department is opened

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.forms import PortalFormMixin
 
 from .forms import FastSelect
-from .imports import COLUMNS, KINDS
+from .imports.files import COLUMNS, KINDS
 
 INDENT = "\u2003"  # an em space per level shows the unit tree in the select
 

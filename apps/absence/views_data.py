@@ -30,11 +30,14 @@ from apps.core.exports import table_response
 from apps.organizations.models import Organization, OrgUnit, Role
 from apps.organizations.permissions import can, get_for_user, memberships_of
 
-from . import services
+from . import privacy
 from .forms_data import ImportUploadForm, StatisticsFilterForm
-from .imports import COLUMN_LABELS, COLUMNS, KINDS
+from .imports import jobs as import_jobs
+from .imports.files import COLUMN_LABELS, COLUMNS, KINDS
 from .models import AbsenceType, Employee, EmployeeAccessLog, ImportJob
-from .statistics import CSV_COLUMNS, csv_rows, page_figures, unit_statistics, whole_months_as_of
+from .statistics.export import CSV_COLUMNS, csv_rows
+from .statistics.figures import page_figures, unit_statistics
+from .statistics.periods import whole_months_as_of
 
 RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload form
 
@@ -80,13 +83,13 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             # The worker checks the stored file; the job page shows how far it is.
             try:
-                job = services.import_job_start(
+                job = import_jobs.import_job_start(
                     organization=organization,
                     kind=form.cleaned_data["kind"],
                     upload=form.cleaned_data["file"],
                     user=request.user,
                 )
-            except services.ImportQueueUnavailable:
+            except import_jobs.ImportQueueUnavailable:
                 messages.error(
                     request,
                     _(
@@ -122,7 +125,7 @@ def _log_shown_rows(request: HttpRequest, organization: Organization, job: Impor
     employees = Employee.objects.filter(organization=organization, employee_number__in=numbers).values_list(
         "pk", flat=True
     )
-    services.access_log_record(
+    privacy.access_log_record(
         employees=list(employees),
         user=request.user,
         action=EmployeeAccessLog.Action.LIST_ROW,
@@ -131,7 +134,7 @@ def _log_shown_rows(request: HttpRequest, organization: Organization, job: Impor
 
 
 def _job_context(organization: Organization, job: ImportJob) -> dict:
-    done, total = services.import_job_progress(job)
+    done, total = import_jobs.import_job_progress(job)
     counts = job.counts or {}
     return {
         "organization": organization,
@@ -167,10 +170,10 @@ def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, job = _job(request, slug, pk)
     try:
-        services.import_job_confirm(job=job)
+        import_jobs.import_job_confirm(job=job)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except services.ImportQueueUnavailable:
+    except import_jobs.ImportQueueUnavailable:
         messages.error(
             request,
             _(
@@ -186,7 +189,7 @@ def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 def import_job_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, job = _job(request, slug, pk)
     try:
-        services.import_job_discard(job=job)
+        import_jobs.import_job_discard(job=job)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(_job_url(job))
