@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from apps.absence.forms_data import ImportUploadForm
+from apps.absence.forms import ImportUploadForm
 from apps.absence.imports import jobs
 from apps.absence.imports.applying import import_file
 from apps.absence.imports.parsing import parse_import
