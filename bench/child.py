@@ -147,7 +147,7 @@ def import_absences(args: argparse.Namespace) -> dict:
     _setup()
     from django.db import transaction
 
-    from apps.absence.imports import import_file
+    from apps.absence.imports.applying import import_file
     from apps.organizations.models import Organization
 
     organization = Organization.objects.get(slug=args.organization)

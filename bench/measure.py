@@ -320,10 +320,10 @@ def sweep_floor_sql(schema, *, use_spells: bool, window: bool) -> str:
 
 
 def sweep_lookback(org, as_of: date) -> tuple[date, str]:
-    """The earliest end date the sweep looks at: the sweep's own (apps/absence/services.py, _Rules)."""
+    """The earliest end date the sweep looks at: the sweep's own (apps/absence/candidates.py, _Rules)."""
     try:
+        from apps.absence.candidates import _Rules
         from apps.absence.selectors import policy_for
-        from apps.absence.services import _Rules
 
         return (
             _Rules.of(policy_for(org), as_of).lookback,
@@ -398,7 +398,7 @@ def measure_sweep(ctx: Context) -> list[Result]:
     try:
         from apps.absence.models import SweepState
         from apps.absence.selectors import policy_for
-        from apps.absence.services import policy_fingerprint, sweep_queue_add
+        from apps.absence.sweep import policy_fingerprint, sweep_queue_add
     except ImportError as exc:
         raise Unavailable(f"the absence app has no daily sweep state: {exc}") from exc
     changed = yesterdays_import(org, ctx.as_of)
@@ -627,9 +627,9 @@ def mid_level_unit(ctx: Context, org):
 
 def measure_statistics(ctx: Context) -> list[Result]:
     try:
-        from apps.absence.statistics import unit_statistics
+        from apps.absence.statistics.figures import unit_statistics
     except ImportError as exc:
-        raise Unavailable(f"apps.absence.statistics.unit_statistics is not there: {exc}") from exc
+        raise Unavailable(f"apps.absence.statistics.figures.unit_statistics is not there: {exc}") from exc
     from django.core.cache import cache
 
     org = organization(ctx)

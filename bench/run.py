@@ -198,8 +198,14 @@ def write_benchmarks_md() -> None:
 def render_size_section(size: str, data: dict) -> str:
     machine = data["machine"]
     dataset = data.get("dataset") or {}
+    people = f"{dataset.get('employees', 0):,} employees"
+    if dataset.get("municipalities"):
+        people = (
+            f"{dataset.get('national_employees', 0):,} employees in {dataset['municipalities']} "
+            f"municipalities (Norddjurs {dataset.get('employees', 0):,})"
+        )
     lines = [
-        f"## {size}: {dataset.get('employees', 0):,} employees, {_years(dataset.get('years'))} of absence",
+        f"## {size}: {people}, {_years(dataset.get('years'))} of absence",
         "",
         f"Run {machine['date']} at commit `{machine['git_commit']}` on {machine['nproc']} CPUs "
         f"({machine['cpu']}), {machine['memory_gib']} GiB RAM, PostgreSQL {machine['postgresql']}, "

@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     from django.db import connection
 
     from apps.absence.models import Advisory
-    from apps.absence.services import advisory_sweep_partitioned
+    from apps.absence.sweep import advisory_sweep_partitioned
     from apps.absence.tasks import sweep_partitioned_send
     from apps.organizations.models import Organization
     from strategy_portal.celery import app

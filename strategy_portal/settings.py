@@ -121,6 +121,18 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+# A PostgreSQL streaming replica the absence statistics may read from (apps/core/replica.py); in the
+# tests it mirrors the default database.
+PORTAL_READ_REPLICA = ""
+if env("READ_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("READ_REPLICA_URL", ""),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    PORTAL_READ_REPLICA = "replica"
+DATABASE_ROUTERS = ["apps.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import privacy
 from .models import (
     AbsenceRegistration,
     Advisory,
@@ -30,7 +30,7 @@ class AccessLogged:
         return obj.employee_id
 
     def _log(self, request, objects) -> None:
-        services.access_log_record(
+        privacy.access_log_record(
             employees=[self.employee_id_of(obj) for obj in objects],
             user=request.user,
             action=self.access_log_action,

@@ -20,12 +20,12 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.db import DatabaseError, connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
-from apps.core.bulk import insert_rows
 from apps.core.demo import DEMO_PASSWORD, DemoContext
+from apps.core.sql import analyze, insert_rows, row_triggers_off
 from apps.organizations.demo import DEMO_DOMAIN
 from apps.organizations.models import Membership, OrgUnit, Role, User
 
@@ -44,9 +44,9 @@ from .models import (
 )
 from .rollups import COLUMNS as ROLLUP_COLUMNS
 from .rollups import month_rows
-from .services import advisory_sweep
 from .spells import derive_spells
-from .statistics import bump_statistics_version
+from .statistics.cache import bump_statistics_version
+from .sweep import advisory_sweep
 
 PER_WORKPLACE = 25
 PER_DEPARTMENT = 12  # workplaces per department before another department is opened
@@ -299,7 +299,7 @@ def _generate_registrations(ctx: DemoContext, employees) -> list[tuple]:
 
 OVERLAPS = """
 SELECT count(*) FROM (
-    SELECT start_date, lag(COALESCE(end_date, 'infinity'::date)) OVER (
+    SELECT start_date, lag(COALESCE(end_date, '9999-12-31')) OVER (
         PARTITION BY employee_id ORDER BY start_date
     ) AS previous_end
     FROM absence_absenceregistration
@@ -310,21 +310,11 @@ WHERE previous_end >= start_date
 
 @contextmanager
 def _bulk_load() -> Iterator[None]:
-    """On PostgreSQL, the load without per-row triggers where the role may (a superuser, as in
-    development, CI and the compose file's database), and one check of the overlap rule at the end."""
-    if connection.vendor != "postgresql":
+    """The load with the per-row triggers off where the database lets us, then the overlap rule the
+    trigger keeps checked once over the whole table (the foreign keys are the rows just made)."""
+    with row_triggers_off():
         yield
-        return
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:  # a refusal rolls back to here
-            cursor.execute("SET LOCAL session_replication_role = replica")  # until the load's end
-        quiet = True
-    except DatabaseError:  # not a superuser: the triggers check every row, which is only slower
-        quiet = False
-    yield  # on an error the transaction rolls back, and the setting with it
     with connection.cursor() as cursor:
-        if quiet:
-            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         cursor.execute(OVERLAPS)
         if cursor.fetchone()[0]:
             raise RuntimeError("the generated absence overlaps")
@@ -458,10 +448,7 @@ def seed(ctx: DemoContext) -> None:
                     f"{rows} registrations, {created} advisories"
                 )
             totals = [total + count for total, count in zip(totals, counts, strict=True)]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:  # fresh planner statistics for the tables just filled
-            for model in (Employee, AbsenceRegistration, Spell, AbsenceMonth, Advisory):
-                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    analyze(Employee, AbsenceRegistration, Spell, AbsenceMonth, Advisory)
     if len(municipalities) > 1:
         people, workplaces, rows, created = totals
         ctx.out.write(

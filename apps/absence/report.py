@@ -89,7 +89,8 @@ def _chart(rows: list[dict]) -> dict:
 def build_section(organization: Organization, year: int) -> ReportSection | None:
     if organization.kind != Organization.Kind.EMPLOYER:
         return None
-    from .statistics import anyone_employed_by, unit_statistics
+    from .statistics.figures import unit_statistics
+    from .statistics.frozen import anyone_employed_by
 
     as_of = date(year, 12, 31)
     title = _("Sickness absence")

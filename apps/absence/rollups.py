@@ -22,8 +22,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
-
+from apps.core.sql import analyze, insert_rows
 from apps.organizations.models import Organization
 
 from .models import AbsenceMonth, AbsenceRegistration, Employee
@@ -109,23 +108,7 @@ def _employee_rows(employees: list[tuple]) -> list[tuple]:
 
 
 def _insert(rows: list[tuple]) -> None:
-    table = AbsenceMonth._meta.db_table
-    if connection.vendor == "postgresql":
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholders = ", ".join(["%s"] * len(COLUMNS))
-    sql = f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})"  # noqa: S608 - constant names
-    with connection.cursor() as cursor:
-        for offset in range(0, len(rows), BATCH):
-            cursor.executemany(
-                sql,
-                [(*row[:5], str(row[5]), *row[6:]) for row in rows[offset : offset + BATCH]],
-            )
+    insert_rows(AbsenceMonth, COLUMNS, rows)
 
 
 def _employees(queryset) -> list[tuple]:
@@ -155,9 +138,7 @@ def rollups_rebuild(*, organization: Organization) -> int:
         rows = _employee_rows(employees[offset : offset + BATCH])
         _insert(rows)
         written += len(rows)
-    if connection.vendor == "postgresql":
-        # A rebuilt table is mostly new rows: without fresh statistics PostgreSQL plans the statistics'
-        # reads for a handful of rows (nested loops, sorts on disk) until autovacuum gets to it.
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {AbsenceMonth._meta.db_table}")
+    # A rebuilt table is mostly new rows: without fresh statistics PostgreSQL plans the statistics'
+    # reads for a handful of rows (nested loops, sorts on disk) until autovacuum gets to it.
+    analyze(AbsenceMonth)
     return written

@@ -15,7 +15,7 @@ from apps.organizations.models import OrgUnit
 
 from .models import AbsenceRegistration, AdvisoryPolicy, Employee
 from .rollups import rollups_refresh
-from .statistics import bump_statistics_version
+from .statistics.cache import bump_statistics_version
 
 
 @receiver(post_save, sender=AbsenceRegistration, dispatch_uid="absence_statistics_registration")

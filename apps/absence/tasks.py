@@ -7,7 +7,8 @@ from datetime import date
 from celery import shared_task
 from django.utils import timezone
 
-from . import services
+from . import retention, sweep
+from .imports import jobs
 
 
 @shared_task(ignore_result=False)
@@ -18,14 +19,14 @@ def sweep_advisories_task(
 
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
     organization = Organization.objects.get(pk=organization_id) if organization_id else None
-    result = services.advisory_sweep(as_of=day, organization=organization, full=full)
+    result = sweep.advisory_sweep(as_of=day, organization=organization, full=full)
     return {"created": result.created, "candidates": result.candidates}
 
 
 @shared_task(ignore_result=False)
 def apply_retention_task(as_of: str | None = None) -> dict:
     day = date.fromisoformat(as_of) if as_of else timezone.localdate()
-    result = services.retention_apply(as_of=day)
+    result = retention.retention_apply(as_of=day)
     return {
         "registrations": result.registrations,
         "advisories": result.advisories,
@@ -37,17 +38,17 @@ def apply_retention_task(as_of: str | None = None) -> dict:
 
 @shared_task
 def check_import_job_task(job_id: int) -> None:
-    services.import_job_check(job_id=job_id)
+    jobs.import_job_check(job_id=job_id)
 
 
 @shared_task
 def apply_import_job_task(job_id: int) -> None:
-    services.import_job_apply(job_id=job_id)
+    jobs.import_job_apply(job_id=job_id)
 
 
 @shared_task
 def sweep_import_jobs_task() -> dict:
-    return services.import_jobs_sweep()
+    return jobs.import_jobs_sweep()
 
 
 # The full re-sweep shared by the workers: a chord of partitions, then one task that finishes it.
@@ -55,18 +56,18 @@ def sweep_import_jobs_task() -> dict:
 
 @shared_task(ignore_result=False)
 def sweep_partition_task(partition: list[int], as_of: str) -> dict:
-    return services.advisory_sweep_partition(
-        partition=services.SweepPartition(*partition), as_of=date.fromisoformat(as_of)
+    return sweep.advisory_sweep_partition(
+        partition=sweep.SweepPartition(*partition), as_of=date.fromisoformat(as_of)
     )
 
 
 @shared_task(ignore_result=False)
 def sweep_finish_task(outcomes: list[dict], plan: dict, notify: bool = True) -> dict:
-    result = services.advisory_sweep_finish(_plan_from(plan), outcomes, notify=notify)
+    result = sweep.advisory_sweep_finish(_plan_from(plan), outcomes, notify=notify)
     return {"created": result.created, "candidates": result.candidates, "employees": result.employees}
 
 
-def _plan_to(plan: services.PartitionedSweep) -> dict:
+def _plan_to(plan: sweep.PartitionedSweep) -> dict:
     return {
         "as_of": plan.as_of.isoformat(),
         "partitions": [list(p) for p in plan.partitions],
@@ -75,10 +76,10 @@ def _plan_to(plan: services.PartitionedSweep) -> dict:
     }
 
 
-def _plan_from(data: dict) -> services.PartitionedSweep:
-    return services.PartitionedSweep(
+def _plan_from(data: dict) -> sweep.PartitionedSweep:
+    return sweep.PartitionedSweep(
         as_of=date.fromisoformat(data["as_of"]),
-        partitions=[services.SweepPartition(*p) for p in data["partitions"]],
+        partitions=[sweep.SweepPartition(*p) for p in data["partitions"]],
         fingerprints={int(k): v for k, v in data["fingerprints"].items()},
         forward=list(data["forward"]),
     )
@@ -94,7 +95,7 @@ def sweep_partitioned_send(
     from apps.organizations.models import Organization
 
     organization = Organization.objects.get(pk=organization_id) if organization_id else None
-    plan = services.advisory_sweep_plan(as_of=as_of, organization=organization, size=size)
+    plan = sweep.advisory_sweep_plan(as_of=as_of, organization=organization, size=size)
     day = as_of.isoformat()
     header = [sweep_partition_task.s(list(p), day) for p in plan.partitions]
     return chord(header)(sweep_finish_task.s(_plan_to(plan), notify))

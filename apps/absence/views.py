@@ -23,7 +23,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from apps.organizations.models import Organization, User
 from apps.organizations.permissions import authorize, can, get_for_user, is_member, units_where
 
-from . import selectors, services
+from . import privacy, selectors, services
 from .forms import NoteReviewForm, PolicyForm, QueueBulkForm, QueueFilterForm, RegistrationForm, StepForm
 from .models import (
     NOTE_MAX_LENGTH,
@@ -76,7 +76,7 @@ def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
 
 def _log(request: HttpRequest, employees, action: str) -> None:
     """The access log: this user saw these employees' absence data on this page (by its URL name)."""
-    services.access_log_record(
+    privacy.access_log_record(
         employees=employees, user=request.user, action=action, where=request.resolver_match.view_name
     )
 
@@ -331,7 +331,7 @@ def employee_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
     if not can(request.user, "absence.manage", employee):
         raise PermissionDenied
-    content = services.employee_data_export(
+    content = privacy.employee_data_export(
         employee=employee, by=request.user, where=request.resolver_match.view_name
     )
     response = HttpResponse(content, content_type="application/json; charset=utf-8")

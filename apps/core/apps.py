@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Portal")
+
+    def ready(self) -> None:
+        from . import sql  # noqa: F401 - registers the SQLite functions before the first connection

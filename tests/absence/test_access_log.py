@@ -23,7 +23,8 @@ from apps.absence.models import (
     ImportJob,
     StatisticsSnapshot,
 )
-from apps.absence.services import access_log_record, advisory_sweep
+from apps.absence.privacy import access_log_record
+from apps.absence.sweep import advisory_sweep
 from apps.organizations.models import Role
 from tests.conftest import _user_with
 from tests.factories import EmployeeFactory, UserFactory, register_absence

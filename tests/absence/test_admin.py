@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from apps.absence.models import AbsenceRegistration, Advisory, AdvisoryPolicy
-from apps.absence.services import advisory_sweep
+from apps.absence.sweep import advisory_sweep
 from tests.factories import UserFactory, register_absence
 
 pytestmark = pytest.mark.django_db

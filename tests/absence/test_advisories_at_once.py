@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.absence.imports import import_file
+from apps.absence.imports.applying import import_file
 from apps.absence.models import Advisory, AdvisoryPolicy
 from apps.absence.services import absence_register
 from strategy_portal.celery import app

@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from apps.absence.models import Advisory, AdvisoryPolicy
-from apps.absence.services import access_log_record, advisory_sweep
+from apps.absence.privacy import access_log_record
+from apps.absence.sweep import advisory_sweep
 from tests.conftest import assert_no_axe_violations
 from tests.factories import EmployeeFactory, register_absence
 

@@ -18,9 +18,10 @@ from django.utils import timezone, translation
 
 from apps.absence.forms import RegistrationForm, StepForm
 from apps.absence.health import HealthTerms, note_check
-from apps.absence.imports import import_file
+from apps.absence.imports.applying import import_file
 from apps.absence.models import AbsenceRegistration, Advisory, AdvisoryEvent, HealthTerm
-from apps.absence.services import absence_register, absence_update, advisory_step, advisory_sweep
+from apps.absence.services import absence_register, absence_update, advisory_step
+from apps.absence.sweep import advisory_sweep
 from tests.absence.test_import_files import employee as make_employee
 from tests.absence.test_import_files import make_file
 from tests.factories import register_absence

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import Workbook
 
-from apps.absence.imports import import_file, parse_import
+from apps.absence.imports.applying import import_file
+from apps.absence.imports.parsing import parse_import
 from apps.absence.models import AbsenceRegistration, Employee, Spell
 from apps.organizations.models import OrgUnit
 from tests.conftest import unit
@@ -237,7 +238,7 @@ def test_danish_excel_csv_imports_as_it_is_saved(staff, encoding):
 
 
 def test_a_thousands_separator_with_a_decimal_comma_is_one_number():
-    from apps.absence.imports import _parse_decimal
+    from apps.absence.imports.parsing import _parse_decimal
 
     assert _parse_decimal("weekly_hours", "1.234,5") == Decimal("1234.5")
     assert _parse_decimal("weekly_hours", "37,5") == Decimal("37.5")

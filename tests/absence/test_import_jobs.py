@@ -16,8 +16,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from kombu.exceptions import OperationalError as BrokerError
 
-from apps.absence import services
-from apps.absence.imports import parse_import
+from apps.absence.imports import jobs
+from apps.absence.imports.parsing import parse_import
 from apps.absence.models import AbsenceRegistration, Employee, EmployeeAccessLog, ImportJob
 from tests.absence.test_import_views import BAD, GOOD, confirm, upload
 from tests.conftest import unit
@@ -253,7 +253,7 @@ def test_progress_while_importing_comes_from_the_cache(login, hr_user, staff):
     from django.core.cache import cache
 
     job = _job(staff, hr_user, status=ImportJob.Status.IMPORTING, rows_total=300)
-    cache.set(services.IMPORT_PROGRESS_KEY.format(pk=job.pk), [120, 300])
+    cache.set(jobs.IMPORT_PROGRESS_KEY.format(pk=job.pk), [120, 300])
     response = login(hr_user).get(_url("import_job", job), headers={"HX-Request": "true"})
     assert 'value="120"' in response.content.decode()
 

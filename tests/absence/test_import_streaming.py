@@ -14,9 +14,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
-from apps.absence import services
-from apps.absence.forms_data import ImportUploadForm
-from apps.absence.imports import ERROR_DETAIL_ROWS, import_file, parse_import
+from apps.absence.forms import ImportUploadForm
+from apps.absence.imports import jobs
+from apps.absence.imports.applying import import_file
+from apps.absence.imports.parsing import parse_import
+from apps.absence.imports.plan import ERROR_DETAIL_ROWS
 from apps.absence.models import AbsenceRegistration, Employee, ImportJob
 from apps.core.exports import TableFileError, detect_encoding
 from tests.conftest import unit
@@ -192,7 +194,7 @@ def sent(monkeypatch):
 def test_a_job_left_in_the_queue_is_sent_again(django_capture_on_commit_callbacks, hr_user, staff, sent):
     job = _stuck(staff, hr_user, ImportJob.Status.QUEUED)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.import_jobs_sweep() == {"resent": 1, "failed": 0}
+        assert jobs.import_jobs_sweep() == {"resent": 1, "failed": 0}
     assert sent == [("check", job.pk)]
     job.refresh_from_db()
     assert job.attempts == 1 and job.heartbeat_at > timezone.now() - timedelta(minutes=1)
@@ -204,7 +206,7 @@ def test_a_check_whose_worker_died_starts_again_and_an_import_is_sent_again(
     checking = _stuck(staff, hr_user, ImportJob.Status.CHECKING)
     importing = _stuck(staff, hr_user, ImportJob.Status.IMPORTING)
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_jobs_sweep()
+        jobs.import_jobs_sweep()
     assert sorted(sent) == [("apply", importing.pk), ("check", checking.pk)]
     checking.refresh_from_db()
     assert checking.status == ImportJob.Status.QUEUED  # so the check can claim it again
@@ -214,17 +216,17 @@ def test_a_job_with_life_in_it_is_left_alone(django_capture_on_commit_callbacks,
     _stuck(staff, hr_user, ImportJob.Status.CHECKING, minutes=2)
     _stuck(staff, hr_user, ImportJob.Status.CHECKED, minutes=600)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.import_jobs_sweep() == {"resent": 0, "failed": 0}
+        assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 0}
     assert sent == []
 
 
 def test_a_job_that_keeps_getting_stuck_is_failed_its_file_deleted_and_its_uploader_told(
     django_capture_on_commit_callbacks, hr_user, staff, sent, media
 ):
-    job = _stuck(staff, hr_user, ImportJob.Status.IMPORTING, attempts=services.IMPORT_MAX_ATTEMPTS)
+    job = _stuck(staff, hr_user, ImportJob.Status.IMPORTING, attempts=jobs.IMPORT_MAX_ATTEMPTS)
     stored = job.file.path
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.import_jobs_sweep() == {"resent": 0, "failed": 1}
+        assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 1}
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "Nothing was imported" in job.failure
     assert not job.file and not (media / stored).exists()

@@ -205,7 +205,7 @@ def test_template_files_carry_the_headers_the_import_reads(login, hr_user, staff
     """A template downloaded in Danish, filled in Excel and uploaded again is understood."""
     from openpyxl import load_workbook
 
-    from apps.absence.imports import COLUMNS, read_records
+    from apps.absence.imports.files import COLUMNS, read_records
 
     client = login(hr_user)
     xlsx = client.get(reverse("absence:import_template", args=[staff.slug, kind, "xlsx"]))

@@ -13,7 +13,7 @@ from django.urls import URLPattern, reverse
 
 from apps.absence import urls as absence_urls
 from apps.absence.models import Advisory
-from apps.absence.services import advisory_sweep
+from apps.absence.sweep import advisory_sweep
 from tests.factories import UserFactory, register_absence
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.absence.models import Advisory, AdvisoryEvent
-from apps.absence.services import advisory_sweep
+from apps.absence.sweep import advisory_sweep
 from apps.organizations.models import Role
 from tests.conftest import _user_with
 from tests.factories import EmployeeFactory, register_absence

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.absence import services
 from apps.absence.models import NOTE_WARNING, Advisory, AdvisoryEvent, EmployeeAccessLog
-from apps.absence.services import advisory_sweep
+from apps.absence.sweep import advisory_sweep
 from apps.organizations.models import Role
 from tests.conftest import _user_with
 from tests.factories import EmployeeFactory, register_absence

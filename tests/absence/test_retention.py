@@ -26,8 +26,9 @@ from apps.absence.models import (
     StatisticsSnapshot,
 )
 from apps.absence.report import build_section
-from apps.absence.services import advisory_sweep, retention_apply
-from apps.absence.statistics import monthly_series, page_figures, unit_statistics
+from apps.absence.retention import retention_apply
+from apps.absence.statistics.figures import monthly_series, page_figures, unit_statistics
+from apps.absence.sweep import advisory_sweep
 from apps.core.demo import DemoContext
 from apps.organizations import demo as organizations_demo
 from apps.organizations.models import OrgUnit, Role

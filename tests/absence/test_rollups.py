@@ -18,15 +18,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from apps.absence import services
-from apps.absence.imports import import_file
+from apps.absence.imports.applying import import_file
 from apps.absence.models import AbsenceMonth, AbsenceRegistration, AbsenceType, Employee
+from apps.absence.retention import retention_apply
 from apps.absence.rollups import month_rows, rollups_rebuild, rollups_refresh
-from apps.absence.statistics import (
-    _monthly_series,
-    _unit_statistics,
-    reading_raw_rows,
-    unit_statistics,
-)
+from apps.absence.statistics.figures import _monthly_series, _unit_statistics, unit_statistics
+from apps.absence.statistics.queries import reading_raw_rows
 from tests.conftest import unit
 from tests.factories import add_unit
 
@@ -275,7 +272,7 @@ def test_statistics_from_the_rollups_are_those_from_the_rows_on_postgresql(emplo
     _write_everything_once(employer, staff, random.Random(5))
     assert_same_as_rebuilt(employer)
     assert_as_from_the_rows(employer)
-    services.retention_apply(as_of=date(2030, 3, 15), organization=employer)
+    retention_apply(as_of=date(2030, 3, 15), organization=employer)
     assert AbsenceRegistration.objects.filter(employee__organization=employer).exists()
     assert_same_as_rebuilt(employer)
     from_rollups = figures(employer)

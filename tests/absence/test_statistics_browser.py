@@ -68,7 +68,7 @@ def test_import_preview_is_accessible(page, browser_login, hr_user, absences, tm
 
 
 def test_the_notice_of_a_month_end_after_retention_is_accessible(page, browser_login, med_member, absences):
-    from apps.absence.services import retention_apply
+    from apps.absence.retention import retention_apply
 
     AbsenceRegistration.objects.create(
         employee=Employee.objects.get(organization=absences, employee_number="0"),

@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 
 from apps.absence import services
-from apps.absence.imports import import_file
+from apps.absence.imports.applying import import_file
 from apps.absence.models import AbsenceRegistration, AdvisoryPolicy
-from apps.absence.statistics import monthly_series, unit_statistics
+from apps.absence.statistics.figures import monthly_series, unit_statistics
 from tests.conftest import unit
 
 from .test_statistics_views import AS_OF, add_employees

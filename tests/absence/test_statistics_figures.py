@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from apps.absence.models import AbsenceRegistration, AdvisoryPolicy, Employee
 from apps.absence.selectors import bradford_scores
-from apps.absence.statistics import last_months, monthly_series, rolling_year, unit_statistics
+from apps.absence.statistics.figures import monthly_series, unit_statistics
+from apps.absence.statistics.periods import last_months, rolling_year
 from tests.conftest import unit
 
 AS_OF = date(2026, 3, 31)
@@ -252,7 +253,8 @@ def test_chart_months_are_suppressed_like_the_table(org):
 def test_chart_sums_grouped_in_the_database_equal_the_sums_per_unit(org):
     """The 24-month chart lets the database sum deeper units into the chart's units: the same figures
     as summing every unit's rows up the tree."""
-    from apps.absence.statistics import _compute, policy_of
+    from apps.absence.selectors import policy_for
+    from apps.absence.statistics.sums import compute_sums
 
     AdvisoryPolicy.objects.create(organization=org)
     for number, code in enumerate(
@@ -261,13 +263,13 @@ def test_chart_sums_grouped_in_the_database_equal_the_sums_per_unit(org):
         person = employee(org, f"g{number}", unit_code=code, hours=str(30 + number))
         absent(person, date(2025, 11, 3 + number), date(2026, 1, 9 + number))
         absent(person, date(2026, 2, 2), date(2026, 2, 2 + number), kind="child_sick")
-    policy = policy_of(org)
+    policy = policy_for(org)
     periods = last_months(AS_OF, 24)
     types = sorted(policy.types_for("percentage"))
     for top in [None, unit(org, "A")]:
         depth = top.depth if top else 1
-        per_unit = _compute(org, periods, top, policy, types=types, spells=False, months=True)
-        grouped = _compute(
+        per_unit = compute_sums(org, periods, top, policy, types=types, spells=False, months=True)
+        grouped = compute_sums(
             org, periods, top, policy, types=types, spells=False, months=True, group_depth=depth + 1
         )
         shown = [u.pk for u in per_unit[0] if u.depth in (depth, depth + 1)]

@@ -16,7 +16,7 @@ import random
 
 import pytest
 
-from apps.absence.statistics import suppress_small_groups
+from apps.absence.statistics.suppression import suppress_small_groups
 
 LIMIT = 5
 BANDS = 4
@@ -278,7 +278,7 @@ def test_the_demo_municipality_gives_nothing_away_to_the_union_side():
 
     from django.core.management import call_command
 
-    from apps.absence.statistics import monthly_series, unit_statistics
+    from apps.absence.statistics.figures import monthly_series, unit_statistics
     from apps.organizations.models import Organization, OrgUnit
 
     today = date(2026, 11, 23)
@@ -438,8 +438,9 @@ def year_rows(units, people, as_of: int) -> list[dict]:
 
 def publish(units, people, as_of: int, exempt: set[int]) -> tuple[dict, set[tuple[int, int]]]:
     """The year as of month-end ``as_of`` as the portal publishes it, and the chart months it hides
-    ((month, unit)): the same steps as ``_unit_statistics`` and ``_hidden_months``."""
-    from apps.absence.statistics import ALL_TYPES, period_cells
+    ((month, unit)): the same steps as ``_unit_statistics`` and ``months_to_hide``."""
+    from apps.absence.statistics.queries import ALL_TYPES
+    from apps.absence.statistics.suppression import period_cells
 
     history = range(as_of - 23, as_of + 1)  # the 24 months the decision looks at, as indexes 0-23
     hidden_months = set()
@@ -523,16 +524,16 @@ def test_neighbouring_month_ends_and_the_chart_give_nothing_away(seed):
 
 def test_the_period_audit_finds_a_leak_without_the_period_rule():
     """The attacker of the periods is no straw man: without ``period_cells`` the month-ends leak."""
-    from apps.absence import statistics
+    from apps.absence.statistics import suppression
 
     leaks = 0
-    original = statistics.period_cells
+    original = suppression.period_cells
     try:
-        statistics.period_cells = lambda *args: set()
+        suppression.period_cells = lambda *args: set()
         for seed in range(30):
             units, people = synthetic_months(random.Random(seed))
             published = {end: publish(units, people, end, set()) for end in (23, 24, 25, 26)}
             leaks += bool(attack_periods(units, people, published, set()))
     finally:
-        statistics.period_cells = original
+        suppression.period_cells = original
     assert leaks > 15

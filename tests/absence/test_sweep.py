@@ -5,12 +5,8 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from apps.absence.models import Advisory, Spell
-from apps.absence.services import (
-    absence_delete,
-    absence_update,
-    advisory_step,
-    advisory_sweep,
-)
+from apps.absence.services import absence_delete, absence_update, advisory_step
+from apps.absence.sweep import advisory_sweep
 from tests.factories import EmployeeFactory, register_absence
 
 pytestmark = pytest.mark.django_db

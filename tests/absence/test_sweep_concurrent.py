@@ -8,7 +8,8 @@ from django.core import mail
 from django.db import connection
 
 from apps.absence.models import AbsenceRegistration, Advisory, AdvisoryPolicy
-from apps.absence.services import advisory_sweep, spells_rederive_many
+from apps.absence.services import spells_rederive_many
+from apps.absence.sweep import advisory_sweep
 from tests.factories import EmployeeFactory
 
 START = date(2026, 3, 2)

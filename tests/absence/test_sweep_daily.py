@@ -10,12 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from apps.absence.models import AbsenceRegistration, Advisory, PendingSweep, SweepState
-from apps.absence.services import (
-    absence_delete,
-    absence_update,
-    advisory_policy_update,
-    advisory_sweep,
-)
+from apps.absence.services import absence_delete, absence_update, advisory_policy_update
+from apps.absence.sweep import advisory_sweep
 from tests.factories import EmployeeFactory, register_absence
 
 pytestmark = pytest.mark.django_db
@@ -213,7 +209,7 @@ def test_a_sweep_in_slices_of_employees_makes_exactly_what_one_pass_makes(
 ):
     """Big sweeps go through the employees a slice at a time (flat memory); the advisories must be the
     same as one pass over everyone, for the daily runs and for a full one."""
-    from apps.absence import services
+    from apps.absence import sweep
 
     policy = employer.advisory_policy
     policy.frequent_rules = [
@@ -225,7 +221,7 @@ def test_a_sweep_in_slices_of_employees_makes_exactly_what_one_pass_makes(
     unit = employer.units.get(code="A1a")
     employees = [EmployeeFactory(unit=unit, leader=leader) for _ in range(11)]
     ongoing: dict[int, AbsenceRegistration] = {}
-    monkeypatch.setattr(services, "SWEEP_CHUNK_EMPLOYEES", 3)  # 11 employees: four slices
+    monkeypatch.setattr(sweep, "SWEEP_CHUNK_EMPLOYEES", 3)  # 11 employees: four slices
     for offset in range(50):
         day = FIRST_DAY + timedelta(days=offset)
         day_of_changes(rng, employees, ongoing, day)
@@ -235,7 +231,7 @@ def test_a_sweep_in_slices_of_employees_makes_exactly_what_one_pass_makes(
     columns = ("employee_id", "spell_id", "kind", "day", "due_date", "late")
 
     def made(chunk: int) -> set[tuple]:
-        monkeypatch.setattr(services, "SWEEP_CHUNK_EMPLOYEES", chunk)
+        monkeypatch.setattr(sweep, "SWEEP_CHUNK_EMPLOYEES", chunk)
         with transaction.atomic():
             Advisory.objects.all().delete()
             result = advisory_sweep(as_of=last, organization=employer, notify=False, full=True)
@@ -247,6 +243,6 @@ def test_a_sweep_in_slices_of_employees_makes_exactly_what_one_pass_makes(
     in_slices, in_one_pass = made(3), made(10_000)
     assert in_slices == in_one_pass and len(in_one_pass) > 20
     assert {kind for _e, _s, kind, *_rest in in_one_pass} >= {"contact", "frequent"}
-    monkeypatch.setattr(services, "SWEEP_CHUNK_EMPLOYEES", 3)
+    monkeypatch.setattr(sweep, "SWEEP_CHUNK_EMPLOYEES", 3)
     advisory_sweep(as_of=last, organization=employer, notify=False)
     assert full_sweep_would_add(employer, last) == 0  # the sliced daily runs missed nothing

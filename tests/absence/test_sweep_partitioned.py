@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from apps.absence.models import AbsenceRegistration, Advisory, PendingSweep, SweepState
-from apps.absence.services import advisory_sweep, advisory_sweep_partitioned, advisory_sweep_plan
+from apps.absence.sweep import advisory_sweep, advisory_sweep_partitioned, advisory_sweep_plan
 from tests.absence.test_sweep_daily import FIRST_DAY, day_of_changes
 from tests.factories import EmployeeFactory
 

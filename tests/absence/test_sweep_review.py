@@ -6,9 +6,11 @@ from datetime import date, timedelta
 import pytest
 from django.db import transaction
 
-from apps.absence.imports import import_file
+from apps.absence.imports.applying import import_file
 from apps.absence.models import Advisory, AdvisoryPolicy, PendingSweep
-from apps.absence.services import absence_update, advisory_sweep, retention_apply
+from apps.absence.retention import retention_apply
+from apps.absence.services import absence_update
+from apps.absence.sweep import advisory_sweep
 from tests.factories import register_absence
 
 pytestmark = pytest.mark.django_db

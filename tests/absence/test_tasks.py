@@ -13,8 +13,10 @@ from apps.absence.models import (
     EmployeeAccessLog,
     Spell,
 )
-from apps.absence.services import access_log_record, advisory_sweep, retention_apply
-from apps.absence.statistics import unit_statistics
+from apps.absence.privacy import access_log_record
+from apps.absence.retention import retention_apply
+from apps.absence.statistics.figures import unit_statistics
+from apps.absence.sweep import advisory_sweep
 from apps.absence.tasks import apply_retention_task, sweep_advisories_task
 from strategy_portal.celery import app
 from tests.factories import EmployeeFactory, register_absence

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.absence.models import AbsenceRegistration, Advisory, EmployeeAccessLog
-from apps.absence.services import advisory_sweep
+from apps.absence.sweep import advisory_sweep
 from apps.organizations.models import Role
 from tests.conftest import _user_with
 from tests.factories import EmployeeFactory, register_absence

@@ -3,7 +3,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
-from apps.absence.statistics import CSV_COLUMNS, csv_rows, unit_statistics
+from apps.absence.statistics.export import CSV_COLUMNS, csv_rows
+from apps.absence.statistics.figures import unit_statistics
 from apps.organizations.models import Organization
 
 

@@ -3,7 +3,7 @@ import csv
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.absence.models import Advisory, EmployeeAccessLog
-from apps.absence.services import access_log_record
+from apps.absence.privacy import access_log_record
 from apps.organizations.models import Organization
 
 COLUMNS = ["employee_number", "spell_start", "kind", "day", "due_date", "status"]

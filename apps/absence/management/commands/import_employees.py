@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, no_translations
 
-from apps.absence.imports import COLUMNS, add_command_arguments, run_import_command
+from apps.absence.imports.command import add_command_arguments, run_import_command
+from apps.absence.imports.files import COLUMNS
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.absence.rollups import rollups_rebuild
-from apps.absence.statistics import bump_statistics_version
+from apps.absence.statistics.cache import bump_statistics_version
 from apps.organizations.models import Organization
 
 

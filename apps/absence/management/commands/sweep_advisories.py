@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from apps.absence.services import advisory_sweep
+from apps.absence.sweep import advisory_sweep
 from apps.organizations.models import Organization
 
 
@@ -55,7 +55,7 @@ class Command(BaseCommand):
     def _partitioned(self, day, org, timeout: int) -> None:
         from django.conf import settings
 
-        from apps.absence.services import advisory_sweep_partitioned
+        from apps.absence.sweep import advisory_sweep_partitioned
         from apps.absence.tasks import sweep_partitioned_send
 
         if getattr(settings, "CELERY_RESULT_BACKEND", None):

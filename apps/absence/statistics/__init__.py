@@ -1,0 +1,49 @@
+"""Absence statistics per unit (its whole subtree) and absence type over a rolling 12 months.
+
+Definitions (DOMAIN.md 1.8, Statistics Denmark):
+
+- working day: Monday to Friday minus Danish public holidays and the organisation's extra days off
+  (the same ``WorkCalendar`` as the advisories);
+- possible hours of an employee: working days of the employment inside the window × weekly hours / 5;
+- absence hours of a registration: its working days inside both the window and the employment
+  × weekly hours / 5 × fraction (a part-time employee counts by their hours, a 0.5 registration half);
+- absence percentage: absence hours / possible hours × 100;
+- FTE ("årsværk"): possible hours / (7.4 × working days of the window) — a full-time employee employed
+  the whole window is 1, someone on 18.5 hours half the window 0.25;
+- days per FTE: absence days in full-time days ("dagsværk" of 7.4 hours) / FTE;
+- calendar days: calendar days of absence inside the window and the employment;
+- spells (per type): registrations of the type inside the window, where one that starts the day after
+  the previous one of the same type and employee ends continues it;
+- people (per type, and of the counting types together): distinct employees with absence of it inside
+  the window and the employment. Internal: what a figure describes, for suppression (a figure about
+  fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people is hidden from those who may not see
+  individual data, see ``suppress_small_groups``), never published.
+
+Method: everything is computed in the database in three aggregate queries (population, absence,
+Bradford), whatever the number of employees, registrations or units. Absence is read from the monthly
+rollups (``AbsenceMonth``, kept by ``rollups.py`` on every write): per employee, type, fraction and
+month the days as bits, so a window's days, working days (the policy's calendar as bits too), spells
+and distinct people come from a few bit operations per row, for whole months and cut ones alike;
+ongoing registrations (no last day yet) are read from the rows. ``reading_raw_rows()`` computes the
+same figures from the registrations, the reference the tests compare with. Population and Bradford
+are read from the employees and registrations. Dates become day numbers; the working days between two
+day numbers are two subscripts into a constant array of cumulative working days of the period
+(PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday holidays (SQLite).
+Spells per type count the registrations that do not continue one of the type ending the day before,
+Bradford spells come from a gaps-and-islands running sum. The queries group by (period, employee's
+unit, type); rolling the figures up to every ancestor unit (by materialised path) happens in Python
+over those few rows. Suppressed figures cost two more: the 24 months before ``as_of`` per unit and
+type, whose people decide what neighbouring periods and the chart would give away.
+
+The modules, from the bottom up:
+
+- ``periods``: the rolling year, calendar months, the Bradford window, days as day numbers;
+- ``cache``: each organisation's statistics version (``bump_statistics_version``) and the cache under it;
+- ``workdays``: working days between two day numbers as SQL;
+- ``queries``: the population, absence and Bradford rows, and the reporting transaction they run in;
+- ``sums``: the rows rolled up to every unit, and the published figures made from them;
+- ``suppression``: what is hidden from those who may not see individual data;
+- ``frozen``: the sums the retention job freezes before it deletes rows, and reading them back;
+- ``figures``: ``unit_statistics``, ``monthly_series`` and ``page_figures``, what the pages call;
+- ``export``: the rows of the CSV export.
+"""

@@ -1,0 +1,439 @@
+"""The figures the pages, the CSV export, the command and the annual report show: per unit and absence
+type over the rolling year (``unit_statistics``), month by month for the chart (``monthly_series``),
+and both for the statistics page at once (``page_figures``); cached, suppressed, and read from the
+frozen sums where retention has deleted the rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Literal
+
+from django.conf import settings
+
+from apps.organizations.models import Organization, OrgUnit
+
+from ..models import AbsenceType, AdvisoryPolicy
+from ..selectors import policy_for
+from ..spells import WorkCalendar
+from .cache import cached, exempt_key
+from .frozen import effective_as_of, frozen_months, frozen_year, raw_data_from
+from .periods import last_months, rolling_year
+from .queries import ALL_TYPES, absence_rows, population_rows, reporting_transaction
+from .sums import (
+    Figures,
+    band_labels,
+    compute_sums,
+    published,
+    rounded,
+    unit_ancestry,
+    units_in_scope,
+    year_sums,
+)
+from .suppression import months_to_hide, period_cells, suppress_small_groups
+from .workdays import WorkingDays
+
+TYPE_CODES: list[str] = list(AbsenceType.values)
+
+
+def unit_statistics(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+) -> dict:
+    """``_unit_statistics``, cached per organisation statistics version, ``as_of``, unit and suppression."""
+    return cached(
+        "units",
+        organization,
+        lambda: _unit_statistics(
+            organization, as_of, unit=unit, suppress=suppress, exempt_unit_ids=exempt_unit_ids
+        ),
+        as_of,
+        unit.pk if unit is not None else "",
+        suppress,
+        exempt_key(exempt_unit_ids) if suppress else "",
+        settings.ABSENCE_MIN_GROUP_SIZE,
+    )
+
+
+def _unit_statistics(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+    policy: AdvisoryPolicy | None = None,
+    units: list[OrgUnit] | None = None,
+    frozen_from: date | None | Literal["ask"] = "ask",
+) -> dict:
+    """Figures per unit (its whole subtree) and absence type over the 12 months up to ``as_of``.
+
+    Plain data for the page, the CSV export, the command and the annual report::
+
+        {"as_of", "requested_as_of", "window_start", "window_end", "min_group_size", "band_labels": [...],
+         "units": [{"unit_id", "parent_id", "code", "name", "depth", "suppressed",
+                    "employees", "fte", "possible_hours",
+                    "types": [{"absence_type", "label", "counts_for_percentage", "suppressed",
+                               "employees", "fte", "people", "spells", "calendar_days",
+                               "absence_hours", "possible_hours", "absence_pct", "absence_days",
+                               "days_per_fte"}, ...],
+                    "total": {... the same, over the types that count for the percentage; its
+                              people had absence of any of them},
+                    "bradford": {"suppressed", "employees", "bands": [count or None, ...]}}, ...]}
+
+    ``as_of`` is the day asked for (``requested_as_of``) unless retention has deleted rows of that
+    window and the day is no month end: then the month end before it (see ``frozen_year``).
+
+    ``people`` is the number of distinct employees the figures of a type (or the total) describe:
+    internal, for suppression; never published (it is None where the figures are hidden).
+
+    ``unit``: only that unit and the units below it. ``suppress``: figures describing fewer than
+    ``settings.ABSENCE_MIN_GROUP_SIZE`` employees are None and the group is marked ``suppressed``
+    (see ``suppress_small_groups``), except in the units of ``exempt_unit_ids``.
+    """
+    if unit is not None and suppress:
+        return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
+    policy = policy or policy_for(organization)
+    counting = set(policy.types_for("percentage"))
+    if frozen_from == "ask":
+        frozen_from = raw_data_from(organization.pk)
+    requested = as_of
+    frozen = frozen_year(organization, as_of, frozen_from, sorted(counting))
+    if frozen is None:
+        units, sums = year_sums(organization, as_of, policy, unit=unit, units=units)
+    else:  # the window begins before the individual rows still kept (retention)
+        as_of, sums = frozen
+        units = units_in_scope(organization, unit) if units is None else units
+    window = rolling_year(as_of)
+    paths = {u.path: u.pk for u in units}
+    labels = dict(AbsenceType.choices)
+    band_names = band_labels(sums.bands)
+    base_depth = units[0].depth if units else 1
+    rows = []
+    for u in units:
+        pop = sums.population.get(u.pk, Figures())
+        types = []
+        total = Figures()
+        for code in TYPE_CODES:
+            raw = sums.absence.get((u.pk, code))
+            figures = published(pop, raw, sums.working_days)
+            types.append(
+                {
+                    "absence_type": code,
+                    "label": labels[code],
+                    "counts_for_percentage": code in counting,
+                    "suppressed": False,
+                    **figures,
+                }
+            )
+            if raw is not None and code in counting:
+                total.spells += raw.spells
+                total.calendar_days += raw.calendar_days
+                total.absence_weekday_hours += raw.absence_weekday_hours
+        all_types = sums.absence.get((u.pk, ALL_TYPES))
+        total.people = all_types.people if all_types is not None else 0
+        counts = [sums.bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
+        rows.append(
+            {
+                "unit_id": u.pk,
+                "parent_id": paths.get(u.path[: -OrgUnit.steplen]),
+                "code": u.code,
+                "name": u.name,
+                "depth": u.depth - base_depth,
+                "suppressed": False,
+                "employees": pop.employees,
+                "fte": published(pop, None, sums.working_days)["fte"],
+                "possible_hours": rounded(pop.weekday_hours / 5, 1),
+                "types": types,
+                "total": {"suppressed": False, **published(pop, total, sums.working_days)},
+                "bradford": {
+                    "suppressed": False,
+                    "employees": pop.employees,
+                    "bands": [max(pop.employees - sum(counts), 0), *counts],
+                },
+            }
+        )
+    result = {
+        "as_of": as_of,
+        "requested_as_of": requested,
+        "window_start": window.start,
+        "window_end": window.end,
+        "working_days": sums.working_days,
+        "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
+        "band_labels": band_names,
+        "units": rows,
+    }
+    if suppress:
+        exempt = exempt_unit_ids or set()
+        also_hide = set()
+        if any(u.pk not in exempt for u in units):
+            with reporting_transaction():
+                also_hide = _period_cells(organization, as_of, policy, units, exempt, frozen_from)
+        suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
+    return result
+
+
+def _period_cells(
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    units: list[OrgUnit],
+    exempt: set[int],
+    frozen_from: date | None,
+) -> set[tuple]:
+    """The cells of the rolling year up to ``as_of`` that the neighbouring periods would give away
+    (``period_cells`` over the 24 calendar months up to ``as_of``, for every unit and type). Months
+    that begin before ``frozen_from`` (retention deleted rows of them) have their counts frozen."""
+    periods = last_months(as_of, 24)
+    counting = sorted(policy.types_for("percentage"))
+    frozen = frozen_months(organization, periods, frozen_from, counting)
+    live = [p for p in periods if p.index not in frozen]
+    ancestry = unit_ancestry(units)
+    # Only the counts are wanted: summed up the tree as plain integers. ``period_cells`` looks at the
+    # chart points of the year's months only (the last 12): their employees and hidden points.
+    year_months = periods[12:]
+    employees: dict[tuple[int, int], int] = defaultdict(int)
+    people: dict[tuple[int, int, str], int] = defaultdict(int)
+    if live:
+        days = WorkingDays(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
+        live_year = [p for p in live if p.index >= year_months[0].index]
+        for idx, unit_id, count, _hours in (
+            population_rows(days, organization, live_year, None) if live_year else []
+        ):
+            for ancestor in ancestry.get(unit_id, ()):
+                employees[(idx, ancestor)] += int(count)
+        rows = absence_rows(days, organization, live, None, spells=False, months=True, people_types=counting)
+        for idx, unit_id, code, _spells, _days, _hours, count in rows:
+            for ancestor in ancestry.get(unit_id, ()):
+                people[(idx, ancestor, code)] += int(count)
+    for index, sums in frozen.items():  # rolled up already
+        for unit_id, figures in sums.population.items():
+            employees[(index, unit_id)] = figures.employees
+        for (unit_id, code), figures in sums.absence.items():
+            people[(index, unit_id, code)] = figures.people
+    hidden_months = months_to_hide(units, year_months, employees, people, exempt)
+    return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
+
+
+def _part_of_whole(
+    organization: Organization,
+    as_of: date,
+    unit: OrgUnit,
+    exempt_unit_ids: set[int] | None,
+    units: list[OrgUnit] | None,
+) -> dict:
+    """The figures of ``unit`` and the units below it, suppressed as in the whole organisation's.
+
+    Suppression is decided over the whole organisation: decided over the subtree alone, a unit's page
+    could show a figure that its parent's page hides to protect a sibling, and the two pages together
+    would give the hidden figure away.
+    """
+    whole = unit_statistics(organization, as_of, exempt_unit_ids=exempt_unit_ids)
+    if units is None:
+        units = list(OrgUnit.objects.filter(organization=organization, path__startswith=unit.path))
+    depth = {u.pk: u.depth - unit.depth for u in units if u.path.startswith(unit.path)}
+    # New dicts for what changes (depth, the top's parent); the figures are shared, never changed.
+    rows = [
+        {
+            **row,
+            "depth": depth[row["unit_id"]],
+            "parent_id": None if row["unit_id"] == unit.pk else row["parent_id"],
+        }
+        for row in whole["units"]
+        if row["unit_id"] in depth
+    ]
+    return {**whole, "units": rows}
+
+
+def monthly_series(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    months: int = 24,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+) -> list[dict]:
+    """``_monthly_series``, cached like ``unit_statistics``."""
+    return cached(
+        "months",
+        organization,
+        lambda: _monthly_series(
+            organization, as_of, unit=unit, months=months, suppress=suppress, exempt_unit_ids=exempt_unit_ids
+        ),
+        as_of,
+        unit.pk if unit is not None else "",
+        months,
+        suppress,
+        exempt_key(exempt_unit_ids) if suppress else "",
+        settings.ABSENCE_MIN_GROUP_SIZE,
+    )
+
+
+def page_figures(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    exempt_unit_ids: set[int] | None = None,
+    org_units: list[OrgUnit] | None = None,
+) -> tuple[dict, list[dict]]:
+    """``unit_statistics`` (of ``unit`` and the units directly below it only) and ``monthly_series`` of
+    the statistics page: one small cache entry, and on a miss one reporting transaction reading the
+    policy and the units once. ``org_units``: the organisation's units ordered by path, when the caller
+    has them."""
+
+    def compute() -> tuple[dict, list[dict]]:
+        policy = policy_for(organization)
+        units = None
+        if org_units is not None:
+            units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
+        frozen_from = raw_data_from(organization.pk)
+        with reporting_transaction():
+            stats = _unit_statistics(
+                organization,
+                as_of,
+                unit=unit,
+                exempt_unit_ids=exempt_unit_ids,
+                policy=policy,
+                units=units,
+                frozen_from=frozen_from,
+            )
+            charts = _monthly_series(
+                organization,
+                as_of,
+                unit=unit,
+                exempt_unit_ids=exempt_unit_ids,
+                policy=policy,
+                units=units,
+                org_units=org_units,
+                frozen_from=frozen_from,
+            )
+        # The page shows the unit and the units directly below (suppression needed all of them).
+        stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]
+        return stats, charts
+
+    return cached(
+        "page",
+        organization,
+        compute,
+        as_of,
+        unit.pk if unit is not None else "",
+        exempt_key(exempt_unit_ids),
+        settings.ABSENCE_MIN_GROUP_SIZE,
+    )
+
+
+def _monthly_series(
+    organization: Organization,
+    as_of: date,
+    *,
+    unit: OrgUnit | None = None,
+    months: int = 24,
+    suppress: bool = True,
+    exempt_unit_ids: set[int] | None = None,
+    policy: AdvisoryPolicy | None = None,
+    units: list[OrgUnit] | None = None,
+    org_units: list[OrgUnit] | None = None,
+    frozen_from: date | None | Literal["ask"] = "ask",
+) -> list[dict]:
+    """Month by month for the last ``months`` months: the absence percentage and absence days (in
+    full-time days) of the types that count for the percentage, per chart unit. ``units``: those of
+    the scope, ``org_units``: all of the organisation, ordered by path, when the caller has them.
+
+    Chart units are ``unit`` (or the organisation's top units) and the units directly below. Returns
+    ``[{"unit_id", "code", "name", "months": [{"month", "employees", "suppressed", "absence_pct",
+    "absence_days"}, ...]}, ...]``. A month whose figures describe fewer than
+    ``settings.ABSENCE_MIN_GROUP_SIZE`` people (those with absence of a counting type that month, or
+    the employees when none had any) is suppressed unless the unit is in ``exempt_unit_ids``.
+    """
+    policy = policy or policy_for(organization)
+    as_of, frozen_from = effective_as_of(organization, as_of, frozen_from)
+    periods = last_months(as_of, months)
+    counting = set(policy.types_for("percentage"))
+    top_depth = unit.depth if unit is not None else 1
+    exempt = exempt_unit_ids or set()
+    if suppress:
+        if org_units is None:
+            org_units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
+        # Which months to hide is decided over the whole organisation (as ``_part_of_whole`` does for
+        # the year): decided per page, a unit's page could show a month its parent's page hides to
+        # protect a sibling. Nothing to decide for a viewer who may see every unit in full.
+        suppress = any(u.pk not in exempt for u in org_units)
+        if suppress:
+            units = org_units
+    # Months that begin before the individual rows still kept (retention) come frozen, whole months,
+    # with every unit's sums and people (what suppression decides by).
+    frozen = frozen_months(organization, periods, frozen_from, sorted(counting))
+    live = [p for p in periods if p.index not in frozen]
+    population: dict[tuple[int, int], Figures] = {}
+    absence: dict[tuple[int, int, str], Figures] = {}
+    working_days: dict[int, int] = {}
+    if live:
+        with reporting_transaction():
+            units, population, absence, working_days, _calendar = compute_sums(
+                organization,
+                live,
+                None if suppress else unit,
+                policy,
+                types=sorted(counting),
+                spells=False,
+                months=True,
+                units=units,
+                # Without suppression only the chart units are wanted: the top units and those right below.
+                group_depth=None if suppress else top_depth + 1,
+                people_types=sorted(counting),
+            )
+    elif units is None:
+        units = units_in_scope(organization, unit)
+    for index, sums in frozen.items():
+        population.update(((index, unit_id), figures) for unit_id, figures in sums.population.items())
+        absence.update(((index, unit_id, code), figures) for (unit_id, code), figures in sums.absence.items())
+        working_days[index] = sums.working_days
+    hidden: set[tuple[int, int]] = set()
+    if suppress:
+        employees = {key: figures.employees for key, figures in population.items()}
+        people = {key: figures.people for key, figures in absence.items()}
+        hidden = months_to_hide(units, periods, employees, people, exempt)
+    chart_units = [
+        u
+        for u in units
+        if u.depth in (top_depth, top_depth + 1) and (unit is None or u.path.startswith(unit.path))
+    ]
+    charts = []
+    for chart_unit in chart_units:
+        series = []
+        for p in periods:
+            pop = population.get((p.index, chart_unit.pk), Figures())
+            total = Figures()
+            for code in counting:
+                raw = absence.get((p.index, chart_unit.pk, code))
+                if raw:
+                    total.absence_weekday_hours += raw.absence_weekday_hours
+            figures = published(pop, total, working_days[p.index])
+            suppressed = (p.index, chart_unit.pk) in hidden
+            series.append(
+                {
+                    "month": p.start,
+                    "employees": pop.employees,
+                    "suppressed": suppressed,
+                    "absence_pct": None if suppressed else figures["absence_pct"],
+                    "absence_days": None if suppressed else figures["absence_days"],
+                }
+            )
+        charts.append(
+            {
+                "unit_id": chart_unit.pk,
+                "path": chart_unit.path,
+                "code": chart_unit.code,
+                "name": chart_unit.name,
+                "months": series,
+            }
+        )
+    for chart in charts:
+        del chart["path"]
+    return charts

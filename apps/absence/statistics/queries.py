@@ -1,0 +1,503 @@
+"""The statistics' queries: population, absence and Bradford rows grouped by (period, unit, type), all
+computed in the database, whatever the number of employees, registrations or units (see the package's
+docstring for the method)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
+from datetime import date, timedelta
+
+from django.db import DEFAULT_DB_ALIAS, transaction
+
+from apps.core import sql
+from apps.core.replica import replica_reads
+from apps.organizations.models import Organization
+
+from ..models import AbsenceMonth, AbsenceRegistration, AdvisoryPolicy, Employee
+from ..rollups import day_bits, month_number, month_start
+from ..spells import WorkCalendar
+from .periods import FAR, Period, bradford_window, epoch_day
+from .workdays import WorkingDays
+
+# The type code of the rows that describe several types together (see ``absence_rows``).
+ALL_TYPES = "*"
+
+
+_REPORTING: ContextVar[bool] = ContextVar("absence_reporting_transaction", default=False)
+
+
+@contextmanager
+def reporting_transaction(*, replica: bool = True):
+    """One read transaction for the figures of a page (consistent between the queries), on the read
+    replica when there is one (``replica=False``: always the primary, for figures a write depends on).
+    On PostgreSQL with enough memory that the hash joins and aggregates of a whole organisation need
+    no temporary files, and without JIT compilation: the row estimates of the month spans are far too
+    high, and compiling costs seconds where the queries themselves take a fraction of one."""
+    if _REPORTING.get():
+        yield  # already inside one (the statistics page computes both its parts in one)
+        return
+    with (
+        replica_reads() if replica else nullcontext(DEFAULT_DB_ALIAS) as alias,
+        sql.reading_from(alias),
+        transaction.atomic(using=alias),
+    ):
+        sql.set_local(work_mem="64MB", jit="off")
+        token = _REPORTING.set(True)
+        try:
+            yield
+        finally:
+            _REPORTING.reset(token)
+
+
+def _periods_cte(periods: list[Period]) -> str:
+    values = ", ".join(
+        f"({p.index}, {epoch_day(p.start)}, {epoch_day(p.end)}, {month_number(p.start)})" for p in periods
+    )
+    return f"periods(idx, ps, pe, m) AS (VALUES {values})"
+
+
+def _grouping(group_of: dict[int, int] | None) -> tuple[str, str, str]:
+    """(CTE, join, unit column) that sum each unit's rows into its group's (``group_of``: unit id ->
+    group unit id), or nothing: the rows stay per unit. Only integers from the database go in."""
+    if not group_of:
+        return "", "", "e.unit_id"
+    values = ", ".join(f"({int(unit)}, {int(group)})" for unit, group in group_of.items())
+    return f"grp(u, g) AS (VALUES {values}),", "JOIN grp ON grp.u = e.unit_id", "grp.g"
+
+
+def _unit_filter(unit_ids: list[int] | None, params: list, alias: str = "e") -> tuple[str, str]:
+    """The subtree as a list of unit ids (already loaded): PostgreSQL estimates ``unit_id IN (...)``
+    from its statistics, where a join on ``path LIKE`` looked like one row and led to nested loops."""
+    if unit_ids is None:
+        return "", ""
+    if not unit_ids:
+        return "", "AND 1 = 0"
+    params.extend(unit_ids)
+    return "", f"AND {alias}.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+
+
+def _previous_cte(
+    organization: Organization,
+    first_end: date,
+    last_end: date,
+    unit_ids: list[int] | None,
+    types: list[str] | None,
+    params: list,
+) -> str:
+    """Registrations that may be continued by a later one: those of the scope ending in the window.
+
+    For a subtree materialised, so that PostgreSQL joins it by hash: otherwise it takes nested index
+    look-ups per registration, whose cost it underestimates there. For the whole organisation it
+    hashes anyway, and materialising would only add a copy.
+    """
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    params.extend([organization.pk, first_end, last_end])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND pr.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    _join, unit_where = _unit_filter(unit_ids, params, alias="pe")
+    materialized = sql.materialized() if unit_ids is not None else ""
+    # Only table names computed here are interpolated; values go in as parameters.
+    return f"""prev AS {materialized} (
+            SELECT pr.employee_id, pr.absence_type, pr.end_date
+            FROM {reg} pr JOIN {emp} pe ON pe.id = pr.employee_id
+            WHERE pe.organization_id = %s AND pr.end_date >= %s AND pr.end_date <= %s
+              {type_where} {unit_where}
+        )"""  # noqa: S608
+
+
+def absence_rows(days: WorkingDays, organization: Organization, periods: list[Period], unit_ids, **options):
+    """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
+    per group, from the monthly rollups (``_rollup_absence_rows``), or inside ``reading_raw_rows()``
+    from the registrations themselves (``_raw_absence_rows``: the reference the tests compare with)."""
+    if _READ_RAW.get():
+        return _raw_absence_rows(days, organization, periods, unit_ids, **options)
+    return _rollup_absence_rows(days, organization, periods, unit_ids, **options)
+
+
+_READ_RAW: ContextVar[bool] = ContextVar("absence_statistics_read_raw", default=False)
+
+
+@contextmanager
+def reading_raw_rows():
+    """Compute the figures from the registrations instead of the rollups (tests compare the two)."""
+    token = _READ_RAW.set(True)
+    try:
+        yield
+    finally:
+        _READ_RAW.reset(token)
+
+
+def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
+    """VALUES of (period index, month number, the period's days of the month as bits, those of them
+    that are working days, the bit of the period's first day or 0): each period cut at month ends."""
+    values = []
+    for p in periods:
+        day = p.start
+        while day <= p.end:
+            number = month_number(day)
+            until = min(p.end, month_start(number + 1) - timedelta(days=1))
+            days = day_bits(day.day, until.day)
+            working = sum(
+                1 << (d - 1)
+                for d in range(day.day, until.day + 1)
+                if calendar.is_working_day(day.replace(day=d))
+            )
+            first = 1 << (day.day - 1) if day == p.start else 0
+            values.append(f"({p.index}, {number}, {days}, {working}, {first})")
+            day = until + timedelta(days=1)
+    return f"seg(idx, m, days, working, first) AS (VALUES {', '.join(values)})"
+
+
+def _rollup_absence_rows(
+    days: WorkingDays,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    months: bool = False,
+    group_of: dict[int, int] | None = None,
+    people_types: list[str] | None = None,
+):
+    """What ``_raw_absence_rows`` gives, read from ``AbsenceMonth`` (ended registrations) and from the
+    ongoing registrations (few: one per employee at most).
+
+    A rollup row's part of a period is its day bits inside the period's part of the month. A
+    registration starts a spell of the period when it does not continue an earlier one and its first
+    day is in the period (``starts``), or when the period begins on a day it covers: it had begun
+    earlier (the day is no row's first day), or it begins that day continuing one (``continued``).
+    People are the distinct employees with any day in the period, counted over all its months at once.
+    ``months`` is accepted for the raw function's sake: the rollups are by month anyway.
+    """
+    table, reg, emp = AbsenceMonth._meta.db_table, AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    group_cte = _grouping(group_of)[0]
+    rollup_unit, rollup_join = "am.unit_id", ""
+    if group_of:
+        rollup_unit, rollup_join = "grp.g", "JOIN grp ON grp.u = am.unit_id"
+    # Parameters in the order their placeholders appear: prev, o, the rollup part of x, all types.
+    params: list = []
+    previous_cte = previous_join = ""
+    if spells:
+        previous_cte = (
+            _previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params) + ","
+        )
+        day_before = sql.day_before("reg.start_date")
+        previous_join = f"""
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id
+                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
+    group_join, unit_column = _grouping(group_of)[1:]
+    params.extend([organization.pk, last])
+    open_type_where = ""
+    if types is not None:
+        open_type_where = (
+            f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        )
+        params.extend(types)
+    _join, open_unit_where = _unit_filter(unit_ids, params)
+    params.extend([organization.pk, month_number(first), month_number(last)])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND am.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
+    if spells:
+        new_spells = f"""{sql.popcount("am.starts & s.days")}
+                   + CASE WHEN (am.continued & s.first) <> 0
+                            OR (am.days & s.first & ~am.starts & ~am.continued) <> 0 THEN 1 ELSE 0 END"""
+    else:
+        new_spells = "0"
+    rollup_part = f"""
+            SELECT s.idx, {rollup_unit} AS unit_id, am.absence_type, am.employee_id,
+                   {new_spells} AS spells,
+                   {sql.popcount("am.days & s.days")} AS days,
+                   {sql.popcount("am.days & s.working")} * am.hours AS hours
+            FROM {table} am JOIN seg s ON s.m = am.month {rollup_join}
+            WHERE am.organization_id = %s AND am.month >= %s AND am.month <= %s
+              {type_where} {rollup_unit_where}"""  # noqa: S608 - table names and placeholders only
+    wd = days.between("c.a", "c.b")
+    all_types = ""
+    if people_types:
+        all_types = f"""
+        UNION ALL
+        SELECT x.idx, x.unit_id, '{ALL_TYPES}', 0, 0, 0, COUNT(DISTINCT x.employee_id)
+        FROM x
+        WHERE x.days > 0 AND x.absence_type IN ({", ".join(["%s"] * len(people_types))})
+        GROUP BY x.idx, x.unit_id"""  # noqa: S608 - placeholders and a constant only
+        params.extend(people_types)
+    query = f"""
+        WITH {_periods_cte(periods)}, {_segments(days.calendar, periods)}, {group_cte} {previous_cte}
+        o AS (
+            SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
+                   {sql.as_exact("e.weekly_hours")} * {sql.as_exact("reg.fraction")} AS hours,
+                   {sql.day_number("reg.start_date")} AS rs,
+                   {sql.day_number("e.employment_start")} AS es,
+                   COALESCE({sql.day_number("e.employment_end")}, {FAR}) AS ee,
+                   {"CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"} AS continues
+            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
+            {group_join}
+            {previous_join}
+            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
+              {open_type_where} {open_unit_where}
+        ),
+        c AS (
+            SELECT p.idx, o.unit_id, o.absence_type, o.employee_id, o.hours,
+                   CASE WHEN o.continues = 0 OR o.rs <= p.ps THEN 1 ELSE 0 END AS new_spell,
+                   {sql.greatest("o.rs", "o.es", "p.ps")} AS a, {sql.least(str(FAR), "o.ee", "p.pe")} AS b
+            FROM o CROSS JOIN periods p
+        ),
+        x AS (
+            {rollup_part}
+            UNION ALL
+            SELECT c.idx, c.unit_id, c.absence_type, c.employee_id,
+                   {"c.new_spell" if spells else "0"}, c.b - c.a + 1, {wd} * c.hours
+            FROM c WHERE c.a <= c.b
+        )
+        SELECT x.idx, x.unit_id, x.absence_type, SUM(x.spells), SUM(x.days), SUM(x.hours),
+               COUNT(DISTINCT x.employee_id)
+        FROM x
+        WHERE x.days > 0
+        GROUP BY x.idx, x.unit_id, x.absence_type
+        {all_types}
+    """  # noqa: S608
+    return sql.fetch(query, params)
+
+
+def _raw_absence_rows(
+    days: WorkingDays,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    months: bool = False,
+    group_of: dict[int, int] | None = None,
+    people_types: list[str] | None = None,
+):
+    """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
+    per group; people are the distinct employees with absence of the type in the period.
+
+    ``people_types``: also one row per (period, group) with type ``ALL_TYPES`` whose people are the
+    distinct employees with absence of any of these types (the others' figures in it are 0): what a
+    total over several types describes, where the people of the types may overlap.
+
+    ``group_of``: sum the units' rows into groups in SQL (see ``_grouping``): thousands of units fewer.
+
+    ``months``: the periods are calendar months; on PostgreSQL each registration is then paired only
+    with the months it spans (generate_series), not compared with every period.
+
+    ``spells=False`` (the monthly chart) leaves out the spell count and its self-join.
+    """
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    params: list = []
+    previous_cte = previous_join = ""
+    if spells:
+        # A registration continues the previous one of its type when that ended the day before (there
+        # is at most one: registrations of an employee never overlap). A hash join, not a window
+        # function: no sort of every registration of the window.
+        previous_cte = _previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params)
+        previous_cte += ","
+        day_before = sql.day_before("reg.start_date")
+        previous_join = f"""
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id
+                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
+        continues = "prev.employee_id IS NOT NULL"
+        new_spell = "CASE WHEN r.continues = 0 OR r.rs <= p.ps THEN 1 ELSE 0 END"
+    else:
+        continues, new_spell = "1 = 0", "0"
+    params.extend([organization.pk, last, first])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    unit_join, unit_where = _unit_filter(unit_ids, params)
+    month_span, period_join = "", "FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps"
+    if len(periods) == 1:
+        # WHERE already keeps the registrations of the one period; repeating it on the day numbers
+        # only spoils PostgreSQL's row estimate (and with it the join plan).
+        period_join = "FROM r CROSS JOIN periods p"
+    months_join = sql.join_months("r.start_date", "r.end_date", first, last, alias="g") if months else None
+    if months_join is not None:
+        month_span = """
+                   reg.start_date, reg.end_date,"""
+        period_join = f"FROM r {months_join} JOIN periods p ON p.m = g.m"
+    wd = days.between("c.a", "c.b")
+    # Only table names and integers computed here are interpolated; values go in as parameters. The
+    # clipping test (a <= b) sits inside the sums, not in WHERE, so that PostgreSQL estimates the row
+    # count right and aggregates with a hash.
+    group_cte, group_join, unit_column = _grouping(group_of)
+    all_types = ""
+    if people_types:
+        all_types = f"""
+        UNION ALL
+        SELECT c.idx, c.unit_id, '{ALL_TYPES}', 0, 0, 0,
+               COUNT(DISTINCT CASE WHEN c.a <= c.b THEN c.employee_id END)
+        FROM c
+        WHERE c.absence_type IN ({", ".join(["%s"] * len(people_types))})
+        GROUP BY c.idx, c.unit_id"""  # noqa: S608 - placeholders and a constant only
+        params.extend(people_types)
+    query = f"""
+        WITH {_periods_cte(periods)}, {group_cte} {previous_cte}
+        r AS (
+            SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
+                   {sql.as_exact("e.weekly_hours")} * {sql.as_exact("reg.fraction")}
+                       AS hours,{month_span}
+                   {sql.day_number("reg.start_date")} AS rs,
+                   COALESCE({sql.day_number("reg.end_date")}, {FAR}) AS re,
+                   {sql.day_number("e.employment_start")} AS es,
+                   COALESCE({sql.day_number("e.employment_end")}, {FAR}) AS ee,
+                   CASE WHEN {continues} THEN 1 ELSE 0 END AS continues
+            FROM {reg} reg
+            JOIN {emp} e ON e.id = reg.employee_id
+            {group_join}
+            {previous_join}
+            {unit_join}
+            WHERE e.organization_id = %s AND reg.start_date <= %s
+              AND (reg.end_date IS NULL OR reg.end_date >= %s) {type_where} {unit_where}
+        ),
+        c AS (
+            SELECT p.idx, r.unit_id, r.absence_type, r.employee_id, r.hours, {new_spell} AS new_spell,
+                   {sql.greatest("r.rs", "r.es", "p.ps")} AS a,
+                   {sql.least("r.re", "r.ee", "p.pe")} AS b
+            {period_join}
+        )
+        SELECT c.idx, c.unit_id, c.absence_type,
+               SUM(CASE WHEN c.a <= c.b THEN c.new_spell ELSE 0 END),
+               SUM(CASE WHEN c.a <= c.b THEN c.b - c.a + 1 ELSE 0 END),
+               SUM(CASE WHEN c.a <= c.b THEN {wd} * c.hours ELSE 0 END),
+               COUNT(DISTINCT CASE WHEN c.a <= c.b THEN c.employee_id END)
+        FROM c
+        GROUP BY c.idx, c.unit_id, c.absence_type
+        {all_types}
+    """  # noqa: S608
+    return sql.fetch(query, params)
+
+
+def population_rows(
+    days: WorkingDays,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    group_of: dict[int, int] | None = None,
+):
+    """(period, unit id, employees, weekday count × weekly hours of the employment) per group.
+
+    Employees are first summed per unit and employment clipped to the periods: most share the same
+    clipped employment, so the periods are joined to a few hundred groups, not to every employee.
+    """
+    emp = Employee._meta.db_table
+    first, last = epoch_day(min(p.start for p in periods)), epoch_day(max(p.end for p in periods))
+    params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
+    unit_join, unit_where = _unit_filter(unit_ids, params)
+    wd = days.between("c.a", "c.b")
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    group_cte, group_join, unit_column = _grouping(group_of)
+    query = f"""
+        WITH {_periods_cte(periods)}, {group_cte}
+        g AS (
+            SELECT {unit_column} AS unit_id,
+                   {sql.greatest(sql.day_number("e.employment_start"), str(first))} AS es,
+                   {sql.least(f"COALESCE({sql.day_number('e.employment_end')}, {FAR})", str(last))} AS ee,
+                   SUM({sql.as_float("e.weekly_hours")}) AS hours, COUNT(*) AS n
+            FROM {emp} e {group_join} {unit_join}
+            WHERE e.organization_id = %s AND e.employment_start <= %s
+              AND (e.employment_end IS NULL OR e.employment_end >= %s) {unit_where}
+            GROUP BY 1, 2, 3
+        ),
+        c AS (
+            SELECT p.idx, g.unit_id, g.hours, g.n,
+                   {sql.greatest("g.es", "p.ps")} AS a, {sql.least("g.ee", "p.pe")} AS b
+            FROM g JOIN periods p ON g.es <= p.pe AND g.ee >= p.ps
+        )
+        SELECT c.idx, c.unit_id, SUM(c.n), SUM({wd} * c.hours)
+        FROM c WHERE c.a <= c.b
+        GROUP BY c.idx, c.unit_id
+    """  # noqa: S608
+    return sql.fetch(query, params)
+
+
+def bradford_rows(
+    days: WorkingDays,
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    unit_ids: list[int] | None,
+):
+    """(unit id, band index, employees) for employees with a Bradford factor in band 1 or higher.
+
+    B = S² × D over the 52 weeks ending on ``as_of`` (DOMAIN.md 1.7), spells of the policy's Bradford
+    types joined as DOMAIN.md 1.3 says (touching, or with the setting on, separated only by non-working
+    days): the same figures as ``selectors.bradford_scores``. S counts the registrations that do not
+    continue an earlier one, D their days in the window plus joined gaps, per employee in one pass.
+    ``sql`` must know the working days of the Bradford window.
+    """
+    types = policy.types_for("bradford")
+    if not types or not policy.bradford_bands:
+        return []
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    window_start, _end = bradford_window(as_of)
+    ws, we = epoch_day(window_start), epoch_day(as_of)
+    params: list = []
+    previous_cte = ""
+    type_list = ", ".join(["%s"] * len(types))
+    if policy.join_across_non_working_days:
+        # The previous registration by LAG(); it joins when the gap holds no working day. The gap's
+        # days count as absence of the spell, as DOMAIN.md 1.3 joins them.
+        previous = f"""LAG(COALESCE({sql.day_number("reg.end_date")}, {FAR})) OVER (
+                       PARTITION BY reg.employee_id ORDER BY reg.start_date)"""
+        previous_join = ""
+        gap_days = days.between("(s.prev_end + 1)", "(s.rs - 1)")
+        joined_gap = f"s.prev_end IS NOT NULL AND s.prev_end < s.rs - 1 AND {gap_days} = 0"
+        continues = f"CASE WHEN s.prev_end >= s.rs - 1 OR ({joined_gap}) THEN 1 ELSE 0 END"
+        extra_days = f"CASE WHEN {joined_gap} THEN s.rs - s.prev_end - 1 ELSE 0 END"
+    else:
+        # Touching registrations: the previous one ends the day before (at most one; no overlaps). A
+        # hash join, no sort. A previous registration outside the window does not count: the spell
+        # then starts (for the window) with this one.
+        start = sql.day_number("reg.start_date")
+        previous = f"CASE WHEN prev.employee_id IS NULL THEN NULL ELSE {start} - 1 END"
+        day_before = sql.day_before("reg.start_date")
+        previous_cte = _previous_cte(organization, window_start, as_of, unit_ids, types, params) + ","
+        previous_join = f"""
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id AND prev.end_date = {day_before}"""
+        continues = "CASE WHEN s.prev_end IS NOT NULL THEN 1 ELSE 0 END"
+        extra_days = "0"
+    params.extend([organization.pk, *types, as_of, window_start])
+    unit_join, unit_where = _unit_filter(unit_ids, params)
+    band_case = " ".join(
+        f"WHEN p.spells * p.spells * p.days >= {int(limit)} THEN {index}"
+        for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
+    )
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH {previous_cte} s AS (
+            SELECT reg.employee_id, e.unit_id,
+                   {sql.day_number("reg.start_date")} AS rs,
+                   COALESCE({sql.day_number("reg.end_date")}, {FAR}) AS re,
+                   {previous} AS prev_end
+            FROM {reg} reg
+            JOIN {emp} e ON e.id = reg.employee_id
+            {previous_join}
+            {unit_join}
+            WHERE e.organization_id = %s AND reg.absence_type IN ({type_list})
+              AND reg.start_date <= %s AND (reg.end_date IS NULL OR reg.end_date >= %s) {unit_where}
+        ),
+        p AS (
+            SELECT s.employee_id, s.unit_id, SUM(1 - {continues}) AS spells,
+                   SUM({sql.least("s.re", str(we))} - {sql.greatest("s.rs", str(ws))} + 1 + {extra_days})
+                       AS days
+            FROM s GROUP BY s.employee_id, s.unit_id
+        )
+        SELECT b.unit_id, b.band, COUNT(*) FROM (
+            SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
+        ) b
+        WHERE b.band > 0
+        GROUP BY b.unit_id, b.band
+    """  # noqa: S608
+    return sql.fetch(query, params)

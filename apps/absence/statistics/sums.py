@@ -1,0 +1,191 @@
+"""Raw sums per unit (its whole subtree), rolled up from the queries' rows, and the published figures
+made from them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from apps.organizations.models import Organization, OrgUnit
+
+from ..models import AdvisoryPolicy
+from ..spells import WorkCalendar
+from .periods import Period, bradford_window, rolling_year
+from .queries import absence_rows, bradford_rows, population_rows, reporting_transaction
+from .workdays import WorkingDays
+
+FULL_TIME_DAY_HOURS = Decimal("7.4")
+
+
+def rounded(value: Decimal | float | None, places: int = 1) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+
+
+def band_labels(bands: list[int]) -> list[str]:
+    """ "0–50", "51–200", …, "601+" for the limits [51, 201, 401, 601]."""
+    limits = [0, *[int(b) for b in bands]]
+    labels = [f"{lo}\u2013{hi - 1}" for lo, hi in zip(limits, limits[1:], strict=False)]
+    return [*labels, f"{limits[-1]}+"]
+
+
+def units_in_scope(organization: Organization, unit: OrgUnit | None) -> list[OrgUnit]:
+    qs = unit.subtree() if unit is not None else OrgUnit.objects.filter(organization=organization)
+    return list(qs.order_by("path"))
+
+
+def _ancestors(path: str, paths: dict[str, int]) -> list[int]:
+    steplen = OrgUnit.steplen
+    return [paths[path[:end]] for end in range(steplen, len(path) + 1, steplen) if path[:end] in paths]
+
+
+def unit_ancestry(units: list[OrgUnit]) -> dict[int, list[int]]:
+    """Unit id -> the ids of the unit and its ancestors among ``units``: what a unit's sums add to."""
+    paths = {u.path: u.pk for u in units}
+    return {u.pk: _ancestors(u.path, paths) for u in units}
+
+
+class Figures:
+    __slots__ = ("employees", "weekday_hours", "people", "spells", "calendar_days", "absence_weekday_hours")
+
+    def __init__(self) -> None:
+        self.employees = 0
+        self.people = 0
+        self.weekday_hours = Decimal(0)
+        self.spells = 0
+        self.calendar_days = 0
+        self.absence_weekday_hours = Decimal(0)
+
+
+def published(pop: Figures, absence: Figures | None, window_working_days: int) -> dict:
+    """The published figures of one group from its raw sums (hours are weekday-count × weekly hours)."""
+    possible_hours = pop.weekday_hours / 5
+    fte = possible_hours / (FULL_TIME_DAY_HOURS * window_working_days) if window_working_days else Decimal(0)
+    absence_hours = (absence.absence_weekday_hours / 5) if absence else Decimal(0)
+    absence_days = absence_hours / FULL_TIME_DAY_HOURS
+    return {
+        "employees": pop.employees,
+        "fte": rounded(fte, 2),
+        "people": absence.people if absence else 0,
+        "spells": absence.spells if absence else 0,
+        "calendar_days": absence.calendar_days if absence else 0,
+        "absence_hours": rounded(absence_hours, 1),
+        "possible_hours": rounded(possible_hours, 1),
+        "absence_pct": rounded(absence_hours / possible_hours * 100, 2) if possible_hours else None,
+        "absence_days": rounded(absence_days, 1),
+        "days_per_fte": rounded(absence_days / fte, 2) if fte else None,
+    }
+
+
+def compute_sums(
+    organization: Organization,
+    periods: list[Period],
+    unit: OrgUnit | None,
+    policy: AdvisoryPolicy,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    months: bool = False,
+    units: list[OrgUnit] | None = None,
+    group_depth: int | None = None,
+    people_types: list[str] | None = None,
+):
+    """Raw sums per (period, unit of the scope incl. its subtree) and per (period, unit, type); with
+    ``people_types`` also per (period, unit, ``ALL_TYPES``): the people with absence of any of them.
+    ``units``: those of the scope ordered by path, when the caller has them already. ``group_depth``:
+    only the units down to that depth are wanted; the database sums deeper ones into their ancestor
+    there (the sums of deeper units are then missing)."""
+    calendar = WorkCalendar.for_policy(policy)
+    days = WorkingDays(calendar, min(p.start for p in periods), max(p.end for p in periods))
+    units = units_in_scope(organization, unit) if units is None else units
+    paths = {u.path: u.pk for u in units}
+    ancestry = unit_ancestry(units)
+    unit_ids = [u.pk for u in units] if unit is not None else None
+    group_of = None
+    if group_depth is not None:
+        cut = OrgUnit.steplen * group_depth
+        group_of = {u.pk: paths.get(u.path[:cut], u.pk) if u.depth > group_depth else u.pk for u in units}
+    population: dict[tuple[int, int], Figures] = defaultdict(Figures)
+    for idx, unit_id, count, weekday_hours in population_rows(
+        days, organization, periods, unit_ids, group_of
+    ):
+        for ancestor in ancestry.get(unit_id, ()):
+            figures = population[(idx, ancestor)]
+            figures.employees += int(count)
+            figures.weekday_hours += Decimal(str(weekday_hours or 0))
+    absence: dict[tuple[int, int, str], Figures] = defaultdict(Figures)
+    for idx, unit_id, code, count, calendar_days, hours, people in absence_rows(
+        days,
+        organization,
+        periods,
+        unit_ids,
+        types=types,
+        spells=spells,
+        months=months,
+        group_of=group_of,
+        people_types=people_types,
+    ):
+        # An employee is in one unit: the people of the units below add up to the ancestor's.
+        for ancestor in ancestry.get(unit_id, ()):
+            figures = absence[(idx, ancestor, code)]
+            figures.people += int(people)
+            figures.spells += int(count)
+            figures.calendar_days += int(calendar_days)
+            figures.absence_weekday_hours += Decimal(str(hours or 0))
+    working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
+    return units, population, absence, working_days, calendar
+
+
+@dataclass
+class Sums:
+    """The raw sums of one window, rolled up per unit (its whole subtree): what the published figures of
+    the window are made from, live or frozen by the retention job (``StatisticsSnapshot``)."""
+
+    working_days: int
+    population: dict[int, Figures]  # unit id -> employees and weekday hours
+    # (unit id, type) -> people, spells, days, weekday hours of absence; (unit id, ALL_TYPES) -> the
+    # people with absence of any of ``people_types``
+    absence: dict[tuple[int, str], Figures]
+    bradford: dict[tuple[int, int], int]  # (unit id, band from 1) -> employees
+    bands: list[int]  # the Bradford band limits the counts are for
+    people_types: list[str]  # the types counting for the percentage when the sums were made
+
+
+def year_sums(
+    organization: Organization,
+    as_of: date,
+    policy: AdvisoryPolicy,
+    *,
+    unit: OrgUnit | None = None,
+    units: list[OrgUnit] | None = None,
+) -> tuple[list[OrgUnit], Sums]:
+    """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows."""
+    counting = sorted(policy.types_for("percentage"))
+    with reporting_transaction():
+        units, population, absence, working_days, calendar = compute_sums(
+            organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
+        )
+        rows = bradford_rows(
+            WorkingDays(calendar, *bradford_window(as_of)),
+            organization,
+            as_of,
+            policy,
+            [u.pk for u in units] if unit is not None else None,
+        )
+    bradford: dict[tuple[int, int], int] = defaultdict(int)
+    ancestry = unit_ancestry(units)
+    for unit_id, band, count in rows:
+        for ancestor in ancestry.get(unit_id, ()):
+            bradford[(ancestor, int(band))] += int(count)
+    sums = Sums(
+        working_days=working_days[0],
+        population={unit_id: figures for (_idx, unit_id), figures in population.items()},
+        absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
+        bradford=dict(bradford),
+        bands=list(policy.bradford_bands),
+        people_types=counting,
+    )
+    return units, sums

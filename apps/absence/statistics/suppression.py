@@ -1,0 +1,283 @@
+"""Suppression: every figure that describes fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people is
+hidden from those who may not see individual data, and so is whatever would let it be worked out."""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+from django.conf import settings
+
+from apps.organizations.models import OrgUnit
+
+from .periods import Period
+from .queries import ALL_TYPES
+
+NUMBER_FIELDS = (
+    "people",
+    "spells",
+    "calendar_days",
+    "absence_hours",
+    "absence_pct",
+    "days_per_fte",
+    "absence_days",
+)
+
+
+def period_cells(
+    people: dict[tuple[int, int, str], int], hidden_months: set[tuple[int, int]], unit_ids: list[int]
+) -> set[tuple]:
+    """Cells ("type", unit, code) of the rolling year ending with the last of 24 calendar months
+    (indexes 0-23) to hide, lest the figures of the year one month earlier (or later) give away one
+    month's absence of a few people. ``people``: (month index, unit, type or ALL_TYPES) -> the
+    employees with absence of it that month; ``hidden_months``: the (month, unit) chart points hidden.
+
+    The year's figures less those of the year one month earlier are the last month's figures less
+    those of the month dropped out (12 months before it): what the people absent in those two months
+    did. A type's year is hidden when those people may be fewer than the limit (neither month alone
+    holds as many; the two could be the same people). When neither month had anyone, the figures
+    are those of the month before, and so is the decision: the same comparison a month further back.
+    Compared with any earlier month-end the difference then holds one of these changes, whole. The
+    total of the counting types is shown month by month in the chart: its year is hidden when one of
+    its 12 months is, or the year less the shown months would give that month away.
+    """
+    limit = settings.ABSENCE_MIN_GROUP_SIZE
+    last = 23
+    cells = set()
+    codes = sorted({key[2] for key in people if key[2] != ALL_TYPES})
+    for unit_id in unit_ids:
+        if any((month, unit_id) in hidden_months for month in range(last - 11, last + 1)):
+            cells.add(("type", unit_id, ALL_TYPES))
+        for code in codes:
+            month = last
+            while month >= 12:
+                now, dropped = (
+                    people.get((month, unit_id, code), 0),
+                    people.get((month - 12, unit_id, code), 0),
+                )
+                if now or dropped:
+                    if max(now, dropped) < limit:
+                        cells.add(("type", unit_id, code))
+                    break
+                month -= 1
+    return cells
+
+
+def _hide_group(group: dict) -> None:
+    group["suppressed"] = True
+    for name in NUMBER_FIELDS:
+        group[name] = None
+
+
+def _small(people: int, employees: int, limit: int) -> bool:
+    """Whether figures describing ``people`` (of a group of ``employees``) point at individuals: a
+    figure about 1 to limit - 1 people does, and so does a 0 of a group that small ("none of these 3")."""
+    return 0 < people < limit or (people == 0 and 0 < employees < limit)
+
+
+def suppress_small_groups(
+    result: dict, *, exempt_unit_ids: set[int] | None = None, also_hide: set[tuple] | None = None
+) -> dict:
+    """Hide every figure that describes fewer than ``settings.ABSENCE_MIN_GROUP_SIZE`` people, in place.
+
+    A cell is a unit's figures of one absence type, its total (the types that count for the
+    percentage) or one Bradford band. The figures of a type describe the people who had absence of
+    that type in the window (``people``: distinct employees), whatever the type: "partial sick leave:
+    1 spell, 35 days" in a unit of 29 is about one person, and is hidden. The total describes the
+    people with absence of any counting type; a band describes the employees in it. A cell is hidden
+    when it describes between 1 and limit - 1 people, and every figure of a unit with between 1 and
+    limit - 1 employees is hidden (a 0 of so few says something about each of them too). The number of
+    employees and FTE of a unit stay visible: they say nothing about anyone's absence. Units in
+    ``exempt_unit_ids`` (those the viewer may see individual data of: HR, the unit's leaders) are left
+    as they are.
+
+    Hidden figures must not be recoverable by subtraction either (secondary suppression). The figures
+    add up in four ways: a unit is its sub-units plus the employees placed directly in it, and so is
+    each of its Bradford bands, each absence type and its total; a unit's bands add up to its
+    employees; and its total is the sum of the types that count for the percentage (whose people may
+    overlap: one person can have had both). In each such sum nothing hidden may be left alone (it could
+    be worked out), and what the hidden parts describe together may not be a small group; where it
+    would, the smallest visible part (else the sum itself) is hidden too, until nothing changes.
+    tests/absence/test_suppression_audit.py attacks the result with every subtraction these sums allow.
+
+    ``also_hide``: cells ("type", unit id, absence type or ALL_TYPES) hidden for a reason found
+    elsewhere (``period_cells``: what the neighbouring periods would give away), with the same
+    secondary suppression.
+    """
+    limit = result["min_group_size"]
+    exempt = exempt_unit_ids or set()
+    rows = result["units"]
+    by_id = {row["unit_id"]: row for row in rows}
+    counts = {row["unit_id"]: list(row["bradford"]["bands"]) for row in rows}
+    children: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get("parent_id") in by_id:
+            children[row["parent_id"]].append(row)
+
+    # People per unit and absence type, and with any counting type (the total, ALL_TYPES).
+    people = {
+        row["unit_id"]: {
+            **{t["absence_type"]: t["people"] or 0 for t in row["types"]},
+            ALL_TYPES: row["total"]["people"] or 0,
+        }
+        for row in rows
+    }
+    counting = [t["absence_type"] for t in rows[0]["types"] if t.get("counts_for_percentage")] if rows else []
+
+    # A cell is ("row", unit) - the unit as a whole, describing its employees -, ("band", unit, band)
+    # or ("type", unit, code) - the figures of one type (or ALL_TYPES: the total), describing its people.
+    def size(cell: tuple) -> tuple[int, int]:
+        """(people the cell describes, employees of the group it is about)."""
+        if cell[0] == "row":
+            return by_id[cell[1]]["employees"], by_id[cell[1]]["employees"]
+        if cell[0] == "type":
+            return people[cell[1]][cell[2]], by_id[cell[1]]["employees"]
+        return counts[cell[1]][cell[2]], counts[cell[1]][cell[2]]
+
+    # Sums: (unit whose sum it is, the total or None when always shown, the parts, the part not shown
+    # anywhere - the directly placed employees - as (people, employees), or None when there is none,
+    # whether the parts' people may overlap).
+    Sum = tuple[int, tuple | None, list[tuple], tuple[int, int] | None, bool]
+    sums: list[Sum] = []
+    for row in rows:
+        unit_id, kids = row["unit_id"], children.get(row["unit_id"], [])
+        bands = [("band", unit_id, b) for b in range(len(counts[unit_id]))]
+        sums.append((unit_id, None, bands, None, False))
+        total = ("type", unit_id, ALL_TYPES)
+        sums.append((unit_id, total, [("type", unit_id, code) for code in counting], None, True))
+        if not kids:
+            continue
+        direct = row["employees"] - sum(k["employees"] for k in kids)
+        for code, count in people[unit_id].items():
+            rest = count - sum(people[k["unit_id"]].get(code, 0) for k in kids)
+            parts = [("type", k["unit_id"], code) for k in kids]
+            sums.append((unit_id, ("type", unit_id, code), parts, (rest, direct) if direct else None, False))
+        parts = [("row", k["unit_id"]) for k in kids]
+        sums.append((unit_id, ("row", unit_id), parts, (direct, direct) if direct else None, False))
+        for band, count in enumerate(counts[unit_id]):
+            rest = count - sum(counts[k["unit_id"]][band] for k in kids)
+            parts = [("band", k["unit_id"], band) for k in kids]
+            # With nobody placed directly in the unit, everyone knows that part is 0.
+            sums.append((unit_id, ("band", unit_id, band), parts, (rest, rest) if direct else None, False))
+    sums_of: dict[tuple, list[int]] = defaultdict(list)  # cell -> the sums it is in
+    for index, (_unit_id, total, parts, _direct, _overlap) in enumerate(sums):
+        for cell in [total, *parts] if total is not None else parts:
+            sums_of[cell].append(index)
+
+    hidden: set[tuple] = set()
+    # Sums to look at (again). Those of whole units first: hiding a sub-unit there protects all its
+    # figures at once, where the sums of single types or bands would otherwise hide the totals first.
+    row_sums = {i for i, (_u, total, *_rest) in enumerate(sums) if total is not None and total[0] == "row"}
+    waiting = deque([i for i in range(len(sums)) if i not in row_sums] + sorted(row_sums))
+
+    def hide(cell: tuple) -> None:
+        cells = [cell]
+        if cell[0] == "row":
+            cells += [("band", cell[1], band) for band in range(len(counts[cell[1]]))]
+            cells += [("type", cell[1], code) for code in people[cell[1]]]
+        for each in cells:
+            if each not in hidden:
+                hidden.add(each)
+                later = sums_of[each]
+                # Unit sums go last in the list, so they are taken first.
+                waiting.extendleft(i for i in later if i not in row_sums)
+                waiting.extend(i for i in later if i in row_sums)
+
+    for row in rows:
+        unit_id = row["unit_id"]
+        if unit_id in exempt:
+            continue
+        if _small(row["employees"], row["employees"], limit):
+            hide(("row", unit_id))
+        for band, count in enumerate(counts[unit_id]):
+            if _small(count, count, limit):
+                hide(("band", unit_id, band))
+        for code, count in people[unit_id].items():
+            if _small(count, row["employees"], limit):
+                hide(("type", unit_id, code))
+    for cell in also_hide or ():
+        if cell[1] in by_id and cell[1] not in exempt:
+            hide(cell)
+
+    def may_hide(cell: tuple) -> bool:
+        return cell not in hidden and cell[1] not in exempt
+
+    while waiting:
+        unit_id, total, parts, direct, overlap = sums[waiting.pop()]
+        if unit_id in exempt:
+            continue  # the viewer may see everything below it anyway
+        hidden_parts = [part for part in parts if part in hidden]
+        unknown = (total in hidden) + len(hidden_parts) + (direct is not None)
+        if unknown == 0:
+            continue
+        if unknown == 1:
+            # The one unknown can be worked out: harmless only for the unshown part, if not small.
+            need = direct is None or _small(*direct, limit)
+        elif total not in hidden:
+            sizes = [size(part) for part in hidden_parts] + ([direct] if direct else [])
+            if overlap:  # the types of one unit: together at least as many people as the largest
+                together = (max(p for p, _e in sizes), by_id[unit_id]["employees"])
+            else:  # different people: they add up
+                together = (sum(p for p, _e in sizes), sum(e for _p, e in sizes))
+            need = _small(*together, limit)
+        else:
+            need = False
+        if not need:
+            continue
+        open_parts = [part for part in parts if may_hide(part)]
+        # A part that describes someone: hiding an empty one protects nothing once it is known empty.
+        nonzero = [part for part in open_parts if size(part)[0] > 0]
+        if nonzero:
+            hide(min(nonzero, key=lambda part: (size(part), part)))
+        elif total is not None and may_hide(total):
+            hide(total)
+        elif open_parts:
+            hide(min(open_parts))
+
+    for row in rows:
+        unit_id = row["unit_id"]
+        if ("row", unit_id) in hidden:  # its types and bands are hidden with it (``hide``)
+            row["suppressed"] = True
+        if ("type", unit_id, ALL_TYPES) in hidden:
+            _hide_group(row["total"])
+        for group in row["types"]:
+            if ("type", unit_id, group["absence_type"]) in hidden:
+                _hide_group(group)
+        bands = counts[unit_id]
+        shown = [("band", unit_id, band) not in hidden for band in range(len(bands))]
+        row["bradford"]["suppressed"] = not all(shown)
+        row["bradford"]["bands"] = [count if ok else None for ok, count in zip(shown, bands, strict=True)]
+    return result
+
+
+def months_to_hide(
+    units: list[OrgUnit],
+    periods: list[Period],
+    employees: dict[tuple[int, int], int],
+    people: dict[tuple[int, int, str], int],
+    exempt: set[int],
+) -> set[tuple[int, int]]:
+    """(period index, unit id) of the month points to hide: month by month the rule of
+    ``suppress_small_groups`` over the whole unit tree, a month's figures describing the people with
+    absence of a counting type in it (``people`` of ALL_TYPES; its employees when none had any)."""
+    steplen = OrgUnit.steplen
+    paths = {u.path: u.pk for u in units}
+    hidden = set()
+    for p in periods:
+        rows = []
+        for u in units:
+            rows.append(
+                {
+                    "unit_id": u.pk,
+                    "parent_id": paths.get(u.path[:-steplen]),
+                    "employees": employees.get((p.index, u.pk), 0),
+                    "suppressed": False,
+                    "types": [],
+                    "total": {"people": people.get((p.index, u.pk, ALL_TYPES), 0), "suppressed": False},
+                    "bradford": {"bands": []},
+                }
+            )
+        suppress_small_groups(
+            {"min_group_size": settings.ABSENCE_MIN_GROUP_SIZE, "units": rows}, exempt_unit_ids=exempt
+        )
+        hidden |= {(p.index, row["unit_id"]) for row in rows if row["total"]["suppressed"]}
+    return hidden

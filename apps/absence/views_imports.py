@@ -1,0 +1,180 @@
+"""Payroll imports: upload → the worker checks → preview → confirm → the worker imports. For HR
+(``absence.import``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
+
+from apps.core.exports import table_response
+from apps.organizations.models import Organization
+from apps.organizations.permissions import get_for_user
+
+from . import privacy
+from .forms import ImportUploadForm
+from .imports import jobs as import_jobs
+from .imports.files import COLUMN_LABELS, COLUMNS, KINDS
+from .models import Employee, EmployeeAccessLog, ImportJob
+
+RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload form
+
+
+@require_safe
+@login_required
+def import_template(request: HttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
+    """An empty file with the header row in the user's language, to fill in or to map a payroll export to."""
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
+        raise Http404
+    return table_response(
+        fmt=fmt,
+        filename=f"{slugify(str(KINDS[kind]))}-{organization.slug}",
+        header=[str(COLUMN_LABELS[column]) for column in COLUMNS[kind]],
+        rows=[],
+        title=str(KINDS[kind]),
+    )
+
+
+def _job(request: HttpRequest, slug: str, pk: int) -> tuple[Organization, ImportJob]:
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    job = ImportJob.objects.filter(organization=organization, pk=pk).first()
+    if job is None:
+        raise Http404
+    return organization, job
+
+
+def _job_url(job: ImportJob) -> str:
+    return reverse("absence:import_job", args=[job.organization.slug, job.pk])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            # The worker checks the stored file; the job page shows how far it is.
+            try:
+                job = import_jobs.import_job_start(
+                    organization=organization,
+                    kind=form.cleaned_data["kind"],
+                    upload=form.cleaned_data["file"],
+                    user=request.user,
+                )
+            except import_jobs.ImportQueueUnavailable:
+                messages.error(
+                    request,
+                    _(
+                        "The file could not be checked: the job queue is not reachable just now. "
+                        "Nothing was imported; upload the file again later."
+                    ),
+                )
+                status = 503
+            else:
+                return redirect(_job_url(job))
+        else:
+            status = 400
+    jobs = ImportJob.objects.filter(organization=organization).order_by("-created_at")[:RECENT_JOBS]
+    context = {
+        "organization": organization,
+        "form": form,
+        "jobs": jobs,
+        "max_mb": settings.PORTAL_IMPORT_MAX_MB,
+    }
+    return render(request, "absence/import_upload.html", context, status=status)
+
+
+def _log_shown_rows(request: HttpRequest, organization: Organization, job: ImportJob) -> None:
+    """The preview shows employee numbers with absence data: log the employees they name (as every
+    absence page logs what it shows)."""
+    if job.kind == "units":
+        return
+    column = COLUMNS[job.kind].index("employee_number")
+    numbers = {row["values"][column] for row in [*job.row_errors, *job.preview_rows] if row["values"]}
+    numbers.discard("")
+    if not numbers:
+        return
+    employees = Employee.objects.filter(organization=organization, employee_number__in=numbers).values_list(
+        "pk", flat=True
+    )
+    privacy.access_log_record(
+        employees=list(employees),
+        user=request.user,
+        action=EmployeeAccessLog.Action.LIST_ROW,
+        where=request.resolver_match.view_name,
+    )
+
+
+def _job_context(organization: Organization, job: ImportJob) -> dict:
+    done, total = import_jobs.import_job_progress(job)
+    counts = job.counts or {}
+    return {
+        "organization": organization,
+        "job": job,
+        "kind_label": KINDS.get(job.kind, job.kind),
+        "columns": COLUMNS.get(job.kind, []),
+        "rows_done": done,
+        "rows_total": total,
+        "counts": counts,
+        "good_cut": len(job.preview_rows) < counts.get("rows", 0) - counts.get("bad", 0),
+    }
+
+
+@require_safe
+@login_required
+def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The job's page: a progress bar while the worker checks or imports (htmx polls the status part
+    every second; without JavaScript a link reloads the page), then the preview, the problems or the
+    result."""
+    organization, job = _job(request, slug, pk)
+    if job.status == ImportJob.Status.CHECKED:
+        _log_shown_rows(request, organization, job)
+    template = "absence/import_job.html"
+    if request.htmx and not request.htmx.boosted:
+        if not job.is_running:  # finished while the page polled: the whole page shows the result
+            return HttpResponseClientRefresh()
+        template += "#status"
+    return render(request, template, _job_context(organization, job))
+
+
+@require_POST
+@login_required
+def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization, job = _job(request, slug, pk)
+    try:
+        import_jobs.import_job_confirm(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except import_jobs.ImportQueueUnavailable:
+        messages.error(
+            request,
+            _(
+                "The file could not be imported: the job queue is not reachable just now. Nothing was "
+                "imported; confirm again later."
+            ),
+        )
+    return redirect(_job_url(job))
+
+
+@require_POST
+@login_required
+def import_job_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization, job = _job(request, slug, pk)
+    try:
+        import_jobs.import_job_discard(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_job_url(job))
+    messages.success(request, _("The file was deleted."))
+    return redirect("absence:import", organization.slug)
