@@ -202,10 +202,15 @@ def advisory_rows(advisories: QuerySet[Advisory], as_of: date) -> QuerySet[Advis
     ).annotate(overdue=ExpressionWrapper(overdue_condition(as_of), output_field=BooleanField()))
 
 
+# The queue's order: by unit, then what is due first; the primary key last for keyset pages.
+QUEUE_ORDER = ["employee__unit__path", "due_date", "employee__name", "kind", "day", "pk"]
+
+
 def advisory_queue(
     employees: QuerySet[Employee],
     as_of: date,
     *,
+    organization: Organization | None = None,
     unit: OrgUnit | FilterUnit | None = None,
     leader_id: int | None = None,
     overdue_only: bool = False,
@@ -214,6 +219,10 @@ def advisory_queue(
     """Advisories due on or before ``as_of`` (today and overdue) that are not closed; ``leader_id``
     keeps those the leader follows up, ``overdue_only`` those still waiting for contact."""
     qs = Advisory.objects.filter(employee__in=employees, due_date__lte=as_of)
+    if organization is not None:
+        # Said again on the units: PostgreSQL then walks only this organisation's units in path order
+        # (the queue's order) instead of every organisation's (seconds at national scale).
+        qs = qs.filter(employee__unit__organization=organization)
     if not include_closed:
         qs = qs.exclude(status=Advisory.Status.CLOSED)
     if unit is not None:
@@ -222,9 +231,7 @@ def advisory_queue(
         qs = qs.filter(followed_up_by(leader_id))
     if overdue_only:
         qs = qs.filter(overdue_condition(as_of))
-    return advisory_rows(qs, as_of).order_by(
-        "employee__unit__path", "due_date", "employee__name", "kind", "day"
-    )
+    return advisory_rows(qs, as_of).order_by(*QUEUE_ORDER)
 
 
 def queue_leaders(employees: QuerySet[Employee]) -> list[tuple[int, str]]:

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.keyset import keyset_page
 from apps.organizations.models import Organization, User
 from apps.organizations.permissions import authorize, can, get_for_user, is_member, units_where
 
@@ -40,6 +41,8 @@ from .models import (
 
 ACCESS_LOG_ON_PAGE = 5  # the newest entries on the employee's page; the whole log has a page of its own
 ACCESS_LOG_PAGE_SIZE = 50
+EMPLOYEES_PER_PAGE = 50
+COUNT_LIMIT = 1000  # the queue counts its advisories this far; beyond, it says "more than 1,000"
 
 # What the step form in each queue row offers: written out in the template (a form instance per row
 # would cost a hundred renders per page).
@@ -93,10 +96,21 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     leader_id = request.user.pk if mine else (int(filters["leader"]) if filters["leader"] else None)
     today = timezone.localdate()
     queue = selectors.advisory_queue(
-        employees, today, unit=unit, leader_id=leader_id, overdue_only=filters["overdue"]
+        employees,
+        today,
+        organization=organization,
+        unit=unit,
+        leader_id=leader_id,
+        overdue_only=filters["overdue"],
     )
-    page = Paginator(queue, filters["per_page"]).get_page(request.GET.get("page"))
-    advisories = list(page.object_list)
+    page = keyset_page(
+        queue,
+        selectors.QUEUE_ORDER,
+        per_page=filters["per_page"],
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    advisories = page.object_list
     _log(request, [a.employee_id for a in advisories], EmployeeAccessLog.Action.LIST_ROW)
     may_assign = _may_assign(request, organization)
     context = {
@@ -104,6 +118,9 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
         "form": form,
         "page": page,
         "advisories": advisories,
+        # How many, counted no further than COUNT_LIMIT: a national queue is not counted whole per page.
+        "total": queue[: COUNT_LIMIT + 1].count(),
+        "count_limit": COUNT_LIMIT,
         "today": today,
         "mine": mine,
         "note_warning": NOTE_WARNING,
@@ -293,7 +310,13 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         employees = employees.filter(Q(name__icontains=query) | Q(employee_number__iexact=query))
-    page = Paginator(employees.order_by("name", "employee_number"), 50).get_page(request.GET.get("page"))
+    page = keyset_page(
+        employees,
+        ["name", "employee_number", "pk"],
+        per_page=EMPLOYEES_PER_PAGE,
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
     _log(request, page.object_list, EmployeeAccessLog.Action.LIST_ROW)
     context = {"organization": organization, "page": page, "query": query}
     template = "absence/employee_list.html"

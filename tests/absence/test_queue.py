@@ -172,18 +172,56 @@ def test_pagination_links_keep_the_filters(login, hr_user, employer, leader, tod
     response = client.get(_queue_url(employer), params)
     assert len(response.context["advisories"]) == 25
     links = re.findall(r'<a class="button button-secondary" href="([^"]+)"', response.text)
-    next_link = next(link for link in links if "page=2" in link).replace("&amp;", "&")
+    next_link = next(link for link in links if "after=" in link).replace("&amp;", "&")
     for key, value in params.items():
         assert f"{key}={value}" in next_link
     second = client.get(next_link)
-    assert len(second.context["advisories"]) == 25 and second.context["page"].number == 2
-    previous = next(link for link in re.findall(r'href="([^"]+)"', second.text) if "page=1" in link).replace(
+    assert len(second.context["advisories"]) == 25
+    assert set(second.context["advisories"]).isdisjoint(response.context["advisories"])
+    previous = next(link for link in re.findall(r'href="([^"]+)"', second.text) if "before=" in link).replace(
         "&amp;", "&"
     )
     assert all(f"{key}={value}" in previous for key, value in params.items())
+    assert client.get(previous).context["advisories"] == response.context["advisories"]
     # A step or bulk action comes back to the same filtered page.
     assert 'name="next" value="/absence/' in second.text
     assert "overdue=on" in re.search(r'name="next" value="([^"]+)"', second.text)[1]
+
+
+def test_next_pages_show_every_advisory_once_in_the_queue_order(login, hr_user, employer, leader, today):
+    """Keyset pages: no OFFSET, no advisory skipped or repeated, and the count above the list."""
+    _many_advisories(employer, leader, today, 60)
+    client = login(hr_user)
+    response = client.get(_queue_url(employer), {"per_page": "25"})
+    assert "60 adviseringer kræver opmærksomhed." in response.text
+    seen = list(response.context["advisories"])
+    while response.context["page"].has_next:
+        response = client.get(
+            _queue_url(employer), {"per_page": "25", "after": response.context["page"].next_cursor}
+        )
+        seen += response.context["advisories"]
+        assert "60 adviseringer kræver opmærksomhed." in response.text
+    assert len(seen) == 60 and len(set(seen)) == 60
+    keys = [(a.employee.unit.path, a.due_date, a.employee.name, a.kind, a.day, a.pk) for a in seen]
+    assert keys == sorted(keys)
+
+
+def test_a_cursor_that_is_not_one_shows_the_first_page(login, hr_user, employer, leader, today):
+    _many_advisories(employer, leader, today, 30)
+    client = login(hr_user)
+    first = client.get(_queue_url(employer)).context["advisories"]
+    for junk in ("x", "W10", "eyJhIjoxfQ", "%00"):
+        response = client.get(_queue_url(employer), {"after": junk, "before": junk})
+        assert response.status_code == 200 and response.context["advisories"] == first
+
+
+def test_more_than_the_count_limit_says_so(login, hr_user, employer, leader, today, monkeypatch):
+    from apps.absence import views
+
+    monkeypatch.setattr(views, "COUNT_LIMIT", 40)
+    _many_advisories(employer, leader, today, 60)
+    response = login(hr_user).get(_queue_url(employer))
+    assert "Mere end 40 adviseringer kræver opmærksomhed." in response.text
 
 
 def test_the_filter_form_is_a_get_form_that_pushes_the_url(login, hr_user, sick_employee, employer):

@@ -315,6 +315,29 @@ def test_employee_list_search_and_htmx(login, hr_user, employee, employer, djang
     assert "<html" not in response.text and response.text.count("<tr>") == 22
 
 
+def test_employee_list_pages_keep_the_search_and_show_everyone_once(login, hr_user, employee, employer):
+    """Keyset pages of 50: the next and previous links keep the search; no one is skipped or repeated."""
+    import re
+
+    for index in range(119):
+        EmployeeFactory(unit=employee.unit, name=f"Kim Testesen {index % 7}")
+    client = login(hr_user)
+    url = reverse("absence:employees", args=[employer.slug])
+    response = client.get(url, {"q": "Testesen"})
+    seen = list(response.context["page"].object_list)
+    while response.context["page"].has_next:
+        link = re.search(r'href="(\?[^"]*after=[^"]+)"', response.text)[1].replace("&amp;", "&")
+        assert "q=Testesen" in link
+        response = client.get(url + link)
+        seen += response.context["page"].object_list
+    assert len(seen) == 119 and len({e.pk for e in seen}) == 119
+    assert [(e.name, e.employee_number, e.pk) for e in seen] == sorted(
+        (e.name, e.employee_number, e.pk) for e in seen
+    )
+    back = re.search(r'href="(\?[^"]*before=[^"]+)"', response.text)[1].replace("&amp;", "&")
+    assert list(client.get(url + back).context["page"].object_list) == seen[50:100]
+
+
 POLICY_FORM = {
     "preset": "1-3-10",
     "day_counting": "calendar",
