@@ -119,7 +119,7 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
         "page": page,
         "advisories": advisories,
         # How many, counted no further than COUNT_LIMIT: a national queue is not counted whole per page.
-        "total": queue[: COUNT_LIMIT + 1].count(),
+        "total": queue.order_by().values("pk")[: COUNT_LIMIT + 1].count(),
         "count_limit": COUNT_LIMIT,
         "today": today,
         "mine": mine,
