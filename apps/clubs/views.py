@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.exports import table_response
+from apps.core.forms import add_errors, error_text
 from apps.organizations.models import Organization
 from apps.organizations.permissions import authorize, can, get_for_user, units_where
 
@@ -41,14 +42,6 @@ from .selectors import (
 
 PAGE_SIZE = 50
 DECISIONS_SHOWN = 20
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _club(request: HttpRequest, action: str, slug: str, pk: int) -> Club:
@@ -281,7 +274,7 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
                         **form.service_fields(),
                     )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The meeting has been saved."))
                 if request.htmx:
@@ -382,7 +375,7 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
             except ValidationError as error:
                 if application is not None:
                     application.refresh_from_db()
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 if submit:
                     messages.success(request, _("The application has been submitted."))
@@ -513,7 +506,7 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
     if form.errors:
         if request.htmx:
             return render(
@@ -556,7 +549,7 @@ def application_mark_paid(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     try:
         services.application_mark_paid(application=application)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The application is marked as paid."))
     if request.POST.get("next") == "list":

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.forms import add_errors, error_text, form_error_text
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization
 from apps.organizations.permissions import authorize, can, get_for_user
@@ -58,15 +59,6 @@ from .rules import CHAIR_ROLES, seat_roles
 MEETINGS = Meeting.objects.select_related("committee__organization")
 ITEMS = AgendaItem.objects.select_related("meeting__committee__organization")
 VOTES = Vote.objects.select_related("item__meeting__committee__organization")
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
-
-
-def _form_error_text(form) -> str:
-    """A refused form's messages as one line, for the fragments that show a single error."""
-    return " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
 
 
 # ---------------------------------------------------------------- committees
@@ -175,7 +167,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_update(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The meeting is saved."))
         return redirect("meetings:meeting_detail", pk=pk)
@@ -322,7 +314,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_add(meeting=meeting, **form.cleaned_data)
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -333,7 +325,7 @@ def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_add_standard(meeting=meeting, key=request.POST.get("key", ""))
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -346,7 +338,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_item_update(item=item, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
     return render(
         request,
@@ -366,7 +358,7 @@ def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_set_duration(item=item, duration_minutes=form.cleaned_data["duration_minutes"])
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -377,7 +369,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -389,7 +381,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_delete(item=item)
     except ValidationError as error:
-        return _agenda_response(request, meeting_pk, _error_text(error))
+        return _agenda_response(request, meeting_pk, error_text(error))
     return _agenda_response(request, meeting_pk)
 
 
@@ -406,7 +398,7 @@ def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = services.agenda_item_move_to_meeting(item=item, target=target)
     except ValidationError as error:
-        return _agenda_response(request, source_pk, _error_text(error))
+        return _agenda_response(request, source_pk, error_text(error))
     messages.success(
         request,
         _("“%(title)s” was moved to the meeting on %(date)s.")
@@ -421,11 +413,11 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, _form_error_text(form))
+        return _agenda_response(request, item.meeting_id, form_error_text(form))
     try:
         services.dialogue_step_add(item=item, **form.cleaned_data)
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -439,7 +431,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_question_add(item=item, text=form.cleaned_data["text"])
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -465,7 +457,7 @@ def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.guide_take_into_agenda(meeting=meeting, guide=guide, questions=questions)
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -475,11 +467,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, _form_error_text(form))
+        return _agenda_response(request, item.meeting_id, form_error_text(form))
     try:
         services.attachment_add(item=item, file=form.cleaned_data["file"], user=request.user)
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -511,7 +503,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Unknown action."))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect("meetings:meeting_detail", pk=pk)
 
 
@@ -529,7 +521,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.minutes_record(item=item, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The minutes of the item are saved."))
         return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
@@ -555,7 +547,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown again with the choices made so far and the message beside the form.
         context = _meeting_context(request, pk)
         context["attendance_form"] = _attendance_form(context["members"], statuses)
-        context["attendance_error"] = _error_text(error)
+        context["attendance_error"] = error_text(error)
         return render(request, "meetings/meeting_detail.html", context, status=400)
     if withdrawn:
         messages.warning(
@@ -581,7 +573,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         meeting.refresh_from_db(fields=["status"])
         if meeting.minutes_locked:
@@ -602,12 +594,7 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.minutes_correct(item=item, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field, message)
-            else:
-                form.add_error(None, _error_text(error))
+            add_errors(form, error)
         else:
             messages.success(request, _("The correction is recorded as a new revision."))
             return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
@@ -740,7 +727,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.working_group_task_set_status(task=task, status=request.POST.get("status", ""))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The task status is saved."))
     return redirect(reverse("meetings:working_group_detail", args=[task.group_id]) + f"#task-{task.pk}")
@@ -844,7 +831,7 @@ def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.meeting_send_agenda(meeting=meeting)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The agenda is sent. The members get an email."))
         return redirect("meetings:meeting_detail", pk=pk)
@@ -875,7 +862,7 @@ def item_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_reorder(meeting=meeting, item_ids=order)
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -888,7 +875,7 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_proposal_submit(meeting=meeting, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -921,7 +908,7 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = services.item_proposal_accept(proposal=proposal, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
     messages.success(
         request, _("“%(title)s” is on the agenda. The proposer gets an email.") % {"title": item.title}
@@ -940,7 +927,7 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("The proposal is declined. The proposer gets an email with your reason.")
@@ -959,15 +946,6 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, _error_text(error))
 
 
 # ---------------------------------------------------------------- the meeting in the room
@@ -1047,7 +1025,7 @@ def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1070,7 +1048,7 @@ def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.speaker_request(item=item, member=member)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1100,7 +1078,7 @@ def speaker_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1111,7 +1089,7 @@ def speaker_list_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.speaker_list_close(item=item, closed=request.POST.get("closed") != "0")
     except ValidationError as error:
-        return _live_panel_response(request, item.meeting, _error_text(error))
+        return _live_panel_response(request, item.meeting, error_text(error))
     return _live_panel_response(request, item.meeting)
 
 
@@ -1121,11 +1099,11 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
     form = VoteOpenForm(request.POST)
     if not form.is_valid():
-        return _live_panel_response(request, item.meeting, _form_error_text(form))
+        return _live_panel_response(request, item.meeting, form_error_text(form))
     try:
         services.vote_open(item=item, **form.cleaned_data)
     except ValidationError as error:
-        return _live_panel_response(request, item.meeting, _error_text(error))
+        return _live_panel_response(request, item.meeting, error_text(error))
     return _live_panel_response(request, item.meeting)
 
 
@@ -1140,7 +1118,7 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.vote_record(vote=vote, **form.cleaned_data)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1152,7 +1130,7 @@ def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.vote_cancel(vote=vote)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1208,7 +1186,7 @@ def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.screen_link_create(meeting=meeting, user=request.user)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from apps.core.dates import absurd_year_message, is_absurd_year
+from apps.core.ordering import move_row
 from apps.organizations.models import Organization, User
 
 from . import selectors
@@ -307,29 +308,16 @@ def initiative_update_post(
     )
 
 
-def _move(queryset: QuerySet, obj: Model, direction: str) -> None:
-    """Swaps ``obj`` with its neighbour; positions are renumbered 1..n first so gaps and ties cannot
-    make a button do nothing."""
-    siblings = list(queryset.select_for_update().order_by("position", "pk"))
-    index = next(i for i, s in enumerate(siblings) if s.pk == obj.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(siblings):
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-    for number, sibling in enumerate(siblings, start=1):
-        sibling.position = number
-    type(obj)._default_manager.bulk_update(siblings, ["position"])
-
-
 @transaction.atomic
 def focus_area_move(*, focus_area: FocusArea, direction: str) -> None:
     progress_cache_invalidate(focus_area.plan_id)
-    _move(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)
+    move_row(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)
 
 
 @transaction.atomic
 def goal_move(*, goal: Goal, direction: str) -> None:
     progress_cache_invalidate(goal.focus_area.plan_id)
-    _move(Goal.objects.filter(focus_area_id=goal.focus_area_id), goal, direction)
+    move_row(Goal.objects.filter(focus_area_id=goal.focus_area_id), goal, direction)
 
 
 @transaction.atomic
@@ -337,7 +325,7 @@ def initiative_move(*, initiative: Initiative, direction: str) -> None:
     # Initiatives are listed grouped by goal, so they move among the initiatives of the same goal.
     siblings = Initiative.objects.filter(focus_area_id=initiative.focus_area_id, goal_id=initiative.goal_id)
     progress_cache_invalidate(initiative.focus_area.plan_id)
-    _move(siblings, initiative, direction)
+    move_row(siblings, initiative, direction)
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
 from apps.core.exports import table_response
+from apps.core.forms import add_errors, error_text
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
 
@@ -105,7 +106,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 plan = services.plan_create(organization=organization, **form.cleaned_data)
             except ValidationError as error:  # another plan was saved for these years meanwhile
-                form.add_error(None, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The plan was created."))
                 return redirect("strategy:plan_detail", plan.pk)
@@ -176,7 +177,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_update(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("strategy:plan_detail", plan.pk)
@@ -208,7 +209,7 @@ def plan_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_unarchive(plan=plan)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The plan is no longer archived and can be changed again."))
     return redirect("strategy:plan_detail", plan.pk)
@@ -233,7 +234,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             new_plan = services.plan_copy(source=plan, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The plan was copied into the new period."))
             return redirect("strategy:plan_detail", new_plan.pk)
@@ -527,7 +528,7 @@ def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.initiative_add(focus_area=area, data=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             if request.htmx:
                 return _initiatives_response(request, area)
@@ -604,7 +605,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 instance=initiative, focus_area=area, initial={"version": initiative.version}
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             detail_url = reverse("strategy:initiative_detail", args=[initiative.pk])
             if request.htmx and not _on_page(request, request.path):
@@ -687,7 +688,7 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
             initiative = INITIATIVE_QS.get(pk=initiative.pk)
             form = UpdateForm(initial={"version": initiative.version, "text": data["text"], "on": data["on"]})
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             if request.htmx:
                 return HttpResponseClientRefresh()
