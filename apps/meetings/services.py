@@ -5,18 +5,16 @@ from __future__ import annotations
 import logging
 from datetime import date, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.core.mail import portal_url, send_templated_email
 from apps.core.ordering import DIRECTIONS, move_row, moved, save_order
 from apps.core.queue import send_or_run_here
 from apps.organizations.models import User
@@ -525,19 +523,16 @@ def _claim(meeting: Meeting, kind: str, user: User) -> bool:
 
 
 def _mail(user: User, meeting: Meeting, template: str, extra: dict | None = None) -> None:
-    language = user.language or meeting.committee.organization.language
-    with translation.override(language):
-        # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
-        base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-        context = {
-            "user": user,
+    send_templated_email(
+        user=user,
+        template=f"meetings/email/{template}",
+        context={
             "meeting": meeting,
-            "url": base + reverse("meetings:meeting_detail", args=[meeting.pk]),
+            "url": portal_url(reverse("meetings:meeting_detail", args=[meeting.pk])),
             **(extra or {}),
-        }
-        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"meetings/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
+        },
+        fallback_language=meeting.committee.organization.language,
+    )
 
 
 def _late_agenda_recipients(meeting: Meeting) -> list[User]:

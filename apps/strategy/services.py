@@ -8,18 +8,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Model, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from apps.core.dates import absurd_year_message, is_absurd_year
+from apps.core.mail import portal_url, send_templated_email
 from apps.core.ordering import move_row
 from apps.organizations.models import Organization, User
 
@@ -549,21 +547,17 @@ def missed_comment_notices_send(*, older_than: timedelta = timedelta(minutes=10)
     return sum(initiative_comment_notice_send(comment_id=pk) for pk in missed)
 
 
-def _portal_url(path: str) -> str:
-    # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
-
-
 def _update_url(initiative: Initiative) -> str:
-    return _portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+    return portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
 
 
 def _mail(user: User, organization: Organization, template: str, context: dict) -> None:
-    with translation.override(user.language or organization.language):
-        context = {"user": user, **context}
-        subject = render_to_string(f"strategy/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"strategy/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
+    send_templated_email(
+        user=user,
+        template=f"strategy/email/{template}",
+        context=context,
+        fallback_language=organization.language,
+    )
 
 
 def initiative_comment_notice_send(*, comment_id: int) -> bool:
@@ -596,7 +590,7 @@ def initiative_comment_notice_send(*, comment_id: int) -> bool:
             "comment": comment,
             "initiative": initiative,
             "plan": initiative.focus_area.plan,
-            "url": _portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
+            "url": portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
             "update_url": _update_url(initiative),
         },
     )

@@ -166,7 +166,7 @@ class TestSendConfirmation:
 
 class TestProposals:
     def test_member_proposes_secretary_accepts_before_any_other_business(
-        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox
+        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox, committed
     ):
         client = login(secretary)
         for key in ["approve_agenda", "any_other_business"]:
@@ -183,11 +183,11 @@ class TestProposals:
         assert len(callbacks) == 1
         titles = list(meeting.items.order_by("position").values_list("title", "duration_minutes"))
         assert titles == [("Godkendelse af dagsorden", 5), ("Kantineordning", 20), ("Eventuelt", 10)]
-        assert services.item_proposal_notice_send(proposal_id=proposal.pk)
+        assert committed(services.item_proposal_notice_send, proposal_id=proposal.pk)
         assert mailoutbox[0].to == [lmu_member.email] and "er på dagsordenen" in mailoutbox[0].subject
 
     def test_decline_needs_a_reason_and_the_proposer_gets_it(
-        self, login, lmu_member, secretary, meeting, mailoutbox
+        self, login, lmu_member, secretary, meeting, mailoutbox, committed
     ):
         proposal = ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="Frugtordning")
         url = reverse("meetings:proposal_decline", args=[proposal.pk])
@@ -198,7 +198,7 @@ class TestProposals:
         client.post(url, {"reason": "Hører til i personalemødet."})
         proposal.refresh_from_db()
         assert proposal.status == "declined"
-        services.item_proposal_notice_send(proposal_id=proposal.pk)
+        committed(services.item_proposal_notice_send, proposal_id=proposal.pk)
         assert mailoutbox[0].to == [lmu_member.email]
         assert "Hører til i personalemødet." in mailoutbox[0].body
         again = client.post(url, {"reason": "igen"})

@@ -188,7 +188,7 @@ class TestAttendanceAndStatus:
         assert recorded == {chair: "present", lmu_member: "excused", secretary: "absent"}
 
     def test_send_agenda_then_mark_held(
-        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox
+        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox, committed
     ):
         from unittest import mock
 
@@ -205,7 +205,7 @@ class TestAttendanceAndStatus:
         with mock.patch("apps.meetings.tasks.send_agenda_notice_task.delay") as delay:
             callbacks[0]()
         delay.assert_called_once_with(meeting.pk)
-        services.agenda_notice_send(meeting_id=meeting.pk)
+        committed(services.agenda_notice_send, meeting_id=meeting.pk)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.AGENDA_SENT
         assert sorted(m.to[0] for m in mailoutbox) == sorted([lmu_member.email, secretary.email])
