@@ -1,4 +1,4 @@
-"""Writes: logging meetings, club-fund applications and their decisions, rules, feed links."""
+"""Writes: logging meetings, club-fund applications and their decisions, rules."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import CalendarFeedKey, Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
+from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 from .money import currency_of, format_money
 from .selectors import fund_balance, fund_rules_for
 
@@ -313,14 +313,3 @@ def fund_rules_update(
         },
     )
     return rules
-
-
-@transaction.atomic
-def feed_key_reset(*, user) -> CalendarFeedKey:
-    key, created = CalendarFeedKey.objects.select_for_update().get_or_create(
-        user=user, defaults={"version": 2}
-    )
-    if not created:
-        key.version += 1
-        key.save(update_fields=["version"])
-    return key

@@ -15,11 +15,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.exports import table_response
 from apps.core.forms import add_errors, error_text
-from apps.organizations.models import Organization
+from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
+from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user, units_where
 
 from . import services
-from .feeds import build_calendar, feed_token, user_for_token
+from .feeds import build_calendar
 from .forms import ApplicationForm, ClubFilterForm, DecisionForm, FundRulesForm, MeetingForm
 from .models import Club, ClubFundApplication, ClubMeeting, TRNetwork
 from .money import currency_of
@@ -625,7 +626,7 @@ def club_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _token_user(token: str):
-    user = user_for_token(token)
+    user = calendar_token_user(token, CalendarToken.Kind.CLUBS)
     if user is None:
         raise Http404
     return user
@@ -662,10 +663,10 @@ def calendar_links(request: HttpRequest, slug: str) -> HttpResponse:
     if not sees_all:
         authorize(request.user, "clubs.my_clubs", organization)
     if request.method == "POST":
-        services.feed_key_reset(user=request.user)
+        calendar_token_renew(user=request.user, kind=CalendarToken.Kind.CLUBS)
         messages.success(request, _("New calendar links have been made. The old links no longer work."))
         return redirect("clubs:calendar_links", slug)
-    token = feed_token(request.user)
+    token = calendar_token(request.user, CalendarToken.Kind.CLUBS)
     clubs = Club.objects.none() if sees_all else clubs_of_steward(request.user, organization)
     links = [
         {

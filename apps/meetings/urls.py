@@ -9,6 +9,11 @@ urlpatterns = [
     path("committee/<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("committee/<int:pk>/decisions/", views.committee_decisions, name="committee_decisions"),
     path("committee/<int:pk>/calendar/<str:token>.ics", views.committee_ics, name="committee_ics"),
+    path(
+        "committee/<int:pk>/calendar/new-link/",
+        views.committee_calendar_renew,
+        name="committee_calendar_renew",
+    ),
     path("meeting/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meeting/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meeting/<int:pk>/items/add/", views.item_add, name="item_add"),

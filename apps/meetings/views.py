@@ -17,12 +17,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.forms import add_errors, error_text, form_error_text
+from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
 from apps.core.pdf import render_pdf
-from apps.organizations.models import Organization
+from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user
 
 from . import selectors, services
-from .calendar import calendar_token, committee_calendar, user_for_token
+from .calendar import committee_calendar
 from .forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -89,6 +90,11 @@ def committee_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _seated(user, committee: Committee) -> bool:
+    """Whether ``user`` takes part in the committee's work: a seat, or the right to edit its meetings."""
+    return bool(seat_roles(user, committee)) or can(user, "meetings.meeting.edit", committee)
+
+
 @require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -98,9 +104,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Committee.objects.select_related("organization", "unit", "parent"),
         pk=pk,
     )
-    seated = bool(seat_roles(request.user, committee)) or can(
-        request.user, "meetings.meeting.edit", committee
-    )
+    seated = _seated(request.user, committee)
     meetings = committee.meetings.order_by("-date", "-start_time")
     if not seated:
         meetings = meetings.filter(status=Meeting.Status.MINUTES_APPROVED)
@@ -110,9 +114,8 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     groups = committee.working_groups.filter(parent__isnull=True).prefetch_related("subgroups")
     ics_url = None
     if seated:
-        ics_url = request.build_absolute_uri(
-            reverse("meetings:committee_ics", args=[committee.pk, calendar_token(committee, request.user)])
-        )
+        token = calendar_token(request.user, CalendarToken.Kind.MEETINGS)
+        ics_url = request.build_absolute_uri(reverse("meetings:committee_ics", args=[committee.pk, token]))
     return render(
         request,
         "meetings/committee_detail.html",
@@ -191,7 +194,7 @@ def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
     )
     decisions = selectors.committee_decisions(committee)
-    if not (seat_roles(request.user, committee) or can(request.user, "meetings.meeting.edit", committee)):
+    if not _seated(request.user, committee):
         decisions = decisions.filter(meeting__status=Meeting.Status.MINUTES_APPROVED)
     return render(
         request,
@@ -203,13 +206,31 @@ def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def committee_ics(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The committee's meetings as iCalendar; calendar apps cannot log in, so the URL carries a token."""
-    committee = get_object_or_404(Committee.objects.select_related("organization"), pk=pk)
-    user = user_for_token(committee, token)
+    user = calendar_token_user(token, CalendarToken.Kind.MEETINGS)
     if user is None:
         raise Http404
+    # Only the committee's members subscribe; a seat that ended closes the feed.
+    committee = get_object_or_404(
+        Committee.objects.select_related("organization"), pk=pk, members__user=user, members__active=True
+    )
     response = HttpResponse(committee_calendar(committee), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="committee-{committee.pk}.ics"'
     return response
+
+
+@require_POST
+@login_required
+def committee_calendar_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new personal link to the committees' calendars: the one shown before (and so every earlier link
+    to any committee's calendar) stops working."""
+    committee = get_for_user(
+        request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
+    )
+    if not _seated(request.user, committee):
+        raise PermissionDenied
+    calendar_token_renew(user=request.user, kind=CalendarToken.Kind.MEETINGS)
+    messages.success(request, _("New calendar links have been made. The old links no longer work."))
+    return redirect(reverse("meetings:committee_detail", args=[committee.pk]) + "#calendar")
 
 
 # ---------------------------------------------------------------- meeting page and agenda builder

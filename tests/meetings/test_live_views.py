@@ -332,12 +332,13 @@ class TestActions:
 
 
 def test_committee_feed_link_has_a_qr_code_of_its_exact_address(lmu, login, lmu_member):
-    from apps.meetings.calendar import calendar_token
+    from apps.core.ical import calendar_token
+    from apps.organizations.models import CalendarToken
     from tests.qrcheck import modules_of, qr_codes
 
     page = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
     url = "http://testserver" + reverse(
-        "meetings:committee_ics", args=[lmu.pk, calendar_token(lmu, lmu_member)]
+        "meetings:committee_ics", args=[lmu.pk, calendar_token(lmu_member, CalendarToken.Kind.MEETINGS)]
     )
     assert f'<code id="ics-url">{url}</code>' in page
     assert ("QR-kode med adressen på udvalgets kalender", modules_of(url)) in qr_codes(page)
