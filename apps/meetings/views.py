@@ -1010,7 +1010,7 @@ def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = ""
         context = {"meeting": meeting, "committee": meeting.committee, **_live_context(request, meeting)}
         context.update(extra, live_error=error)
         # 200 for refused input too: htmx swaps only successful responses; the fragment carries the message.
-        return render(request, "meetings/_live_panel.html", context)
+        return render(request, "meetings/meeting_detail.html#live_panel", context)
     if error:
         messages.error(request, error)
     return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#live")
