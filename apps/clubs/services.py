@@ -19,7 +19,7 @@ from .selectors import fund_balance, fund_rules_for
 PLANNED_DAYS_BACK = 1
 
 
-def meeting_problems(
+def club_meeting_problems(
     *,
     host: Club | TRNetwork,
     starts_at: datetime,
@@ -51,7 +51,7 @@ def meeting_problems(
 
 
 @transaction.atomic
-def meeting_log(
+def club_meeting_log(
     *,
     host: Club | TRNetwork,
     user,
@@ -67,7 +67,7 @@ def meeting_log(
     board_guests=(),
     initiatives=(),
 ) -> ClubMeeting:
-    problems = meeting_problems(host=host, starts_at=starts_at, status=status, attendance=attendance)
+    problems = club_meeting_problems(host=host, starts_at=starts_at, status=status, attendance=attendance)
     if problems:
         raise ValidationError(problems)
     meeting = ClubMeeting.objects.create(
@@ -92,8 +92,10 @@ def meeting_log(
 
 
 @transaction.atomic
-def meeting_update(*, meeting: ClubMeeting, board_guests=None, initiatives=None, **fields) -> ClubMeeting:
-    problems = meeting_problems(
+def club_meeting_update(
+    *, meeting: ClubMeeting, board_guests=None, initiatives=None, **fields
+) -> ClubMeeting:
+    problems = club_meeting_problems(
         host=meeting.host,
         starts_at=fields.get("starts_at", meeting.starts_at),
         status=fields.get("status", meeting.status),

@@ -21,7 +21,7 @@ from apps.organizations.permissions import authorize, can, get_for_user, units_w
 
 from . import services
 from .feeds import build_calendar
-from .forms import ApplicationForm, ClubFilterForm, DecisionForm, FundRulesForm, MeetingForm
+from .forms import ApplicationForm, ClubFilterForm, ClubMeetingForm, DecisionForm, FundRulesForm
 from .models import Club, ClubFundApplication, ClubMeeting, TRNetwork
 from .money import currency_of
 from .selectors import (
@@ -116,8 +116,8 @@ def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
         if club.pk in next_year:
             club.balances.append(next_year[club.pk])
         # The quick fields right on the page; ids per club so several forms can share it.
-        club.meeting_form = MeetingForm(
-            host=club, initial=MeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
+        club.meeting_form = ClubMeetingForm(
+            host=club, initial=ClubMeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
         )
     networks = list(networks_of(request.user, organization, all_networks=False))
     return render(
@@ -253,14 +253,14 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
+def _club_meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
     organization = host.organization
     if request.method == "POST":
-        form = MeetingForm(request.POST, initial=MeetingForm.initial_for(meeting), host=host)
+        form = ClubMeetingForm(request.POST, initial=ClubMeetingForm.initial_for(meeting), host=host)
         if form.is_valid():
             try:
                 if meeting is None:
-                    services.meeting_log(
+                    services.club_meeting_log(
                         host=host,
                         user=request.user,
                         board_guests=form.cleaned_data["board_guests"],
@@ -268,7 +268,7 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
                         **form.service_fields(),
                     )
                 else:
-                    services.meeting_update(
+                    services.club_meeting_update(
                         meeting=meeting,
                         board_guests=form.cleaned_data["board_guests"],
                         initiatives=form.cleaned_data["initiatives"],
@@ -282,10 +282,10 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
                     return HttpResponseClientRedirect(back_url)
                 return redirect(back_url)
     else:
-        form = MeetingForm(initial=MeetingForm.initial_for(meeting), host=host)
+        form = ClubMeetingForm(initial=ClubMeetingForm.initial_for(meeting), host=host)
     return render(
         request,
-        "clubs/meeting_form.html",
+        "clubs/club_meeting_form.html",
         {
             "organization": organization,
             "host": host,
@@ -300,21 +300,21 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.edit", slug, pk)
     # The quick form on "My clubs" brings the steward back there.
     if request.POST.get("from") == "my_clubs":
         back_url = reverse("clubs:my_clubs", args=[slug])
     else:
         back_url = reverse("clubs:club_detail", args=[slug, club.pk])
-    return _meeting_form_page(request, host=club, meeting=None, back_url=back_url, post_url=request.path)
+    return _club_meeting_form_page(request, host=club, meeting=None, back_url=back_url, post_url=request.path)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = _network(request, "clubs.edit", slug, pk)
-    return _meeting_form_page(
+    return _club_meeting_form_page(
         request,
         host=network,
         meeting=None,
@@ -325,7 +325,7 @@ def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         ClubMeeting.objects.select_related("club__organization", "club__unit", "network__organization")
         .prefetch_related("club__stewards", "network__stewards")
@@ -335,7 +335,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     authorize(request.user, "clubs.edit", meeting)
     host = meeting.host
     name = "clubs:club_detail" if meeting.club_id else "clubs:network_detail"
-    return _meeting_form_page(
+    return _club_meeting_form_page(
         request,
         host=host,
         meeting=meeting,

@@ -92,7 +92,7 @@ def _place_new_item(meeting: Meeting, *, closing: bool = False) -> int:
 
 
 @transaction.atomic
-def meeting_create(
+def med_meeting_create(
     *,
     committee: Committee,
     date: date,
@@ -116,7 +116,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(
+def med_meeting_update(
     *,
     meeting: Meeting,
     date: date,
@@ -528,7 +528,7 @@ def _mail(user: User, meeting: Meeting, template: str, extra: dict | None = None
         template=f"meetings/email/{template}",
         context={
             "meeting": meeting,
-            "url": portal_url(reverse("meetings:meeting_detail", args=[meeting.pk])),
+            "url": portal_url(reverse("meetings:med_meeting_detail", args=[meeting.pk])),
             **(extra or {}),
         },
         fallback_language=meeting.committee.organization.language,

@@ -32,7 +32,7 @@ from .forms import (
     DeclineForm,
     DialogueStepForm,
     DurationForm,
-    MeetingForm,
+    MedMeetingForm,
     MinutesForm,
     ProposalForm,
     QuestionForm,
@@ -127,7 +127,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": list(groups),
             "seated": seated,
             "ics_url": ics_url,
-            "form": MeetingForm(initial={"location": committee.location})
+            "form": MedMeetingForm(initial={"location": committee.location})
             if can(request.user, "meetings.agenda.edit", committee)
             else None,
             "may_change_settings": can(request.user, "meetings.committee.settings", committee),
@@ -137,20 +137,20 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
     )
-    form = MeetingForm(
+    form = MedMeetingForm(
         request.POST or None, initial={"location": committee.location}, organization=committee.organization
     )
     if request.method == "POST" and form.is_valid():
-        meeting = services.meeting_create(committee=committee, **form.cleaned_data)
+        meeting = services.med_meeting_create(committee=committee, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Build its agenda below."))
-        return redirect("meetings:meeting_detail", pk=meeting.pk)
+        return redirect("meetings:med_meeting_detail", pk=meeting.pk)
     return render(
         request,
-        "meetings/meeting_form.html",
+        "meetings/med_meeting_form.html",
         {"committee": committee, "organization": committee.organization, "form": form},
         status=400 if request.method == "POST" else 200,
     )
@@ -158,25 +158,25 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
         )
-        return redirect("meetings:meeting_detail", pk=pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
+        return redirect("meetings:med_meeting_detail", pk=pk)
+    form = MedMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(meeting=meeting, **form.cleaned_data)
+            services.med_meeting_update(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("The meeting is saved."))
-        return redirect("meetings:meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", pk=pk)
     return render(
         request,
-        "meetings/meeting_form.html",
+        "meetings/med_meeting_form.html",
         {
             "committee": meeting.committee,
             "organization": meeting.committee.organization,
@@ -301,24 +301,24 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
     if request.htmx:
         context = _meeting_context(request, meeting_pk)
         context["agenda_error"] = error
-        return render(request, "meetings/meeting_detail.html#agenda", context, status=status)
+        return render(request, "meetings/med_meeting_detail.html#agenda", context, status=status)
     if error:
         messages.error(request, error)
         context = _meeting_context(request, meeting_pk)
         context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
-        return render(request, "meetings/meeting_detail.html", context, status=status)
-    return redirect(reverse("meetings:meeting_detail", args=[meeting_pk]) + "#agenda")
+        return render(request, "meetings/med_meeting_detail.html", context, status=status)
+    return redirect(reverse("meetings:med_meeting_detail", args=[meeting_pk]) + "#agenda")
 
 
 @require_safe
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     context = _meeting_context(request, pk)
     if request.htmx:
-        return render(request, "meetings/meeting_detail.html#agenda", context)
+        return render(request, "meetings/med_meeting_detail.html#agenda", context)
     context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
-    return render(request, "meetings/meeting_detail.html", context)
+    return render(request, "meetings/med_meeting_detail.html", context)
 
 
 @require_POST
@@ -330,7 +330,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             context = _meeting_context(request, pk)
             context["item_form"] = form
-            return render(request, "meetings/meeting_detail.html#agenda", context)
+            return render(request, "meetings/med_meeting_detail.html#agenda", context)
         return render(request, "meetings/item_form.html", {"meeting": meeting, "form": form}, status=400)
     try:
         services.agenda_item_add(meeting=meeting, **form.cleaned_data)
@@ -360,7 +360,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.agenda_item_update(item=item, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error_text(error))
-        return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
+        return redirect(reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + "#agenda")
     return render(
         request,
         "meetings/item_form.html",
@@ -511,13 +511,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "send":
             # Sending goes through the confirmation that lists the recipients.
-            return redirect("meetings:meeting_send", pk=pk)
+            return redirect("meetings:med_meeting_send", pk=pk)
         if action == "held":
             services.meeting_mark_held(meeting=meeting)
             messages.success(request, _("The meeting is marked as held. Record the minutes per item."))
@@ -525,7 +525,7 @@ def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Unknown action."))
     except ValidationError as error:
         messages.error(request, error_text(error))
-    return redirect("meetings:meeting_detail", pk=pk)
+    return redirect("meetings:med_meeting_detail", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -545,7 +545,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("The minutes of the item are saved."))
-        return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+        return redirect(reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
     return render(
         request,
         "meetings/minutes_form.html",
@@ -569,7 +569,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
         context = _meeting_context(request, pk)
         context["attendance_form"] = _attendance_form(context["members"], statuses)
         context["attendance_error"] = error_text(error)
-        return render(request, "meetings/meeting_detail.html", context, status=400)
+        return render(request, "meetings/med_meeting_detail.html", context, status=400)
     if withdrawn:
         messages.warning(
             request,
@@ -577,7 +577,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Attendance is saved."))
-    return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#attendance")
+    return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#attendance")
 
 
 @require_POST
@@ -590,7 +590,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         # A committee member without the chair's or vice-chair's seat gets the reason, not an error page.
         messages.error(request, _("Only the committee's chair and vice-chair can approve the minutes."))
-        return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#approval")
+        return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#approval")
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:
@@ -603,7 +603,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Your approval is recorded. The minutes need one more approval."))
-    return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#approval")
+    return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#approval")
 
 
 @require_http_methods(["GET", "POST"])
@@ -618,7 +618,9 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The correction is recorded as a new revision."))
-            return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+            return redirect(
+                reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
+            )
     return render(
         request,
         "meetings/minutes_correct.html",
@@ -632,7 +634,7 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's answers to the guide questions it took into this meeting's agenda."""
     meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
     questions = selectors.guide_questions_for_meeting(meeting)
@@ -650,11 +652,11 @@ def meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
             )
         messages.success(request, _("The committee's answers are saved and visible to the main committee."))
-        return redirect("meetings:meeting_answers", pk=pk)
+        return redirect("meetings:med_meeting_answers", pk=pk)
     rows = [(q, answers.get(q.pk)) for q in questions]
     return render(
         request,
-        "meetings/meeting_answers.html",
+        "meetings/med_meeting_answers.html",
         {
             "meeting": meeting,
             "committee": meeting.committee,
@@ -795,7 +797,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, _("The minutes can be printed once the chair and vice-chair have approved them.")
         )
-        return redirect("meetings:meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", pk=pk)
     attendance = selectors.attendance_of(meeting)
     title = _("Minutes: %(committee)s, %(date)s") % {
         "committee": meeting.committee.name,
@@ -845,7 +847,7 @@ def committee_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the agenda to every member after a confirmation naming them (a page; a dialog with htmx)."""
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if request.method == "POST":
@@ -855,19 +857,19 @@ def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("The agenda is sent. The members get an email."))
-        return redirect("meetings:meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", pk=pk)
     if meeting.status != Meeting.Status.DRAFT:
         messages.error(request, _("The agenda has already been sent."))
         if request.htmx:  # a whole page must not land in the dialog's place
-            return HttpResponseClientRedirect(reverse("meetings:meeting_detail", args=[pk]))
-        return redirect("meetings:meeting_detail", pk=pk)
+            return HttpResponseClientRedirect(reverse("meetings:med_meeting_detail", args=[pk]))
+        return redirect("meetings:med_meeting_detail", pk=pk)
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
         "organization": meeting.committee.organization,
         "recipients": selectors.agenda_recipients(meeting),
     }
-    template = "meetings/meeting_send.html#dialog" if request.htmx else "meetings/meeting_send.html"
+    template = "meetings/med_meeting_send.html#dialog" if request.htmx else "meetings/med_meeting_send.html"
     return render(request, template, context)
 
 
@@ -905,7 +907,7 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
                     "You get an email when they decide."
                 ),
             )
-            return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#proposals")
+            return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#proposals")
     return render(
         request,
         "meetings/proposal_form.html",
@@ -930,11 +932,11 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
         item = services.item_proposal_accept(proposal=proposal, user=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+        return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + "#proposals")
     messages.success(
         request, _("“%(title)s” is on the agenda. The proposer gets an email.") % {"title": item.title}
     )
-    return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
+    return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -953,7 +955,7 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request, _("The proposal is declined. The proposer gets an email with your reason.")
             )
-            return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+            return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + "#proposals")
     meeting = proposal.meeting
     return render(
         request,
@@ -996,7 +998,7 @@ def _live_context(
         "count_form": VoteCountForm() if may_run and view.open_vote else None,
         "side_limits": services.side_limits(meeting) if may_run and view.open_vote else None,
         "screen_links": [
-            (link, request.build_absolute_uri(reverse("meetings:meeting_screen", args=[link.token])))
+            (link, request.build_absolute_uri(reverse("meetings:med_meeting_screen", args=[link.token])))
             for link in meeting.screen_links.filter(revoked_at__isnull=True)
         ]
         if may_run
@@ -1010,15 +1012,15 @@ def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = ""
         context = {"meeting": meeting, "committee": meeting.committee, **_live_context(request, meeting)}
         context.update(extra, live_error=error)
         # 200 for refused input too: htmx swaps only successful responses; the fragment carries the message.
-        return render(request, "meetings/meeting_detail.html#live_panel", context)
+        return render(request, "meetings/med_meeting_detail.html#live_panel", context)
     if error:
         messages.error(request, error)
-    return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#live")
+    return redirect(reverse("meetings:med_meeting_detail", args=[meeting.pk]) + "#live")
 
 
 @require_safe
 @login_required
-def meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair's and members' panel on the meeting page, refreshed on demand."""
     meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
     return _live_panel_response(request, meeting)
@@ -1026,7 +1028,7 @@ def meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
     """Start or end the meeting in the room, or move it to another item."""
     meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
     action = request.POST.get("action", "")
@@ -1157,14 +1159,14 @@ def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
     """The room's screen: the current item, its clock time, the speakers' list and the last vote.
 
     htmx polls it every few seconds and swaps the screen part; without JavaScript a reload shows the
     current state (there is deliberately no meta refresh, which would reload under a reading user).
     """
     meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
-    return _screen_response(request, meeting, reverse("meetings:meeting_live", args=[pk]))
+    return _screen_response(request, meeting, reverse("meetings:med_meeting_live", args=[pk]))
 
 
 def _screen_response(
@@ -1179,7 +1181,7 @@ def _screen_response(
         "poll_url": poll_url,
         "by_link": by_link,
     }
-    template = "meetings/meeting_live.html#screen" if request.htmx else "meetings/meeting_live.html"
+    template = "meetings/med_meeting_live.html#screen" if request.htmx else "meetings/med_meeting_live.html"
     response = render(request, template, context)
     add_never_cache_headers(response)
     if by_link:
@@ -1188,7 +1190,7 @@ def _screen_response(
 
 
 @require_safe
-def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
+def med_meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
     """The live view through a screen link, for a screen in the room that no one is logged in on."""
     link = get_object_or_404(
         ScreenLink.objects.select_related("meeting__committee__organization"), token=token
@@ -1196,7 +1198,7 @@ def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
     if not link.is_valid:
         raise Http404
     return _screen_response(
-        request, link.meeting, reverse("meetings:meeting_screen", args=[token]), by_link=True
+        request, link.meeting, reverse("meetings:med_meeting_screen", args=[token]), by_link=True
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.clubs.forms import MeetingForm
+from apps.clubs.forms import ClubMeetingForm
 from apps.strategy import services
 from apps.strategy.models import StrategyPlan
 from tests.conftest import unit
@@ -137,10 +137,10 @@ def test_initiatives_of_archived_plans_leave_the_club_meeting_picker(org, plan, 
     _archived(plan)
     ClubFundRulesFactory(organization=org)
     club = ClubFactory(organization=org, unit=unit(org, "A1"), stewards=[shop_steward])
-    offered = list(MeetingForm(host=club).fields["initiatives"].queryset)
+    offered = list(ClubMeetingForm(host=club).fields["initiatives"].queryset)
     assert kept in offered and gone not in offered
     # A meeting already linked to it keeps the link when it is edited.
-    editing = MeetingForm(host=club, initial={"initiatives": [gone]})
+    editing = ClubMeetingForm(host=club, initial={"initiatives": [gone]})
     assert gone in editing.fields["initiatives"].queryset
 
 
