@@ -251,7 +251,9 @@ def initiative_add(*, focus_area: FocusArea, data: dict[str, Any]) -> Initiative
 
 
 @transaction.atomic
-def initiative_update(*, initiative: Initiative, expected_version: int, data: dict[str, Any]) -> Initiative:
+def initiative_edit(*, initiative: Initiative, expected_version: int, data: dict[str, Any]) -> Initiative:
+    """Change the initiative's fields (the edit form, or status and progress set in place); a progress
+    update with a note is ``initiative_update_post``."""
     current = _locked(Initiative, initiative.pk, expected_version)
     progress_before = current.progress
     changed = _apply(current, INITIATIVE_FIELDS, data)

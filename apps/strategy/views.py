@@ -29,9 +29,9 @@ from .forms import (
     ImportForm,
     InitiativeEditForm,
     InitiativeForm,
+    InitiativeStatusForm,
+    InitiativeUpdateForm,
     PlanForm,
-    StatusForm,
-    UpdateForm,
 )
 from .models import FocusArea, Goal, Initiative, StrategyPlan
 from .plan_csv import PlanImportError, column_labels, plan_import, plan_rows, read_plan_file
@@ -580,13 +580,14 @@ def _initiative_page(
         cascade=selectors.cascade_rollup(initiative),
         **extra,
     )
-    context.setdefault("update_form", UpdateForm(initial={"version": initiative.version}))
+    context.setdefault("update_form", InitiativeUpdateForm(initial={"version": initiative.version}))
     return render(request, "strategy/initiative_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every field of the initiative: the edit form on its own page, or in place in a list (htmx)."""
     initiative = _get_editable(request, INITIATIVE_QS, pk)
     area = initiative.focus_area
     form = InitiativeEditForm(
@@ -596,7 +597,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            initiative = services.initiative_update(
+            initiative = services.initiative_edit(
                 initiative=initiative, expected_version=form.cleaned_data["version"], data=data
             )
         except services.StaleEditError as exc:
@@ -632,14 +633,15 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Status and progress changed in place: htmx swaps the item, without JS the page reloads."""
+def initiative_status_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Status and progress set in place, without a note (the board): htmx swaps the item, without JS the
+    page reloads."""
     initiative = _get_editable(request, INITIATIVE_QS, pk)
-    form = StatusForm(request.POST)
+    form = InitiativeStatusForm(request.POST)
     extra: dict = {}
     if form.is_valid():
         try:
-            services.initiative_update(
+            services.initiative_edit(
                 initiative=initiative,
                 expected_version=form.cleaned_data["version"],
                 data={"status": form.cleaned_data["status"], "progress": form.cleaned_data["progress"]},
@@ -665,11 +667,13 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_update_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dated progress update with a note, which may set a new status and progress too (the board or the
+    initiative's responsible person); it is listed on the initiative's page."""
     initiative = _get_editable(request, INITIATIVE_QS, pk, "strategy.post_update")
     if request.method != "POST":
         return redirect(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
-    form = UpdateForm(request.POST)
+    form = InitiativeUpdateForm(request.POST)
     stale = False
     if form.is_valid():
         data = form.cleaned_data
@@ -686,7 +690,9 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEditError:
             stale = True
             initiative = INITIATIVE_QS.get(pk=initiative.pk)
-            form = UpdateForm(initial={"version": initiative.version, "text": data["text"], "on": data["on"]})
+            form = InitiativeUpdateForm(
+                initial={"version": initiative.version, "text": data["text"], "on": data["on"]}
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:

@@ -353,7 +353,7 @@ def test_the_responsible_person_posts_an_update_without_being_on_the_board(
 ):
     initiative.responsible_person = shop_steward
     initiative.save(update_fields=["responsible_person"])
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     data = {
         "on": "2026-05-01",
         "text": "Første møde holdt",
@@ -380,7 +380,7 @@ def test_the_responsible_person_cannot_post_to_an_archived_plan(login, shop_stew
     initiative.responsible_person = shop_steward
     initiative.save(update_fields=["responsible_person"])
     services.plan_archive(plan=plan)
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     response = login(shop_steward).post(url, {"on": "2026-05-01", "text": "Hej", "version": "1"})
     assert response.status_code == 403
     assert not initiative.updates.exists()
