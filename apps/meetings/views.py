@@ -375,7 +375,7 @@ def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DurationForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, " ".join(form.errors["duration_minutes"]))
+        return _agenda_response(request, item.meeting_id, form_error_text(form))
     try:
         services.agenda_item_set_duration(item=item, duration_minutes=form.cleaned_data["duration_minutes"])
     except ValidationError as error:
