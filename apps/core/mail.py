@@ -1,4 +1,4 @@
-"""Every email the portal sends: written as templates, in the recipient's language, sent after commit.
+"""Emails from templates, in the recipient's language, sent after commit: every mail the portal writes.
 
 A mail ``app/email/name`` is ``app/email/name_subject.txt`` (one line), ``app/email/name.txt`` and,
 when asked for, ``app/email/name.html``. The templates get ``user`` (the recipient) besides the
@@ -8,11 +8,16 @@ outside one (a Celery task) it leaves at once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+if TYPE_CHECKING:
+    from apps.organizations.models import User
 
 
 def portal_url(path: str) -> str:
@@ -22,7 +27,7 @@ def portal_url(path: str) -> str:
 
 def send_templated_email(
     *,
-    user,
+    user: User,
     template: str,
     context: dict | None = None,
     fallback_language: str = "",
