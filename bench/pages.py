@@ -153,7 +153,7 @@ PAGES: list[Page] = [
     Page(
         "agenda_builder",
         "Agenda builder (meeting with most items)",
-        "meetings:meeting_detail",
+        "meetings:med_meeting_detail",
         MED,
         busiest("meetings.Meeting", "committee__organization", "items", with_slug=False),
     ),

@@ -141,6 +141,18 @@ def login(client):
     return _login
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Call a service as if its transaction committed: what it left for ``on_commit`` (its emails,
+    apps/core/mail.py) runs too. A test runs inside one transaction that never commits."""
+
+    def call(function, /, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return call
+
+
 def _start_worker(tmp_dir: Path, *, beat: bool = False):
     """A real Celery worker in its own process, on Redis, using the PostgreSQL test database."""
     if not settings.REDIS_URL:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import CalendarFeedKey, Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
+from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 
 
 @admin.register(ClubFundRules)
@@ -38,9 +38,3 @@ class ClubFundApplicationAdmin(admin.ModelAdmin):
     list_display = ["purpose", "club", "event_date", "amount", "status"]
     list_filter = ["status"]
     raw_id_fields = ["club", "decided_by", "created_by"]
-
-
-@admin.register(CalendarFeedKey)
-class CalendarFeedKeyAdmin(admin.ModelAdmin):
-    list_display = ["user", "version"]
-    raw_id_fields = ["user"]

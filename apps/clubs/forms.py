@@ -15,7 +15,7 @@ from apps.strategy.models import Initiative
 
 from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 from .money import currency_label
-from .services import meeting_problems
+from .services import club_meeting_problems
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y"]
 DEFAULT_TIME = time(16, 0)
@@ -28,7 +28,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class MeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
+class ClubMeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
     """The quick fields first (a phone, under a minute); everything else is optional further down."""
 
     window_fields = ("date",)
@@ -134,7 +134,7 @@ class MeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
         data["starts_at"] = datetime.combine(
             data["date"], data.get("time") or DEFAULT_TIME, tzinfo=timezone.get_current_timezone()
         )
-        problems = meeting_problems(
+        problems = club_meeting_problems(
             host=self.host,
             starts_at=data["starts_at"],
             status=data["status"],
@@ -172,7 +172,7 @@ class ApplicationForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
         error_messages = {"purpose": {"required": _("Say what the money is for.")}}
 
     def order_fields(self, field_order) -> None:
-        # Before PortalFormMixin validates the bound form (see MeetingForm.order_fields).
+        # Before PortalFormMixin validates the bound form (see ClubMeetingForm.order_fields).
         super().order_fields(field_order)
         self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
 
@@ -235,7 +235,7 @@ class ClubFilterForm(PortalFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def order_fields(self, field_order) -> None:
-        # Before PortalFormMixin validates the bound form (see MeetingForm.order_fields).
+        # Before PortalFormMixin validates the bound form (see ClubMeetingForm.order_fields).
         super().order_fields(field_order)
         # Areas are the units above the workplaces: those with units below them.
         self.fields["area"].queryset = OrgUnit.objects.filter(

@@ -296,23 +296,3 @@ class ClubFundApplication(models.Model):
 
     def is_steward(self, user) -> bool:
         return self.club.is_steward(user)
-
-
-class CalendarFeedKey(models.Model):
-    """Version of a user's secret calendar-feed link; raising it revokes every link given out before.
-
-    The link itself is the user id and this version signed with django.core.signing, so nothing
-    secret is stored and calendar apps (which cannot log in) can subscribe.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
-    )
-    version = models.PositiveIntegerField(_("version"), default=1)
-
-    class Meta:
-        verbose_name = _("calendar feed key")
-        verbose_name_plural = _("calendar feed keys")
-
-    def __str__(self) -> str:
-        return f"{self.user} v{self.version}"

@@ -1,4 +1,4 @@
-"""Writes: logging meetings, club-fund applications and their decisions, rules, feed links."""
+"""Writes: logging meetings, club-fund applications and their decisions, rules."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import CalendarFeedKey, Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
+from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 from .money import currency_of, format_money
 from .selectors import fund_balance, fund_rules_for
 
@@ -19,7 +19,7 @@ from .selectors import fund_balance, fund_rules_for
 PLANNED_DAYS_BACK = 1
 
 
-def meeting_problems(
+def club_meeting_problems(
     *,
     host: Club | TRNetwork,
     starts_at: datetime,
@@ -51,7 +51,7 @@ def meeting_problems(
 
 
 @transaction.atomic
-def meeting_log(
+def club_meeting_log(
     *,
     host: Club | TRNetwork,
     user,
@@ -67,7 +67,7 @@ def meeting_log(
     board_guests=(),
     initiatives=(),
 ) -> ClubMeeting:
-    problems = meeting_problems(host=host, starts_at=starts_at, status=status, attendance=attendance)
+    problems = club_meeting_problems(host=host, starts_at=starts_at, status=status, attendance=attendance)
     if problems:
         raise ValidationError(problems)
     meeting = ClubMeeting.objects.create(
@@ -92,8 +92,10 @@ def meeting_log(
 
 
 @transaction.atomic
-def meeting_update(*, meeting: ClubMeeting, board_guests=None, initiatives=None, **fields) -> ClubMeeting:
-    problems = meeting_problems(
+def club_meeting_update(
+    *, meeting: ClubMeeting, board_guests=None, initiatives=None, **fields
+) -> ClubMeeting:
+    problems = club_meeting_problems(
         host=meeting.host,
         starts_at=fields.get("starts_at", meeting.starts_at),
         status=fields.get("status", meeting.status),
@@ -313,14 +315,3 @@ def fund_rules_update(
         },
     )
     return rules
-
-
-@transaction.atomic
-def feed_key_reset(*, user) -> CalendarFeedKey:
-    key, created = CalendarFeedKey.objects.select_for_update().get_or_create(
-        user=user, defaults={"version": 2}
-    )
-    if not created:
-        key.version += 1
-        key.save(update_fields=["version"])
-    return key

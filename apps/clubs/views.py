@@ -14,12 +14,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.exports import table_response
-from apps.organizations.models import Organization
+from apps.core.forms import add_errors, error_text
+from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
+from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user, units_where
 
 from . import services
-from .feeds import build_calendar, feed_token, user_for_token
-from .forms import ApplicationForm, ClubFilterForm, DecisionForm, FundRulesForm, MeetingForm
+from .feeds import build_calendar
+from .forms import ApplicationForm, ClubFilterForm, ClubMeetingForm, DecisionForm, FundRulesForm
 from .models import Club, ClubFundApplication, ClubMeeting, TRNetwork
 from .money import currency_of
 from .selectors import (
@@ -41,14 +43,6 @@ from .selectors import (
 
 PAGE_SIZE = 50
 DECISIONS_SHOWN = 20
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _club(request: HttpRequest, action: str, slug: str, pk: int) -> Club:
@@ -122,8 +116,8 @@ def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
         if club.pk in next_year:
             club.balances.append(next_year[club.pk])
         # The quick fields right on the page; ids per club so several forms can share it.
-        club.meeting_form = MeetingForm(
-            host=club, initial=MeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
+        club.meeting_form = ClubMeetingForm(
+            host=club, initial=ClubMeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
         )
     networks = list(networks_of(request.user, organization, all_networks=False))
     return render(
@@ -259,14 +253,14 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
+def _club_meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
     organization = host.organization
     if request.method == "POST":
-        form = MeetingForm(request.POST, initial=MeetingForm.initial_for(meeting), host=host)
+        form = ClubMeetingForm(request.POST, initial=ClubMeetingForm.initial_for(meeting), host=host)
         if form.is_valid():
             try:
                 if meeting is None:
-                    services.meeting_log(
+                    services.club_meeting_log(
                         host=host,
                         user=request.user,
                         board_guests=form.cleaned_data["board_guests"],
@@ -274,24 +268,24 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
                         **form.service_fields(),
                     )
                 else:
-                    services.meeting_update(
+                    services.club_meeting_update(
                         meeting=meeting,
                         board_guests=form.cleaned_data["board_guests"],
                         initiatives=form.cleaned_data["initiatives"],
                         **form.service_fields(),
                     )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The meeting has been saved."))
                 if request.htmx:
                     return HttpResponseClientRedirect(back_url)
                 return redirect(back_url)
     else:
-        form = MeetingForm(initial=MeetingForm.initial_for(meeting), host=host)
+        form = ClubMeetingForm(initial=ClubMeetingForm.initial_for(meeting), host=host)
     return render(
         request,
-        "clubs/meeting_form.html",
+        "clubs/club_meeting_form.html",
         {
             "organization": organization,
             "host": host,
@@ -306,21 +300,21 @@ def _meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.edit", slug, pk)
     # The quick form on "My clubs" brings the steward back there.
     if request.POST.get("from") == "my_clubs":
         back_url = reverse("clubs:my_clubs", args=[slug])
     else:
         back_url = reverse("clubs:club_detail", args=[slug, club.pk])
-    return _meeting_form_page(request, host=club, meeting=None, back_url=back_url, post_url=request.path)
+    return _club_meeting_form_page(request, host=club, meeting=None, back_url=back_url, post_url=request.path)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     network = _network(request, "clubs.edit", slug, pk)
-    return _meeting_form_page(
+    return _club_meeting_form_page(
         request,
         host=network,
         meeting=None,
@@ -331,7 +325,7 @@ def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         ClubMeeting.objects.select_related("club__organization", "club__unit", "network__organization")
         .prefetch_related("club__stewards", "network__stewards")
@@ -341,7 +335,7 @@ def meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     authorize(request.user, "clubs.edit", meeting)
     host = meeting.host
     name = "clubs:club_detail" if meeting.club_id else "clubs:network_detail"
-    return _meeting_form_page(
+    return _club_meeting_form_page(
         request,
         host=host,
         meeting=meeting,
@@ -382,7 +376,7 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
             except ValidationError as error:
                 if application is not None:
                     application.refresh_from_db()
-                _add_errors(form, error)
+                add_errors(form, error)
             else:
                 if submit:
                     messages.success(request, _("The application has been submitted."))
@@ -513,7 +507,7 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
     if form.errors:
         if request.htmx:
             return render(
@@ -556,7 +550,7 @@ def application_mark_paid(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     try:
         services.application_mark_paid(application=application)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The application is marked as paid."))
     if request.POST.get("next") == "list":
@@ -632,7 +626,7 @@ def club_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _token_user(token: str):
-    user = user_for_token(token)
+    user = calendar_token_user(token, CalendarToken.Kind.CLUBS)
     if user is None:
         raise Http404
     return user
@@ -669,10 +663,10 @@ def calendar_links(request: HttpRequest, slug: str) -> HttpResponse:
     if not sees_all:
         authorize(request.user, "clubs.my_clubs", organization)
     if request.method == "POST":
-        services.feed_key_reset(user=request.user)
+        calendar_token_renew(user=request.user, kind=CalendarToken.Kind.CLUBS)
         messages.success(request, _("New calendar links have been made. The old links no longer work."))
         return redirect("clubs:calendar_links", slug)
-    token = feed_token(request.user)
+    token = calendar_token(request.user, CalendarToken.Kind.CLUBS)
     clubs = Club.objects.none() if sees_all else clubs_of_steward(request.user, organization)
     links = [
         {

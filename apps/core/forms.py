@@ -1,6 +1,7 @@
 import html
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -54,3 +55,21 @@ class FastSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         safe_options = mark_safe(options)  # noqa: S308 - every value and label in it is escaped above
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), safe_options)
+
+
+def add_errors(form: forms.BaseForm, error: ValidationError, *, field: str | None = None) -> None:
+    """Show a service's refusal on the form: each message under the field it names when the form has
+    that field, the others under ``field`` (by default above the form, as a non-field error)."""
+    named = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+    for name, errors in named.items():
+        form.add_error(name if name in form.fields else field, errors)
+
+
+def error_text(error: ValidationError) -> str:
+    """A refusal's messages as one line, for a flash message or a fragment that shows a single error."""
+    return " ".join(str(message) for message in error.messages)
+
+
+def form_error_text(form: forms.BaseForm) -> str:
+    """A refused form's messages as one line, for the fragments that show a single error."""
+    return " ".join(str(message) for messages in form.errors.values() for message in messages)

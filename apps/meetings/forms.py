@@ -8,7 +8,7 @@ from apps.core.forms import PortalFormMixin
 from .models import AgendaAttachment, AgendaItem, Committee, ItemProposal, Meeting, Vote
 
 
-class MeetingForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
+class MedMeetingForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
     window_fields = ("date",)
 
     class Meta:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 from datetime import date, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.core.mail import portal_url, send_templated_email
+from apps.core.ordering import DIRECTIONS, move_row, moved, save_order
 from apps.core.queue import send_or_run_here
 from apps.organizations.models import User
 
@@ -93,7 +92,7 @@ def _place_new_item(meeting: Meeting, *, closing: bool = False) -> int:
 
 
 @transaction.atomic
-def meeting_create(
+def med_meeting_create(
     *,
     committee: Committee,
     date: date,
@@ -117,7 +116,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(
+def med_meeting_update(
     *,
     meeting: Meeting,
     date: date,
@@ -223,28 +222,14 @@ def agenda_item_set_duration(*, item: AgendaItem, duration_minutes: int | None) 
     return item
 
 
-def _save_order(items: list[AgendaItem]) -> None:
-    # Numbered 1..n on every change, so equal or missing positions never block a move.
-    for number, each in enumerate(items, start=1):
-        each.position = number
-    AgendaItem.objects.bulk_update(items, ["position"])
-
-
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap the item with its neighbour above ("up") or below ("down"); at either end nothing changes."""
     _refuse_if_locked(item.meeting)
-    items = list(
-        AgendaItem.objects.select_for_update().filter(meeting_id=item.meeting_id).order_by("position", "id")
-    )
-    index = next(i for i, each in enumerate(items) if each.pk == item.pk)
-    other = index - 1 if direction == "up" else index + 1 if direction == "down" else None
-    if other is None:
+    if direction not in DIRECTIONS:
         raise ValidationError(_("Unknown direction."))
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-    _save_order(items)
-    item.position = next(each.position for each in items if each.pk == item.pk)
+    order = move_row(AgendaItem.objects.filter(meeting_id=item.meeting_id), item, direction)
+    item.position = order[order.index(item)].position
     return item
 
 
@@ -257,7 +242,7 @@ def agenda_reorder(*, meeting: Meeting, item_ids: list[int]) -> None:
         raise ValidationError(
             _("The agenda changed while you were moving items. The current order is shown; try again.")
         )
-    _save_order([items[pk] for pk in item_ids])
+    save_order([items[pk] for pk in item_ids])
 
 
 @transaction.atomic
@@ -538,19 +523,16 @@ def _claim(meeting: Meeting, kind: str, user: User) -> bool:
 
 
 def _mail(user: User, meeting: Meeting, template: str, extra: dict | None = None) -> None:
-    language = user.language or meeting.committee.organization.language
-    with translation.override(language):
-        # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
-        base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-        context = {
-            "user": user,
+    send_templated_email(
+        user=user,
+        template=f"meetings/email/{template}",
+        context={
             "meeting": meeting,
-            "url": base + reverse("meetings:meeting_detail", args=[meeting.pk]),
+            "url": portal_url(reverse("meetings:med_meeting_detail", args=[meeting.pk])),
             **(extra or {}),
-        }
-        subject = render_to_string(f"meetings/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"meetings/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
+        },
+        fallback_language=meeting.committee.organization.language,
+    )
 
 
 def _late_agenda_recipients(meeting: Meeting) -> list[User]:
@@ -857,18 +839,15 @@ def speaker_withdraw(*, speaker: Speaker) -> None:
 def speaker_move(*, speaker: Speaker, direction: str) -> Speaker:
     """Swap a waiting speaker with the one above ("up") or below ("down"); at either end nothing changes."""
     _refuse_unless_current(speaker.speaker_list.item)
-    if direction not in ("up", "down"):
+    if direction not in DIRECTIONS:
         raise ValidationError(_("Unknown direction."))
     waiting = _waiting(speaker.speaker_list)
-    index = next((i for i, each in enumerate(waiting) if each.pk == speaker.pk), None)
-    if index is None:
+    if speaker not in waiting:
         raise ValidationError(_("This speaker has already spoken."))
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(waiting):
-        # Positions are unique within a list: each request takes the list's highest position + 1.
-        waiting[index].position, waiting[other].position = waiting[other].position, waiting[index].position
-        Speaker.objects.bulk_update([waiting[index], waiting[other]], ["position"])
-        speaker.position = waiting[index].position
+    order = moved(waiting, speaker, direction)
+    # The waiting speakers trade their positions; those who have spoken keep theirs.
+    save_order(order, positions=[each.position for each in waiting])
+    speaker.position = order[order.index(speaker)].position
     return speaker
 
 

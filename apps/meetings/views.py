@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.forms import add_errors, error_text, form_error_text
+from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
 from apps.core.pdf import render_pdf
-from apps.organizations.models import Organization
+from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user
 
 from . import selectors, services
-from .calendar import calendar_token, committee_calendar, user_for_token
+from .calendar import committee_calendar
 from .forms import (
     AgendaItemForm,
     AttachmentForm,
@@ -30,7 +32,7 @@ from .forms import (
     DeclineForm,
     DialogueStepForm,
     DurationForm,
-    MeetingForm,
+    MedMeetingForm,
     MinutesForm,
     ProposalForm,
     QuestionForm,
@@ -58,15 +60,6 @@ from .rules import CHAIR_ROLES, seat_roles
 MEETINGS = Meeting.objects.select_related("committee__organization")
 ITEMS = AgendaItem.objects.select_related("meeting__committee__organization")
 VOTES = Vote.objects.select_related("item__meeting__committee__organization")
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(m) for m in error.messages)
-
-
-def _form_error_text(form) -> str:
-    """A refused form's messages as one line, for the fragments that show a single error."""
-    return " ".join(str(e) for field_errors in form.errors.values() for e in field_errors)
 
 
 # ---------------------------------------------------------------- committees
@@ -97,6 +90,11 @@ def committee_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _seated(user, committee: Committee) -> bool:
+    """Whether ``user`` takes part in the committee's work: a seat, or the right to edit its meetings."""
+    return bool(seat_roles(user, committee)) or can(user, "meetings.meeting.edit", committee)
+
+
 @require_safe
 @login_required
 def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -106,9 +104,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Committee.objects.select_related("organization", "unit", "parent"),
         pk=pk,
     )
-    seated = bool(seat_roles(request.user, committee)) or can(
-        request.user, "meetings.meeting.edit", committee
-    )
+    seated = _seated(request.user, committee)
     meetings = committee.meetings.order_by("-date", "-start_time")
     if not seated:
         meetings = meetings.filter(status=Meeting.Status.MINUTES_APPROVED)
@@ -118,9 +114,8 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     groups = committee.working_groups.filter(parent__isnull=True).prefetch_related("subgroups")
     ics_url = None
     if seated:
-        ics_url = request.build_absolute_uri(
-            reverse("meetings:committee_ics", args=[committee.pk, calendar_token(committee, request.user)])
-        )
+        token = calendar_token(request.user, CalendarToken.Kind.MEETINGS)
+        ics_url = request.build_absolute_uri(reverse("meetings:committee_ics", args=[committee.pk, token]))
     return render(
         request,
         "meetings/committee_detail.html",
@@ -132,7 +127,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": list(groups),
             "seated": seated,
             "ics_url": ics_url,
-            "form": MeetingForm(initial={"location": committee.location})
+            "form": MedMeetingForm(initial={"location": committee.location})
             if can(request.user, "meetings.agenda.edit", committee)
             else None,
             "may_change_settings": can(request.user, "meetings.committee.settings", committee),
@@ -142,20 +137,20 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
     )
-    form = MeetingForm(
+    form = MedMeetingForm(
         request.POST or None, initial={"location": committee.location}, organization=committee.organization
     )
     if request.method == "POST" and form.is_valid():
-        meeting = services.meeting_create(committee=committee, **form.cleaned_data)
+        meeting = services.med_meeting_create(committee=committee, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Build its agenda below."))
-        return redirect("meetings:meeting_detail", pk=meeting.pk)
+        return redirect("meetings:med_meeting_detail", pk=meeting.pk)
     return render(
         request,
-        "meetings/meeting_form.html",
+        "meetings/med_meeting_form.html",
         {"committee": committee, "organization": committee.organization, "form": form},
         status=400 if request.method == "POST" else 200,
     )
@@ -163,25 +158,25 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
         )
-        return redirect("meetings:meeting_detail", pk=pk)
-    form = MeetingForm(request.POST or None, instance=meeting)
+        return redirect("meetings:med_meeting_detail", pk=pk)
+    form = MedMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(meeting=meeting, **form.cleaned_data)
+            services.med_meeting_update(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The meeting is saved."))
-        return redirect("meetings:meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", pk=pk)
     return render(
         request,
-        "meetings/meeting_form.html",
+        "meetings/med_meeting_form.html",
         {
             "committee": meeting.committee,
             "organization": meeting.committee.organization,
@@ -199,7 +194,7 @@ def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
     )
     decisions = selectors.committee_decisions(committee)
-    if not (seat_roles(request.user, committee) or can(request.user, "meetings.meeting.edit", committee)):
+    if not _seated(request.user, committee):
         decisions = decisions.filter(meeting__status=Meeting.Status.MINUTES_APPROVED)
     return render(
         request,
@@ -211,13 +206,31 @@ def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def committee_ics(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     """The committee's meetings as iCalendar; calendar apps cannot log in, so the URL carries a token."""
-    committee = get_object_or_404(Committee.objects.select_related("organization"), pk=pk)
-    user = user_for_token(committee, token)
+    user = calendar_token_user(token, CalendarToken.Kind.MEETINGS)
     if user is None:
         raise Http404
+    # Only the committee's members subscribe; a seat that ended closes the feed.
+    committee = get_object_or_404(
+        Committee.objects.select_related("organization"), pk=pk, members__user=user, members__active=True
+    )
     response = HttpResponse(committee_calendar(committee), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="committee-{committee.pk}.ics"'
     return response
+
+
+@require_POST
+@login_required
+def committee_calendar_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new personal link to the committees' calendars: the one shown before (and so every earlier link
+    to any committee's calendar) stops working."""
+    committee = get_for_user(
+        request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
+    )
+    if not _seated(request.user, committee):
+        raise PermissionDenied
+    calendar_token_renew(user=request.user, kind=CalendarToken.Kind.MEETINGS)
+    messages.success(request, _("New calendar links have been made. The old links no longer work."))
+    return redirect(reverse("meetings:committee_detail", args=[committee.pk]) + "#calendar")
 
 
 # ---------------------------------------------------------------- meeting page and agenda builder
@@ -288,24 +301,24 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
     if request.htmx:
         context = _meeting_context(request, meeting_pk)
         context["agenda_error"] = error
-        return render(request, "meetings/meeting_detail.html#agenda", context, status=status)
+        return render(request, "meetings/med_meeting_detail.html#agenda", context, status=status)
     if error:
         messages.error(request, error)
         context = _meeting_context(request, meeting_pk)
         context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
-        return render(request, "meetings/meeting_detail.html", context, status=status)
-    return redirect(reverse("meetings:meeting_detail", args=[meeting_pk]) + "#agenda")
+        return render(request, "meetings/med_meeting_detail.html", context, status=status)
+    return redirect(reverse("meetings:med_meeting_detail", args=[meeting_pk]) + "#agenda")
 
 
 @require_safe
 @login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     context = _meeting_context(request, pk)
     if request.htmx:
-        return render(request, "meetings/meeting_detail.html#agenda", context)
+        return render(request, "meetings/med_meeting_detail.html#agenda", context)
     context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
-    return render(request, "meetings/meeting_detail.html", context)
+    return render(request, "meetings/med_meeting_detail.html", context)
 
 
 @require_POST
@@ -317,12 +330,12 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         if request.htmx:
             context = _meeting_context(request, pk)
             context["item_form"] = form
-            return render(request, "meetings/meeting_detail.html#agenda", context)
+            return render(request, "meetings/med_meeting_detail.html#agenda", context)
         return render(request, "meetings/item_form.html", {"meeting": meeting, "form": form}, status=400)
     try:
         services.agenda_item_add(meeting=meeting, **form.cleaned_data)
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -333,7 +346,7 @@ def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_add_standard(meeting=meeting, key=request.POST.get("key", ""))
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -346,8 +359,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.agenda_item_update(item=item, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
-        return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + "#agenda")
+            messages.error(request, error_text(error))
+        return redirect(reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + "#agenda")
     return render(
         request,
         "meetings/item_form.html",
@@ -362,11 +375,11 @@ def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DurationForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, " ".join(form.errors["duration_minutes"]))
+        return _agenda_response(request, item.meeting_id, form_error_text(form))
     try:
         services.agenda_item_set_duration(item=item, duration_minutes=form.cleaned_data["duration_minutes"])
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -377,7 +390,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -389,7 +402,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_delete(item=item)
     except ValidationError as error:
-        return _agenda_response(request, meeting_pk, _error_text(error))
+        return _agenda_response(request, meeting_pk, error_text(error))
     return _agenda_response(request, meeting_pk)
 
 
@@ -406,7 +419,7 @@ def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         moved = services.agenda_item_move_to_meeting(item=item, target=target)
     except ValidationError as error:
-        return _agenda_response(request, source_pk, _error_text(error))
+        return _agenda_response(request, source_pk, error_text(error))
     messages.success(
         request,
         _("“%(title)s” was moved to the meeting on %(date)s.")
@@ -421,11 +434,11 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, _form_error_text(form))
+        return _agenda_response(request, item.meeting_id, form_error_text(form))
     try:
         services.dialogue_step_add(item=item, **form.cleaned_data)
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -439,7 +452,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_question_add(item=item, text=form.cleaned_data["text"])
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -465,7 +478,7 @@ def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.guide_take_into_agenda(meeting=meeting, guide=guide, questions=questions)
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -475,11 +488,11 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, _form_error_text(form))
+        return _agenda_response(request, item.meeting_id, form_error_text(form))
     try:
         services.attachment_add(item=item, file=form.cleaned_data["file"], user=request.user)
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, _error_text(error))
+        return _agenda_response(request, item.meeting_id, error_text(error))
     return _agenda_response(request, item.meeting_id)
 
 
@@ -498,21 +511,21 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     action = request.POST.get("action")
     try:
         if action == "send":
             # Sending goes through the confirmation that lists the recipients.
-            return redirect("meetings:meeting_send", pk=pk)
+            return redirect("meetings:med_meeting_send", pk=pk)
         if action == "held":
             services.meeting_mark_held(meeting=meeting)
             messages.success(request, _("The meeting is marked as held. Record the minutes per item."))
         else:
             messages.error(request, _("Unknown action."))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
-    return redirect("meetings:meeting_detail", pk=pk)
+        messages.error(request, error_text(error))
+    return redirect("meetings:med_meeting_detail", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -529,10 +542,10 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.minutes_record(item=item, **form.cleaned_data)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The minutes of the item are saved."))
-        return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+        return redirect(reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
     return render(
         request,
         "meetings/minutes_form.html",
@@ -555,8 +568,8 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown again with the choices made so far and the message beside the form.
         context = _meeting_context(request, pk)
         context["attendance_form"] = _attendance_form(context["members"], statuses)
-        context["attendance_error"] = _error_text(error)
-        return render(request, "meetings/meeting_detail.html", context, status=400)
+        context["attendance_error"] = error_text(error)
+        return render(request, "meetings/med_meeting_detail.html", context, status=400)
     if withdrawn:
         messages.warning(
             request,
@@ -564,7 +577,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Attendance is saved."))
-    return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#attendance")
+    return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#attendance")
 
 
 @require_POST
@@ -577,11 +590,11 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         # A committee member without the chair's or vice-chair's seat gets the reason, not an error page.
         messages.error(request, _("Only the committee's chair and vice-chair can approve the minutes."))
-        return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#approval")
+        return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#approval")
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         meeting.refresh_from_db(fields=["status"])
         if meeting.minutes_locked:
@@ -590,7 +603,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Your approval is recorded. The minutes need one more approval."))
-    return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#approval")
+    return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#approval")
 
 
 @require_http_methods(["GET", "POST"])
@@ -602,15 +615,12 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.minutes_correct(item=item, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    for message in errors:
-                        form.add_error(field, message)
-            else:
-                form.add_error(None, _error_text(error))
+            add_errors(form, error)
         else:
             messages.success(request, _("The correction is recorded as a new revision."))
-            return redirect(reverse("meetings:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+            return redirect(
+                reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
+            )
     return render(
         request,
         "meetings/minutes_correct.html",
@@ -624,7 +634,7 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's answers to the guide questions it took into this meeting's agenda."""
     meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
     questions = selectors.guide_questions_for_meeting(meeting)
@@ -642,11 +652,11 @@ def meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
                 meeting=meeting,
             )
         messages.success(request, _("The committee's answers are saved and visible to the main committee."))
-        return redirect("meetings:meeting_answers", pk=pk)
+        return redirect("meetings:med_meeting_answers", pk=pk)
     rows = [(q, answers.get(q.pk)) for q in questions]
     return render(
         request,
-        "meetings/meeting_answers.html",
+        "meetings/med_meeting_answers.html",
         {
             "meeting": meeting,
             "committee": meeting.committee,
@@ -740,7 +750,7 @@ def task_status(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.working_group_task_set_status(task=task, status=request.POST.get("status", ""))
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The task status is saved."))
     return redirect(reverse("meetings:working_group_detail", args=[task.group_id]) + f"#task-{task.pk}")
@@ -787,7 +797,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, _("The minutes can be printed once the chair and vice-chair have approved them.")
         )
-        return redirect("meetings:meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", pk=pk)
     attendance = selectors.attendance_of(meeting)
     title = _("Minutes: %(committee)s, %(date)s") % {
         "committee": meeting.committee.name,
@@ -837,29 +847,29 @@ def committee_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the agenda to every member after a confirmation naming them (a page; a dialog with htmx)."""
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if request.method == "POST":
         try:
             services.meeting_send_agenda(meeting=meeting)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
         else:
             messages.success(request, _("The agenda is sent. The members get an email."))
-        return redirect("meetings:meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", pk=pk)
     if meeting.status != Meeting.Status.DRAFT:
         messages.error(request, _("The agenda has already been sent."))
         if request.htmx:  # a whole page must not land in the dialog's place
-            return HttpResponseClientRedirect(reverse("meetings:meeting_detail", args=[pk]))
-        return redirect("meetings:meeting_detail", pk=pk)
+            return HttpResponseClientRedirect(reverse("meetings:med_meeting_detail", args=[pk]))
+        return redirect("meetings:med_meeting_detail", pk=pk)
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
         "organization": meeting.committee.organization,
         "recipients": selectors.agenda_recipients(meeting),
     }
-    template = "meetings/meeting_send.html#dialog" if request.htmx else "meetings/meeting_send.html"
+    template = "meetings/med_meeting_send.html#dialog" if request.htmx else "meetings/med_meeting_send.html"
     return render(request, template, context)
 
 
@@ -875,7 +885,7 @@ def item_reorder(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_reorder(meeting=meeting, item_ids=order)
     except ValidationError as error:
-        return _agenda_response(request, pk, _error_text(error))
+        return _agenda_response(request, pk, error_text(error))
     return _agenda_response(request, pk)
 
 
@@ -888,7 +898,7 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.item_proposal_submit(meeting=meeting, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -897,7 +907,7 @@ def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
                     "You get an email when they decide."
                 ),
             )
-            return redirect(reverse("meetings:meeting_detail", args=[pk]) + "#proposals")
+            return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#proposals")
     return render(
         request,
         "meetings/proposal_form.html",
@@ -921,12 +931,12 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         item = services.item_proposal_accept(proposal=proposal, user=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+        messages.error(request, error_text(error))
+        return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + "#proposals")
     messages.success(
         request, _("“%(title)s” is on the agenda. The proposer gets an email.") % {"title": item.title}
     )
-    return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
+    return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -940,12 +950,12 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 proposal=proposal, user=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request, _("The proposal is declined. The proposer gets an email with your reason.")
             )
-            return redirect(reverse("meetings:meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+            return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + "#proposals")
     meeting = proposal.meeting
     return render(
         request,
@@ -959,15 +969,6 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, _error_text(error))
 
 
 # ---------------------------------------------------------------- the meeting in the room
@@ -997,7 +998,7 @@ def _live_context(
         "count_form": VoteCountForm() if may_run and view.open_vote else None,
         "side_limits": services.side_limits(meeting) if may_run and view.open_vote else None,
         "screen_links": [
-            (link, request.build_absolute_uri(reverse("meetings:meeting_screen", args=[link.token])))
+            (link, request.build_absolute_uri(reverse("meetings:med_meeting_screen", args=[link.token])))
             for link in meeting.screen_links.filter(revoked_at__isnull=True)
         ]
         if may_run
@@ -1011,15 +1012,15 @@ def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = ""
         context = {"meeting": meeting, "committee": meeting.committee, **_live_context(request, meeting)}
         context.update(extra, live_error=error)
         # 200 for refused input too: htmx swaps only successful responses; the fragment carries the message.
-        return render(request, "meetings/_live_panel.html", context)
+        return render(request, "meetings/med_meeting_detail.html#live_panel", context)
     if error:
         messages.error(request, error)
-    return redirect(reverse("meetings:meeting_detail", args=[meeting.pk]) + "#live")
+    return redirect(reverse("meetings:med_meeting_detail", args=[meeting.pk]) + "#live")
 
 
 @require_safe
 @login_required
-def meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair's and members' panel on the meeting page, refreshed on demand."""
     meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
     return _live_panel_response(request, meeting)
@@ -1027,7 +1028,7 @@ def meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
     """Start or end the meeting in the room, or move it to another item."""
     meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
     action = request.POST.get("action", "")
@@ -1047,7 +1048,7 @@ def meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1070,7 +1071,7 @@ def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.speaker_request(item=item, member=member)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1100,7 +1101,7 @@ def speaker_update(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1111,7 +1112,7 @@ def speaker_list_close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.speaker_list_close(item=item, closed=request.POST.get("closed") != "0")
     except ValidationError as error:
-        return _live_panel_response(request, item.meeting, _error_text(error))
+        return _live_panel_response(request, item.meeting, error_text(error))
     return _live_panel_response(request, item.meeting)
 
 
@@ -1121,11 +1122,11 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
     form = VoteOpenForm(request.POST)
     if not form.is_valid():
-        return _live_panel_response(request, item.meeting, _form_error_text(form))
+        return _live_panel_response(request, item.meeting, form_error_text(form))
     try:
         services.vote_open(item=item, **form.cleaned_data)
     except ValidationError as error:
-        return _live_panel_response(request, item.meeting, _error_text(error))
+        return _live_panel_response(request, item.meeting, error_text(error))
     return _live_panel_response(request, item.meeting)
 
 
@@ -1140,7 +1141,7 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.vote_record(vote=vote, **form.cleaned_data)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
@@ -1152,20 +1153,20 @@ def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.vote_cancel(vote=vote)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 
 @require_safe
 @login_required
-def meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
     """The room's screen: the current item, its clock time, the speakers' list and the last vote.
 
     htmx polls it every few seconds and swaps the screen part; without JavaScript a reload shows the
     current state (there is deliberately no meta refresh, which would reload under a reading user).
     """
     meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
-    return _screen_response(request, meeting, reverse("meetings:meeting_live", args=[pk]))
+    return _screen_response(request, meeting, reverse("meetings:med_meeting_live", args=[pk]))
 
 
 def _screen_response(
@@ -1180,7 +1181,7 @@ def _screen_response(
         "poll_url": poll_url,
         "by_link": by_link,
     }
-    template = "meetings/meeting_live.html#screen" if request.htmx else "meetings/meeting_live.html"
+    template = "meetings/med_meeting_live.html#screen" if request.htmx else "meetings/med_meeting_live.html"
     response = render(request, template, context)
     add_never_cache_headers(response)
     if by_link:
@@ -1189,7 +1190,7 @@ def _screen_response(
 
 
 @require_safe
-def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
+def med_meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
     """The live view through a screen link, for a screen in the room that no one is logged in on."""
     link = get_object_or_404(
         ScreenLink.objects.select_related("meeting__committee__organization"), token=token
@@ -1197,7 +1198,7 @@ def meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
     if not link.is_valid:
         raise Http404
     return _screen_response(
-        request, link.meeting, reverse("meetings:meeting_screen", args=[token]), by_link=True
+        request, link.meeting, reverse("meetings:med_meeting_screen", args=[token]), by_link=True
     )
 
 
@@ -1208,7 +1209,7 @@ def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.screen_link_create(meeting=meeting, user=request.user)
     except ValidationError as error:
-        return _live_panel_response(request, meeting, _error_text(error))
+        return _live_panel_response(request, meeting, error_text(error))
     return _live_panel_response(request, meeting)
 
 

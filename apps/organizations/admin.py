@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Membership, Organization, OrgUnit, User
+from .models import CalendarToken, Membership, Organization, OrgUnit, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,3 +50,17 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "organization", "role", "unit"]
     list_filter = ["organization", "role"]
     autocomplete_fields = ["user", "organization", "unit"]
+
+
+@admin.register(CalendarToken)
+class CalendarTokenAdmin(admin.ModelAdmin):
+    """Support revokes a person's calendar links by deleting the row; the token itself is never shown."""
+
+    list_display = ["user", "kind", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["user__email"]
+    fields = ["user", "kind", "created_at"]
+    readonly_fields = ["user", "kind", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False

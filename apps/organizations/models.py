@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
@@ -267,3 +268,41 @@ class Membership(models.Model):
 
         if self.unit_id and self.unit.organization_id != self.organization_id:
             raise ValidationError({"unit": _("The unit must belong to the same organisation.")})
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """A person's secret in the links of their calendar feeds of one kind (calendar apps cannot log in).
+
+    The token is the credential (256 random bits); each feed checks, on every fetch, that its person may
+    still read what it holds. A new token replaces the old one, and every link with the old one is a 404.
+    """
+
+    class Kind(models.TextChoices):
+        CLUBS = "clubs", _("club meetings")
+        MEETINGS = "meetings", _("MED meetings")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_tokens",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar link")
+        verbose_name_plural = _("calendar links")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="calendartoken_one_per_user_and_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()}"

@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from apps.core.forms import add_errors
+
 from . import services
 from .forms import AppearanceForm
 from .models import Membership, Organization
@@ -51,7 +53,7 @@ def organization_appearance(request: HttpRequest, slug: str) -> HttpResponse:
                     brand_color=form.cleaned_data["brand_color"],
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The logo and colour were saved."))
                 return redirect("organizations:appearance", slug=organization.slug)

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import trigger_client_event
 
 from apps.core.exports import table_response
+from apps.core.forms import add_errors
+from apps.core.ordering import moved
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization, Role
 from apps.organizations.permissions import can, get_for_user, roles_in
@@ -51,10 +53,6 @@ def _employer(request: HttpRequest, slug: str, action: str) -> Organization:
     if organization.kind != Organization.Kind.EMPLOYER:
         raise Http404
     return organization
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 # ---------------------------------------------------------------------------------------- the list
@@ -113,7 +111,7 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The application is created. You are in its project group."))
             return redirect("pool:application_detail", pk=application.pk)
@@ -214,7 +212,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 budget_lines=budget.rows(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             saved = True
             if not request.htmx:
@@ -273,7 +271,7 @@ def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as exc:
             return _refused(request, application, str(exc))
         except ValidationError as exc:
-            for error in _errors(exc):
+            for error in exc.messages:
                 messages.error(request, error)
         else:
             messages.success(
@@ -302,7 +300,7 @@ def application_sign(request: HttpRequest, pk: int) -> HttpResponse:
             status=403,
         )
     except ValidationError as exc:
-        for error in _errors(exc):
+        for error in exc.messages:
             messages.error(request, error)
     else:
         messages.success(request, _("Your signature is registered."))
@@ -318,7 +316,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except PermissionDenied as exc:
         return _refused(request, application, str(exc))
     except ValidationError as exc:
-        for error in _errors(exc):
+        for error in exc.messages:
             messages.error(request, error)
     else:
         messages.success(request, _("The application is submitted."))
@@ -336,7 +334,7 @@ def project_group_add(request: HttpRequest, pk: int) -> HttpResponse:
                 application=application, user=form.cleaned_data["email"], by=request.user
             )
         except ValidationError as exc:
-            form.add_error("email", exc.message_dict.get("email", exc.messages))
+            add_errors(form, exc, field="email")
         else:
             messages.success(
                 request, _("%(name)s joined the project group.") % {"name": form.cleaned_data["email"]}
@@ -359,7 +357,7 @@ def project_group_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRes
     try:
         services.project_group_remove(application=application, user=member, by=request.user)
     except ValidationError as exc:
-        for error in _errors(exc):
+        for error in exc.messages:
             messages.error(request, error)
     else:
         messages.success(request, _("%(name)s left the project group.") % {"name": member})
@@ -508,15 +506,12 @@ def _order_from_post(request: HttpRequest, theme_ids: list[int]) -> list[int]:
 
 
 def _move(order: list[int], instruction: str) -> list[int]:
+    """The order after a "<theme id>:up" or "<theme id>:down" button; anything else leaves it."""
     theme, _sep, direction = instruction.partition(":")
     try:
-        index = order.index(int(theme))
+        return moved(order, int(theme), direction)
     except ValueError:
         return order
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(order):
-        order[index], order[target] = order[target], order[index]
-    return order
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -543,7 +538,7 @@ def ranking_table(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 services.ranking_submit(ranking=ranking, theme_ids=order)
             except ValidationError as exc:
-                errors = _errors(exc)
+                errors = exc.messages
             else:
                 sent = True
                 ranking.refresh_from_db(fields=["submitted_at"])

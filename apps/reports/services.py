@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
+from apps.core.ordering import move_row
 from apps.core.pdf import render_pdf
 from apps.core.reporting import SECTION_APPS
 from apps.organizations.models import Organization
@@ -99,16 +100,7 @@ def annual_report_update(
 def report_section_move(*, choice: ReportSectionChoice, direction: Literal["up", "down"]) -> None:
     """Swap the section with its neighbour; at the top or bottom nothing changes."""
     _ensure_draft(choice.report)
-    choices = list(choice.report.section_choices.select_for_update().order_by("position", "id"))
-    index = next(i for i, c in enumerate(choices) if c.pk == choice.pk)
-    other_index = index - 1 if direction == "up" else index + 1
-    if not 0 <= other_index < len(choices):
-        return
-    choices[index], choices[other_index] = choices[other_index], choices[index]
-    for position, item in enumerate(choices, start=1):
-        if item.position != position:
-            item.position = position
-            item.save(update_fields=["position"])
+    move_row(choice.report.section_choices.all(), choice, direction)
 
 
 @transaction.atomic

@@ -122,7 +122,7 @@ def _render_preview(request: HttpRequest, report: AnnualReport) -> str:
     """The report's HTML in the report's own language, with the same section templates as the PDF."""
     with translation.override(report.language):
         html = render_to_string(
-            "reports/_preview.html",
+            "reports/report_detail.html#preview",
             {
                 "report": report,
                 "organization": report.organization,

@@ -224,12 +224,16 @@ class InitiativeEditForm(VersionMixin, InitiativeForm):
     pass
 
 
-class StatusForm(PortalFormMixin, VersionMixin):
+class InitiativeStatusForm(PortalFormMixin, VersionMixin):
+    """Status and progress set in place in the initiative's item (``initiative_status_set``)."""
+
     status = forms.ChoiceField(label=_("Status"), choices=Initiative.Status.choices)
     progress = forms.IntegerField(label=_("Progress (%)"), validators=PROGRESS_VALIDATORS)
 
 
-class UpdateForm(PortalFormMixin, VersionMixin):
+class InitiativeUpdateForm(PortalFormMixin, VersionMixin):
+    """A dated progress update with a note (``initiative_update_post``)."""
+
     on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
     status = forms.ChoiceField(

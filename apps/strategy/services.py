@@ -8,18 +8,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Model, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
 from apps.core.dates import absurd_year_message, is_absurd_year
+from apps.core.mail import portal_url, send_templated_email
+from apps.core.ordering import move_row
 from apps.organizations.models import Organization, User
 
 from . import selectors
@@ -252,7 +251,9 @@ def initiative_add(*, focus_area: FocusArea, data: dict[str, Any]) -> Initiative
 
 
 @transaction.atomic
-def initiative_update(*, initiative: Initiative, expected_version: int, data: dict[str, Any]) -> Initiative:
+def initiative_edit(*, initiative: Initiative, expected_version: int, data: dict[str, Any]) -> Initiative:
+    """Change the initiative's fields (the edit form, or status and progress set in place); a progress
+    update with a note is ``initiative_update_post``."""
     current = _locked(Initiative, initiative.pk, expected_version)
     progress_before = current.progress
     changed = _apply(current, INITIATIVE_FIELDS, data)
@@ -307,29 +308,16 @@ def initiative_update_post(
     )
 
 
-def _move(queryset: QuerySet, obj: Model, direction: str) -> None:
-    """Swaps ``obj`` with its neighbour; positions are renumbered 1..n first so gaps and ties cannot
-    make a button do nothing."""
-    siblings = list(queryset.select_for_update().order_by("position", "pk"))
-    index = next(i for i, s in enumerate(siblings) if s.pk == obj.pk)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(siblings):
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-    for number, sibling in enumerate(siblings, start=1):
-        sibling.position = number
-    type(obj)._default_manager.bulk_update(siblings, ["position"])
-
-
 @transaction.atomic
 def focus_area_move(*, focus_area: FocusArea, direction: str) -> None:
     progress_cache_invalidate(focus_area.plan_id)
-    _move(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)
+    move_row(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)
 
 
 @transaction.atomic
 def goal_move(*, goal: Goal, direction: str) -> None:
     progress_cache_invalidate(goal.focus_area.plan_id)
-    _move(Goal.objects.filter(focus_area_id=goal.focus_area_id), goal, direction)
+    move_row(Goal.objects.filter(focus_area_id=goal.focus_area_id), goal, direction)
 
 
 @transaction.atomic
@@ -337,7 +325,7 @@ def initiative_move(*, initiative: Initiative, direction: str) -> None:
     # Initiatives are listed grouped by goal, so they move among the initiatives of the same goal.
     siblings = Initiative.objects.filter(focus_area_id=initiative.focus_area_id, goal_id=initiative.goal_id)
     progress_cache_invalidate(initiative.focus_area.plan_id)
-    _move(siblings, initiative, direction)
+    move_row(siblings, initiative, direction)
 
 
 @transaction.atomic
@@ -561,21 +549,17 @@ def missed_comment_notices_send(*, older_than: timedelta = timedelta(minutes=10)
     return sum(initiative_comment_notice_send(comment_id=pk) for pk in missed)
 
 
-def _portal_url(path: str) -> str:
-    # PORTAL_BASE_URL (e.g. https://portal.example.dk) makes the link absolute when it is set.
-    return getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + path
-
-
 def _update_url(initiative: Initiative) -> str:
-    return _portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+    return portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
 
 
 def _mail(user: User, organization: Organization, template: str, context: dict) -> None:
-    with translation.override(user.language or organization.language):
-        context = {"user": user, **context}
-        subject = render_to_string(f"strategy/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"strategy/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email])
+    send_templated_email(
+        user=user,
+        template=f"strategy/email/{template}",
+        context=context,
+        fallback_language=organization.language,
+    )
 
 
 def initiative_comment_notice_send(*, comment_id: int) -> bool:
@@ -608,7 +592,7 @@ def initiative_comment_notice_send(*, comment_id: int) -> bool:
             "comment": comment,
             "initiative": initiative,
             "plan": initiative.focus_area.plan,
-            "url": _portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
+            "url": portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
             "update_url": _update_url(initiative),
         },
     )

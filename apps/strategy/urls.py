@@ -25,8 +25,8 @@ urlpatterns = [
     path("goal/<int:pk>/move/", views.goal_move, name="goal_move"),
     path("initiative/<int:pk>/", views.initiative_detail, name="initiative_detail"),
     path("initiative/<int:pk>/edit/", views.initiative_edit, name="initiative_edit"),
-    path("initiative/<int:pk>/status/", views.initiative_status, name="initiative_status"),
-    path("initiative/<int:pk>/updates/", views.initiative_update_add, name="initiative_update_add"),
+    path("initiative/<int:pk>/status/", views.initiative_status_set, name="initiative_status_set"),
+    path("initiative/<int:pk>/updates/", views.initiative_update_post, name="initiative_update_post"),
     path("initiative/<int:pk>/move/", views.initiative_move, name="initiative_move"),
     # The progress page members follow (issue 19), its public link and members' comments.
     path("plan/<int:pk>/progress/", views_progress.plan_progress, name="progress"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
 from apps.core.exports import table_response
+from apps.core.forms import add_errors, error_text
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
 
@@ -28,9 +29,9 @@ from .forms import (
     ImportForm,
     InitiativeEditForm,
     InitiativeForm,
+    InitiativeStatusForm,
+    InitiativeUpdateForm,
     PlanForm,
-    StatusForm,
-    UpdateForm,
 )
 from .models import FocusArea, Goal, Initiative, StrategyPlan
 from .plan_csv import PlanImportError, column_labels, plan_import, plan_rows, read_plan_file
@@ -105,7 +106,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 plan = services.plan_create(organization=organization, **form.cleaned_data)
             except ValidationError as error:  # another plan was saved for these years meanwhile
-                form.add_error(None, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("The plan was created."))
                 return redirect("strategy:plan_detail", plan.pk)
@@ -176,7 +177,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_update(plan=plan, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The plan was saved."))
             return redirect("strategy:plan_detail", plan.pk)
@@ -208,7 +209,7 @@ def plan_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_unarchive(plan=plan)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("The plan is no longer archived and can be changed again."))
     return redirect("strategy:plan_detail", plan.pk)
@@ -233,7 +234,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             new_plan = services.plan_copy(source=plan, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("The plan was copied into the new period."))
             return redirect("strategy:plan_detail", new_plan.pk)
@@ -527,7 +528,7 @@ def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.initiative_add(focus_area=area, data=form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             if request.htmx:
                 return _initiatives_response(request, area)
@@ -579,13 +580,14 @@ def _initiative_page(
         cascade=selectors.cascade_rollup(initiative),
         **extra,
     )
-    context.setdefault("update_form", UpdateForm(initial={"version": initiative.version}))
+    context.setdefault("update_form", InitiativeUpdateForm(initial={"version": initiative.version}))
     return render(request, "strategy/initiative_detail.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every field of the initiative: the edit form on its own page, or in place in a list (htmx)."""
     initiative = _get_editable(request, INITIATIVE_QS, pk)
     area = initiative.focus_area
     form = InitiativeEditForm(
@@ -595,7 +597,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            initiative = services.initiative_update(
+            initiative = services.initiative_edit(
                 initiative=initiative, expected_version=form.cleaned_data["version"], data=data
             )
         except services.StaleEditError as exc:
@@ -604,7 +606,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 instance=initiative, focus_area=area, initial={"version": initiative.version}
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             detail_url = reverse("strategy:initiative_detail", args=[initiative.pk])
             if request.htmx and not _on_page(request, request.path):
@@ -631,14 +633,15 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
-    """Status and progress changed in place: htmx swaps the item, without JS the page reloads."""
+def initiative_status_set(request: HttpRequest, pk: int) -> HttpResponse:
+    """Status and progress set in place, without a note (the board): htmx swaps the item, without JS the
+    page reloads."""
     initiative = _get_editable(request, INITIATIVE_QS, pk)
-    form = StatusForm(request.POST)
+    form = InitiativeStatusForm(request.POST)
     extra: dict = {}
     if form.is_valid():
         try:
-            services.initiative_update(
+            services.initiative_edit(
                 initiative=initiative,
                 expected_version=form.cleaned_data["version"],
                 data={"status": form.cleaned_data["status"], "progress": form.cleaned_data["progress"]},
@@ -664,11 +667,13 @@ def initiative_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_update_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """A dated progress update with a note, which may set a new status and progress too (the board or the
+    initiative's responsible person); it is listed on the initiative's page."""
     initiative = _get_editable(request, INITIATIVE_QS, pk, "strategy.post_update")
     if request.method != "POST":
         return redirect(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
-    form = UpdateForm(request.POST)
+    form = InitiativeUpdateForm(request.POST)
     stale = False
     if form.is_valid():
         data = form.cleaned_data
@@ -685,9 +690,11 @@ def initiative_update_add(request: HttpRequest, pk: int) -> HttpResponse:
         except services.StaleEditError:
             stale = True
             initiative = INITIATIVE_QS.get(pk=initiative.pk)
-            form = UpdateForm(initial={"version": initiative.version, "text": data["text"], "on": data["on"]})
+            form = InitiativeUpdateForm(
+                initial={"version": initiative.version, "text": data["text"], "on": data["on"]}
+            )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_errors(form, exc)
         else:
             if request.htmx:
                 return HttpResponseClientRefresh()

@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from apps.core.forms import add_errors, error_text
 from apps.organizations.permissions import can, get_for_user
 
 from . import selectors, services
@@ -135,7 +136,7 @@ def progress_initiative(request: HttpRequest, pk: int) -> HttpResponse:
                     initiative=initiative, author=request.user, text=form.cleaned_data["text"]
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -186,7 +187,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.plan_set_publishing(plan=plan, user=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, _("The settings were saved."))
                 return redirect("strategy:plan_publish", plan.pk)
@@ -202,7 +203,7 @@ def plan_link_create(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_link_create(plan=plan, user=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("A new public link was made. The old link no longer works."))
     return redirect("strategy:plan_publish", plan.pk)

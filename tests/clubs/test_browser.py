@@ -42,7 +42,7 @@ def test_steward_logs_a_meeting_on_a_phone(page, browser_login, shop_steward, cl
 def test_full_meeting_form_keeps_details_folded_on_a_phone(page, browser_login, shop_steward, club):
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(shop_steward)
-    page.goto(reverse("clubs:meeting_log", args=[club.organization.slug, club.pk]))
+    page.goto(reverse("clubs:club_meeting_log", args=[club.organization.slug, club.pk]))
     assert not page.locator("textarea[name=agenda]").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_no_axe_violations(page)

@@ -5,10 +5,13 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from apps.clubs.feeds import feed_token
+from apps.core.ical import calendar_token
+from apps.organizations.models import CalendarToken
 from tests.factories import ClubMeetingFactory
 
 pytestmark = pytest.mark.django_db
+
+CLUBS = CalendarToken.Kind.CLUBS
 
 
 def _events(response):
@@ -60,14 +63,14 @@ def test_organisation_feed_holds_every_club_and_network_meeting(
 
 
 def test_token_feed_works_without_a_session(club, meetings, shop_steward, client):
-    token = feed_token(shop_steward)
+    token = calendar_token(shop_steward, CLUBS)
     response = client.get(reverse("clubs:club_calendar_token", args=[token, club.organization.slug, club.pk]))
     assert response.status_code == 200
     assert len(_events(response)[1]) == 2
 
 
 def test_wrong_token_is_404(club, meetings, shop_steward, client):
-    token = feed_token(shop_steward)
+    token = calendar_token(shop_steward, CLUBS)
     bad = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     assert (
         client.get(
@@ -84,7 +87,7 @@ def test_wrong_token_is_404(club, meetings, shop_steward, client):
 
 
 def test_token_of_a_user_who_may_not_read_is_404(club, club_b, meetings, shop_steward, client):
-    token = feed_token(shop_steward)
+    token = calendar_token(shop_steward, CLUBS)
     assert (
         client.get(
             reverse("clubs:club_calendar_token", args=[token, club.organization.slug, club_b.pk])
@@ -101,18 +104,18 @@ def test_token_of_a_user_who_may_not_read_is_404(club, club_b, meetings, shop_st
 
 def test_board_token_reads_the_organisation_feed(org, meetings, board_member, client):
     response = client.get(
-        reverse("clubs:organization_calendar_token", args=[feed_token(board_member), org.slug])
+        reverse("clubs:organization_calendar_token", args=[calendar_token(board_member, CLUBS), org.slug])
     )
     assert len(_events(response)[1]) == 4
 
 
 def test_new_links_revoke_the_old_ones(club, meetings, login, shop_steward, client):
-    old = feed_token(shop_steward)
+    old = calendar_token(shop_steward, CLUBS)
     url = reverse("clubs:calendar_links", args=[club.organization.slug])
     page = login(shop_steward).get(url)
     assert old in page.content.decode()
     assert login(shop_steward).post(url).status_code == 302
-    new = feed_token(shop_steward)
+    new = calendar_token(shop_steward, CLUBS)
     assert new != old
     client.logout()
     feed = lambda t: reverse("clubs:club_calendar_token", args=[t, club.organization.slug, club.pk])  # noqa: E731
@@ -122,7 +125,8 @@ def test_new_links_revoke_the_old_ones(club, meetings, login, shop_steward, clie
 
 def test_token_feed_refuses_post(club, shop_steward, client):
     url = reverse(
-        "clubs:club_calendar_token", args=[feed_token(shop_steward), club.organization.slug, club.pk]
+        "clubs:club_calendar_token",
+        args=[calendar_token(shop_steward, CLUBS), club.organization.slug, club.pk],
     )
     assert client.post(url).status_code == 405
 
@@ -134,3 +138,13 @@ def test_organisation_feed_leaves_out_old_meetings(org, club, login, board_membe
         login(board_member).get(reverse("clubs:organization_calendar", args=[org.slug]))
     )
     assert [str(e["UID"]) for e in events] == [f"club-meeting-{recent.pk}@clubs.cooperation-portal"]
+
+
+def test_the_token_of_a_deactivated_account_is_404(club, meetings, shop_steward, client):
+    url = reverse(
+        "clubs:club_calendar_token",
+        args=[calendar_token(shop_steward, CLUBS), club.organization.slug, club.pk],
+    )
+    shop_steward.is_active = False
+    shop_steward.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 404

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _url(club):
-    return reverse("clubs:meeting_log", args=[club.organization.slug, club.pk])
+    return reverse("clubs:club_meeting_log", args=[club.organization.slug, club.pk])
 
 
 def _data(**overrides):
@@ -104,7 +104,7 @@ def test_old_planned_meeting_is_edited_into_a_held_one(club, login, shop_steward
     meeting = ClubMeeting.objects.create(
         club=club, starts_at=timezone.now() - timedelta(days=40), status="planned", kind="ordinary"
     )
-    url = reverse("clubs:meeting_edit", args=[club.organization.slug, meeting.pk])
+    url = reverse("clubs:club_meeting_edit", args=[club.organization.slug, meeting.pk])
     date = timezone.localtime(meeting.starts_at).date().isoformat()
     client = login(shop_steward)
     response = client.post(url, _data(date=date, kind="ordinary", status="planned", attendance=""))
@@ -126,7 +126,7 @@ def test_edit_turns_a_planned_meeting_into_a_held_one(club, login, shop_steward)
     meeting = ClubMeeting.objects.create(
         club=club, starts_at=timezone.now() - timedelta(hours=2), status="planned", kind="ordinary"
     )
-    url = reverse("clubs:meeting_edit", args=[club.organization.slug, meeting.pk])
+    url = reverse("clubs:club_meeting_edit", args=[club.organization.slug, meeting.pk])
     client = login(shop_steward)
     assert client.get(url).status_code == 200
     date = timezone.localtime(meeting.starts_at).date().isoformat()

@@ -28,8 +28,8 @@ def _urls(club, network, meeting, application):
         "organization_calendar": reverse("clubs:organization_calendar", args=[slug]),
         "club_detail": reverse("clubs:club_detail", args=[slug, club.pk]),
         "club_calendar": reverse("clubs:club_calendar", args=[slug, club.pk]),
-        "meeting_log": reverse("clubs:meeting_log", args=[slug, club.pk]),
-        "meeting_edit": reverse("clubs:meeting_edit", args=[slug, meeting.pk]),
+        "club_meeting_log": reverse("clubs:club_meeting_log", args=[slug, club.pk]),
+        "club_meeting_edit": reverse("clubs:club_meeting_edit", args=[slug, meeting.pk]),
         "application_create": reverse("clubs:application_create", args=[slug, club.pk]),
         "application_detail": reverse("clubs:application_detail", args=[slug, application.pk]),
         "application_edit": reverse("clubs:application_edit", args=[slug, application.pk]),
@@ -50,8 +50,8 @@ EXPECTED = {
     "organization_calendar": (200, 200, 403, 403, 403, 403, 404, 200),
     "club_detail": (200, 200, 200, 403, 403, 403, 404, 200),
     "club_calendar": (200, 200, 200, 403, 403, 403, 404, 200),
-    "meeting_log": (403, 403, 200, 403, 403, 403, 404, 200),
-    "meeting_edit": (403, 403, 200, 403, 403, 403, 404, 200),
+    "club_meeting_log": (403, 403, 200, 403, 403, 403, 404, 200),
+    "club_meeting_edit": (403, 403, 200, 403, 403, 403, 404, 200),
     "application_create": (403, 403, 200, 403, 403, 403, 404, 200),
     "application_detail": (200, 200, 200, 403, 403, 403, 404, 200),
     "application_edit": (403, 403, 200, 403, 403, 403, 404, 200),
@@ -126,7 +126,7 @@ def test_steward_cannot_decide_own_application(club, login, shop_steward):
 
 
 def test_board_cannot_log_meetings_for_a_club(club, login, board_member):
-    url = reverse("clubs:meeting_log", args=[club.organization.slug, club.pk])
+    url = reverse("clubs:club_meeting_log", args=[club.organization.slug, club.pk])
     response = login(board_member).post(
         url,
         {"date": "2026-01-05", "kind": "ordinary", "status": "held", "attendance": 5, "duration_minutes": 60},

@@ -70,7 +70,7 @@ def member(org, committee):
 
 
 def _plan_meeting(client, committee, day, **extra):
-    url = reverse("meetings:meeting_create", args=[committee.pk])
+    url = reverse("meetings:med_meeting_create", args=[committee.pk])
     data = {"title": "Møde", "date": day, "start_time": "10:00", "kind": "ordinary", **extra}
     return client.post(url, data)
 
@@ -96,7 +96,7 @@ def test_a_med_meeting_far_back_asks_too(login, member, committee):
 
 def test_a_med_meeting_inside_the_window_needs_no_confirmation(login, member, committee):
     client = login(member)
-    page = client.get(reverse("meetings:meeting_create", args=[committee.pk])).content.decode()
+    page = client.get(reverse("meetings:med_meeting_create", args=[committee.pk])).content.decode()
     assert CONFIRM not in page
     response = _plan_meeting(client, committee, _years_from_today(4).isoformat())
     assert response.status_code == 302
@@ -131,7 +131,7 @@ def club(org, shop_steward):
 
 
 def _log(client, club, day, **extra):
-    url = reverse("clubs:meeting_log", args=[club.organization.slug, club.pk])
+    url = reverse("clubs:club_meeting_log", args=[club.organization.slug, club.pk])
     data = {"date": day, "kind": "part_time", "status": "planned", "duration_minutes": "60", **extra}
     return client.post(url, data)
 
@@ -192,7 +192,7 @@ def test_editing_a_med_meeting_asks_too(login, member, committee):
     from tests.factories import MeetingFactory
 
     meeting = MeetingFactory(committee=committee, date=timezone.localdate())
-    url = reverse("meetings:meeting_edit", args=[meeting.pk])
+    url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
     day = _years_from_today(-9).isoformat()
     data = {"title": "Møde", "date": day, "start_time": "10:00", "kind": "ordinary"}
     client = login(member)

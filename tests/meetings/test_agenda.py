@@ -11,7 +11,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def detail(meeting):
-    return reverse("meetings:meeting_detail", args=[meeting.pk])
+    return reverse("meetings:med_meeting_detail", args=[meeting.pk])
 
 
 def titles(meeting):

@@ -30,7 +30,7 @@ def test_sending_the_agenda_with_the_broker_down_sends_the_notices_from_the_requ
 ):
     AgendaItemFactory(meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(secretary).post(reverse("meetings:meeting_send", args=[meeting.pk]))
+        response = login(secretary).post(reverse("meetings:med_meeting_send", args=[meeting.pk]))
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.AGENDA_SENT

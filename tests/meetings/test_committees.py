@@ -58,7 +58,7 @@ class TestCommitteeDetail:
         assert login(board_member_other).get(url).status_code == 404
 
     def test_plan_a_meeting(self, login, secretary, lmu):
-        url = reverse("meetings:meeting_create", args=[lmu.pk])
+        url = reverse("meetings:med_meeting_create", args=[lmu.pk])
         client = login(secretary)
         bad = client.post(
             url, {"date": "2026-12-01", "start_time": "10:00", "planned_end": "09:00", "kind": "ordinary"}
@@ -66,10 +66,10 @@ class TestCommitteeDetail:
         assert bad.status_code == 400 and not lmu.meetings.exists()
         response = client.post(url, {"date": "2026-12-01", "start_time": "10:00", "kind": "ordinary"})
         meeting = lmu.meetings.get()
-        assert response["Location"] == reverse("meetings:meeting_detail", args=[meeting.pk])
+        assert response["Location"] == reverse("meetings:med_meeting_detail", args=[meeting.pk])
 
     def test_plan_a_meeting_needs_a_seat(self, login, hr_user, lmu):
-        url = reverse("meetings:meeting_create", args=[lmu.pk])
+        url = reverse("meetings:med_meeting_create", args=[lmu.pk])
         assert login(hr_user).post(url, {"date": "2026-12-01", "start_time": "10:00"}).status_code == 403
 
     def test_decisions_page(self, login, lmu_member, meeting):
@@ -124,15 +124,15 @@ class TestMeetingEdit:
 
         AgendaItemFactory(meeting=meeting, duration_minutes=60)
         client = login(secretary)
-        url = reverse("meetings:meeting_edit", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
         assert client.get(url).status_code == 200
         data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "08:45", "kind": "ordinary"}
         assert client.post(url, data).status_code == 302
-        html = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        html = client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
         assert "15 minutter efter det planlagte sluttidspunkt" in html
 
     def test_end_before_start_is_refused(self, login, secretary, meeting):
-        url = reverse("meetings:meeting_edit", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
         data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "07:00", "kind": "ordinary"}
         response = login(secretary).post(url, data)
         assert response.status_code == 400 and "efter starttidspunktet" in response.content.decode()
@@ -140,7 +140,7 @@ class TestMeetingEdit:
         assert meeting.planned_end.hour == 9
 
     def test_permissions(self, login, client, hr_user, board_member_other, meeting):
-        url = reverse("meetings:meeting_edit", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
         assert client.get(url).status_code == 302
         assert login(board_member_other).get(url).status_code == 404
         assert login(hr_user).get(url).status_code == 403

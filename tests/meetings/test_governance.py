@@ -65,7 +65,9 @@ class TestRoleMatrix:
 
     def test_send_agenda(self, people, client, login, meeting, who):
         AgendaItemFactory(meeting=meeting)
-        response = act(people, client, login, who).post(reverse("meetings:meeting_send", args=[meeting.pk]))
+        response = act(people, client, login, who).post(
+            reverse("meetings:med_meeting_send", args=[meeting.pk])
+        )
         code = expected(who, ORGANISERS)
         assert response.status_code == (code or 302)
         meeting.refresh_from_db()
@@ -74,7 +76,7 @@ class TestRoleMatrix:
     def test_mark_held(self, people, client, login, meeting, who):
         meeting.date = timezone.localdate()
         meeting.save(update_fields=["date"])
-        url = reverse("meetings:meeting_status", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_status", args=[meeting.pk])
         response = act(people, client, login, who).post(url, {"action": "held"})
         code = expected(who, ORGANISERS)
         assert response.status_code == (code or 302)
@@ -117,7 +119,7 @@ class TestRoleMatrix:
 
 class TestSendConfirmation:
     def url(self, meeting):
-        return reverse("meetings:meeting_send", args=[meeting.pk])
+        return reverse("meetings:med_meeting_send", args=[meeting.pk])
 
     def test_page_names_every_recipient_and_sends_nothing(self, login, secretary, lmu_member, chair, meeting):
         AgendaItemFactory(meeting=meeting)
@@ -150,11 +152,13 @@ class TestSendConfirmation:
         meeting.status = Meeting.Status.AGENDA_SENT
         meeting.save(update_fields=["status"])
         response = login(secretary).get(self.url(meeting), **HTMX)
-        assert response["HX-Redirect"] == reverse("meetings:meeting_detail", args=[meeting.pk])
+        assert response["HX-Redirect"] == reverse("meetings:med_meeting_detail", args=[meeting.pk])
         assert login(secretary).get(self.url(meeting)).status_code == 302
 
     def test_the_meeting_page_links_to_the_confirmation(self, login, secretary, meeting):
-        html = login(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        html = (
+            login(secretary).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+        )
         assert f'href="{self.url(meeting)}"' in html and f'hx-get="{self.url(meeting)}"' in html
 
     def test_refusals(self, login, client, lmu_member, board_member_other, secretary, meeting):
@@ -166,7 +170,7 @@ class TestSendConfirmation:
 
 class TestProposals:
     def test_member_proposes_secretary_accepts_before_any_other_business(
-        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox
+        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox, committed
     ):
         client = login(secretary)
         for key in ["approve_agenda", "any_other_business"]:
@@ -176,18 +180,20 @@ class TestProposals:
             {"title": "Kantineordning", "description": "Priserne stiger", "duration_minutes": "20"},
         )
         proposal = ItemProposal.objects.get()
-        html = login(secretary).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        html = (
+            login(secretary).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+        )
         assert "Kantineordning" in html and "Priserne stiger" in html
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             login(secretary).post(reverse("meetings:proposal_accept", args=[proposal.pk]))
         assert len(callbacks) == 1
         titles = list(meeting.items.order_by("position").values_list("title", "duration_minutes"))
         assert titles == [("Godkendelse af dagsorden", 5), ("Kantineordning", 20), ("Eventuelt", 10)]
-        assert services.item_proposal_notice_send(proposal_id=proposal.pk)
+        assert committed(services.item_proposal_notice_send, proposal_id=proposal.pk)
         assert mailoutbox[0].to == [lmu_member.email] and "er på dagsordenen" in mailoutbox[0].subject
 
     def test_decline_needs_a_reason_and_the_proposer_gets_it(
-        self, login, lmu_member, secretary, meeting, mailoutbox
+        self, login, lmu_member, secretary, meeting, mailoutbox, committed
     ):
         proposal = ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="Frugtordning")
         url = reverse("meetings:proposal_decline", args=[proposal.pk])
@@ -198,7 +204,7 @@ class TestProposals:
         client.post(url, {"reason": "Hører til i personalemødet."})
         proposal.refresh_from_db()
         assert proposal.status == "declined"
-        services.item_proposal_notice_send(proposal_id=proposal.pk)
+        committed(services.item_proposal_notice_send, proposal_id=proposal.pk)
         assert mailoutbox[0].to == [lmu_member.email]
         assert "Hører til i personalemødet." in mailoutbox[0].body
         again = client.post(url, {"reason": "igen"})
@@ -207,7 +213,9 @@ class TestProposals:
     def test_a_member_sees_only_their_own_proposals(self, login, lmu_member, chair, meeting):
         ItemProposal.objects.create(meeting=meeting, proposed_by=chair, title="Formandens idé")
         ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="Min idé")
-        html = login(lmu_member).get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        html = (
+            login(lmu_member).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+        )
         assert "Min idé" in html and "Formandens idé" not in html
         assert reverse("meetings:item_add", args=[meeting.pk]) not in html  # no agenda tools
 
@@ -226,11 +234,11 @@ class TestProposals:
         client = login(secretary)
         ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="P")
         with django_assert_max_num_queries(24):
-            client.get(reverse("meetings:meeting_detail", args=[meeting.pk]))
+            client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk]))
         for n in range(15):
             ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title=f"P{n}")
         with django_assert_max_num_queries(24):
-            assert client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).status_code == 200
+            assert client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 200
 
 
 def titles(meeting):

@@ -56,7 +56,7 @@ def test_record_answers_and_the_hu_sees_them_side_by_side(
 ):
     login(secretary).post(reverse("meetings:guide_take", args=[meeting.pk]), {"guide": guide.pk})
     client = login(lmu_member)  # a plain member answers the discussion questions
-    url = reverse("meetings:meeting_answers", args=[meeting.pk])
+    url = reverse("meetings:med_meeting_answers", args=[meeting.pk])
     page = client.get(url)
     assert page.status_code == 200
     first, second = DiscussionQuestion.objects.filter(theme__guide=guide).order_by(
@@ -76,7 +76,7 @@ def test_record_answers_and_the_hu_sees_them_side_by_side(
 
 
 def test_answers_page_permissions(login, hr_user, board_member_other, client, meeting):
-    url = reverse("meetings:meeting_answers", args=[meeting.pk])
+    url = reverse("meetings:med_meeting_answers", args=[meeting.pk])
     assert client.get(url).status_code == 302
     assert login(board_member_other).get(url).status_code == 404
     assert login(hr_user).get(url).status_code == 403

@@ -38,7 +38,7 @@ def approve(client, meeting):
 
 
 def page_of(client, meeting) -> str:
-    return client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    return client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
 
 
 class TestApprovalNeedsAttendanceAndQuorum:

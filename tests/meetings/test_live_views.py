@@ -59,11 +59,11 @@ def _open_vote(room):
 
 # view name → (method, url from the room, POST data)
 VIEWS = {
-    "live": ("get", lambda r: reverse("meetings:meeting_live", args=[r.meeting.pk]), None),
-    "panel": ("get", lambda r: reverse("meetings:meeting_live_panel", args=[r.meeting.pk]), None),
+    "live": ("get", lambda r: reverse("meetings:med_meeting_live", args=[r.meeting.pk]), None),
+    "panel": ("get", lambda r: reverse("meetings:med_meeting_live_panel", args=[r.meeting.pk]), None),
     "control": (
         "post",
-        lambda r: reverse("meetings:meeting_live_control", args=[r.meeting.pk]),
+        lambda r: reverse("meetings:med_meeting_live_control", args=[r.meeting.pk]),
         {"action": "goto", "item": "welcome"},
     ),
     "request": ("post", lambda r: reverse("meetings:speaker_request", args=[r.item.pk]), {}),
@@ -136,7 +136,7 @@ def test_wrong_method(view, room, login, chair):
 
 class TestScreen:
     def url(self, room):
-        return reverse("meetings:meeting_live", args=[room.meeting.pk])
+        return reverse("meetings:med_meeting_live", args=[room.meeting.pk])
 
     def test_full_page_polls_its_screen_part(self, room, login, lmu_member):
         response = login(lmu_member).get(self.url(room))
@@ -174,7 +174,7 @@ class TestScreen:
 
     def test_before_the_start_and_after_the_end(self, lmu, login, lmu_member, chair):
         meeting = MeetingFactory(committee=lmu, date=timezone.localdate())
-        url = reverse("meetings:meeting_live", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_live", args=[meeting.pk])
         assert "Mødet er ikke begyndt" in login(lmu_member).get(url).content.decode()
         services.meeting_live_start(meeting=meeting)
         services.meeting_live_end(meeting=meeting)
@@ -197,24 +197,30 @@ class TestScreen:
 class TestPanel:
     def test_meeting_page_shows_the_panel_and_the_members_own_request(self, room, login, lmu_member):
         html = (
-            login(lmu_member).get(reverse("meetings:meeting_detail", args=[room.meeting.pk])).content.decode()
+            login(lmu_member)
+            .get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk]))
+            .content.decode()
         )
         assert 'id="live"' in html and "Trække min anmodning tilbage" in html
         assert "Åbn en afstemning" not in html  # the vote form is the chair's
 
     def test_chair_sees_the_controls(self, room, login, chair):
-        html = login(chair).get(reverse("meetings:meeting_detail", args=[room.meeting.pk])).content.decode()
+        html = (
+            login(chair).get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk])).content.decode()
+        )
         assert "Næste punkt" in html and "Åbn en afstemning" in html and "Budgettet godkendes" in html
 
     def test_panel_without_htmx_goes_back_to_the_meeting_page(self, room, login, lmu_member):
-        response = login(lmu_member).get(reverse("meetings:meeting_live_panel", args=[room.meeting.pk]))
+        response = login(lmu_member).get(reverse("meetings:med_meeting_live_panel", args=[room.meeting.pk]))
         assert response.status_code == 302
-        assert response["Location"] == reverse("meetings:meeting_detail", args=[room.meeting.pk]) + "#live"
+        assert (
+            response["Location"] == reverse("meetings:med_meeting_detail", args=[room.meeting.pk]) + "#live"
+        )
 
     def test_htmx_gets_the_panel_fragment(self, room, login, lmu_member):
         html = (
             login(lmu_member)
-            .get(reverse("meetings:meeting_live_panel", args=[room.meeting.pk]), **HTMX)
+            .get(reverse("meetings:med_meeting_live_panel", args=[room.meeting.pk]), **HTMX)
             .content.decode()
         )
         assert html.lstrip().startswith('<section id="live"') and "<html" not in html
@@ -223,7 +229,7 @@ class TestPanel:
         self, room, login, lmu, chair, django_assert_max_num_queries
     ):
         client = login(chair)
-        url = reverse("meetings:meeting_detail", args=[room.meeting.pk])
+        url = reverse("meetings:med_meeting_detail", args=[room.meeting.pk])
         with django_assert_max_num_queries(30) as small:
             client.get(url)
         for i in range(15):
@@ -238,14 +244,14 @@ class TestActions:
         meeting = MeetingFactory(committee=lmu, date=timezone.localdate())
         AgendaItemFactory(meeting=meeting, title="Velkomst")
         response = login(chair).post(
-            reverse("meetings:meeting_live_control", args=[meeting.pk]), {"action": "start"}
+            reverse("meetings:med_meeting_live_control", args=[meeting.pk]), {"action": "start"}
         )
         assert response["Location"].endswith(f"/meeting/{meeting.pk}/#live")
         assert LiveMeeting.objects.get(meeting=meeting).current_item.title == "Velkomst"
 
     def test_refused_action_shows_its_reason_in_the_fragment(self, room, login, chair):
         response = login(chair).post(
-            reverse("meetings:meeting_live_control", args=[room.meeting.pk]), {"action": "next"}, **HTMX
+            reverse("meetings:med_meeting_live_control", args=[room.meeting.pk]), {"action": "next"}, **HTMX
         )
         assert response.status_code == 200
         assert 'role="alert"' in response.content.decode() and "sidste punkt" in response.content.decode()
@@ -253,7 +259,9 @@ class TestActions:
     def test_refused_action_without_javascript_is_a_message(self, room, login, chair):
         client = login(chair)
         response = client.post(
-            reverse("meetings:meeting_live_control", args=[room.meeting.pk]), {"action": "next"}, follow=True
+            reverse("meetings:med_meeting_live_control", args=[room.meeting.pk]),
+            {"action": "next"},
+            follow=True,
         )
         assert "sidste punkt" in response.content.decode()
 
@@ -317,7 +325,7 @@ class TestActions:
         html = client.post(reverse("meetings:vote_record", args=[vote.pk]), too_many, **HTMX).content.decode()
         assert 'role="alert"' in html and "3 stemmer, men kun 2" in html
         client.post(reverse("meetings:vote_record", args=[vote.pk]), counts, **HTMX)
-        page = client.get(reverse("meetings:meeting_detail", args=[room.meeting.pk])).content.decode()
+        page = client.get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk])).content.decode()
         minutes = page.split('id="minutes-heading"')[1]
         assert "Budgettet godkendes" in minutes and "Vedtaget" in minutes and "flertal i hver side" in minutes
 
@@ -332,12 +340,13 @@ class TestActions:
 
 
 def test_committee_feed_link_has_a_qr_code_of_its_exact_address(lmu, login, lmu_member):
-    from apps.meetings.calendar import calendar_token
+    from apps.core.ical import calendar_token
+    from apps.organizations.models import CalendarToken
     from tests.qrcheck import modules_of, qr_codes
 
     page = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
     url = "http://testserver" + reverse(
-        "meetings:committee_ics", args=[lmu.pk, calendar_token(lmu, lmu_member)]
+        "meetings:committee_ics", args=[lmu.pk, calendar_token(lmu_member, CalendarToken.Kind.MEETINGS)]
     )
     assert f'<code id="ics-url">{url}</code>' in page
     assert ("QR-kode med adressen på udvalgets kalender", modules_of(url)) in qr_codes(page)
@@ -352,45 +361,49 @@ class TestScreenLink:
             .content.decode()
         )
         link = ScreenLink.objects.get(meeting=room.meeting)
-        url = "http://testserver" + reverse("meetings:meeting_screen", args=[link.token])
+        url = "http://testserver" + reverse("meetings:med_meeting_screen", args=[link.token])
         assert f">{url}</code>" in html and "Tilbagekald linket" in html
         client.logout()
-        response = client.get(reverse("meetings:meeting_screen", args=[link.token]))
+        response = client.get(reverse("meetings:med_meeting_screen", args=[link.token]))
         page = response.content.decode()
         assert response.status_code == 200 and "Budget 2027" in page and "Lise" in page
-        assert f'hx-get="{reverse("meetings:meeting_screen", args=[link.token])}"' in page
+        assert f'hx-get="{reverse("meetings:med_meeting_screen", args=[link.token])}"' in page
         assert response["X-Robots-Tag"] == "noindex, nofollow"
-        assert f'href="{reverse("meetings:meeting_detail", args=[room.meeting.pk])}"' not in page
-        partial = client.get(reverse("meetings:meeting_screen", args=[link.token]), **HTMX).content.decode()
+        assert f'href="{reverse("meetings:med_meeting_detail", args=[room.meeting.pk])}"' not in page
+        partial = client.get(
+            reverse("meetings:med_meeting_screen", args=[link.token]), **HTMX
+        ).content.decode()
         assert partial.lstrip().startswith('<div id="screen"')
 
     def test_a_revoked_link_stops_working(self, room, login, chair, client):
         link = _screen_link(room)
         login(chair).post(reverse("meetings:screen_link_revoke", args=[link.pk]))
         client.logout()
-        assert client.get(reverse("meetings:meeting_screen", args=[link.token])).status_code == 404
+        assert client.get(reverse("meetings:med_meeting_screen", args=[link.token])).status_code == 404
 
     def test_the_link_stops_when_the_meeting_is_held(self, room, client):
         link = _screen_link(room)
         Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
-        assert client.get(reverse("meetings:meeting_screen", args=[link.token])).status_code == 404
+        assert client.get(reverse("meetings:med_meeting_screen", args=[link.token])).status_code == 404
 
     def test_unknown_token_and_wrong_method(self, room, client):
-        assert client.get(reverse("meetings:meeting_screen", args=["x" * 43])).status_code == 404
+        assert client.get(reverse("meetings:med_meeting_screen", args=["x" * 43])).status_code == 404
         link = _screen_link(room)
-        assert client.post(reverse("meetings:meeting_screen", args=[link.token])).status_code == 405
+        assert client.post(reverse("meetings:med_meeting_screen", args=[link.token])).status_code == 405
 
     def test_a_plain_member_sees_no_screen_links(self, room, login, lmu_member):
         link = _screen_link(room)
         html = (
-            login(lmu_member).get(reverse("meetings:meeting_detail", args=[room.meeting.pk])).content.decode()
+            login(lmu_member)
+            .get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk]))
+            .content.decode()
         )
         assert link.token not in html
 
 
 def test_going_to_an_item_that_is_not_a_number_is_refused_with_a_message(room, login, chair):
     response = login(chair).post(
-        reverse("meetings:meeting_live_control", args=[room.meeting.pk]),
+        reverse("meetings:med_meeting_live_control", args=[room.meeting.pk]),
         {"action": "goto", "item": "x"},
         **HTMX,
     )
@@ -399,7 +412,9 @@ def test_going_to_an_item_that_is_not_a_number_is_refused_with_a_message(room, l
 
 def test_the_screen_stops_polling_once_the_meeting_is_held(room, login, lmu_member):
     Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
-    html = login(lmu_member).get(reverse("meetings:meeting_live", args=[room.meeting.pk])).content.decode()
+    html = (
+        login(lmu_member).get(reverse("meetings:med_meeting_live", args=[room.meeting.pk])).content.decode()
+    )
     assert 'id="screen"' in html and "hx-trigger" not in html
 
 
@@ -430,8 +445,8 @@ def test_when_the_current_item_is_deleted_the_chair_is_asked_to_choose_one(room,
     room.item.delete()
     client = login(chair)
     panel = client.get(
-        reverse("meetings:meeting_live_panel", args=[room.meeting.pk]), **HTMX
+        reverse("meetings:med_meeting_live_panel", args=[room.meeting.pk]), **HTMX
     ).content.decode()
     assert "Intet punkt er valgt" in panel
-    screen = client.get(reverse("meetings:meeting_live", args=[room.meeting.pk]), **HTMX).content.decode()
+    screen = client.get(reverse("meetings:med_meeting_live", args=[room.meeting.pk]), **HTMX).content.decode()
     assert "Mødet er i gang." in screen

@@ -47,7 +47,7 @@ class TestRecordMinutes:
             url, {"minutes": "Drøftet.", "outcome": "approved", "outcome_text": "1-3-10 indføres."}
         )
         assert response.status_code == 302
-        html = client.get(reverse("meetings:meeting_detail", args=[decision.meeting_id])).content.decode()
+        html = client.get(reverse("meetings:med_meeting_detail", args=[decision.meeting_id])).content.decode()
         decisions_at = html.index("decisions-heading")
         assert html.index("1-3-10 indføres.") > decisions_at
         assert decisions_at < html.index('id="agenda"')  # decisions come before the agenda and the minutes
@@ -77,13 +77,17 @@ class TestApproval:
         approve(login(chair), meeting)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.HELD
-        assert login(hr_user).get(reverse("meetings:meeting_detail", args=[meeting.pk])).status_code == 403
+        assert (
+            login(hr_user).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 403
+        )
         approve(login(vice_chair), meeting)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.MINUTES_APPROVED
         assert meeting.minutes_approved_at is not None
         # Published: anyone in the organisation may read it now.
-        assert login(hr_user).get(reverse("meetings:meeting_detail", args=[meeting.pk])).status_code == 200
+        assert (
+            login(hr_user).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 200
+        )
 
     def test_approving_twice_as_chair_does_not_count_double(self, login, chair, quorate, decision):
         client = login(chair)
@@ -160,7 +164,7 @@ class TestLockedMinutes:
         )
         html = (
             login(hr_user)
-            .get(reverse("meetings:meeting_detail", args=[approved.meeting_id]))
+            .get(reverse("meetings:med_meeting_detail", args=[approved.meeting_id]))
             .content.decode()
         )
         assert "Stavefejl" in html and "Oprindelig tekst." in html and "Rettet tekst." in html
@@ -188,7 +192,7 @@ class TestAttendanceAndStatus:
         assert recorded == {chair: "present", lmu_member: "excused", secretary: "absent"}
 
     def test_send_agenda_then_mark_held(
-        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox
+        self, login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox, committed
     ):
         from unittest import mock
 
@@ -199,18 +203,18 @@ class TestAttendanceAndStatus:
         AgendaItemFactory(meeting=meeting)
         client = login(secretary)
         with django_capture_on_commit_callbacks() as callbacks:
-            client.post(reverse("meetings:meeting_send", args=[meeting.pk]))
+            client.post(reverse("meetings:med_meeting_send", args=[meeting.pk]))
         # The status change enqueues the notice after commit; run what the worker would run.
         assert len(callbacks) == 1
         with mock.patch("apps.meetings.tasks.send_agenda_notice_task.delay") as delay:
             callbacks[0]()
         delay.assert_called_once_with(meeting.pk)
-        services.agenda_notice_send(meeting_id=meeting.pk)
+        committed(services.agenda_notice_send, meeting_id=meeting.pk)
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.AGENDA_SENT
         assert sorted(m.to[0] for m in mailoutbox) == sorted([lmu_member.email, secretary.email])
         assert "Dagsorden til" in mailoutbox[0].subject
-        client.post(reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "held"})
+        client.post(reverse("meetings:med_meeting_status", args=[meeting.pk]), {"action": "held"})
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.HELD
 
@@ -220,7 +224,7 @@ class TestAttendanceAndStatus:
         meeting.save(update_fields=["date", "status"])
         AgendaItemFactory(meeting=meeting, kind=AgendaItem.Kind.DECISION)
         response = login(secretary).post(
-            reverse("meetings:meeting_status", args=[meeting.pk]), {"action": "held"}, follow=True
+            reverse("meetings:med_meeting_status", args=[meeting.pk]), {"action": "held"}, follow=True
         )
         html = response.content.decode()
         assert f"Mødet holdes den {date_format(meeting.date, 'DATE_FORMAT')}." in html
@@ -252,7 +256,7 @@ class TestAttendanceAndStatus:
         held.save(update_fields=["date"])
         later = timezone.localdate() + datetime.timedelta(days=30)
         response = login(secretary).post(
-            reverse("meetings:meeting_edit", args=[held.pk]),
+            reverse("meetings:med_meeting_edit", args=[held.pk]),
             {"date": later.isoformat(), "start_time": "08:00", "kind": "ordinary"},
             follow=True,
         )
@@ -261,7 +265,7 @@ class TestAttendanceAndStatus:
         assert held.date == timezone.localdate()
 
     def test_empty_agenda_cannot_be_sent(self, login, secretary, meeting):
-        response = login(secretary).post(reverse("meetings:meeting_send", args=[meeting.pk]), follow=True)
+        response = login(secretary).post(reverse("meetings:med_meeting_send", args=[meeting.pk]), follow=True)
         assert "mindst ét punkt" in response.content.decode()
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.DRAFT
@@ -272,7 +276,7 @@ def test_minutes_can_be_written_during_the_meeting(login, secretary, meeting):
     meeting.status = Meeting.Status.AGENDA_SENT
     meeting.save(update_fields=["status"])
     client = login(secretary)
-    html = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+    html = client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
     assert reverse("meetings:minutes_edit", args=[item.pk]) in html
     assert 'id="approval"' not in html  # approval comes once the meeting is held
     client.post(reverse("meetings:minutes_edit", args=[item.pk]), {"minutes": "Noteret undervejs."})

@@ -7,12 +7,15 @@ from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from apps.meetings.calendar import calendar_token
+from apps.core.ical import calendar_token
 from apps.meetings.fixtures_data import load_theme_day
 from apps.meetings.models import AgendaItem, Attendance, Meeting, MinutesApproval
-from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory
+from apps.organizations.models import CalendarToken
+from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, seat
 
 pytestmark = pytest.mark.django_db
+
+MED = CalendarToken.Kind.MEETINGS
 
 
 def pdf_text(response) -> str:
@@ -78,7 +81,7 @@ class TestCalendar:
 
     def test_member_token_gives_the_meetings(self, client, lmu, lmu_member, meeting):
         AgendaItemFactory(meeting=meeting, duration_minutes=45)
-        response = client.get(self.url(lmu, calendar_token(lmu, lmu_member)))
+        response = client.get(self.url(lmu, calendar_token(lmu_member, MED)))
         assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
         events = list(Calendar.from_ical(response.content).walk("VEVENT"))
         assert len(events) == 1
@@ -87,25 +90,25 @@ class TestCalendar:
         assert events[0].decoded("dtend") - start == datetime.timedelta(minutes=45)
 
     def test_wrong_token_is_404(self, client, lmu, lmu_member):
-        token = calendar_token(lmu, lmu_member)
+        token = calendar_token(lmu_member, MED)
         assert client.get(self.url(lmu, token[:-1] + ("0" if token[-1] != "0" else "1"))).status_code == 404
         assert client.get(self.url(lmu, "nonsense")).status_code == 404
 
     def test_token_for_another_committee_is_404(self, client, lmu, lmu_member, org):
         other = CommitteeFactory(organization=org)
-        assert client.get(self.url(other, calendar_token(lmu, lmu_member))).status_code == 404
+        assert client.get(self.url(other, calendar_token(lmu_member, MED))).status_code == 404
 
     def test_token_stops_working_when_the_seat_ends(self, client, lmu, lmu_member):
-        token = calendar_token(lmu, lmu_member)
+        token = calendar_token(lmu_member, MED)
         lmu.members.filter(user=lmu_member).update(active=False)
         assert client.get(self.url(lmu, token)).status_code == 404
 
     def test_committee_page_shows_the_personal_address(self, login, lmu, lmu_member):
         html = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
-        assert calendar_token(lmu, lmu_member) in html
+        assert calendar_token(lmu_member, MED) in html
 
     def test_query_count_does_not_grow(self, client, lmu, lmu_member, django_assert_max_num_queries):
-        url = self.url(lmu, calendar_token(lmu, lmu_member))
+        url = self.url(lmu, calendar_token(lmu_member, MED))
         MeetingFactory(committee=lmu)
         with django_assert_max_num_queries(5):
             client.get(url)
@@ -113,3 +116,59 @@ class TestCalendar:
             AgendaItemFactory(meeting=MeetingFactory(committee=lmu))
         with django_assert_max_num_queries(5):
             client.get(url)
+
+    def test_one_personal_token_opens_the_calendar_of_each_of_the_members_committees(
+        self, client, lmu, lmu_member, org
+    ):
+        other = CommitteeFactory(organization=org)
+        seat(other, lmu_member)
+        token = calendar_token(lmu_member, MED)
+        assert client.get(self.url(lmu, token)).status_code == 200
+        assert client.get(self.url(other, token)).status_code == 200
+        # The club feeds' token is another one: it opens no committee's calendar.
+        assert (
+            client.get(self.url(lmu, calendar_token(lmu_member, CalendarToken.Kind.CLUBS))).status_code == 404
+        )
+
+
+class TestNewCalendarLink:
+    def url(self, committee):
+        return reverse("meetings:committee_calendar_renew", args=[committee.pk])
+
+    def test_a_new_link_revokes_the_old_one(self, login, client, lmu, lmu_member, meeting):
+        old = calendar_token(lmu_member, MED)
+        response = login(lmu_member).post(self.url(lmu))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("meetings:committee_detail", args=[lmu.pk]) + "#calendar"
+        new = calendar_token(lmu_member, MED)
+        assert new != old
+        page = client.get(response["Location"]).content.decode()
+        assert new in page and old not in page
+        assert "Der er lavet nye kalenderlinks" in page
+        client.logout()
+        feed = lambda token: reverse("meetings:committee_ics", args=[lmu.pk, token])  # noqa: E731
+        assert client.get(feed(old)).status_code == 404
+        assert client.get(feed(new)).status_code == 200
+
+    def test_only_the_persons_own_link_changes(self, login, lmu, lmu_member, chair):
+        theirs = calendar_token(chair, MED)
+        login(lmu_member).post(self.url(lmu))
+        assert calendar_token(chair, MED) == theirs
+
+    def test_the_page_has_the_button(self, login, lmu, lmu_member):
+        html = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
+        assert f'action="{self.url(lmu)}"' in html
+
+    def test_anonymous_is_sent_to_log_in(self, client, lmu):
+        response = client.post(self.url(lmu))
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+    def test_another_organisations_committee_is_404(self, login, lmu, board_member_other):
+        assert login(board_member_other).post(self.url(lmu)).status_code == 404
+
+    def test_someone_without_a_seat_is_403(self, login, lmu, hr_user):
+        assert login(hr_user).post(self.url(lmu)).status_code == 403
+        assert not CalendarToken.objects.filter(user=hr_user).exists()
+
+    def test_get_is_405(self, login, lmu, lmu_member):
+        assert login(lmu_member).get(self.url(lmu)).status_code == 405

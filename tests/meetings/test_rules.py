@@ -35,7 +35,7 @@ def test_organisation_admin_may_edit_but_approval_needs_a_chair_seat(login, org_
     meeting.save(update_fields=["status"])
     AgendaItemFactory(meeting=meeting)
     client = login(org_admin)
-    assert client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).status_code == 200
+    assert client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 200
     response = client.post(reverse("meetings:minutes_approve", args=[meeting.pk]), follow=True)
     assert "Kun udvalgets formand og næstformand" in response.content.decode()
     assert not MinutesApproval.objects.exists()

@@ -27,8 +27,8 @@ EDIT_VIEWS = [
     ("strategy:goal_move", "goal", "post"),
     ("strategy:initiative_add", "area", "get"),
     ("strategy:initiative_edit", "initiative", "get"),
-    ("strategy:initiative_status", "initiative", "post"),
-    ("strategy:initiative_update_add", "initiative", "post"),
+    ("strategy:initiative_status_set", "initiative", "post"),
+    ("strategy:initiative_update_post", "initiative", "post"),
     ("strategy:initiative_move", "initiative", "post"),
 ]
 # Methods each view refuses.
@@ -42,7 +42,7 @@ NOT_ALLOWED = {
     "strategy:focus_area_move": "get",
     "strategy:goal_move": "get",
     "strategy:initiative_move": "get",
-    "strategy:initiative_status": "get",
+    "strategy:initiative_status_set": "get",
     "strategy:plan_edit": "delete",
     "strategy:plan_list": "delete",
 }

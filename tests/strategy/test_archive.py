@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.clubs.forms import MeetingForm
+from apps.clubs.forms import ClubMeetingForm
 from apps.strategy import services
 from apps.strategy.models import StrategyPlan
 from tests.conftest import unit
@@ -100,14 +100,14 @@ def test_an_archived_plan_stays_readable_marked_and_read_only(login, board_membe
         ("focus_area_edit", {"title": "Nyt navn", "version": 1}),
         ("goal_add", {"text": "Nyt mål"}),
         ("initiative_add", {"text": "Ny indsats"}),
-        ("initiative_status", {"status": "done", "progress": "100", "version": "1"}),
-        ("initiative_update_add", {"text": "Ny status", "version": "1"}),
+        ("initiative_status_set", {"status": "done", "progress": "100", "version": "1"}),
+        ("initiative_update_post", {"text": "Ny status", "version": "1"}),
     ],
 )
 def test_nothing_in_an_archived_plan_can_be_changed(login, board_member, plan, area, initiative, name, data):
     _archived(plan)
     on_area = {"focus_area_edit", "goal_add", "initiative_add"}
-    on_initiative = {"initiative_status", "initiative_update_add"}
+    on_initiative = {"initiative_status_set", "initiative_update_post"}
     target = area if name in on_area else initiative if name in on_initiative else plan
     response = login(board_member).post(reverse(f"strategy:{name}", args=[target.pk]), data)
     assert response.status_code == 403
@@ -137,10 +137,10 @@ def test_initiatives_of_archived_plans_leave_the_club_meeting_picker(org, plan, 
     _archived(plan)
     ClubFundRulesFactory(organization=org)
     club = ClubFactory(organization=org, unit=unit(org, "A1"), stewards=[shop_steward])
-    offered = list(MeetingForm(host=club).fields["initiatives"].queryset)
+    offered = list(ClubMeetingForm(host=club).fields["initiatives"].queryset)
     assert kept in offered and gone not in offered
     # A meeting already linked to it keeps the link when it is edited.
-    editing = MeetingForm(host=club, initial={"initiatives": [gone]})
+    editing = ClubMeetingForm(host=club, initial={"initiatives": [gone]})
     assert gone in editing.fields["initiatives"].queryset
 
 

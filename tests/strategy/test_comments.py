@@ -191,18 +191,18 @@ def test_the_board_approves_and_the_owner_is_told_once_in_their_language(
     assert len(mail.outbox) == 1
 
 
-def test_the_notice_task_twice_sends_once(published, initiative, board_member):
+def test_the_notice_task_twice_sends_once(published, initiative, board_member, committed):
     note = comment(initiative, status=APPROVED)
-    assert services.initiative_comment_notice_send(comment_id=note.pk) is True
-    assert services.initiative_comment_notice_send(comment_id=note.pk) is False
+    assert committed(services.initiative_comment_notice_send, comment_id=note.pk) is True
+    assert committed(services.initiative_comment_notice_send, comment_id=note.pk) is False
     assert len(mail.outbox) == 1
 
 
-def test_no_email_without_an_owner(published, initiative):
+def test_no_email_without_an_owner(published, initiative, committed):
     initiative.responsible_person = None
     initiative.save(update_fields=["responsible_person"])
     note = comment(initiative, status=APPROVED)
-    assert services.initiative_comment_notice_send(comment_id=note.pk) is False
+    assert committed(services.initiative_comment_notice_send, comment_id=note.pk) is False
     assert mail.outbox == []
 
 
@@ -303,7 +303,14 @@ def test_the_plan_page_tells_the_board_of_waiting_comments(login, board_member, 
 
 
 def test_an_approval_stands_when_the_broker_is_down_and_the_daily_job_sends_the_notice(
-    login, board_member, published, initiative, django_capture_on_commit_callbacks, monkeypatch, caplog
+    login,
+    board_member,
+    published,
+    initiative,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+    caplog,
+    committed,
 ):
     from datetime import timedelta
 
@@ -326,9 +333,9 @@ def test_an_approval_stands_when_the_broker_is_down_and_the_daily_job_sends_the_
     InitiativeComment.objects.filter(pk=note.pk).update(
         moderated_at=note.moderated_at - timedelta(minutes=11)
     )
-    assert tasks.send_stale_reminders_task() == 1
+    assert committed(tasks.send_stale_reminders_task) == 1
     assert len(mail.outbox) == 1
-    assert tasks.send_stale_reminders_task() == 0
+    assert committed(tasks.send_stale_reminders_task) == 0
 
 
 def test_the_initiative_page_query_count_does_not_grow(

@@ -253,7 +253,7 @@ def test_any_change_of_the_plan_shows_at_once(
     client = login(shop_steward)
     client.get(progress_url(plan))  # cached now
     if change == "status":
-        services.initiative_update(initiative=initiative, expected_version=1, data={"text": "Ny tekst"})
+        services.initiative_edit(initiative=initiative, expected_version=1, data={"text": "Ny tekst"})
         expected = "Ny tekst"
     elif change == "update":
         services.initiative_update_post(

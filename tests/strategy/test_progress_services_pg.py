@@ -98,7 +98,7 @@ def test_the_cache_on_redis_drops_a_committed_change(
     url = reverse("strategy:progress", args=[plan.pk])
     assert initiative.text in client.get(url).text
     assert any(key.startswith(b":1:strategy:progress:") for key in cache_on_own_redis.client().scan_iter())
-    services.initiative_update(initiative=initiative, expected_version=1, data={"text": "Et nyt navn"})
+    services.initiative_edit(initiative=initiative, expected_version=1, data={"text": "Et nyt navn"})
     assert "Et nyt navn" in client.get(url).text
     cache_on_own_redis.stop()
     response = client.get(url)

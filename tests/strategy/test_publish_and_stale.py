@@ -171,9 +171,9 @@ def stale(plan, area, owner):
     return item
 
 
-def test_the_owner_is_reminded_once_and_again_after_as_many_weeks(stale, owner):
+def test_the_owner_is_reminded_once_and_again_after_as_many_weeks(stale, owner, committed):
     today = timezone.localdate()
-    assert services.stale_reminders_send(today=today) == 1
+    assert committed(services.stale_reminders_send, today=today) == 1
     message = mail.outbox[0]
     assert message.to == ["owner@example.org"]
     assert (
@@ -182,21 +182,21 @@ def test_the_owner_is_reminded_once_and_again_after_as_many_weeks(stale, owner):
     assert "Stille indsats" in message.body
     assert f"/strategy/initiative/{stale.pk}/" in message.body
     # Run again the same day, and the next: nothing new.
-    assert services.stale_reminders_send(today=today) == 0
-    assert services.stale_reminders_send(today=today + timedelta(days=1)) == 0
+    assert committed(services.stale_reminders_send, today=today) == 0
+    assert committed(services.stale_reminders_send, today=today + timedelta(days=1)) == 0
     # After four more weeks still without an update, one more reminder.
     Initiative.objects.filter(pk=stale.pk).update(reminded_at=timezone.now() - timedelta(weeks=4, days=1))
-    assert services.stale_reminders_send(today=today) == 1
+    assert committed(services.stale_reminders_send, today=today) == 1
     assert len(mail.outbox) == 2
 
 
-def test_an_update_stops_the_reminder(stale):
+def test_an_update_stops_the_reminder(stale, committed):
     InitiativeUpdateFactory(initiative=stale, date=timezone.localdate() - timedelta(days=3))
-    assert services.stale_reminders_send() == 0
+    assert committed(services.stale_reminders_send) == 0
     assert mail.outbox == []
 
 
-def test_recent_edits_done_paused_and_archived_get_no_reminder(plan, area, owner, stale):
+def test_recent_edits_done_paused_and_archived_get_no_reminder(plan, area, owner, stale, committed):
     Initiative.objects.filter(pk=stale.pk).update(status="done")
     paused = InitiativeFactory(focus_area=area, responsible_person=owner, status="paused")
     quiet_for(paused, 60)
@@ -205,25 +205,25 @@ def test_recent_edits_done_paused_and_archived_get_no_reminder(plan, area, owner
         focus_area=area, responsible_person=owner, start_date=timezone.localdate() + timedelta(days=10)
     )
     quiet_for(not_started, 60)
-    assert services.stale_reminders_send() == 0
+    assert committed(services.stale_reminders_send) == 0
     Initiative.objects.filter(pk=stale.pk).update(status="in_progress")
     services.plan_archive(plan=plan)
-    assert services.stale_reminders_send() == 0
+    assert committed(services.stale_reminders_send) == 0
 
 
-def test_reminders_are_off_without_a_number_of_weeks(plan, stale):
+def test_reminders_are_off_without_a_number_of_weeks(plan, stale, committed):
     StrategyPlan.objects.filter(pk=plan.pk).update(stale_after_weeks=None)
-    assert services.stale_reminders_send() == 0
+    assert committed(services.stale_reminders_send) == 0
 
 
-def test_one_email_per_owner_in_their_own_language(plan, area, stale, owner, org):
+def test_one_email_per_owner_in_their_own_language(plan, area, stale, owner, org, committed):
     other = UserFactory(email="other@example.org", language="nb")
     MembershipFactory(user=other, organization=org, role=Role.STAFF)
     second = InitiativeFactory(focus_area=area, text="Også stille", responsible_person=owner)
     third = InitiativeFactory(focus_area=area, text="Norsk tiltak", responsible_person=other)
     quiet_for(second, 40)
     quiet_for(third, 40)
-    assert services.stale_reminders_send() == 2
+    assert committed(services.stale_reminders_send) == 2
     by_recipient = {m.to[0]: m for m in mail.outbox}
     assert "Også stille" in by_recipient["owner@example.org"].body
     assert "Stille indsats" in by_recipient["owner@example.org"].body
@@ -241,8 +241,8 @@ def test_the_beat_schedule_sends_reminders_every_morning():
     assert send_stale_reminders_task.name == entry["task"]
 
 
-def test_the_board_sees_the_stale_initiatives(login, board_member, plan, stale, owner):
-    services.stale_reminders_send()
+def test_the_board_sees_the_stale_initiatives(login, board_member, plan, stale, owner, committed):
+    committed(services.stale_reminders_send)
     response = login(board_member).get(reverse("strategy:stale_list", args=[plan.pk]))
     assert response.status_code == 200
     assert "Stille indsats" in response.text
@@ -353,7 +353,7 @@ def test_the_responsible_person_posts_an_update_without_being_on_the_board(
 ):
     initiative.responsible_person = shop_steward
     initiative.save(update_fields=["responsible_person"])
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     data = {
         "on": "2026-05-01",
         "text": "Første møde holdt",
@@ -380,7 +380,7 @@ def test_the_responsible_person_cannot_post_to_an_archived_plan(login, shop_stew
     initiative.responsible_person = shop_steward
     initiative.save(update_fields=["responsible_person"])
     services.plan_archive(plan=plan)
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     response = login(shop_steward).post(url, {"on": "2026-05-01", "text": "Hej", "version": "1"})
     assert response.status_code == 403
     assert not initiative.updates.exists()

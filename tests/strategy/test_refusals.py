@@ -45,7 +45,7 @@ def test_stale_goal_save_is_409(login, board_member, goal, headers):
 def test_stale_initiative_status_is_409(login, board_member, initiative, headers):
     _bump(initiative)
     response = login(board_member).post(
-        reverse("strategy:initiative_status", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[initiative.pk]),
         {"status": "done", "progress": "100", "version": str(initiative.version)},
         **headers,
     )
@@ -57,7 +57,7 @@ def test_stale_initiative_status_is_409(login, board_member, initiative, headers
 def test_stale_initiative_update_is_409(login, board_member, initiative, headers):
     _bump(initiative)
     response = login(board_member).post(
-        reverse("strategy:initiative_update_add", args=[initiative.pk]),
+        reverse("strategy:initiative_update_post", args=[initiative.pk]),
         {
             "on": "2026-03-02",
             "text": "Genoptaget.",
@@ -76,7 +76,7 @@ def test_stale_initiative_edit_is_409(login, board_member, initiative, headers):
     form = login(board_member).get(url).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data |= {"text": "Gammel tekst", "version": initiative.version, "level": initiative.level}
-    services.initiative_update(
+    services.initiative_edit(
         initiative=initiative, expected_version=initiative.version, data={"progress": 10}
     )
     response = login(board_member).post(url, data, **headers)
@@ -91,7 +91,7 @@ def test_invalid_input_is_422(login, board_member, goal, initiative, headers):
     )
     assert goal_edit.status_code == 422 and 'aria-invalid="true"' in goal_edit.content.decode()
     status = client.post(
-        reverse("strategy:initiative_status", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[initiative.pk]),
         {"status": "done", "progress": "140", "version": "1"},
         **headers,
     )

@@ -15,11 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_second_writer_with_an_old_version_is_refused_and_nothing_is_overwritten(initiative):
     loaded = initiative.version
-    services.initiative_update(
-        initiative=initiative, expected_version=loaded, data={"text": "Første skriver"}
-    )
+    services.initiative_edit(initiative=initiative, expected_version=loaded, data={"text": "Første skriver"})
     with pytest.raises(services.StaleEditError) as caught:
-        services.initiative_update(
+        services.initiative_edit(
             initiative=initiative, expected_version=loaded, data={"text": "Anden skriver"}
         )
     initiative.refresh_from_db()
@@ -37,7 +35,7 @@ def test_goal_edits_are_versioned_too(goal):
 
 
 def test_history_shows_which_field_changed_from_what_to_what(initiative):
-    services.initiative_update(
+    services.initiative_edit(
         initiative=initiative,
         expected_version=initiative.version,
         data={"status": Initiative.Status.IN_PROGRESS, "progress": 40},

@@ -306,7 +306,7 @@ def test_conflicting_edit_is_detected_and_the_second_writer_sees_current_values(
 
 def test_status_changed_in_place(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_status", args=[initiative.pk])
+    url = reverse("strategy:initiative_status_set", args=[initiative.pk])
     response = client.post(url, {"status": "in_progress", "progress": "45", "version": "1"}, **HX)
     body = response.content.decode()
     assert body.startswith(f'<div id="initiative-{initiative.pk}"') and "Saved." in body
@@ -322,7 +322,7 @@ def test_status_changed_in_place(login, board_member, initiative):
 
 def test_status_without_js_redirects_to_the_initiative(login, board_member, initiative):
     response = login(board_member).post(
-        reverse("strategy:initiative_status", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[initiative.pk]),
         {"status": "done", "progress": "100", "version": "1"},
     )
     assert response["Location"] == reverse("strategy:initiative_detail", args=[initiative.pk])
@@ -330,7 +330,7 @@ def test_status_without_js_redirects_to_the_initiative(login, board_member, init
 
 def test_post_update(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     data = {
         "on": "2026-03-02",
         "text": "Første netværksmøde holdt.",
@@ -464,9 +464,9 @@ def test_units_and_goals_of_other_organisations_cannot_be_chosen(login, board_me
 
 def test_a_plain_note_never_conflicts_but_a_stale_status_change_does(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     client.post(
-        reverse("strategy:initiative_status", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[initiative.pk]),
         {"status": "paused", "progress": "5", "version": "1"},
     )
     note = client.post(url, {"on": "2026-03-02", "text": "Bare en note.", "version": "1"})
@@ -612,7 +612,7 @@ def test_marking_done_in_place_sets_progress_to_100(login, board_member, initiat
     initiative.save(update_fields=["status", "progress"])
     recorded = initiative.history.count()
     response = login(board_member).post(
-        reverse("strategy:initiative_status", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[initiative.pk]),
         {"status": "done", "progress": "40", "version": "1"},
         **HX,
     )
@@ -636,7 +636,7 @@ def test_done_with_progress_edited_below_100_is_refused(login, board_member, ini
     assert "A done initiative has a progress of 100 %." in edit.content.decode()
     assert 'aria-invalid="true"' in edit.content.decode()
     in_place = client.post(
-        reverse("strategy:initiative_status", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[initiative.pk]),
         {"status": "done", "progress": "60", "version": "1"},
         **HX,
     )
@@ -659,7 +659,7 @@ def test_edit_form_marking_done_sets_progress_to_100(login, board_member, initia
 
 def test_update_marking_done_records_100(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_update_add", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
     data = {"on": "2026-11-30", "text": "Sidste møde holdt.", "status": "done", "version": "1"}
     refused = client.post(url, {**data, "progress": "70"}, **HX)
     assert "A done initiative has a progress of 100 %." in refused.content.decode()
