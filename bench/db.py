@@ -162,6 +162,7 @@ def prepare(
     compared = [k for k in signature if not (reuse and k == "code")]
     same = meta is not None and all(meta.get(k) == signature[k] for k in compared)
     if same and not reseed:
+        assert meta is not None  # same implies meta
         pending = migrations_pending(child_env)
         if pending and reuse:
             log("applying new migrations to the seeded database (--reuse keeps its data)")

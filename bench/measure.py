@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -120,7 +120,7 @@ def timed(
 ) -> list[float]:
     """Run ``fn`` ``repeats`` times; with ``budget_s``, stop early (after ``min_runs``) once the runs
     took that long in total, so one slow page cannot hold the whole benchmark up."""
-    runs = []
+    runs: list[float] = []
     for _ in range(repeats):
         if budget_s is not None and len(runs) >= min_runs and sum(runs) > budget_s:
             break
@@ -168,7 +168,7 @@ def run_child(ctx: Context, args: list[str], timeout: int) -> dict:
 
 
 def metrics_of(runs: list[float], floor_runs: list[float] | None) -> dict[str, Any]:
-    m = {
+    m: dict[str, Any] = {
         "runs_s": [round(r, 4) for r in runs],
         "median_s": core.median(runs),
         "p95_s": core.percentile(runs, 95),
@@ -192,7 +192,7 @@ def measure_dataset(ctx: Context) -> list[Result]:
     org = organization(ctx)
     n = ctx.size.employees
     schema = absence_schema()
-    employees = schema.employee.objects.filter(**{schema.employee_org_lookup: org}).count()
+    employees = schema.employee._default_manager.filter(**{schema.employee_org_lookup: org}).count()
     units = OrgUnit.objects.filter(organization=org)
     depth = max(units.values_list("depth", flat=True), default=0)
     with connection.cursor() as cursor:
@@ -250,7 +250,7 @@ def measure_dataset(ctx: Context) -> list[Result]:
         with connection.cursor() as cursor:
             cursor.execute(f'SELECT count(*) FROM "{schema.reg_table}"')  # noqa: S608 - model meta
             country_registrations = cursor.fetchone()[0]
-        country_employees = schema.employee.objects.count()
+        country_employees = schema.employee._default_manager.count()
         metrics.update(
             municipalities=Organization.objects.filter(kind=Organization.Kind.EMPLOYER).count(),
             employees_country=country_employees,
@@ -444,6 +444,7 @@ def measure_sweep(ctx: Context) -> list[Result]:
         own_sql, own_params = daily_sweep_floor(schema, org, ctx.as_of, lookback, changed)
 
     def own_floor():
+        assert own_sql is not None  # timed only when there is one
         with connection.cursor() as cursor:
             cursor.execute(own_sql, own_params)
             rows["own"] = cursor.fetchone()
@@ -525,7 +526,7 @@ def measure_country(ctx: Context) -> list[Result]:
     require_command("sweep_advisories")
     from apps.absence.models import AdvisoryPolicy, SweepState
     from apps.absence.selectors import policy_for
-    from apps.absence.services import policy_fingerprint, sweep_queue_add
+    from apps.absence.sweep import policy_fingerprint, sweep_queue_add
     from apps.organizations.models import Organization
 
     schema = absence_schema()
@@ -570,7 +571,7 @@ def measure_country(ctx: Context) -> list[Result]:
 
     runs = [run() for _ in range(ctx.size.repeats)]
     floor_runs = timed(floor, max(ctx.size.repeats, 5))
-    employees = schema.employee.objects.count()
+    employees = schema.employee._default_manager.count()
     return [
         Result(
             key="country",
@@ -666,7 +667,12 @@ def measure_statistics(ctx: Context) -> list[Result]:
         runs = timed(once, ctx.size.repeats, before=cache.clear)
         warm = timed(once, 1)[0]
         floor_runs = timed(floor, max(ctx.size.repeats, 5))
-        ctx.replays[key] = lambda once=once: (cache.clear(), once())
+
+        def replay(once=once):
+            cache.clear()
+            return once()
+
+        ctx.replays[key] = replay
         metrics = metrics_of(runs, floor_runs)
         results.append(
             Result(
@@ -769,7 +775,7 @@ def largest_organization(ctx: Context):
     try:
         schema = absence_schema()
         row = (
-            schema.employee.objects.values(schema.employee_org_lookup)
+            schema.employee._default_manager.values(schema.employee_org_lookup)
             .annotate(n=Count("pk"))
             .order_by("-n")
             .first()
@@ -1141,7 +1147,7 @@ def parse_locust_stats(text: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _ms(value: str | None) -> float | None:
-    if value in (None, "", "N/A"):
+    if value is None or value in ("", "N/A"):
         return None
     return float(value) / 1000
 
@@ -1240,13 +1246,13 @@ def diagnose(ctx: Context, results: list[Result], explain_path: Path, profile_pa
 
 class _TemplateTimes:
     def __init__(self) -> None:
-        self.count: Counter = Counter()
-        self.seconds: Counter = Counter()
+        self.count: Counter[str] = Counter()
+        self.seconds: defaultdict[str, float] = defaultdict(float)
 
     def top(self, n: int) -> list[dict]:
         return [
             {"template": name, "count": self.count[name], "seconds": round(self.seconds[name], 3)}
-            for name, _ in self.seconds.most_common(n)
+            for name, _ in sorted(self.seconds.items(), key=lambda item: item[1], reverse=True)[:n]
         ]
 
 
@@ -1256,7 +1262,9 @@ def template_timer():
     from django.template.base import Template
 
     times = _TemplateTimes()
-    original = Template._render
+    # Template._render is private, so django-stubs does not declare it: patched through an untyped name.
+    template: Any = Template
+    original = template._render
 
     def timed_render(self, context):
         started = time.perf_counter()
@@ -1267,11 +1275,11 @@ def template_timer():
             times.count[name] += 1
             times.seconds[name] += time.perf_counter() - started
 
-    Template._render = timed_render
+    template._render = timed_render
     try:
         yield times
     finally:
-        Template._render = original
+        template._render = original
 
 
 def _trim_profile(text: str) -> str:

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import Count
 from django.urls import reverse
 
+if TYPE_CHECKING:
+    from apps.organizations.models import Organization
+
 ADMIN = "admin@demo.example"
+# -> (organisation or None, reverse() args); raises Unavailable when the data is not there
+Target = Callable[[], "tuple[Organization | None, list]"]
 
 
 @dataclass(frozen=True)
@@ -19,8 +25,7 @@ class Page:
     label: str
     url_name: str
     users: tuple[str, ...]  # demo accounts in order of preference; members of the org are tried first
-    # -> (organisation or None, reverse() args); raises Unavailable when the data is not there
-    target: Callable[[], tuple[object | None, list]]
+    target: Target
 
 
 def _unavailable(message: str):
@@ -36,7 +41,7 @@ def _model(label: str):
         raise _unavailable(f"model {label} does not exist yet") from exc
 
 
-def org_by_slug(slug: str) -> Callable[[], tuple[object, list]]:
+def org_by_slug(slug: str) -> Target:
     def pick():
         from apps.organizations.models import Organization
 
@@ -48,7 +53,7 @@ def org_by_slug(slug: str) -> Callable[[], tuple[object, list]]:
     return pick
 
 
-def org_with_most(model_label: str, org_lookup: str = "organization") -> Callable[[], tuple[object, list]]:
+def org_with_most(model_label: str, org_lookup: str = "organization") -> Target:
     """The organisation that has the most rows of ``model_label``."""
 
     def pick():
@@ -66,7 +71,7 @@ def org_with_most(model_label: str, org_lookup: str = "organization") -> Callabl
 
 def busiest(
     model_label: str, org_lookup: str, count: str | None, *, with_slug: bool, org_slug: str | None = None
-) -> Callable[[], tuple[object, list]]:
+) -> Target:
     """The object of ``model_label`` with the most ``count`` related rows (in ``org_slug`` if given);
     reverse() args are (org slug, pk) or (pk,)."""
 

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from . import core, db
@@ -67,7 +68,9 @@ def machine_info(database_url: str) -> dict:
         import psycopg
 
         with psycopg.connect(db._server_conninfo(database_url)) as conn:
-            info["postgresql"] = conn.execute("SHOW server_version").fetchone()[0]
+            row = conn.execute("SHOW server_version").fetchone()
+            assert row is not None
+            info["postgresql"] = row[0]
     except Exception as exc:
         info["postgresql"] = f"unknown ({exc})"
     return info
@@ -126,7 +129,7 @@ def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
             continue
         log(f"measuring {label}")
         started = time.perf_counter()
-        out = measure.guarded(key, label, lambda fn=fn: fn(ctx))
+        out = measure.guarded(key, label, partial(fn, ctx))
         # A measurement that could not start still accounts for its memory row.
         if key in ("sweep", "report") and len(out) == 1 and out[0].status != core.RAN:
             failed = out[0]

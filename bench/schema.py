@@ -6,6 +6,11 @@ measurement that needs it is reported as not available with the reason, never cr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -48,8 +53,8 @@ def _field(model, *candidates: str, kind=None):
 
 @dataclass(frozen=True)
 class AbsenceSchema:
-    registration: type
-    employee: type
+    registration: type[Model]
+    employee: type[Model]
     reg_table: str
     reg_employee: str  # column
     reg_start: str

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from . import db
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     in_process = time.perf_counter() - started
     expected = set(Advisory.objects.values_list(*columns))
     app.control.purge()
-    results = {"in_process_s": round(in_process, 2), "advisories": len(expected)}
+    results: dict[str, Any] = {"in_process_s": round(in_process, 2), "advisories": len(expected)}
     for count in (1, 2):
         workers = _start_workers(count, {**os.environ})
         runs = []

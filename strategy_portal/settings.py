@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, overload
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -12,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+@overload
+def env(name: str, default: str) -> str: ...
+@overload
+def env(name: str, default: None = None) -> str | None: ...
 def env(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name, default)
 
@@ -211,7 +216,7 @@ REDIS_URL = env("REDIS_URL")
 CELERY_DATA_DIR = BASE_DIR / "var" / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_RESULT_BACKEND: str | None = REDIS_URL
     # Connect timeout only: the worker's blocking reads must not time out.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"socket_connect_timeout": 2}
 else:
@@ -279,7 +284,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger uploads are streamed to 
 # (a 1,000,000-row absence file is about 40 MB); the web server in front must allow the same body size.
 PORTAL_IMPORT_MAX_MB = env_int("PORTAL_IMPORT_MAX_MB", 1024)
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "apps.core.jsonlog.JsonFormatter"}},

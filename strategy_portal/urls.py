@@ -33,7 +33,7 @@ def _media(request, path: str):
     # Uploaded payroll files (MEDIA_ROOT/imports/) are never served, not even by the development server.
     if path.startswith("imports/"):
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, path, document_root=str(settings.MEDIA_ROOT))
 
 
 if settings.DEBUG:

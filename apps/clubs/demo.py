@@ -31,7 +31,8 @@ RULES = {
 }
 
 # slug: [(unit code, club name, parent code for a new unit or None, unit name)]
-CLUBS = {
+# organisation slug: (code, club name, parent unit's code or None, new workplace unit's name)
+CLUBS: dict[str, list[tuple[str, str, str | None, str]]] = {
     "djoef-offentlig": [
         ("DO-AAK", "Djøf-klubben i Aarhus Kommune", None, ""),
         ("DO-NDK", "Djøf-klubben i Norddjurs Kommune", None, ""),
@@ -112,7 +113,7 @@ def _new_steward(ctx: DemoContext, organization: Organization, unit: OrgUnit, pa
 
 
 def _meetings_for(
-    ctx: DemoContext, host: dict, count: int, days_back: int, required: str | None
+    ctx: DemoContext, host: dict, count: int, days_back: int, required: ClubMeeting.Kind | None
 ) -> list[dict]:
     """Meeting rows (as kwargs) spread over the last ``days_back`` days, plus one planned ahead."""
     rng = ctx.rng
@@ -152,7 +153,7 @@ def _meetings_for(
     return rows
 
 
-def _insert_meetings(rows: list[dict], board_user: dict[int, User]) -> None:
+def _insert_meetings(rows: list[dict], board_user: dict[int, User | None]) -> None:
     objects = []
     guests = []
     for row in rows:
@@ -206,7 +207,7 @@ def _applications(
 
 def seed(ctx: DemoContext) -> None:
     password = make_password(DEMO_PASSWORD)  # hashed once; every generated steward shares the demo password
-    board_user = {}
+    board_user: dict[int, User | None] = {}
     applications: list[ClubFundApplication] = []
     meeting_rows: list[dict] = []
     for slug, (amount, cap, days) in RULES.items():
@@ -275,7 +276,7 @@ def seed(ctx: DemoContext) -> None:
         _seed_scale(ctx, ctx.employees // 25, board_user)
 
 
-def _seed_scale(ctx: DemoContext, count: int, board_user: dict[int, User]) -> None:
+def _seed_scale(ctx: DemoContext, count: int, board_user: dict[int, User | None]) -> None:
     """``count`` generated clubs on new workplace units, half in each of the two unions."""
     years = max(1, ctx.years)
     targets = [ctx.organizations["fagforbundet"], ctx.organizations["djoef-offentlig"]]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import DateWindowMixin
-from apps.core.forms import PortalFormMixin
+from apps.core.forms import PortalFormMixin, model_choice_field
 from apps.organizations.models import OrgUnit, Role, User
 from apps.strategy.models import Initiative
 
@@ -85,12 +85,12 @@ class ClubMeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
         # Runs inside Form.__init__, before PortalFormMixin validates a bound form to mark
         # invalid fields, so the choices must be in place here rather than after super().__init__().
         super().order_fields(field_order)
-        self.fields["board_guests"].queryset = User.objects.filter(
+        model_choice_field(self, "board_guests").queryset = User.objects.filter(
             memberships__organization_id=self.host.organization_id, memberships__role=Role.BOARD
         ).distinct()
         # Archived plans are not offered; links the meeting already has to them are kept.
         linked = [i.pk for i in self.initial.get("initiatives", [])]
-        self.fields["initiatives"].queryset = (
+        model_choice_field(self, "initiatives").queryset = (
             Initiative.objects.filter(focus_area__plan__organization_id=self.host.organization_id)
             .filter(Q(focus_area__plan__archived_at__isnull=True) | Q(pk__in=linked))
             .order_by("focus_area__plan", "focus_area", "pk")
@@ -129,6 +129,7 @@ class ClubMeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if self.errors:
             return data
         data["starts_at"] = datetime.combine(
@@ -174,7 +175,9 @@ class ApplicationForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
     def order_fields(self, field_order) -> None:
         # Before PortalFormMixin validates the bound form (see ClubMeetingForm.order_fields).
         super().order_fields(field_order)
-        self.fields["event_date"].input_formats = DATE_INPUT_FORMATS
+        event_date = self.fields["event_date"]
+        assert isinstance(event_date, forms.DateField)
+        event_date.input_formats = DATE_INPUT_FORMATS
 
     def __init__(self, *args, currency: str, organization, **kwargs) -> None:
         self.organization = organization
@@ -203,6 +206,7 @@ class DecisionForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("decision") == "reject" and not data.get("note", "").strip():
             self.add_error("note", _("Say why the application is rejected."))
         return data
@@ -238,7 +242,8 @@ class ClubFilterForm(PortalFormMixin, forms.Form):
         # Before PortalFormMixin validates the bound form (see ClubMeetingForm.order_fields).
         super().order_fields(field_order)
         # Areas are the units above the workplaces: those with units below them.
-        self.fields["area"].queryset = OrgUnit.objects.filter(
-            organization=self.organization, numchild__gt=0
-        ).order_by("path")
-        self.fields["area"].empty_label = _("All areas")
+        area = model_choice_field(self, "area")
+        area.queryset = OrgUnit.objects.filter(organization=self.organization, numchild__gt=0).order_by(
+            "path"
+        )
+        area.empty_label = _("All areas")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -12,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.organizations.models import Organization, OrgUnit
+
+if TYPE_CHECKING:
+    from .forms import ClubMeetingForm
+    from .selectors import FundBalance
 
 
 class ClubFundRules(models.Model):
@@ -60,6 +65,11 @@ class ClubFundRules(models.Model):
 
 class Club(models.Model):
     """The members of the union at one workplace, with their shop stewards (TR / tillitsvalgte)."""
+
+    if TYPE_CHECKING:
+        # Put on the rows of the steward's page (views.my_clubs) for its template.
+        balances: list[FundBalance]
+        meeting_form: ClubMeetingForm
 
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="clubs"

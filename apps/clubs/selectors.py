@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -26,8 +28,25 @@ from apps.organizations.models import Organization, OrgUnit
 
 from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ClubFigures(TypedDict):
+    """The figures ``clubs_with_figures`` puts on each club row."""
+
+    last_meeting: datetime | None
+    meetings_year: int
+    board_meetings_year: int
+    held_required: bool
+    granted_year: Decimal
+    has_pending: bool
+    pending_year: Decimal
+    budget_year: Decimal
+
+
 ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=12, decimal_places=2)
+MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
 
 
 def fund_rules_for(organization: Organization) -> ClubFundRules:
@@ -36,7 +55,7 @@ def fund_rules_for(organization: Organization) -> ClubFundRules:
     return rules or ClubFundRules(organization=organization)
 
 
-def required_kind(organization: Organization) -> str:
+def required_kind(organization: Organization) -> ClubMeeting.Kind:
     """The meeting each club should hold every year: §14-1a in Norway, the OK26 demands meeting in Denmark."""
     if organization.country == Organization.Country.NO:
         return ClubMeeting.Kind.PART_TIME
@@ -77,7 +96,7 @@ class FundBalance:
         return float(self.granted / self.budget) if self.budget else 0.0
 
 
-def balance_from_row(club: Club, year: int) -> FundBalance:
+def balance_from_row(club: WithAnnotations[Club, ClubFigures], year: int) -> FundBalance:
     """The balance of a club row annotated by ``clubs_with_figures`` (no further query)."""
     return FundBalance(
         year=year, budget=club.budget_year, granted=club.granted_year, pending=club.pending_year
@@ -113,7 +132,7 @@ def fund_balance(
 
 
 def fund_balances_with_applications(
-    clubs: list[Club], year: int, rules: ClubFundRules
+    clubs: Sequence[Club], year: int, rules: ClubFundRules
 ) -> dict[int, FundBalance]:
     """Club id → balance for ``year``, for those of the clubs with applications for events that year
     (one query for all of them)."""
@@ -142,7 +161,7 @@ def _count_subquery(meetings: QuerySet[ClubMeeting]) -> Subquery:
     )
 
 
-def clubs_with_figures(organization: Organization, year: int) -> QuerySet[Club]:
+def clubs_with_figures(organization: Organization, year: int) -> QuerySet[WithAnnotations[Club, ClubFigures]]:
     """Clubs with last meeting, meetings this year, board presence, required meeting and funds, per row.
 
     Subqueries rather than joins so that the counts do not multiply each other.
@@ -189,14 +208,14 @@ def clubs_with_figures(organization: Organization, year: int) -> QuerySet[Club]:
 
 
 def filter_clubs(
-    clubs: QuerySet[Club],
+    clubs: QuerySet[WithAnnotations[Club, ClubFigures]],
     *,
     q: str = "",
     area: OrgUnit | None = None,
     missing: bool = False,
     pending: bool = False,
     units: list[OrgUnit] | None = None,
-) -> QuerySet[Club]:
+) -> QuerySet[WithAnnotations[Club, ClubFigures]]:
     if units is not None:
         scope = Q(pk__in=[])
         for unit in units:

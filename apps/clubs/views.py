@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.exports import table_response
 from apps.core.forms import add_errors, error_text
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
 from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user, units_where
@@ -45,7 +46,7 @@ PAGE_SIZE = 50
 DECISIONS_SHOWN = 20
 
 
-def _club(request: HttpRequest, action: str, slug: str, pk: int) -> Club:
+def _club(request: HtmxHttpRequest, action: str, slug: str, pk: int) -> Club:
     return get_for_user(
         request.user,
         action,
@@ -55,7 +56,7 @@ def _club(request: HttpRequest, action: str, slug: str, pk: int) -> Club:
     )
 
 
-def _network(request: HttpRequest, action: str, slug: str, pk: int) -> TRNetwork:
+def _network(request: HtmxHttpRequest, action: str, slug: str, pk: int) -> TRNetwork:
     return get_for_user(
         request.user,
         action,
@@ -65,7 +66,7 @@ def _network(request: HttpRequest, action: str, slug: str, pk: int) -> TRNetwork
     )
 
 
-def _application(request: HttpRequest, action: str, slug: str, pk: int) -> ClubFundApplication:
+def _application(request: HtmxHttpRequest, action: str, slug: str, pk: int) -> ClubFundApplication:
     return get_for_user(
         request.user,
         action,
@@ -89,7 +90,7 @@ def _upcoming() -> Prefetch:
 
 @require_safe
 @login_required
-def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
+def my_clubs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.my_clubs", Organization, slug=slug)
     year = timezone.localdate().year
     open_or_this_year = Q(event_date__year__gte=year) | Q(
@@ -133,7 +134,7 @@ def my_clubs(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _filtered_clubs(request: HttpRequest, organization: Organization):
+def _filtered_clubs(request: HtmxHttpRequest, organization: Organization):
     form = ClubFilterForm(request.GET or None, organization=organization)
     year = timezone.localdate().year
     filters: dict = {}
@@ -152,7 +153,7 @@ def _filtered_clubs(request: HttpRequest, organization: Organization):
 
 @require_safe
 @login_required
-def club_list(request: HttpRequest, slug: str) -> HttpResponse:
+def club_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
     form, year, clubs, units = _filtered_clubs(request, organization)
     page = Paginator(clubs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -188,7 +189,7 @@ def club_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def club_list_csv(request: HttpRequest, slug: str, fmt: str = "csv") -> HttpResponse:
+def club_list_csv(request: AuthenticatedHttpRequest, slug: str, fmt: str = "csv") -> HttpResponse:
     organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
     _form, year, clubs, _units = _filtered_clubs(request, organization)
     currency = currency_of(organization)
@@ -227,7 +228,7 @@ def club_list_csv(request: HttpRequest, slug: str, fmt: str = "csv") -> HttpResp
 
 @require_safe
 @login_required
-def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.view", slug, pk)
     year = timezone.localdate().year
     meetings = list(club.meetings.prefetch_related("board_guests").order_by("-starts_at")[:50])
@@ -253,7 +254,9 @@ def club_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-def _club_meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str):
+def _club_meeting_form_page(
+    request: HtmxHttpRequest, *, host, meeting: ClubMeeting | None, back_url: str, post_url: str
+):
     organization = host.organization
     if request.method == "POST":
         form = ClubMeetingForm(request.POST, initial=ClubMeetingForm.initial_for(meeting), host=host)
@@ -300,7 +303,7 @@ def _club_meeting_form_page(request, *, host, meeting: ClubMeeting | None, back_
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def club_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_meeting_log(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.edit", slug, pk)
     # The quick form on "My clubs" brings the steward back there.
     if request.POST.get("from") == "my_clubs":
@@ -312,7 +315,7 @@ def club_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def network_meeting_log(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     network = _network(request, "clubs.edit", slug, pk)
     return _club_meeting_form_page(
         request,
@@ -325,7 +328,7 @@ def network_meeting_log(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def club_meeting_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_meeting_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         ClubMeeting.objects.select_related("club__organization", "club__unit", "network__organization")
         .prefetch_related("club__stewards", "network__stewards")
@@ -353,7 +356,7 @@ def _event_year(form: ApplicationForm, application: ClubFundApplication | None) 
     return event_date.year if event_date else None
 
 
-def _application_form_page(request, *, club: Club, application: ClubFundApplication | None):
+def _application_form_page(request: HtmxHttpRequest, *, club: Club, application: ClubFundApplication | None):
     currency = currency_of(club.organization)
     if request.method == "POST":
         form = ApplicationForm(
@@ -419,14 +422,14 @@ def _application_form_page(request, *, club: Club, application: ClubFundApplicat
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def application_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.edit", slug, pk)
     return _application_form_page(request, club=club, application=None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def application_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     application = _application(request, "clubs.edit", slug, pk)
     if application.status != ClubFundApplication.Status.DRAFT:
         messages.error(request, _("Only a draft can be changed."))
@@ -436,7 +439,7 @@ def application_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     application = _application(request, "clubs.view", slug, pk)
     may_edit = can(request.user, "clubs.edit", application)
     problems = {}
@@ -475,7 +478,7 @@ def _decision_balance(application: ClubFundApplication) -> FundBalance | None:
 
 @require_POST
 @login_required
-def application_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_submit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     application = _application(request, "clubs.edit", slug, pk)
     try:
         services.application_submit(application=application)
@@ -489,7 +492,7 @@ def application_submit(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
-def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_decide(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     application = _application(request, "clubs.decide", slug, pk)
     form = DecisionForm(request.POST)
     back = request.POST.get("next") == "list"
@@ -545,7 +548,7 @@ def application_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
-def application_mark_paid(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def application_mark_paid(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     application = _application(request, "clubs.decide", slug, pk)
     try:
         services.application_mark_paid(application=application)
@@ -560,7 +563,7 @@ def application_mark_paid(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def fund_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def fund_rules_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.manage_rules", Organization, slug=slug)
     rules = fund_rules_for(organization)
     form = FundRulesForm(request.POST or None, instance=rules, currency=currency_of(organization))
@@ -578,7 +581,7 @@ def fund_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def network_list(request: HttpRequest, slug: str) -> HttpResponse:
+def network_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     sees_all = can(request.user, "clubs.overview", organization)
     if not sees_all:
@@ -589,7 +592,7 @@ def network_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def network_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def network_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     network = _network(request, "clubs.view", slug, pk)
     meetings = list(network.meetings.prefetch_related("board_guests").order_by("-starts_at")[:50])
     return render(
@@ -613,14 +616,14 @@ def _calendar_response(name: str, meetings) -> HttpResponse:
 
 @require_safe
 @login_required
-def organization_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_calendar(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
     return _calendar_response(organization.name, meetings_for_feed(organization=organization))
 
 
 @require_safe
 @login_required
-def club_calendar(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def club_calendar(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     club = _club(request, "clubs.view", slug, pk)
     return _calendar_response(club.name, meetings_for_feed(organization=club.organization, club=club))
 
@@ -633,7 +636,7 @@ def _token_user(token: str):
 
 
 @require_safe
-def organization_calendar_token(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+def organization_calendar_token(request: HtmxHttpRequest, token: str, slug: str) -> HttpResponse:
     user = _token_user(token)
     organization = get_object_or_404(Organization, slug=slug)
     # A calendar app cannot show a 403 to anyone; whatever the token may not read does not exist.
@@ -643,7 +646,7 @@ def organization_calendar_token(request: HttpRequest, token: str, slug: str) -> 
 
 
 @require_safe
-def club_calendar_token(request: HttpRequest, token: str, slug: str, pk: int) -> HttpResponse:
+def club_calendar_token(request: HtmxHttpRequest, token: str, slug: str, pk: int) -> HttpResponse:
     user = _token_user(token)
     club = get_object_or_404(
         Club.objects.select_related("organization", "unit").prefetch_related("stewards"),
@@ -657,7 +660,7 @@ def club_calendar_token(request: HttpRequest, token: str, slug: str, pk: int) ->
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def calendar_links(request: HttpRequest, slug: str) -> HttpResponse:
+def calendar_links(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     sees_all = can(request.user, "clubs.overview", organization)
     if not sees_all:

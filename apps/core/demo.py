@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from io import TextIOBase
 from typing import TextIO
 
 DEMO_PASSWORD = "demo-portal-2026"  # noqa: S105 - printed to the console on purpose, demo only
@@ -110,7 +111,7 @@ class DemoContext:
     today: date
     employees: int
     years: int
-    out: TextIO
+    out: TextIO | TextIOBase  # a command's stdout (OutputWrapper) or a stream
     organizations: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     logins: list[tuple[str, str]] = field(default_factory=list)

@@ -1,4 +1,5 @@
 import html
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -57,11 +58,21 @@ class FastSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(final_attrs), safe_options)
 
 
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model choice field ``name``, to set its queryset or labels (``form.fields`` is typed
+    as holding plain fields)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def add_errors(form: forms.BaseForm, error: ValidationError, *, field: str | None = None) -> None:
     """Show a service's refusal on the form: each message under the field it names when the form has
     that field, the others under ``field`` (by default above the form, as a non-field error)."""
-    named = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
-    for name, errors in named.items():
+    named: Iterable[tuple[str | None, list[ValidationError]]] = (
+        error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
+    )
+    for name, errors in named:
         form.add_error(name if name in form.fields else field, errors)
 
 

@@ -73,7 +73,7 @@ def _decode(cursor: str, width: int) -> list[Any] | None:
         return None
     if not isinstance(tagged, list) or len(tagged) != width:
         return None
-    values = []
+    values: list[Any] = []
     for item in tagged:
         try:
             if isinstance(item, dict) and item.keys() == {"t"}:
@@ -128,7 +128,11 @@ def keyset_page(
             object_list=rows,
             per_page=per_page,
             next_cursor=before,
-            previous_cursor=_encode([_value(first_of_page, f) for f in ordering]) if more else None,
+            previous_cursor=(
+                _encode([_value(first_of_page, f) for f in ordering])
+                if more and first_of_page is not None
+                else None
+            ),
         )
     if after_values is not None:
         queryset = queryset.filter(_beyond(ordering, after_values, "gt"))

@@ -15,6 +15,7 @@ from django.db.models import Model, QuerySet
 DIRECTIONS = ("up", "down")
 
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 def moved(items: Sequence[T], item: T, direction: str) -> list[T]:
@@ -44,7 +45,7 @@ def save_order(rows: Sequence[Model], positions: Iterable[int] | None = None) ->
         type(changed[0])._default_manager.bulk_update(changed, ["position"])
 
 
-def move_row(siblings: QuerySet, row: Model, direction: str) -> list[Model]:
+def move_row(siblings: QuerySet[M], row: M, direction: str) -> list[M]:
     """Swap ``row`` with its neighbour among ``siblings`` (locked for the transaction the caller holds)
     and renumber them 1..n. Returns the siblings in their new order."""
     order = moved(list(siblings.select_for_update().order_by("position", "pk")), row, direction)

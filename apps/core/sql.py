@@ -39,6 +39,13 @@ ARRAY_ROWS = 50000  # rows per INSERT from arrays
 _reading_alias: ContextVar[str] = ContextVar("sql_reading_alias", default=DEFAULT_DB_ALIAS)
 
 
+def _column(model: type[models.Model], name: str) -> models.Field:
+    """The concrete field ``name`` of ``model`` (a column, not a reverse relation)."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column is not None
+    return field
+
+
 def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 
@@ -252,7 +259,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     ``bulk_create`` in batches. Either way the rows are consumed as a stream, never held all at once.
     """
     if _postgresql():
-        columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+        columns = ", ".join(connection.ops.quote_name(_column(model, f).column) for f in fields)
         table = connection.ops.quote_name(model._meta.db_table)
         count = 0
         with (
@@ -266,7 +273,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     count = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, BATCH)):
-        model.objects.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in batch])
+        model._default_manager.bulk_create([model(**dict(zip(fields, row, strict=True))) for row in batch])
         count += len(batch)
     return count
 
@@ -282,18 +289,18 @@ def insert_new_rows(
     the new rows counted in the table.
     """
     if not _postgresql():
-        before = model.objects.count()
-        model.objects.bulk_create(
+        before = model._default_manager.count()
+        model._default_manager.bulk_create(
             [model(**dict(zip(fields, row, strict=True))) for row in rows],
             batch_size=5000,
             ignore_conflicts=True,
         )
-        return model.objects.count() - before
-    quote, meta = connection.ops.quote_name, model._meta
-    table = quote(meta.db_table)
-    columns = ", ".join(quote(meta.get_field(f).column) for f in fields)
-    arrays = ", ".join(f"%s::{meta.get_field(f).db_type(connection)}[]" for f in fields)
-    conflict = ", ".join(quote(meta.get_field(f).column) for f in unique)
+        return model._default_manager.count() - before
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(_column(model, f).column) for f in fields)
+    arrays = ", ".join(f"%s::{_column(model, f).db_type(connection)}[]" for f in fields)
+    conflict = ", ".join(quote(_column(model, f).column) for f in unique)
     sql = (
         f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) ON CONFLICT ({conflict}) DO NOTHING"  # noqa: S608
     )

@@ -6,7 +6,7 @@ import os
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 from kombu import Connection
 
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Role
 from apps.organizations.permissions import memberships_of, organizations_of
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = memberships_of(request.user)
     role_labels = dict(Role.choices)
     organizations = []
@@ -34,7 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
             {
                 "organization": organization,
                 "roles": [
-                    {"label": role_labels[m.role], "scope": m.unit.name if m.unit_id else None} for m in mine
+                    {"label": role_labels[m.role], "scope": m.unit.name if m.unit is not None else None}
+                    for m in mine
                 ],
                 "links": entries_for(request.user, organization),
             }
@@ -43,7 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
+def set_language(request: HtmxHttpRequest) -> HttpResponse:
     """Switch the interface language; remembered on the account and in a cookie."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
@@ -89,7 +91,7 @@ def _check_broker() -> tuple[bool, str]:
 
 @never_cache
 @require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
+def healthz(request: HtmxHttpRequest) -> JsonResponse:
     db_ok, db_detail = _check_database()
     broker_ok, broker_detail = _check_broker()
     healthy = db_ok and broker_ok

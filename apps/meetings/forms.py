@@ -29,6 +29,7 @@ class MedMeetingForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         start, end = cleaned.get("start_time"), cleaned.get("planned_end")
         if start and end and end <= start:
             self.add_error("planned_end", _("The planned end must be after the start time."))
@@ -86,6 +87,7 @@ class MinutesForm(PortalFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("outcome") and self.instance.is_pause:
             self.add_error("outcome", _("A break or a meal has no decision."))
         return cleaned
@@ -128,6 +130,7 @@ class CommitteeSettingsForm(PortalFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if cleaned.get("quorum_rule") != Committee.QuorumRule.MINIMUM_PER_SIDE:
             # The minima only apply to a fixed rule; leftovers from an earlier choice are dropped.
             cleaned["quorum_management"] = cleaned["quorum_employees"] = None

@@ -21,7 +21,7 @@ def _procedural_titles() -> set[str]:
     agenda (approved)" at every meeting says nothing to the members, unless a decision text was kept."""
     from .services import STANDARD_ITEMS
 
-    titles = set()
+    titles: set[str] = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             titles.update(str(STANDARD_ITEMS[key][0]) for key in PROCEDURAL_ITEMS)

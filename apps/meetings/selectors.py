@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -217,7 +218,9 @@ def guide_questions_for_meeting(meeting: Meeting) -> list[DiscussionQuestion]:
         .select_related("source__theme__guide")
         .order_by("item__position", "position")
     ):
-        seen.setdefault(agenda_question.source_id, agenda_question.source)
+        source = agenda_question.source
+        assert source is not None  # source__isnull=False
+        seen.setdefault(source.pk, source)
     return list(seen.values())
 
 
@@ -371,7 +374,7 @@ def live_view(meeting: Meeting, items: list[AgendaItem] | None = None) -> LiveVi
     if speaker_list:
         for speaker in speaker_list.speakers.select_related("member__user").order_by("position", "id"):
             (done if speaker.done_at else waiting).append(speaker)
-        done.sort(key=lambda s: s.done_at)
+        done.sort(key=lambda s: cast(datetime, s.done_at))  # only those with done_at
     by_pk = {item.pk: item for item in items}
     votes = list(Vote.objects.filter(item__meeting=meeting).order_by("opened_at", "id"))
     by_item: dict[int, list[Vote]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -70,9 +71,10 @@ def _refuse_if_locked(meeting: Meeting) -> None:
         )
 
 
-def _refuse_bad_duration(minutes: int | None) -> None:
+def _checked_duration(minutes: int | None) -> int:
     if minutes is None or minutes <= 0:
         raise ValidationError({"duration_minutes": _("The duration must be at least one minute.")})
+    return minutes
 
 
 def _place_new_item(meeting: Meeting, *, closing: bool = False) -> int:
@@ -152,7 +154,7 @@ def agenda_item_add(
     closing: bool = False,
 ) -> AgendaItem:
     _refuse_if_locked(meeting)
-    _refuse_bad_duration(duration_minutes)
+    duration_minutes = _checked_duration(duration_minutes)
     return AgendaItem.objects.create(
         meeting=meeting,
         position=_place_new_item(meeting, closing=closing),
@@ -190,7 +192,7 @@ def agenda_item_update(
     closing: bool | None = None,
 ) -> AgendaItem:
     _refuse_if_locked(item.meeting)
-    _refuse_bad_duration(duration_minutes)
+    duration_minutes = _checked_duration(duration_minutes)
     if closing is not None:  # None keeps the item where it is among the closing items
         item.closing = closing
     item.title = title
@@ -216,7 +218,7 @@ def agenda_item_update(
 @transaction.atomic
 def agenda_item_set_duration(*, item: AgendaItem, duration_minutes: int | None) -> AgendaItem:
     _refuse_if_locked(item.meeting)
-    _refuse_bad_duration(duration_minutes)
+    duration_minutes = _checked_duration(duration_minutes)
     item.duration_minutes = duration_minutes
     item.save(update_fields=["duration_minutes"])
     return item
@@ -286,7 +288,7 @@ def agenda_item_move_to_meeting(*, item: AgendaItem, target: Meeting | None = No
 @transaction.atomic
 def dialogue_step_add(*, item: AgendaItem, text: str, duration_minutes: int | None) -> DialogueStep:
     _refuse_if_locked(item.meeting)
-    _refuse_bad_duration(duration_minutes)
+    duration_minutes = _checked_duration(duration_minutes)
     position = (item.steps.aggregate(top=Max("position"))["top"] or 0) + 1
     return DialogueStep.objects.create(
         item=item, text=text, duration_minutes=duration_minutes, position=position
@@ -342,6 +344,7 @@ def guide_take_into_agenda(
 @transaction.atomic
 def attachment_add(*, item: AgendaItem, file: UploadedFile, user: User) -> AgendaAttachment:
     _refuse_if_locked(item.meeting)
+    assert file.name is not None and file.size is not None  # an uploaded file has both
     extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
     if extension not in AgendaAttachment.ALLOWED_EXTENSIONS:
         raise ValidationError(
@@ -615,7 +618,7 @@ def item_proposal_submit(
     *, meeting: Meeting, user: User, title: str, description: str = "", duration_minutes: int | None = 15
 ) -> ItemProposal:
     _refuse_if_past_proposals(meeting)
-    _refuse_bad_duration(duration_minutes)
+    duration_minutes = _checked_duration(duration_minutes)
     if not title.strip():
         raise ValidationError({"title": _("Give the item a title.")})
     return ItemProposal.objects.create(
@@ -887,7 +890,7 @@ def side_limits(meeting: Meeting) -> dict[str, int]:
     """How many may vote per side: those present when attendance is recorded, else the active members."""
     attendance = Attendance.objects.filter(meeting=meeting, member__active=True)
     if attendance.exists():
-        rows = attendance.filter(present=True).values_list("member__side", flat=True)
+        rows: Iterable[str] = attendance.filter(present=True).values_list("member__side", flat=True)
     else:
         rows = meeting.committee.members.filter(active=True).values_list("side", flat=True)
     limits = dict.fromkeys(CommitteeMember.Side.values, 0)
@@ -919,7 +922,7 @@ def vote_record(
     _live_of(item.meeting)
     if not vote.is_open:
         raise ValidationError(_("This vote is already recorded."))
-    counts = {
+    counts: dict[str, tuple[int, int, int]] = {
         CommitteeMember.Side.MANAGEMENT: (management_for, management_against, management_abstain),
         CommitteeMember.Side.EMPLOYEE: (employee_for, employee_against, employee_abstain),
     }

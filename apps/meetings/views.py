@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.forms import add_errors, error_text, form_error_text
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
 from apps.core.pdf import render_pdf
 from apps.organizations.models import CalendarToken, Organization
@@ -67,7 +68,7 @@ VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 
 @require_safe
 @login_required
-def committee_list(request: HttpRequest, slug: str) -> HttpResponse:
+def committee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "meetings.view", Organization, slug=slug)
     committees = list(
         Committee.objects.filter(organization=organization, active=True)
@@ -97,7 +98,7 @@ def _seated(user, committee: Committee) -> bool:
 
 @require_safe
 @login_required
-def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user,
         "meetings.view",
@@ -137,7 +138,7 @@ def committee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
     )
@@ -158,7 +159,7 @@ def med_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if meeting.minutes_locked:
         messages.error(
@@ -189,7 +190,7 @@ def med_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
     )
@@ -204,7 +205,7 @@ def committee_decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def committee_ics(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+def committee_ics(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse:
     """The committee's meetings as iCalendar; calendar apps cannot log in, so the URL carries a token."""
     user = calendar_token_user(token, CalendarToken.Kind.MEETINGS)
     if user is None:
@@ -220,7 +221,7 @@ def committee_ics(request: HttpRequest, pk: int, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def committee_calendar_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_calendar_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A new personal link to the committees' calendars: the one shown before (and so every earlier link
     to any committee's calendar) stops working."""
     committee = get_for_user(
@@ -241,7 +242,7 @@ def _attendance_form(members: list, statuses: dict[int, str]) -> list[tuple]:
     return [(member, statuses.get(member.pk, "")) for member in members]
 
 
-def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
+def _meeting_context(request: HtmxHttpRequest, meeting_pk: int) -> dict:
     meeting, items = selectors.meeting_with_items(meeting_pk)
     committee = meeting.committee
     user = request.user
@@ -295,7 +296,7 @@ def _meeting_context(request: HttpRequest, meeting_pk: int) -> dict:
     }
 
 
-def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> HttpResponse:
+def _agenda_response(request: HtmxHttpRequest, meeting_pk: int, error: str = "") -> HttpResponse:
     """After an agenda change: the agenda fragment for htmx, otherwise back to the meeting page."""
     status = 422 if error else 200  # refused input is no success; htmx swaps 422 (base.html)
     if request.htmx:
@@ -312,7 +313,7 @@ def _agenda_response(request: HttpRequest, meeting_pk: int, error: str = "") -> 
 
 @require_safe
 @login_required
-def med_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     context = _meeting_context(request, pk)
     if request.htmx:
@@ -323,7 +324,7 @@ def med_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
+def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     form = AgendaItemForm(request.POST, prefix="new")
     if not form.is_valid():
@@ -341,7 +342,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
+def item_add_standard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     try:
         services.agenda_item_add_standard(meeting=meeting, key=request.POST.get("key", ""))
@@ -352,7 +353,7 @@ def item_add_standard(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
@@ -371,7 +372,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
+def item_duration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DurationForm(request.POST)
     if not form.is_valid():
@@ -385,7 +386,7 @@ def item_duration(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
@@ -396,7 +397,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     meeting_pk = item.meeting_id
     try:
@@ -408,7 +409,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+def item_to_next_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     source_pk = item.meeting_id
     target = None
@@ -430,7 +431,7 @@ def item_to_next_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def step_add(request: HttpRequest, pk: int) -> HttpResponse:
+def step_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
@@ -444,7 +445,7 @@ def step_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = QuestionForm(request.POST)
     if not form.is_valid():
@@ -458,7 +459,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
+def guide_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     guide = DiscussionGuide.objects.filter(
         pk=request.POST.get("guide") or 0, organization_id=meeting.committee.organization_id
@@ -484,7 +485,7 @@ def guide_take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -498,7 +499,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(
         AgendaAttachment.objects.select_related("item__meeting__committee__organization"), pk=pk
     )
@@ -511,7 +512,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @require_POST
 @login_required
-def med_meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     action = request.POST.get("action")
     try:
@@ -530,7 +531,7 @@ def med_meeting_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     if item.meeting.minutes_locked:
         messages.error(
@@ -556,7 +557,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     statuses = {
         member.pk: request.POST.get(f"attendance-{member.pk}", "")
@@ -582,7 +583,7 @@ def attendance_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(MEETINGS, pk=pk)
     authorize(request.user, "meetings.meeting.view", meeting)
     if not can(request.user, "meetings.minutes.approve", meeting):
@@ -608,7 +609,7 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
     form = CorrectionForm(request.POST or None, initial={"new_text": item.minutes})
     if request.method == "POST" and form.is_valid():
@@ -634,7 +635,7 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The committee's answers to the guide questions it took into this meeting's agenda."""
     meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
     questions = selectors.guide_questions_for_meeting(meeting)
@@ -668,7 +669,7 @@ def med_meeting_answers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def guide_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     guide = get_for_user(
         request.user, "meetings.view", DiscussionGuide.objects.select_related("organization"), pk=pk
     )
@@ -698,7 +699,7 @@ def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def guide_overview(request: HttpRequest, pk: int) -> HttpResponse:
+def guide_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     guide = get_for_user(
         request.user, "meetings.guide.overview", DiscussionGuide.objects.select_related("organization"), pk=pk
     )
@@ -714,7 +715,7 @@ def guide_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def working_group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = get_for_user(
         request.user,
         "meetings.view",
@@ -744,7 +745,7 @@ def working_group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def task_status(request: HttpRequest, pk: int) -> HttpResponse:
+def task_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(WorkingGroupTask.objects.select_related("group__committee__organization"), pk=pk)
     authorize(request.user, "meetings.meeting.edit", task.group.committee)
     try:
@@ -767,7 +768,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     meeting, items = selectors.meeting_with_items(pk)
     title = _("Agenda: %(committee)s, %(date)s") % {
@@ -790,7 +791,7 @@ def agenda_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
     meeting, items = selectors.meeting_with_items(pk)
     if not meeting.minutes_locked:
@@ -828,7 +829,7 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def committee_settings(request: HttpRequest, pk: int) -> HttpResponse:
+def committee_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user, "meetings.committee.settings", Committee.objects.select_related("organization"), pk=pk
     )
@@ -847,7 +848,7 @@ def committee_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Send the agenda to every member after a confirmation naming them (a page; a dialog with htmx)."""
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     if request.method == "POST":
@@ -875,7 +876,7 @@ def med_meeting_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+def item_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agenda in a new order after drag and drop; the move buttons do the same one step at a time."""
     meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
     try:
@@ -891,7 +892,7 @@ def item_reorder(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -926,7 +927,7 @@ PROPOSALS = ItemProposal.objects.select_related("meeting__committee__organizatio
 
 @require_POST
 @login_required
-def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
     try:
         item = services.item_proposal_accept(proposal=proposal, user=request.user)
@@ -941,7 +942,7 @@ def proposal_accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -975,7 +976,7 @@ def proposal_decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _live_context(
-    request: HttpRequest, meeting: Meeting, items: list | None = None, members: list | None = None
+    request: HtmxHttpRequest, meeting: Meeting, items: list | None = None, members: list | None = None
 ) -> dict:
     """The live panel's context: the live state, the user's seat and request, what the user may do."""
     view = selectors.live_view(meeting, items)
@@ -1006,7 +1007,9 @@ def _live_context(
     }
 
 
-def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = "", **extra) -> HttpResponse:
+def _live_panel_response(
+    request: HtmxHttpRequest, meeting: Meeting, error: str = "", **extra
+) -> HttpResponse:
     """After a live action: the panel fragment for htmx, otherwise back to the meeting page's panel."""
     if request.htmx:
         context = {"meeting": meeting, "committee": meeting.committee, **_live_context(request, meeting)}
@@ -1020,7 +1023,7 @@ def _live_panel_response(request: HttpRequest, meeting: Meeting, error: str = ""
 
 @require_safe
 @login_required
-def med_meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chair's and members' panel on the meeting page, refreshed on demand."""
     meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
     return _live_panel_response(request, meeting)
@@ -1028,7 +1031,7 @@ def med_meeting_live_panel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def med_meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_control(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Start or end the meeting in the room, or move it to another item."""
     meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
     action = request.POST.get("action", "")
@@ -1054,7 +1057,7 @@ def med_meeting_live_control(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
+def speaker_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A member asks to speak on the current item; the chair may put any member on the list."""
     item = get_for_user(request.user, "meetings.meeting.live", ITEMS, pk=pk)
     meeting = item.meeting
@@ -1077,7 +1080,7 @@ def speaker_request(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def speaker_update(request: HttpRequest, pk: int) -> HttpResponse:
+def speaker_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chair moves a speaker, marks them done or takes them off; a member may withdraw their own."""
     speaker = get_object_or_404(
         Speaker.objects.select_related(
@@ -1107,7 +1110,7 @@ def speaker_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def speaker_list_close(request: HttpRequest, pk: int) -> HttpResponse:
+def speaker_list_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
     try:
         services.speaker_list_close(item=item, closed=request.POST.get("closed") != "0")
@@ -1118,7 +1121,7 @@ def speaker_list_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
     form = VoteOpenForm(request.POST)
     if not form.is_valid():
@@ -1132,7 +1135,7 @@ def vote_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
     meeting = vote.item.meeting
     form = VoteCountForm(request.POST)
@@ -1147,7 +1150,7 @@ def vote_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def vote_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
     meeting = vote.item.meeting
     try:
@@ -1159,7 +1162,7 @@ def vote_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def med_meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The room's screen: the current item, its clock time, the speakers' list and the last vote.
 
     htmx polls it every few seconds and swaps the screen part; without JavaScript a reload shows the
@@ -1170,7 +1173,7 @@ def med_meeting_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _screen_response(
-    request: HttpRequest, meeting: Meeting, poll_url: str, by_link: bool = False
+    request: HtmxHttpRequest, meeting: Meeting, poll_url: str, by_link: bool = False
 ) -> HttpResponse:
     context = {
         "meeting": meeting,
@@ -1190,7 +1193,7 @@ def _screen_response(
 
 
 @require_safe
-def med_meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
+def med_meeting_screen(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """The live view through a screen link, for a screen in the room that no one is logged in on."""
     link = get_object_or_404(
         ScreenLink.objects.select_related("meeting__committee__organization"), token=token
@@ -1204,7 +1207,7 @@ def med_meeting_screen(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+def screen_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
     try:
         services.screen_link_create(meeting=meeting, user=request.user)
@@ -1215,7 +1218,7 @@ def screen_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def screen_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def screen_link_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = get_for_user(
         request.user, "meetings.meeting.run", ScreenLink.objects.select_related("meeting__committee"), pk=pk
     )

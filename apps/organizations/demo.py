@@ -226,7 +226,7 @@ def seed(ctx: DemoContext) -> None:
             is_superuser=is_admin,
             language=organizations[org_slug].language if org_slug else "",
         )
-        targets = organizations.values() if is_admin else [organizations[org_slug]]
+        targets = list(organizations.values()) if org_slug is None else [organizations[org_slug]]
         for organization in targets:
             unit = OrgUnit.objects.get(organization=organization, code=unit_code) if unit_code else None
             Membership.objects.create(user=user, organization=organization, role=role, unit=unit)
@@ -247,7 +247,8 @@ def describe_demo_accounts() -> list[tuple[str, str]]:
             lines.append((user.email, described[user.email]))
             continue
         roles = "; ".join(
-            f"{m.organization.name}: {m.get_role_display()}" + (f", {m.unit.name}" if m.unit_id else "")
+            f"{m.organization.name}: {m.get_role_display()}"
+            + (f", {m.unit.name}" if m.unit is not None else "")
             for m in user.memberships.all()
         )
         lines.append((user.email, roles))

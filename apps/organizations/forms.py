@@ -65,10 +65,10 @@ class LogoField(forms.FileField):
                         _("The logo may be at most %(side)s pixels wide and high.") % {"side": self.max_side}
                     )
                 image.load()
-                image = image.convert("RGBA")
-                image.thumbnail((self.stored_side, self.stored_side))
+                converted = image.convert("RGBA")
+                converted.thumbnail((self.stored_side, self.stored_side))
                 out = io.BytesIO()
-                image.save(out, format="PNG", optimize=True)
+                converted.save(out, format="PNG", optimize=True)
         except forms.ValidationError:
             raise
         except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:

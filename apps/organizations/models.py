@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -43,9 +44,10 @@ class User(AbstractUser):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # AbstractUser's stub expects its username-based UserManager; this one logs in by email.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("user")
@@ -260,13 +262,13 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.unit.name if self.unit_id else self.organization.name
+        scope = self.unit.name if self.unit is not None else self.organization.name
         return f"{self.user} · {self.get_role_display()} · {scope}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.unit_id and self.unit.organization_id != self.organization_id:
+        if self.unit is not None and self.unit.organization_id != self.organization_id:
             raise ValidationError({"unit": _("The unit must belong to the same organisation.")})
 
 

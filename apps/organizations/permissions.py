@@ -88,6 +88,7 @@ def _membership_covers(m: Membership, unit: OrgUnit | None, any_scope: bool) -> 
         return True
     if unit is None:
         return any_scope
+    assert m.unit is not None  # unit_id is set
     return unit.path.startswith(m.unit.path)
 
 
@@ -139,7 +140,7 @@ def units_where(user, action: str, organization_id: int) -> list[OrgUnit] | None
     for m in memberships_of(user):
         if m.organization_id != organization_id or m.role not in rule.roles:
             continue
-        if m.unit_id is None:
+        if m.unit is None:
             return None
         units.append(m.unit)
     return units

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.http import HtmxHttpRequest
+
 from .models import Role
 from .permissions import memberships_of
 
@@ -57,7 +59,7 @@ class IdleLogoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
         user = request.user
         limit = idle_minutes(user) if user.is_authenticated else None
         if limit is None:

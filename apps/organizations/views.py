@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.forms import add_errors
+from apps.core.http import AuthenticatedHttpRequest
 
 from . import services
 from .forms import AppearanceForm
@@ -16,7 +17,7 @@ from .permissions import can, get_for_user
 
 @require_safe
 @login_required
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_detail(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "organizations.view", Organization, slug=slug)
     units = list(organization.units.order_by("path"))
     memberships = None
@@ -40,7 +41,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def organization_appearance(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_appearance(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "organizations.appearance", Organization, slug=slug)
     if request.method == "POST":
         form = AppearanceForm(request.POST, request.FILES)
@@ -69,7 +70,7 @@ def organization_appearance(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def organization_logo(request: HttpRequest, slug: str) -> HttpResponse:
+def organization_logo(request: AuthenticatedHttpRequest, slug: str) -> FileResponse:
     """The logo for the organisation's members only, always as the PNG the upload was re-encoded to."""
     organization = get_for_user(request.user, "organizations.view", Organization, slug=slug)
     if not organization.logo:

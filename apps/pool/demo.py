@@ -156,7 +156,7 @@ def seed(ctx: DemoContext) -> None:
         ThemeRanking(session=session, label=f"Bord {n}", submitted_at=_aware(theme_day, 12))
         for n in range(1, TABLES + 1)
     )
-    places = []
+    places: list[RankingPlace] = []
     for ranking in rankings:
         order = sorted(themes, key=lambda t: -LEANING[t.position - 1] * ctx.rng.random())
         places.extend(RankingPlace(ranking=ranking, theme=t, place=p) for p, t in enumerate(order, start=1))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import PortalFormMixin
+from apps.core.forms import PortalFormMixin, model_choice_field
 from apps.organizations.models import User
 
 from .models import PoolApplication, PoolCall, PoolTheme, RankingSession, Step, TextRequirement
@@ -22,7 +22,9 @@ class _ApplicationCreateFields(forms.Form):
 
     def __init__(self, *args, organization, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["ranking_session"].queryset = RankingSession.objects.filter(organization=organization)
+        model_choice_field(self, "ranking_session").queryset = RankingSession.objects.filter(
+            organization=organization
+        )
 
 
 class ApplicationCreateForm(PortalFormMixin, _ApplicationCreateFields):
@@ -48,8 +50,8 @@ class _ApplicationFields(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = PoolTheme.objects.filter(call_id=self.instance.call_id)
-        self.fields["theme"].empty_label = _("No theme chosen yet")
+        model_choice_field(self, "theme").queryset = PoolTheme.objects.filter(call_id=self.instance.call_id)
+        model_choice_field(self, "theme").empty_label = _("No theme chosen yet")
 
 
 class ApplicationForm(PortalFormMixin, _ApplicationFields):
@@ -65,6 +67,7 @@ class TargetGroupForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         employees = data.get("employees_in_group")
         if employees is None:
             return data

@@ -6,6 +6,7 @@ Money is stored in whole Danish kroner (integers) everywhere in this app.
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -168,6 +169,9 @@ class RankingSession(models.Model):
 class ThemeRanking(models.Model):
     """One table's (or participant's) ranking of the themes; opened through its unguessable token."""
 
+    if TYPE_CHECKING:
+        url: str  # put on the rows of the session's page (views) for its QR codes
+
     session = models.ForeignKey(
         RankingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="rankings"
     )
@@ -271,7 +275,7 @@ class PoolApplication(models.Model):
         return self.organization_id, None
 
     def clean(self) -> None:
-        if self.theme_id and self.theme.call_id != self.call_id:
+        if self.theme is not None and self.theme.call_id != self.call_id:
             raise ValidationError({"theme": _("The theme must belong to the application's call.")})
 
 

@@ -168,6 +168,7 @@ def application_checklist(application: PoolApplication, officers: dict | None = 
     )
     groups = list(application.target_groups.all())
     incomplete = [g.name for g in groups if not g.employees_in_group or not g.participants]
+    groups_missing: str | Promise
     if not groups:
         groups_missing = _("No target group is described.")
     elif incomplete:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django_htmx.http import trigger_client_event
 
 from apps.core.exports import table_response
 from apps.core.forms import add_errors
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.ordering import moved
 from apps.core.pdf import render_pdf
 from apps.organizations.models import Organization, Role
@@ -48,7 +49,7 @@ CHANGED_EVENT = "poolChanged"
 VOIDED_MESSAGE = gettext_lazy("The change voided the HU's signatures. The application must be signed again.")
 
 
-def _employer(request: HttpRequest, slug: str, action: str) -> Organization:
+def _employer(request: HtmxHttpRequest, slug: str, action: str) -> Organization:
     organization = get_for_user(request.user, action, Organization, slug=slug)
     if organization.kind != Organization.Kind.EMPLOYER:
         raise Http404
@@ -58,7 +59,7 @@ def _employer(request: HttpRequest, slug: str, action: str) -> Organization:
 # ---------------------------------------------------------------------------------------- the list
 @require_safe
 @login_required
-def application_list(request: HttpRequest, slug: str) -> HttpResponse:
+def application_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _employer(request, slug, "pool.view")
     user = request.user
     sees_all = bool(roles_in(user, organization.pk) & {Role.HR, Role.ADMIN}) or is_hu_member(
@@ -98,7 +99,7 @@ def application_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def application_create(request: HttpRequest, slug: str) -> HttpResponse:
+def application_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _employer(request, slug, "pool.manage")
     form = ApplicationCreateForm(request.POST, organization=organization, prefix="new")
     if form.is_valid():
@@ -124,7 +125,7 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # ------------------------------------------------------------------------------------ application
-def _load(request: HttpRequest, pk: int, action: str) -> PoolApplication:
+def _load(request: HtmxHttpRequest, pk: int, action: str) -> PoolApplication:
     return get_for_user(request.user, action, application_queryset(), pk=pk)
 
 
@@ -153,7 +154,7 @@ def _formsets(application: PoolApplication, data=None) -> tuple:
     return groups, budget
 
 
-def _detail_context(request: HttpRequest, application: PoolApplication, **extra) -> dict:
+def _detail_context(request: AuthenticatedHttpRequest, application: PoolApplication, **extra) -> dict:
     officers = hu_officers(application.organization)
     moves = workflow.available(request.user, application, officers)
     may_edit = application.status != Step.SUBMITTED and can(request.user, "pool.edit", application)
@@ -194,7 +195,7 @@ def _detail_context(request: HttpRequest, application: PoolApplication, **extra)
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         application = _load(request, pk, "pool.view")
         return render(request, "pool/application_detail.html", _detail_context(request, application))
@@ -236,14 +237,14 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
+def application_checklist_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.view")
     if not request.htmx:
         return redirect(reverse("pool:application_detail", args=[application.pk]) + "#checklist")
     return render(request, "pool/application_detail.html#status", _detail_context(request, application))
 
 
-def _refused(request: HttpRequest, application: PoolApplication, reason: str) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, application: PoolApplication, reason: str) -> HttpResponse:
     return render(
         request,
         "pool/move_refused.html",
@@ -254,7 +255,7 @@ def _refused(request: HttpRequest, application: PoolApplication, reason: str) ->
 
 @require_POST
 @login_required
-def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
+def application_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     # Every member who sees the application gets this far; the workflow decides who owns the move.
     application = _load(request, pk, "pool.view")
     form = AdvanceForm(request.POST)
@@ -284,7 +285,7 @@ def application_advance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def application_sign(request: HttpRequest, pk: int) -> HttpResponse:
+def application_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.view")
     try:
         if not can(request.user, "pool.sign", application):
@@ -309,7 +310,7 @@ def application_sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.view")
     try:
         services.application_submit(application=application, by=request.user)
@@ -325,7 +326,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def project_group_add(request: HttpRequest, pk: int) -> HttpResponse:
+def project_group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.edit")
     form = ProjectGroupAddForm(request.POST)
     if form.is_valid():
@@ -351,7 +352,7 @@ def project_group_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def project_group_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+def project_group_remove(request: AuthenticatedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.edit")
     member = get_object_or_404(application.project_group.all(), pk=user_pk)
     try:
@@ -366,7 +367,7 @@ def project_group_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRes
 
 @require_safe
 @login_required
-def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+def application_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.view")
     planned = {p.step: p for p in application.call.planned_steps.all()}
     events = list(application.events.select_related("by"))
@@ -395,7 +396,7 @@ def application_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def application_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, "pool.view")
     context = _detail_context(request, application)
     pdf = render_pdf(
@@ -412,7 +413,7 @@ def application_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_budget_csv(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
+def application_budget_csv(request: AuthenticatedHttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     application = _load(request, pk, "pool.view")
     yes, no = _("yes"), _("no")
     rows = [[line.text, line.amount, yes if line.eligible else no] for line in application.budget_lines.all()]
@@ -430,7 +431,7 @@ def application_budget_csv(request: HttpRequest, pk: int, fmt: str = "csv") -> H
 # -------------------------------------------------------------------------------------- theme day
 @require_POST
 @login_required
-def ranking_session_create(request: HttpRequest, slug: str) -> HttpResponse:
+def ranking_session_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _employer(request, slug, "pool.manage")
     form = RankingSessionForm(request.POST, prefix="rank")
     if form.is_valid():
@@ -464,7 +465,7 @@ def _chart(scores: list) -> dict:
 
 @require_safe
 @login_required
-def ranking_session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def ranking_session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_for_user(
         request.user, "pool.view", RankingSession.objects.select_related("organization", "call"), pk=pk
     )
@@ -490,14 +491,14 @@ def ranking_session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def ranking_session_close(request: HttpRequest, pk: int) -> HttpResponse:
+def ranking_session_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     session = get_for_user(request.user, "pool.manage", RankingSession, pk=pk)
     services.ranking_session_close(session=session, by=request.user)
     messages.success(request, _("The ranking is closed. The tables' links no longer accept rankings."))
     return redirect("pool:ranking_session", pk=session.pk)
 
 
-def _order_from_post(request: HttpRequest, theme_ids: list[int]) -> list[int]:
+def _order_from_post(request: HtmxHttpRequest, theme_ids: list[int]) -> list[int]:
     try:
         order = [int(x) for x in request.POST.getlist("order")]
     except ValueError:
@@ -515,7 +516,7 @@ def _move(order: list[int], instruction: str) -> list[int]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def ranking_table(request: HttpRequest, token: str) -> HttpResponse:
+def ranking_table(request: HtmxHttpRequest, token: str) -> HttpResponse:
     """A table's ranking page at a theme day, opened without logging in.
 
     The link is the table's credential: 256 random bits, valid for one table of one session and only

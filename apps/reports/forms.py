@@ -64,7 +64,9 @@ class PullQuoteForm(_ErrorIdsMixin, PortalFormMixin, forms.ModelForm):
 
     def __init__(self, *args, sections: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["section_key"].choices = [("", _("With the foreword")), *sections]
+        section_key = self.fields["section_key"]
+        assert isinstance(section_key, forms.ChoiceField)  # declared above
+        section_key.choices = [("", _("With the foreword")), *sections]
         self.fields["section_key"].help_text = PullQuote._meta.get_field("section_key").help_text
 
 

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
 
@@ -28,14 +29,14 @@ REPORT_CHANGED = "report-changed"
 
 @require_safe
 @login_required
-def report_list(request: HttpRequest, slug: str) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "reports.view", Organization, slug=slug)
     return _render_list(request, organization, ReportCreateForm(organization=organization))
 
 
 @require_POST
 @login_required
-def report_create(request: HttpRequest, slug: str) -> HttpResponse:
+def report_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "reports.edit", Organization, slug=slug)
     form = ReportCreateForm(request.POST, organization=organization)
     if not form.is_valid():
@@ -44,7 +45,7 @@ def report_create(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("reports:report_detail", pk=report.pk)
 
 
-def _render_list(request, organization, form, status=200) -> HttpResponse:
+def _render_list(request: HtmxHttpRequest, organization, form, status=200) -> HttpResponse:
     may_edit = can(request.user, "reports.edit", organization)
     stored = ReportGeneration.objects.filter(
         report=OuterRef("pk"), status=ReportGeneration.Status.DONE
@@ -62,7 +63,7 @@ def _render_list(request, organization, form, status=200) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.view", REPORTS, pk=pk)
     return _render_detail(request, report)
 
@@ -72,7 +73,7 @@ def _section_options(choices: list[ReportSectionChoice]) -> list[tuple[str, str]
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     report: AnnualReport,
     *,
     report_form: ReportForm | None = None,
@@ -118,7 +119,7 @@ def _render_detail(
     return render(request, template, context, status=status)
 
 
-def _render_preview(request: HttpRequest, report: AnnualReport) -> str:
+def _render_preview(request: HtmxHttpRequest, report: AnnualReport) -> str:
     """The report's HTML in the report's own language, with the same section templates as the PDF."""
     with translation.override(report.language):
         html = render_to_string(
@@ -137,14 +138,14 @@ def _render_preview(request: HttpRequest, report: AnnualReport) -> str:
 
 @require_safe
 @login_required
-def report_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.view", REPORTS, pk=pk)
     if not request.htmx:
         return _render_detail(request, report)
     return HttpResponse(_render_preview(request, report))
 
 
-def _saved(request: HttpRequest, report: AnnualReport, message: str = "") -> HttpResponse:
+def _saved(request: HtmxHttpRequest, report: AnnualReport, message: str = "") -> HttpResponse:
     """After a change: the editor again (htmx, and the preview is told to refresh) or a redirect."""
     if request.htmx:
         response = _render_detail(request, report, partial="editor")
@@ -154,14 +155,14 @@ def _saved(request: HttpRequest, report: AnnualReport, message: str = "") -> Htt
     return redirect("reports:report_detail", pk=report.pk)
 
 
-def _refused(request: HttpRequest, report: AnnualReport, error: ValidationError) -> HttpResponse:
+def _refused(request: HtmxHttpRequest, report: AnnualReport, error: ValidationError) -> HttpResponse:
     for text in error.messages:
         messages.error(request, text)
     url = reverse("reports:report_detail", args=[report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-def _editor_invalid(request: HttpRequest, report: AnnualReport, **forms) -> HttpResponse:
+def _editor_invalid(request: HtmxHttpRequest, report: AnnualReport, **forms) -> HttpResponse:
     if report.is_final:  # a stale editor: say why nothing can be saved rather than show the errors
         return _refused(
             request, report, ValidationError(_("The report is final and can no longer be changed."))
@@ -172,7 +173,7 @@ def _editor_invalid(request: HttpRequest, report: AnnualReport, **forms) -> Http
 
 @require_POST
 @login_required
-def report_update(request: HttpRequest, pk: int) -> HttpResponse:
+def report_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
     form = ReportForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk), prefix="report")
     if not form.is_valid():
@@ -186,7 +187,7 @@ def report_update(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_move(request: HttpRequest, pk: int) -> HttpResponse:
+def section_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
@@ -200,7 +201,7 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+def section_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk)
     try:
         services.report_section_toggle(choice=choice)
@@ -211,7 +212,7 @@ def section_toggle(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_introduction(request: HttpRequest, pk: int) -> HttpResponse:
+def section_introduction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk)
     form = SectionIntroductionForm(
         request.POST, instance=ReportSectionChoice.objects.get(pk=choice.pk), prefix=f"section-{choice.pk}"
@@ -229,7 +230,7 @@ def section_introduction(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
     sections = _section_options(selectors.section_choices(report))
     form = PullQuoteForm(request.POST, sections=sections, prefix="quote")
@@ -244,7 +245,7 @@ def quote_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def quote_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     quote = get_for_user(
         request.user, "reports.edit", PullQuote.objects.select_related("report__organization"), pk=pk
     )
@@ -257,7 +258,7 @@ def quote_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def report_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
     try:
         services.annual_report_publish(report=report, user=request.user)
@@ -275,7 +276,7 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+def report_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
     try:
         generation = services.report_generation_start(report=report, user=request.user)
@@ -286,7 +287,7 @@ def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reports:generation_status", pk=generation.pk)
 
 
-def _not_queued(request: HttpRequest, report: AnnualReport, what: str) -> HttpResponse:
+def _not_queued(request: HtmxHttpRequest, report: AnnualReport, what: str) -> HttpResponse:
     """The broker is unreachable: say so on the report page; nothing was kept, so trying later is safe."""
     advice = _("The job queue is not reachable just now. Nothing was changed; try again later.")
     messages.error(request, f"{what} {advice}")
@@ -305,7 +306,7 @@ def _status_context(generation: ReportGeneration) -> dict:
 
 @require_safe
 @login_required
-def generation_status(request: HttpRequest, pk: int) -> HttpResponse:
+def generation_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     generation = get_for_user(
         request.user,
         "reports.view",
@@ -318,7 +319,7 @@ def generation_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def report_download(request: HttpRequest, pk: int) -> HttpResponse:
+def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     report = get_for_user(request.user, "reports.view", REPORTS, pk=pk)
     generation = selectors.latest_stored_pdf(report)
     if generation is None:

@@ -206,8 +206,10 @@ def _demo_progress(
     )
     InitiativeUpdate.objects.bulk_create(updates, batch_size=BATCH)
     for goal in Goal.objects.filter(focus_area__plan=plan, indicator_target__isnull=False):
-        span_value = goal.indicator_target - goal.indicator_baseline
-        goal.indicator_current = goal.indicator_baseline + span_value * Decimal(rng.randint(20, 90)) / 100
+        target, baseline = goal.indicator_target, goal.indicator_baseline
+        assert target is not None and baseline is not None  # every demo goal with a target has a baseline
+        span_value = target - baseline
+        goal.indicator_current = baseline + span_value * Decimal(rng.randint(20, 90)) / 100
         goal.save(update_fields=["indicator_current"])
 
 
@@ -277,7 +279,9 @@ def _scaled_copies(ctx: DemoContext, sources: list[StrategyPlan], count: int) ->
                 )
             )
             goal_keys.append((plan.pk, g.pk))
-    goal_map = dict(zip(goal_keys, Goal.objects.bulk_create(goals, batch_size=BATCH), strict=True))
+    goal_map: dict[tuple[int, int | None], Goal] = dict(
+        zip(goal_keys, Goal.objects.bulk_create(goals, batch_size=BATCH), strict=True)
+    )
     initiatives = []
     statuses = [
         Initiative.Status.DONE,

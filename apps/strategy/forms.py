@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.core.dates import DateWindow, DateWindowMixin, is_absurd_year
-from apps.core.forms import FastSelect, PortalFormMixin
+from apps.core.forms import FastSelect, PortalFormMixin, model_choice_field
 from apps.organizations.models import Organization, OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, InitiativeComment, StrategyPlan
@@ -22,7 +22,7 @@ PROGRESS_VALIDATORS = [
 
 
 def check_one_current_plan(
-    form: forms.Form, organization: Organization, data: dict, exclude_pk: int | None = None
+    form: forms.BaseForm, organization: Organization, data: dict, exclude_pk: int | None = None
 ) -> None:
     """The form error for a period that another current plan of the organisation already covers."""
     from .services import overlap_message
@@ -95,6 +95,7 @@ class PlanForm(DateWindowMixin, PortalFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))
@@ -135,6 +136,7 @@ class GoalForm(PortalFormMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         baseline, target = data.get("indicator_baseline"), data.get("indicator_target")
         if baseline is not None and target is not None and baseline == target:
             self.add_error(
@@ -153,6 +155,16 @@ class GoalForm(PortalFormMixin, forms.ModelForm):
 
 class GoalEditForm(VersionMixin, GoalForm):
     pass
+
+
+class ImplementsChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_level_display()}: {obj.text[:110]}"
+
+
+class GoalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.text[:120]
 
 
 class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
@@ -174,6 +186,7 @@ class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
             "due_date",
         ]
         widgets = {"text": forms.Textarea(attrs={"rows": 3}), "start_date": DATE, "due_date": DATE}
+        field_classes = {"implements": ImplementsChoiceField, "goal": GoalChoiceField}
         error_messages = {
             "weight": {
                 "min_value": _("The weight is a whole number from 1 to 100."),
@@ -187,26 +200,25 @@ class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
 
     def limit_choices(self) -> None:
         plan = self.focus_area.plan
-        self.fields["goal"].queryset = Goal.objects.filter(focus_area=self.focus_area)
+        model_choice_field(self, "goal").queryset = Goal.objects.filter(focus_area=self.focus_area)
         # A local union's measure may carry out a county measure, which in turn carries out a national one.
         implements = Initiative.objects.filter(
             focus_area__plan=plan, level__in=[Initiative.Level.NATIONAL, Initiative.Level.COUNTY]
         )
         if self.instance.pk:
             implements = implements.exclude(pk=self.instance.pk)
-        self.fields["implements"].queryset = implements
-        self.fields["implements"].label_from_instance = lambda i: f"{i.get_level_display()}: {i.text[:110]}"
-        self.fields["goal"].label_from_instance = lambda g: g.text[:120]
+        model_choice_field(self, "implements").queryset = implements
         self.fields["weight"].required = False
-        self.fields["responsible_unit"].queryset = OrgUnit.objects.filter(
+        model_choice_field(self, "responsible_unit").queryset = OrgUnit.objects.filter(
             organization_id=plan.organization_id
         )
-        self.fields["responsible_person"].queryset = User.objects.filter(
+        model_choice_field(self, "responsible_person").queryset = User.objects.filter(
             memberships__organization_id=plan.organization_id
         ).distinct()
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and due < start:
             self.add_error("due_date", _("The due date cannot be before the start date."))
@@ -269,9 +281,9 @@ class FilterForm(PortalFormMixin, LimitChoicesMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
     def limit_choices(self) -> None:
-        self.fields["focus_area"].queryset = self.plan.focus_areas.order_by("position", "pk")
-        self.fields["focus_area"].empty_label = _("All")
-        self.fields["responsible"].queryset = OrgUnit.objects.filter(
+        model_choice_field(self, "focus_area").queryset = self.plan.focus_areas.order_by("position", "pk")
+        model_choice_field(self, "focus_area").empty_label = _("All")
+        model_choice_field(self, "responsible").queryset = OrgUnit.objects.filter(
             organization_id=self.plan.organization_id
         )
 
@@ -309,6 +321,7 @@ class CopyForm(DateWindowMixin, PortalFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", _("The last year cannot be before the first year."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +22,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from apps.organizations.models import Organization, OrgUnit
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from django_stubs_ext import StrOrPromise
 
 
 class StrategyPlan(models.Model):
@@ -210,10 +216,10 @@ class Goal(models.Model):
         unit = self.indicator_unit.strip()
         return not unit or bool(_MAY_BE_NEGATIVE.search(unit))
 
-    def indicator_errors(self, plan: StrategyPlan) -> dict[str, str]:
+    def indicator_errors(self, plan: StrategyPlan) -> dict[str, StrOrPromise]:
         """What cannot be right about the indicator, by field: a target date outside the plan's
         period, a negative count or percentage."""
-        errors = {}
+        errors: dict[str, StrOrPromise] = {}
         day = self.indicator_target_date
         if day is not None and not plan.covers(day.year):
             errors["indicator_target_date"] = _(
@@ -236,14 +242,20 @@ class Goal(models.Model):
     @property
     def indicator_percent(self) -> int | None:
         """How far the current value has moved from the baseline towards the target, 0-100."""
-        if not self.has_indicator or self.indicator_current is None:
+        target, baseline, current = self.indicator_target, self.indicator_baseline, self.indicator_current
+        if target is None or baseline is None or current is None:  # no indicator, or no value yet
             return None
-        span = self.indicator_target - self.indicator_baseline
-        share = (self.indicator_current - self.indicator_baseline) / span * Decimal(100)
+        span = target - baseline
+        share = (current - baseline) / span * Decimal(100)
         return int(max(Decimal(0), min(Decimal(100), share)))
 
 
 class Initiative(models.Model):
+    if TYPE_CHECKING:
+        # Put on the rows of the stale list's page (views_progress.stale_list) for its template.
+        last_activity: date
+        weeks_quiet: int
+
     class Level(models.TextChoices):
         NATIONAL = "national", _("National")
         COUNTY = "county", _("County")

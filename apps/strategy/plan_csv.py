@@ -46,7 +46,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import translation
@@ -68,6 +68,9 @@ from apps.organizations.models import Membership
 
 from .models import FocusArea, Goal, Initiative, StrategyPlan
 from .selectors import progress_cache_invalidate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COLUMNS = [
     "kind",
@@ -151,8 +154,8 @@ def plan_rows(plan: StrategyPlan) -> list[list[object]]:
         .order_by("position", "pk")
     )
     area_ref = {a.pk: f"F{n}" for n, a in enumerate(areas, start=1)}
-    goal_ref = {g.pk: f"G{n}" for n, g in enumerate(goals, start=1)}
-    initiative_ref = {i.pk: f"I{n}" for n, i in enumerate(initiatives, start=1)}
+    goal_ref: dict[int | None, str] = {g.pk: f"G{n}" for n, g in enumerate(goals, start=1)}
+    initiative_ref: dict[int | None, str] = {i.pk: f"I{n}" for n, i in enumerate(initiatives, start=1)}
     rows: list[list[object]] = []
 
     def add(values: dict[str, object]) -> None:
@@ -232,7 +235,7 @@ class _Cells:
     def __init__(self, number: int, values: dict[str, str], errors: list[str]) -> None:
         self.number, self.values, self.errors = number, values, errors
 
-    def fail(self, message: str) -> None:
+    def fail(self, message: StrOrPromise) -> None:
         self.errors.append(_("Row %(row)d: %(problem)s") % {"row": self.number, "problem": message})
 
     def decimal(self, column: str) -> Decimal | None:

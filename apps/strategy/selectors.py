@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 from uuid import uuid4
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Model, Q, QuerySet, Sum
+from django.db.models import Field as ModelField
 from django.utils import timezone
 from django.utils.formats import localize
 
 from apps.organizations.models import Organization, OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, InitiativeComment, InitiativeUpdate, StrategyPlan
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 STATUSES = Initiative.Status
 
@@ -25,17 +30,15 @@ def overlapping_plan(
     *, organization: Organization, start_year: int, end_year: int, exclude_pk: int | None = None
 ) -> StrategyPlan | None:
     """The organisation's current (not archived) plan that shares a year with the period, if any."""
-    return (
-        StrategyPlan.objects.filter(
-            organization=organization,
-            archived_at__isnull=True,
-            start_year__lte=end_year,
-            end_year__gte=start_year,
-        )
-        .exclude(pk=exclude_pk)
-        .order_by("start_year")
-        .first()
+    plans = StrategyPlan.objects.filter(
+        organization=organization,
+        archived_at__isnull=True,
+        start_year__lte=end_year,
+        end_year__gte=start_year,
     )
+    if exclude_pk is not None:
+        plans = plans.exclude(pk=exclude_pk)
+    return plans.order_by("start_year").first()
 
 
 def initiatives_of_plan(plan: StrategyPlan) -> QuerySet[Initiative]:
@@ -53,7 +56,7 @@ class AreaSummary:
     overdue: int = 0
 
     @property
-    def status_rows(self) -> list[tuple[str, str, int]]:
+    def status_rows(self) -> list[tuple[str, StrOrPromise, int]]:
         return [(value, label, self.by_status.get(value, 0)) for value, label in STATUSES.choices]
 
 
@@ -178,12 +181,18 @@ class HistoryEntry:
     changes: list[tuple[str, str, str]]
 
 
+def _concrete_field(model: type[Model], name: str) -> ModelField:
+    field = model._meta.get_field(name)
+    assert isinstance(field, ModelField)  # the history records the model's own fields
+    return field
+
+
 def history_entries(obj: Goal | Initiative) -> list[HistoryEntry]:
     """Who changed what and when, newest first: (field label, before, after) per changed field."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
     model = type(obj)
     fk_ids: dict[str, set[int]] = defaultdict(set)
-    fk_models = {
+    fk_models: dict[str, type[Model]] = {
         "responsible_unit": OrgUnit,
         "responsible_person": User,
         "goal": Goal,
@@ -194,14 +203,14 @@ def history_entries(obj: Goal | Initiative) -> list[HistoryEntry]:
             if hasattr(record, f"{name}_id") and getattr(record, f"{name}_id"):
                 fk_ids[name].add(getattr(record, f"{name}_id"))
     names = {
-        name: {o.pk: str(o) for o in fk_models[name].objects.filter(pk__in=ids)}
+        name: {o.pk: str(o) for o in fk_models[name]._default_manager.filter(pk__in=ids)}
         for name, ids in fk_ids.items()
     }
 
     def show(field_name: str, value: Any) -> str:
         if value in (None, ""):
             return "–"
-        model_field = model._meta.get_field(field_name)
+        model_field = _concrete_field(model, field_name)
         if field_name in fk_models:
             return names.get(field_name, {}).get(value, "–")
         if model_field.choices:
@@ -217,7 +226,7 @@ def history_entries(obj: Goal | Initiative) -> list[HistoryEntry]:
             delta = record.diff_against(previous)
             changes = []
             for change in delta.changes:
-                label = str(model._meta.get_field(change.field).verbose_name)
+                label = str(_concrete_field(model, change.field).verbose_name)
                 changes.append((label, show(change.field, change.old), show(change.field, change.new)))
             if changes:
                 entries.append(HistoryEntry(record.history_date, record.history_user, "~", changes))
@@ -232,7 +241,7 @@ PROGRESS_CACHE_SECONDS = 3600
 LATEST_UPDATES = 10
 
 
-def weighted_progress(initiatives: list[Initiative]) -> int | None:
+def weighted_progress(initiatives: Sequence[Initiative]) -> int | None:
     """Progress of a set of initiatives, each counting by its weight; dropped ones do not count.
     None when nothing counts."""
     counted = [i for i in initiatives if i.status != STATUSES.DROPPED]
@@ -264,7 +273,7 @@ class ProgressArea:
     goals: list[Goal]
     items: list[ProgressItem]
     progress: int | None
-    by_status: list[tuple[str, str, int]]
+    by_status: list[tuple[str, StrOrPromise, int]]
 
 
 def _cascade_rows(national: Initiative, children: dict[int, list[Initiative]]) -> list[CascadeRow]:
@@ -381,11 +390,17 @@ def approved_comments(initiative: Initiative) -> list:
     )
 
 
-def stale_initiatives(plan: StrategyPlan, today: date | None = None) -> QuerySet[Initiative]:
+class StaleFigures(TypedDict):
+    last_update: date | None
+
+
+def stale_initiatives(
+    plan: StrategyPlan, today: date | None = None
+) -> QuerySet[WithAnnotations[Initiative, StaleFigures]]:
     """Open initiatives of the plan (planned or in progress, started) without an update or an edit for
     the plan's number of weeks, oldest first; none when the plan has no such setting."""
     if plan.stale_after_weeks is None:
-        return Initiative.objects.none()
+        return Initiative.objects.annotate(last_update=Max("updates__date")).none()
     today = today or timezone.localdate()
     since = today - timedelta(weeks=plan.stale_after_weeks)
     since_start = timezone.make_aware(datetime.combine(since, time.min))

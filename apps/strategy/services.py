@@ -73,7 +73,7 @@ class StaleEditError(Exception):
 
 
 def _locked(model: type[Model], pk: int, expected_version: int) -> Any:
-    obj = model._default_manager.select_for_update().get(pk=pk)
+    obj: Any = model._default_manager.select_for_update().get(pk=pk)  # a model with a version field
     if obj.version != expected_version:
         raise StaleEditError(obj)
     return obj
@@ -323,7 +323,11 @@ def goal_move(*, goal: Goal, direction: str) -> None:
 @transaction.atomic
 def initiative_move(*, initiative: Initiative, direction: str) -> None:
     # Initiatives are listed grouped by goal, so they move among the initiatives of the same goal.
-    siblings = Initiative.objects.filter(focus_area_id=initiative.focus_area_id, goal_id=initiative.goal_id)
+    siblings = Initiative.objects.filter(focus_area_id=initiative.focus_area_id)
+    if initiative.goal_id is None:
+        siblings = siblings.filter(goal__isnull=True)
+    else:
+        siblings = siblings.filter(goal_id=initiative.goal_id)
     progress_cache_invalidate(initiative.focus_area.plan_id)
     move_row(siblings, initiative, direction)
 
@@ -397,7 +401,7 @@ def plan_copy(
             .exclude(status__in=[Initiative.Status.DONE, Initiative.Status.DROPPED])
             .order_by("focus_area", "position", "pk")
         )
-        copies = [
+        initiative_copies = [
             Initiative(
                 focus_area=area_map[i.focus_area_id],
                 goal=goal_map.get(i.goal_id) if i.goal_id else None,
@@ -416,7 +420,7 @@ def plan_copy(
             )
             for i in initiatives
         ]
-        new_initiatives = Initiative.objects.bulk_create(copies)
+        new_initiatives = Initiative.objects.bulk_create(initiative_copies)
         if carry_links:
             initiative_map = {old.pk: new for old, new in zip(initiatives, new_initiatives, strict=True)}
             linked = []
@@ -611,6 +615,7 @@ def stale_reminders_send(*, today: date | None = None) -> int:
     ).select_related("organization")
     sent = 0
     for plan in plans:
+        assert plan.stale_after_weeks is not None  # stale_after_weeks__isnull=False
         remind_again_before = now - timedelta(weeks=plan.stale_after_weeks)
         due: dict[int, list[Initiative]] = defaultdict(list)
         owners: dict[int, User] = {}
@@ -624,9 +629,11 @@ def stale_reminders_send(*, today: date | None = None) -> int:
                 claimed = Initiative.objects.filter(
                     Q(reminded_at__isnull=True) | Q(reminded_at__lt=remind_again_before), pk=initiative.pk
                 ).update(reminded_at=now)
+                owner = initiative.responsible_person
+                assert owner is not None  # responsible_person__isnull=False
                 if claimed:
-                    due[initiative.responsible_person_id].append(initiative)
-                    owners[initiative.responsible_person_id] = initiative.responsible_person
+                    due[owner.pk].append(initiative)
+                    owners[owner.pk] = owner
         for owner_id, initiatives in due.items():
             _mail(
                 owners[owner_id],

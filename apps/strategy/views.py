@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefre
 
 from apps.core.exports import table_response
 from apps.core.forms import add_errors, error_text
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can, get_for_user
 
@@ -51,7 +52,7 @@ def _plan_of(obj: StrategyPlan | FocusArea | Goal | Initiative) -> StrategyPlan:
     return area.plan
 
 
-def _get_editable(request: HttpRequest, queryset, pk: int, action: str = "strategy.edit"):
+def _get_editable(request: HtmxHttpRequest, queryset, pk: int, action: str = "strategy.edit"):
     """An object the user may edit, in a plan that is not archived (an archived plan is read-only)."""
     obj = get_for_user(request.user, action, queryset, pk=pk)
     if _plan_of(obj).archived:
@@ -63,24 +64,24 @@ def _may_edit(user, obj: StrategyPlan | FocusArea | Goal | Initiative) -> bool:
     return not _plan_of(obj).archived and can(user, "strategy.edit", obj)
 
 
-def _direction(request: HttpRequest) -> str:
+def _direction(request: HtmxHttpRequest) -> str:
     return "up" if request.POST.get("direction") == "up" else "down"
 
 
-def _on_page(request: HttpRequest, path: str) -> bool:
+def _on_page(request: HtmxHttpRequest, path: str) -> bool:
     """Whether the browser shows ``path`` (htmx sends the address of the page it works in)."""
     current = request.htmx.current_url_abs_path if request.htmx else None
     return current is not None and current.split("?", 1)[0] == path
 
 
-def _refusal_status(request: HttpRequest, *, stale: bool = False) -> int:
+def _refusal_status(request: HtmxHttpRequest, *, stale: bool = False) -> int:
     """A refused submit is not a success: 409 when someone else saved first, 422 for invalid input."""
     if stale:
         return 409
     return 422 if request.method == "POST" else 200
 
 
-def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
+def _form_page(request: HtmxHttpRequest, context: dict) -> HttpResponse:
     """One template for every edit form: the whole page, or only the form when htmx asks. Reached by a
     POST only when the form was refused (a saved form redirects)."""
     template = "strategy/form_page.html#form" if request.htmx else "strategy/form_page.html"
@@ -94,7 +95,7 @@ def _form_page(request: HttpRequest, context: dict) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "strategy.view", Organization, slug=slug)
     may_edit = can(request.user, "strategy.edit", organization)
     form = PlanForm(organization=organization)
@@ -137,7 +138,7 @@ def plan_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
     filter_form = FilterForm(request.GET or None, plan=plan)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -170,7 +171,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_editable(request, PLAN_QS, pk)
     form = PlanForm(request.POST or None, instance=plan, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
@@ -195,7 +196,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_archive(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
     services.plan_archive(plan=plan)
     messages.success(request, _("The plan is archived. It is read-only and no longer listed or offered."))
@@ -204,7 +205,7 @@ def plan_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_unarchive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
     try:
         services.plan_unarchive(plan=plan)
@@ -221,7 +222,7 @@ def plan_url(plan: StrategyPlan) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
     length = plan.end_year - plan.start_year
     initial = {
@@ -253,7 +254,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
+def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
     plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
     return table_response(
         fmt=fmt,
@@ -266,7 +267,7 @@ def plan_export(request: HttpRequest, pk: int, fmt: str = "csv") -> HttpResponse
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_import_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_editable(request, PLAN_QS, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     import_errors: list[str] = []
@@ -289,7 +290,7 @@ def plan_import_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
     areas = list(plan.focus_areas.order_by("position", "pk"))
     goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("position", "pk"))
@@ -310,7 +311,7 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
+def focus_area_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _get_editable(request, PLAN_QS, pk)
     form = FocusAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -328,7 +329,7 @@ def focus_area_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _area_context(request: HttpRequest, area: FocusArea) -> dict:
+def _area_context(request: HtmxHttpRequest, area: FocusArea) -> dict:
     group = "level" if request.GET.get("group") == "level" else "goal"
     goals = list(area.goals.order_by("position", "pk"))
     initiatives = list(
@@ -351,7 +352,7 @@ def _area_context(request: HttpRequest, area: FocusArea) -> dict:
 
 @require_safe
 @login_required
-def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def focus_area_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = get_for_user(request.user, "strategy.view", AREA_QS, pk=pk)
     context = _area_context(request, area)
     if request.htmx and request.htmx.target == f"focus-area-{area.pk}":
@@ -361,7 +362,7 @@ def focus_area_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def focus_area_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _get_editable(request, AREA_QS, pk)
     form = FocusAreaEditForm(request.POST or None, instance=area, initial={"version": area.version})
     stale = False
@@ -399,7 +400,7 @@ def focus_area_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def focus_area_move(request: HttpRequest, pk: int) -> HttpResponse:
+def focus_area_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _get_editable(request, AREA_QS, pk)
     services.focus_area_move(focus_area=area, direction=_direction(request))
     if request.htmx:
@@ -415,14 +416,14 @@ def focus_area_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- goals -----------------------------------------------------------------------------------------
 
 
-def _goals_response(request: HttpRequest, area: FocusArea) -> HttpResponse:
+def _goals_response(request: HtmxHttpRequest, area: FocusArea) -> HttpResponse:
     response = render(request, "strategy/focus_area_detail.html#goals", _area_context(request, area))
     return reswap(retarget(response, "#goals"), "outerHTML")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _get_editable(request, AREA_QS, pk)
     # The goal's focus area lets the form check the indicator against the plan's period.
     form = GoalForm(request.POST or None, instance=Goal(focus_area=area))
@@ -446,7 +447,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = get_for_user(request.user, "strategy.view", GOAL_QS, pk=pk)
     context = {
         "goal": goal,
@@ -465,7 +466,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = _get_editable(request, GOAL_QS, pk)
     form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
     stale = False
@@ -503,7 +504,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = _get_editable(request, GOAL_QS, pk)
     services.goal_move(goal=goal, direction=_direction(request))
     if request.htmx:
@@ -514,14 +515,14 @@ def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- initiatives -----------------------------------------------------------------------------------
 
 
-def _initiatives_response(request: HttpRequest, area: FocusArea) -> HttpResponse:
+def _initiatives_response(request: HtmxHttpRequest, area: FocusArea) -> HttpResponse:
     response = render(request, "strategy/focus_area_detail.html#initiatives", _area_context(request, area))
     return reswap(retarget(response, "#initiatives"), "outerHTML")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     area = _get_editable(request, AREA_QS, pk)
     form = InitiativeForm(request.POST or None, focus_area=area)
     if request.method == "POST" and form.is_valid():
@@ -546,7 +547,7 @@ def initiative_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _item_context(request: HttpRequest, initiative: Initiative, **extra) -> dict:
+def _item_context(request: HtmxHttpRequest, initiative: Initiative, **extra) -> dict:
     return {
         "item": initiative,
         "may_edit": _may_edit(request.user, initiative),
@@ -560,7 +561,7 @@ def _item_context(request: HttpRequest, initiative: Initiative, **extra) -> dict
 
 @require_safe
 @login_required
-def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = get_for_user(request.user, "strategy.view", INITIATIVE_QS, pk=pk)
     if request.htmx and request.htmx.target == f"initiative-{initiative.pk}":
         return render(request, "strategy/_initiative_item.html", _item_context(request, initiative))
@@ -568,7 +569,7 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _initiative_page(
-    request: HttpRequest, initiative: Initiative, status: int = 200, **extra
+    request: HtmxHttpRequest, initiative: Initiative, status: int = 200, **extra
 ) -> HttpResponse:
     context = _item_context(
         request,
@@ -586,7 +587,7 @@ def _initiative_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every field of the initiative: the edit form on its own page, or in place in a list (htmx)."""
     initiative = _get_editable(request, INITIATIVE_QS, pk)
     area = initiative.focus_area
@@ -633,7 +634,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def initiative_status_set(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_status_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Status and progress set in place, without a note (the board): htmx swaps the item, without JS the
     page reloads."""
     initiative = _get_editable(request, INITIATIVE_QS, pk)
@@ -667,7 +668,7 @@ def initiative_status_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_update_post(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_update_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A dated progress update with a note, which may set a new status and progress too (the board or the
     initiative's responsible person); it is listed on the initiative's page."""
     initiative = _get_editable(request, INITIATIVE_QS, pk, "strategy.post_update")
@@ -709,7 +710,7 @@ def initiative_update_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def initiative_move(request: HttpRequest, pk: int) -> HttpResponse:
+def initiative_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     initiative = _get_editable(request, INITIATIVE_QS, pk)
     services.initiative_move(initiative=initiative, direction=_direction(request))
     if request.htmx:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from apps.core.forms import add_errors, error_text
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.permissions import can, get_for_user
 
 from . import selectors, services
@@ -33,7 +34,7 @@ MODERATION_FILTERS = ("pending", "approved", "hidden", "all")
 MODERATION_ROWS = 200
 
 
-def _readable(request: HttpRequest, plan: StrategyPlan) -> bool:
+def _readable(request: HtmxHttpRequest, plan: StrategyPlan) -> bool:
     """Whether the user may read the plan's progress page; True when they read it as the board (which
     also sees an unpublished page, as a preview). Members of the organisation read a published page."""
     may_edit = can(request.user, "strategy.edit", plan)
@@ -57,7 +58,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 
 def _progress_page(
-    request: HttpRequest, plan: StrategyPlan, *, link: PlanLink | None, preview: bool = False
+    request: HtmxHttpRequest, plan: StrategyPlan, *, link: PlanLink | None, preview: bool = False
 ) -> HttpResponse:
     context = {
         "plan": plan,
@@ -72,7 +73,7 @@ def _progress_page(
 
 @require_safe
 @login_required
-def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.view", PLANS, pk=pk)
     as_board = _readable(request, plan)
     preview = as_board and plan.visibility == StrategyPlan.Visibility.UNPUBLISHED
@@ -80,7 +81,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def public_progress(request: HttpRequest, token: str) -> HttpResponse:
+def public_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
     link = _valid_link(token)
     return _public(_progress_page(request, link.plan, link=link))
 
@@ -94,7 +95,7 @@ def _cascade_of(plan: StrategyPlan, initiative: Initiative) -> list:
 
 
 def _initiative_page(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     initiative: Initiative,
     *,
     link: PlanLink | None,
@@ -120,7 +121,7 @@ def _initiative_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def progress_initiative(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_initiative(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One initiative on the progress page: its updates, the approved comments, and a form for members."""
     initiative = get_for_user(request.user, "strategy.view", INITIATIVES, pk=pk)
     plan = initiative.focus_area.plan
@@ -149,7 +150,7 @@ def progress_initiative(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def public_initiative(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+def public_initiative(request: HtmxHttpRequest, token: str, pk: int) -> HttpResponse:
     link = _valid_link(token)
     initiative = get_object_or_404(INITIATIVES, pk=pk, focus_area__plan=link.plan)
     return _public(_initiative_page(request, initiative, link=link))
@@ -159,7 +160,7 @@ def public_initiative(request: HttpRequest, token: str, pk: int) -> HttpResponse
 
 
 def _publish_page(
-    request: HttpRequest, plan: StrategyPlan, form: PublishForm, status: int = 200
+    request: HtmxHttpRequest, plan: StrategyPlan, form: PublishForm, status: int = 200
 ) -> HttpResponse:
     link = plan.links.filter(revoked_at__isnull=True).order_by("-created_at").first()
     public_url = (
@@ -179,7 +180,7 @@ def _publish_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
     form = PublishForm(request.POST or None, instance=plan)
     if request.method == "POST":
@@ -198,7 +199,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_link_create(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
     try:
         services.plan_link_create(plan=plan, user=request.user)
@@ -211,7 +212,7 @@ def plan_link_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_link_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_link_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     link = get_for_user(request.user, "strategy.edit", LINKS, pk=pk)
     services.plan_link_revoke(link=link)
     messages.success(request, _("The public link was revoked. It no longer opens the progress page."))
@@ -224,7 +225,7 @@ def _moderation_filter(value: str | None) -> str:
 
 @require_safe
 @login_required
-def comment_moderation(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_moderation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
     shown = _moderation_filter(request.GET.get("status"))
     comments = COMMENTS.filter(initiative__focus_area__plan=plan).order_by("-created_at", "-pk")
@@ -251,7 +252,7 @@ def comment_moderation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_moderate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     comment = get_for_user(request.user, "strategy.edit", COMMENTS, pk=pk)
     action = request.POST.get("action")
     if action not in ("approve", "hide"):
@@ -279,7 +280,7 @@ def comment_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def stale_list(request: HttpRequest, pk: int) -> HttpResponse:
+def stale_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
     today = timezone.localdate()
     initiatives = list(selectors.stale_initiatives(plan, today))

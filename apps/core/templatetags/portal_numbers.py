@@ -21,5 +21,7 @@ def number(value, max_decimals: int = 2) -> str:
         return str(value)
     decimals = 0
     if amount != amount.to_integral_value():
-        decimals = -amount.normalize().as_tuple().exponent
+        exponent = amount.normalize().as_tuple().exponent
+        assert isinstance(exponent, int)  # a finite amount: quantize refused the others
+        decimals = -exponent
     return formats.number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
