@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +22,13 @@ from .models import (
 # step: here they are shown.
 
 
-class AccessLogged:
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin  # what the mixin's super() calls reach
+else:
+    _AdminBase = object
+
+
+class AccessLogged(_AdminBase):
     """Admin pages of individual absence data write the access log as the portal's pages do: one row
     per employee on a list page, one for an object's page (change, delete, history)."""
 

@@ -7,6 +7,7 @@ days, frequent-absence triggers) are the pure functions of ``spells.py``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -99,7 +100,7 @@ class _Rules(NamedTuple):
         fired: dict[int, dict[int, list[date]]],
         since: date | None = None,
         changed_from: dict[int, date] | None = None,
-        growing: set[int] = frozenset(),
+        growing: AbstractSet[int] = frozenset(),
     ) -> list[Candidate]:
         """Frequent-absence advisories from spells ordered by employee and start.
 
@@ -226,8 +227,11 @@ def _frequent_firings(
 ) -> dict[int, dict[int, list[date]]]:
     """employee -> rule number -> due dates of the frequent-absence advisories made so far, in order
     (of the organisation's employees, those with an id in ``employee_range``, or of these)."""
-    rows = Advisory.objects.filter(kind=Advisory.Kind.FREQUENT).order_by("employee_id", "day", "due_date")
-    rows = rows.values_list("employee_id", "day", "due_date")
+    rows = (
+        Advisory.objects.filter(kind=Advisory.Kind.FREQUENT)
+        .order_by("employee_id", "day", "due_date")
+        .values_list("employee_id", "day", "due_date")
+    )
     if employee_ids is None:
         rows = rows.filter(employee__organization=organization)
         if employee_range is not None:

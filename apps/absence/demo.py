@@ -155,7 +155,8 @@ def _create_leaders(
     unusable = make_password(None)
     demo_leader = ctx.users.get("leder.norddjurs") if organization.slug == "norddjurs" else None
     leader_of: dict[int, int] = {}
-    users, scoped = [], []
+    users: list[User] = []
+    scoped: list[OrgUnit] = []
     for index, workplace in enumerate(workplaces):
         if demo_leader is not None and workplace.code.startswith("NK-SU-HJE-"):
             leader_of[workplace.pk] = demo_leader.pk
@@ -238,7 +239,7 @@ def _create_employees(ctx: DemoContext, organization, count: int, workplaces, le
     return sorted((pk, *meta[number]) for number, pk in ids)
 
 
-def _absence_plan(rng, senior: bool) -> tuple[str, int, Decimal]:
+def _absence_plan(rng, senior: bool) -> tuple[AbsenceType, int, Decimal]:
     """One absence: (type, length in calendar days, fraction) with a realistic mix."""
     roll = rng.random()
     if senior and roll < 0.08:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
@@ -23,6 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import NOTE_MAX_LENGTH, HealthTerm
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Not preceded / followed by a letter or digit: a whole word in any alphabet (æ, ø, å included).
 _BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
@@ -76,7 +80,7 @@ class HealthTerms:
         return [shown for _start, shown in sorted(found)]
 
 
-def health_text_message(matches: list[str]) -> str:
+def health_text_message(matches: list[str]) -> StrOrPromise:
     return format_lazy(
         "{} {}",
         _("The note contains %(matches)s, which the portal treats as a diagnosis or health detail.")

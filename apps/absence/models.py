@@ -13,6 +13,7 @@ import uuid
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +25,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization, OrgUnit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NOTE_MAX_LENGTH = 200
 NOTE_WARNING = _(
@@ -268,7 +272,7 @@ class AbsenceRegistration(models.Model):
         return self.employee.get_permission_scope()
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.end_date and self.start_date and self.end_date < self.start_date:
             errors["end_date"] = _("The last day cannot be before the first day.")
         if self.fraction is not None and not (Decimal("0") < self.fraction <= Decimal("1")):
@@ -425,6 +429,9 @@ class AdvisoryPolicy(models.Model):
 
 class Spell(models.Model):
     """One continuous absence of the counting types (DOMAIN.md 1.3). Derived; never edited by hand."""
+
+    if TYPE_CHECKING:
+        days: int  # put on the spells of an employee's timeline (selectors.employee_timeline)
 
     employee = models.ForeignKey(
         Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="spells"

@@ -54,7 +54,7 @@ def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
             "employee_number": employee.employee_number,
             "name": employee.name,
             "unit": employee.unit.code,
-            "leader": employee.leader.email if employee.leader_id else None,
+            "leader": employee.leader.email if employee.leader is not None else None,
             "weekly_hours": employee.weekly_hours,
             "employment_start": employee.employment_start,
             "employment_end": employee.employment_end,
@@ -95,7 +95,7 @@ def employee_data_export(*, employee: Employee, by, where: str) -> bytes:
             {
                 "at": entry.at,
                 "user": entry.who,
-                "user_email": entry.user.email if entry.user_id else entry.user_label,
+                "user_email": entry.user.email if entry.user is not None else entry.user_label,
                 "action": entry.action,
                 "what": entry.get_action_display(),
                 "via": entry.via,

@@ -152,7 +152,7 @@ def employees_visible_to(user, organization: Organization) -> QuerySet[Employee]
             conditions |= Q(leader=user) | Q(
                 pk__in=Advisory.objects.filter(assigned_leader=user).values("employee_id")
             )
-        if m.unit_id is not None:
+        if m.unit is not None:
             conditions |= Q(unit__path__startswith=m.unit.path)
     if not allowed:
         return None

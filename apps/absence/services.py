@@ -9,7 +9,7 @@ The other writes have modules of their own: the advisory sweep (``sweep.py``), r
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -201,7 +201,7 @@ def _sweep_on_commit(organization_id: int) -> None:
 
 def _sync_spells(
     organization_id: int,
-    employee_ids: list[int],
+    employee_ids: Sequence[int],
     derived: dict[int, list],
     existing: dict[int, dict[date, Spell]],
 ) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from apps.core.exports import table_response
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization, OrgUnit, Role
 from apps.organizations.permissions import can, get_for_user, memberships_of
 
@@ -38,12 +39,12 @@ def exempt_unit_ids(user, organization: Organization, units: list[OrgUnit]) -> s
             continue
         if membership.role in (Role.HR, Role.ADMIN) and membership.unit_id is None:
             return {u.pk for u in units}
-        if membership.role in (Role.HR, Role.ADMIN, Role.LEADER) and membership.unit_id is not None:
+        if membership.role in (Role.HR, Role.ADMIN, Role.LEADER) and membership.unit is not None:
             scopes.append(membership.unit.path)
     return {u.pk for u in units if any(u.path.startswith(path) for path in scopes)}
 
 
-def _statistics_context(request: HttpRequest, slug: str, *, page: bool) -> dict:
+def _statistics_context(request: HtmxHttpRequest, slug: str, *, page: bool) -> dict:
     organization = get_for_user(request.user, "absence.view_statistics", Organization, slug=slug)
     units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
     form = StatisticsFilterForm(request.GET or None, units=units)
@@ -119,7 +120,7 @@ def _chart(series: list[dict]) -> dict:
 
 @require_safe
 @login_required
-def statistics(request: HttpRequest, slug: str) -> HttpResponse:
+def statistics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context = _statistics_context(request, slug, page=True)
     charts = context["charts"]
     context["charts"] = [{**chart, "chart": _chart(chart["months"])} for chart in charts]
@@ -158,7 +159,7 @@ def _export_rows(stats: dict):
 
 @require_safe
 @login_required
-def statistics_csv(request: HttpRequest, slug: str, fmt: str = "csv") -> HttpResponse:
+def statistics_csv(request: AuthenticatedHttpRequest, slug: str, fmt: str = "csv") -> HttpResponse:
     context = _statistics_context(request, slug, page=False)
     header = [
         _("Unit code"),

@@ -38,7 +38,8 @@ def _existing_registrations(organization: Organization, table: AbsenceTable, wit
     fields = ["employee_id", "pk", "absence_type", "start_date", "end_date", "fraction"]
     if with_notes:
         fields.append("note")
-    current, group = None, []
+    current: int | None = None
+    group: list[tuple] = []
     for values in candidates.order_by("employee_id", "start_date").values_list(*fields).iterator(5000):
         employee_id, pk, type_code, start, end, fraction = values[:6]
         if employee_id not in employee_ids:
@@ -78,7 +79,7 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
                     % {
                         "number": number,
                         "type": key[0],
-                        "start": day(table.start[i]).isoformat(),
+                        "start": date.fromordinal(table.start[i]).isoformat(),
                         "other": seen[key],
                     },
                 )
@@ -110,7 +111,7 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
                     % {
                         "other": table.line[i],
                         "number": number,
-                        "span": _span(day(table.start[i]), day(table.end[i])),
+                        "span": _span(date.fromordinal(table.start[i]), day(table.end[i])),
                     },
                 )
                 failed.add(other)
@@ -122,7 +123,7 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
             for pk, type_code, start, end, _fraction, _note in existing:
                 if pk in replaced:
                     continue
-                if _overlaps(day(table.start[i]), day(table.end[i]), start, end):
+                if _overlaps(date.fromordinal(table.start[i]), day(table.end[i]), start, end):
                     plan.add_error(
                         table.line[i],
                         _("overlaps an existing registration of employee %(number)s (%(type)s, %(span)s)")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +25,12 @@ MAX_WEEKLY_HOURS = Decimal("80")
 
 
 # --- value parsers (each returns the value or raises ValueError with the message) ---------------------
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
 
 
 def _parse_date(column: str, text: str, *, required: bool) -> date | None:
@@ -163,9 +171,9 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
         code = c.take(_required, row, "code")
         name = c.take(_required, row, "name")
         parent_code = row.get("parent_code", "")
-        if code and len(code) > OrgUnit._meta.get_field("code").max_length:
+        if code and len(code) > _max_length(OrgUnit, "code"):
             c.error(_("code '%(value)s' is too long") % {"value": code})
-        if name and len(name) > OrgUnit._meta.get_field("name").max_length:
+        if name and len(name) > _max_length(OrgUnit, "name"):
             c.error(_("name is too long"))
         if code and code in first_line:
             c.error(
@@ -250,7 +258,7 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
             "user__email", "user_id"
         )
     }
-    existing = {
+    existing: dict[str, Mapping[str, Any]] = {
         e["employee_number"]: e
         for e in Employee.objects.filter(organization=organization).values(
             "pk",
@@ -263,8 +271,8 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
             "employment_end",
         )
     }
-    number_max = Employee._meta.get_field("employee_number").max_length
-    name_max = Employee._meta.get_field("name").max_length
+    number_max = _max_length(Employee, "employee_number")
+    name_max = _max_length(Employee, "name")
     first_line: dict[str, int] = {}
     for line, row in records:
         c = _RowCollector(plan, line)

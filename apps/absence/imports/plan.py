@@ -106,7 +106,8 @@ class ImportPlan:
         if self.reader is None or self.file_error:
             return [], []
         last_bad = max(reasons, default=0)
-        bad, good = [], []
+        bad: list[dict] = []
+        good: list[dict] = []
         for line, row in self.reader:
             values = [row.get(column, "") for column in self.columns]
             if line in reasons:

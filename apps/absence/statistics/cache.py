@@ -4,6 +4,8 @@ figures depend on bumps the version, so later reads miss the cache."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 from uuid import uuid4
 
 from django.core.cache import cache
@@ -12,6 +14,8 @@ from django.db import IntegrityError, transaction
 from apps.organizations.models import Organization
 
 from ..models import StatisticsVersion
+
+T = TypeVar("T")
 
 CACHE_SECONDS = 24 * 60 * 60
 # Part of every cache key: raise it when what suppression hides changes, so that figures cached under
@@ -44,7 +48,7 @@ def bump_statistics_version(organization_id: int) -> None:
     StatisticsVersion.objects.filter(organization_id=organization_id).update(token=uuid4().hex)
 
 
-def cached(kind: str, organization: Organization, compute, *parts) -> object:
+def cached(kind: str, organization: Organization, compute: Callable[[], T], *parts) -> T:
     """``compute()``, cached under the organisation's statistics version and ``parts``."""
     raw = ":".join(str(part) for part in parts)
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]

@@ -99,7 +99,7 @@ def _unit_statistics(
         return _part_of_whole(organization, as_of, unit, exempt_unit_ids, units)
     policy = policy or policy_for(organization)
     counting = set(policy.types_for("percentage"))
-    if frozen_from == "ask":
+    if isinstance(frozen_from, str):  # "ask"
         frozen_from = raw_data_from(organization.pk)
     requested = as_of
     frozen = frozen_year(organization, as_of, frozen_from, sorted(counting))

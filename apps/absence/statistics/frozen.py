@@ -50,7 +50,7 @@ def frozen_year(
     when it is a month end, else the nearest earlier one. None when the rows are complete for the
     window, or when nothing was frozen that early (no deleted row was in it). ``counting``: the types
     that count for the percentage now (see ``_sums_from_json``)."""
-    if frozen_from == "ask":
+    if isinstance(frozen_from, str):  # "ask"
         frozen_from = raw_data_from(organization.pk)
     if not _is_frozen(as_of, frozen_from):
         return None
@@ -67,7 +67,7 @@ def effective_as_of(
     organization: Organization, as_of: date, frozen_from: date | None | Literal["ask"]
 ) -> tuple[date, date | None]:
     """(the day the figures for ``as_of`` are given up to - see ``frozen_year`` -, ``raw_data_from``)."""
-    if frozen_from == "ask":
+    if isinstance(frozen_from, str):  # "ask"
         frozen_from = raw_data_from(organization.pk)
     if not _is_frozen(as_of, frozen_from):
         return as_of, frozen_from
@@ -210,7 +210,8 @@ def snapshots_to_freeze(
                 )
             )
         month_end = last_day_of_month(month_end + timedelta(days=1))
-    months, month = [], since
+    months: list[Period] = []
+    month = since
     while month < cutoff:
         if (MONTH, month) not in frozen:
             months.append(Period(len(months), month, last_day_of_month(month)))

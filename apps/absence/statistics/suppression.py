@@ -4,6 +4,7 @@ hidden from those who may not see individual data, and so is whatever would let 
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from typing import Any
 
 from django.conf import settings
 
@@ -142,14 +143,14 @@ def suppress_small_groups(
         unit_id, kids = row["unit_id"], children.get(row["unit_id"], [])
         bands = [("band", unit_id, b) for b in range(len(counts[unit_id]))]
         sums.append((unit_id, None, bands, None, False))
-        total = ("type", unit_id, ALL_TYPES)
+        total: tuple | None = ("type", unit_id, ALL_TYPES)
         sums.append((unit_id, total, [("type", unit_id, code) for code in counting], None, True))
         if not kids:
             continue
         direct = row["employees"] - sum(k["employees"] for k in kids)
         for code, count in people[unit_id].items():
             rest = count - sum(people[k["unit_id"]].get(code, 0) for k in kids)
-            parts = [("type", k["unit_id"], code) for k in kids]
+            parts: list[tuple] = [("type", k["unit_id"], code) for k in kids]
             sums.append((unit_id, ("type", unit_id, code), parts, (rest, direct) if direct else None, False))
         parts = [("row", k["unit_id"]) for k in kids]
         sums.append((unit_id, ("row", unit_id), parts, (direct, direct) if direct else None, False))
@@ -263,7 +264,7 @@ def months_to_hide(
     paths = {u.path: u.pk for u in units}
     hidden = set()
     for p in periods:
-        rows = []
+        rows: list[dict[str, Any]] = []
         for u in units:
             rows.append(
                 {
