@@ -4,6 +4,7 @@
     python -m bench.child report --organization SLUG --year YEAR --output FILE.pdf --html-dir DIR
     python -m bench.child weasyprint --html-dir DIR --output FILE.pdf
     python -m bench.child import --organization SLUG --file FILE.csv
+    python -m bench.child statistics --organization SLUG --as-of YYYY-MM-DD
     python -m bench.child copy --file FILE.copy
 
 Each prints one JSON line last: seconds of the work itself (not Python/Django start-up), the peak
@@ -66,6 +67,28 @@ def sweep(args: argparse.Namespace) -> dict:
             stdout=io.StringIO(),
         )
         transaction.set_rollback(True)
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_rss_bytes": _peak_rss(),
+        "baseline_rss_bytes": baseline,
+    }
+
+
+def statistics(args: argparse.Namespace) -> dict:
+    """The suppressed statistics of the whole organisation, cold (the cache cleared first)."""
+    _setup()
+    from datetime import date
+
+    from django.core.cache import cache
+
+    from apps.absence.statistics.figures import unit_statistics
+    from apps.organizations.models import Organization
+
+    organization = Organization.objects.get(slug=args.organization)
+    cache.clear()
+    baseline = _rss_now()
+    started = time.perf_counter()
+    unit_statistics(organization, date.fromisoformat(args.as_of), suppress=True)
     return {
         "seconds": time.perf_counter() - started,
         "peak_rss_bytes": _peak_rss(),
@@ -201,6 +224,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--as-of", required=True)
     p.add_argument("--full", action="store_true")
     p.set_defaults(func=sweep)
+    p = commands.add_parser("statistics")
+    p.add_argument("--organization", required=True)
+    p.add_argument("--as-of", required=True)
+    p.set_defaults(func=statistics)
     p = commands.add_parser("report")
     p.add_argument("--organization", required=True)
     p.add_argument("--year", type=int, required=True)

@@ -684,6 +684,18 @@ def measure_statistics(ctx: Context) -> list[Result]:
                 details={"warm_s": warm, "floor_sql": sql, "cache": "cleared before each timed run"},
             )
         )
+    # Peak memory in a process of its own: the whole organisation's figures, cold.
+    child = run_child(
+        ctx, ["statistics", "--organization", ORG, "--as-of", ctx.as_of.isoformat()], timeout=1800
+    )
+    results.append(
+        Result(
+            key="memory:statistics",
+            label="Peak memory of the statistics (whole organisation, cold, own process)",
+            metrics={"peak_rss_bytes": child["peak_rss_bytes"], "seconds": child["seconds"]},
+            details={"baseline_rss_bytes": child["baseline_rss_bytes"], "note": "VmHWM of the child process"},
+        )
+    )
     return results
 
 

@@ -235,9 +235,6 @@ class QueueBulkForm(forms.Form):
                 data["leader"] = int(leader)
         return data
 
-    def error_text(self) -> str:
-        return " ".join(message for messages_ in self.errors.values() for message in messages_)
-
 
 TYPE_FLAG_FIELDS = {
     "advisory_types": "advisories",

@@ -1,22 +1,14 @@
 """Who may do what with absence data (DOMAIN.md 1.9): individual data only for HR and the employee's
-own leader; aggregates for the cooperation bodies, suppressed for small groups in the views."""
+own leader; aggregates for the cooperation bodies, suppressed for small groups in the views.
+
+Whose individual data a user sees is not a rule on one object but a set of employees, which the lists
+need too: ``selectors.employees_visible_to`` (HR for their scope, a leader for their unit, the
+employees they lead and those whose advisories HR asked them to follow up). Every view showing one
+employee's data goes through it (``views._employee``)."""
 
 from apps.organizations.models import Role
 from apps.organizations.permissions import register
 
-
-def _leader_covers(user, obj, membership) -> bool:
-    """A leader sees an employee they lead, or one in the unit they hold the role for."""
-    if membership.role != Role.LEADER:
-        return True
-    employee = getattr(obj, "employee", obj)
-    if getattr(employee, "leader_id", None) == user.pk:
-        return True
-    return membership.unit_id is not None
-
-
-register("absence.view_individual", roles={Role.HR, Role.LEADER}, check=_leader_covers)
-register("absence.follow_up", roles={Role.HR, Role.LEADER}, check=_leader_covers)
 register("absence.queue", roles={Role.HR, Role.LEADER}, any_scope=True)
 register("absence.manage", roles={Role.HR})
 register("absence.import", roles={Role.HR})

@@ -16,14 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, OperationalError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from apps.core import sql
+from apps.core.mail import portal_url, send_templated_email
 from apps.organizations.models import Organization
 
 from .candidates import Candidate, SweepScope, candidate_advisories
@@ -372,13 +370,12 @@ def _send_leader_mails(organization_id: int, per_leader: dict[int, int]) -> None
     from apps.organizations.models import User
 
     organization = Organization.objects.get(pk=organization_id)
-    path = reverse("absence:my_queue", args=[organization.slug])
-    base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
+    url = portal_url(reverse("absence:my_queue", args=[organization.slug]))
     for leader in User.objects.filter(pk__in=per_leader, is_active=True):
-        with translation.override(leader.language or organization.language or settings.LANGUAGE_CODE):
-            subject = gettext("An employee of yours has an advisory due")
-            body = gettext(
-                "One or more of your employees has a follow-up advisory due in the cooperation portal "
-                "(%(count)d new). Open your list of advisories to see what to do:\n\n%(url)s\n"
-            ) % {"count": per_leader[leader.pk], "url": f"{base}{path}"}
-        send_mail(subject, body, None, [leader.email], fail_silently=True)
+        send_templated_email(
+            user=leader,
+            template="absence/email/advisory_due",
+            context={"count": per_leader[leader.pk], "url": url},
+            fallback_language=organization.language,
+            fail_silently=True,
+        )

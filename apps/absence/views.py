@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from apps.core.forms import add_errors, error_text, form_error_text
 from apps.core.keyset import keyset_page
 from apps.organizations.models import Organization, User
 from apps.organizations.permissions import authorize, can, get_for_user, is_member, units_where
@@ -175,11 +176,11 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 **form.step_fields(),
             )
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
     elif "to_status" in form.errors:
         error = _("Choose a valid status.")
     else:
-        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+        error = form_error_text(form)
     if request.htmx:
         today = timezone.localdate()
         advisory = selectors.advisory_rows(
@@ -230,7 +231,7 @@ def advisory_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     )
     back = _safe_next(request, slug)
     if not form.is_valid():
-        messages.error(request, form.error_text())
+        messages.error(request, form_error_text(form))
         return _redirect(request, back)
     ids = form.cleaned_data["advisories"]
     action = form.cleaned_data["action"]
@@ -400,9 +401,7 @@ def _registration_form_view(
             else:
                 services.absence_update(registration=registration, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_errors(form, exc)
         else:
             messages.success(request, _("The absence is saved."))
             url = reverse("absence:employee", args=[employee.organization.slug, employee.pk])
@@ -461,11 +460,7 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.advisory_policy_update(policy=policy, **form.policy_fields())
         except ValidationError as exc:
-            mapping = {"contact_days": "custom_days"}
-            for field, errors in exc.message_dict.items():
-                target = mapping.get(field, field)
-                for error in errors:
-                    form.add_error(target if target in form.fields else None, error)
+            add_errors(form, exc, rename={"contact_days": "custom_days"})
         else:
             messages.success(request, _("The follow-up model is saved."))
             return redirect("absence:policy", slug)
@@ -534,8 +529,7 @@ def note_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.advisory_note_review(event=event, note=form.cleaned_data["note"], by=request.user)
         except ValidationError as exc:
-            for error in exc.message_dict.get("note", exc.messages):
-                form.add_error("note", error)
+            add_errors(form, exc, field="note")
     if form.errors:
         return _note_review_page(request, employee.organization, refused=(event, form))
     messages.success(request, _("%(employee)s: the note is reviewed.") % {"employee": employee.name})

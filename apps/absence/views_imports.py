@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRefresh
 
 from apps.core.exports import table_response
+from apps.core.forms import error_text
 from apps.organizations.models import Organization
 from apps.organizations.permissions import get_for_user
 
@@ -155,7 +156,7 @@ def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     try:
         import_jobs.import_job_confirm(job=job)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     except import_jobs.ImportQueueUnavailable:
         messages.error(
             request,
@@ -174,7 +175,7 @@ def import_job_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse
     try:
         import_jobs.import_job_discard(job=job)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
         return redirect(_job_url(job))
     messages.success(request, _("The file was deleted."))
     return redirect("absence:import", organization.slug)

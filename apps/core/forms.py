@@ -66,13 +66,21 @@ def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceFiel
     return field
 
 
-def add_errors(form: forms.BaseForm, error: ValidationError, *, field: str | None = None) -> None:
+def add_errors(
+    form: forms.BaseForm,
+    error: ValidationError,
+    *,
+    field: str | None = None,
+    rename: dict[str, str] | None = None,
+) -> None:
     """Show a service's refusal on the form: each message under the field it names when the form has
-    that field, the others under ``field`` (by default above the form, as a non-field error)."""
+    that field (``rename``: the service's field name -> the form's, where they differ), the others
+    under ``field`` (by default above the form, as a non-field error)."""
     named: Iterable[tuple[str | None, list[ValidationError]]] = (
         error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]
     )
     for name, errors in named:
+        name = (rename or {}).get(name, name) if name else name
         form.add_error(name if name in form.fields else field, errors)
 
 

@@ -7,17 +7,15 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.mail import portal_url, send_templated_email
 from apps.organizations.models import Organization
 
 from ..models import ImportJob
@@ -72,17 +70,18 @@ def _job_mail(job: ImportJob, template: str) -> None:
     user = job.uploaded_by
     if user is None or not user.email:
         return
-    with translation.override(_job_language(job)):
-        base = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/")
-        context = {
+    send_templated_email(
+        user=user,
+        template=f"absence/email/{template}",
+        context={
             "job": job,
             "kind": KINDS.get(job.kind, job.kind),
             "organization": job.organization,
-            "url": base + reverse("absence:import_job", args=[job.organization.slug, job.pk]),
-        }
-        subject = render_to_string(f"absence/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"absence/email/{template}.txt", context)
-    send_mail(subject, body, None, [user.email], fail_silently=True)
+            "url": portal_url(reverse("absence:import_job", args=[job.organization.slug, job.pk])),
+        },
+        fallback_language=job.organization.language,
+        fail_silently=True,
+    )
 
 
 @transaction.atomic
