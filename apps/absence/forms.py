@@ -63,6 +63,7 @@ class RegistrationForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The last day cannot be before the first day."))
@@ -225,6 +226,7 @@ class QueueBulkForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("action") == self.ASSIGN:
             leader = data.get("leader", "")
             if not leader:
@@ -330,6 +332,7 @@ class PolicyForm(PortalFormMixin, forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         preset = data.get("preset")
         if preset == "custom":
             days = sorted(set(_int_list(data.get("custom_days") or "") or []))
@@ -419,7 +422,9 @@ class _UnitChoices(forms.Form):
 
     def __init__(self, *args, units=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("The whole organisation"))] + [
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ChoiceField)  # as the forms using this declare it
+        unit.choices = [("", _("The whole organisation"))] + [
             (u.code, f"{INDENT * (u.depth - 1)}{u.name} ({u.code})") for u in units
         ]
 

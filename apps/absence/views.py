@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.forms import add_errors, error_text, form_error_text
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.keyset import keyset_page
 from apps.organizations.models import Organization, User
 from apps.organizations.permissions import authorize, can, get_for_user, is_member, units_where
@@ -55,18 +56,18 @@ STEP_CHOICES = {
 }
 
 
-def _organization(request: HttpRequest, slug: str, action: str) -> Organization:
+def _organization(request: HtmxHttpRequest, slug: str, action: str) -> Organization:
     return get_for_user(request.user, action, Organization, slug=slug)
 
 
-def _visible_employees(request: HttpRequest, organization: Organization):
+def _visible_employees(request: HtmxHttpRequest, organization: Organization):
     employees = selectors.employees_visible_to(request.user, organization)
     if employees is None:
         raise PermissionDenied
     return employees
 
 
-def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
+def _employee(request: HtmxHttpRequest, slug: str, pk: int) -> Employee:
     """The employee if the user may see their individual data: 404 elsewhere, 403 for other roles."""
     employee = get_object_or_404(
         Employee.objects.select_related("organization", "unit", "leader"), pk=pk, organization__slug=slug
@@ -78,14 +79,14 @@ def _employee(request: HttpRequest, slug: str, pk: int) -> Employee:
     return employee
 
 
-def _log(request: HttpRequest, employees, action: str) -> None:
+def _log(request: AuthenticatedHttpRequest, employees, action: str) -> None:
     """The access log: this user saw these employees' absence data on this page (by its URL name)."""
     privacy.access_log_record(
         employees=employees, user=request.user, action=action, where=request.resolver_match.view_name
     )
 
 
-def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
+def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     organization = _organization(request, slug, "absence.queue")
     employees = _visible_employees(request, organization)
     scope = selectors.units_for_filter(request.user, organization)
@@ -137,26 +138,26 @@ def _queue(request: HttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     return render(request, template, context)
 
 
-def _may_assign(request: HttpRequest, organization: Organization) -> bool:
+def _may_assign(request: HtmxHttpRequest, organization: Organization) -> bool:
     """HR (for the whole organisation or some units) may say which leader follows an advisory up."""
     return units_where(request.user, "absence.manage", organization.pk) != []
 
 
 @require_safe
 @login_required
-def queue(request: HttpRequest, slug: str) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _queue(request, slug, mine=False)
 
 
 @require_safe
 @login_required
-def my_queue(request: HttpRequest, slug: str) -> HttpResponse:
+def my_queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     return _queue(request, slug, mine=True)
 
 
 @require_POST
 @login_required
-def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def advisory_step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     advisory = get_object_or_404(
         Advisory.objects.select_related(
             "employee", "employee__organization", "employee__unit", "employee__leader"
@@ -217,7 +218,7 @@ def advisory_step(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def advisory_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+def advisory_bulk(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The queue's bulk actions on the ticked rows: mark them seen (anyone who may step them), or assign
     the leader who follows them up (HR). All or nothing: one advisory the user may not act on refuses
     the whole request."""
@@ -280,11 +281,11 @@ def advisory_bulk(request: HttpRequest, slug: str) -> HttpResponse:
     return _redirect(request, back)
 
 
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx and not request.htmx.boosted else redirect(url)
 
 
-def _posted_step(request: HttpRequest) -> dict:
+def _posted_step(request: HtmxHttpRequest) -> dict:
     """What the user entered in a refused step, to fill the row's form again."""
     return {
         "contact_form": request.POST.get("contact_form", ""),
@@ -295,7 +296,7 @@ def _posted_step(request: HttpRequest) -> dict:
     }
 
 
-def _safe_next(request: HttpRequest, slug: str) -> str:
+def _safe_next(request: HtmxHttpRequest, slug: str) -> str:
     """The queue page the step came from, or the queue: never another site."""
     next_url = request.POST.get("next", "")
     if not next_url.startswith("/") or next_url.startswith("//"):
@@ -305,7 +306,7 @@ def _safe_next(request: HttpRequest, slug: str) -> str:
 
 @require_safe
 @login_required
-def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
+def employee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _organization(request, slug, "absence.queue")
     employees = _visible_employees(request, organization).select_related("unit", "leader")
     query = request.GET.get("q", "").strip()
@@ -328,7 +329,7 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def employee_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
     _log(request, [employee], EmployeeAccessLog.Action.VIEW_PAGE)
     organization = employee.organization
@@ -351,7 +352,7 @@ def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def employee_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def employee_export(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     employee = _employee(request, slug, pk)
     if not can(request.user, "absence.manage", employee):
         raise PermissionDenied
@@ -366,7 +367,7 @@ def employee_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def access_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Who saw this employee's absence data, newest first. Reading it is logged too (a data protection
     officer wants to see that HR read the log)."""
     employee = _employee(request, slug, pk)
@@ -379,7 +380,7 @@ def access_log(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _registration_form_view(
-    request: HttpRequest, employee: Employee, registration: AbsenceRegistration | None
+    request: AuthenticatedHttpRequest, employee: Employee, registration: AbsenceRegistration | None
 ) -> HttpResponse:
     if not can(request.user, "absence.manage", employee):
         raise PermissionDenied
@@ -423,13 +424,13 @@ def _registration_form_view(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def registration_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def registration_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _registration_form_view(request, _employee(request, slug, pk), None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def registration_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def registration_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
     employee = _employee(request, slug, registration.employee_id)
     registration.employee = employee
@@ -438,7 +439,7 @@ def registration_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def registration_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def registration_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
     employee = _employee(request, slug, registration.employee_id)
     if not can(request.user, "absence.manage", employee):
@@ -451,7 +452,7 @@ def registration_delete(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def policy_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = _organization(request, slug, "absence.policy")
     policy = selectors.policy_for(organization)
     initial = PolicyForm.initial_from(policy)
@@ -476,7 +477,7 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _note_review_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organization: Organization,
     *,
     refused: tuple[AdvisoryEvent, NoteReviewForm] | None = None,
@@ -506,14 +507,14 @@ def _note_review_page(
 
 @require_safe
 @login_required
-def note_review_list(request: HttpRequest, slug: str) -> HttpResponse:
+def note_review_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """HR's list of free-text notes from before the health-text check, each to keep, rewrite or clear."""
     return _note_review_page(request, _organization(request, slug, "absence.review_notes"))
 
 
 @require_POST
 @login_required
-def note_review(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def note_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_object_or_404(
         AdvisoryEvent.objects.select_related("advisory"), pk=pk, advisory__employee__organization__slug=slug
     )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -17,6 +17,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from apps.core.exports import table_response
 from apps.core.forms import error_text
+from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization
 from apps.organizations.permissions import get_for_user
 
@@ -31,7 +32,7 @@ RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload f
 
 @require_safe
 @login_required
-def import_template(request: HttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
     """An empty file with the header row in the user's language, to fill in or to map a payroll export to."""
     organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
     if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
@@ -45,7 +46,7 @@ def import_template(request: HttpRequest, slug: str, kind: str, fmt: str) -> Htt
     )
 
 
-def _job(request: HttpRequest, slug: str, pk: int) -> tuple[Organization, ImportJob]:
+def _job(request: HtmxHttpRequest, slug: str, pk: int) -> tuple[Organization, ImportJob]:
     organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
     job = ImportJob.objects.filter(organization=organization, pk=pk).first()
     if job is None:
@@ -59,7 +60,7 @@ def _job_url(job: ImportJob) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     status = 200
@@ -96,7 +97,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "absence/import_upload.html", context, status=status)
 
 
-def _log_shown_rows(request: HttpRequest, organization: Organization, job: ImportJob) -> None:
+def _log_shown_rows(request: AuthenticatedHttpRequest, organization: Organization, job: ImportJob) -> None:
     """The preview shows employee numbers with absence data: log the employees they name (as every
     absence page logs what it shows)."""
     if job.kind == "units":
@@ -134,7 +135,7 @@ def _job_context(organization: Organization, job: ImportJob) -> dict:
 
 @require_safe
 @login_required
-def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def import_job(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The job's page: a progress bar while the worker checks or imports (htmx polls the status part
     every second; without JavaScript a link reloads the page), then the preview, the problems or the
     result."""
@@ -151,7 +152,7 @@ def import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def import_job_confirm(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, job = _job(request, slug, pk)
     try:
         import_jobs.import_job_confirm(job=job)
@@ -170,7 +171,7 @@ def import_job_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
-def import_job_discard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def import_job_discard(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     organization, job = _job(request, slug, pk)
     try:
         import_jobs.import_job_discard(job=job)

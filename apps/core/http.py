@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
+from django.urls import ResolverMatch
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 class AuthenticatedHttpRequest(HtmxHttpRequest):
-    """A request in a ``@login_required`` view: the user has signed in."""
+    """A request in a ``@login_required`` view: the user has signed in, and the URL is resolved."""
 
     user: User
+    resolver_match: ResolverMatch

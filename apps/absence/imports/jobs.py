@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -286,7 +287,7 @@ def import_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
                     if job.status == ImportJob.Status.IMPORTING
                     else check_import_job_task
                 )
-                transaction.on_commit(lambda task=task, pk=job.pk: task.delay(pk))
+                transaction.on_commit(partial(task.delay, job.pk))
         if failed:
             job = _job_fail(
                 job_id,
