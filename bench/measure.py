@@ -387,6 +387,19 @@ def daily_sweep_floor(schema, org, as_of: date, lookback: date, changed: dict[in
     return sql, {"org": org.pk, "as_of": as_of, "yesterday": since, "since": lookback, "ids": ids}
 
 
+def swept_yesterday_then_imported(org, as_of: date, changed: dict[int, date], fingerprint: str) -> None:
+    """The state a daily sweep starts from: the organisation swept through the day before, then the
+    employees of that day's payroll import queued (as the app queues them)."""
+    from apps.absence.models import SweepState
+    from apps.absence.sweep import sweep_queue_add
+
+    SweepState.objects.update_or_create(
+        organization=org,
+        defaults={"swept_through": as_of - timedelta(days=1), "policy_fingerprint": fingerprint},
+    )
+    sweep_queue_add(organization_id=org.pk, changed=changed)
+
+
 def measure_sweep(ctx: Context) -> list[Result]:
     """The daily sweep (the morning after yesterday's sweep and import) and the full re-sweep that a
     first run or a policy change makes, both in rolled-back transactions so every run does the same."""
@@ -396,9 +409,9 @@ def measure_sweep(ctx: Context) -> list[Result]:
     schema = absence_schema()
     as_of = ctx.as_of.isoformat()
     try:
-        from apps.absence.models import SweepState
+        from apps.absence.models import SweepState  # noqa: F401 - is there a daily sweep state at all
         from apps.absence.selectors import policy_for
-        from apps.absence.sweep import policy_fingerprint, sweep_queue_add
+        from apps.absence.sweep import policy_fingerprint
     except ImportError as exc:
         raise Unavailable(f"the absence app has no daily sweep state: {exc}") from exc
     changed = yesterdays_import(org, ctx.as_of)
@@ -408,14 +421,7 @@ def measure_sweep(ctx: Context) -> list[Result]:
         """One sweep; only the command is timed, not the day set up before it."""
         with transaction.atomic():
             if not extra:  # yesterday was swept, then yesterday's import arrived
-                SweepState.objects.update_or_create(
-                    organization=org,
-                    defaults={
-                        "swept_through": ctx.as_of - timedelta(days=1),
-                        "policy_fingerprint": policy_fingerprint(policy_for(org)),
-                    },
-                )
-                sweep_queue_add(organization_id=org.pk, changed=changed)
+                swept_yesterday_then_imported(org, ctx.as_of, changed, policy_fingerprint(policy_for(org)))
             out = io.StringIO()
             started = time.perf_counter()
             call_target(
@@ -524,9 +530,9 @@ def measure_country(ctx: Context) -> list[Result]:
     """Issue 17 target 1: the daily sweep of every organisation in the country at once, the morning
     after yesterday's sweep and yesterday's payroll import in each, in a rolled-back transaction."""
     require_command("sweep_advisories")
-    from apps.absence.models import AdvisoryPolicy, SweepState
+    from apps.absence.models import AdvisoryPolicy
     from apps.absence.selectors import policy_for
-    from apps.absence.sweep import policy_fingerprint, sweep_queue_add
+    from apps.absence.sweep import policy_fingerprint
     from apps.organizations.models import Organization
 
     schema = absence_schema()
@@ -541,14 +547,7 @@ def measure_country(ctx: Context) -> list[Result]:
     def run() -> float:
         with transaction.atomic():
             for org in orgs:
-                SweepState.objects.update_or_create(
-                    organization=org,
-                    defaults={
-                        "swept_through": ctx.as_of - timedelta(days=1),
-                        "policy_fingerprint": fingerprints[org.pk],
-                    },
-                )
-                sweep_queue_add(organization_id=org.pk, changed=changed[org.pk])
+                swept_yesterday_then_imported(org, ctx.as_of, changed[org.pk], fingerprints[org.pk])
             out = io.StringIO()
             started = time.perf_counter()
             call_target(call_command, "sweep_advisories", "--as-of", as_of, stdout=out)

@@ -42,8 +42,7 @@ from .models import (
     FollowUpOutcome,
     Spell,
 )
-from .rollups import COLUMNS as ROLLUP_COLUMNS
-from .rollups import month_rows
+from .rollups import rollup_rows, rollups_insert
 from .spells import derive_spells
 from .statistics.cache import bump_statistics_version
 from .sweep import advisory_sweep
@@ -183,8 +182,8 @@ def _create_leaders(
     )
     for user, workplace in zip(created, scoped, strict=True):
         leader_of[workplace.pk] = user.pk
+    where = organization.name.removesuffix(" Kommune")
     for user, workplace in list(zip(created, scoped, strict=True))[:logins]:
-        where = organization.name.removesuffix(" Kommune")
         ctx.logins.append((user.email, f"{where}: leader, {workplace.name}"))
     return leader_of
 
@@ -350,15 +349,15 @@ def _insert_rollups(organization, employees: list[tuple], rows: list[tuple]) -> 
     for employee_id, absence_type, start, end, fraction in rows:
         if end is not None:
             ended[employee_id].append((absence_type, start, end, fraction))
-    months = (
-        row
-        for employee_id, employed_from, employed_to, _senior, unit_id, hours in employees
-        if ended.get(employee_id)
-        for row in month_rows(
-            (organization.pk, employee_id, unit_id, hours, employed_from, employed_to), ended[employee_id]
+    rollups_insert(
+        rollup_rows(
+            (
+                (organization.pk, employee_id, unit_id, hours, employed_from, employed_to)
+                for employee_id, employed_from, employed_to, _senior, unit_id, hours in employees
+            ),
+            ended,
         )
     )
-    insert_rows(AbsenceMonth, ROLLUP_COLUMNS, months)
 
 
 def _age_the_queue(ctx: DemoContext, employee_ids: list[int]) -> None:

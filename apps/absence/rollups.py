@@ -18,7 +18,7 @@ beginning on the employment's first day.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -90,8 +90,16 @@ def month_rows(
     ]
 
 
+def rollup_rows(employees: Iterable[tuple], ended: dict[int, list[tuple]]) -> Iterator[tuple]:
+    """The ``AbsenceMonth`` rows of these employees (tuples as ``month_rows`` takes them), given each
+    one's ended registrations by employee id (the demo has them in memory, the others read them)."""
+    for employee in employees:
+        if ended.get(employee[1]):
+            yield from month_rows(employee, ended[employee[1]])
+
+
 def _employee_rows(employees: list[tuple]) -> list[tuple]:
-    """The rows of these employees (tuples as ``month_rows`` takes them), from their registrations."""
+    """The rows of these employees, from their registrations."""
     by_employee: dict[int, list[tuple]] = defaultdict(list)
     ids = [employee[1] for employee in employees]
     for offset in range(0, len(ids), BATCH):
@@ -100,14 +108,10 @@ def _employee_rows(employees: list[tuple]) -> list[tuple]:
         ).values_list("employee_id", "absence_type", "start_date", "end_date", "fraction")
         for employee_id, *registration in registrations.iterator(chunk_size=BATCH):
             by_employee[employee_id].append(tuple(registration))
-    rows = []
-    for employee in employees:
-        if by_employee.get(employee[1]):
-            rows.extend(month_rows(employee, by_employee[employee[1]]))
-    return rows
+    return list(rollup_rows(employees, by_employee))
 
 
-def _insert(rows: list[tuple]) -> None:
+def rollups_insert(rows: Iterable[tuple]) -> None:
     insert_rows(AbsenceMonth, COLUMNS, rows)
 
 
@@ -126,7 +130,7 @@ def rollups_refresh(*, employee_ids: Iterable[int]) -> None:
     for offset in range(0, len(ids), BATCH):
         chunk = ids[offset : offset + BATCH]
         AbsenceMonth.objects.filter(employee_id__in=chunk).delete()
-        _insert(_employee_rows(_employees(Employee.objects.filter(pk__in=chunk))))
+        rollups_insert(_employee_rows(_employees(Employee.objects.filter(pk__in=chunk))))
 
 
 def rollups_rebuild(*, organization: Organization) -> int:
@@ -136,7 +140,7 @@ def rollups_rebuild(*, organization: Organization) -> int:
     written = 0
     for offset in range(0, len(employees), BATCH):
         rows = _employee_rows(employees[offset : offset + BATCH])
-        _insert(rows)
+        rollups_insert(rows)
         written += len(rows)
     # A rebuilt table is mostly new rows: without fresh statistics PostgreSQL plans the statistics'
     # reads for a handful of rows (nested loops, sorts on disk) until autovacuum gets to it.

@@ -4,8 +4,8 @@ The absence statistics read millions of rows; on a deployment with a streaming r
 read there and leave the primary to the writes. ``settings.PORTAL_READ_REPLICA`` names the
 ``DATABASES`` alias of the replica (set by ``READ_REPLICA_URL``; empty: everything on the primary).
 
-Only code that asks for it reads from the replica: ``reading_connection()`` gives the connection a
-report should use, and inside ``replica_reads()`` the ORM's reads go there too (``ReplicaRouter``).
+Only code that asks for it reads from the replica: inside ``replica_reads()`` the ORM's reads go
+there (``ReplicaRouter``), and it yields the alias for raw SQL (``apps.core.sql.reading_from``).
 Everything else, and any read inside a transaction that may have written, stays on the primary, so a
 page never shows the primary's write and then the replica's older figures in one response; so does
 every read while the replica cannot be reached.
@@ -21,7 +21,6 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +43,6 @@ def replica_alias() -> str:
             logger.warning("The read replica %r cannot be reached; reading from the primary.", alias)
             return DEFAULT_DB_ALIAS
     return alias
-
-
-def reading_connection() -> BaseDatabaseWrapper:
-    """The connection a heavy read should use: the replica's when there is one."""
-    return connections[replica_alias()]
 
 
 @contextmanager

@@ -10,7 +10,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from apps.core.replica import reading_connection, replica_alias, replica_reads
+from apps.core.replica import replica_alias, replica_reads
 from apps.organizations.models import Organization
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]
@@ -20,7 +20,7 @@ def test_without_a_replica_everything_reads_the_primary():
     with replica_reads() as alias:
         assert alias == "default"
         assert Organization.objects.all().db == "default"
-    assert reading_connection().alias == "default"
+    assert replica_alias() == "default"
 
 
 @override_settings(PORTAL_READ_REPLICA="replica")
@@ -30,7 +30,7 @@ def test_with_a_replica_only_marked_reads_go_there():
         assert alias == "replica"
         assert Organization.objects.all().db == "replica"
     assert Organization.objects.all().db == "default"
-    assert reading_connection().alias == "replica"
+    assert replica_alias() == "replica"
 
 
 @override_settings(PORTAL_READ_REPLICA="replica")
