@@ -69,11 +69,9 @@ def org_with_most(model_label: str, org_lookup: str = "organization") -> Target:
     return pick
 
 
-def busiest(
-    model_label: str, org_lookup: str, count: str | None, *, with_slug: bool, org_slug: str | None = None
-) -> Target:
+def busiest(model_label: str, org_lookup: str, count: str | None, *, org_slug: str | None = None) -> Target:
     """The object of ``model_label`` with the most ``count`` related rows (in ``org_slug`` if given);
-    reverse() args are (org slug, pk) or (pk,)."""
+    reverse() args are (org slug, pk)."""
 
     def pick():
         from apps.organizations.models import Organization
@@ -90,7 +88,7 @@ def busiest(
         if row is None:
             raise _unavailable(f"no {model_label} rows are seeded" + (f" in {org_slug}" if org_slug else ""))
         org = Organization.objects.get(pk=row[org_lookup])
-        return org, ([org.slug, row["pk"]] if with_slug else [row["pk"]])
+        return org, [org.slug, row["pk"]]
 
     return pick
 
@@ -115,7 +113,7 @@ PAGES: list[Page] = [
         "Employee with the most absence",
         "absence:employee",
         HR,
-        busiest("absence.Employee", "organization", "registrations", with_slug=True, org_slug=NK),
+        busiest("absence.Employee", "organization", "registrations", org_slug=NK),
     ),
     Page(
         "strategy_plans",
@@ -129,14 +127,14 @@ PAGES: list[Page] = [
         "Strategy plan (most focus areas)",
         "strategy:plan_detail",
         BOARD,
-        busiest("strategy.StrategyPlan", "organization", "focus_areas__initiatives", with_slug=False),
+        busiest("strategy.StrategyPlan", "organization", "focus_areas__initiatives"),
     ),
     Page(
         "focus_area",
         "Focus area (most initiatives)",
         "strategy:focus_area_detail",
         BOARD,
-        busiest("strategy.FocusArea", "plan__organization", "initiatives", with_slug=False),
+        busiest("strategy.FocusArea", "plan__organization", "initiatives"),
     ),
     Page("clubs", "Club list", "clubs:club_list", BOARD, org_with_most("clubs.Club")),
     Page("my_clubs", "My clubs (shop steward)", "clubs:my_clubs", STEWARD, org_by_slug("djoef-offentlig")),
@@ -145,7 +143,7 @@ PAGES: list[Page] = [
         "Club (most meetings)",
         "clubs:club_detail",
         BOARD + STEWARD,
-        busiest("clubs.Club", "organization", "meetings", with_slug=True),
+        busiest("clubs.Club", "organization", "meetings"),
     ),
     Page("committees", "MED committees", "meetings:committee_list", MED, org_by_slug(NK)),
     Page(
@@ -153,14 +151,14 @@ PAGES: list[Page] = [
         "Committee (most meetings)",
         "meetings:committee_detail",
         MED,
-        busiest("meetings.Committee", "organization", "meetings", with_slug=False),
+        busiest("meetings.Committee", "organization", "meetings"),
     ),
     Page(
         "agenda_builder",
         "Agenda builder (meeting with most items)",
         "meetings:med_meeting_detail",
         MED,
-        busiest("meetings.Meeting", "committee__organization", "items", with_slug=False),
+        busiest("meetings.Meeting", "committee__organization", "items"),
     ),
     Page("pool", "Pool applications", "pool:application_list", MED, org_by_slug(NK)),
     Page("reports", "Annual reports", "reports:report_list", BOARD, org_with_most("reports.AnnualReport")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_imports, views_statistics
+from . import views, views_employees, views_imports, views_statistics
 
 app_name = "absence"
 urlpatterns = [
@@ -9,15 +9,25 @@ urlpatterns = [
     path("<slug:slug>/advisories/mine/", views.my_queue, name="my_queue"),
     path("<slug:slug>/advisories/bulk/", views.advisory_bulk, name="advisory_bulk"),
     path("<slug:slug>/advisories/<int:pk>/step/", views.advisory_step, name="advisory_step"),
-    path("<slug:slug>/employees/", views.employee_list, name="employees"),
-    path("<slug:slug>/employees/<int:pk>/", views.employee_detail, name="employee"),
-    path("<slug:slug>/employees/<int:pk>/export/", views.employee_export, name="employee_export"),
-    path("<slug:slug>/employees/<int:pk>/access-log/", views.access_log, name="access_log"),
+    path("<slug:slug>/employees/", views_employees.employee_list, name="employees"),
+    path("<slug:slug>/employees/<int:pk>/", views_employees.employee_detail, name="employee"),
+    path("<slug:slug>/employees/<int:pk>/export/", views_employees.employee_export, name="employee_export"),
+    path("<slug:slug>/employees/<int:pk>/access-log/", views_employees.access_log, name="access_log"),
     path(
-        "<slug:slug>/employees/<int:pk>/absence/new/", views.registration_create, name="registration_create"
+        "<slug:slug>/employees/<int:pk>/absence/new/",
+        views_employees.registration_create,
+        name="registration_create",
     ),
-    path("<slug:slug>/registrations/<int:pk>/edit/", views.registration_edit, name="registration_edit"),
-    path("<slug:slug>/registrations/<int:pk>/delete/", views.registration_delete, name="registration_delete"),
+    path(
+        "<slug:slug>/registrations/<int:pk>/edit/",
+        views_employees.registration_edit,
+        name="registration_edit",
+    ),
+    path(
+        "<slug:slug>/registrations/<int:pk>/delete/",
+        views_employees.registration_delete,
+        name="registration_delete",
+    ),
     path("<slug:slug>/policy/", views.policy_edit, name="policy"),
     path("<slug:slug>/notes/review/", views.note_review_list, name="note_review_list"),
     path("<slug:slug>/notes/<int:pk>/review/", views.note_review, name="note_review"),

@@ -1,4 +1,4 @@
-"""Follow-up views: the advisory queues, an employee's timeline, registrations, the GDPR export, policy.
+"""Follow-up views: the advisory queues and their steps, the policy, and the review of old notes.
 
 Individual data is shown only to HR and the employee's own leader (``employees_visible_to``); the
 union side gets 403 and other organisations 404.
@@ -10,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,26 +23,22 @@ from apps.core.forms import add_errors, error_text, form_error_text
 from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.keyset import keyset_page
 from apps.organizations.models import Organization, User
-from apps.organizations.permissions import authorize, can, get_for_user, is_member, units_where
+from apps.organizations.permissions import can, units_where
 
-from . import privacy, selectors, services
-from .forms import NoteReviewForm, PolicyForm, QueueBulkForm, QueueFilterForm, RegistrationForm, StepForm
+from . import selectors, services
+from .forms import NoteReviewForm, PolicyForm, QueueBulkForm, QueueFilterForm, StepForm
 from .models import (
     NOTE_MAX_LENGTH,
     NOTE_WARNING,
-    AbsenceRegistration,
     Adjustment,
     Advisory,
     AdvisoryEvent,
     ContactForm,
-    Employee,
     EmployeeAccessLog,
     FollowUpOutcome,
 )
+from .views_employees import employee_for, log_view, organization_for, visible_employees
 
-ACCESS_LOG_ON_PAGE = 5  # the newest entries on the employee's page; the whole log has a page of its own
-ACCESS_LOG_PAGE_SIZE = 50
-EMPLOYEES_PER_PAGE = 50
 COUNT_LIMIT = 1000  # the queue counts its advisories this far; beyond, it says "more than 1,000"
 
 # What the step form in each queue row offers: written out in the template (a form instance per row
@@ -56,39 +51,9 @@ STEP_CHOICES = {
 }
 
 
-def _organization(request: HtmxHttpRequest, slug: str, action: str) -> Organization:
-    return get_for_user(request.user, action, Organization, slug=slug)
-
-
-def _visible_employees(request: HtmxHttpRequest, organization: Organization):
-    employees = selectors.employees_visible_to(request.user, organization)
-    if employees is None:
-        raise PermissionDenied
-    return employees
-
-
-def _employee(request: HtmxHttpRequest, slug: str, pk: int) -> Employee:
-    """The employee if the user may see their individual data: 404 elsewhere, 403 for other roles."""
-    employee = get_object_or_404(
-        Employee.objects.select_related("organization", "unit", "leader"), pk=pk, organization__slug=slug
-    )
-    if not is_member(request.user, employee.organization_id):
-        raise Http404
-    if not _visible_employees(request, employee.organization).filter(pk=employee.pk).exists():
-        raise PermissionDenied
-    return employee
-
-
-def _log(request: AuthenticatedHttpRequest, employees, action: str) -> None:
-    """The access log: this user saw these employees' absence data on this page (by its URL name)."""
-    privacy.access_log_record(
-        employees=employees, user=request.user, action=action, where=request.resolver_match.view_name
-    )
-
-
 def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpResponse:
-    organization = _organization(request, slug, "absence.queue")
-    employees = _visible_employees(request, organization)
+    organization = organization_for(request, slug, "absence.queue")
+    employees = visible_employees(request, organization)
     scope = selectors.units_for_filter(request.user, organization)
     form = QueueFilterForm(
         request.GET or None, units=scope, leaders=[] if mine else selectors.queue_leaders(employees)
@@ -113,7 +78,7 @@ def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpR
         before=request.GET.get("before"),
     )
     advisories = page.object_list
-    _log(request, [a.employee_id for a in advisories], EmployeeAccessLog.Action.LIST_ROW)
+    log_view(request, [a.employee_id for a in advisories], EmployeeAccessLog.Action.LIST_ROW)
     may_assign = _may_assign(request, organization)
     context = {
         "organization": organization,
@@ -165,7 +130,7 @@ def advisory_step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
         pk=pk,
         employee__organization__slug=slug,
     )
-    _employee(request, slug, advisory.employee_id)
+    employee_for(request, slug, advisory.employee_id)
     form = StepForm(request.POST)
     error = ""
     if form.is_valid():
@@ -187,7 +152,7 @@ def advisory_step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
         advisory = selectors.advisory_rows(
             Advisory.objects.select_related("employee__organization"), today
         ).get(pk=advisory.pk)
-        _log(request, [advisory.employee_id], EmployeeAccessLog.Action.LIST_ROW)
+        log_view(request, [advisory.employee_id], EmployeeAccessLog.Action.LIST_ROW)
         response = render(
             request,
             "absence/advisory_queue.html#row",
@@ -222,8 +187,8 @@ def advisory_bulk(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The queue's bulk actions on the ticked rows: mark them seen (anyone who may step them), or assign
     the leader who follows them up (HR). All or nothing: one advisory the user may not act on refuses
     the whole request."""
-    organization = _organization(request, slug, "absence.queue")
-    employees = _visible_employees(request, organization)
+    organization = organization_for(request, slug, "absence.queue")
+    employees = visible_employees(request, organization)
     may_assign = _may_assign(request, organization)
     if request.POST.get("action") == QueueBulkForm.ASSIGN and not may_assign:
         raise PermissionDenied
@@ -256,7 +221,7 @@ def advisory_bulk(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             % {"count": refused},
         )
         return _redirect(request, back)
-    _log(request, [a.employee_id for a in chosen], EmployeeAccessLog.Action.LIST_ROW)
+    log_view(request, [a.employee_id for a in chosen], EmployeeAccessLog.Action.LIST_ROW)
     if action == QueueBulkForm.SEEN:
         moved = len(services.advisories_mark_seen(advisories=chosen, by=request.user))
         text = ngettext(
@@ -304,156 +269,10 @@ def _safe_next(request: HtmxHttpRequest, slug: str) -> str:
     return next_url
 
 
-@require_safe
-@login_required
-def employee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    organization = _organization(request, slug, "absence.queue")
-    employees = _visible_employees(request, organization).select_related("unit", "leader")
-    query = request.GET.get("q", "").strip()
-    if query:
-        employees = employees.filter(Q(name__icontains=query) | Q(employee_number__iexact=query))
-    page = keyset_page(
-        employees,
-        ["name", "employee_number", "pk"],
-        per_page=EMPLOYEES_PER_PAGE,
-        after=request.GET.get("after"),
-        before=request.GET.get("before"),
-    )
-    _log(request, page.object_list, EmployeeAccessLog.Action.LIST_ROW)
-    context = {"organization": organization, "page": page, "query": query}
-    template = "absence/employee_list.html"
-    if request.htmx and not request.htmx.boosted:
-        template += "#results"
-    return render(request, template, context)
-
-
-@require_safe
-@login_required
-def employee_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    employee = _employee(request, slug, pk)
-    _log(request, [employee], EmployeeAccessLog.Action.VIEW_PAGE)
-    organization = employee.organization
-    today = timezone.localdate()
-    may_manage = can(request.user, "absence.manage", employee)
-    context = {
-        "organization": organization,
-        "employee": employee,
-        "timeline": selectors.employee_timeline(employee, today),
-        "bradford": selectors.bradford(employee, today),
-        "today": today,
-        "may_manage": may_manage,
-        "access_log": selectors.access_log(employee, limit=ACCESS_LOG_ON_PAGE)
-        if can(request.user, "absence.view_access_log", employee)
-        else None,
-        "note_warning": NOTE_WARNING,
-    }
-    return render(request, "absence/employee_detail.html", context)
-
-
-@require_safe
-@login_required
-def employee_export(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    employee = _employee(request, slug, pk)
-    if not can(request.user, "absence.manage", employee):
-        raise PermissionDenied
-    content = privacy.employee_data_export(
-        employee=employee, by=request.user, where=request.resolver_match.view_name
-    )
-    response = HttpResponse(content, content_type="application/json; charset=utf-8")
-    filename = f"absence-{employee.employee_number}-{timezone.localdate().isoformat()}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@require_safe
-@login_required
-def access_log(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Who saw this employee's absence data, newest first. Reading it is logged too (a data protection
-    officer wants to see that HR read the log)."""
-    employee = _employee(request, slug, pk)
-    authorize(request.user, "absence.view_access_log", employee)
-    _log(request, [employee], EmployeeAccessLog.Action.VIEW_LOG)
-    entries = employee.access_log.select_related("user")
-    page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"organization": employee.organization, "employee": employee, "page": page}
-    return render(request, "absence/access_log_list.html", context)
-
-
-def _registration_form_view(
-    request: AuthenticatedHttpRequest, employee: Employee, registration: AbsenceRegistration | None
-) -> HttpResponse:
-    if not can(request.user, "absence.manage", employee):
-        raise PermissionDenied
-    initial = {}
-    if registration is not None:
-        initial = {
-            "absence_type": registration.absence_type,
-            "start_date": registration.start_date,
-            "end_date": registration.end_date,
-            "fraction": registration.fraction,
-            "note": registration.note,
-        }
-    form = RegistrationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if registration is None:
-                services.absence_register(employee=employee, **data)
-            else:
-                services.absence_update(registration=registration, **data)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, _("The absence is saved."))
-            url = reverse("absence:employee", args=[employee.organization.slug, employee.pk])
-            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    status = 422 if request.method == "POST" else 200
-    _log(request, [employee], EmployeeAccessLog.Action.EDIT_FORM)
-    return render(
-        request,
-        "absence/registration_form.html",
-        {
-            "organization": employee.organization,
-            "employee": employee,
-            "form": form,
-            "registration": registration,
-        },
-        status=status,
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def registration_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _registration_form_view(request, _employee(request, slug, pk), None)
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-def registration_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
-    employee = _employee(request, slug, registration.employee_id)
-    registration.employee = employee
-    return _registration_form_view(request, employee, registration)
-
-
-@require_POST
-@login_required
-def registration_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
-    employee = _employee(request, slug, registration.employee_id)
-    if not can(request.user, "absence.manage", employee):
-        raise PermissionDenied
-    registration.employee = employee
-    services.absence_delete(registration=registration)
-    messages.success(request, _("The registration is deleted."))
-    return redirect("absence:employee", slug, employee.pk)
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def policy_edit(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    organization = _organization(request, slug, "absence.policy")
+    organization = organization_for(request, slug, "absence.policy")
     policy = selectors.policy_for(organization)
     initial = PolicyForm.initial_from(policy)
     form = PolicyForm(request.POST or None, initial=initial)
@@ -482,7 +301,7 @@ def _note_review_page(
     *,
     refused: tuple[AdvisoryEvent, NoteReviewForm] | None = None,
 ) -> HttpResponse:
-    employees = _visible_employees(request, organization)
+    employees = visible_employees(request, organization)
     events = (
         AdvisoryEvent.objects.filter(note_needs_review=True, advisory__employee__in=employees)
         .select_related("advisory__employee__unit", "by")
@@ -496,7 +315,9 @@ def _note_review_page(
     ]
     if refused:
         rows.insert(0, refused)  # the refused note first, with its error, whichever page it is on
-    _log(request, [event.advisory.employee_id for event, _form in rows], EmployeeAccessLog.Action.LIST_ROW)
+    log_view(
+        request, [event.advisory.employee_id for event, _form in rows], EmployeeAccessLog.Action.LIST_ROW
+    )
     return render(
         request,
         "absence/note_review.html",
@@ -509,7 +330,7 @@ def _note_review_page(
 @login_required
 def note_review_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """HR's list of free-text notes from before the health-text check, each to keep, rewrite or clear."""
-    return _note_review_page(request, _organization(request, slug, "absence.review_notes"))
+    return _note_review_page(request, organization_for(request, slug, "absence.review_notes"))
 
 
 @require_POST
@@ -518,7 +339,7 @@ def note_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
     event = get_object_or_404(
         AdvisoryEvent.objects.select_related("advisory"), pk=pk, advisory__employee__organization__slug=slug
     )
-    employee = _employee(request, slug, event.advisory.employee_id)
+    employee = employee_for(request, slug, event.advisory.employee_id)
     event.advisory.employee = employee
     if not can(request.user, "absence.review_notes", employee):
         raise PermissionDenied

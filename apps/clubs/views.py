@@ -636,7 +636,7 @@ def _token_user(token: str):
 
 
 @require_safe
-def organization_calendar_token(request: HtmxHttpRequest, token: str, slug: str) -> HttpResponse:
+def organization_calendar_token(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
     user = _token_user(token)
     organization = get_object_or_404(Organization, slug=slug)
     # A calendar app cannot show a 403 to anyone; whatever the token may not read does not exist.
@@ -646,7 +646,7 @@ def organization_calendar_token(request: HtmxHttpRequest, token: str, slug: str)
 
 
 @require_safe
-def club_calendar_token(request: HtmxHttpRequest, token: str, slug: str, pk: int) -> HttpResponse:
+def club_calendar_token(request: HtmxHttpRequest, slug: str, token: str, pk: int) -> HttpResponse:
     user = _token_user(token)
     club = get_object_or_404(
         Club.objects.select_related("organization", "unit").prefetch_related("stewards"),

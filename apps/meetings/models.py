@@ -693,6 +693,9 @@ class WorkingGroupTask(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
+        return self.group.get_permission_scope()
+
 
 class Milestone(models.Model):
     """One entry of a process plan: a month, or a span of months, with what happens then."""

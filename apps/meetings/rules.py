@@ -33,6 +33,8 @@ def _committee_of(obj) -> Committee:
         return obj.meeting.committee
     if hasattr(obj, "item"):
         return obj.item.meeting.committee
+    if hasattr(obj, "group"):  # a working group's task
+        return obj.group.committee
     return obj.committee
 
 

@@ -531,7 +531,9 @@ def _mail(user: User, meeting: Meeting, template: str, extra: dict | None = None
         template=f"meetings/email/{template}",
         context={
             "meeting": meeting,
-            "url": portal_url(reverse("meetings:med_meeting_detail", args=[meeting.pk])),
+            "url": portal_url(
+                reverse("meetings:med_meeting_detail", args=[meeting.committee.organization.slug, meeting.pk])
+            ),
             **(extra or {}),
         },
         fallback_language=meeting.committee.organization.language,

@@ -98,12 +98,13 @@ def _seated(user, committee: Committee) -> bool:
 
 @require_safe
 @login_required
-def committee_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def committee_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     committee = get_for_user(
         request.user,
         "meetings.view",
         Committee.objects.select_related("organization", "unit", "parent"),
         pk=pk,
+        org_slug=slug,
     )
     seated = _seated(request.user, committee)
     meetings = committee.meetings.order_by("-date", "-start_time")
@@ -116,7 +117,9 @@ def committee_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     ics_url = None
     if seated:
         token = calendar_token(request.user, CalendarToken.Kind.MEETINGS)
-        ics_url = request.build_absolute_uri(reverse("meetings:committee_ics", args=[committee.pk, token]))
+        ics_url = request.build_absolute_uri(
+            reverse("meetings:committee_ics", args=[slug, committee.pk, token])
+        )
     return render(
         request,
         "meetings/committee_detail.html",
@@ -138,9 +141,13 @@ def committee_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def med_meeting_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     committee = get_for_user(
-        request.user, "meetings.agenda.edit", Committee.objects.select_related("organization"), pk=pk
+        request.user,
+        "meetings.agenda.edit",
+        Committee.objects.select_related("organization"),
+        pk=pk,
+        org_slug=slug,
     )
     form = MedMeetingForm(
         request.POST or None, initial={"location": committee.location}, organization=committee.organization
@@ -148,7 +155,7 @@ def med_meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         meeting = services.med_meeting_create(committee=committee, **form.cleaned_data)
         messages.success(request, _("The meeting is planned. Build its agenda below."))
-        return redirect("meetings:med_meeting_detail", pk=meeting.pk)
+        return redirect("meetings:med_meeting_detail", slug, meeting.pk)
     return render(
         request,
         "meetings/med_meeting_form.html",
@@ -159,13 +166,13 @@ def med_meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+def med_meeting_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     if meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
         )
-        return redirect("meetings:med_meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", slug, pk)
     form = MedMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
@@ -174,7 +181,7 @@ def med_meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("The meeting is saved."))
-        return redirect("meetings:med_meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", slug, pk)
     return render(
         request,
         "meetings/med_meeting_form.html",
@@ -190,9 +197,13 @@ def med_meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_safe
 @login_required
-def committee_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def committee_decisions(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     committee = get_for_user(
-        request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
+        request.user,
+        "meetings.view",
+        Committee.objects.select_related("organization"),
+        pk=pk,
+        org_slug=slug,
     )
     decisions = selectors.committee_decisions(committee)
     if not _seated(request.user, committee):
@@ -205,14 +216,18 @@ def committee_decisions(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @require_safe
-def committee_ics(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse:
+def committee_ics(request: HtmxHttpRequest, slug: str, pk: int, token: str) -> HttpResponse:
     """The committee's meetings as iCalendar; calendar apps cannot log in, so the URL carries a token."""
     user = calendar_token_user(token, CalendarToken.Kind.MEETINGS)
     if user is None:
         raise Http404
     # Only the committee's members subscribe; a seat that ended closes the feed.
     committee = get_object_or_404(
-        Committee.objects.select_related("organization"), pk=pk, members__user=user, members__active=True
+        Committee.objects.select_related("organization"),
+        pk=pk,
+        organization__slug=slug,
+        members__user=user,
+        members__active=True,
     )
     response = HttpResponse(committee_calendar(committee), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="committee-{committee.pk}.ics"'
@@ -221,17 +236,21 @@ def committee_ics(request: HtmxHttpRequest, pk: int, token: str) -> HttpResponse
 
 @require_POST
 @login_required
-def committee_calendar_renew(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def committee_calendar_renew(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A new personal link to the committees' calendars: the one shown before (and so every earlier link
     to any committee's calendar) stops working."""
     committee = get_for_user(
-        request.user, "meetings.view", Committee.objects.select_related("organization"), pk=pk
+        request.user,
+        "meetings.view",
+        Committee.objects.select_related("organization"),
+        pk=pk,
+        org_slug=slug,
     )
     if not _seated(request.user, committee):
         raise PermissionDenied
     calendar_token_renew(user=request.user, kind=CalendarToken.Kind.MEETINGS)
     messages.success(request, _("New calendar links have been made. The old links no longer work."))
-    return redirect(reverse("meetings:committee_detail", args=[committee.pk]) + "#calendar")
+    return redirect(reverse("meetings:committee_detail", args=[slug, committee.pk]) + "#calendar")
 
 
 # ---------------------------------------------------------------- meeting page and agenda builder
@@ -296,7 +315,7 @@ def _meeting_context(request: HtmxHttpRequest, meeting_pk: int) -> dict:
     }
 
 
-def _agenda_response(request: HtmxHttpRequest, meeting_pk: int, error: str = "") -> HttpResponse:
+def _agenda_response(request: HtmxHttpRequest, slug: str, meeting_pk: int, error: str = "") -> HttpResponse:
     """After an agenda change: the agenda fragment for htmx, otherwise back to the meeting page."""
     status = 422 if error else 200  # refused input is no success; htmx swaps 422 (base.html)
     if request.htmx:
@@ -308,13 +327,13 @@ def _agenda_response(request: HtmxHttpRequest, meeting_pk: int, error: str = "")
         context = _meeting_context(request, meeting_pk)
         context.update(_live_context(request, context["meeting"], context["items"], context["members"]))
         return render(request, "meetings/med_meeting_detail.html", context, status=status)
-    return redirect(reverse("meetings:med_meeting_detail", args=[meeting_pk]) + "#agenda")
+    return redirect(reverse("meetings:med_meeting_detail", args=[slug, meeting_pk]) + "#agenda")
 
 
 @require_safe
 @login_required
-def med_meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
+def med_meeting_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk, org_slug=slug)
     context = _meeting_context(request, pk)
     if request.htmx:
         return render(request, "meetings/med_meeting_detail.html#agenda", context)
@@ -324,8 +343,8 @@ def med_meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_POST
 @login_required
-def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+def item_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     form = AgendaItemForm(request.POST, prefix="new")
     if not form.is_valid():
         if request.htmx:
@@ -336,32 +355,32 @@ def item_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_item_add(meeting=meeting, **form.cleaned_data)
     except ValidationError as error:
-        return _agenda_response(request, pk, error_text(error))
-    return _agenda_response(request, pk)
+        return _agenda_response(request, slug, pk, error_text(error))
+    return _agenda_response(request, slug, pk)
 
 
 @require_POST
 @login_required
-def item_add_standard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+def item_add_standard(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     try:
         services.agenda_item_add_standard(meeting=meeting, key=request.POST.get("key", ""))
     except ValidationError as error:
-        return _agenda_response(request, pk, error_text(error))
-    return _agenda_response(request, pk)
+        return _agenda_response(request, slug, pk, error_text(error))
+    return _agenda_response(request, slug, pk)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def item_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     form = AgendaItemForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_update(item=item, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error_text(error))
-        return redirect(reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + "#agenda")
+        return redirect(reverse("meetings:med_meeting_detail", args=[slug, item.meeting_id]) + "#agenda")
     return render(
         request,
         "meetings/item_form.html",
@@ -372,100 +391,100 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def item_duration(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def item_duration(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     form = DurationForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, form_error_text(form))
+        return _agenda_response(request, slug, item.meeting_id, form_error_text(form))
     try:
         services.agenda_item_set_duration(item=item, duration_minutes=form.cleaned_data["duration_minutes"])
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, error_text(error))
-    return _agenda_response(request, item.meeting_id)
+        return _agenda_response(request, slug, item.meeting_id, error_text(error))
+    return _agenda_response(request, slug, item.meeting_id)
 
 
 @require_POST
 @login_required
-def item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def item_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     try:
         services.agenda_item_move(item=item, direction=request.POST.get("direction", ""))
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, error_text(error))
-    return _agenda_response(request, item.meeting_id)
+        return _agenda_response(request, slug, item.meeting_id, error_text(error))
+    return _agenda_response(request, slug, item.meeting_id)
 
 
 @require_POST
 @login_required
-def item_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def item_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     meeting_pk = item.meeting_id
     try:
         services.agenda_item_delete(item=item)
     except ValidationError as error:
-        return _agenda_response(request, meeting_pk, error_text(error))
-    return _agenda_response(request, meeting_pk)
+        return _agenda_response(request, slug, meeting_pk, error_text(error))
+    return _agenda_response(request, slug, meeting_pk)
 
 
 @require_POST
 @login_required
-def item_to_next_meeting(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def item_to_next_meeting(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     source_pk = item.meeting_id
     target = None
     if request.POST.get("target"):
         target = Meeting.objects.filter(pk=request.POST["target"]).select_related("committee").first()
         if target is None:
-            return _agenda_response(request, source_pk, _("The chosen meeting does not exist."))
+            return _agenda_response(request, slug, source_pk, _("The chosen meeting does not exist."))
     try:
         moved = services.agenda_item_move_to_meeting(item=item, target=target)
     except ValidationError as error:
-        return _agenda_response(request, source_pk, error_text(error))
+        return _agenda_response(request, slug, source_pk, error_text(error))
     messages.success(
         request,
         _("“%(title)s” was moved to the meeting on %(date)s.")
         % {"title": moved.title, "date": moved.meeting.date.strftime("%d.%m.%Y")},
     )
-    return _agenda_response(request, source_pk)
+    return _agenda_response(request, slug, source_pk)
 
 
 @require_POST
 @login_required
-def step_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def step_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     form = DialogueStepForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, form_error_text(form))
+        return _agenda_response(request, slug, item.meeting_id, form_error_text(form))
     try:
         services.dialogue_step_add(item=item, **form.cleaned_data)
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, error_text(error))
-    return _agenda_response(request, item.meeting_id)
+        return _agenda_response(request, slug, item.meeting_id, error_text(error))
+    return _agenda_response(request, slug, item.meeting_id)
 
 
 @require_POST
 @login_required
-def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def question_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, _("Write the question."))
+        return _agenda_response(request, slug, item.meeting_id, _("Write the question."))
     try:
         services.agenda_question_add(item=item, text=form.cleaned_data["text"])
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, error_text(error))
-    return _agenda_response(request, item.meeting_id)
+        return _agenda_response(request, slug, item.meeting_id, error_text(error))
+    return _agenda_response(request, slug, item.meeting_id)
 
 
 @require_POST
 @login_required
-def guide_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+def guide_take(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     guide = DiscussionGuide.objects.filter(
         pk=request.POST.get("guide") or 0, organization_id=meeting.committee.organization_id
     ).first()
     if guide is None:
-        return _agenda_response(request, pk, _("Choose a discussion guide."))
+        return _agenda_response(request, slug, pk, _("Choose a discussion guide."))
     question_ids = [int(q) for q in request.POST.getlist("questions") if q.isdigit()]
     questions = (
         list(
@@ -479,31 +498,34 @@ def guide_take(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.guide_take_into_agenda(meeting=meeting, guide=guide, questions=questions)
     except ValidationError as error:
-        return _agenda_response(request, pk, error_text(error))
-    return _agenda_response(request, pk)
+        return _agenda_response(request, slug, pk, error_text(error))
+    return _agenda_response(request, slug, pk)
 
 
 @require_POST
 @login_required
-def attachment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def attachment_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _agenda_response(request, item.meeting_id, form_error_text(form))
+        return _agenda_response(request, slug, item.meeting_id, form_error_text(form))
     try:
         services.attachment_add(item=item, file=form.cleaned_data["file"], user=request.user)
     except ValidationError as error:
-        return _agenda_response(request, item.meeting_id, error_text(error))
-    return _agenda_response(request, item.meeting_id)
+        return _agenda_response(request, slug, item.meeting_id, error_text(error))
+    return _agenda_response(request, slug, item.meeting_id)
 
 
 @require_safe
 @login_required
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(
-        AgendaAttachment.objects.select_related("item__meeting__committee__organization"), pk=pk
+def attachment_download(request: AuthenticatedHttpRequest, slug: str, pk: int) -> FileResponse:
+    attachment = get_for_user(
+        request.user,
+        "meetings.meeting.view",
+        AgendaAttachment.objects.select_related("item__meeting__committee__organization"),
+        pk=pk,
+        org_slug=slug,
     )
-    authorize(request.user, "meetings.meeting.view", attachment.item.meeting)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
 
 
@@ -512,13 +534,13 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileRespo
 
 @require_POST
 @login_required
-def med_meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+def med_meeting_status(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     action = request.POST.get("action")
     try:
         if action == "send":
             # Sending goes through the confirmation that lists the recipients.
-            return redirect("meetings:med_meeting_send", pk=pk)
+            return redirect("meetings:med_meeting_send", slug, pk)
         if action == "held":
             services.meeting_mark_held(meeting=meeting)
             messages.success(request, _("The meeting is marked as held. Record the minutes per item."))
@@ -526,18 +548,18 @@ def med_meeting_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             messages.error(request, _("Unknown action."))
     except ValidationError as error:
         messages.error(request, error_text(error))
-    return redirect("meetings:med_meeting_detail", pk=pk)
+    return redirect("meetings:med_meeting_detail", slug, pk)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def minutes_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     if item.meeting.minutes_locked:
         messages.error(
             request, _("The minutes of this meeting are approved and locked. Record a correction instead.")
         )
-        return redirect("meetings:minutes_correct", pk=item.pk)
+        return redirect("meetings:minutes_correct", slug, item.pk)
     form = MinutesForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
@@ -546,7 +568,9 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("The minutes of the item are saved."))
-        return redirect(reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+        return redirect(
+            reverse("meetings:med_meeting_detail", args=[slug, item.meeting_id]) + f"#item-{item.pk}"
+        )
     return render(
         request,
         "meetings/minutes_form.html",
@@ -557,8 +581,8 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def attendance_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+def attendance_save(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     statuses = {
         member.pk: request.POST.get(f"attendance-{member.pk}", "")
         for member in selectors.agenda_recipients(meeting)
@@ -578,20 +602,19 @@ def attendance_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("Attendance is saved."))
-    return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#attendance")
+    return redirect(reverse("meetings:med_meeting_detail", args=[slug, pk]) + "#attendance")
 
 
 @require_POST
 @login_required
-def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(MEETINGS, pk=pk)
-    authorize(request.user, "meetings.meeting.view", meeting)
+def minutes_approve(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk, org_slug=slug)
     if not can(request.user, "meetings.minutes.approve", meeting):
         if not can(request.user, "meetings.meeting.edit", meeting):
             raise PermissionDenied
         # A committee member without the chair's or vice-chair's seat gets the reason, not an error page.
         messages.error(request, _("Only the committee's chair and vice-chair can approve the minutes."))
-        return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#approval")
+        return redirect(reverse("meetings:med_meeting_detail", args=[slug, pk]) + "#approval")
     try:
         services.minutes_approve(meeting=meeting, user=request.user)
     except ValidationError as error:
@@ -604,13 +627,13 @@ def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, _("Your approval is recorded. The minutes need one more approval."))
-    return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#approval")
+    return redirect(reverse("meetings:med_meeting_detail", args=[slug, pk]) + "#approval")
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk)
+def minutes_correct(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.agenda.edit", ITEMS, pk=pk, org_slug=slug)
     form = CorrectionForm(request.POST or None, initial={"new_text": item.minutes})
     if request.method == "POST" and form.is_valid():
         try:
@@ -620,7 +643,7 @@ def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The correction is recorded as a new revision."))
             return redirect(
-                reverse("meetings:med_meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
+                reverse("meetings:med_meeting_detail", args=[slug, item.meeting_id]) + f"#item-{item.pk}"
             )
     return render(
         request,
@@ -635,9 +658,9 @@ def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def med_meeting_answers(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The committee's answers to the guide questions it took into this meeting's agenda."""
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk, org_slug=slug)
     questions = selectors.guide_questions_for_meeting(meeting)
     answers = {
         a.question_id: a
@@ -653,7 +676,7 @@ def med_meeting_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 meeting=meeting,
             )
         messages.success(request, _("The committee's answers are saved and visible to the main committee."))
-        return redirect("meetings:med_meeting_answers", pk=pk)
+        return redirect("meetings:med_meeting_answers", slug, pk)
     rows = [(q, answers.get(q.pk)) for q in questions]
     return render(
         request,
@@ -669,9 +692,13 @@ def med_meeting_answers(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @require_safe
 @login_required
-def guide_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def guide_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     guide = get_for_user(
-        request.user, "meetings.view", DiscussionGuide.objects.select_related("organization"), pk=pk
+        request.user,
+        "meetings.view",
+        DiscussionGuide.objects.select_related("organization"),
+        pk=pk,
+        org_slug=slug,
     )
     target_meeting = None
     meeting_pk = request.GET.get("meeting", "")
@@ -699,9 +726,13 @@ def guide_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def guide_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def guide_overview(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     guide = get_for_user(
-        request.user, "meetings.guide.overview", DiscussionGuide.objects.select_related("organization"), pk=pk
+        request.user,
+        "meetings.guide.overview",
+        DiscussionGuide.objects.select_related("organization"),
+        pk=pk,
+        org_slug=slug,
     )
     return render(
         request,
@@ -715,7 +746,7 @@ def guide_overview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def working_group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def working_group_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     group = get_for_user(
         request.user,
         "meetings.view",
@@ -726,6 +757,7 @@ def working_group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
             Prefetch("subgroups", queryset=WorkingGroup.objects.prefetch_related("members", "tasks")),
         ),
         pk=pk,
+        org_slug=slug,
     )
     months, plan = selectors.process_plan(group)
     return render(
@@ -745,16 +777,21 @@ def working_group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @require_POST
 @login_required
-def task_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(WorkingGroupTask.objects.select_related("group__committee__organization"), pk=pk)
-    authorize(request.user, "meetings.meeting.edit", task.group.committee)
+def task_status(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    task = get_for_user(
+        request.user,
+        "meetings.meeting.edit",
+        WorkingGroupTask.objects.select_related("group__committee__organization"),
+        pk=pk,
+        org_slug=slug,
+    )
     try:
         services.working_group_task_set_status(task=task, status=request.POST.get("status", ""))
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
         messages.success(request, _("The task status is saved."))
-    return redirect(reverse("meetings:working_group_detail", args=[task.group_id]) + f"#task-{task.pk}")
+    return redirect(reverse("meetings:working_group_detail", args=[slug, task.group_id]) + f"#task-{task.pk}")
 
 
 # ---------------------------------------------------------------- PDFs
@@ -768,8 +805,8 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def agenda_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
+def agenda_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk, org_slug=slug)
     meeting, items = selectors.meeting_with_items(pk)
     title = _("Agenda: %(committee)s, %(date)s") % {
         "committee": meeting.committee.name,
@@ -791,14 +828,14 @@ def agenda_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def minutes_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk)
+def minutes_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk, org_slug=slug)
     meeting, items = selectors.meeting_with_items(pk)
     if not meeting.minutes_locked:
         messages.error(
             request, _("The minutes can be printed once the chair and vice-chair have approved them.")
         )
-        return redirect("meetings:med_meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", slug, pk)
     attendance = selectors.attendance_of(meeting)
     title = _("Minutes: %(committee)s, %(date)s") % {
         "committee": meeting.committee.name,
@@ -829,15 +866,19 @@ def minutes_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def committee_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def committee_settings(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     committee = get_for_user(
-        request.user, "meetings.committee.settings", Committee.objects.select_related("organization"), pk=pk
+        request.user,
+        "meetings.committee.settings",
+        Committee.objects.select_related("organization"),
+        pk=pk,
+        org_slug=slug,
     )
     form = CommitteeSettingsForm(request.POST or None, instance=committee)
     if request.method == "POST" and form.is_valid():
         services.committee_set_quorum(committee=committee, **form.cleaned_data)
         messages.success(request, _("The quorum rule is saved. It applies to minutes approved from now on."))
-        return redirect("meetings:committee_detail", pk=pk)
+        return redirect("meetings:committee_detail", slug, pk)
     return render(
         request,
         "meetings/committee_settings.html",
@@ -848,9 +889,9 @@ def committee_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def med_meeting_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def med_meeting_send(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Send the agenda to every member after a confirmation naming them (a page; a dialog with htmx)."""
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     if request.method == "POST":
         try:
             services.meeting_send_agenda(meeting=meeting)
@@ -858,12 +899,12 @@ def med_meeting_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             messages.error(request, error_text(error))
         else:
             messages.success(request, _("The agenda is sent. The members get an email."))
-        return redirect("meetings:med_meeting_detail", pk=pk)
+        return redirect("meetings:med_meeting_detail", slug, pk)
     if meeting.status != Meeting.Status.DRAFT:
         messages.error(request, _("The agenda has already been sent."))
         if request.htmx:  # a whole page must not land in the dialog's place
-            return HttpResponseClientRedirect(reverse("meetings:med_meeting_detail", args=[pk]))
-        return redirect("meetings:med_meeting_detail", pk=pk)
+            return HttpResponseClientRedirect(reverse("meetings:med_meeting_detail", args=[slug, pk]))
+        return redirect("meetings:med_meeting_detail", slug, pk)
     context = {
         "meeting": meeting,
         "committee": meeting.committee,
@@ -876,9 +917,9 @@ def med_meeting_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_POST
 @login_required
-def item_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def item_reorder(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The agenda in a new order after drag and drop; the move buttons do the same one step at a time."""
-    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.agenda.edit", MEETINGS, pk=pk, org_slug=slug)
     try:
         order = [int(value) for value in request.POST.getlist("order")]
     except ValueError:
@@ -886,14 +927,14 @@ def item_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         services.agenda_reorder(meeting=meeting, item_ids=order)
     except ValidationError as error:
-        return _agenda_response(request, pk, error_text(error))
-    return _agenda_response(request, pk)
+        return _agenda_response(request, slug, pk, error_text(error))
+    return _agenda_response(request, slug, pk)
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk)
+def proposal_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.edit", MEETINGS, pk=pk, org_slug=slug)
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -908,7 +949,7 @@ def proposal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     "You get an email when they decide."
                 ),
             )
-            return redirect(reverse("meetings:med_meeting_detail", args=[pk]) + "#proposals")
+            return redirect(reverse("meetings:med_meeting_detail", args=[slug, pk]) + "#proposals")
     return render(
         request,
         "meetings/proposal_form.html",
@@ -927,23 +968,27 @@ PROPOSALS = ItemProposal.objects.select_related("meeting__committee__organizatio
 
 @require_POST
 @login_required
-def proposal_accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
+def proposal_accept(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk, org_slug=slug)
     try:
         item = services.item_proposal_accept(proposal=proposal, user=request.user)
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+        return redirect(
+            reverse("meetings:med_meeting_detail", args=[slug, proposal.meeting_id]) + "#proposals"
+        )
     messages.success(
         request, _("“%(title)s” is on the agenda. The proposer gets an email.") % {"title": item.title}
     )
-    return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + f"#item-{item.pk}")
+    return redirect(
+        reverse("meetings:med_meeting_detail", args=[slug, proposal.meeting_id]) + f"#item-{item.pk}"
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def proposal_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk)
+def proposal_decline(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    proposal = get_for_user(request.user, "meetings.agenda.edit", PROPOSALS, pk=pk, org_slug=slug)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -956,7 +1001,9 @@ def proposal_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             messages.success(
                 request, _("The proposal is declined. The proposer gets an email with your reason.")
             )
-            return redirect(reverse("meetings:med_meeting_detail", args=[proposal.meeting_id]) + "#proposals")
+            return redirect(
+                reverse("meetings:med_meeting_detail", args=[slug, proposal.meeting_id]) + "#proposals"
+            )
     meeting = proposal.meeting
     return render(
         request,
@@ -999,7 +1046,14 @@ def _live_context(
         "count_form": VoteCountForm() if may_run and view.open_vote else None,
         "side_limits": services.side_limits(meeting) if may_run and view.open_vote else None,
         "screen_links": [
-            (link, request.build_absolute_uri(reverse("meetings:med_meeting_screen", args=[link.token])))
+            (
+                link,
+                request.build_absolute_uri(
+                    reverse(
+                        "meetings:med_meeting_screen", args=[meeting.committee.organization.slug, link.token]
+                    )
+                ),
+            )
             for link in meeting.screen_links.filter(revoked_at__isnull=True)
         ]
         if may_run
@@ -1018,22 +1072,25 @@ def _live_panel_response(
         return render(request, "meetings/med_meeting_detail.html#live_panel", context)
     if error:
         messages.error(request, error)
-    return redirect(reverse("meetings:med_meeting_detail", args=[meeting.pk]) + "#live")
+    return redirect(
+        reverse("meetings:med_meeting_detail", args=[meeting.committee.organization.slug, meeting.pk])
+        + "#live"
+    )
 
 
 @require_safe
 @login_required
-def med_meeting_live_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_panel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The chair's and members' panel on the meeting page, refreshed on demand."""
-    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk, org_slug=slug)
     return _live_panel_response(request, meeting)
 
 
 @require_POST
 @login_required
-def med_meeting_live_control(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live_control(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Start or end the meeting in the room, or move it to another item."""
-    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk, org_slug=slug)
     action = request.POST.get("action", "")
     try:
         if action == "start":
@@ -1057,9 +1114,9 @@ def med_meeting_live_control(request: AuthenticatedHttpRequest, pk: int) -> Http
 
 @require_POST
 @login_required
-def speaker_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def speaker_request(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A member asks to speak on the current item; the chair may put any member on the list."""
-    item = get_for_user(request.user, "meetings.meeting.live", ITEMS, pk=pk)
+    item = get_for_user(request.user, "meetings.meeting.live", ITEMS, pk=pk, org_slug=slug)
     meeting = item.meeting
     members = meeting.committee.members.filter(active=True).select_related("user")
     if request.POST.get("member"):
@@ -1080,13 +1137,14 @@ def speaker_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def speaker_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def speaker_update(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The chair moves a speaker, marks them done or takes them off; a member may withdraw their own."""
     speaker = get_object_or_404(
         Speaker.objects.select_related(
             "member__user", "speaker_list__item__meeting__committee__organization"
         ),
         pk=pk,
+        speaker_list__item__meeting__committee__organization__slug=slug,
     )
     meeting = speaker.speaker_list.item.meeting
     authorize(request.user, "meetings.meeting.live", meeting)
@@ -1110,8 +1168,8 @@ def speaker_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def speaker_list_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
+def speaker_list_close(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk, org_slug=slug)
     try:
         services.speaker_list_close(item=item, closed=request.POST.get("closed") != "0")
     except ValidationError as error:
@@ -1121,8 +1179,8 @@ def speaker_list_close(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_POST
 @login_required
-def vote_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk)
+def vote_open(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    item = get_for_user(request.user, "meetings.meeting.run", ITEMS, pk=pk, org_slug=slug)
     form = VoteOpenForm(request.POST)
     if not form.is_valid():
         return _live_panel_response(request, item.meeting, form_error_text(form))
@@ -1135,8 +1193,8 @@ def vote_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
+def vote_record(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk, org_slug=slug)
     meeting = vote.item.meeting
     form = VoteCountForm(request.POST)
     if not form.is_valid():
@@ -1150,8 +1208,8 @@ def vote_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk)
+def vote_cancel(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    vote = get_for_user(request.user, "meetings.meeting.run", VOTES, pk=pk, org_slug=slug)
     meeting = vote.item.meeting
     try:
         services.vote_cancel(vote=vote)
@@ -1162,14 +1220,14 @@ def vote_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def med_meeting_live(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def med_meeting_live(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The room's screen: the current item, its clock time, the speakers' list and the last vote.
 
     htmx polls it every few seconds and swaps the screen part; without JavaScript a reload shows the
     current state (there is deliberately no meta refresh, which would reload under a reading user).
     """
-    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk)
-    return _screen_response(request, meeting, reverse("meetings:med_meeting_live", args=[pk]))
+    meeting = get_for_user(request.user, "meetings.meeting.live", MEETINGS, pk=pk, org_slug=slug)
+    return _screen_response(request, meeting, reverse("meetings:med_meeting_live", args=[slug, pk]))
 
 
 def _screen_response(
@@ -1193,22 +1251,24 @@ def _screen_response(
 
 
 @require_safe
-def med_meeting_screen(request: HtmxHttpRequest, token: str) -> HttpResponse:
+def med_meeting_screen(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
     """The live view through a screen link, for a screen in the room that no one is logged in on."""
     link = get_object_or_404(
-        ScreenLink.objects.select_related("meeting__committee__organization"), token=token
+        ScreenLink.objects.select_related("meeting__committee__organization"),
+        token=token,
+        meeting__committee__organization__slug=slug,
     )
     if not link.is_valid:
         raise Http404
     return _screen_response(
-        request, link.meeting, reverse("meetings:med_meeting_screen", args=[token]), by_link=True
+        request, link.meeting, reverse("meetings:med_meeting_screen", args=[slug, token]), by_link=True
     )
 
 
 @require_POST
 @login_required
-def screen_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk)
+def screen_link_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    meeting = get_for_user(request.user, "meetings.meeting.run", MEETINGS, pk=pk, org_slug=slug)
     try:
         services.screen_link_create(meeting=meeting, user=request.user)
     except ValidationError as error:
@@ -1218,9 +1278,13 @@ def screen_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_POST
 @login_required
-def screen_link_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def screen_link_revoke(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     link = get_for_user(
-        request.user, "meetings.meeting.run", ScreenLink.objects.select_related("meeting__committee"), pk=pk
+        request.user,
+        "meetings.meeting.run",
+        ScreenLink.objects.select_related("meeting__committee"),
+        pk=pk,
+        org_slug=slug,
     )
     services.screen_link_revoke(link=link)
     return _live_panel_response(request, link.meeting)

@@ -40,6 +40,7 @@ class Rule:
     roles: frozenset[str]
     any_scope: bool = False
     check: ObjectCheck | None = None
+    scoped: bool = True
 
 
 RULES: dict[str, Rule] = {}
@@ -47,10 +48,18 @@ ALL_ROLES = frozenset(Role.values)
 
 
 def register(
-    action: str, *, roles: Iterable[str], any_scope: bool = False, check: ObjectCheck | None = None
+    action: str,
+    *,
+    roles: Iterable[str],
+    any_scope: bool = False,
+    check: ObjectCheck | None = None,
+    scoped: bool = True,
 ) -> None:
-    """Declare who may do ``action``. ``check(user, obj, membership)`` refines it per object."""
-    RULES[action] = Rule(roles=frozenset(roles) | {Role.ADMIN}, any_scope=any_scope, check=check)
+    """Declare who may do ``action``. ``check(user, obj, membership)`` refines it per object; with
+    ``scoped=False`` the check alone decides (a role held for a unit may then reach beyond it)."""
+    RULES[action] = Rule(
+        roles=frozenset(roles) | {Role.ADMIN}, any_scope=any_scope, check=check, scoped=scoped
+    )
 
 
 def memberships_of(user) -> list[Membership]:
@@ -101,9 +110,9 @@ def can(user, action: str, obj: Scoped | Organization) -> bool:
     for m in memberships_of(user):
         if m.organization_id != org_id or m.role not in rule.roles:
             continue
-        if not _membership_covers(m, unit, rule.any_scope or m.role == Role.ADMIN):
+        if rule.scoped and not _membership_covers(m, unit, rule.any_scope or m.role == Role.ADMIN):
             continue
-        if m.role == Role.ADMIN or rule.check is None or rule.check(user, obj, m):
+        if rule.check is None or (m.role == Role.ADMIN and rule.scoped) or rule.check(user, obj, m):
             return True
     return False
 
@@ -120,10 +129,34 @@ def authorize(user, action: str, obj: Scoped | Organization) -> None:
 T = TypeVar("T", bound=Model)
 
 
-def get_for_user(user, action: str, queryset: QuerySet[T] | type[T], **lookup) -> T:
+def get_for_user(
+    user, action: str, queryset: QuerySet[T] | type[T], *, org_slug: str | None = None, **lookup
+) -> T:
+    """The object, if ``user`` may do ``action`` to it; else 404 (other organisation) or 403 (role).
+
+    ``org_slug`` is the organisation slug from the URL: an object of another organisation than the
+    URL names is not found, even when the user belongs to both.
+    """
     obj = get_object_or_404(queryset, **lookup)
     authorize(user, action, obj)  # type: ignore[arg-type]
+    if org_slug is not None:
+        require_organization(obj, org_slug, user)  # type: ignore[arg-type]
     return obj
+
+
+def organization_slug_of(obj: Scoped | Organization, user=None) -> str:
+    """The slug of the organisation ``obj`` belongs to, from the user's memberships when they hold it."""
+    org_id, _unit = _scope(obj)
+    for m in memberships_of(user) if user is not None else ():
+        if m.organization_id == org_id:
+            return m.organization.slug
+    return Organization.objects.values_list("slug", flat=True).get(pk=org_id)
+
+
+def require_organization(obj: Scoped | Organization, slug: str, user=None) -> None:
+    """404 unless ``obj`` belongs to the organisation the URL's ``slug`` names."""
+    if organization_slug_of(obj, user) != slug:
+        raise Http404
 
 
 def organizations_where(user, action: str) -> list[Organization]:

@@ -115,7 +115,7 @@ def application_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
             add_errors(form, exc)
         else:
             messages.success(request, _("The application is created. You are in its project group."))
-            return redirect("pool:application_detail", pk=application.pk)
+            return redirect("pool:application_detail", slug, application.pk)
     return render(
         request,
         "pool/application_create.html",
@@ -125,8 +125,8 @@ def application_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 
 
 # ------------------------------------------------------------------------------------ application
-def _load(request: HtmxHttpRequest, pk: int, action: str) -> PoolApplication:
-    return get_for_user(request.user, action, application_queryset(), pk=pk)
+def _load(request: HtmxHttpRequest, slug: str, pk: int, action: str) -> PoolApplication:
+    return get_for_user(request.user, action, application_queryset(), pk=pk, org_slug=slug)
 
 
 def _formsets(application: PoolApplication, data=None) -> tuple:
@@ -195,11 +195,11 @@ def _detail_context(request: AuthenticatedHttpRequest, application: PoolApplicat
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def application_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method != "POST":
-        application = _load(request, pk, "pool.view")
+        application = _load(request, slug, pk, "pool.view")
         return render(request, "pool/application_detail.html", _detail_context(request, application))
-    application = _load(request, pk, "pool.edit")
+    application = _load(request, slug, pk, "pool.edit")
     form = ApplicationForm(request.POST, instance=application)
     groups, budget = _formsets(application, request.POST)
     saved = False
@@ -220,7 +220,7 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
                 if voided:
                     messages.warning(request, VOIDED_MESSAGE)
                 messages.success(request, _("The application is saved."))
-                return redirect("pool:application_detail", pk=application.pk)
+                return redirect("pool:application_detail", slug, application.pk)
     application = application_queryset().get(pk=application.pk)
     if saved:
         context = _detail_context(
@@ -237,10 +237,10 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_safe
 @login_required
-def application_checklist_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.view")
+def application_checklist_view(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.view")
     if not request.htmx:
-        return redirect(reverse("pool:application_detail", args=[application.pk]) + "#checklist")
+        return redirect(reverse("pool:application_detail", args=[slug, application.pk]) + "#checklist")
     return render(request, "pool/application_detail.html#status", _detail_context(request, application))
 
 
@@ -255,9 +255,9 @@ def _refused(request: HtmxHttpRequest, application: PoolApplication, reason: str
 
 @require_POST
 @login_required
-def application_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def application_advance(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     # Every member who sees the application gets this far; the workflow decides who owns the move.
-    application = _load(request, pk, "pool.view")
+    application = _load(request, slug, pk, "pool.view")
     form = AdvanceForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a step."))
@@ -280,13 +280,13 @@ def application_advance(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                 _("The application moved to “%(step)s”.")
                 % {"step": Step(form.cleaned_data["to_step"]).label},
             )
-    return redirect("pool:application_detail", pk=application.pk)
+    return redirect("pool:application_detail", slug, application.pk)
 
 
 @require_POST
 @login_required
-def application_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.view")
+def application_sign(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.view")
     try:
         if not can(request.user, "pool.sign", application):
             raise PermissionDenied(services.SIGN_REFUSED)
@@ -305,13 +305,13 @@ def application_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             messages.error(request, error)
     else:
         messages.success(request, _("Your signature is registered."))
-    return redirect("pool:application_detail", pk=application.pk)
+    return redirect("pool:application_detail", slug, application.pk)
 
 
 @require_POST
 @login_required
-def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.view")
+def application_submit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.view")
     try:
         services.application_submit(application=application, by=request.user)
     except PermissionDenied as exc:
@@ -321,13 +321,13 @@ def application_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             messages.error(request, error)
     else:
         messages.success(request, _("The application is submitted."))
-    return redirect("pool:application_detail", pk=application.pk)
+    return redirect("pool:application_detail", slug, application.pk)
 
 
 @require_POST
 @login_required
-def project_group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.edit")
+def project_group_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.edit")
     form = ProjectGroupAddForm(request.POST)
     if form.is_valid():
         try:
@@ -340,7 +340,9 @@ def project_group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             messages.success(
                 request, _("%(name)s joined the project group.") % {"name": form.cleaned_data["email"]}
             )
-            return redirect(reverse("pool:application_detail", args=[application.pk]) + "#project-group")
+            return redirect(
+                reverse("pool:application_detail", args=[slug, application.pk]) + "#project-group"
+            )
     application = application_queryset().get(pk=application.pk)
     return render(
         request,
@@ -352,8 +354,8 @@ def project_group_add(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_POST
 @login_required
-def project_group_remove(request: AuthenticatedHttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.edit")
+def project_group_remove(request: AuthenticatedHttpRequest, slug: str, pk: int, user_pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.edit")
     member = get_object_or_404(application.project_group.all(), pk=user_pk)
     try:
         services.project_group_remove(application=application, user=member, by=request.user)
@@ -362,13 +364,13 @@ def project_group_remove(request: AuthenticatedHttpRequest, pk: int, user_pk: in
             messages.error(request, error)
     else:
         messages.success(request, _("%(name)s left the project group.") % {"name": member})
-    return redirect(reverse("pool:application_detail", args=[application.pk]) + "#project-group")
+    return redirect(reverse("pool:application_detail", args=[slug, application.pk]) + "#project-group")
 
 
 @require_safe
 @login_required
-def application_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.view")
+def application_timeline(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.view")
     planned = {p.step: p for p in application.call.planned_steps.all()}
     events = list(application.events.select_related("by"))
     reached = {e.to_step: e for e in events}
@@ -396,8 +398,8 @@ def application_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @require_safe
 @login_required
-def application_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    application = _load(request, pk, "pool.view")
+def application_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.view")
     context = _detail_context(request, application)
     pdf = render_pdf(
         "pool/application_pdf.html",
@@ -413,8 +415,10 @@ def application_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def application_budget_csv(request: AuthenticatedHttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
-    application = _load(request, pk, "pool.view")
+def application_budget_csv(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, fmt: str = "csv"
+) -> HttpResponse:
+    application = _load(request, slug, pk, "pool.view")
     yes, no = _("yes"), _("no")
     rows = [[line.text, line.amount, yes if line.eligible else no] for line in application.budget_lines.all()]
     rows.append([_("Total"), budget_total(application), ""])
@@ -439,7 +443,7 @@ def ranking_session_create(request: AuthenticatedHttpRequest, slug: str) -> Http
             organization=organization, by=request.user, **form.cleaned_data
         )
         messages.success(request, _("The theme day ranking is ready. Give each table its link."))
-        return redirect("pool:ranking_session", pk=session.pk)
+        return redirect("pool:ranking_session", slug, session.pk)
     return render(request, "pool/ranking_session_create.html", {"organization": organization, "form": form})
 
 
@@ -465,14 +469,18 @@ def _chart(scores: list) -> dict:
 
 @require_safe
 @login_required
-def ranking_session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def ranking_session_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     session = get_for_user(
-        request.user, "pool.view", RankingSession.objects.select_related("organization", "call"), pk=pk
+        request.user,
+        "pool.view",
+        RankingSession.objects.select_related("organization", "call"),
+        pk=pk,
+        org_slug=slug,
     )
     rankings = list(session.rankings.all())
     for ranking in rankings:
         # The absolute address, as the QR code and the copy button give it to a table's phone.
-        ranking.url = request.build_absolute_uri(reverse("pool:ranking_table", args=[ranking.token]))
+        ranking.url = request.build_absolute_uri(reverse("pool:ranking_table", args=[slug, ranking.token]))
     scores = borda_scores(session)
     context = {
         "session": session,
@@ -491,11 +499,11 @@ def ranking_session_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 @require_POST
 @login_required
-def ranking_session_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    session = get_for_user(request.user, "pool.manage", RankingSession, pk=pk)
+def ranking_session_close(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    session = get_for_user(request.user, "pool.manage", RankingSession, pk=pk, org_slug=slug)
     services.ranking_session_close(session=session, by=request.user)
     messages.success(request, _("The ranking is closed. The tables' links no longer accept rankings."))
-    return redirect("pool:ranking_session", pk=session.pk)
+    return redirect("pool:ranking_session", slug, session.pk)
 
 
 def _order_from_post(request: HtmxHttpRequest, theme_ids: list[int]) -> list[int]:
@@ -516,14 +524,16 @@ def _move(order: list[int], instruction: str) -> list[int]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def ranking_table(request: HtmxHttpRequest, token: str) -> HttpResponse:
+def ranking_table(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
     """A table's ranking page at a theme day, opened without logging in.
 
     The link is the table's credential: 256 random bits, valid for one table of one session and only
     while the facilitator keeps the session open; it reveals nothing but the call's theme names.
     Participants at a theme day share a phone per table and need no portal account.
     """
-    ranking = get_object_or_404(ThemeRanking.objects.select_related("session__call"), token=token)
+    ranking = get_object_or_404(
+        ThemeRanking.objects.select_related("session__call"), token=token, session__organization__slug=slug
+    )
     session = ranking.session
     themes = {t.pk: t for t in session.call.themes.all()}
     default = list(themes)

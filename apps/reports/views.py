@@ -42,7 +42,7 @@ def report_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_list(request, organization, form, status=400)
     report = services.annual_report_create(organization=organization, year=form.cleaned_data["year"])
-    return redirect("reports:report_detail", pk=report.pk)
+    return redirect("reports:report_detail", report.organization.slug, report.pk)
 
 
 def _render_list(request: HtmxHttpRequest, organization, form, status=200) -> HttpResponse:
@@ -63,8 +63,8 @@ def _render_list(request: HtmxHttpRequest, organization, form, status=200) -> Ht
 
 @require_safe
 @login_required
-def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, "reports.view", REPORTS, pk=pk)
+def report_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, "reports.view", REPORTS, pk=pk, org_slug=slug)
     return _render_detail(request, report)
 
 
@@ -138,8 +138,8 @@ def _render_preview(request: HtmxHttpRequest, report: AnnualReport) -> str:
 
 @require_safe
 @login_required
-def report_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, "reports.view", REPORTS, pk=pk)
+def report_preview(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, "reports.view", REPORTS, pk=pk, org_slug=slug)
     if not request.htmx:
         return _render_detail(request, report)
     return HttpResponse(_render_preview(request, report))
@@ -152,13 +152,13 @@ def _saved(request: HtmxHttpRequest, report: AnnualReport, message: str = "") ->
         return trigger_client_event(response, REPORT_CHANGED)
     if message:
         messages.success(request, message)
-    return redirect("reports:report_detail", pk=report.pk)
+    return redirect("reports:report_detail", report.organization.slug, report.pk)
 
 
 def _refused(request: HtmxHttpRequest, report: AnnualReport, error: ValidationError) -> HttpResponse:
     for text in error.messages:
         messages.error(request, text)
-    url = reverse("reports:report_detail", args=[report.pk])
+    url = reverse("reports:report_detail", args=[report.organization.slug, report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
@@ -173,8 +173,8 @@ def _editor_invalid(request: HtmxHttpRequest, report: AnnualReport, **forms) -> 
 
 @require_POST
 @login_required
-def report_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
+def report_update(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk, org_slug=slug)
     form = ReportForm(request.POST, instance=AnnualReport.objects.get(pk=report.pk), prefix="report")
     if not form.is_valid():
         return _editor_invalid(request, report, report_form=form)
@@ -187,8 +187,8 @@ def report_update(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk)
+def section_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk, org_slug=slug)
     form = MoveForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
@@ -201,8 +201,8 @@ def section_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk)
+def section_toggle(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk, org_slug=slug)
     try:
         services.report_section_toggle(choice=choice)
     except ValidationError as error:
@@ -212,8 +212,8 @@ def section_toggle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def section_introduction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk)
+def section_introduction(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    choice = get_for_user(request.user, "reports.edit", CHOICES, pk=pk, org_slug=slug)
     form = SectionIntroductionForm(
         request.POST, instance=ReportSectionChoice.objects.get(pk=choice.pk), prefix=f"section-{choice.pk}"
     )
@@ -230,8 +230,8 @@ def section_introduction(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @require_POST
 @login_required
-def quote_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
+def quote_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk, org_slug=slug)
     sections = _section_options(selectors.section_choices(report))
     form = PullQuoteForm(request.POST, sections=sections, prefix="quote")
     if not form.is_valid():
@@ -245,9 +245,13 @@ def quote_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def quote_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def quote_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     quote = get_for_user(
-        request.user, "reports.edit", PullQuote.objects.select_related("report__organization"), pk=pk
+        request.user,
+        "reports.edit",
+        PullQuote.objects.select_related("report__organization"),
+        pk=pk,
+        org_slug=slug,
     )
     try:
         services.pull_quote_delete(quote=quote)
@@ -258,8 +262,8 @@ def quote_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def report_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
+def report_publish(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk, org_slug=slug)
     try:
         services.annual_report_publish(report=report, user=request.user)
     except ValidationError as error:
@@ -270,21 +274,21 @@ def report_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             request, report, _("The report could not be published: the PDF job could not be queued.")
         )
     messages.success(request, _("The report is final. Its PDF is being built for the members."))
-    url = reverse("reports:report_detail", args=[report.pk])
+    url = reverse("reports:report_detail", args=[report.organization.slug, report.pk])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @require_POST
 @login_required
-def report_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk)
+def report_generate(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk, org_slug=slug)
     try:
         generation = services.report_generation_start(report=report, user=request.user)
     except services.QueueUnavailable:
         return _not_queued(request, report, _("The PDF could not be built: the job could not be queued."))
     if request.htmx:
         return render(request, "reports/generation_status.html#status", _status_context(generation))
-    return redirect("reports:generation_status", pk=generation.pk)
+    return redirect("reports:generation_status", slug, generation.pk)
 
 
 def _not_queued(request: HtmxHttpRequest, report: AnnualReport, what: str) -> HttpResponse:
@@ -292,7 +296,9 @@ def _not_queued(request: HtmxHttpRequest, report: AnnualReport, what: str) -> Ht
     advice = _("The job queue is not reachable just now. Nothing was changed; try again later.")
     messages.error(request, f"{what} {advice}")
     if request.htmx:
-        return HttpResponseClientRedirect(reverse("reports:report_detail", args=[report.pk]))
+        return HttpResponseClientRedirect(
+            reverse("reports:report_detail", args=[report.organization.slug, report.pk])
+        )
     return _render_detail(request, report, status=503)
 
 
@@ -306,12 +312,13 @@ def _status_context(generation: ReportGeneration) -> dict:
 
 @require_safe
 @login_required
-def generation_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def generation_status(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     generation = get_for_user(
         request.user,
         "reports.view",
         ReportGeneration.objects.select_related("report__organization"),
         pk=pk,
+        org_slug=slug,
     )
     template = "reports/generation_status.html" + ("#status" if request.htmx else "")
     return render(request, template, _status_context(generation))
@@ -319,8 +326,8 @@ def generation_status(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_safe
 @login_required
-def report_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-    report = get_for_user(request.user, "reports.view", REPORTS, pk=pk)
+def report_download(request: AuthenticatedHttpRequest, slug: str, pk: int) -> FileResponse:
+    report = get_for_user(request.user, "reports.view", REPORTS, pk=pk, org_slug=slug)
     generation = selectors.latest_stored_pdf(report)
     if generation is None:
         raise Http404

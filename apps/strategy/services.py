@@ -554,7 +554,12 @@ def missed_comment_notices_send(*, older_than: timedelta = timedelta(minutes=10)
 
 
 def _update_url(initiative: Initiative) -> str:
-    return portal_url(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+    return portal_url(
+        reverse(
+            "strategy:initiative_detail", args=[initiative.focus_area.plan.organization.slug, initiative.pk]
+        )
+        + "#update-form"
+    )
 
 
 def _mail(user: User, organization: Organization, template: str, context: dict) -> None:
@@ -596,7 +601,13 @@ def initiative_comment_notice_send(*, comment_id: int) -> bool:
             "comment": comment,
             "initiative": initiative,
             "plan": initiative.focus_area.plan,
-            "url": portal_url(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments"),
+            "url": portal_url(
+                reverse(
+                    "strategy:progress_initiative",
+                    args=[initiative.focus_area.plan.organization.slug, initiative.pk],
+                )
+                + "#comments"
+            ),
             "update_url": _update_url(initiative),
         },
     )

@@ -52,9 +52,9 @@ def _plan_of(obj: StrategyPlan | FocusArea | Goal | Initiative) -> StrategyPlan:
     return area.plan
 
 
-def _get_editable(request: HtmxHttpRequest, queryset, pk: int, action: str = "strategy.edit"):
+def _get_editable(request: HtmxHttpRequest, queryset, slug: str, pk: int, action: str = "strategy.edit"):
     """An object the user may edit, in a plan that is not archived (an archived plan is read-only)."""
-    obj = get_for_user(request.user, action, queryset, pk=pk)
+    obj = get_for_user(request.user, action, queryset, pk=pk, org_slug=slug)
     if _plan_of(obj).archived:
         raise PermissionDenied(_("The plan is archived and read-only. Unarchive it to change it."))
     return obj
@@ -110,7 +110,7 @@ def plan_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 add_errors(form, error)
             else:
                 messages.success(request, _("The plan was created."))
-                return redirect("strategy:plan_detail", plan.pk)
+                return redirect("strategy:plan_detail", slug, plan.pk)
     # Archived plans leave the default list; ?archived=1 lists them (still readable, marked).
     show_archived = request.GET.get("archived") == "1"
     plans = list(
@@ -138,8 +138,8 @@ def plan_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
+def plan_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk, org_slug=slug)
     filter_form = FilterForm(request.GET or None, plan=plan)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     initiatives = list(selectors.filter_initiatives(selectors.initiatives_of_plan(plan), filters))
@@ -171,8 +171,8 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _get_editable(request, PLAN_QS, pk)
+def plan_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _get_editable(request, PLAN_QS, slug, pk)
     form = PlanForm(request.POST or None, instance=plan, organization=plan.organization)
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,7 +181,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The plan was saved."))
-            return redirect("strategy:plan_detail", plan.pk)
+            return redirect("strategy:plan_detail", slug, plan.pk)
     return _form_page(
         request,
         {
@@ -196,34 +196,34 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_archive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+def plan_archive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk, org_slug=slug)
     services.plan_archive(plan=plan)
     messages.success(request, _("The plan is archived. It is read-only and no longer listed or offered."))
-    return redirect("strategy:plan_detail", plan.pk)
+    return redirect("strategy:plan_detail", slug, plan.pk)
 
 
 @require_POST
 @login_required
-def plan_unarchive(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+def plan_unarchive(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk, org_slug=slug)
     try:
         services.plan_unarchive(plan=plan)
     except ValidationError as error:
         messages.error(request, error_text(error))
     else:
         messages.success(request, _("The plan is no longer archived and can be changed again."))
-    return redirect("strategy:plan_detail", plan.pk)
+    return redirect("strategy:plan_detail", slug, plan.pk)
 
 
 def plan_url(plan: StrategyPlan) -> str:
-    return reverse("strategy:plan_detail", args=[plan.pk])
+    return reverse("strategy:plan_detail", args=[plan.organization.slug, plan.pk])
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk)
+def plan_copy(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLAN_QS, pk=pk, org_slug=slug)
     length = plan.end_year - plan.start_year
     initial = {
         "title": plan.title,
@@ -238,7 +238,7 @@ def plan_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             add_errors(form, error)
         else:
             messages.success(request, _("The plan was copied into the new period."))
-            return redirect("strategy:plan_detail", new_plan.pk)
+            return redirect("strategy:plan_detail", slug, new_plan.pk)
     return _form_page(
         request,
         {
@@ -254,8 +254,8 @@ def plan_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str = "csv") -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
+def plan_export(request: AuthenticatedHttpRequest, slug: str, pk: int, fmt: str = "csv") -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk, org_slug=slug)
     return table_response(
         fmt=fmt,
         filename=f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}",
@@ -267,8 +267,8 @@ def plan_export(request: AuthenticatedHttpRequest, pk: int, fmt: str = "csv") ->
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_import_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _get_editable(request, PLAN_QS, pk)
+def plan_import_view(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _get_editable(request, PLAN_QS, slug, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     import_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -279,7 +279,7 @@ def plan_import_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
             import_errors = exc.errors
         else:
             messages.success(request, _("%(count)d rows were imported.") % {"count": count})
-            return redirect("strategy:plan_detail", plan.pk)
+            return redirect("strategy:plan_detail", slug, plan.pk)
     return render(
         request,
         "strategy/plan_import.html",
@@ -290,8 +290,8 @@ def plan_import_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @require_safe
 @login_required
-def plan_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk)
+def plan_print(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk, org_slug=slug)
     areas = list(plan.focus_areas.order_by("position", "pk"))
     goals = list(Goal.objects.filter(focus_area__plan=plan).order_by("position", "pk"))
     initiatives = list(selectors.initiatives_of_plan(plan).order_by("position", "pk"))
@@ -311,12 +311,12 @@ def plan_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def focus_area_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = _get_editable(request, PLAN_QS, pk)
+def focus_area_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = _get_editable(request, PLAN_QS, slug, pk)
     form = FocusAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         area = services.focus_area_add(plan=plan, **form.cleaned_data)
-        return redirect("strategy:focus_area_detail", area.pk)
+        return redirect("strategy:focus_area_detail", slug, area.pk)
     return _form_page(
         request,
         {
@@ -352,8 +352,8 @@ def _area_context(request: HtmxHttpRequest, area: FocusArea) -> dict:
 
 @require_safe
 @login_required
-def focus_area_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    area = get_for_user(request.user, "strategy.view", AREA_QS, pk=pk)
+def focus_area_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    area = get_for_user(request.user, "strategy.view", AREA_QS, pk=pk, org_slug=slug)
     context = _area_context(request, area)
     if request.htmx and request.htmx.target == f"focus-area-{area.pk}":
         return render(request, "strategy/focus_area_detail.html#header", context)
@@ -362,8 +362,8 @@ def focus_area_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def focus_area_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    area = _get_editable(request, AREA_QS, pk)
+def focus_area_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    area = _get_editable(request, AREA_QS, slug, pk)
     form = FocusAreaEditForm(request.POST or None, instance=area, initial={"version": area.version})
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -376,7 +376,7 @@ def focus_area_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             stale, area = True, AREA_QS.get(pk=exc.current.pk)
             form = FocusAreaEditForm(instance=area, initial={"version": area.version})
         else:
-            detail_url = reverse("strategy:focus_area_detail", args=[area.pk])
+            detail_url = reverse("strategy:focus_area_detail", args=[slug, area.pk])
             if request.htmx and not _on_page(request, request.path):
                 # Edited in place on the focus area's page: swap in the saved header.
                 return render(request, "strategy/focus_area_detail.html#header", _area_context(request, area))
@@ -390,7 +390,7 @@ def focus_area_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": area.plan,
             "title": _("Edit focus area"),
             "action": request.path,
-            "cancel": reverse("strategy:focus_area_detail", args=[area.pk]),
+            "cancel": reverse("strategy:focus_area_detail", args=[slug, area.pk]),
             "target": f"focus-area-{area.pk}",
             "cancel_inplace": True,
             "stale": stale,
@@ -400,8 +400,8 @@ def focus_area_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def focus_area_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    area = _get_editable(request, AREA_QS, pk)
+def focus_area_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    area = _get_editable(request, AREA_QS, slug, pk)
     services.focus_area_move(focus_area=area, direction=_direction(request))
     if request.htmx:
         context = {
@@ -410,7 +410,7 @@ def focus_area_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "may_edit": True,
         }
         return render(request, "strategy/plan_detail.html#areas", context)
-    return redirect("strategy:plan_detail", area.plan_id)
+    return redirect("strategy:plan_detail", slug, area.plan_id)
 
 
 # --- goals -----------------------------------------------------------------------------------------
@@ -423,15 +423,15 @@ def _goals_response(request: HtmxHttpRequest, area: FocusArea) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    area = _get_editable(request, AREA_QS, pk)
+def goal_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    area = _get_editable(request, AREA_QS, slug, pk)
     # The goal's focus area lets the form check the indicator against the plan's period.
     form = GoalForm(request.POST or None, instance=Goal(focus_area=area))
     if request.method == "POST" and form.is_valid():
         services.goal_add(focus_area=area, data=form.cleaned_data)
         if request.htmx:
             return _goals_response(request, area)
-        return redirect("strategy:focus_area_detail", area.pk)
+        return redirect("strategy:focus_area_detail", slug, area.pk)
     return _form_page(
         request,
         {
@@ -439,7 +439,7 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": area.plan,
             "title": _("Add goal"),
             "action": request.path,
-            "cancel": reverse("strategy:focus_area_detail", args=[area.pk]),
+            "cancel": reverse("strategy:focus_area_detail", args=[slug, area.pk]),
             "target": "goal-add",
         },
     )
@@ -447,8 +447,8 @@ def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = get_for_user(request.user, "strategy.view", GOAL_QS, pk=pk)
+def goal_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    goal = get_for_user(request.user, "strategy.view", GOAL_QS, pk=pk, org_slug=slug)
     context = {
         "goal": goal,
         "area": goal.focus_area,
@@ -466,8 +466,8 @@ def goal_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = _get_editable(request, GOAL_QS, pk)
+def goal_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    goal = _get_editable(request, GOAL_QS, slug, pk)
     form = GoalEditForm(request.POST or None, instance=goal, initial={"version": goal.version})
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -478,7 +478,7 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             stale, goal = True, GOAL_QS.get(pk=exc.current.pk)
             form = GoalEditForm(instance=goal, initial={"version": goal.version})
         else:
-            detail_url = reverse("strategy:goal_detail", args=[goal.pk])
+            detail_url = reverse("strategy:goal_detail", args=[slug, goal.pk])
             if request.htmx and not _on_page(request, request.path):
                 # Edited in place (on the goal's or the focus area's page): swap in the saved goal.
                 goal = GOAL_QS.get(pk=goal.pk)
@@ -494,7 +494,7 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": goal.focus_area.plan,
             "title": _("Edit goal"),
             "action": request.path,
-            "cancel": reverse("strategy:goal_detail", args=[goal.pk]),
+            "cancel": reverse("strategy:goal_detail", args=[slug, goal.pk]),
             "target": f"goal-{goal.pk}",
             "cancel_inplace": True,
             "stale": stale,
@@ -504,12 +504,12 @@ def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def goal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = _get_editable(request, GOAL_QS, pk)
+def goal_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    goal = _get_editable(request, GOAL_QS, slug, pk)
     services.goal_move(goal=goal, direction=_direction(request))
     if request.htmx:
         return _goals_response(request, goal.focus_area)
-    return redirect("strategy:focus_area_detail", goal.focus_area_id)
+    return redirect("strategy:focus_area_detail", slug, goal.focus_area_id)
 
 
 # --- initiatives -----------------------------------------------------------------------------------
@@ -522,8 +522,8 @@ def _initiatives_response(request: HtmxHttpRequest, area: FocusArea) -> HttpResp
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    area = _get_editable(request, AREA_QS, pk)
+def initiative_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    area = _get_editable(request, AREA_QS, slug, pk)
     form = InitiativeForm(request.POST or None, focus_area=area)
     if request.method == "POST" and form.is_valid():
         try:
@@ -533,7 +533,7 @@ def initiative_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             if request.htmx:
                 return _initiatives_response(request, area)
-            return redirect("strategy:focus_area_detail", area.pk)
+            return redirect("strategy:focus_area_detail", slug, area.pk)
     return _form_page(
         request,
         {
@@ -541,7 +541,7 @@ def initiative_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": area.plan,
             "title": _("Add initiative"),
             "action": request.path,
-            "cancel": reverse("strategy:focus_area_detail", args=[area.pk]),
+            "cancel": reverse("strategy:focus_area_detail", args=[slug, area.pk]),
             "target": "initiative-add",
         },
     )
@@ -561,8 +561,8 @@ def _item_context(request: HtmxHttpRequest, initiative: Initiative, **extra) -> 
 
 @require_safe
 @login_required
-def initiative_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    initiative = get_for_user(request.user, "strategy.view", INITIATIVE_QS, pk=pk)
+def initiative_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    initiative = get_for_user(request.user, "strategy.view", INITIATIVE_QS, pk=pk, org_slug=slug)
     if request.htmx and request.htmx.target == f"initiative-{initiative.pk}":
         return render(request, "strategy/_initiative_item.html", _item_context(request, initiative))
     return _initiative_page(request, initiative)
@@ -587,9 +587,9 @@ def _initiative_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def initiative_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Every field of the initiative: the edit form on its own page, or in place in a list (htmx)."""
-    initiative = _get_editable(request, INITIATIVE_QS, pk)
+    initiative = _get_editable(request, INITIATIVE_QS, slug, pk)
     area = initiative.focus_area
     form = InitiativeEditForm(
         request.POST or None, instance=initiative, focus_area=area, initial={"version": initiative.version}
@@ -609,7 +609,7 @@ def initiative_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            detail_url = reverse("strategy:initiative_detail", args=[initiative.pk])
+            detail_url = reverse("strategy:initiative_detail", args=[slug, initiative.pk])
             if request.htmx and not _on_page(request, request.path):
                 # Edited in place (in a list of initiatives): swap in the saved item.
                 initiative = INITIATIVE_QS.get(pk=initiative.pk)
@@ -624,7 +624,7 @@ def initiative_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "plan": area.plan,
             "title": _("Edit initiative"),
             "action": request.path,
-            "cancel": reverse("strategy:initiative_detail", args=[initiative.pk]),
+            "cancel": reverse("strategy:initiative_detail", args=[slug, initiative.pk]),
             "target": f"initiative-{initiative.pk}",
             "cancel_inplace": True,
             "stale": stale,
@@ -634,10 +634,10 @@ def initiative_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def initiative_status_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def initiative_status_set(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """Status and progress set in place, without a note (the board): htmx swaps the item, without JS the
     page reloads."""
-    initiative = _get_editable(request, INITIATIVE_QS, pk)
+    initiative = _get_editable(request, INITIATIVE_QS, slug, pk)
     form = InitiativeStatusForm(request.POST)
     extra: dict = {}
     if form.is_valid():
@@ -662,18 +662,18 @@ def initiative_status_set(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         return render(request, "strategy/_initiative_item.html", context, status=status)
     if extra.get("saved"):
         messages.success(request, _("The status was saved."))
-        return redirect("strategy:initiative_detail", initiative.pk)
+        return redirect("strategy:initiative_detail", slug, initiative.pk)
     return _initiative_page(request, initiative, status=status, **extra)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def initiative_update_post(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def initiative_update_post(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """A dated progress update with a note, which may set a new status and progress too (the board or the
     initiative's responsible person); it is listed on the initiative's page."""
-    initiative = _get_editable(request, INITIATIVE_QS, pk, "strategy.post_update")
+    initiative = _get_editable(request, INITIATIVE_QS, slug, pk, "strategy.post_update")
     if request.method != "POST":
-        return redirect(reverse("strategy:initiative_detail", args=[initiative.pk]) + "#update-form")
+        return redirect(reverse("strategy:initiative_detail", args=[slug, initiative.pk]) + "#update-form")
     form = InitiativeUpdateForm(request.POST)
     stale = False
     if form.is_valid():
@@ -700,7 +700,7 @@ def initiative_update_post(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
             if request.htmx:
                 return HttpResponseClientRefresh()
             messages.success(request, _("The update was posted."))
-            return redirect("strategy:initiative_detail", initiative.pk)
+            return redirect("strategy:initiative_detail", slug, initiative.pk)
     status = _refusal_status(request, stale=stale)
     if request.htmx:
         context = _item_context(request, initiative, update_form=form, stale=stale)
@@ -710,9 +710,9 @@ def initiative_update_post(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
 
 @require_POST
 @login_required
-def initiative_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    initiative = _get_editable(request, INITIATIVE_QS, pk)
+def initiative_move(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    initiative = _get_editable(request, INITIATIVE_QS, slug, pk)
     services.initiative_move(initiative=initiative, direction=_direction(request))
     if request.htmx:
         return _initiatives_response(request, initiative.focus_area)
-    return redirect("strategy:focus_area_detail", initiative.focus_area_id)
+    return redirect("strategy:focus_area_detail", slug, initiative.focus_area_id)

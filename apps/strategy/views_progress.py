@@ -43,8 +43,8 @@ def _readable(request: HtmxHttpRequest, plan: StrategyPlan) -> bool:
     return may_edit
 
 
-def _valid_link(token: str) -> PlanLink:
-    link = get_object_or_404(LINKS, token=token)
+def _valid_link(slug: str, token: str) -> PlanLink:
+    link = get_object_or_404(LINKS, token=token, plan__organization__slug=slug)
     if not link.is_valid:
         raise Http404
     return link
@@ -73,16 +73,16 @@ def _progress_page(
 
 @require_safe
 @login_required
-def plan_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.view", PLANS, pk=pk)
+def plan_progress(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.view", PLANS, pk=pk, org_slug=slug)
     as_board = _readable(request, plan)
     preview = as_board and plan.visibility == StrategyPlan.Visibility.UNPUBLISHED
     return _progress_page(request, plan, link=None, preview=preview)
 
 
 @require_safe
-def public_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    link = _valid_link(token)
+def public_progress(request: HtmxHttpRequest, slug: str, token: str) -> HttpResponse:
+    link = _valid_link(slug, token)
     return _public(_progress_page(request, link.plan, link=link))
 
 
@@ -121,9 +121,9 @@ def _initiative_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def progress_initiative(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def progress_initiative(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """One initiative on the progress page: its updates, the approved comments, and a form for members."""
-    initiative = get_for_user(request.user, "strategy.view", INITIATIVES, pk=pk)
+    initiative = get_for_user(request.user, "strategy.view", INITIATIVES, pk=pk, org_slug=slug)
     plan = initiative.focus_area.plan
     as_board = _readable(request, plan)
     open_for_comments = services.may_comment_on(plan)
@@ -143,15 +143,17 @@ def progress_initiative(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
                     request,
                     _("Thank you. Your comment is shown on the page once the board has approved it."),
                 )
-                return redirect(reverse("strategy:progress_initiative", args=[initiative.pk]) + "#comments")
+                return redirect(
+                    reverse("strategy:progress_initiative", args=[slug, initiative.pk]) + "#comments"
+                )
     preview = as_board and plan.visibility == StrategyPlan.Visibility.UNPUBLISHED
     status = 422 if request.method == "POST" else 200
     return _initiative_page(request, initiative, link=None, form=form, preview=preview, status=status)
 
 
 @require_safe
-def public_initiative(request: HtmxHttpRequest, token: str, pk: int) -> HttpResponse:
-    link = _valid_link(token)
+def public_initiative(request: HtmxHttpRequest, slug: str, token: str, pk: int) -> HttpResponse:
+    link = _valid_link(slug, token)
     initiative = get_object_or_404(INITIATIVES, pk=pk, focus_area__plan=link.plan)
     return _public(_initiative_page(request, initiative, link=link))
 
@@ -164,7 +166,9 @@ def _publish_page(
 ) -> HttpResponse:
     link = plan.links.filter(revoked_at__isnull=True).order_by("-created_at").first()
     public_url = (
-        request.build_absolute_uri(reverse("strategy:public_progress", args=[link.token]))
+        request.build_absolute_uri(
+            reverse("strategy:public_progress", args=[plan.organization.slug, link.token])
+        )
         if link is not None and link.is_valid
         else None
     )
@@ -180,8 +184,8 @@ def _publish_page(
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
-def plan_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
+def plan_publish(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk, org_slug=slug)
     form = PublishForm(request.POST or None, instance=plan)
     if request.method == "POST":
         if form.is_valid():
@@ -191,7 +195,7 @@ def plan_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 add_errors(form, exc)
             else:
                 messages.success(request, _("The settings were saved."))
-                return redirect("strategy:plan_publish", plan.pk)
+                return redirect("strategy:plan_publish", slug, plan.pk)
         plan.refresh_from_db()
         return _publish_page(request, plan, form, status=422)
     return _publish_page(request, plan, form)
@@ -199,24 +203,24 @@ def plan_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def plan_link_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
+def plan_link_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk, org_slug=slug)
     try:
         services.plan_link_create(plan=plan, user=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
         messages.success(request, _("A new public link was made. The old link no longer works."))
-    return redirect("strategy:plan_publish", plan.pk)
+    return redirect("strategy:plan_publish", slug, plan.pk)
 
 
 @require_POST
 @login_required
-def plan_link_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    link = get_for_user(request.user, "strategy.edit", LINKS, pk=pk)
+def plan_link_revoke(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    link = get_for_user(request.user, "strategy.edit", LINKS, pk=pk, org_slug=slug)
     services.plan_link_revoke(link=link)
     messages.success(request, _("The public link was revoked. It no longer opens the progress page."))
-    return redirect("strategy:plan_publish", link.plan_id)
+    return redirect("strategy:plan_publish", slug, link.plan_id)
 
 
 def _moderation_filter(value: str | None) -> str:
@@ -225,8 +229,8 @@ def _moderation_filter(value: str | None) -> str:
 
 @require_safe
 @login_required
-def comment_moderation(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
+def comment_moderation(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk, org_slug=slug)
     shown = _moderation_filter(request.GET.get("status"))
     comments = COMMENTS.filter(initiative__focus_area__plan=plan).order_by("-created_at", "-pk")
     if shown != "all":
@@ -252,8 +256,8 @@ def comment_moderation(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 @require_POST
 @login_required
-def comment_moderate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    comment = get_for_user(request.user, "strategy.edit", COMMENTS, pk=pk)
+def comment_moderate(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_for_user(request.user, "strategy.edit", COMMENTS, pk=pk, org_slug=slug)
     action = request.POST.get("action")
     if action not in ("approve", "hide"):
         return HttpResponse(
@@ -275,13 +279,13 @@ def comment_moderate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         messages.success(request, _("The comment was hidden. Members no longer see it."))
     shown = _moderation_filter(request.POST.get("shown"))
     plan_id = comment.initiative.focus_area.plan_id
-    return redirect(reverse("strategy:comment_moderation", args=[plan_id]) + f"?status={shown}")
+    return redirect(reverse("strategy:comment_moderation", args=[slug, plan_id]) + f"?status={shown}")
 
 
 @require_safe
 @login_required
-def stale_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk)
+def stale_list(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    plan = get_for_user(request.user, "strategy.edit", PLANS, pk=pk, org_slug=slug)
     today = timezone.localdate()
     initiatives = list(selectors.stale_initiatives(plan, today))
     for item in initiatives:

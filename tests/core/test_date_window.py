@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.clubs.models import ClubFundApplication, ClubMeeting
 from apps.core.dates import DateWindow
 from apps.meetings.models import Committee
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import ClubFactory, ClubFundRulesFactory, CommitteeFactory, Role, seat
 
@@ -70,7 +71,7 @@ def member(org, committee):
 
 
 def _plan_meeting(client, committee, day, **extra):
-    url = reverse("meetings:med_meeting_create", args=[committee.pk])
+    url = reverse("meetings:med_meeting_create", args=[organization_slug_of(committee), committee.pk])
     data = {"title": "Møde", "date": day, "start_time": "10:00", "kind": "ordinary", **extra}
     return client.post(url, data)
 
@@ -96,7 +97,9 @@ def test_a_med_meeting_far_back_asks_too(login, member, committee):
 
 def test_a_med_meeting_inside_the_window_needs_no_confirmation(login, member, committee):
     client = login(member)
-    page = client.get(reverse("meetings:med_meeting_create", args=[committee.pk])).content.decode()
+    page = client.get(
+        reverse("meetings:med_meeting_create", args=[organization_slug_of(committee), committee.pk])
+    ).content.decode()
     assert CONFIRM not in page
     response = _plan_meeting(client, committee, _years_from_today(4).isoformat())
     assert response.status_code == 302
@@ -192,7 +195,7 @@ def test_editing_a_med_meeting_asks_too(login, member, committee):
     from tests.factories import MeetingFactory
 
     meeting = MeetingFactory(committee=committee, date=timezone.localdate())
-    url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
+    url = reverse("meetings:med_meeting_edit", args=[organization_slug_of(meeting), meeting.pk])
     day = _years_from_today(-9).isoformat()
     data = {"title": "Møde", "date": day, "start_time": "10:00", "kind": "ordinary"}
     client = login(member)

@@ -69,6 +69,6 @@ def test_nothing_leaves_when_the_transaction_rolls_back():
 
 def test_links_are_absolute_when_the_portal_knows_its_address(settings):
     settings.PORTAL_BASE_URL = "https://portal.example.dk/"
-    assert portal_url("/med/meeting/1/") == "https://portal.example.dk/med/meeting/1/"
+    assert portal_url("/med/norddjurs/meeting/1/") == "https://portal.example.dk/med/norddjurs/meeting/1/"
     settings.PORTAL_BASE_URL = ""
-    assert portal_url("/med/meeting/1/") == "/med/meeting/1/"
+    assert portal_url("/med/norddjurs/meeting/1/") == "/med/norddjurs/meeting/1/"

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import AgendaItem, Meeting
+from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +12,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def detail(meeting):
-    return reverse("meetings:med_meeting_detail", args=[meeting.pk])
+    return reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
 
 
 def titles(meeting):
@@ -90,12 +91,18 @@ class TestAddItem:
         return base
 
     def test_add_item_without_js_redirects_back(self, login, secretary, meeting):
-        response = login(secretary).post(reverse("meetings:item_add", args=[meeting.pk]), self.data())
+        response = login(secretary).post(
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]), self.data()
+        )
         assert response.status_code == 302 and response["Location"].endswith("#agenda")
         assert titles(meeting) == ["Budget 2027"]
 
     def test_add_item_with_htmx_returns_the_updated_agenda(self, login, secretary, meeting):
-        response = login(secretary).post(reverse("meetings:item_add", args=[meeting.pk]), self.data(), **HTMX)
+        response = login(secretary).post(
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]),
+            self.data(),
+            **HTMX,
+        )
         assert response.status_code == 200
         assert "Budget 2027" in response.content.decode() and "<html" not in response.content.decode()
 
@@ -103,7 +110,7 @@ class TestAddItem:
     def test_zero_or_negative_duration_is_refused(self, login, secretary, meeting, minutes):
         client = login(secretary)
         response = client.post(
-            reverse("meetings:item_add", args=[meeting.pk]),
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]),
             self.data(**{"new-duration_minutes": minutes}),
             **HTMX,
         )
@@ -116,7 +123,8 @@ class TestAddItem:
 
     def test_zero_duration_without_js_shows_the_form_with_the_error(self, login, secretary, meeting):
         response = login(secretary).post(
-            reverse("meetings:item_add", args=[meeting.pk]), self.data(**{"new-duration_minutes": "0"})
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]),
+            self.data(**{"new-duration_minutes": "0"}),
         )
         assert response.status_code == 400
         html = response.content.decode()
@@ -124,20 +132,32 @@ class TestAddItem:
         assert not meeting.items.exists()
 
     def test_wrong_role_gets_403(self, login, hr_user, meeting):
-        response = login(hr_user).post(reverse("meetings:item_add", args=[meeting.pk]), self.data())
+        response = login(hr_user).post(
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]), self.data()
+        )
         assert response.status_code == 403 and not meeting.items.exists()
 
     def test_other_organisation_gets_404(self, login, board_member_other, meeting):
         response = login(board_member_other).post(
-            reverse("meetings:item_add", args=[meeting.pk]), self.data()
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]), self.data()
         )
         assert response.status_code == 404
 
     def test_get_is_not_allowed(self, login, secretary, meeting):
-        assert login(secretary).get(reverse("meetings:item_add", args=[meeting.pk])).status_code == 405
+        assert (
+            login(secretary)
+            .get(reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]))
+            .status_code
+            == 405
+        )
 
     def test_anonymous(self, client, meeting):
-        assert client.post(reverse("meetings:item_add", args=[meeting.pk]), self.data()).status_code == 302
+        assert (
+            client.post(
+                reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]), self.data()
+            ).status_code
+            == 302
+        )
 
 
 class TestStandardItems:
@@ -153,7 +173,10 @@ class TestStandardItems:
         secretary.language = language
         secretary.save(update_fields=["language"])
         client = login(secretary)
-        client.post(reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": "approve_agenda"})
+        client.post(
+            reverse("meetings:item_add_standard", args=[organization_slug_of(meeting), meeting.pk]),
+            {"key": "approve_agenda"},
+        )
         assert titles(meeting) == [expected]
 
     def test_all_six_standard_items(self, login, secretary, meeting):
@@ -166,7 +189,11 @@ class TestStandardItems:
             "work_environment",
             "any_other_business",
         ]:
-            client.post(reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": key}, **HTMX)
+            client.post(
+                reverse("meetings:item_add_standard", args=[organization_slug_of(meeting), meeting.pk]),
+                {"key": key},
+                **HTMX,
+            )
         assert titles(meeting) == [
             "Godkendelse af dagsorden",
             "Godkendelse af referat fra sidste møde",
@@ -178,7 +205,8 @@ class TestStandardItems:
 
     def test_unknown_key_is_refused(self, login, secretary, meeting):
         response = login(secretary).post(
-            reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": "x"}
+            reverse("meetings:item_add_standard", args=[organization_slug_of(meeting), meeting.pk]),
+            {"key": "x"},
         )
         assert response.status_code == 422 and not meeting.items.exists()
 
@@ -188,23 +216,33 @@ class TestReorderAndDuration:
         first = AgendaItemFactory(meeting=meeting, title="A")
         AgendaItemFactory(meeting=meeting, title="B")
         client = login(secretary)
-        response = client.post(reverse("meetings:item_move", args=[first.pk]), {"direction": "down"})
+        response = client.post(
+            reverse("meetings:item_move", args=[organization_slug_of(first), first.pk]), {"direction": "down"}
+        )
         assert response.status_code == 302
         assert titles(meeting) == ["B", "A"]
-        client.post(reverse("meetings:item_move", args=[first.pk]), {"direction": "up"}, **HTMX)
+        client.post(
+            reverse("meetings:item_move", args=[organization_slug_of(first), first.pk]),
+            {"direction": "up"},
+            **HTMX,
+        )
         assert titles(meeting) == ["A", "B"]
 
     def test_moving_the_first_item_up_changes_nothing(self, login, secretary, meeting):
         first = AgendaItemFactory(meeting=meeting, title="A")
         AgendaItemFactory(meeting=meeting, title="B")
-        login(secretary).post(reverse("meetings:item_move", args=[first.pk]), {"direction": "up"})
+        login(secretary).post(
+            reverse("meetings:item_move", args=[organization_slug_of(first), first.pk]), {"direction": "up"}
+        )
         assert titles(meeting) == ["A", "B"]
 
     def test_duration_change_updates_clock_times_live(self, login, secretary, meeting):
         first = AgendaItemFactory(meeting=meeting, title="A", duration_minutes=15)
         AgendaItemFactory(meeting=meeting, title="B", duration_minutes=15)
         response = login(secretary).post(
-            reverse("meetings:item_duration", args=[first.pk]), {"duration_minutes": "45"}, **HTMX
+            reverse("meetings:item_duration", args=[organization_slug_of(first), first.pk]),
+            {"duration_minutes": "45"},
+            **HTMX,
         )
         html = response.content.decode()
         assert "Kl. 8.45" in html  # B now starts at 8.45
@@ -214,7 +252,9 @@ class TestReorderAndDuration:
     def test_zero_duration_is_refused_and_nothing_changes(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting, duration_minutes=15)
         response = login(secretary).post(
-            reverse("meetings:item_duration", args=[item.pk]), {"duration_minutes": "0"}, **HTMX
+            reverse("meetings:item_duration", args=[organization_slug_of(item), item.pk]),
+            {"duration_minutes": "0"},
+            **HTMX,
         )
         assert response.status_code == 422 and 'role="alert"' in response.content.decode()
         item.refresh_from_db()
@@ -222,7 +262,9 @@ class TestReorderAndDuration:
 
     def test_wrong_role(self, login, hr_user, meeting):
         item = AgendaItemFactory(meeting=meeting)
-        response = login(hr_user).post(reverse("meetings:item_move", args=[item.pk]), {"direction": "up"})
+        response = login(hr_user).post(
+            reverse("meetings:item_move", args=[organization_slug_of(item), item.pk]), {"direction": "up"}
+        )
         assert response.status_code == 403
 
 
@@ -232,7 +274,9 @@ class TestMoveToNextMeeting:
         MeetingFactory(committee=lmu, date=meeting.date + datetime.timedelta(days=30))
         MeetingFactory(committee=CommitteeFactory(organization=lmu.organization), date=meeting.date)
         item = AgendaItemFactory(meeting=meeting, title="Udskudt punkt")
-        login(secretary).post(reverse("meetings:item_to_next_meeting", args=[item.pk]))
+        login(secretary).post(
+            reverse("meetings:item_to_next_meeting", args=[organization_slug_of(item), item.pk])
+        )
         item.refresh_from_db()
         assert item.meeting.date == meeting.date + datetime.timedelta(days=30)
         assert item.meeting != later
@@ -241,7 +285,9 @@ class TestMoveToNextMeeting:
         other = MeetingFactory(committee=CommitteeFactory(organization=lmu.organization))
         item = AgendaItemFactory(meeting=meeting)
         response = login(secretary).post(
-            reverse("meetings:item_to_next_meeting", args=[item.pk]), {"target": other.pk}, **HTMX
+            reverse("meetings:item_to_next_meeting", args=[organization_slug_of(item), item.pk]),
+            {"target": other.pk},
+            **HTMX,
         )
         assert response.status_code == 422
         assert "samme udvalg" in response.content.decode()
@@ -251,7 +297,9 @@ class TestMoveToNextMeeting:
     def test_without_a_later_meeting_says_so(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
         client = login(secretary)
-        response = client.post(reverse("meetings:item_to_next_meeting", args=[item.pk]), follow=True)
+        response = client.post(
+            reverse("meetings:item_to_next_meeting", args=[organization_slug_of(item), item.pk]), follow=True
+        )
         assert "intet senere møde" in response.content.decode()
         item.refresh_from_db()
         assert item.meeting == meeting
@@ -261,9 +309,12 @@ class TestStepsQuestionsAndDeletion:
     def test_dialogue_step_gets_its_own_clock_time(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting, kind=AgendaItem.Kind.DIALOGUE, duration_minutes=30)
         client = login(secretary)
-        client.post(reverse("meetings:step_add", args=[item.pk]), {"text": "Oplæg", "duration_minutes": "10"})
+        client.post(
+            reverse("meetings:step_add", args=[organization_slug_of(item), item.pk]),
+            {"text": "Oplæg", "duration_minutes": "10"},
+        )
         response = client.post(
-            reverse("meetings:step_add", args=[item.pk]),
+            reverse("meetings:step_add", args=[organization_slug_of(item), item.pk]),
             {"text": "Dialog i grupper", "duration_minutes": "20"},
             **HTMX,
         )
@@ -272,24 +323,31 @@ class TestStepsQuestionsAndDeletion:
     def test_step_with_zero_minutes_is_refused(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
         login(secretary).post(
-            reverse("meetings:step_add", args=[item.pk]), {"text": "X", "duration_minutes": "0"}
+            reverse("meetings:step_add", args=[organization_slug_of(item), item.pk]),
+            {"text": "X", "duration_minutes": "0"},
         )
         assert not item.steps.exists()
 
     def test_question_and_delete(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
         client = login(secretary)
-        client.post(reverse("meetings:question_add", args=[item.pk]), {"text": "Hvad gør vi lokalt?"})
+        client.post(
+            reverse("meetings:question_add", args=[organization_slug_of(item), item.pk]),
+            {"text": "Hvad gør vi lokalt?"},
+        )
         assert item.questions.get().text == "Hvad gør vi lokalt?"
-        client.post(reverse("meetings:item_delete", args=[item.pk]))
+        client.post(reverse("meetings:item_delete", args=[organization_slug_of(item), item.pk]))
         assert not meeting.items.exists()
 
     def test_edit_item_form(self, login, secretary, meeting):
         item = AgendaItemFactory(meeting=meeting)
         client = login(secretary)
-        assert client.get(reverse("meetings:item_edit", args=[item.pk])).status_code == 200
+        assert (
+            client.get(reverse("meetings:item_edit", args=[organization_slug_of(item), item.pk])).status_code
+            == 200
+        )
         response = client.post(
-            reverse("meetings:item_edit", args=[item.pk]),
+            reverse("meetings:item_edit", args=[organization_slug_of(item), item.pk]),
             {"title": "Ny titel", "kind": "decision", "duration_minutes": "-1"},
         )
         assert response.status_code == 400

@@ -3,6 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.meetings.models import AgendaAttachment
+from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ def media(settings, tmp_path):
 
 def upload(client, item, name, content=b"%PDF-1.4 test"):
     return client.post(
-        reverse("meetings:attachment_add", args=[item.pk]),
+        reverse("meetings:attachment_add", args=[organization_slug_of(item), item.pk]),
         {"file": SimpleUploadedFile(name, content)},
         follow=True,
     )
@@ -27,11 +28,16 @@ def test_upload_and_download(login, secretary, hr_user, meeting):
     upload(client, item, "budget.pdf")
     attachment = AgendaAttachment.objects.get()
     assert attachment.name == "budget.pdf" and attachment.size == 13
-    response = client.get(reverse("meetings:attachment_download", args=[attachment.pk]))
+    response = client.get(
+        reverse("meetings:attachment_download", args=[organization_slug_of(attachment), attachment.pk])
+    )
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
     # Not seated and not published: no access.
     assert (
-        login(hr_user).get(reverse("meetings:attachment_download", args=[attachment.pk])).status_code == 403
+        login(hr_user)
+        .get(reverse("meetings:attachment_download", args=[organization_slug_of(attachment), attachment.pk]))
+        .status_code
+        == 403
     )
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.meetings.models import ItemProposal, Meeting
+from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,9 @@ def test_sending_the_agenda_with_the_broker_down_sends_the_notices_from_the_requ
 ):
     AgendaItemFactory(meeting=meeting)
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(secretary).post(reverse("meetings:med_meeting_send", args=[meeting.pk]))
+        response = login(secretary).post(
+            reverse("meetings:med_meeting_send", args=[organization_slug_of(meeting), meeting.pk])
+        )
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.AGENDA_SENT
@@ -42,6 +45,8 @@ def test_accepting_a_proposal_with_the_broker_down_tells_the_proposer(
 ):
     proposal = ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="Kantineordning")
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(secretary).post(reverse("meetings:proposal_accept", args=[proposal.pk]))
+        response = login(secretary).post(
+            reverse("meetings:proposal_accept", args=[organization_slug_of(proposal), proposal.pk])
+        )
     assert response.status_code == 302
     assert [m.to for m in mailoutbox] == [[lmu_member.email]]

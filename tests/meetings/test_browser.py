@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from apps.meetings.models import Committee, CommitteeMember
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with, assert_no_axe_violations
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
 
@@ -22,7 +23,7 @@ def test_agenda_builder_updates_clock_times_live_and_is_accessible(org, page, br
     first = AgendaItemFactory(meeting=meeting, title="Velkomst", duration_minutes=15)
     AgendaItemFactory(meeting=meeting, title="Budget", duration_minutes=15)
     browser_login(user)
-    page.goto(f"/med/meeting/{meeting.pk}/")
+    page.goto(f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/")
     assert page.locator("#agenda").get_by_text("Kl. 8.15").count() >= 1
     assert_no_axe_violations(page)
 
@@ -56,19 +57,19 @@ def test_committee_guide_and_working_group_pages_are_accessible(org, page, brows
     browser_login(user)
     for path in [
         f"/med/{org.slug}/",
-        f"/med/committee/{hu.pk}/",
-        f"/med/guide/{guide.pk}/",
-        f"/med/guide/{guide.pk}/?meeting={meeting.pk}",
-        f"/med/guide/{guide.pk}/overview/",
-        f"/med/working-group/{project.pk}/",
-        f"/med/committee/{hu.pk}/decisions/",
+        f"/med/{organization_slug_of(hu)}/committee/{hu.pk}/",
+        f"/med/{organization_slug_of(guide)}/guide/{guide.pk}/",
+        f"/med/{organization_slug_of(guide)}/guide/{guide.pk}/?meeting={meeting.pk}",
+        f"/med/{organization_slug_of(guide)}/guide/{guide.pk}/overview/",
+        f"/med/{organization_slug_of(project)}/working-group/{project.pk}/",
+        f"/med/{organization_slug_of(hu)}/committee/{hu.pk}/decisions/",
     ]:
         page.goto(path)
         assert page.locator("h1").count() == 1, path
         assert_no_axe_violations(page)
     meeting.status = "held"
     meeting.save(update_fields=["status"])
-    page.goto(f"/med/meeting/{meeting.pk}/")
+    page.goto(f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/")
     assert page.locator("#attendance").count() == 1
     assert_no_axe_violations(page)
 
@@ -87,7 +88,7 @@ def test_send_dialog_drag_and_drop_and_attendance_errors_are_accessible(org, pag
     first = AgendaItemFactory(meeting=meeting, title="Velkomst", duration_minutes=30)
     second = AgendaItemFactory(meeting=meeting, title="Budget", duration_minutes=10)
     browser_login(secretary)
-    page.goto(f"/med/meeting/{meeting.pk}/")
+    page.goto(f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/")
 
     # The send button opens a modal dialog naming every recipient; Escape closes it, focus returns.
     opener = page.get_by_role("link", name="Udsend dagsorden til medlemmerne")
@@ -114,7 +115,7 @@ def test_send_dialog_drag_and_drop_and_attendance_errors_are_accessible(org, pag
     # Attendance saved with a member left out: the form comes back with the message.
     meeting.status = "held"
     meeting.save(update_fields=["status"])
-    page.goto(f"/med/meeting/{meeting.pk}/")
+    page.goto(f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/")
     page.locator("#attendance input[value=present]").first.check()
     page.get_by_role("button", name="Gem fremmøde").click()
     page.wait_for_selector("#attendance-error")

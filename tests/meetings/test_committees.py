@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from apps.meetings.fixtures_data import load_sickness_project
 from apps.meetings.models import Committee, Meeting
+from apps.organizations.permissions import organization_slug_of
 from tests.factories import CommitteeFactory, CommitteeMemberFactory, MeetingFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,19 +47,19 @@ class TestCommitteeDetail:
             status=Meeting.Status.MINUTES_APPROVED,
             minutes_approved_at=timezone.now(),
         )
-        url = reverse("meetings:committee_detail", args=[lmu.pk])
+        url = reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk])
         member_html = login(lmu_member).get(url).content.decode()
         assert "Kladdemøde" in member_html and "Godkendt møde" in member_html
         other_html = login(hr_user).get(url).content.decode()
         assert "Kladdemøde" not in other_html and "Godkendt møde" in other_html
 
     def test_other_org_and_anonymous(self, login, client, board_member_other, lmu):
-        url = reverse("meetings:committee_detail", args=[lmu.pk])
+        url = reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk])
         assert client.get(url).status_code == 302
         assert login(board_member_other).get(url).status_code == 404
 
     def test_plan_a_meeting(self, login, secretary, lmu):
-        url = reverse("meetings:med_meeting_create", args=[lmu.pk])
+        url = reverse("meetings:med_meeting_create", args=[organization_slug_of(lmu), lmu.pk])
         client = login(secretary)
         bad = client.post(
             url, {"date": "2026-12-01", "start_time": "10:00", "planned_end": "09:00", "kind": "ordinary"}
@@ -66,10 +67,12 @@ class TestCommitteeDetail:
         assert bad.status_code == 400 and not lmu.meetings.exists()
         response = client.post(url, {"date": "2026-12-01", "start_time": "10:00", "kind": "ordinary"})
         meeting = lmu.meetings.get()
-        assert response["Location"] == reverse("meetings:med_meeting_detail", args=[meeting.pk])
+        assert response["Location"] == reverse(
+            "meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]
+        )
 
     def test_plan_a_meeting_needs_a_seat(self, login, hr_user, lmu):
-        url = reverse("meetings:med_meeting_create", args=[lmu.pk])
+        url = reverse("meetings:med_meeting_create", args=[organization_slug_of(lmu), lmu.pk])
         assert login(hr_user).post(url, {"date": "2026-12-01", "start_time": "10:00"}).status_code == 403
 
     def test_decisions_page(self, login, lmu_member, meeting):
@@ -80,7 +83,11 @@ class TestCommitteeDetail:
         )
         html = (
             login(lmu_member)
-            .get(reverse("meetings:committee_decisions", args=[meeting.committee_id]))
+            .get(
+                reverse(
+                    "meetings:committee_decisions", args=[organization_slug_of(meeting), meeting.committee_id]
+                )
+            )
             .content.decode()
         )
         assert "Ny APV" in html and "Vedtaget" in html
@@ -89,7 +96,9 @@ class TestCommitteeDetail:
 def test_working_group_page_shows_tasks_plan_and_courses(login, hr_user, org):
     hu = CommitteeFactory(organization=org, kind=Committee.Kind.HU, name="HU")
     project = load_sickness_project(committee=hu)
-    response = login(hr_user).get(reverse("meetings:working_group_detail", args=[project.pk]))
+    response = login(hr_user).get(
+        reverse("meetings:working_group_detail", args=[organization_slug_of(project), project.pk])
+    )
     html = response.content.decode()
     assert "Data og ledelsesinformation" in html and "Opdatere dataredskabet" in html
     assert "Procesplan" in html and "Evaluerings- og statusmøde" in html
@@ -99,7 +108,9 @@ def test_working_group_page_shows_tasks_plan_and_courses(login, hr_user, org):
 def test_working_group_of_other_org_is_404(login, board_member_other, org):
     project = load_sickness_project(committee=CommitteeFactory(organization=org))
     assert (
-        login(board_member_other).get(reverse("meetings:working_group_detail", args=[project.pk])).status_code
+        login(board_member_other)
+        .get(reverse("meetings:working_group_detail", args=[organization_slug_of(project), project.pk]))
+        .status_code
         == 404
     )
 
@@ -124,15 +135,17 @@ class TestMeetingEdit:
 
         AgendaItemFactory(meeting=meeting, duration_minutes=60)
         client = login(secretary)
-        url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_edit", args=[organization_slug_of(meeting), meeting.pk])
         assert client.get(url).status_code == 200
         data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "08:45", "kind": "ordinary"}
         assert client.post(url, data).status_code == 302
-        html = client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+        html = client.get(
+            reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
+        ).content.decode()
         assert "15 minutter efter det planlagte sluttidspunkt" in html
 
     def test_end_before_start_is_refused(self, login, secretary, meeting):
-        url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_edit", args=[organization_slug_of(meeting), meeting.pk])
         data = {"date": "2026-12-10", "start_time": "08:00", "planned_end": "07:00", "kind": "ordinary"}
         response = login(secretary).post(url, data)
         assert response.status_code == 400 and "efter starttidspunktet" in response.content.decode()
@@ -140,7 +153,7 @@ class TestMeetingEdit:
         assert meeting.planned_end.hour == 9
 
     def test_permissions(self, login, client, hr_user, board_member_other, meeting):
-        url = reverse("meetings:med_meeting_edit", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_edit", args=[organization_slug_of(meeting), meeting.pk])
         assert client.get(url).status_code == 302
         assert login(board_member_other).get(url).status_code == 404
         assert login(hr_user).get(url).status_code == 403
@@ -149,7 +162,7 @@ class TestMeetingEdit:
 
 def test_committee_detail_query_count(login, lmu_member, lmu, django_assert_max_num_queries):
     client = login(lmu_member)
-    url = reverse("meetings:committee_detail", args=[lmu.pk])
+    url = reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk])
     with django_assert_max_num_queries(12):
         client.get(url)
     for _ in range(20):
@@ -164,7 +177,7 @@ def test_working_group_query_count(login, hr_user, org, django_assert_max_num_qu
 
     project = load_sickness_project(committee=CommitteeFactory(organization=org))
     client = login(hr_user)
-    url = reverse("meetings:working_group_detail", args=[project.pk])
+    url = reverse("meetings:working_group_detail", args=[organization_slug_of(project), project.pk])
     with django_assert_max_num_queries(16):
         client.get(url)
     for sub in project.subgroups.all():
@@ -187,20 +200,27 @@ class TestTaskStatus:
 
     def test_committee_member_changes_status(self, login, lmu_member, task):
         client = login(lmu_member)
-        page = client.get(reverse("meetings:working_group_detail", args=[task.group_id])).content.decode()
+        page = client.get(
+            reverse("meetings:working_group_detail", args=[organization_slug_of(task), task.group_id])
+        ).content.decode()
         assert f'id="status-{task.pk}"' in page
-        response = client.post(reverse("meetings:task_status", args=[task.pk]), {"status": "done"})
+        response = client.post(
+            reverse("meetings:task_status", args=[organization_slug_of(task), task.pk]), {"status": "done"}
+        )
         assert response.status_code == 302
         task.refresh_from_db()
         assert task.status == "done"
 
     def test_invalid_status_is_refused(self, login, lmu_member, task):
-        login(lmu_member).post(reverse("meetings:task_status", args=[task.pk]), {"status": "nonsense"})
+        login(lmu_member).post(
+            reverse("meetings:task_status", args=[organization_slug_of(task), task.pk]),
+            {"status": "nonsense"},
+        )
         task.refresh_from_db()
         assert task.status == "in_progress"
 
     def test_permissions(self, login, client, hr_user, board_member_other, task):
-        url = reverse("meetings:task_status", args=[task.pk])
+        url = reverse("meetings:task_status", args=[organization_slug_of(task), task.pk])
         assert client.post(url, {"status": "done"}).status_code == 302
         assert login(board_member_other).post(url, {"status": "done"}).status_code == 404
         assert login(hr_user).post(url, {"status": "done"}).status_code == 403

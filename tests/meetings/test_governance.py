@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from apps.meetings import services
 from apps.meetings.models import AgendaItem, Attendance, ItemProposal, Meeting, MinutesApproval
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import AgendaItemFactory, CommitteeFactory, Role, seat
 
@@ -56,7 +57,7 @@ def act(request, client, login, who):
 @pytest.mark.parametrize("who", WHO)
 class TestRoleMatrix:
     def test_edit_agenda(self, people, client, login, meeting, who):
-        url = reverse("meetings:item_add", args=[meeting.pk])
+        url = reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk])
         data = {"new-title": "Budget", "new-kind": "information", "new-duration_minutes": "10"}
         response = act(people, client, login, who).post(url, data)
         code = expected(who, ORGANISERS)
@@ -66,7 +67,7 @@ class TestRoleMatrix:
     def test_send_agenda(self, people, client, login, meeting, who):
         AgendaItemFactory(meeting=meeting)
         response = act(people, client, login, who).post(
-            reverse("meetings:med_meeting_send", args=[meeting.pk])
+            reverse("meetings:med_meeting_send", args=[organization_slug_of(meeting), meeting.pk])
         )
         code = expected(who, ORGANISERS)
         assert response.status_code == (code or 302)
@@ -76,7 +77,7 @@ class TestRoleMatrix:
     def test_mark_held(self, people, client, login, meeting, who):
         meeting.date = timezone.localdate()
         meeting.save(update_fields=["date"])
-        url = reverse("meetings:med_meeting_status", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_status", args=[organization_slug_of(meeting), meeting.pk])
         response = act(people, client, login, who).post(url, {"action": "held"})
         code = expected(who, ORGANISERS)
         assert response.status_code == (code or 302)
@@ -84,7 +85,7 @@ class TestRoleMatrix:
         assert (meeting.status == Meeting.Status.HELD) == (code is None)
 
     def test_propose(self, people, client, login, meeting, who):
-        url = reverse("meetings:proposal_add", args=[meeting.pk])
+        url = reverse("meetings:proposal_add", args=[organization_slug_of(meeting), meeting.pk])
         data = {"title": "Kantineordning", "description": "Priserne", "duration_minutes": "10"}
         response = act(people, client, login, who).post(url, data)
         code = expected(who, SEATED)
@@ -95,8 +96,13 @@ class TestRoleMatrix:
         first = ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="A")
         second = ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="B")
         user_client = act(people, client, login, who)
-        accepted = user_client.post(reverse("meetings:proposal_accept", args=[first.pk]))
-        declined = user_client.post(reverse("meetings:proposal_decline", args=[second.pk]), {"reason": "Nej"})
+        accepted = user_client.post(
+            reverse("meetings:proposal_accept", args=[organization_slug_of(first), first.pk])
+        )
+        declined = user_client.post(
+            reverse("meetings:proposal_decline", args=[organization_slug_of(second), second.pk]),
+            {"reason": "Nej"},
+        )
         code = expected(who, ORGANISERS)
         assert (accepted.status_code, declined.status_code) == ((code or 302), (code or 302))
         first.refresh_from_db()
@@ -109,7 +115,7 @@ class TestRoleMatrix:
         for member in meeting.committee.members.all():
             Attendance.objects.create(meeting=meeting, member=member, present=True)
         response = act(people, client, login, who).post(
-            reverse("meetings:minutes_approve", args=[meeting.pk])
+            reverse("meetings:minutes_approve", args=[organization_slug_of(meeting), meeting.pk])
         )
         # Seated members who may not approve are told why (a redirect with the message), others refused.
         code = expected(who, SEATED)
@@ -119,7 +125,7 @@ class TestRoleMatrix:
 
 class TestSendConfirmation:
     def url(self, meeting):
-        return reverse("meetings:med_meeting_send", args=[meeting.pk])
+        return reverse("meetings:med_meeting_send", args=[organization_slug_of(meeting), meeting.pk])
 
     def test_page_names_every_recipient_and_sends_nothing(self, login, secretary, lmu_member, chair, meeting):
         AgendaItemFactory(meeting=meeting)
@@ -152,12 +158,16 @@ class TestSendConfirmation:
         meeting.status = Meeting.Status.AGENDA_SENT
         meeting.save(update_fields=["status"])
         response = login(secretary).get(self.url(meeting), **HTMX)
-        assert response["HX-Redirect"] == reverse("meetings:med_meeting_detail", args=[meeting.pk])
+        assert response["HX-Redirect"] == reverse(
+            "meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]
+        )
         assert login(secretary).get(self.url(meeting)).status_code == 302
 
     def test_the_meeting_page_links_to_the_confirmation(self, login, secretary, meeting):
         html = (
-            login(secretary).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+            login(secretary)
+            .get(reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]))
+            .content.decode()
         )
         assert f'href="{self.url(meeting)}"' in html and f'hx-get="{self.url(meeting)}"' in html
 
@@ -174,18 +184,25 @@ class TestProposals:
     ):
         client = login(secretary)
         for key in ["approve_agenda", "any_other_business"]:
-            client.post(reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": key})
+            client.post(
+                reverse("meetings:item_add_standard", args=[organization_slug_of(meeting), meeting.pk]),
+                {"key": key},
+            )
         login(lmu_member).post(
-            reverse("meetings:proposal_add", args=[meeting.pk]),
+            reverse("meetings:proposal_add", args=[organization_slug_of(meeting), meeting.pk]),
             {"title": "Kantineordning", "description": "Priserne stiger", "duration_minutes": "20"},
         )
         proposal = ItemProposal.objects.get()
         html = (
-            login(secretary).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+            login(secretary)
+            .get(reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]))
+            .content.decode()
         )
         assert "Kantineordning" in html and "Priserne stiger" in html
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            login(secretary).post(reverse("meetings:proposal_accept", args=[proposal.pk]))
+            login(secretary).post(
+                reverse("meetings:proposal_accept", args=[organization_slug_of(proposal), proposal.pk])
+            )
         assert len(callbacks) == 1
         titles = list(meeting.items.order_by("position").values_list("title", "duration_minutes"))
         assert titles == [("Godkendelse af dagsorden", 5), ("Kantineordning", 20), ("Eventuelt", 10)]
@@ -196,7 +213,7 @@ class TestProposals:
         self, login, lmu_member, secretary, meeting, mailoutbox, committed
     ):
         proposal = ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="Frugtordning")
-        url = reverse("meetings:proposal_decline", args=[proposal.pk])
+        url = reverse("meetings:proposal_decline", args=[organization_slug_of(proposal), proposal.pk])
         client = login(secretary)
         assert client.get(url).status_code == 200
         bad = client.post(url, {"reason": ""})
@@ -214,13 +231,17 @@ class TestProposals:
         ItemProposal.objects.create(meeting=meeting, proposed_by=chair, title="Formandens idé")
         ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="Min idé")
         html = (
-            login(lmu_member).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+            login(lmu_member)
+            .get(reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]))
+            .content.decode()
         )
         assert "Min idé" in html and "Formandens idé" not in html
-        assert reverse("meetings:item_add", args=[meeting.pk]) not in html  # no agenda tools
+        assert (
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]) not in html
+        )  # no agenda tools
 
     def test_proposal_form_errors_and_method(self, login, lmu_member, meeting):
-        url = reverse("meetings:proposal_add", args=[meeting.pk])
+        url = reverse("meetings:proposal_add", args=[organization_slug_of(meeting), meeting.pk])
         client = login(lmu_member)
         assert client.get(url).status_code == 200
         bad = client.post(url, {"title": "", "duration_minutes": "0"})
@@ -234,11 +255,18 @@ class TestProposals:
         client = login(secretary)
         ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title="P")
         with django_assert_max_num_queries(24):
-            client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk]))
+            client.get(
+                reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
+            )
         for n in range(15):
             ItemProposal.objects.create(meeting=meeting, proposed_by=lmu_member, title=f"P{n}")
         with django_assert_max_num_queries(24):
-            assert client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 200
+            assert (
+                client.get(
+                    reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
+                ).status_code
+                == 200
+            )
 
 
 def titles(meeting):
@@ -248,10 +276,16 @@ def titles(meeting):
 class TestClosingItemsAndOrder:
     def test_a_new_item_lands_before_any_other_business(self, login, secretary, meeting):
         client = login(secretary)
-        client.post(reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": "approve_agenda"})
-        client.post(reverse("meetings:item_add_standard", args=[meeting.pk]), {"key": "any_other_business"})
         client.post(
-            reverse("meetings:item_add", args=[meeting.pk]),
+            reverse("meetings:item_add_standard", args=[organization_slug_of(meeting), meeting.pk]),
+            {"key": "approve_agenda"},
+        )
+        client.post(
+            reverse("meetings:item_add_standard", args=[organization_slug_of(meeting), meeting.pk]),
+            {"key": "any_other_business"},
+        )
+        client.post(
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]),
             {"new-title": "Budget 2027", "new-kind": "information", "new-duration_minutes": "20"},
         )
         assert titles(meeting) == ["Godkendelse af dagsorden", "Budget 2027", "Eventuelt"]
@@ -264,14 +298,18 @@ class TestClosingItemsAndOrder:
         )
         services.agenda_item_add_standard(meeting=later, key="any_other_business")
         item = AgendaItemFactory(meeting=meeting, title="Udskudt")
-        login(secretary).post(reverse("meetings:item_to_next_meeting", args=[item.pk]))
+        login(secretary).post(
+            reverse("meetings:item_to_next_meeting", args=[organization_slug_of(item), item.pk])
+        )
         assert titles(later) == ["Udskudt", "Eventuelt"]
 
     def test_drag_and_drop_order_moves_the_clock_times(self, login, secretary, meeting):
         a = AgendaItemFactory(meeting=meeting, title="A", duration_minutes=30)
         b = AgendaItemFactory(meeting=meeting, title="B", duration_minutes=10)
         response = login(secretary).post(
-            reverse("meetings:item_reorder", args=[meeting.pk]), {"order": [b.pk, a.pk]}, **HTMX
+            reverse("meetings:item_reorder", args=[organization_slug_of(meeting), meeting.pk]),
+            {"order": [b.pk, a.pk]},
+            **HTMX,
         )
         html = response.content.decode()
         assert response.status_code == 200 and "<html" not in html
@@ -285,7 +323,7 @@ class TestClosingItemsAndOrder:
     def test_a_stale_order_is_refused_and_nothing_moves(self, login, secretary, meeting):
         a = AgendaItemFactory(meeting=meeting, title="A")
         b = AgendaItemFactory(meeting=meeting, title="B")
-        url = reverse("meetings:item_reorder", args=[meeting.pk])
+        url = reverse("meetings:item_reorder", args=[organization_slug_of(meeting), meeting.pk])
         response = login(secretary).post(url, {"order": [b.pk]}, **HTMX)
         assert "Dagsordenen blev ændret" in response.content.decode()
         response = login(secretary).post(url, {"order": [b.pk, a.pk, a.pk]})
@@ -295,7 +333,7 @@ class TestClosingItemsAndOrder:
 
     def test_reorder_refusals(self, login, client, lmu_member, board_member_other, secretary, meeting):
         a = AgendaItemFactory(meeting=meeting, title="A")
-        url = reverse("meetings:item_reorder", args=[meeting.pk])
+        url = reverse("meetings:item_reorder", args=[organization_slug_of(meeting), meeting.pk])
         assert client.post(url, {"order": [a.pk]}).status_code == 302
         assert login(lmu_member).post(url, {"order": [a.pk]}).status_code == 403
         assert login(board_member_other).post(url, {"order": [a.pk]}).status_code == 404
@@ -303,7 +341,7 @@ class TestClosingItemsAndOrder:
 
     def test_closing_flag_is_offered_when_adding(self, login, secretary, meeting):
         login(secretary).post(
-            reverse("meetings:item_add", args=[meeting.pk]),
+            reverse("meetings:item_add", args=[organization_slug_of(meeting), meeting.pk]),
             {
                 "new-title": "Evaluering af mødet",
                 "new-kind": "dialogue",

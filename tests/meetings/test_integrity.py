@@ -12,6 +12,7 @@ from django.utils import formats, timezone
 from pypdf import PdfReader
 
 from apps.meetings.models import AgendaItem, Attendance, CommitteeMember, Meeting, MinutesApproval
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import AgendaItemFactory, Role, seat
 
@@ -34,11 +35,15 @@ def record(meeting, **statuses):
 
 
 def approve(client, meeting):
-    return client.post(reverse("meetings:minutes_approve", args=[meeting.pk]), follow=True)
+    return client.post(
+        reverse("meetings:minutes_approve", args=[organization_slug_of(meeting), meeting.pk]), follow=True
+    )
 
 
 def page_of(client, meeting) -> str:
-    return client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
+    return client.get(
+        reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
+    ).content.decode()
 
 
 class TestApprovalNeedsAttendanceAndQuorum:
@@ -111,7 +116,7 @@ class TestQuorumSetting:
         assert not MinutesApproval.objects.exists()
 
     def test_chair_changes_the_rule(self, login, held, chair):
-        url = reverse("meetings:committee_settings", args=[held.committee_id])
+        url = reverse("meetings:committee_settings", args=[organization_slug_of(held), held.committee_id])
         client = login(chair)
         assert client.get(url).status_code == 200
         bad = client.post(url, {"quorum_rule": "minimum_per_side", "quorum_management": ""})
@@ -122,11 +127,13 @@ class TestQuorumSetting:
         assert response.status_code == 302
         held.committee.refresh_from_db()
         assert (held.committee.quorum_management, held.committee.quorum_employees) == (2, 3)
-        page = client.get(reverse("meetings:committee_detail", args=[held.committee_id])).content.decode()
+        page = client.get(
+            reverse("meetings:committee_detail", args=[organization_slug_of(held), held.committee_id])
+        ).content.decode()
         assert "Mindst 2 fra ledelsen og 3 fra medarbejderne til stede" in page
 
     def test_who_may_change_it(self, login, client, held, secretary, lmu_member, board_member_other):
-        url = reverse("meetings:committee_settings", args=[held.committee_id])
+        url = reverse("meetings:committee_settings", args=[organization_slug_of(held), held.committee_id])
         data = {"quorum_rule": "minimum_per_side", "quorum_management": "5", "quorum_employees": "5"}
         assert client.post(url, data).status_code == 302  # anonymous: to the log-in
         assert login(secretary).post(url, data).status_code == 403
@@ -139,7 +146,7 @@ class TestQuorumSetting:
 
 class TestAttendanceForm:
     def url(self, meeting):
-        return reverse("meetings:attendance_save", args=[meeting.pk])
+        return reverse("meetings:attendance_save", args=[organization_slug_of(meeting), meeting.pk])
 
     def test_every_member_needs_a_choice(self, login, held, secretary, lmu_member):
         seats = {m.user: m.pk for m in held.committee.members.all()}
@@ -196,7 +203,11 @@ def test_minutes_pdf_has_each_decision_in_full_attendance_and_approval_times(
     approve(login(vice_chair), held)
     approvals = list(MinutesApproval.objects.order_by("approved_at"))
     assert len(approvals) == 2
-    text = " ".join(pdf_text(login(hr_user).get(reverse("meetings:minutes_pdf", args=[held.pk]))).split())
+    text = " ".join(
+        pdf_text(
+            login(hr_user).get(reverse("meetings:minutes_pdf", args=[organization_slug_of(held), held.pk]))
+        ).split()
+    )
     assert "Udvalget godkender den reviderede sygefraværspolitik med virkning fra 1. marts." in text
     assert "Udvalget holder seks møder om året." in text
     assert "Indstilling: Fire møder om året." in text

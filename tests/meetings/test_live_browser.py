@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from apps.meetings import services
 from apps.meetings.models import AgendaItem, Committee, CommitteeMember, Meeting
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with, assert_no_axe_violations
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
 
@@ -32,7 +33,7 @@ def room(org):
 def test_chair_runs_the_speakers_list_on_the_agenda_page(room, page, browser_login):
     committee, chair, member, member_seat, meeting = room
     browser_login(chair)
-    page.goto(f"/med/meeting/{meeting.pk}/")
+    page.goto(f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/")
     page.get_by_role("button", name="Start mødet").click()
     page.wait_for_selector("#live .meetings-live-now")
     page.select_option("#add-speaker", str(member_seat.pk))
@@ -60,7 +61,7 @@ def test_the_screen_follows_the_meeting_without_reload(room, page, browser_login
     committee, chair, member, member_seat, meeting = room
     services.meeting_live_start(meeting=meeting)
     browser_login(member)
-    page.goto(f"/med/meeting/{meeting.pk}/live/")
+    page.goto(f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/live/")
     assert "Velkomst" in page.locator("#screen h1").inner_text()
     assert_no_axe_violations(page)
 
@@ -80,7 +81,7 @@ def test_feed_link_copy_button_announces_the_copy(room, page, browser_login):
     committee, chair, member, member_seat, meeting = room
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     browser_login(member)
-    page.goto(f"/med/committee/{committee.pk}/")
+    page.goto(f"/med/{organization_slug_of(committee)}/committee/{committee.pk}/")
     button = page.get_by_role("button", name="Kopiér link · udvalgets kalender")
     button.click()
     page.wait_for_selector(".portal-copy-status:has-text('Kopieret')")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.meetings import services
 from apps.meetings.models import AgendaItem, CommitteeMember, LiveMeeting, Meeting, ScreenLink, Speaker, Vote
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
 
@@ -59,24 +60,48 @@ def _open_vote(room):
 
 # view name → (method, url from the room, POST data)
 VIEWS = {
-    "live": ("get", lambda r: reverse("meetings:med_meeting_live", args=[r.meeting.pk]), None),
-    "panel": ("get", lambda r: reverse("meetings:med_meeting_live_panel", args=[r.meeting.pk]), None),
+    "live": (
+        "get",
+        lambda r: reverse("meetings:med_meeting_live", args=[organization_slug_of(r.meeting), r.meeting.pk]),
+        None,
+    ),
+    "panel": (
+        "get",
+        lambda r: reverse(
+            "meetings:med_meeting_live_panel", args=[organization_slug_of(r.meeting), r.meeting.pk]
+        ),
+        None,
+    ),
     "control": (
         "post",
-        lambda r: reverse("meetings:med_meeting_live_control", args=[r.meeting.pk]),
+        lambda r: reverse(
+            "meetings:med_meeting_live_control", args=[organization_slug_of(r.meeting), r.meeting.pk]
+        ),
         {"action": "goto", "item": "welcome"},
     ),
-    "request": ("post", lambda r: reverse("meetings:speaker_request", args=[r.item.pk]), {}),
-    "update": ("post", lambda r: reverse("meetings:speaker_update", args=[r.speaker.pk]), {"action": "done"}),
-    "close": ("post", lambda r: reverse("meetings:speaker_list_close", args=[r.item.pk]), {"closed": "1"}),
+    "request": (
+        "post",
+        lambda r: reverse("meetings:speaker_request", args=[organization_slug_of(r.item), r.item.pk]),
+        {},
+    ),
+    "update": (
+        "post",
+        lambda r: reverse("meetings:speaker_update", args=[organization_slug_of(r.speaker), r.speaker.pk]),
+        {"action": "done"},
+    ),
+    "close": (
+        "post",
+        lambda r: reverse("meetings:speaker_list_close", args=[organization_slug_of(r.item), r.item.pk]),
+        {"closed": "1"},
+    ),
     "vote_open": (
         "post",
-        lambda r: reverse("meetings:vote_open", args=[r.item.pk]),
+        lambda r: reverse("meetings:vote_open", args=[organization_slug_of(r.item), r.item.pk]),
         {"text": "Budgettet godkendes", "rule": "majority"},
     ),
     "vote_record": (
         "post",
-        lambda r: reverse("meetings:vote_record", args=[_open_vote(r).pk]),
+        lambda r: reverse("meetings:vote_record", args=[organization_slug_of(r.meeting), _open_vote(r).pk]),
         {
             "management_for": "1",
             "management_against": "0",
@@ -86,11 +111,23 @@ VIEWS = {
             "employee_abstain": "0",
         },
     ),
-    "vote_cancel": ("post", lambda r: reverse("meetings:vote_cancel", args=[_open_vote(r).pk]), {}),
-    "screen_create": ("post", lambda r: reverse("meetings:screen_link_create", args=[r.meeting.pk]), {}),
+    "vote_cancel": (
+        "post",
+        lambda r: reverse("meetings:vote_cancel", args=[organization_slug_of(r.meeting), _open_vote(r).pk]),
+        {},
+    ),
+    "screen_create": (
+        "post",
+        lambda r: reverse(
+            "meetings:screen_link_create", args=[organization_slug_of(r.meeting), r.meeting.pk]
+        ),
+        {},
+    ),
     "screen_revoke": (
         "post",
-        lambda r: reverse("meetings:screen_link_revoke", args=[_screen_link(r).pk]),
+        lambda r: reverse(
+            "meetings:screen_link_revoke", args=[organization_slug_of(r.meeting), _screen_link(r).pk]
+        ),
         {},
     ),
 }
@@ -136,7 +173,9 @@ def test_wrong_method(view, room, login, chair):
 
 class TestScreen:
     def url(self, room):
-        return reverse("meetings:med_meeting_live", args=[room.meeting.pk])
+        return reverse(
+            "meetings:med_meeting_live", args=[organization_slug_of(room.meeting), room.meeting.pk]
+        )
 
     def test_full_page_polls_its_screen_part(self, room, login, lmu_member):
         response = login(lmu_member).get(self.url(room))
@@ -174,7 +213,7 @@ class TestScreen:
 
     def test_before_the_start_and_after_the_end(self, lmu, login, lmu_member, chair):
         meeting = MeetingFactory(committee=lmu, date=timezone.localdate())
-        url = reverse("meetings:med_meeting_live", args=[meeting.pk])
+        url = reverse("meetings:med_meeting_live", args=[organization_slug_of(meeting), meeting.pk])
         assert "Mødet er ikke begyndt" in login(lmu_member).get(url).content.decode()
         services.meeting_live_start(meeting=meeting)
         services.meeting_live_end(meeting=meeting)
@@ -198,7 +237,11 @@ class TestPanel:
     def test_meeting_page_shows_the_panel_and_the_members_own_request(self, room, login, lmu_member):
         html = (
             login(lmu_member)
-            .get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk]))
+            .get(
+                reverse(
+                    "meetings:med_meeting_detail", args=[organization_slug_of(room.meeting), room.meeting.pk]
+                )
+            )
             .content.decode()
         )
         assert 'id="live"' in html and "Trække min anmodning tilbage" in html
@@ -206,21 +249,41 @@ class TestPanel:
 
     def test_chair_sees_the_controls(self, room, login, chair):
         html = (
-            login(chair).get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk])).content.decode()
+            login(chair)
+            .get(
+                reverse(
+                    "meetings:med_meeting_detail", args=[organization_slug_of(room.meeting), room.meeting.pk]
+                )
+            )
+            .content.decode()
         )
         assert "Næste punkt" in html and "Åbn en afstemning" in html and "Budgettet godkendes" in html
 
     def test_panel_without_htmx_goes_back_to_the_meeting_page(self, room, login, lmu_member):
-        response = login(lmu_member).get(reverse("meetings:med_meeting_live_panel", args=[room.meeting.pk]))
+        response = login(lmu_member).get(
+            reverse(
+                "meetings:med_meeting_live_panel", args=[organization_slug_of(room.meeting), room.meeting.pk]
+            )
+        )
         assert response.status_code == 302
         assert (
-            response["Location"] == reverse("meetings:med_meeting_detail", args=[room.meeting.pk]) + "#live"
+            response["Location"]
+            == reverse(
+                "meetings:med_meeting_detail", args=[organization_slug_of(room.meeting), room.meeting.pk]
+            )
+            + "#live"
         )
 
     def test_htmx_gets_the_panel_fragment(self, room, login, lmu_member):
         html = (
             login(lmu_member)
-            .get(reverse("meetings:med_meeting_live_panel", args=[room.meeting.pk]), **HTMX)
+            .get(
+                reverse(
+                    "meetings:med_meeting_live_panel",
+                    args=[organization_slug_of(room.meeting), room.meeting.pk],
+                ),
+                **HTMX,
+            )
             .content.decode()
         )
         assert html.lstrip().startswith('<section id="live"') and "<html" not in html
@@ -229,7 +292,9 @@ class TestPanel:
         self, room, login, lmu, chair, django_assert_max_num_queries
     ):
         client = login(chair)
-        url = reverse("meetings:med_meeting_detail", args=[room.meeting.pk])
+        url = reverse(
+            "meetings:med_meeting_detail", args=[organization_slug_of(room.meeting), room.meeting.pk]
+        )
         with django_assert_max_num_queries(30) as small:
             client.get(url)
         for i in range(15):
@@ -244,14 +309,20 @@ class TestActions:
         meeting = MeetingFactory(committee=lmu, date=timezone.localdate())
         AgendaItemFactory(meeting=meeting, title="Velkomst")
         response = login(chair).post(
-            reverse("meetings:med_meeting_live_control", args=[meeting.pk]), {"action": "start"}
+            reverse("meetings:med_meeting_live_control", args=[organization_slug_of(meeting), meeting.pk]),
+            {"action": "start"},
         )
         assert response["Location"].endswith(f"/meeting/{meeting.pk}/#live")
         assert LiveMeeting.objects.get(meeting=meeting).current_item.title == "Velkomst"
 
     def test_refused_action_shows_its_reason_in_the_fragment(self, room, login, chair):
         response = login(chair).post(
-            reverse("meetings:med_meeting_live_control", args=[room.meeting.pk]), {"action": "next"}, **HTMX
+            reverse(
+                "meetings:med_meeting_live_control",
+                args=[organization_slug_of(room.meeting), room.meeting.pk],
+            ),
+            {"action": "next"},
+            **HTMX,
         )
         assert response.status_code == 200
         assert 'role="alert"' in response.content.decode() and "sidste punkt" in response.content.decode()
@@ -259,7 +330,10 @@ class TestActions:
     def test_refused_action_without_javascript_is_a_message(self, room, login, chair):
         client = login(chair)
         response = client.post(
-            reverse("meetings:med_meeting_live_control", args=[room.meeting.pk]),
+            reverse(
+                "meetings:med_meeting_live_control",
+                args=[organization_slug_of(room.meeting), room.meeting.pk],
+            ),
             {"action": "next"},
             follow=True,
         )
@@ -267,10 +341,16 @@ class TestActions:
 
     def test_member_asks_to_speak_and_withdraws(self, room, login, lmu, vice_chair):
         client = login(vice_chair)
-        html = client.post(reverse("meetings:speaker_request", args=[room.item.pk]), **HTMX).content.decode()
+        html = client.post(
+            reverse("meetings:speaker_request", args=[organization_slug_of(room.item), room.item.pk]), **HTMX
+        ).content.decode()
         assert "Vera" in html
         mine = Speaker.objects.get(member__user=vice_chair)
-        client.post(reverse("meetings:speaker_update", args=[mine.pk]), {"action": "withdraw"}, **HTMX)
+        client.post(
+            reverse("meetings:speaker_update", args=[organization_slug_of(mine), mine.pk]),
+            {"action": "withdraw"},
+            **HTMX,
+        )
         assert not Speaker.objects.filter(pk=mine.pk).exists()
 
     def test_a_member_cannot_put_someone_else_on_the_list_or_withdraw_them(
@@ -279,16 +359,23 @@ class TestActions:
         client = login(lmu_member)
         chair_seat = CommitteeMember.objects.get(user=chair)
         response = client.post(
-            reverse("meetings:speaker_request", args=[room.item.pk]), {"member": chair_seat.pk}, **HTMX
+            reverse("meetings:speaker_request", args=[organization_slug_of(room.item), room.item.pk]),
+            {"member": chair_seat.pk},
+            **HTMX,
         )
         assert response.status_code == 403
         theirs = services.speaker_request(item=room.item, member=chair_seat)
-        response = client.post(reverse("meetings:speaker_update", args=[theirs.pk]), {"action": "withdraw"})
+        response = client.post(
+            reverse("meetings:speaker_update", args=[organization_slug_of(theirs), theirs.pk]),
+            {"action": "withdraw"},
+        )
         assert response.status_code == 403
 
     def test_member_withdraws_own_request(self, room, login, lmu_member):
         response = login(lmu_member).post(
-            reverse("meetings:speaker_update", args=[room.speaker.pk]), {"action": "withdraw"}, **HTMX
+            reverse("meetings:speaker_update", args=[organization_slug_of(room.speaker), room.speaker.pk]),
+            {"action": "withdraw"},
+            **HTMX,
         )
         assert response.status_code == 200 and not Speaker.objects.filter(pk=room.speaker.pk).exists()
         assert "Bed om ordet" in response.content.decode()
@@ -297,18 +384,22 @@ class TestActions:
         client = login(chair)
         chair_seat = CommitteeMember.objects.get(user=chair)
         client.post(
-            reverse("meetings:speaker_request", args=[room.item.pk]), {"member": chair_seat.pk}, **HTMX
+            reverse("meetings:speaker_request", args=[organization_slug_of(room.item), room.item.pk]),
+            {"member": chair_seat.pk},
+            **HTMX,
         )
         added = Speaker.objects.get(member=chair_seat)
         html = client.post(
-            reverse("meetings:speaker_update", args=[added.pk]), {"action": "up"}, **HTMX
+            reverse("meetings:speaker_update", args=[organization_slug_of(added), added.pk]),
+            {"action": "up"},
+            **HTMX,
         ).content.decode()
         assert html.index("Carl") < html.index("Lise")
 
     def test_vote_is_recorded_and_shown_in_the_minutes(self, room, login, chair):
         client = login(chair)
         client.post(
-            reverse("meetings:vote_open", args=[room.item.pk]),
+            reverse("meetings:vote_open", args=[organization_slug_of(room.item), room.item.pk]),
             {"text": "Budgettet godkendes", "rule": "both_sides"},
             **HTMX,
         )
@@ -322,17 +413,25 @@ class TestActions:
             "employee_abstain": "0",
         }
         too_many = {**counts, "employee_for": "3"}
-        html = client.post(reverse("meetings:vote_record", args=[vote.pk]), too_many, **HTMX).content.decode()
+        html = client.post(
+            reverse("meetings:vote_record", args=[organization_slug_of(vote), vote.pk]), too_many, **HTMX
+        ).content.decode()
         assert 'role="alert"' in html and "3 stemmer, men kun 2" in html
-        client.post(reverse("meetings:vote_record", args=[vote.pk]), counts, **HTMX)
-        page = client.get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk])).content.decode()
+        client.post(
+            reverse("meetings:vote_record", args=[organization_slug_of(vote), vote.pk]), counts, **HTMX
+        )
+        page = client.get(
+            reverse("meetings:med_meeting_detail", args=[organization_slug_of(room.meeting), room.meeting.pk])
+        ).content.decode()
         minutes = page.split('id="minutes-heading"')[1]
         assert "Budgettet godkendes" in minutes and "Vedtaget" in minutes and "flertal i hver side" in minutes
 
     def test_bad_counts_are_refused(self, room, login, chair):
         vote = _open_vote(room)
         response = login(chair).post(
-            reverse("meetings:vote_record", args=[vote.pk]), {"management_for": "-1"}, **HTMX
+            reverse("meetings:vote_record", args=[organization_slug_of(vote), vote.pk]),
+            {"management_for": "-1"},
+            **HTMX,
         )
         assert response.status_code == 200 and "helt tal" in response.content.decode()
         vote.refresh_from_db()
@@ -344,9 +443,14 @@ def test_committee_feed_link_has_a_qr_code_of_its_exact_address(lmu, login, lmu_
     from apps.organizations.models import CalendarToken
     from tests.qrcheck import modules_of, qr_codes
 
-    page = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
+    page = (
+        login(lmu_member)
+        .get(reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk]))
+        .content.decode()
+    )
     url = "http://testserver" + reverse(
-        "meetings:committee_ics", args=[lmu.pk, calendar_token(lmu_member, CalendarToken.Kind.MEETINGS)]
+        "meetings:committee_ics",
+        args=[organization_slug_of(lmu), lmu.pk, calendar_token(lmu_member, CalendarToken.Kind.MEETINGS)],
     )
     assert f'<code id="ics-url">{url}</code>' in page
     assert ("QR-kode med adressen på udvalgets kalender", modules_of(url)) in qr_codes(page)
@@ -357,45 +461,76 @@ class TestScreenLink:
     def test_chair_makes_a_link_that_shows_the_screen_without_login(self, room, login, chair, client):
         html = (
             login(chair)
-            .post(reverse("meetings:screen_link_create", args=[room.meeting.pk]), **HTMX)
+            .post(
+                reverse(
+                    "meetings:screen_link_create", args=[organization_slug_of(room.meeting), room.meeting.pk]
+                ),
+                **HTMX,
+            )
             .content.decode()
         )
         link = ScreenLink.objects.get(meeting=room.meeting)
-        url = "http://testserver" + reverse("meetings:med_meeting_screen", args=[link.token])
+        url = "http://testserver" + reverse(
+            "meetings:med_meeting_screen", args=[organization_slug_of(link), link.token]
+        )
         assert f">{url}</code>" in html and "Tilbagekald linket" in html
         client.logout()
-        response = client.get(reverse("meetings:med_meeting_screen", args=[link.token]))
+        slug = organization_slug_of(link)
+        screen_url = reverse("meetings:med_meeting_screen", args=[slug, link.token])
+        response = client.get(screen_url)
         page = response.content.decode()
         assert response.status_code == 200 and "Budget 2027" in page and "Lise" in page
-        assert f'hx-get="{reverse("meetings:med_meeting_screen", args=[link.token])}"' in page
+        assert f'hx-get="{screen_url}"' in page
         assert response["X-Robots-Tag"] == "noindex, nofollow"
-        assert f'href="{reverse("meetings:med_meeting_detail", args=[room.meeting.pk])}"' not in page
-        partial = client.get(
-            reverse("meetings:med_meeting_screen", args=[link.token]), **HTMX
-        ).content.decode()
+        assert f'href="{reverse("meetings:med_meeting_detail", args=[slug, room.meeting.pk])}"' not in page
+        partial = client.get(screen_url, **HTMX).content.decode()
         assert partial.lstrip().startswith('<div id="screen"')
 
     def test_a_revoked_link_stops_working(self, room, login, chair, client):
         link = _screen_link(room)
-        login(chair).post(reverse("meetings:screen_link_revoke", args=[link.pk]))
+        login(chair).post(reverse("meetings:screen_link_revoke", args=[organization_slug_of(link), link.pk]))
         client.logout()
-        assert client.get(reverse("meetings:med_meeting_screen", args=[link.token])).status_code == 404
+        assert (
+            client.get(
+                reverse("meetings:med_meeting_screen", args=[organization_slug_of(link), link.token])
+            ).status_code
+            == 404
+        )
 
     def test_the_link_stops_when_the_meeting_is_held(self, room, client):
         link = _screen_link(room)
         Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
-        assert client.get(reverse("meetings:med_meeting_screen", args=[link.token])).status_code == 404
+        assert (
+            client.get(
+                reverse("meetings:med_meeting_screen", args=[organization_slug_of(link), link.token])
+            ).status_code
+            == 404
+        )
 
     def test_unknown_token_and_wrong_method(self, room, client):
-        assert client.get(reverse("meetings:med_meeting_screen", args=["x" * 43])).status_code == 404
+        assert (
+            client.get(
+                reverse("meetings:med_meeting_screen", args=[organization_slug_of(room.meeting), "x" * 43])
+            ).status_code
+            == 404
+        )
         link = _screen_link(room)
-        assert client.post(reverse("meetings:med_meeting_screen", args=[link.token])).status_code == 405
+        assert (
+            client.post(
+                reverse("meetings:med_meeting_screen", args=[organization_slug_of(link), link.token])
+            ).status_code
+            == 405
+        )
 
     def test_a_plain_member_sees_no_screen_links(self, room, login, lmu_member):
         link = _screen_link(room)
         html = (
             login(lmu_member)
-            .get(reverse("meetings:med_meeting_detail", args=[room.meeting.pk]))
+            .get(
+                reverse(
+                    "meetings:med_meeting_detail", args=[organization_slug_of(room.meeting), room.meeting.pk]
+                )
+            )
             .content.decode()
         )
         assert link.token not in html
@@ -403,7 +538,9 @@ class TestScreenLink:
 
 def test_going_to_an_item_that_is_not_a_number_is_refused_with_a_message(room, login, chair):
     response = login(chair).post(
-        reverse("meetings:med_meeting_live_control", args=[room.meeting.pk]),
+        reverse(
+            "meetings:med_meeting_live_control", args=[organization_slug_of(room.meeting), room.meeting.pk]
+        ),
         {"action": "goto", "item": "x"},
         **HTMX,
     )
@@ -413,7 +550,9 @@ def test_going_to_an_item_that_is_not_a_number_is_refused_with_a_message(room, l
 def test_the_screen_stops_polling_once_the_meeting_is_held(room, login, lmu_member):
     Meeting.objects.filter(pk=room.meeting.pk).update(status=Meeting.Status.HELD)
     html = (
-        login(lmu_member).get(reverse("meetings:med_meeting_live", args=[room.meeting.pk])).content.decode()
+        login(lmu_member)
+        .get(reverse("meetings:med_meeting_live", args=[organization_slug_of(room.meeting), room.meeting.pk]))
+        .content.decode()
     )
     assert 'id="screen"' in html and "hx-trigger" not in html
 
@@ -434,7 +573,11 @@ def test_the_minutes_pdf_shows_the_vote_with_its_counts(room, login, lmu_member)
     Meeting.objects.filter(pk=room.meeting.pk).update(
         status=Meeting.Status.MINUTES_APPROVED, minutes_approved_at=timezone.now()
     )
-    text = pdf_text(login(lmu_member).get(reverse("meetings:minutes_pdf", args=[room.meeting.pk])))
+    text = pdf_text(
+        login(lmu_member).get(
+            reverse("meetings:minutes_pdf", args=[organization_slug_of(room.meeting), room.meeting.pk])
+        )
+    )
     assert "Afstemning: Budgettet godkendes" in text
     assert "Ledelsen 1 0 0" in text and "Medarbejderne 0 1 1" in text
     assert "Ikke vedtaget (flertal af de afgivne stemmer)" in text  # a tie is not carried
@@ -445,8 +588,14 @@ def test_when_the_current_item_is_deleted_the_chair_is_asked_to_choose_one(room,
     room.item.delete()
     client = login(chair)
     panel = client.get(
-        reverse("meetings:med_meeting_live_panel", args=[room.meeting.pk]), **HTMX
+        reverse(
+            "meetings:med_meeting_live_panel", args=[organization_slug_of(room.meeting), room.meeting.pk]
+        ),
+        **HTMX,
     ).content.decode()
     assert "Intet punkt er valgt" in panel
-    screen = client.get(reverse("meetings:med_meeting_live", args=[room.meeting.pk]), **HTMX).content.decode()
+    screen = client.get(
+        reverse("meetings:med_meeting_live", args=[organization_slug_of(room.meeting), room.meeting.pk]),
+        **HTMX,
+    ).content.decode()
     assert "Mødet er i gang." in screen

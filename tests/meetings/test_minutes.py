@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from apps.meetings.models import AgendaItem, Attendance, Meeting, MinutesApproval, MinutesRevision
+from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,19 +36,21 @@ def quorate(held, chair, vice_chair, lmu_member, secretary):
 
 
 def approve(client, meeting):
-    return client.post(reverse("meetings:minutes_approve", args=[meeting.pk]))
+    return client.post(reverse("meetings:minutes_approve", args=[organization_slug_of(meeting), meeting.pk]))
 
 
 class TestRecordMinutes:
     def test_secretary_records_minutes_and_decision_shows_at_top(self, login, secretary, decision):
         client = login(secretary)
-        url = reverse("meetings:minutes_edit", args=[decision.pk])
+        url = reverse("meetings:minutes_edit", args=[organization_slug_of(decision), decision.pk])
         assert client.get(url).status_code == 200
         response = client.post(
             url, {"minutes": "Drøftet.", "outcome": "approved", "outcome_text": "1-3-10 indføres."}
         )
         assert response.status_code == 302
-        html = client.get(reverse("meetings:med_meeting_detail", args=[decision.meeting_id])).content.decode()
+        html = client.get(
+            reverse("meetings:med_meeting_detail", args=[organization_slug_of(decision), decision.meeting_id])
+        ).content.decode()
         decisions_at = html.index("decisions-heading")
         assert html.index("1-3-10 indføres.") > decisions_at
         assert decisions_at < html.index('id="agenda"')  # decisions come before the agenda and the minutes
@@ -55,7 +58,8 @@ class TestRecordMinutes:
     def test_pause_cannot_get_an_outcome(self, login, secretary, held):
         pause = AgendaItemFactory(meeting=held, kind=AgendaItem.Kind.BREAK, title="Pause")
         response = login(secretary).post(
-            reverse("meetings:minutes_edit", args=[pause.pk]), {"minutes": "", "outcome": "approved"}
+            reverse("meetings:minutes_edit", args=[organization_slug_of(pause), pause.pk]),
+            {"minutes": "", "outcome": "approved"},
         )
         assert response.status_code == 400
         pause.refresh_from_db()
@@ -64,7 +68,7 @@ class TestRecordMinutes:
     def test_wrong_role_other_org_anonymous_and_method(
         self, login, hr_user, board_member_other, client, decision
     ):
-        url = reverse("meetings:minutes_edit", args=[decision.pk])
+        url = reverse("meetings:minutes_edit", args=[organization_slug_of(decision), decision.pk])
         assert client.get(url).status_code == 302
         assert login(board_member_other).get(url).status_code == 404
         assert login(hr_user).post(url, {"minutes": "x"}).status_code == 403
@@ -78,7 +82,10 @@ class TestApproval:
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.HELD
         assert (
-            login(hr_user).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 403
+            login(hr_user)
+            .get(reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]))
+            .status_code
+            == 403
         )
         approve(login(vice_chair), meeting)
         meeting.refresh_from_db()
@@ -86,7 +93,10 @@ class TestApproval:
         assert meeting.minutes_approved_at is not None
         # Published: anyone in the organisation may read it now.
         assert (
-            login(hr_user).get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 200
+            login(hr_user)
+            .get(reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk]))
+            .status_code
+            == 200
         )
 
     def test_approving_twice_as_chair_does_not_count_double(self, login, chair, quorate, decision):
@@ -100,7 +110,12 @@ class TestApproval:
 
     def test_an_ordinary_member_cannot_approve_and_is_told_why(self, login, lmu_member, decision):
         client = login(lmu_member)
-        response = client.post(reverse("meetings:minutes_approve", args=[decision.meeting.pk]), follow=True)
+        response = client.post(
+            reverse(
+                "meetings:minutes_approve", args=[organization_slug_of(decision.meeting), decision.meeting.pk]
+            ),
+            follow=True,
+        )
         assert "Kun udvalgets formand og næstformand kan godkende referatet." in response.content.decode()
         assert not MinutesApproval.objects.exists()
 
@@ -114,7 +129,9 @@ class TestApproval:
         assert approve(login(board_member_other), decision.meeting).status_code == 404
         client.logout()
         assert approve(client, decision.meeting).status_code == 302
-        url = reverse("meetings:minutes_approve", args=[decision.meeting.pk])
+        url = reverse(
+            "meetings:minutes_approve", args=[organization_slug_of(decision.meeting), decision.meeting.pk]
+        )
         assert login(chair).get(url).status_code == 405
 
     def test_a_draft_meeting_cannot_be_approved(self, login, chair, meeting):
@@ -137,22 +154,30 @@ def approved(login, chair, vice_chair, quorate, decision):
 class TestLockedMinutes:
     def test_editing_locked_minutes_is_refused(self, login, secretary, approved):
         client = login(secretary)
-        response = client.post(reverse("meetings:minutes_edit", args=[approved.pk]), {"minutes": "Ændret"})
+        response = client.post(
+            reverse("meetings:minutes_edit", args=[organization_slug_of(approved), approved.pk]),
+            {"minutes": "Ændret"},
+        )
         assert response.status_code == 302
-        assert response["Location"] == reverse("meetings:minutes_correct", args=[approved.pk])
+        assert response["Location"] == reverse(
+            "meetings:minutes_correct", args=[organization_slug_of(approved), approved.pk]
+        )
         approved.refresh_from_db()
         assert approved.minutes == "Oprindelig tekst."
 
     def test_agenda_changes_are_refused_after_approval(self, login, secretary, approved):
         client = login(secretary)
-        client.post(reverse("meetings:item_duration", args=[approved.pk]), {"duration_minutes": "99"})
-        client.post(reverse("meetings:item_delete", args=[approved.pk]))
+        client.post(
+            reverse("meetings:item_duration", args=[organization_slug_of(approved), approved.pk]),
+            {"duration_minutes": "99"},
+        )
+        client.post(reverse("meetings:item_delete", args=[organization_slug_of(approved), approved.pk]))
         approved.refresh_from_db()
         assert approved.duration_minutes == 15
 
     def test_correction_is_a_visible_revision(self, login, secretary, approved, hr_user):
         client = login(secretary)
-        url = reverse("meetings:minutes_correct", args=[approved.pk])
+        url = reverse("meetings:minutes_correct", args=[organization_slug_of(approved), approved.pk])
         assert client.post(url, {"new_text": "Rettet tekst.", "reason": ""}).status_code == 400
         response = client.post(url, {"new_text": "Rettet tekst.", "reason": "Stavefejl"})
         assert response.status_code == 302
@@ -164,14 +189,18 @@ class TestLockedMinutes:
         )
         html = (
             login(hr_user)
-            .get(reverse("meetings:med_meeting_detail", args=[approved.meeting_id]))
+            .get(
+                reverse(
+                    "meetings:med_meeting_detail", args=[organization_slug_of(approved), approved.meeting_id]
+                )
+            )
             .content.decode()
         )
         assert "Stavefejl" in html and "Oprindelig tekst." in html and "Rettet tekst." in html
         assert secretary.get_full_name() in html
 
     def test_correcting_is_for_members_only(self, login, hr_user, approved):
-        url = reverse("meetings:minutes_correct", args=[approved.pk])
+        url = reverse("meetings:minutes_correct", args=[organization_slug_of(approved), approved.pk])
         assert login(hr_user).post(url, {"new_text": "x", "reason": "y"}).status_code == 403
         assert not MinutesRevision.objects.exists()
 
@@ -181,7 +210,7 @@ class TestAttendanceAndStatus:
         client = login(secretary)
         seats = {m.user: m.pk for m in held.committee.members.all()}
         client.post(
-            reverse("meetings:attendance_save", args=[held.pk]),
+            reverse("meetings:attendance_save", args=[organization_slug_of(held), held.pk]),
             {
                 f"attendance-{seats[chair]}": "present",
                 f"attendance-{seats[lmu_member]}": "excused",
@@ -203,7 +232,9 @@ class TestAttendanceAndStatus:
         AgendaItemFactory(meeting=meeting)
         client = login(secretary)
         with django_capture_on_commit_callbacks() as callbacks:
-            client.post(reverse("meetings:med_meeting_send", args=[meeting.pk]))
+            client.post(
+                reverse("meetings:med_meeting_send", args=[organization_slug_of(meeting), meeting.pk])
+            )
         # The status change enqueues the notice after commit; run what the worker would run.
         assert len(callbacks) == 1
         with mock.patch("apps.meetings.tasks.send_agenda_notice_task.delay") as delay:
@@ -214,7 +245,10 @@ class TestAttendanceAndStatus:
         assert meeting.status == Meeting.Status.AGENDA_SENT
         assert sorted(m.to[0] for m in mailoutbox) == sorted([lmu_member.email, secretary.email])
         assert "Dagsorden til" in mailoutbox[0].subject
-        client.post(reverse("meetings:med_meeting_status", args=[meeting.pk]), {"action": "held"})
+        client.post(
+            reverse("meetings:med_meeting_status", args=[organization_slug_of(meeting), meeting.pk]),
+            {"action": "held"},
+        )
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.HELD
 
@@ -224,7 +258,9 @@ class TestAttendanceAndStatus:
         meeting.save(update_fields=["date", "status"])
         AgendaItemFactory(meeting=meeting, kind=AgendaItem.Kind.DECISION)
         response = login(secretary).post(
-            reverse("meetings:med_meeting_status", args=[meeting.pk]), {"action": "held"}, follow=True
+            reverse("meetings:med_meeting_status", args=[organization_slug_of(meeting), meeting.pk]),
+            {"action": "held"},
+            follow=True,
         )
         html = response.content.decode()
         assert f"Mødet holdes den {date_format(meeting.date, 'DATE_FORMAT')}." in html
@@ -256,7 +292,7 @@ class TestAttendanceAndStatus:
         held.save(update_fields=["date"])
         later = timezone.localdate() + datetime.timedelta(days=30)
         response = login(secretary).post(
-            reverse("meetings:med_meeting_edit", args=[held.pk]),
+            reverse("meetings:med_meeting_edit", args=[organization_slug_of(held), held.pk]),
             {"date": later.isoformat(), "start_time": "08:00", "kind": "ordinary"},
             follow=True,
         )
@@ -265,7 +301,10 @@ class TestAttendanceAndStatus:
         assert held.date == timezone.localdate()
 
     def test_empty_agenda_cannot_be_sent(self, login, secretary, meeting):
-        response = login(secretary).post(reverse("meetings:med_meeting_send", args=[meeting.pk]), follow=True)
+        response = login(secretary).post(
+            reverse("meetings:med_meeting_send", args=[organization_slug_of(meeting), meeting.pk]),
+            follow=True,
+        )
         assert "mindst ét punkt" in response.content.decode()
         meeting.refresh_from_db()
         assert meeting.status == Meeting.Status.DRAFT
@@ -276,9 +315,14 @@ def test_minutes_can_be_written_during_the_meeting(login, secretary, meeting):
     meeting.status = Meeting.Status.AGENDA_SENT
     meeting.save(update_fields=["status"])
     client = login(secretary)
-    html = client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).content.decode()
-    assert reverse("meetings:minutes_edit", args=[item.pk]) in html
+    html = client.get(
+        reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
+    ).content.decode()
+    assert reverse("meetings:minutes_edit", args=[organization_slug_of(item), item.pk]) in html
     assert 'id="approval"' not in html  # approval comes once the meeting is held
-    client.post(reverse("meetings:minutes_edit", args=[item.pk]), {"minutes": "Noteret undervejs."})
+    client.post(
+        reverse("meetings:minutes_edit", args=[organization_slug_of(item), item.pk]),
+        {"minutes": "Noteret undervejs."},
+    )
     item.refresh_from_db()
     assert item.minutes == "Noteret undervejs."

@@ -11,6 +11,7 @@ from apps.core.ical import calendar_token
 from apps.meetings.fixtures_data import load_theme_day
 from apps.meetings.models import AgendaItem, Attendance, Meeting, MinutesApproval
 from apps.organizations.models import CalendarToken
+from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, seat
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,11 @@ def pdf_text(response) -> str:
 
 def test_agenda_pdf_has_clock_times_purposes_questions_and_page_numbers(login, lmu_member, lmu):
     meeting = load_theme_day(committee=lmu)
-    text = pdf_text(login(lmu_member).get(reverse("meetings:agenda_pdf", args=[meeting.pk])))
+    text = pdf_text(
+        login(lmu_member).get(
+            reverse("meetings:agenda_pdf", args=[organization_slug_of(meeting), meeting.pk])
+        )
+    )
     assert "Testforbundet" in text  # the organisation's name
     for clock in ["Kl. 8.00", "Kl. 8.15", "Kl. 9.45", "Kl. 11.00", "Kl. 12.30"]:
         assert clock in text
@@ -39,7 +44,7 @@ def test_agenda_pdf_has_clock_times_purposes_questions_and_page_numbers(login, l
 
 
 def test_agenda_pdf_permissions(login, hr_user, board_member_other, client, meeting):
-    url = reverse("meetings:agenda_pdf", args=[meeting.pk])
+    url = reverse("meetings:agenda_pdf", args=[organization_slug_of(meeting), meeting.pk])
     assert client.get(url).status_code == 302
     assert login(board_member_other).get(url).status_code == 404
     assert login(hr_user).get(url).status_code == 403
@@ -62,7 +67,9 @@ def test_minutes_pdf_has_decisions_and_attendance(login, hr_user, lmu_member, ch
     meeting.status = Meeting.Status.MINUTES_APPROVED
     meeting.minutes_approved_at = timezone.now()
     meeting.save()
-    text = pdf_text(login(hr_user).get(reverse("meetings:minutes_pdf", args=[meeting.pk])))
+    text = pdf_text(
+        login(hr_user).get(reverse("meetings:minutes_pdf", args=[organization_slug_of(meeting), meeting.pk]))
+    )
     assert "Materialet rettes til." in text
     assert chair.get_full_name() in text and vice_chair.get_full_name() in text
     assert "fraværende" in text and "til stede" in text
@@ -71,13 +78,15 @@ def test_minutes_pdf_has_decisions_and_attendance(login, hr_user, lmu_member, ch
 
 
 def test_minutes_pdf_waits_for_approval(login, lmu_member, meeting):
-    response = login(lmu_member).get(reverse("meetings:minutes_pdf", args=[meeting.pk]))
+    response = login(lmu_member).get(
+        reverse("meetings:minutes_pdf", args=[organization_slug_of(meeting), meeting.pk])
+    )
     assert response.status_code == 302
 
 
 class TestCalendar:
     def url(self, committee, token):
-        return reverse("meetings:committee_ics", args=[committee.pk, token])
+        return reverse("meetings:committee_ics", args=[organization_slug_of(committee), committee.pk, token])
 
     def test_member_token_gives_the_meetings(self, client, lmu, lmu_member, meeting):
         AgendaItemFactory(meeting=meeting, duration_minutes=45)
@@ -104,7 +113,11 @@ class TestCalendar:
         assert client.get(self.url(lmu, token)).status_code == 404
 
     def test_committee_page_shows_the_personal_address(self, login, lmu, lmu_member):
-        html = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
+        html = (
+            login(lmu_member)
+            .get(reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk]))
+            .content.decode()
+        )
         assert calendar_token(lmu_member, MED) in html
 
     def test_query_count_does_not_grow(self, client, lmu, lmu_member, django_assert_max_num_queries):
@@ -133,20 +146,28 @@ class TestCalendar:
 
 class TestNewCalendarLink:
     def url(self, committee):
-        return reverse("meetings:committee_calendar_renew", args=[committee.pk])
+        return reverse(
+            "meetings:committee_calendar_renew", args=[organization_slug_of(committee), committee.pk]
+        )
 
     def test_a_new_link_revokes_the_old_one(self, login, client, lmu, lmu_member, meeting):
         old = calendar_token(lmu_member, MED)
         response = login(lmu_member).post(self.url(lmu))
         assert response.status_code == 302
-        assert response["Location"] == reverse("meetings:committee_detail", args=[lmu.pk]) + "#calendar"
+        assert (
+            response["Location"]
+            == reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk]) + "#calendar"
+        )
         new = calendar_token(lmu_member, MED)
         assert new != old
         page = client.get(response["Location"]).content.decode()
         assert new in page and old not in page
         assert "Der er lavet nye kalenderlinks" in page
         client.logout()
-        feed = lambda token: reverse("meetings:committee_ics", args=[lmu.pk, token])  # noqa: E731
+
+        def feed(token):
+            return reverse("meetings:committee_ics", args=[organization_slug_of(lmu), lmu.pk, token])
+
         assert client.get(feed(old)).status_code == 404
         assert client.get(feed(new)).status_code == 200
 
@@ -156,7 +177,11 @@ class TestNewCalendarLink:
         assert calendar_token(chair, MED) == theirs
 
     def test_the_page_has_the_button(self, login, lmu, lmu_member):
-        html = login(lmu_member).get(reverse("meetings:committee_detail", args=[lmu.pk])).content.decode()
+        html = (
+            login(lmu_member)
+            .get(reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk]))
+            .content.decode()
+        )
         assert f'action="{self.url(lmu)}"' in html
 
     def test_anonymous_is_sent_to_log_in(self, client, lmu):

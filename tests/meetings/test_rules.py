@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import CommitteeMember, MinutesApproval
-from apps.organizations.permissions import can
+from apps.organizations.permissions import can, organization_slug_of
 from tests.factories import AgendaItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,14 @@ def test_organisation_admin_may_edit_but_approval_needs_a_chair_seat(login, org_
     meeting.save(update_fields=["status"])
     AgendaItemFactory(meeting=meeting)
     client = login(org_admin)
-    assert client.get(reverse("meetings:med_meeting_detail", args=[meeting.pk])).status_code == 200
-    response = client.post(reverse("meetings:minutes_approve", args=[meeting.pk]), follow=True)
+    assert (
+        client.get(
+            reverse("meetings:med_meeting_detail", args=[organization_slug_of(meeting), meeting.pk])
+        ).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("meetings:minutes_approve", args=[organization_slug_of(meeting), meeting.pk]), follow=True
+    )
     assert "Kun udvalgets formand og næstformand" in response.content.decode()
     assert not MinutesApproval.objects.exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
+from apps.organizations.permissions import organization_slug_of
 from tests.conftest import assert_no_axe_violations
 from tests.factories import AnnualReportFactory, FocusAreaFactory, StrategyPlanFactory
 
@@ -50,7 +51,7 @@ def test_a_board_member_sets_logo_and_colour_and_sees_them_in_the_report_preview
 
     area = FocusAreaFactory(plan=StrategyPlanFactory(organization=org), title="Medlemsnærhed")
     report = AnnualReportFactory(organization=org, year=2025)
-    page.goto(reverse("reports:report_detail", args=[report.pk]))
+    page.goto(reverse("reports:report_detail", args=[organization_slug_of(report), report.pk]))
     preview = page.locator("#report-preview")
     expect(preview.get_by_role("img", name=f"Logo for {org.name}")).to_be_visible()
     expect(preview.locator(".report-toc ol ol a")).to_have_attribute("href", f"#strategy-area-{area.pk}")

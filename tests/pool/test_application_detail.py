@@ -1,11 +1,12 @@
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import BudgetLine, Signature, Step, TargetGroup
 from tests.factories import BudgetLineFactory, TargetGroupFactory, complete_application
 
 
 def _url(application):
-    return reverse("pool:application_detail", args=[application.pk])
+    return reverse("pool:application_detail", args=[organization_slug_of(application), application.pk])
 
 
 def _post_data(application, **overrides):
@@ -136,7 +137,9 @@ def test_an_edit_after_signing_shows_the_voided_signature(login, project_member,
     complete_application(application)
     application.status = Step.QUALIFICATION
     application.save(update_fields=["status"])
-    login(chair).post(reverse("pool:application_sign", args=[application.pk]))
+    login(chair).post(
+        reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
+    )
     assert Signature.objects.filter(voided_at__isnull=True).count() == 1
     client = login(project_member)
     data = _post_data(
@@ -158,7 +161,7 @@ def test_an_edit_after_signing_shows_the_voided_signature(login, project_member,
 
 
 def test_checklist_partial_needs_htmx(login, hu_member, application):
-    url = reverse("pool:application_checklist", args=[application.pk])
+    url = reverse("pool:application_checklist", args=[organization_slug_of(application), application.pk])
     client = login(hu_member)
     plain = client.get(url)
     assert plain.status_code == 302 and plain["Location"].endswith("#checklist")
@@ -168,7 +171,7 @@ def test_checklist_partial_needs_htmx(login, hu_member, application):
 
 
 def test_checklist_partial_permissions(client, login, leader, hr_user_other, application):
-    url = reverse("pool:application_checklist", args=[application.pk])
+    url = reverse("pool:application_checklist", args=[organization_slug_of(application), application.pk])
     assert client.get(url).status_code == 302
     assert login(hr_user_other).get(url, HTTP_HX_REQUEST="true").status_code == 404
     assert login(leader).get(url, HTTP_HX_REQUEST="true").status_code == 403
@@ -191,14 +194,21 @@ def test_query_count_does_not_grow_with_rows(
 def test_project_group_members_are_added_by_email(login, project_member, application, hu_member):
     client = login(project_member)
     response = client.post(
-        reverse("pool:project_group_add", args=[application.pk]), {"email": "HU-member@example.org"}
+        reverse("pool:project_group_add", args=[organization_slug_of(application), application.pk]),
+        {"email": "HU-member@example.org"},
     )
     assert response.status_code == 302
     assert hu_member in application.project_group.all()
     response = client.post(
-        reverse("pool:project_group_add", args=[application.pk]), {"email": "nobody@x.org"}
+        reverse("pool:project_group_add", args=[organization_slug_of(application), application.pk]),
+        {"email": "nobody@x.org"},
     )
     assert response.status_code == 422
     assert 'value="nobody@x.org"' in response.content.decode()
-    client.post(reverse("pool:project_group_remove", args=[application.pk, hu_member.pk]))
+    client.post(
+        reverse(
+            "pool:project_group_remove",
+            args=[organization_slug_of(application), application.pk, hu_member.pk],
+        )
+    )
     assert hu_member not in application.project_group.all()

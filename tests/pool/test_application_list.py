@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import PoolApplication, RankingSession, Step
 from tests.conftest import _user_with
 from tests.factories import BudgetLineFactory, PoolApplicationFactory, Role
@@ -80,7 +81,9 @@ def test_hr_starts_an_application_and_joins_its_project_group(login, hr_user, em
     )
     application = PoolApplication.objects.get(title="Seniorer i fokus")
     assert response.status_code == 302
-    assert response["Location"] == reverse("pool:application_detail", args=[application.pk])
+    assert response["Location"] == reverse(
+        "pool:application_detail", args=[organization_slug_of(application), application.pk]
+    )
     assert application.status == Step.IDEA
     assert list(application.project_group.all()) == [hr_user]
     assert application.events.get().by == hr_user
@@ -111,7 +114,9 @@ def test_hr_prepares_a_theme_day_with_a_link_per_table(login, hr_user, employer,
         },
     )
     session = RankingSession.objects.get()
-    assert response["Location"] == reverse("pool:ranking_session", args=[session.pk])
+    assert response["Location"] == reverse(
+        "pool:ranking_session", args=[organization_slug_of(session), session.pk]
+    )
     tokens = list(session.rankings.values_list("token", flat=True))
     assert len(tokens) == 8 and len(set(tokens)) == 8
     assert all(len(t) >= 40 for t in tokens)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.services import ranking_session_create
 from tests.conftest import assert_no_axe_violations
 from tests.factories import complete_application
@@ -32,11 +33,11 @@ def test_a_table_ranks_on_a_phone_and_the_facilitator_sees_it(
     facilitator.fill("input[name=password]", "correct-horse-battery")
     facilitator.click("main button[type=submit]")
     facilitator.wait_for_url(lambda url: "/login/" not in url)
-    facilitator.goto(f"/pool/rankings/{session.pk}/")
+    facilitator.goto(f"/pool/{organization_slug_of(session)}/rankings/{session.pk}/")
     expect(facilitator.locator("#ranking-results")).to_contain_text("0 af 3 borde")
 
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"/pool/rank/{tables[0].token}/")
+    page.goto(f"/pool/{session.organization.slug}/rank/{tables[0].token}/")
     items = page.locator(".pool-rank-name")
     expect(items.first).to_have_text("Introforløb for nyuddannede og nyansatte")
     # Bring the last theme to the top with its up button (six presses), as a table would on a phone.
@@ -63,7 +64,7 @@ def test_the_application_page_is_accessible_and_saves_with_htmx(
 ):
     complete_application(application)
     browser_login(project_member)
-    page.goto(f"/pool/applications/{application.pk}/")
+    page.goto(f"/pool/{organization_slug_of(application)}/applications/{application.pk}/")
     expect(page.get_by_role("heading", name="Tjekliste for fuldstændighed")).to_be_visible()
     assert_no_axe_violations(page)
     status = page.locator("#pool-status")
@@ -88,7 +89,7 @@ def test_the_chair_sees_why_signing_waits_and_the_history(page, browser_login, a
         application=application, to_step=Step.QUALIFICATION, by=hr_user, note="Direktionen: ja"
     )
     browser_login(chair)
-    page.goto(f"/pool/applications/{application.pk}/")
+    page.goto(f"/pool/{organization_slug_of(application)}/applications/{application.pk}/")
     expect(page.locator("#pool-status")).to_contain_text("Du kan underskrive, når tjeklisten")
     expect(page.get_by_role("button", name="Send forslaget tilbage til projektgruppen")).to_be_visible()
     expect(page.locator(".pool-history")).to_contain_text("Direktionen: ja")

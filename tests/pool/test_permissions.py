@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import StepEvent
 from tests.factories import UserFactory
 
@@ -18,7 +19,9 @@ def test_org_level_posts(client, login, name, employer, hr_user_other, project_m
 
 @pytest.mark.parametrize("name", ["project_group_add", "project_group_remove"])
 def test_project_group_endpoints(client, login, name, application, project_member, hr_user_other, hu_member):
-    args = [application.pk] + ([project_member.pk] if name == "project_group_remove" else [])
+    args = [application.organization.slug, application.pk] + (
+        [project_member.pk] if name == "project_group_remove" else []
+    )
     url = reverse(f"pool:{name}", args=args)
     assert client.post(url).status_code == 302
     assert login(hr_user_other).post(url).status_code == 404
@@ -27,7 +30,10 @@ def test_project_group_endpoints(client, login, name, application, project_membe
 
 
 def test_the_last_project_group_member_cannot_be_removed(login, application, project_member):
-    url = reverse("pool:project_group_remove", args=[application.pk, project_member.pk])
+    url = reverse(
+        "pool:project_group_remove",
+        args=[organization_slug_of(application), application.pk, project_member.pk],
+    )
     response = login(project_member).post(url, follow=True)
     assert "Projektgruppen skal have mindst ét medlem." in response.content.decode()
     assert list(application.project_group.all()) == [project_member]
@@ -35,7 +41,7 @@ def test_the_last_project_group_member_cannot_be_removed(login, application, pro
 
 def test_someone_outside_the_organisation_cannot_join_the_project_group(login, application, project_member):
     UserFactory(email="outsider@example.org")
-    url = reverse("pool:project_group_add", args=[application.pk])
+    url = reverse("pool:project_group_add", args=[organization_slug_of(application), application.pk])
     response = login(project_member).post(url, {"email": "outsider@example.org"})
     assert "Personen har ingen rolle i organisationen." in response.content.decode()
     assert application.project_group.count() == 1
@@ -46,7 +52,7 @@ def test_timeline_query_count_does_not_grow(
 ):
     from django.utils import timezone
 
-    url = reverse("pool:application_timeline", args=[application.pk])
+    url = reverse("pool:application_timeline", args=[organization_slug_of(application), application.pk])
     client = login(hu_member)
     with django_assert_max_num_queries(15):
         client.get(url)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import RankingPlace, ThemeRanking
 from apps.pool.services import ranking_session_create
 from tests.factories import RankingSessionFactory
@@ -24,7 +25,7 @@ def session(employer, call, hr_user):
 
 
 def _table_url(ranking):
-    return reverse("pool:ranking_table", args=[ranking.token])
+    return reverse("pool:ranking_table", args=[ranking.session.organization.slug, ranking.token])
 
 
 def _order(body):
@@ -41,7 +42,10 @@ def test_a_table_opens_its_link_without_logging_in(client, session):
 
 
 def test_an_unknown_token_is_404(client, session):
-    assert client.get(reverse("pool:ranking_table", args=["x" * 43])).status_code == 404
+    assert (
+        client.get(reverse("pool:ranking_table", args=[session.organization.slug, "x" * 43])).status_code
+        == 404
+    )
 
 
 def test_moving_a_theme_up_works_without_javascript_and_saves_nothing(client, session):
@@ -88,7 +92,9 @@ def test_a_tampered_order_is_not_stored(client, session):
 
 def test_a_closed_session_refuses_rankings(client, login, hr_user, session):
     ranking = session.rankings.first()
-    login(hr_user).post(reverse("pool:ranking_session_close", args=[session.pk]))
+    login(hr_user).post(
+        reverse("pool:ranking_session_close", args=[organization_slug_of(session), session.pk])
+    )
     client.logout()
     ids = list(session.call.themes.values_list("pk", flat=True))
     response = client.post(_table_url(ranking), {"order": ids, "send": "1"})
@@ -108,24 +114,33 @@ def test_facilitator_sees_the_combined_ranking_and_polls(login, hr_user, session
         RankingPlace(ranking=first, theme=t, place=8 - t.position) for t in themes
     )
     ThemeRanking.objects.filter(pk=first.pk).update(submitted_at=timezone.now())
-    response = login(hr_user).get(reverse("pool:ranking_session", args=[session.pk]))
+    response = login(hr_user).get(
+        reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk])
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'hx-trigger="every 5s"' in body
     assert "<svg" in body and "Lederes psykiske arbejdsmiljø" in body
     assert body.index("Lederes psykiske arbejdsmiljø") < body.index("Introforløb for nyuddannede")
     assert _table_url(first) in body  # the facilitator hands out the links
-    partial = login(hr_user).get(reverse("pool:ranking_session", args=[session.pk]), HTTP_HX_REQUEST="true")
+    partial = login(hr_user).get(
+        reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk]),
+        HTTP_HX_REQUEST="true",
+    )
     assert partial.content.decode().lstrip().startswith('<div id="ranking-results"')
 
 
 def test_hu_member_sees_results_but_not_the_links(login, hu_member, hu, session):
-    body = login(hu_member).get(reverse("pool:ranking_session", args=[session.pk])).content.decode()
+    body = (
+        login(hu_member)
+        .get(reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk]))
+        .content.decode()
+    )
     assert _table_url(session.rankings.first()) not in body
 
 
 def test_facilitator_page_permissions(client, login, leader, hr_user_other, session):
-    url = reverse("pool:ranking_session", args=[session.pk])
+    url = reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk])
     assert client.get(url).status_code == 302
     assert login(hr_user_other).get(url).status_code == 404
     assert login(leader).get(url).status_code == 403
@@ -133,7 +148,7 @@ def test_facilitator_page_permissions(client, login, leader, hr_user_other, sess
 
 
 def test_close_permissions(client, login, leader, hr_user_other, hr_user, session):
-    url = reverse("pool:ranking_session_close", args=[session.pk])
+    url = reverse("pool:ranking_session_close", args=[organization_slug_of(session), session.pk])
     assert client.post(url).status_code == 302
     assert login(hr_user_other).post(url).status_code == 404
     assert login(leader).post(url).status_code == 403
@@ -157,9 +172,9 @@ def test_results_query_count_does_not_grow(login, hr_user, employer, call, djang
         session.rankings.update(submitted_at=timezone.now())
     client = login(hr_user)
     with django_assert_max_num_queries(10):
-        client.get(reverse("pool:ranking_session", args=[small.pk]))
+        client.get(reverse("pool:ranking_session", args=[organization_slug_of(small), small.pk]))
     with django_assert_max_num_queries(10):
-        client.get(reverse("pool:ranking_session", args=[big.pk]))
+        client.get(reverse("pool:ranking_session", args=[organization_slug_of(big), big.pk]))
 
 
 def test_tokens_are_scoped_to_one_table(db):
@@ -172,7 +187,7 @@ def test_tokens_are_scoped_to_one_table(db):
 def test_the_project_group_sees_the_theme_day_behind_its_application(
     login, project_member, application, session
 ):
-    url = reverse("pool:ranking_session", args=[session.pk])
+    url = reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk])
     assert login(project_member).get(url).status_code == 403
     application.ranking_session = session
     application.save(update_fields=["ranking_session"])
@@ -189,7 +204,9 @@ def test_the_application_shows_the_theme_days_top_three(login, project_member, a
     application.ranking_session = session
     application.save(update_fields=["ranking_session"])
     body = (
-        login(project_member).get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+        login(project_member)
+        .get(reverse("pool:application_detail", args=[organization_slug_of(application), application.pk]))
+        .content.decode()
     )
     assert "Lederes psykiske arbejdsmiljø (6 point)" in body
     assert "Borgernære karriereveje (5 point)" in body

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.services import ranking_session_create
 from tests.qrcheck import modules_of, qr_codes
 
@@ -20,12 +21,18 @@ def test_each_table_link_has_a_qr_code_of_its_exact_address(employer, call, hr_u
         tables=3,
         by=hr_user,
     )
-    page = login(hr_user).get(reverse("pool:ranking_session", args=[session.pk])).content.decode()
+    page = (
+        login(hr_user)
+        .get(reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk]))
+        .content.decode()
+    )
     codes = qr_codes(page)
     rankings = list(session.rankings.order_by("label"))
     assert len(codes) == len(rankings) == 3
     for ranking in rankings:
-        url = "http://testserver" + reverse("pool:ranking_table", args=[ranking.token])
+        url = "http://testserver" + reverse(
+            "pool:ranking_table", args=[ranking.session.organization.slug, ranking.token]
+        )
         assert f">{url}</code>" in page
         label = f"QR-kode med adressen på prioriteringssiden for {ranking.label}"
         assert (label, modules_of(url)) in codes
@@ -43,5 +50,8 @@ def test_the_results_fragment_for_htmx_has_no_qr_codes(employer, call, hr_user, 
         tables=2,
         by=hr_user,
     )
-    response = login(hr_user).get(reverse("pool:ranking_session", args=[session.pk]), HTTP_HX_REQUEST="true")
+    response = login(hr_user).get(
+        reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk]),
+        HTTP_HX_REQUEST="true",
+    )
     assert qr_codes(response.content.decode()) == []

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import Signature, Step
 from tests.factories import complete_application
 
@@ -13,17 +14,25 @@ def _qualifying(application):
 
 def test_the_chair_signs(login, chair, application):
     _qualifying(application)
-    response = login(chair).post(reverse("pool:application_sign", args=[application.pk]))
+    response = login(chair).post(
+        reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
+    )
     assert response.status_code == 302
     signature = Signature.objects.get()
     assert signature.user == chair and signature.role == "chair" and signature.version_hash
-    body = login(chair).get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    body = (
+        login(chair)
+        .get(reverse("pool:application_detail", args=[organization_slug_of(application), application.pk]))
+        .content.decode()
+    )
     assert f"version {signature.version_hash[:10]}" in body
 
 
 def test_anyone_else_gets_403_with_the_reason(login, hu_member, application, chair):
     _qualifying(application)
-    response = login(hu_member).post(reverse("pool:application_sign", args=[application.pk]))
+    response = login(hu_member).post(
+        reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
+    )
     assert response.status_code == 403
     body = response.content.decode()
     assert "Kun HU&#x27;s nuværende formand og næstformand kan underskrive ansøgningen." in body
@@ -33,11 +42,16 @@ def test_anyone_else_gets_403_with_the_reason(login, hu_member, application, cha
 
 def test_an_administrator_cannot_sign_either(login, org_admin, application):
     _qualifying(application)
-    assert login(org_admin).post(reverse("pool:application_sign", args=[application.pk])).status_code == 403
+    assert (
+        login(org_admin)
+        .post(reverse("pool:application_sign", args=[organization_slug_of(application), application.pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_signing_permissions(client, login, chair, hr_user_other, leader, application):
-    url = reverse("pool:application_sign", args=[application.pk])
+    url = reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
     assert client.post(url).status_code == 302
     assert login(hr_user_other).post(url).status_code == 404
     assert login(leader).post(url).status_code == 403
@@ -46,15 +60,18 @@ def test_signing_permissions(client, login, chair, hr_user_other, leader, applic
 
 def test_the_sign_button_shows_only_for_the_chair_and_vice_chair(login, chair, hu_member, application):
     _qualifying(application)
-    url = reverse("pool:application_detail", args=[application.pk])
-    sign_url = reverse("pool:application_sign", args=[application.pk])
+    url = reverse("pool:application_detail", args=[organization_slug_of(application), application.pk])
+    sign_url = reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
     assert sign_url in login(chair).get(url).content.decode()
     assert sign_url not in login(hu_member).get(url).content.decode()
 
 
 def test_submitting_an_incomplete_application_shows_what_is_missing(login, hr_user, application):
     client = login(hr_user)
-    response = client.post(reverse("pool:application_submit", args=[application.pk]), follow=True)
+    response = client.post(
+        reverse("pool:application_submit", args=[organization_slug_of(application), application.pk]),
+        follow=True,
+    )
     body = response.content.decode()
     assert "Projektidé: Teksten er tom." in body
     assert "Der er ikke beskrevet nogen målgruppe." in body
@@ -66,12 +83,16 @@ def test_a_signed_complete_application_is_submitted(
     login, project_member, hr_user, chair, vice_chair, application
 ):
     _qualifying(application)
-    login(chair).post(reverse("pool:application_sign", args=[application.pk]))
-    login(vice_chair).post(reverse("pool:application_sign", args=[application.pk]))
+    login(chair).post(
+        reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
+    )
+    login(vice_chair).post(
+        reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
+    )
     application.refresh_from_db()
     assert application.status == Step.SIGNED
-    submit_url = reverse("pool:application_submit", args=[application.pk])
-    detail_url = reverse("pool:application_detail", args=[application.pk])
+    submit_url = reverse("pool:application_submit", args=[organization_slug_of(application), application.pk])
+    detail_url = reverse("pool:application_detail", args=[organization_slug_of(application), application.pk])
     assert submit_url not in login(project_member).get(detail_url).content.decode()
     client = login(hr_user)
     assert submit_url in client.get(detail_url).content.decode()
@@ -83,7 +104,7 @@ def test_a_signed_complete_application_is_submitted(
 
 
 def test_submit_permissions(client, login, hu_member, hr_user_other, application):
-    url = reverse("pool:application_submit", args=[application.pk])
+    url = reverse("pool:application_submit", args=[organization_slug_of(application), application.pk])
     assert client.post(url).status_code == 302
     assert login(hr_user_other).post(url).status_code == 404
     assert login(hu_member).post(url).status_code == 403
@@ -92,7 +113,8 @@ def test_submit_permissions(client, login, hu_member, hr_user_other, application
 
 def test_advance_records_the_step(login, project_member, application):
     response = login(project_member).post(
-        reverse("pool:application_advance", args=[application.pk]), {"to_step": "decision", "note": "Klar"}
+        reverse("pool:application_advance", args=[organization_slug_of(application), application.pk]),
+        {"to_step": "decision", "note": "Klar"},
     )
     assert response.status_code == 302
     application.refresh_from_db()
@@ -103,7 +125,9 @@ def test_advance_records_the_step(login, project_member, application):
 
 def test_advance_refuses_a_skip_with_the_reason(login, project_member, application):
     response = login(project_member).post(
-        reverse("pool:application_advance", args=[application.pk]), {"to_step": "submitted"}, follow=True
+        reverse("pool:application_advance", args=[organization_slug_of(application), application.pk]),
+        {"to_step": "submitted"},
+        follow=True,
     )
     application.refresh_from_db()
     assert application.status == Step.DRAFTING
@@ -112,7 +136,7 @@ def test_advance_refuses_a_skip_with_the_reason(login, project_member, applicati
 
 
 def test_advance_permissions(client, login, hu_member, hr_user_other, application):
-    url = reverse("pool:application_advance", args=[application.pk])
+    url = reverse("pool:application_advance", args=[organization_slug_of(application), application.pk])
     assert client.post(url).status_code == 302
     assert login(hr_user_other).post(url).status_code == 404
     assert login(hu_member).post(url, {"to_step": "decision"}).status_code == 403

@@ -3,6 +3,7 @@ import io
 from django.urls import reverse
 from pypdf import PdfReader
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool import services
 from apps.pool.models import Step
 from tests.factories import complete_application
@@ -14,7 +15,7 @@ def test_timeline_shows_planned_months_moves_and_the_deadline(login, project_mem
     services.application_advance(application=application, to_step=Step.DRAFTING, by=project_member)
     body = (
         login(project_member)
-        .get(reverse("pool:application_timeline", args=[application.pk]))
+        .get(reverse("pool:application_timeline", args=[organization_slug_of(application), application.pk]))
         .content.decode()
     )
     assert "december 2026" in body.lower() and "februar 2027" in body.lower()
@@ -24,7 +25,7 @@ def test_timeline_shows_planned_months_moves_and_the_deadline(login, project_mem
 
 
 def test_timeline_permissions(client, login, leader, hr_user_other, hu_member, application):
-    url = reverse("pool:application_timeline", args=[application.pk])
+    url = reverse("pool:application_timeline", args=[organization_slug_of(application), application.pk])
     assert client.get(url).status_code == 302
     assert login(hr_user_other).get(url).status_code == 404
     assert login(leader).get(url).status_code == 403
@@ -37,7 +38,9 @@ def test_pdf_has_every_section_the_budget_and_the_signatures(login, chair, hu_me
     application.status = Step.QUALIFICATION
     application.save(update_fields=["status"])
     services.signature_add(application=application, by=chair)
-    response = login(hu_member).get(reverse("pool:application_pdf", args=[application.pk]))
+    response = login(hu_member).get(
+        reverse("pool:application_pdf", args=[organization_slug_of(application), application.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
@@ -60,7 +63,7 @@ def test_pdf_has_every_section_the_budget_and_the_signatures(login, chair, hu_me
 
 
 def test_pdf_permissions(client, login, leader, hr_user_other, application):
-    url = reverse("pool:application_pdf", args=[application.pk])
+    url = reverse("pool:application_pdf", args=[organization_slug_of(application), application.pk])
     assert client.get(url).status_code == 302
     assert login(hr_user_other).get(url).status_code == 404
     assert login(leader).get(url).status_code == 403
@@ -69,7 +72,9 @@ def test_pdf_permissions(client, login, leader, hr_user_other, application):
 
 def test_budget_csv(login, project_member, application):
     complete_application(application)
-    response = login(project_member).get(reverse("pool:application_budget_csv", args=[application.pk]))
+    response = login(project_member).get(
+        reverse("pool:application_budget_csv", args=[organization_slug_of(application), application.pk])
+    )
     assert response.status_code == 200
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[1] == "Forløb;3500000;" + lines[1].rsplit(";", 1)[1]
@@ -79,7 +84,7 @@ def test_budget_csv(login, project_member, application):
 
 
 def test_budget_csv_permissions(client, login, leader, hr_user_other, application):
-    url = reverse("pool:application_budget_csv", args=[application.pk])
+    url = reverse("pool:application_budget_csv", args=[organization_slug_of(application), application.pk])
     assert client.get(url).status_code == 302
     assert login(hr_user_other).get(url).status_code == 404
     assert login(leader).get(url).status_code == 403

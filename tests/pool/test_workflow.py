@@ -7,6 +7,7 @@ member, a leader, a shop steward (TR), HR of another organisation and an anonymo
 import pytest
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.pool import services
 from apps.pool.models import PoolApplication, RankingSession, Signature, Step, StepEvent
 from tests.factories import StepEventFactory, complete_application
@@ -69,11 +70,13 @@ def test_each_manual_move_belongs_to_its_roles(request, client, login, applicati
     source, target, owners = MOVES[move]
     _in_step(application, source)
     user = _user(request, name)
-    url = reverse("pool:application_advance", args=[application.pk])
+    url = reverse("pool:application_advance", args=[organization_slug_of(application), application.pk])
     response = _post(client, login, user, url, {"to_step": target, "note": "Referat fra mødet"})
     if name in owners:
         assert response.status_code == 302
-        assert response["Location"] == reverse("pool:application_detail", args=[application.pk])
+        assert response["Location"] == reverse(
+            "pool:application_detail", args=[organization_slug_of(application), application.pk]
+        )
         application.refresh_from_db()
         assert application.status == target
         event = StepEvent.objects.filter(application=application).latest("pk")
@@ -94,7 +97,12 @@ def test_signing_belongs_to_the_hu_chair_and_vice_chair(
 ):
     _in_step(application, Step.QUALIFICATION)
     user = _user(request, name)
-    response = _post(client, login, user, reverse("pool:application_sign", args=[application.pk]))
+    response = _post(
+        client,
+        login,
+        user,
+        reverse("pool:application_sign", args=[organization_slug_of(application), application.pk]),
+    )
     if name in {"chair", "vice_chair"}:
         assert response.status_code == 302
         signature = Signature.objects.get()
@@ -112,7 +120,12 @@ def test_submitting_belongs_to_hr_and_the_administration(
     services.signature_add(application=application, by=chair)
     services.signature_add(application=application, by=vice_chair)
     user = _user(request, name)
-    response = _post(client, login, user, reverse("pool:application_submit", args=[application.pk]))
+    response = _post(
+        client,
+        login,
+        user,
+        reverse("pool:application_submit", args=[organization_slug_of(application), application.pk]),
+    )
     if name in {"org_admin", "hr_user"}:
         assert response.status_code == 302
         application.refresh_from_db()
@@ -125,7 +138,8 @@ def test_submitting_belongs_to_hr_and_the_administration(
 def test_a_refused_move_says_who_owns_it(login, application, project_member):
     _in_step(application, Step.DECISION)
     response = login(project_member).post(
-        reverse("pool:application_advance", args=[application.pk]), {"to_step": Step.QUALIFICATION}
+        reverse("pool:application_advance", args=[organization_slug_of(application), application.pk]),
+        {"to_step": Step.QUALIFICATION},
     )
     assert response.status_code == 403
     body = response.content.decode()
@@ -136,8 +150,12 @@ def test_a_refused_move_says_who_owns_it(login, application, project_member):
 def test_signing_with_missing_items_shows_them_all(login, application, chair):
     application.status = Step.QUALIFICATION
     application.save(update_fields=["status"])
-    url = reverse("pool:application_sign", args=[application.pk])
-    detail = login(chair).get(reverse("pool:application_detail", args=[application.pk])).content.decode()
+    url = reverse("pool:application_sign", args=[organization_slug_of(application), application.pk])
+    detail = (
+        login(chair)
+        .get(reverse("pool:application_detail", args=[organization_slug_of(application), application.pk]))
+        .content.decode()
+    )
     assert url not in detail  # no sign button while something is missing
     assert "Du kan underskrive, når tjeklisten over opslagets krav ikke mangler noget:" in detail
     body = login(chair).post(url, follow=True).content.decode()
@@ -149,7 +167,7 @@ def test_signing_with_missing_items_shows_them_all(login, application, chair):
 
 def test_the_page_offers_only_the_moves_the_user_owns(login, application, project_member, hr_user, chair):
     _in_step(application, Step.DECISION)
-    url = reverse("pool:application_detail", args=[application.pk])
+    url = reverse("pool:application_detail", args=[organization_slug_of(application), application.pk])
     approve = "Registrér direktionens godkendelse af tema og idé"
     assert approve in login(hr_user).get(url).content.decode()
     assert approve not in login(project_member).get(url).content.decode()
@@ -166,7 +184,7 @@ def test_every_move_is_in_the_applications_history(login, application, hr_user, 
     services.application_advance(
         application=application, to_step=Step.DECISION, by=hr_user, note="Klar til direktionen"
     )
-    url = reverse("pool:application_detail", args=[application.pk])
+    url = reverse("pool:application_detail", args=[organization_slug_of(application), application.pk])
     body = login(project_member).get(url).content.decode()
     history = body[body.index('id="history"') :]
     drafting = "“Projektgruppen skriver ansøgningen”"
@@ -179,7 +197,7 @@ def test_the_history_does_not_cost_a_query_per_move(
     login, application, project_member, django_assert_max_num_queries
 ):
     client = login(project_member)
-    url = reverse("pool:application_detail", args=[application.pk])
+    url = reverse("pool:application_detail", args=[organization_slug_of(application), application.pk])
     StepEventFactory(application=application, by=project_member)
     with django_assert_max_num_queries(26) as small:
         client.get(url)

@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.organizations.permissions import organization_slug_of
 from apps.reports import services
 from apps.reports.models import AnnualReport, ReportGeneration
 from apps.reports.tasks import requeue_generations_task
@@ -33,7 +34,9 @@ def queued_messages(server) -> list[dict]:
 
 
 def test_building_the_pdf_with_the_broker_up_queues_one_job(login, board_member, report, broker_on_own_redis):
-    response = login(board_member).post(reverse("reports:report_generate", args=[report.pk]))
+    response = login(board_member).post(
+        reverse("reports:report_generate", args=[organization_slug_of(report), report.pk])
+    )
     generation = ReportGeneration.objects.get(report=report)
     assert response.status_code == 302
     [message] = queued_messages(broker_on_own_redis)
@@ -47,10 +50,14 @@ def test_building_the_pdf_with_the_broker_stopped_says_so_and_keeps_nothing(
 ):
     broker_on_own_redis.stop()
     client = login(board_member)
-    response = client.post(reverse("reports:report_generate", args=[report.pk]), headers=headers)
+    response = client.post(
+        reverse("reports:report_generate", args=[organization_slug_of(report), report.pk]), headers=headers
+    )
     assert not ReportGeneration.objects.exists()
     if headers:
-        assert response["HX-Redirect"] == reverse("reports:report_detail", args=[report.pk])
+        assert response["HX-Redirect"] == reverse(
+            "reports:report_detail", args=[organization_slug_of(report), report.pk]
+        )
         page = client.get(response["HX-Redirect"])
         assert page.status_code == 200
     else:
@@ -67,7 +74,9 @@ def test_publishing_with_the_broker_stopped_leaves_the_report_a_draft(
 ):
     broker_on_own_redis.stop()
     client = login(board_member)
-    response = client.post(reverse("reports:report_publish", args=[report.pk]), headers=headers)
+    response = client.post(
+        reverse("reports:report_publish", args=[organization_slug_of(report), report.pk]), headers=headers
+    )
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.DRAFT
     assert not ReportGeneration.objects.exists()
@@ -76,7 +85,12 @@ def test_publishing_with_the_broker_stopped_leaves_the_report_a_draft(
     assert response.status_code == (200 if headers else 503)
 
     broker_on_own_redis.start()  # once the broker is back, publishing works
-    assert client.post(reverse("reports:report_publish", args=[report.pk])).status_code == 302
+    assert (
+        client.post(
+            reverse("reports:report_publish", args=[organization_slug_of(report), report.pk])
+        ).status_code
+        == 302
+    )
     report.refresh_from_db()
     assert report.status == AnnualReport.Status.FINAL
     assert len(queued_messages(broker_on_own_redis)) == 1

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from apps.organizations.permissions import organization_slug_of
 from apps.reports.models import AnnualReport
 from tests.conftest import assert_no_axe_violations
 from tests.factories import AnnualReportFactory
@@ -19,7 +20,7 @@ def test_editing_reorders_sections_and_adds_a_quote_in_the_preview(
 ):
     report = AnnualReportFactory(organization=org, year=2025)
     browser_login(board_member)
-    page.goto(f"/reports/report/{report.pk}/")
+    page.goto(f"/reports/{organization_slug_of(report)}/report/{report.pk}/")
     toc = page.locator("#report-preview .report-toc li")
     expect(toc.nth(1)).to_have_text("Strategi og fokusområder")
     assert_no_axe_violations(page)
@@ -27,7 +28,9 @@ def test_editing_reorders_sections_and_adds_a_quote_in_the_preview(
     page.get_by_role("button", name=re.compile("^Flyt ned")).first.click()  # the first section
     expect(toc.nth(1)).to_have_text("Klubber")  # the preview refreshed after the save
     expect(toc.nth(2)).to_have_text("Strategi og fokusområder")
-    assert page.url.endswith(f"/reports/report/{report.pk}/")  # swapped in place, no page load
+    assert page.url.endswith(
+        f"/reports/{organization_slug_of(report)}/report/{report.pk}/"
+    )  # swapped in place, no page load
 
     page.fill("#id_quote-text", "Sammen flytter vi mere.")
     page.fill("#id_quote-attribution", "klubformand")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from apps.core.demo import DEMO_PASSWORD
 from apps.organizations.models import Organization, User
+from apps.organizations.permissions import organization_slug_of
 from apps.reports import services
 from apps.reports.models import AnnualReport
 from tests.conftest import assert_no_axe_violations
@@ -23,6 +24,6 @@ def test_editor_with_the_demo_sections_is_accessible(page, browser_login, slug):
     if report is None:
         report = services.annual_report_create(organization=Organization.objects.get(slug=slug), year=2026)
     browser_login(admin, password=DEMO_PASSWORD)
-    page.goto(f"/reports/report/{report.pk}/")
+    page.goto(f"/reports/{organization_slug_of(report)}/report/{report.pk}/")
     expect(page.locator("#report-preview .report-chapter").first).to_be_visible()
     assert_no_axe_violations(page)

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.reports.models import AnnualReport, PullQuote, ReportGeneration
 from tests.factories import AnnualReportFactory, PullQuoteFactory, ReportGenerationFactory
 
@@ -67,7 +68,12 @@ def test_in_a_municipality_hr_writes_the_report_and_others_are_told_who_does(log
     response = client.post(reverse("reports:report_create", args=[employer.slug]), {"year": 2026})
     assert response.status_code == 302
     report = AnnualReport.objects.get(organization=employer, year=2026)
-    assert client.get(reverse("reports:report_detail", args=[report.pk])).status_code == 200
+    assert (
+        client.get(
+            reverse("reports:report_detail", args=[organization_slug_of(report), report.pk])
+        ).status_code
+        == 200
+    )
 
 
 def test_list_shows_the_board_drafts_and_the_create_form(login, board_member, draft, final):
@@ -103,7 +109,9 @@ def test_list_query_count_does_not_grow(login, board_member, org, django_assert_
 def test_board_creates_a_report_with_every_section(login, board_member, org):
     response = login(board_member).post(reverse("reports:report_create", args=[org.slug]), {"year": "2026"})
     report = AnnualReport.objects.get(organization=org, year=2026)
-    assert response.status_code == 302 and response.url == reverse("reports:report_detail", args=[report.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "reports:report_detail", args=[organization_slug_of(report), report.pk]
+    )
     assert report.title == "Beretning 2026" and report.on_behalf_of == "på vegne af bestyrelsen"
     assert list(report.section_choices.values_list("key", flat=True)) == [
         "strategy",
@@ -137,7 +145,9 @@ def test_create_refusals(client, login, shop_steward, board_member_other, org):
 
 
 def test_editor_shows_forms_and_a_live_preview(login, board_member, draft):
-    response = login(board_member).get(reverse("reports:report_detail", args=[draft.pk]))
+    response = login(board_member).get(
+        reverse("reports:report_detail", args=[organization_slug_of(draft), draft.pk])
+    )
     assert response.status_code == 200
     text = response.text
     assert 'id="report-editor"' in text and "Flyt ned" in text and "Tilføj citat" in text
@@ -147,19 +157,23 @@ def test_editor_shows_forms_and_a_live_preview(login, board_member, draft):
 
 
 def test_members_read_final_reports_without_editor(login, shop_steward, final):
-    response = login(shop_steward).get(reverse("reports:report_detail", args=[final.pk]))
+    response = login(shop_steward).get(
+        reverse("reports:report_detail", args=[organization_slug_of(final), final.pk])
+    )
     assert response.status_code == 200
     assert 'id="report-editor"' not in response.text and "Dan PDF" not in response.text
     assert "Første afsnit om året, der gik." in response.text
 
 
 def test_final_report_shows_no_editor_to_the_board(login, board_member, final):
-    response = login(board_member).get(reverse("reports:report_detail", args=[final.pk]))
+    response = login(board_member).get(
+        reverse("reports:report_detail", args=[organization_slug_of(final), final.pk])
+    )
     assert 'id="report-editor"' not in response.text and "Dan PDF" in response.text
 
 
 def test_detail_refusals(client, login, shop_steward, board_member_other, draft):
-    url = reverse("reports:report_detail", args=[draft.pk])
+    url = reverse("reports:report_detail", args=[organization_slug_of(draft), draft.pk])
     assert client.get(url).status_code == 302
     assert login(shop_steward).get(url).status_code == 403  # a draft is the board's
     assert login(board_member_other).get(url).status_code == 404
@@ -168,7 +182,7 @@ def test_detail_refusals(client, login, shop_steward, board_member_other, draft)
 
 def test_detail_query_count_does_not_grow(login, board_member, draft, django_assert_max_num_queries):
     client = login(board_member)
-    url = reverse("reports:report_detail", args=[draft.pk])
+    url = reverse("reports:report_detail", args=[organization_slug_of(draft), draft.pk])
     with django_assert_max_num_queries(14):
         client.get(url)
     for i in range(20):
@@ -180,7 +194,7 @@ def test_detail_query_count_does_not_grow(login, board_member, draft, django_ass
 
 def test_preview_partial_with_and_without_htmx(login, board_member, draft):
     client = login(board_member)
-    url = reverse("reports:report_preview", args=[draft.pk])
+    url = reverse("reports:report_preview", args=[organization_slug_of(draft), draft.pk])
     partial = client.get(url, **HTMX)
     assert partial.status_code == 200
     assert "<html" not in partial.text and 'class="report-preview" lang="da"' in partial.text
@@ -192,12 +206,14 @@ def test_preview_partial_with_and_without_htmx(login, board_member, draft):
 def test_preview_is_in_the_reports_language(login, board_member, draft):
     draft.language = "nb"
     draft.save(update_fields=["language"])
-    response = login(board_member).get(reverse("reports:report_preview", args=[draft.pk]), **HTMX)
+    response = login(board_member).get(
+        reverse("reports:report_preview", args=[organization_slug_of(draft), draft.pk]), **HTMX
+    )
     assert "Innhold" in response.text
 
 
 def test_preview_refusals(client, login, shop_steward, board_member_other, draft):
-    url = reverse("reports:report_preview", args=[draft.pk])
+    url = reverse("reports:report_preview", args=[organization_slug_of(draft), draft.pk])
     assert client.get(url).status_code == 302
     assert login(shop_steward).get(url, **HTMX).status_code == 403
     assert login(board_member_other).get(url, **HTMX).status_code == 404
@@ -221,7 +237,9 @@ def details(**changes):
 
 
 def test_saving_the_foreword_without_js_redirects(login, board_member, draft):
-    response = login(board_member).post(reverse("reports:report_update", args=[draft.pk]), details())
+    response = login(board_member).post(
+        reverse("reports:report_update", args=[organization_slug_of(draft), draft.pk]), details()
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.title == "Beretning for året 2025" and draft.foreword_paragraphs() == [
@@ -232,7 +250,9 @@ def test_saving_the_foreword_without_js_redirects(login, board_member, draft):
 
 
 def test_saving_with_htmx_swaps_the_editor_and_refreshes_the_preview(login, board_member, draft):
-    response = login(board_member).post(reverse("reports:report_update", args=[draft.pk]), details(), **HTMX)
+    response = login(board_member).post(
+        reverse("reports:report_update", args=[organization_slug_of(draft), draft.pk]), details(), **HTMX
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="report-editor"')
     assert "report-changed" in response.headers["HX-Trigger"]
@@ -240,7 +260,7 @@ def test_saving_with_htmx_swaps_the_editor_and_refreshes_the_preview(login, boar
 
 def test_bad_details_are_shown_at_the_field_and_nothing_is_saved(login, board_member, draft):
     client = login(board_member)
-    url = reverse("reports:report_update", args=[draft.pk])
+    url = reverse("reports:report_update", args=[organization_slug_of(draft), draft.pk])
     response = client.post(url, details(**{"report-title": "", "report-foreword": "Nyt"}), **HTMX)
     assert response.status_code == 400 and "HX-Trigger" not in response.headers
     assert "Dette felt er påkrævet." in response.text
@@ -252,20 +272,30 @@ def test_bad_details_are_shown_at_the_field_and_nothing_is_saved(login, board_me
 
 def test_a_final_report_cannot_be_changed(login, board_member, final):
     client = login(board_member)
-    response = client.post(reverse("reports:report_update", args=[final.pk]), details(), follow=True)
+    response = client.post(
+        reverse("reports:report_update", args=[organization_slug_of(final), final.pk]), details(), follow=True
+    )
     assert "Beretningen er endelig og kan ikke længere ændres." in response.text
     final.refresh_from_db()
     assert final.title == "Beretning 2024"
-    response = client.post(reverse("reports:report_update", args=[final.pk]), details(), **HTMX)
-    assert response.headers["HX-Redirect"] == reverse("reports:report_detail", args=[final.pk])
     response = client.post(
-        reverse("reports:report_update", args=[final.pk]), details(**{"report-title": ""}), **HTMX
+        reverse("reports:report_update", args=[organization_slug_of(final), final.pk]), details(), **HTMX
     )
-    assert response.headers["HX-Redirect"] == reverse("reports:report_detail", args=[final.pk])
+    assert response.headers["HX-Redirect"] == reverse(
+        "reports:report_detail", args=[organization_slug_of(final), final.pk]
+    )
+    response = client.post(
+        reverse("reports:report_update", args=[organization_slug_of(final), final.pk]),
+        details(**{"report-title": ""}),
+        **HTMX,
+    )
+    assert response.headers["HX-Redirect"] == reverse(
+        "reports:report_detail", args=[organization_slug_of(final), final.pk]
+    )
 
 
 def test_update_refusals(client, login, shop_steward, board_member_other, draft):
-    url = reverse("reports:report_update", args=[draft.pk])
+    url = reverse("reports:report_update", args=[organization_slug_of(draft), draft.pk])
     assert client.post(url, details()).status_code == 302
     assert login(shop_steward).post(url, details()).status_code == 403
     assert login(board_member_other).post(url, details()).status_code == 404
@@ -284,20 +314,30 @@ def order(report):
 def test_moving_sections_up_and_down_without_js(login, board_member, draft):
     client = login(board_member)
     clubs = draft.section_choices.get(key="clubs")
-    response = client.post(reverse("reports:section_move", args=[clubs.pk]), {"direction": "up"})
+    response = client.post(
+        reverse("reports:section_move", args=[organization_slug_of(clubs), clubs.pk]), {"direction": "up"}
+    )
     assert response.status_code == 302
     assert order(draft) == ["clubs", "strategy", "meetings", "absence", "pool"]
-    client.post(reverse("reports:section_move", args=[clubs.pk]), {"direction": "up"})  # already first
+    client.post(
+        reverse("reports:section_move", args=[organization_slug_of(clubs), clubs.pk]), {"direction": "up"}
+    )  # already first
     assert order(draft) == ["clubs", "strategy", "meetings", "absence", "pool"]
-    client.post(reverse("reports:section_move", args=[clubs.pk]), {"direction": "down"})
-    client.post(reverse("reports:section_move", args=[clubs.pk]), {"direction": "down"})
+    client.post(
+        reverse("reports:section_move", args=[organization_slug_of(clubs), clubs.pk]), {"direction": "down"}
+    )
+    client.post(
+        reverse("reports:section_move", args=[organization_slug_of(clubs), clubs.pk]), {"direction": "down"}
+    )
     assert order(draft) == ["strategy", "meetings", "clubs", "absence", "pool"]
 
 
 def test_moving_with_htmx_returns_the_editor_in_the_new_order(login, board_member, draft):
     pool = draft.section_choices.get(key="pool")
     response = login(board_member).post(
-        reverse("reports:section_move", args=[pool.pk]), {"direction": "up"}, **HTMX
+        reverse("reports:section_move", args=[organization_slug_of(pool), pool.pk]),
+        {"direction": "up"},
+        **HTMX,
     )
     assert "report-changed" in response.headers["HX-Trigger"]
     assert (
@@ -313,7 +353,8 @@ def test_moving_with_htmx_returns_the_editor_in_the_new_order(login, board_membe
 def test_moving_needs_a_direction(login, board_member, draft):
     choice = draft.section_choices.get(key="clubs")
     response = login(board_member).post(
-        reverse("reports:section_move", args=[choice.pk]), {"direction": "sideways"}
+        reverse("reports:section_move", args=[organization_slug_of(choice), choice.pk]),
+        {"direction": "sideways"},
     )
     assert response.status_code == 400
     assert order(draft)[1] == "clubs"
@@ -322,11 +363,13 @@ def test_moving_needs_a_direction(login, board_member, draft):
 def test_switching_a_section_off_and_on(login, board_member, draft):
     client = login(board_member)
     clubs = draft.section_choices.get(key="clubs")
-    url = reverse("reports:section_toggle", args=[clubs.pk])
+    url = reverse("reports:section_toggle", args=[organization_slug_of(clubs), clubs.pk])
     client.post(url)
     clubs.refresh_from_db()
     assert not clubs.enabled
-    preview = client.get(reverse("reports:report_preview", args=[draft.pk]), **HTMX)
+    preview = client.get(
+        reverse("reports:report_preview", args=[organization_slug_of(draft), draft.pk]), **HTMX
+    )
     assert "Klubber" not in preview.text
     response = client.post(url, **HTMX)
     assert "Udelad" in response.text
@@ -338,18 +381,20 @@ def test_writing_a_section_introduction(login, board_member, draft):
     choice = draft.section_choices.get(key="strategy")
     client = login(board_member)
     client.post(
-        reverse("reports:section_introduction", args=[choice.pk]),
+        reverse("reports:section_introduction", args=[organization_slug_of(choice), choice.pk]),
         {f"section-{choice.pk}-introduction": "Året stod i arbejdsmiljøets tegn."},
         **HTMX,
     )
-    preview = client.get(reverse("reports:report_preview", args=[draft.pk]), **HTMX)
+    preview = client.get(
+        reverse("reports:report_preview", args=[organization_slug_of(draft), draft.pk]), **HTMX
+    )
     assert "Året stod i arbejdsmiljøets tegn." in preview.text
 
 
 @pytest.mark.parametrize("name", ["section_move", "section_toggle", "section_introduction"])
 def test_section_refusals(client, login, shop_steward, board_member_other, draft, name):
     choice = draft.section_choices.get(key="clubs")
-    url = reverse(f"reports:{name}", args=[choice.pk])
+    url = reverse(f"reports:{name}", args=[organization_slug_of(choice), choice.pk])
     data = {"direction": "up", f"section-{choice.pk}-introduction": "x"}
     assert client.post(url, data).status_code == 302
     assert login(shop_steward).post(url, data).status_code == 403
@@ -365,7 +410,7 @@ def test_section_refusals(client, login, shop_steward, board_member_other, draft
 def test_adding_and_removing_a_pull_quote(login, board_member, draft):
     client = login(board_member)
     response = client.post(
-        reverse("reports:quote_add", args=[draft.pk]),
+        reverse("reports:quote_add", args=[organization_slug_of(draft), draft.pk]),
         {
             "quote-text": "Vi står stærkere sammen.",
             "quote-attribution": "kredsformand",
@@ -376,13 +421,13 @@ def test_adding_and_removing_a_pull_quote(login, board_member, draft):
     assert "report-changed" in response.headers["HX-Trigger"] and "Vi står stærkere sammen." in response.text
     quote = PullQuote.objects.get(report=draft)
     assert quote.section_key == "clubs" and quote.attribution == "kredsformand"
-    response = client.post(reverse("reports:quote_delete", args=[quote.pk]))
+    response = client.post(reverse("reports:quote_delete", args=[organization_slug_of(quote), quote.pk]))
     assert response.status_code == 302 and not PullQuote.objects.exists()
 
 
 def test_a_bad_pull_quote_is_refused_at_the_field(login, board_member, draft):
     response = login(board_member).post(
-        reverse("reports:quote_add", args=[draft.pk]),
+        reverse("reports:quote_add", args=[organization_slug_of(draft), draft.pk]),
         {"quote-text": "", "quote-attribution": "x", "quote-section_key": "nonsense"},
         **HTMX,
     )
@@ -395,8 +440,8 @@ def test_a_bad_pull_quote_is_refused_at_the_field(login, board_member, draft):
 
 def test_pull_quote_refusals(client, login, shop_steward, board_member_other, draft):
     quote = PullQuoteFactory(report=draft)
-    add = reverse("reports:quote_add", args=[draft.pk])
-    delete = reverse("reports:quote_delete", args=[quote.pk])
+    add = reverse("reports:quote_add", args=[organization_slug_of(draft), draft.pk])
+    delete = reverse("reports:quote_delete", args=[organization_slug_of(quote), quote.pk])
     data = {"quote-text": "Nyt citat", "quote-section_key": ""}
     for url in (add, delete):
         client.logout()
@@ -414,7 +459,9 @@ def test_publishing_makes_the_report_final_and_queues_the_pdf(
     login, board_member, draft, no_enqueue, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(board_member).post(reverse("reports:report_publish", args=[draft.pk]))
+        response = login(board_member).post(
+            reverse("reports:report_publish", args=[organization_slug_of(draft), draft.pk])
+        )
     assert response.status_code == 302
     draft.refresh_from_db()
     generation = ReportGeneration.objects.get(report=draft)
@@ -423,7 +470,7 @@ def test_publishing_makes_the_report_final_and_queues_the_pdf(
 
 
 def test_publish_refusals(client, login, shop_steward, board_member_other, draft, no_enqueue):
-    url = reverse("reports:report_publish", args=[draft.pk])
+    url = reverse("reports:report_publish", args=[organization_slug_of(draft), draft.pk])
     assert client.post(url).status_code == 302
     assert login(shop_steward).post(url).status_code == 403
     assert login(board_member_other).post(url).status_code == 404
@@ -436,24 +483,28 @@ def test_generate_with_htmx_shows_a_polling_progress_bar(
     login, board_member, draft, no_enqueue, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = login(board_member).post(reverse("reports:report_generate", args=[draft.pk]), **HTMX)
+        response = login(board_member).post(
+            reverse("reports:report_generate", args=[organization_slug_of(draft), draft.pk]), **HTMX
+        )
     generation = ReportGeneration.objects.get(report=draft)
     assert no_enqueue == [(draft.pk, generation.pk)]
-    status_url = reverse("reports:generation_status", args=[generation.pk])
+    status_url = reverse("reports:generation_status", args=[organization_slug_of(generation), generation.pk])
     assert f'hx-get="{status_url}"' in response.text and 'hx-trigger="every 1s"' in response.text
     assert '<progress id="generation-progress' in response.text and f'href="{status_url}"' in response.text
 
 
 def test_generate_without_js_redirects_to_the_status_page(login, board_member, draft, no_enqueue):
-    response = login(board_member).post(reverse("reports:report_generate", args=[draft.pk]))
+    response = login(board_member).post(
+        reverse("reports:report_generate", args=[organization_slug_of(draft), draft.pk])
+    )
     generation = ReportGeneration.objects.get(report=draft)
     assert response.status_code == 302 and response.url == reverse(
-        "reports:generation_status", args=[generation.pk]
+        "reports:generation_status", args=[organization_slug_of(generation), generation.pk]
     )
 
 
 def test_generate_refusals(client, login, shop_steward, board_member_other, final, no_enqueue):
-    url = reverse("reports:report_generate", args=[final.pk])
+    url = reverse("reports:report_generate", args=[organization_slug_of(final), final.pk])
     assert client.post(url).status_code == 302
     assert login(shop_steward).post(url).status_code == 403  # members read, the board builds
     assert login(board_member_other).post(url).status_code == 404
@@ -464,15 +515,17 @@ def test_generate_refusals(client, login, shop_steward, board_member_other, fina
 def test_status_polls_while_running_and_stops_with_a_download_link(login, board_member, draft):
     client = login(board_member)
     running = ReportGenerationFactory(report=draft, status=ReportGeneration.Status.RUNNING, progress=40)
-    url = reverse("reports:generation_status", args=[running.pk])
+    url = reverse("reports:generation_status", args=[organization_slug_of(running), running.pk])
     partial = client.get(url, **HTMX)
     assert "<html" not in partial.text and 'hx-trigger="every 1s"' in partial.text
     assert 'value="40"' in partial.text and "PDF'en dannes: 40 %." in partial.text
     done = stored_generation(draft)
-    partial = client.get(reverse("reports:generation_status", args=[done.pk]), **HTMX)
+    partial = client.get(
+        reverse("reports:generation_status", args=[organization_slug_of(done), done.pk]), **HTMX
+    )
     assert "hx-trigger" not in partial.text and "hx-get" not in partial.text
-    assert reverse("reports:report_download", args=[draft.pk]) in partial.text
-    full = client.get(reverse("reports:generation_status", args=[done.pk]))
+    assert reverse("reports:report_download", args=[organization_slug_of(draft), draft.pk]) in partial.text
+    full = client.get(reverse("reports:generation_status", args=[organization_slug_of(done), done.pk]))
     assert "<html" in full.text and "PDF'en er klar." in full.text
 
 
@@ -480,12 +533,16 @@ def test_a_failed_generation_shows_its_error(login, board_member, draft):
     failed = ReportGenerationFactory(
         report=draft, status=ReportGeneration.Status.FAILED, error="OSError: disk full"
     )
-    response = login(board_member).get(reverse("reports:generation_status", args=[failed.pk]), **HTMX)
+    response = login(board_member).get(
+        reverse("reports:generation_status", args=[organization_slug_of(failed), failed.pk]), **HTMX
+    )
     assert "OSError: disk full" in response.text and "hx-get" not in response.text
 
 
 def test_status_refusals(client, login, shop_steward, board_member_other, draft):
-    url = reverse("reports:generation_status", args=[ReportGenerationFactory(report=draft).pk])
+    url = reverse(
+        "reports:generation_status", args=[draft.organization.slug, ReportGenerationFactory(report=draft).pk]
+    )
     assert client.get(url).status_code == 302
     assert login(shop_steward).get(url).status_code == 403
     assert login(board_member_other).get(url).status_code == 404
@@ -494,7 +551,9 @@ def test_status_refusals(client, login, shop_steward, board_member_other, draft)
 
 def test_members_download_the_stored_pdf_of_a_final_report(login, shop_steward, final):
     stored_generation(final, b"%PDF-1.7 the final one")
-    response = login(shop_steward).get(reverse("reports:report_download", args=[final.pk]))
+    response = login(shop_steward).get(
+        reverse("reports:report_download", args=[organization_slug_of(final), final.pk])
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == b"%PDF-1.7 the final one"
     assert 'filename="beretning-2024-testforbundet-2024.pdf"' in response["Content-Disposition"]
@@ -502,14 +561,17 @@ def test_members_download_the_stored_pdf_of_a_final_report(login, shop_steward, 
 
 def test_download_refusals(client, login, shop_steward, board_member, board_member_other, draft, final):
     stored_generation(draft)
-    url = reverse("reports:report_download", args=[draft.pk])
+    url = reverse("reports:report_download", args=[organization_slug_of(draft), draft.pk])
     assert client.get(url).status_code == 302
     assert login(shop_steward).get(url).status_code == 403
     assert login(board_member_other).get(url).status_code == 404
     assert login(board_member).post(url).status_code == 405
     assert login(board_member).get(url).status_code == 200
     assert (
-        login(board_member).get(reverse("reports:report_download", args=[final.pk])).status_code == 404
+        login(board_member)
+        .get(reverse("reports:report_download", args=[organization_slug_of(final), final.pk]))
+        .status_code
+        == 404
     )  # none built
 
 
@@ -526,10 +588,12 @@ def test_published_pdf_stays_downloadable_for_members(
         ),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        login(board_member).post(reverse("reports:report_publish", args=[draft.pk]))
+        login(board_member).post(
+            reverse("reports:report_publish", args=[organization_slug_of(draft), draft.pk])
+        )
     member = login(shop_steward)
     listing = member.get(reverse("reports:report_list", args=[draft.organization.slug]))
-    download = reverse("reports:report_download", args=[draft.pk])
+    download = reverse("reports:report_download", args=[organization_slug_of(draft), draft.pk])
     assert "Beretning 2025" in listing.text and download in listing.text
     first = b"".join(member.get(download).streaming_content)
     again = b"".join(member.get(download).streaming_content)

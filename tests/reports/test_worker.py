@@ -7,6 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.reports.models import ReportGeneration
 from tests.factories import AnnualReportFactory, PullQuoteFactory
 
@@ -24,10 +25,12 @@ def test_a_worker_builds_the_pdf_that_the_page_then_offers(
     report = AnnualReportFactory(organization=board_member.memberships.get().organization, year=2025)
     PullQuoteFactory(report=report, text="Vi gør det sammen – også i år.", attribution="kredsformand")
     client = login(board_member)
-    response = client.post(reverse("reports:report_generate", args=[report.pk]), **HTMX)
+    response = client.post(
+        reverse("reports:report_generate", args=[organization_slug_of(report), report.pk]), **HTMX
+    )
     assert response.status_code == 200 and "<progress" in response.text
     generation = ReportGeneration.objects.get(report=report)
-    status_url = reverse("reports:generation_status", args=[generation.pk])
+    status_url = reverse("reports:generation_status", args=[organization_slug_of(generation), generation.pk])
 
     deadline = time.monotonic() + 120
     while True:
@@ -40,7 +43,7 @@ def test_a_worker_builds_the_pdf_that_the_page_then_offers(
     generation.refresh_from_db()
     assert generation.status == ReportGeneration.Status.DONE, generation.error
     assert generation.progress == 100 and generation.file.name.startswith("reports/testforbundet/2025/")
-    download = reverse("reports:report_download", args=[report.pk])
+    download = reverse("reports:report_download", args=[organization_slug_of(report), report.pk])
     assert download in partial
     pdf = b"".join(client.get(download).streaming_content)
     pages = pdftools.pages_text(pdftools.write(pdf, tmp_path))

@@ -60,7 +60,9 @@ def objects(org, plan, area, goal, initiative):
 
 
 def _url(name, objects, key):
-    return reverse(name, args=[objects[key]])
+    if key == "org_slug":
+        return reverse(name, args=[objects[key]])
+    return reverse(name, args=[objects["org_slug"], objects[key]])
 
 
 @pytest.mark.parametrize(("name", "key", "method"), READ_VIEWS + EDIT_VIEWS)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.clubs.forms import ClubMeetingForm
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import StrategyPlan
 from tests.conftest import unit
@@ -41,13 +42,15 @@ def test_the_services_archive_and_unarchive(plan):
 def test_who_may_archive_and_unarchive(request, client, login, plan, action, name):
     if action == "plan_unarchive":
         _archived(plan)
-    url = reverse(f"strategy:{action}", args=[plan.pk])
+    url = reverse(f"strategy:{action}", args=[plan.organization.slug, plan.pk])
     user = None if name == "anonymous" else request.getfixturevalue(name)
     response = (client if user is None else login(user)).post(url)
     plan.refresh_from_db()
     if name in MAY_ARCHIVE:
         assert response.status_code == 302
-        assert response["Location"] == reverse("strategy:plan_detail", args=[plan.pk])
+        assert response["Location"] == reverse(
+            "strategy:plan_detail", args=[organization_slug_of(plan), plan.pk]
+        )
         assert plan.archived == (action == "plan_archive")
     else:
         if name == "anonymous":
@@ -59,7 +62,12 @@ def test_who_may_archive_and_unarchive(request, client, login, plan, action, nam
 
 @pytest.mark.parametrize("action", ["plan_archive", "plan_unarchive"])
 def test_archiving_needs_a_post(login, board_member, plan, action):
-    assert login(board_member).get(reverse(f"strategy:{action}", args=[plan.pk])).status_code == 405
+    assert (
+        login(board_member)
+        .get(reverse(f"strategy:{action}", args=[plan.organization.slug, plan.pk]))
+        .status_code
+        == 405
+    )
 
 
 def test_an_archived_plan_leaves_the_default_list_and_is_listed_on_request(login, shop_steward, org, plan):
@@ -80,15 +88,26 @@ def test_an_archived_plan_leaves_the_default_list_and_is_listed_on_request(login
 def test_an_archived_plan_stays_readable_marked_and_read_only(login, board_member, plan, area, initiative):
     _archived(plan)
     client = login(board_member)
-    body = client.get(reverse("strategy:plan_detail", args=[plan.pk])).content.decode()
+    body = client.get(
+        reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk])
+    ).content.decode()
     assert "Archived" in body and "It is read-only" in body
-    assert reverse("strategy:plan_edit", args=[plan.pk]) not in body
-    assert reverse("strategy:focus_area_add", args=[plan.pk]) not in body
-    assert reverse("strategy:plan_unarchive", args=[plan.pk]) in body
-    assert reverse("strategy:plan_copy", args=[plan.pk]) in body  # copying into a new period stays possible
-    area_page = client.get(reverse("strategy:focus_area_detail", args=[area.pk])).content.decode()
-    assert reverse("strategy:initiative_add", args=[area.pk]) not in area_page
-    assert client.get(reverse("strategy:initiative_detail", args=[initiative.pk])).status_code == 200
+    assert reverse("strategy:plan_edit", args=[organization_slug_of(plan), plan.pk]) not in body
+    assert reverse("strategy:focus_area_add", args=[organization_slug_of(plan), plan.pk]) not in body
+    assert reverse("strategy:plan_unarchive", args=[organization_slug_of(plan), plan.pk]) in body
+    assert (
+        reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk]) in body
+    )  # copying into a new period stays possible
+    area_page = client.get(
+        reverse("strategy:focus_area_detail", args=[organization_slug_of(area), area.pk])
+    ).content.decode()
+    assert reverse("strategy:initiative_add", args=[organization_slug_of(area), area.pk]) not in area_page
+    assert (
+        client.get(
+            reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk])
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
@@ -109,7 +128,9 @@ def test_nothing_in_an_archived_plan_can_be_changed(login, board_member, plan, a
     on_area = {"focus_area_edit", "goal_add", "initiative_add"}
     on_initiative = {"initiative_status_set", "initiative_update_post"}
     target = area if name in on_area else initiative if name in on_initiative else plan
-    response = login(board_member).post(reverse(f"strategy:{name}", args=[target.pk]), data)
+    response = login(board_member).post(
+        reverse(f"strategy:{name}", args=[organization_slug_of(target), target.pk]), data
+    )
     assert response.status_code == 403
     assert "The plan is archived and read-only." in response.content.decode()
     plan.refresh_from_db()
@@ -120,7 +141,7 @@ def test_nothing_in_an_archived_plan_can_be_changed(login, board_member, plan, a
 
 def test_an_archived_plan_can_be_copied_into_an_active_one(login, board_member, plan, area):
     _archived(plan)
-    url = reverse("strategy:plan_copy", args=[plan.pk])
+    url = reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk])
     login(board_member).post(url, {"title": "Strategi 2029-2031", "start_year": 2029, "end_year": 2031})
     copy = StrategyPlan.objects.get(title="Strategi 2029-2031")
     assert not copy.archived and copy.focus_areas.count() == 1

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy.models import Initiative
 from tests.conftest import assert_no_axe_violations, unit
 from tests.factories import GoalFactory, InitiativeFactory
@@ -28,7 +29,7 @@ def filled(org, plan, area, goal, initiative):
 
 def test_board_member_changes_status_in_place(page, browser_login, board_member, area, filled):
     browser_login(board_member)
-    page.goto(f"/strategy/focus-area/{area.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(area)}/focus-area/{area.pk}/")
     item = page.locator(f"#initiative-{filled.pk}")
     item.locator("select[name=status]").select_option("in_progress")
     item.locator("input[name=progress]").fill("55")
@@ -44,12 +45,12 @@ def test_board_member_changes_status_in_place(page, browser_login, board_member,
 
 def test_filters_update_the_list_and_the_address(page, browser_login, shop_steward, plan, filled):
     browser_login(shop_steward)
-    page.goto(f"/strategy/plan/{plan.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(plan)}/plan/{plan.pk}/")
     page.select_option("#id_level", "county")
     page.wait_for_url("**level=county**")
     expect(page.locator("#initiative-results tbody tr")).to_have_count(1)
     page.go_back()
-    page.wait_for_url(f"**/strategy/plan/{plan.pk}/")
+    page.wait_for_url(f"**/strategy/{organization_slug_of(plan)}/plan/{plan.pk}/")
     expect(page.locator("#initiative-results tbody tr")).to_have_count(2)
     assert page.locator("#id_level").input_value() == ""
 
@@ -58,9 +59,9 @@ def test_filters_update_the_list_and_the_address(page, browser_login, shop_stewa
 def test_pages_are_accessible(page, browser_login, board_member, plan, area, filled, which):
     browser_login(board_member)
     path = {
-        "plan": f"/strategy/plan/{plan.pk}/",
-        "area": f"/strategy/focus-area/{area.pk}/",
-        "initiative": f"/strategy/initiative/{filled.pk}/",
+        "plan": f"/strategy/{organization_slug_of(plan)}/plan/{plan.pk}/",
+        "area": f"/strategy/{organization_slug_of(area)}/focus-area/{area.pk}/",
+        "initiative": f"/strategy/{organization_slug_of(filled)}/initiative/{filled.pk}/",
     }[which]
     page.goto(path)
     assert_no_axe_violations(page)
@@ -68,10 +69,10 @@ def test_pages_are_accessible(page, browser_login, board_member, plan, area, fil
 
 def test_saving_a_goal_on_its_edit_page_goes_back_to_the_goal(page, browser_login, board_member, goal):
     browser_login(board_member)
-    page.goto(f"/strategy/goal/{goal.pk}/edit/")
+    page.goto(f"/strategy/{organization_slug_of(goal)}/goal/{goal.pk}/edit/")
     page.fill("#id_text", "Endnu flere medlemmer")
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url(f"**/strategy/goal/{goal.pk}/")
+    page.wait_for_url(f"**/strategy/{organization_slug_of(goal)}/goal/{goal.pk}/")
     expect(page.locator("h1")).to_have_text("Mål")
     expect(page.locator("[role=status]")).to_contain_text("Målet er gemt.")
     expect(page.locator("main form")).to_have_count(0)
@@ -86,7 +87,7 @@ def test_focus_area_lead_does_not_overlap_and_breadcrumbs_have_separators(
     area.save(update_fields=["focus"])
     browser_login(board_member)
     page.set_viewport_size({"width": 480, "height": 900})
-    page.goto(f"/strategy/focus-area/{area.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(area)}/focus-area/{area.pk}/")
     font_size, line_height, height = page.locator(".strategy-plan-period").evaluate(
         "p => { const s = getComputedStyle(p);"
         " return [parseFloat(s.fontSize), parseFloat(s.lineHeight), p.getBoundingClientRect().height]; }"
@@ -123,13 +124,13 @@ def test_a_plan_period_far_ahead_is_confirmed_in_the_browser(page, browser_login
     assert not StrategyPlan.objects.filter(title="Strategi langt ude").exists()
     confirm.check()
     page.locator("main form button[type=submit]").click()
-    page.wait_for_url("**/strategy/plan/**")
+    page.wait_for_url("**/strategy/*/plan/**")
     assert StrategyPlan.objects.get(title="Strategi langt ude").start_year == start
 
 
 def test_an_archived_plan_page_is_accessible(page, browser_login, board_member, plan, area):
     browser_login(board_member)
-    page.goto(f"/strategy/plan/{plan.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(plan)}/plan/{plan.pk}/")
     page.get_by_role("button", name="Arkivér planen").click()
     expect(page.locator("main h1 .badge")).to_have_text("Arkiveret")
     assert_no_axe_violations(page)
@@ -139,7 +140,7 @@ def test_a_stale_status_change_shows_why_in_place(page, browser_login, board_mem
     """The answer is a 409: htmx swaps it in (base.html's responseHandling), so the explanation and the
     current values show where the user clicked, instead of nothing happening."""
     browser_login(board_member)
-    page.goto(f"/strategy/focus-area/{area.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(area)}/focus-area/{area.pk}/")
     Initiative.objects.filter(pk=filled.pk).update(progress=70, version=2)  # someone else saved first
     item = page.locator(f"#initiative-{filled.pk}")
     item.locator("input[name=progress]").fill("55")

@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import InitiativeComment, PlanLink, StrategyPlan
 from tests.factories import InitiativeFactory, UserFactory
@@ -50,7 +51,7 @@ def published(plan, initiative, owner):
 
 
 def comment_url(initiative):
-    return reverse("strategy:progress_initiative", args=[initiative.pk])
+    return reverse("strategy:progress_initiative", args=[organization_slug_of(initiative), initiative.pk])
 
 
 def comment(initiative, text="Hvornår starter netværket?", status=PENDING, author=None):
@@ -135,14 +136,20 @@ def test_only_approved_comments_are_shown_anywhere(client, login, shop_steward, 
     comment(initiative, "Ventende kommentar", PENDING)
     link = PlanLink.objects.get(plan=plan)
     pages = [
-        client.get(reverse("strategy:public_initiative", args=[link.token, initiative.pk])).text,
+        client.get(
+            reverse(
+                "strategy:public_initiative", args=[organization_slug_of(link), link.token, initiative.pk]
+            )
+        ).text,
         login(shop_steward).get(comment_url(initiative)).text,
     ]
     for text in pages:
         assert "Godkendt kommentar" in text
         assert "Skjult kommentar" not in text
         assert "Ventende kommentar" not in text
-    overview = login(shop_steward).get(reverse("strategy:progress", args=[plan.pk])).text
+    overview = (
+        login(shop_steward).get(reverse("strategy:progress", args=[organization_slug_of(plan), plan.pk])).text
+    )
     assert "1 comment" in overview
 
 
@@ -163,7 +170,7 @@ def test_the_authors_name_is_not_shown_to_members(client, login, shop_steward, p
 
 
 def moderate_url(note):
-    return reverse("strategy:comment_moderate", args=[note.pk])
+    return reverse("strategy:comment_moderate", args=[organization_slug_of(note), note.pk])
 
 
 def test_the_board_approves_and_the_owner_is_told_once_in_their_language(
@@ -182,8 +189,14 @@ def test_the_board_approves_and_the_owner_is_told_once_in_their_language(
     assert message.to == ["owner@example.org"]
     assert message.subject == "Et medlem har kommentert tiltaket ditt"  # nb, the owner's language
     assert "Hvornår starter netværket?" in message.body
-    assert f"/strategy/progress/initiative/{initiative.pk}/#comments" in message.body
-    assert f"/strategy/initiative/{initiative.pk}/#update-form" in message.body
+    assert (
+        f"/strategy/{organization_slug_of(initiative)}/progress/initiative/{initiative.pk}/#comments"
+        in message.body
+    )
+    assert (
+        f"/strategy/{organization_slug_of(initiative)}/initiative/{initiative.pk}/#update-form"
+        in message.body
+    )
     # Hidden and approved again: no second email.
     with django_capture_on_commit_callbacks(execute=True):
         client.post(moderate_url(note), {"action": "hide"})
@@ -239,7 +252,12 @@ def test_an_unknown_action_is_refused(login, board_member, published, initiative
 def test_only_the_board_moderates(request, login, published, plan, initiative, user_fixture):
     note = comment(initiative)
     client = login(request.getfixturevalue(user_fixture))
-    assert client.get(reverse("strategy:comment_moderation", args=[plan.pk])).status_code == 403
+    assert (
+        client.get(
+            reverse("strategy:comment_moderation", args=[organization_slug_of(plan), plan.pk])
+        ).status_code
+        == 403
+    )
     assert client.post(moderate_url(note), {"action": "approve"}).status_code == 403
     note.refresh_from_db()
     assert note.status == PENDING
@@ -248,14 +266,19 @@ def test_only_the_board_moderates(request, login, published, plan, initiative, u
 def test_another_organisations_board_sees_nothing(login, board_member_other, published, plan, initiative):
     note = comment(initiative)
     client = login(board_member_other)
-    assert client.get(reverse("strategy:comment_moderation", args=[plan.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("strategy:comment_moderation", args=[organization_slug_of(plan), plan.pk])
+        ).status_code
+        == 404
+    )
     assert client.post(moderate_url(note), {"action": "approve"}).status_code == 404
 
 
 def test_anonymous_is_sent_to_login_for_moderation(client, published, plan, initiative):
     note = comment(initiative)
     for response in (
-        client.get(reverse("strategy:comment_moderation", args=[plan.pk])),
+        client.get(reverse("strategy:comment_moderation", args=[organization_slug_of(plan), plan.pk])),
         client.post(moderate_url(note), {"action": "approve"}),
     ):
         assert response.status_code == 302 and "/login/" in response["Location"]
@@ -265,14 +288,19 @@ def test_moderation_refuses_other_methods(login, board_member, published, plan, 
     note = comment(initiative)
     client = login(board_member)
     assert client.get(moderate_url(note)).status_code == 405
-    assert client.post(reverse("strategy:comment_moderation", args=[plan.pk])).status_code == 405
+    assert (
+        client.post(
+            reverse("strategy:comment_moderation", args=[organization_slug_of(plan), plan.pk])
+        ).status_code
+        == 405
+    )
 
 
 def test_the_moderation_list_filters_by_status(login, board_member, published, plan, initiative):
     comment(initiative, "Ventende kommentar")
     comment(initiative, "Skjult kommentar", HIDDEN)
     client = login(board_member)
-    url = reverse("strategy:comment_moderation", args=[plan.pk])
+    url = reverse("strategy:comment_moderation", args=[organization_slug_of(plan), plan.pk])
     pending = client.get(url).text
     assert "Ventende kommentar" in pending and "Skjult kommentar" not in pending
     hidden = client.get(url + "?status=hidden").text
@@ -284,7 +312,7 @@ def test_the_moderation_list_query_count_does_not_grow(
     login, board_member, published, plan, area, django_assert_max_num_queries
 ):
     client = login(board_member)
-    url = reverse("strategy:comment_moderation", args=[plan.pk]) + "?status=all"
+    url = reverse("strategy:comment_moderation", args=[organization_slug_of(plan), plan.pk]) + "?status=all"
     comment(initiative=InitiativeFactory(focus_area=area))
     with django_assert_max_num_queries(10) as small:
         client.get(url)
@@ -298,7 +326,9 @@ def test_the_plan_page_tells_the_board_of_waiting_comments(login, board_member, 
     comment(initiative)
     assert (
         "Comments from members (1 awaits approval)"
-        in login(board_member).get(reverse("strategy:plan_detail", args=[plan.pk])).text
+        in login(board_member)
+        .get(reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk]))
+        .text
     )
 
 
@@ -345,7 +375,10 @@ def test_the_initiative_page_query_count_does_not_grow(
 
     member = login(shop_steward)
     link = PlanLink.objects.get(plan=plan)
-    urls = [comment_url(initiative), reverse("strategy:public_initiative", args=[link.token, initiative.pk])]
+    urls = [
+        comment_url(initiative),
+        reverse("strategy:public_initiative", args=[organization_slug_of(link), link.token, initiative.pk]),
+    ]
     comment(initiative, status=APPROVED)
     InitiativeUpdateFactory(initiative=initiative)
     counts = []

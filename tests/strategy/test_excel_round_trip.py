@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.demo import load_plan, load_plan_data
 from apps.strategy.models import Initiative
@@ -54,16 +55,16 @@ def test_a_plan_exported_edited_in_excel_and_imported_is_unchanged(
     page, browser_login, board_member, org, fagforbundet, link, name, resave
 ):
     browser_login(board_member)
-    page.goto(f"/strategy/plan/{fagforbundet.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(fagforbundet)}/plan/{fagforbundet.pk}/")
     with page.expect_download() as download:
         page.locator(f"a[href$='/{link}']").click()
     saved = resave(Path(download.value.path()).read_bytes())
     services.plan_archive(plan=fagforbundet)  # one current plan per period: the copy takes over
     empty = StrategyPlanFactory(organization=org, start_year=2024, end_year=2025, title="Kopi")
-    page.goto(f"/strategy/plan/{empty.pk}/import/")
+    page.goto(f"/strategy/{organization_slug_of(empty)}/plan/{empty.pk}/import/")
     page.set_input_files(
         "input[name=file]", files=[{"name": name, "mimeType": "text/plain", "buffer": saved}]
     )
     page.locator("main button[type=submit]").click()
-    page.wait_for_url(f"**/strategy/plan/{empty.pk}/")
+    page.wait_for_url(f"**/strategy/{organization_slug_of(empty)}/plan/{empty.pk}/")
     assert _content(empty) == _content(fagforbundet)

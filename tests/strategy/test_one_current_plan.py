@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
 from tests.factories import (
@@ -43,7 +44,7 @@ def test_a_second_plan_for_the_same_years_is_refused_with_the_other_plans_name(
 def test_editing_a_plans_years_into_another_plans_period_is_refused(login, board_member, org, plan):
     later = StrategyPlanFactory(organization=org, title="Senere plan", start_year=2029, end_year=2030)
     response = login(board_member).post(
-        reverse("strategy:plan_edit", args=[later.pk]),
+        reverse("strategy:plan_edit", args=[organization_slug_of(later), later.pk]),
         {"title": "Senere plan", "start_year": 2028, "end_year": 2030, "introduction": ""},
     )
     assert response.status_code == 422
@@ -79,7 +80,9 @@ def test_unarchiving_into_a_taken_period_is_refused_and_says_why(login, board_me
     services.plan_archive(plan=plan)
     StrategyPlanFactory(organization=org, title="Afløseren", start_year=2027, end_year=2030)
     client = login(board_member)
-    response = client.post(reverse("strategy:plan_unarchive", args=[plan.pk]), follow=True)
+    response = client.post(
+        reverse("strategy:plan_unarchive", args=[organization_slug_of(plan), plan.pk]), follow=True
+    )
     assert "cannot be unarchived" in response.content.decode() and "Afløseren" in response.content.decode()
     plan.refresh_from_db()
     assert plan.archived
@@ -110,8 +113,10 @@ def test_copy_from_the_plan_page_starts_the_next_period_with_structure_but_no_pr
     InitiativeFactory(focus_area=area, text="Afsluttet kampagne", status="done", progress=100)
     client = login(board_member)
 
-    page = client.get(reverse("strategy:plan_detail", args=[plan.pk])).content.decode()
-    copy_url = reverse("strategy:plan_copy", args=[plan.pk])
+    page = client.get(
+        reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk])
+    ).content.decode()
+    copy_url = reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk])
     assert f'href="{copy_url}"' in page
     form = client.get(copy_url).content.decode()
     assert 'value="2029"' in form and 'value="2032"' in form  # the next period, as long as this one
@@ -120,7 +125,7 @@ def test_copy_from_the_plan_page_starts_the_next_period_with_structure_but_no_pr
                                       "carry_goals": "on", "carry_indicator_baselines": "on",
                                       "carry_initiatives": "on", "carry_links": "on"})  # fmt: skip
     new = StrategyPlan.objects.get(title="Strategi 2029-2032")
-    assert response["Location"] == reverse("strategy:plan_detail", args=[new.pk])
+    assert response["Location"] == reverse("strategy:plan_detail", args=[organization_slug_of(new), new.pk])
     new_area = FocusArea.objects.get(plan=new)
     assert (new_area.title, new_area.focus) == ("Medlemsnærhed", "Tæt på medlemmerne")
     new_goal = Goal.objects.get(focus_area=new_area)
@@ -140,7 +145,7 @@ def test_copy_from_the_plan_page_starts_the_next_period_with_structure_but_no_pr
 
 def test_copy_into_the_plans_own_period_is_refused_on_the_form(login, board_member, plan):
     response = login(board_member).post(
-        reverse("strategy:plan_copy", args=[plan.pk]),
+        reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk]),
         {"title": "Kopi", "start_year": 2026, "end_year": 2029},
     )
     assert response.status_code == 422

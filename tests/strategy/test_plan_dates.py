@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, StrategyPlan
 from apps.strategy.plan_csv import COLUMNS
@@ -35,7 +36,7 @@ def test_a_plan_year_like_99999_is_refused_by_the_new_plan_form(login, board_mem
 
 
 def test_a_plan_year_like_99999_is_refused_by_the_edit_form(login, board_member, plan):
-    url = reverse("strategy:plan_edit", args=[plan.pk])
+    url = reverse("strategy:plan_edit", args=[organization_slug_of(plan), plan.pk])
     data = {
         "title": plan.title,
         "start_year": 2025,
@@ -50,7 +51,7 @@ def test_a_plan_year_like_99999_is_refused_by_the_edit_form(login, board_member,
 
 
 def test_a_plan_year_like_99999_is_refused_by_the_copy_form(login, board_member, plan):
-    url = reverse("strategy:plan_copy", args=[plan.pk])
+    url = reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk])
     response = login(board_member).post(url, {"title": "Kopi", "start_year": 99999, "end_year": 99999})
     assert YEAR_RANGE in response.content.decode()
     assert not StrategyPlan.objects.filter(title="Kopi").exists()
@@ -74,7 +75,9 @@ def test_a_date_in_year_99999_is_refused_by_the_csv_import(login, board_member, 
     writer.writeheader()
     writer.writerows(rows)
     upload = SimpleUploadedFile("plan.csv", out.getvalue().encode(), content_type="text/csv")
-    response = login(board_member).post(reverse("strategy:plan_import", args=[plan.pk]), {"file": upload})
+    response = login(board_member).post(
+        reverse("strategy:plan_import", args=[organization_slug_of(plan), plan.pk]), {"file": upload}
+    )
     body = response.content.decode()
     assert response.status_code == 422
     assert "Row 3" in body and "99999-01-01" in body
@@ -121,7 +124,7 @@ def test_a_normal_next_period_needs_no_confirmation(login, board_member, org):
 
 
 def test_the_copy_form_asks_for_a_period_outside_the_window(login, board_member, plan):
-    url = reverse("strategy:plan_copy", args=[plan.pk])
+    url = reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk])
     client = login(board_member)
     data = {"title": "Kopi", "start_year": THIS_YEAR - 9, "end_year": THIS_YEAR - 6}
     response = client.post(url, data)

@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import InitiativeComment, PlanLink
 from tests.conftest import assert_no_axe_violations, unit
@@ -38,11 +39,11 @@ def published(org, plan, area, initiative, board_member):
 
 def test_member_page_is_accessible(page, browser_login, shop_steward, published, initiative):
     browser_login(shop_steward)
-    page.goto(f"/strategy/plan/{published.pk}/progress/")
+    page.goto(f"/strategy/{organization_slug_of(published)}/plan/{published.pk}/progress/")
     expect(page.locator("h1")).to_have_text(published.title)
     expect(page.locator("main")).to_contain_text("Første netværksmøde holdt")
     assert_no_axe_violations(page)
-    page.goto(f"/strategy/progress/initiative/{initiative.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(initiative)}/progress/initiative/{initiative.pk}/")
     assert_no_axe_violations(page)
 
 
@@ -53,7 +54,7 @@ def test_public_page_on_a_phone_is_accessible(browser, live_server, published):
     )
     phone = context.new_page()
     try:
-        phone.goto(f"/strategy/public/{link.token}/")
+        phone.goto(f"/strategy/{organization_slug_of(link)}/public/{link.token}/")
         expect(phone.locator("h1")).to_have_text(published.title)
         # Nothing wider than the screen: no sideways scrolling on a phone.
         assert phone.evaluate("document.documentElement.scrollWidth") <= 375
@@ -72,7 +73,7 @@ def test_a_member_comments_without_javascript_and_the_board_approves_in_place(
         member.fill("input[name=username]", shop_steward.email)
         member.fill("input[name=password]", "correct-horse-battery")
         member.click("main button[type=submit]")
-        member.goto(f"/strategy/progress/initiative/{initiative.pk}/")
+        member.goto(f"/strategy/{organization_slug_of(initiative)}/progress/initiative/{initiative.pk}/")
         member.fill("textarea[name=text]", "Hvornår kommer næste møde?")
         member.click("#comments button[type=submit]")
         expect(member.locator("[role=status]")).to_contain_text("når bestyrelsen har godkendt den")
@@ -80,7 +81,7 @@ def test_a_member_comments_without_javascript_and_the_board_approves_in_place(
         context.close()
     comment = InitiativeComment.objects.get()
     browser_login(board_member)
-    page.goto(f"/strategy/plan/{published.pk}/comments/")
+    page.goto(f"/strategy/{organization_slug_of(published)}/plan/{published.pk}/comments/")
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text("Hvornår kommer næste møde?")
     assert_no_axe_violations(page)
     url_before = page.url
@@ -90,12 +91,15 @@ def test_a_member_comments_without_javascript_and_the_board_approves_in_place(
     comment.refresh_from_db()
     assert comment.status == InitiativeComment.Status.APPROVED
     assert_no_axe_violations(page)
-    page.goto(f"/strategy/progress/initiative/{initiative.pk}/")
+    page.goto(f"/strategy/{organization_slug_of(initiative)}/progress/initiative/{initiative.pk}/")
     expect(page.locator("#comments")).to_contain_text("Hvornår kommer næste møde?")
 
 
 def test_publishing_and_stale_pages_are_accessible(page, browser_login, board_member, published):
     browser_login(board_member)
-    for path in (f"/strategy/plan/{published.pk}/publish/", f"/strategy/plan/{published.pk}/stale/"):
+    for path in (
+        f"/strategy/{organization_slug_of(published)}/plan/{published.pk}/publish/",
+        f"/strategy/{organization_slug_of(published)}/plan/{published.pk}/stale/",
+    ):
         page.goto(path)
         assert_no_axe_violations(page)

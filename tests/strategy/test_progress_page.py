@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, PlanLink, StrategyPlan
 from tests.conftest import unit
@@ -37,11 +38,11 @@ def publish(plan, visibility, user=None):
 
 
 def progress_url(plan):
-    return reverse("strategy:progress", args=[plan.pk])
+    return reverse("strategy:progress", args=[plan.organization.slug, plan.pk])
 
 
 def public_url(link):
-    return reverse("strategy:public_progress", args=[link.token])
+    return reverse("strategy:public_progress", args=[organization_slug_of(link), link.token])
 
 
 # --- who may read it ---------------------------------------------------------------------------------
@@ -51,7 +52,12 @@ def test_an_unpublished_page_is_refused_to_members(login, shop_steward, plan, in
     assert plan.visibility == StrategyPlan.Visibility.UNPUBLISHED
     client = login(shop_steward)
     assert client.get(progress_url(plan)).status_code == 403
-    assert client.get(reverse("strategy:progress_initiative", args=[initiative.pk])).status_code == 403
+    assert (
+        client.get(
+            reverse("strategy:progress_initiative", args=[organization_slug_of(initiative), initiative.pk])
+        ).status_code
+        == 403
+    )
 
 
 def test_the_board_previews_an_unpublished_page(login, board_member, plan, initiative):
@@ -80,7 +86,12 @@ def test_another_organisation_sees_nothing(login, board_member_other, plan, init
     publish(plan, PUBLIC)
     client = login(board_member_other)
     assert client.get(progress_url(plan)).status_code == 404
-    assert client.get(reverse("strategy:progress_initiative", args=[initiative.pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("strategy:progress_initiative", args=[organization_slug_of(initiative), initiative.pk])
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("name", ["strategy:progress", "strategy:progress_initiative"])
@@ -88,7 +99,10 @@ def test_the_member_pages_refuse_other_methods(login, shop_steward, plan, initia
     publish(plan, MEMBERS)
     pk = plan.pk if name == "strategy:progress" else initiative.pk
     method = "post" if name == "strategy:progress" else "delete"
-    assert getattr(login(shop_steward), method)(reverse(name, args=[pk])).status_code == 405
+    assert (
+        getattr(login(shop_steward), method)(reverse(name, args=[plan.organization.slug, pk])).status_code
+        == 405
+    )
 
 
 def test_publishing_by_public_link_makes_a_link_anyone_can_open(client, board_member, plan, initiative):
@@ -100,25 +114,32 @@ def test_publishing_by_public_link_makes_a_link_anyone_can_open(client, board_me
     assert initiative.text in response.text
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response["Referrer-Policy"] == "no-referrer"
-    detail = client.get(reverse("strategy:public_initiative", args=[link.token, initiative.pk]))
+    detail = client.get(
+        reverse("strategy:public_initiative", args=[organization_slug_of(link), link.token, initiative.pk])
+    )
     assert detail.status_code == 200
     assert "<textarea" not in detail.text  # anonymous visitors read, they do not write
 
 
 def test_a_guessed_token_finds_nothing(client, board_member, plan):
     publish(plan, PUBLIC, board_member)
-    assert client.get(reverse("strategy:public_progress", args=["not-the-token"])).status_code == 404
+    assert (
+        client.get(
+            reverse("strategy:public_progress", args=[plan.organization.slug, "not-the-token"])
+        ).status_code
+        == 404
+    )
 
 
 def test_a_revoked_link_stops_working_and_a_new_one_replaces_it(client, login, board_member, plan):
     publish(plan, PUBLIC, board_member)
     old = PlanLink.objects.get(plan=plan)
     board = login(board_member)
-    response = board.post(reverse("strategy:plan_link_revoke", args=[old.pk]))
+    response = board.post(reverse("strategy:plan_link_revoke", args=[organization_slug_of(old), old.pk]))
     assert response.status_code == 302
     client.logout()
     assert client.get(public_url(old)).status_code == 404
-    login(board_member).post(reverse("strategy:plan_link_create", args=[plan.pk]))
+    login(board_member).post(reverse("strategy:plan_link_create", args=[organization_slug_of(plan), plan.pk]))
     new = PlanLink.objects.get(plan=plan, revoked_at__isnull=True)
     assert new.token != old.token
     client.logout()
@@ -136,7 +157,9 @@ def test_a_link_stops_working_when_the_plan_is_no_longer_public(client, board_me
 def test_a_public_link_opens_only_its_own_plans_initiatives(client, board_member, plan, other_initiative):
     publish(plan, PUBLIC, board_member)
     link = PlanLink.objects.get(plan=plan)
-    url = reverse("strategy:public_initiative", args=[link.token, other_initiative.pk])
+    url = reverse(
+        "strategy:public_initiative", args=[organization_slug_of(link), link.token, other_initiative.pk]
+    )
     assert client.get(url).status_code == 404
 
 
@@ -144,7 +167,7 @@ def test_the_public_pages_refuse_post(client, board_member, plan, initiative):
     publish(plan, PUBLIC, board_member)
     link = PlanLink.objects.get(plan=plan)
     assert client.post(public_url(link)).status_code == 405
-    url = reverse("strategy:public_initiative", args=[link.token, initiative.pk])
+    url = reverse("strategy:public_initiative", args=[organization_slug_of(link), link.token, initiative.pk])
     assert client.post(url, {"text": "Hej"}).status_code == 405
 
 
@@ -200,7 +223,10 @@ def test_no_person_is_named_on_the_page(login, shop_steward, plan, area):
     )
     InitiativeUpdateFactory(initiative=item, author=owner, text="Godt i gang")
     client = login(shop_steward)
-    for url in (progress_url(plan), reverse("strategy:progress_initiative", args=[item.pk])):
+    for url in (
+        progress_url(plan),
+        reverse("strategy:progress_initiative", args=[organization_slug_of(item), item.pk]),
+    ):
         response = client.get(url)
         assert "Godt i gang" in response.text
         assert "Area A" in response.text

@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, InitiativeComment, StrategyPlan
 from tests.factories import InitiativeFactory, MembershipFactory, Role, UserFactory
@@ -95,7 +96,7 @@ def test_the_cache_on_redis_drops_a_committed_change(
 ):
     services.plan_set_publishing(plan=plan, visibility="members", stale_after_weeks=8, user=board_member)
     client = login(shop_steward)
-    url = reverse("strategy:progress", args=[plan.pk])
+    url = reverse("strategy:progress", args=[organization_slug_of(plan), plan.pk])
     assert initiative.text in client.get(url).text
     assert any(key.startswith(b":1:strategy:progress:") for key in cache_on_own_redis.client().scan_iter())
     services.initiative_edit(initiative=initiative, expected_version=1, data={"text": "Et nyt navn"})

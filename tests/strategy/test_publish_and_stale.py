@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, PlanLink, StrategyPlan
 from strategy_portal.celery import app
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def publish_url(plan):
-    return reverse("strategy:plan_publish", args=[plan.pk])
+    return reverse("strategy:plan_publish", args=[organization_slug_of(plan), plan.pk])
 
 
 # --- publishing settings ----------------------------------------------------------------------------
@@ -31,7 +32,7 @@ def test_the_board_publishes_by_public_link_and_sees_the_link(login, board_membe
     plan.refresh_from_db()
     assert (plan.visibility, plan.stale_after_weeks) == (StrategyPlan.Visibility.PUBLIC, 6)
     link = PlanLink.objects.get(plan=plan)
-    assert f"/strategy/public/{link.token}/" in response.text
+    assert f"/strategy/{organization_slug_of(link)}/public/{link.token}/" in response.text
     assert "portal-qr" in response.text  # the shared link's QR code
     # Saving again keeps the same link.
     client.post(publish_url(plan), {"visibility": "public", "stale_after_weeks": "6"})
@@ -66,7 +67,7 @@ def test_an_unknown_visibility_is_refused(login, board_member, plan):
 @pytest.mark.parametrize("user_fixture", ["shop_steward", "union_staff", "med_member"])
 def test_only_the_board_manages_publishing(request, login, plan, name, method, user_fixture):
     client = login(request.getfixturevalue(user_fixture))
-    assert getattr(client, method)(reverse(name, args=[plan.pk])).status_code == 403
+    assert getattr(client, method)(reverse(name, args=[plan.organization.slug, plan.pk])).status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_only_the_board_manages_publishing(request, login, plan, name, method, u
 def test_publishing_is_hidden_from_other_organisations_and_anonymous(
     client, login, board_member_other, plan, name, method
 ):
-    url = reverse(name, args=[plan.pk])
+    url = reverse(name, args=[plan.organization.slug, plan.pk])
     response = getattr(client, method)(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert getattr(login(board_member_other), method)(url).status_code == 404
@@ -84,9 +85,16 @@ def test_publishing_is_hidden_from_other_organisations_and_anonymous(
 
 def test_link_views_refuse_get_and_a_link_cannot_be_made_for_a_members_only_plan(login, board_member, plan):
     client = login(board_member)
-    assert client.get(reverse("strategy:plan_link_create", args=[plan.pk])).status_code == 405
+    assert (
+        client.get(
+            reverse("strategy:plan_link_create", args=[organization_slug_of(plan), plan.pk])
+        ).status_code
+        == 405
+    )
     services.plan_set_publishing(plan=plan, visibility="members", stale_after_weeks=8, user=board_member)
-    response = client.post(reverse("strategy:plan_link_create", args=[plan.pk]), follow=True)
+    response = client.post(
+        reverse("strategy:plan_link_create", args=[organization_slug_of(plan), plan.pk]), follow=True
+    )
     assert "Publish the plan by public link first." in response.text
     assert not PlanLink.objects.exists()
 
@@ -100,15 +108,30 @@ def test_link_views_refuse_get_and_a_link_cannot_be_made_for_a_members_only_plan
     ],
 )
 def test_publishing_views_refuse_other_methods(login, board_member, plan, name, method):
-    assert getattr(login(board_member), method)(reverse(name, args=[plan.pk])).status_code == 405
+    assert (
+        getattr(login(board_member), method)(
+            reverse(name, args=[plan.organization.slug, plan.pk])
+        ).status_code
+        == 405
+    )
 
 
 def test_a_steward_may_not_revoke_the_link(login, shop_steward, board_member, plan):
     services.plan_set_publishing(plan=plan, visibility="public", stale_after_weeks=8, user=board_member)
     link = PlanLink.objects.get()
     client = login(shop_steward)
-    assert client.post(reverse("strategy:plan_link_revoke", args=[link.pk])).status_code == 403
-    assert client.get(reverse("strategy:plan_link_revoke", args=[link.pk])).status_code == 405
+    assert (
+        client.post(
+            reverse("strategy:plan_link_revoke", args=[organization_slug_of(link), link.pk])
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            reverse("strategy:plan_link_revoke", args=[organization_slug_of(link), link.pk])
+        ).status_code
+        == 405
+    )
     link.refresh_from_db()
     assert link.revoked_at is None
 
@@ -117,7 +140,9 @@ def test_another_boards_link_cannot_be_revoked(login, board_member_other, board_
     services.plan_set_publishing(plan=plan, visibility="public", stale_after_weeks=8, user=board_member)
     link = PlanLink.objects.get()
     assert (
-        login(board_member_other).post(reverse("strategy:plan_link_revoke", args=[link.pk])).status_code
+        login(board_member_other)
+        .post(reverse("strategy:plan_link_revoke", args=[organization_slug_of(link), link.pk]))
+        .status_code
         == 404
     )
     link.refresh_from_db()
@@ -129,7 +154,7 @@ def test_another_boards_link_cannot_be_revoked(login, board_member_other, board_
 
 def test_the_board_sets_a_weight_in_the_initiative_form(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_edit", args=[initiative.pk])
+    url = reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk])
     form = client.get(url)
     assert 'name="weight"' in form.text
     data = {
@@ -180,7 +205,7 @@ def test_the_owner_is_reminded_once_and_again_after_as_many_weeks(stale, owner, 
         message.subject == "Indsatser i “Strategi 2025-2028” venter på en opdatering"
     )  # Danish, the owner's
     assert "Stille indsats" in message.body
-    assert f"/strategy/initiative/{stale.pk}/" in message.body
+    assert f"/strategy/{organization_slug_of(stale)}/initiative/{stale.pk}/" in message.body
     # Run again the same day, and the next: nothing new.
     assert committed(services.stale_reminders_send, today=today) == 0
     assert committed(services.stale_reminders_send, today=today + timedelta(days=1)) == 0
@@ -243,7 +268,9 @@ def test_the_beat_schedule_sends_reminders_every_morning():
 
 def test_the_board_sees_the_stale_initiatives(login, board_member, plan, stale, owner, committed):
     committed(services.stale_reminders_send)
-    response = login(board_member).get(reverse("strategy:stale_list", args=[plan.pk]))
+    response = login(board_member).get(
+        reverse("strategy:stale_list", args=[organization_slug_of(plan), plan.pk])
+    )
     assert response.status_code == 200
     assert "Stille indsats" in response.text
     assert str(owner) in response.text
@@ -254,7 +281,9 @@ def test_the_board_sees_the_stale_initiatives(login, board_member, plan, stale, 
 
 def test_the_stale_list_says_when_reminders_are_off(login, board_member, plan):
     StrategyPlan.objects.filter(pk=plan.pk).update(stale_after_weeks=None)
-    response = login(board_member).get(reverse("strategy:stale_list", args=[plan.pk]))
+    response = login(board_member).get(
+        reverse("strategy:stale_list", args=[organization_slug_of(plan), plan.pk])
+    )
     assert "Reminders are off for this plan" in response.text
 
 
@@ -264,7 +293,7 @@ def test_the_stale_list_query_count_does_not_grow(
     plan.stale_after_weeks = 4
     plan.save(update_fields=["stale_after_weeks"])
     client = login(board_member)
-    url = reverse("strategy:stale_list", args=[plan.pk])
+    url = reverse("strategy:stale_list", args=[organization_slug_of(plan), plan.pk])
 
     def add(n):
         for _ in range(n):
@@ -278,7 +307,7 @@ def test_the_stale_list_query_count_does_not_grow(
     add(10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
-    assert response.text.count("/strategy/initiative/") >= 11
+    assert response.text.count(f"/strategy/{plan.organization.slug}/initiative/") >= 11
 
 
 def test_the_publish_page_query_count_does_not_grow(login, board_member, plan, django_assert_max_num_queries):
@@ -353,7 +382,7 @@ def test_the_responsible_person_posts_an_update_without_being_on_the_board(
 ):
     initiative.responsible_person = shop_steward
     initiative.save(update_fields=["responsible_person"])
-    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk])
     data = {
         "on": "2026-05-01",
         "text": "Første møde holdt",
@@ -363,24 +392,37 @@ def test_the_responsible_person_posts_an_update_without_being_on_the_board(
     }
     other = login(steward_of_other_club)
     assert (
-        'id="update-form"' not in other.get(reverse("strategy:initiative_detail", args=[initiative.pk])).text
+        'id="update-form"'
+        not in other.get(
+            reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk])
+        ).text
     )
     assert other.post(url, data).status_code == 403
     owner = login(shop_steward)
-    assert 'id="update-form"' in owner.get(reverse("strategy:initiative_detail", args=[initiative.pk])).text
+    assert (
+        'id="update-form"'
+        in owner.get(
+            reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk])
+        ).text
+    )
     assert owner.post(url, data).status_code == 302
     initiative.refresh_from_db()
     assert (initiative.status, initiative.progress) == ("in_progress", 20)
     assert initiative.updates.get().author == shop_steward
     # The rest of the initiative stays the board's.
-    assert owner.get(reverse("strategy:initiative_edit", args=[initiative.pk])).status_code == 403
+    assert (
+        owner.get(
+            reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk])
+        ).status_code
+        == 403
+    )
 
 
 def test_the_responsible_person_cannot_post_to_an_archived_plan(login, shop_steward, plan, initiative):
     initiative.responsible_person = shop_steward
     initiative.save(update_fields=["responsible_person"])
     services.plan_archive(plan=plan)
-    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk])
     response = login(shop_steward).post(url, {"on": "2026-05-01", "text": "Hej", "version": "1"})
     assert response.status_code == 403
     assert not initiative.updates.exists()

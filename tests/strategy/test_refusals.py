@@ -4,6 +4,7 @@ values, invalid input 422 with the errors; with and without htmx (htmx swaps bot
 import pytest
 from django.urls import reverse
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -17,7 +18,7 @@ def _bump(obj):
 
 @BOTH
 def test_stale_focus_area_save_is_409(login, board_member, area, headers):
-    url = reverse("strategy:focus_area_edit", args=[area.pk])
+    url = reverse("strategy:focus_area_edit", args=[organization_slug_of(area), area.pk])
     _bump(area)
     response = login(board_member).post(
         url, {"title": "Gammelt", "focus": "", "narrative": "", "version": area.version}, **headers
@@ -32,7 +33,7 @@ def test_stale_focus_area_save_is_409(login, board_member, area, headers):
 def test_stale_goal_save_is_409(login, board_member, goal, headers):
     _bump(goal)
     response = login(board_member).post(
-        reverse("strategy:goal_edit", args=[goal.pk]),
+        reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]),
         {"text": "Gammel tekst", "version": goal.version},
         **headers,
     )
@@ -45,7 +46,7 @@ def test_stale_goal_save_is_409(login, board_member, goal, headers):
 def test_stale_initiative_status_is_409(login, board_member, initiative, headers):
     _bump(initiative)
     response = login(board_member).post(
-        reverse("strategy:initiative_status_set", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk]),
         {"status": "done", "progress": "100", "version": str(initiative.version)},
         **headers,
     )
@@ -57,7 +58,7 @@ def test_stale_initiative_status_is_409(login, board_member, initiative, headers
 def test_stale_initiative_update_is_409(login, board_member, initiative, headers):
     _bump(initiative)
     response = login(board_member).post(
-        reverse("strategy:initiative_update_post", args=[initiative.pk]),
+        reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk]),
         {
             "on": "2026-03-02",
             "text": "Genoptaget.",
@@ -72,7 +73,7 @@ def test_stale_initiative_update_is_409(login, board_member, initiative, headers
 
 @BOTH
 def test_stale_initiative_edit_is_409(login, board_member, initiative, headers):
-    url = reverse("strategy:initiative_edit", args=[initiative.pk])
+    url = reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk])
     form = login(board_member).get(url).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data |= {"text": "Gammel tekst", "version": initiative.version, "level": initiative.level}
@@ -87,11 +88,13 @@ def test_stale_initiative_edit_is_409(login, board_member, initiative, headers):
 def test_invalid_input_is_422(login, board_member, goal, initiative, headers):
     client = login(board_member)
     goal_edit = client.post(
-        reverse("strategy:goal_edit", args=[goal.pk]), {"text": "", "version": 1}, **headers
+        reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]),
+        {"text": "", "version": 1},
+        **headers,
     )
     assert goal_edit.status_code == 422 and 'aria-invalid="true"' in goal_edit.content.decode()
     status = client.post(
-        reverse("strategy:initiative_status_set", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk]),
         {"status": "done", "progress": "140", "version": "1"},
         **headers,
     )
@@ -99,4 +102,9 @@ def test_invalid_input_is_422(login, board_member, goal, initiative, headers):
 
 
 def test_a_form_page_opened_is_still_200(login, board_member, goal):
-    assert login(board_member).get(reverse("strategy:goal_edit", args=[goal.pk])).status_code == 200
+    assert (
+        login(board_member)
+        .get(reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]))
+        .status_code
+        == 200
+    )

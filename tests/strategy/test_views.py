@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
 from tests.conftest import unit
@@ -42,7 +43,7 @@ def test_board_creates_a_plan_and_bad_years_are_refused(login, board_member, org
     assert not StrategyPlan.objects.exists()
     good = client.post(url, {"title": "Ny plan", "start_year": 2026, "end_year": 2027})
     plan = StrategyPlan.objects.get()
-    assert good["Location"] == reverse("strategy:plan_detail", args=[plan.pk])
+    assert good["Location"] == reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk])
 
 
 # --- plan overview, filters ----------------------------------------------------------------------
@@ -53,11 +54,15 @@ def test_overview_shows_cards_counts_and_overdue(login, shop_steward, plan, area
     late = InitiativeFactory(
         focus_area=area, text="Forsinket indsats", due_date=timezone.localdate() - timedelta(1)
     )
-    page = login(shop_steward).get(reverse("strategy:plan_detail", args=[plan.pk])).content.decode()
+    page = (
+        login(shop_steward)
+        .get(reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk]))
+        .content.decode()
+    )
     assert area.title in page
     assert 'value="33"' in page  # average progress (0 + 100 + 0) / 3 on the card
     assert "Overdue initiatives" in page and late.text in page
-    assert reverse("strategy:initiative_detail", args=[late.pk]) in page
+    assert reverse("strategy:initiative_detail", args=[organization_slug_of(late), late.pk]) in page
 
 
 def test_filters_work_as_a_plain_get_form(login, shop_steward, org, plan, area):
@@ -66,7 +71,7 @@ def test_filters_work_as_a_plain_get_form(login, shop_steward, org, plan, area):
     )
     InitiativeFactory(focus_area=area, text="Valgkamp", level="national", status="done")
     client = login(shop_steward)
-    url = reverse("strategy:plan_detail", args=[plan.pk])
+    url = reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk])
     page = client.get(url, {"q": "heltid"}).content.decode()
     assert "Kursus i heltid" in page and "Valgkamp" not in page and "<html" in page
     assert "Valgkamp" in client.get(url, {"status": "done"}).content.decode()
@@ -79,14 +84,16 @@ def test_filters_work_as_a_plain_get_form(login, shop_steward, org, plan, area):
 def test_overdue_filter(login, shop_steward, plan, area):
     InitiativeFactory(focus_area=area, text="Forsinket", due_date=date(2020, 1, 1))
     InitiativeFactory(focus_area=area, text="Færdig i tide", due_date=date(2020, 1, 1), status="done")
-    page = login(shop_steward).get(reverse("strategy:plan_detail", args=[plan.pk]), {"overdue": "on"})
+    page = login(shop_steward).get(
+        reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk]), {"overdue": "on"}
+    )
     assert "Forsinket" in page.content.decode()
     assert "Færdig i tide" not in page.content.decode().split('id="initiative-results"')[1]
 
 
 def test_htmx_filter_returns_only_the_result_list(login, shop_steward, plan, area, initiative):
     response = login(shop_steward).get(
-        reverse("strategy:plan_detail", args=[plan.pk]),
+        reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk]),
         {"q": "TR-netværk"},
         HTTP_HX_TARGET="initiative-results",
         **HX,
@@ -101,7 +108,7 @@ def test_plan_overview_query_count_does_not_grow(
     login, shop_steward, plan, area, django_assert_max_num_queries
 ):
     client = login(shop_steward)
-    url = reverse("strategy:plan_detail", args=[plan.pk])
+    url = reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk])
     client.get(url)
     with django_assert_max_num_queries(12):
         client.get(url)
@@ -117,7 +124,7 @@ def test_plan_overview_query_count_does_not_grow(
 def test_focus_area_groups_by_goal_or_level(login, shop_steward, area, goal, initiative):
     InitiativeFactory(focus_area=area, level="county", text="Fylkets indsats")
     client = login(shop_steward)
-    url = reverse("strategy:focus_area_detail", args=[area.pk])
+    url = reverse("strategy:focus_area_detail", args=[organization_slug_of(area), area.pk])
     by_goal = client.get(url).content.decode()
     assert f"<h3>{goal.text}</h3>" in by_goal and "Without a goal" in by_goal
     by_level = client.get(url, {"group": "level"}).content.decode()
@@ -127,7 +134,7 @@ def test_focus_area_groups_by_goal_or_level(login, shop_steward, area, goal, ini
 
 def test_focus_area_query_count_does_not_grow(login, board_member, area, django_assert_max_num_queries):
     client = login(board_member)
-    url = reverse("strategy:focus_area_detail", args=[area.pk])
+    url = reverse("strategy:focus_area_detail", args=[organization_slug_of(area), area.pk])
     with django_assert_max_num_queries(10):
         client.get(url)
     _many(area)
@@ -137,16 +144,18 @@ def test_focus_area_query_count_does_not_grow(login, board_member, area, django_
 
 def test_add_focus_area(login, board_member, plan):
     response = login(board_member).post(
-        reverse("strategy:focus_area_add", args=[plan.pk]),
+        reverse("strategy:focus_area_add", args=[organization_slug_of(plan), plan.pk]),
         {"title": "Digitalisering", "focus": "", "narrative": ""},
     )
     area = FocusArea.objects.get(title="Digitalisering")
-    assert response["Location"] == reverse("strategy:focus_area_detail", args=[area.pk])
+    assert response["Location"] == reverse(
+        "strategy:focus_area_detail", args=[organization_slug_of(area), area.pk]
+    )
 
 
 def test_edit_focus_area_in_place(login, board_member, area):
     client = login(board_member)
-    url = reverse("strategy:focus_area_edit", args=[area.pk])
+    url = reverse("strategy:focus_area_edit", args=[organization_slug_of(area), area.pk])
     form = client.get(url, **HX).content.decode()
     assert f'id="focus-area-{area.pk}"' in form and "<html" not in form
     saved = client.post(
@@ -164,11 +173,15 @@ def test_edit_focus_area_in_place(login, board_member, area):
 def test_move_focus_area_with_and_without_htmx(login, board_member, plan, area):
     second = FocusAreaFactory(plan=plan, position=2, title="Andet område")
     client = login(board_member)
-    url = reverse("strategy:focus_area_move", args=[second.pk])
+    url = reverse("strategy:focus_area_move", args=[organization_slug_of(second), second.pk])
     plain = client.post(url, {"direction": "up"})
-    assert plain["Location"] == reverse("strategy:plan_detail", args=[plan.pk])
+    assert plain["Location"] == reverse("strategy:plan_detail", args=[organization_slug_of(plan), plan.pk])
     assert list(plan.focus_areas.order_by("position")) == [second, area]
-    fragment = client.post(reverse("strategy:focus_area_move", args=[second.pk]), {"direction": "down"}, **HX)
+    fragment = client.post(
+        reverse("strategy:focus_area_move", args=[organization_slug_of(second), second.pk]),
+        {"direction": "down"},
+        **HX,
+    )
     body = fragment.content.decode()
     assert body.lstrip().startswith('<div id="areas">')
     assert body.index(area.title) < body.index("Andet område")
@@ -179,7 +192,7 @@ def test_move_focus_area_with_and_without_htmx(login, board_member, plan, area):
 
 def test_add_goal_validates_the_indicator(login, board_member, area):
     client = login(board_member)
-    url = reverse("strategy:goal_add", args=[area.pk])
+    url = reverse("strategy:goal_add", args=[organization_slug_of(area), area.pk])
     data = {"text": "Ti prosent økning av lærlingemedlemmer", "indicator_unit": "%"}
     bad = client.post(url, {**data, "indicator_baseline": "10", "indicator_target": "10"}, **HX)
     assert "The target must differ from the baseline" in bad.content.decode()
@@ -193,17 +206,21 @@ def test_add_goal_validates_the_indicator(login, board_member, area):
 
 def test_edit_goal_in_place_and_history_names_the_editor(login, board_member, goal):
     client = login(board_member)
-    url = reverse("strategy:goal_edit", args=[goal.pk])
+    url = reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk])
     response = client.post(url, {"text": "Endnu flere medlemmer", "version": goal.version}, **HX)
     assert response.content.decode().lstrip().startswith(f'<div id="goal-{goal.pk}"')
-    page = client.get(reverse("strategy:goal_detail", args=[goal.pk])).content.decode()
+    page = client.get(
+        reverse("strategy:goal_detail", args=[organization_slug_of(goal), goal.pk])
+    ).content.decode()
     assert "History" in page and str(board_member) in page
     assert "Flere medlemmer i klubberne" in page and "Endnu flere medlemmer" in page
 
 
 def test_goal_detail_htmx_returns_the_item(login, shop_steward, goal):
     response = login(shop_steward).get(
-        reverse("strategy:goal_detail", args=[goal.pk]), HTTP_HX_TARGET=f"goal-{goal.pk}", **HX
+        reverse("strategy:goal_detail", args=[organization_slug_of(goal), goal.pk]),
+        HTTP_HX_TARGET=f"goal-{goal.pk}",
+        **HX,
     )
     assert response.content.decode().startswith(f'<div id="goal-{goal.pk}"')
 
@@ -211,7 +228,11 @@ def test_goal_detail_htmx_returns_the_item(login, shop_steward, goal):
 def test_move_goal(login, board_member, area, goal):
     second = GoalFactory(focus_area=area, position=goal.position + 1)
     client = login(board_member)
-    response = client.post(reverse("strategy:goal_move", args=[second.pk]), {"direction": "up"}, **HX)
+    response = client.post(
+        reverse("strategy:goal_move", args=[organization_slug_of(second), second.pk]),
+        {"direction": "up"},
+        **HX,
+    )
     assert response["HX-Retarget"] == "#goals"
     assert list(area.goals.order_by("position")) == [second, goal]
 
@@ -252,7 +273,7 @@ def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(
     login, board_member, initiative, changes, message
 ):
     response = login(board_member).post(
-        reverse("strategy:initiative_edit", args=[initiative.pk]),
+        reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk]),
         _initiative_data(initiative, **changes),
         **HX,
     )
@@ -264,7 +285,7 @@ def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(
 
 def test_edit_initiative_in_place(login, board_member, org, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_edit", args=[initiative.pk])
+    url = reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk])
     form = client.get(url, **HX).content.decode()
     assert f'id="initiative-{initiative.pk}"' in form and "<html" not in form
     data = _initiative_data(
@@ -282,17 +303,19 @@ def test_edit_initiative_in_place(login, board_member, org, initiative):
 
 def test_edit_initiative_without_js_redirects(login, board_member, initiative):
     response = login(board_member).post(
-        reverse("strategy:initiative_edit", args=[initiative.pk]),
+        reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk]),
         _initiative_data(initiative, text="Ny tekst"),
     )
-    assert response["Location"] == reverse("strategy:initiative_detail", args=[initiative.pk])
+    assert response["Location"] == reverse(
+        "strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk]
+    )
 
 
 def test_conflicting_edit_is_detected_and_the_second_writer_sees_current_values(
     login, board_member, initiative
 ):
     client = login(board_member)
-    url = reverse("strategy:initiative_edit", args=[initiative.pk])
+    url = reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk])
     loaded = _initiative_data(initiative)
     client.post(url, {**loaded, "text": "Første skrivers tekst"})
     response = client.post(url, {**loaded, "text": "Anden skrivers tekst"})
@@ -306,7 +329,7 @@ def test_conflicting_edit_is_detected_and_the_second_writer_sees_current_values(
 
 def test_status_changed_in_place(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_status_set", args=[initiative.pk])
+    url = reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk])
     response = client.post(url, {"status": "in_progress", "progress": "45", "version": "1"}, **HX)
     body = response.content.decode()
     assert body.startswith(f'<div id="initiative-{initiative.pk}"') and "Saved." in body
@@ -322,15 +345,17 @@ def test_status_changed_in_place(login, board_member, initiative):
 
 def test_status_without_js_redirects_to_the_initiative(login, board_member, initiative):
     response = login(board_member).post(
-        reverse("strategy:initiative_status_set", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk]),
         {"status": "done", "progress": "100", "version": "1"},
     )
-    assert response["Location"] == reverse("strategy:initiative_detail", args=[initiative.pk])
+    assert response["Location"] == reverse(
+        "strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk]
+    )
 
 
 def test_post_update(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk])
     data = {
         "on": "2026-03-02",
         "text": "Første netværksmøde holdt.",
@@ -345,18 +370,22 @@ def test_post_update(login, board_member, initiative):
         "planned",
         "in_progress",
     )
-    page = client.get(reverse("strategy:initiative_detail", args=[initiative.pk])).content.decode()
+    page = client.get(
+        reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk])
+    ).content.decode()
     assert "Første netværksmøde holdt." in page and "Planned → In progress" in page
     empty = client.post(url, {"on": "2026-03-02", "text": "", "version": "2"}, **HX)
     assert "This field is required." in empty.content.decode()
     assert InitiativeUpdate.objects.count() == 1
     plain = client.post(url, {**data, "text": "Uden JS", "version": "2"})
-    assert plain["Location"] == reverse("strategy:initiative_detail", args=[initiative.pk])
+    assert plain["Location"] == reverse(
+        "strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk]
+    )
 
 
 def test_add_initiative(login, board_member, area, goal):
     client = login(board_member)
-    url = reverse("strategy:initiative_add", args=[area.pk])
+    url = reverse("strategy:initiative_add", args=[organization_slug_of(area), area.pk])
     form = client.get(url, **HX).content.decode()
     assert 'id="initiative-add"' in form
     data = {"text": "Ny indsats", "goal": goal.pk, "level": "national", "status": "planned", "progress": "0"}
@@ -364,14 +393,19 @@ def test_add_initiative(login, board_member, area, goal):
     assert response["HX-Retarget"] == "#initiatives"
     assert "Ny indsats" in response.content.decode()
     plain = client.post(url, {**data, "text": "Uden JS"})
-    assert plain["Location"] == reverse("strategy:focus_area_detail", args=[area.pk])
+    assert plain["Location"] == reverse(
+        "strategy:focus_area_detail", args=[organization_slug_of(area), area.pk]
+    )
 
 
 def test_move_initiative_within_its_goal(login, board_member, area, goal, initiative):
     second = InitiativeFactory(focus_area=area, goal=goal, position=initiative.position + 1)
     without_goal = InitiativeFactory(focus_area=area, position=initiative.position - 1)
     client = login(board_member)
-    client.post(reverse("strategy:initiative_move", args=[second.pk]), {"direction": "up"})
+    client.post(
+        reverse("strategy:initiative_move", args=[organization_slug_of(second), second.pk]),
+        {"direction": "up"},
+    )
     assert list(goal.initiatives.order_by("position")) == [second, initiative]
     without_goal.refresh_from_db()
     assert without_goal.goal is None
@@ -382,7 +416,9 @@ def test_initiative_page_shows_cascade_history_and_updates(login, shop_steward, 
         focus_area=area, level="county", implements=initiative, responsible_unit=unit(org, "A"), progress=40
     )
     page = (
-        login(shop_steward).get(reverse("strategy:initiative_detail", args=[initiative.pk])).content.decode()
+        login(shop_steward)
+        .get(reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk]))
+        .content.decode()
     )
     assert "Carried out locally" in page and county.text in page and "Area A" in page and "40 %" in page
     assert "Save status" not in page  # readers get no edit controls
@@ -392,7 +428,7 @@ def test_initiative_detail_query_count_does_not_grow(
     login, board_member, area, initiative, django_assert_max_num_queries
 ):
     client = login(board_member)
-    url = reverse("strategy:initiative_detail", args=[initiative.pk])
+    url = reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk])
     with django_assert_max_num_queries(14):
         client.get(url)
     for n in range(15):
@@ -410,43 +446,51 @@ def test_initiative_detail_query_count_does_not_grow(
 
 def test_copy_view_with_choices(login, board_member, plan, area, goal, initiative):
     client = login(board_member)
-    url = reverse("strategy:plan_copy", args=[plan.pk])
+    url = reverse("strategy:plan_copy", args=[organization_slug_of(plan), plan.pk])
     assert 'value="2029"' in client.get(url).content.decode()
     response = client.post(
         url, {"title": "Strategi 2029-2032", "start_year": 2029, "end_year": 2032, "carry_goals": "on"}
     )
     new = StrategyPlan.objects.get(title="Strategi 2029-2032")
-    assert response["Location"] == reverse("strategy:plan_detail", args=[new.pk])
+    assert response["Location"] == reverse("strategy:plan_detail", args=[organization_slug_of(new), new.pk])
     assert Goal.objects.filter(focus_area__plan=new).count() == 1
     assert not Initiative.objects.filter(focus_area__plan=new).exists()
 
 
 def test_export_and_import_views(login, board_member, org, plan, area, goal, initiative):
     client = login(board_member)
-    export = client.get(reverse("strategy:plan_export", args=[plan.pk]))
+    export = client.get(reverse("strategy:plan_export", args=[organization_slug_of(plan), plan.pk]))
     assert export["Content-Type"].startswith("text/csv")
     assert "attachment" in export["Content-Disposition"]
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     services.plan_archive(plan=plan)  # one current plan per period: the copy takes over
     empty = StrategyPlanFactory(organization=org)
-    url = reverse("strategy:plan_import", args=[empty.pk])
+    url = reverse("strategy:plan_import", args=[organization_slug_of(empty), empty.pk])
     upload = SimpleUploadedFile("plan.csv", export.content, content_type="text/csv")
-    assert client.post(url, {"file": upload})["Location"] == reverse("strategy:plan_detail", args=[empty.pk])
+    assert client.post(url, {"file": upload})["Location"] == reverse(
+        "strategy:plan_detail", args=[organization_slug_of(empty), empty.pk]
+    )
     assert Initiative.objects.filter(focus_area__plan=empty).get().text == initiative.text
 
     broken = export.content.decode("utf-8-sig").replace(",planned,", ",someday,")
     services.plan_archive(plan=empty)
     target = StrategyPlanFactory(organization=org)
     upload = SimpleUploadedFile("plan.csv", broken.encode(), content_type="text/csv")
-    response = client.post(reverse("strategy:plan_import", args=[target.pk]), {"file": upload})
+    response = client.post(
+        reverse("strategy:plan_import", args=[organization_slug_of(target), target.pk]), {"file": upload}
+    )
     assert response.status_code == 422
     assert "Row 4: unknown status “someday”." in response.content.decode()
     assert not target.focus_areas.exists()
 
 
 def test_print_page_has_everything_and_print_css(login, shop_steward, plan, area, goal, initiative):
-    page = login(shop_steward).get(reverse("strategy:plan_print", args=[plan.pk])).content.decode()
+    page = (
+        login(shop_steward)
+        .get(reverse("strategy:plan_print", args=[organization_slug_of(plan), plan.pk]))
+        .content.decode()
+    )
     assert "strategy/strategy.css" in page
     assert all(text in page for text in (area.title, area.narrative, goal.text, initiative.text))
 
@@ -456,7 +500,9 @@ def test_units_and_goals_of_other_organisations_cannot_be_chosen(login, board_me
 
     foreign_goal = Goals()
     data = _initiative_data(initiative, responsible_unit=other_org.units.get().pk, goal=foreign_goal.pk)
-    response = login(board_member).post(reverse("strategy:initiative_edit", args=[initiative.pk]), data)
+    response = login(board_member).post(
+        reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk]), data
+    )
     assert response.content.decode().count("Select a valid choice.") == 2
     initiative.refresh_from_db()
     assert initiative.responsible_unit is None and initiative.goal != foreign_goal
@@ -464,9 +510,9 @@ def test_units_and_goals_of_other_organisations_cannot_be_chosen(login, board_me
 
 def test_a_plain_note_never_conflicts_but_a_stale_status_change_does(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk])
     client.post(
-        reverse("strategy:initiative_status_set", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk]),
         {"status": "paused", "progress": "5", "version": "1"},
     )
     note = client.post(url, {"on": "2026-03-02", "text": "Bare en note.", "version": "1"})
@@ -495,7 +541,7 @@ def test_goal_detail_query_count_does_not_grow(
     login, board_member, area, goal, django_assert_max_num_queries
 ):
     client = login(board_member)
-    url = reverse("strategy:goal_detail", args=[goal.pk])
+    url = reverse("strategy:goal_detail", args=[organization_slug_of(goal), goal.pk])
     with django_assert_max_num_queries(10):
         client.get(url)
     for n in range(15):
@@ -508,7 +554,7 @@ def test_goal_detail_query_count_does_not_grow(
 
 def test_initiative_detail_htmx_returns_only_the_item(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_detail", args=[initiative.pk])
+    url = reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk])
     fragment = client.get(url, HTTP_HX_TARGET=f"initiative-{initiative.pk}", **HX).content.decode()
     assert fragment.startswith(f'<div id="initiative-{initiative.pk}"') and "<html" not in fragment
     assert "<html" in client.get(url).content.decode()
@@ -518,12 +564,14 @@ def test_local_measure_can_implement_a_county_one(login, board_member, area, ini
     county = InitiativeFactory(focus_area=area, level="county", implements=initiative)
     local = InitiativeFactory(focus_area=area, level="local_union")
     response = login(board_member).post(
-        reverse("strategy:initiative_edit", args=[local.pk]),
+        reverse("strategy:initiative_edit", args=[organization_slug_of(local), local.pk]),
         _initiative_data(local, implements=county.pk, level="local_union"),
     )
     assert response.status_code == 302
     page = (
-        login(board_member).get(reverse("strategy:initiative_detail", args=[initiative.pk])).content.decode()
+        login(board_member)
+        .get(reverse("strategy:initiative_detail", args=[organization_slug_of(initiative), initiative.pk]))
+        .content.decode()
     )
     assert local.text in page and county.text in page
 
@@ -533,7 +581,7 @@ def test_print_and_export_query_count_does_not_grow(
     login, shop_steward, plan, area, name, django_assert_max_num_queries
 ):
     client = login(shop_steward)
-    url = reverse(name, args=[plan.pk])
+    url = reverse(name, args=[plan.organization.slug, plan.pk])
     with django_assert_max_num_queries(9):
         client.get(url)
     _many(area)
@@ -560,7 +608,7 @@ def _goal_data(goal, **changes):
 
 def test_target_date_outside_the_plans_period_is_refused_at_the_field(login, board_member, goal):
     response = login(board_member).post(
-        reverse("strategy:goal_edit", args=[goal.pk]),
+        reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]),
         _goal_data(goal, indicator_target_date="1999-12-31"),
         **HX,
     )
@@ -573,7 +621,8 @@ def test_target_date_outside_the_plans_period_is_refused_at_the_field(login, boa
 
 def test_target_date_inside_the_period_is_saved(login, board_member, goal):
     login(board_member).post(
-        reverse("strategy:goal_edit", args=[goal.pk]), _goal_data(goal, indicator_target_date="2028-12-31")
+        reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]),
+        _goal_data(goal, indicator_target_date="2028-12-31"),
     )
     goal.refresh_from_db()
     assert goal.indicator_target_date == date(2028, 12, 31)
@@ -582,7 +631,7 @@ def test_target_date_inside_the_period_is_saved(login, board_member, goal):
 @pytest.mark.parametrize("unit", ["%", "medlemmer", "overenskomster"])
 def test_negative_count_or_percentage_is_refused(login, board_member, area, unit):
     response = login(board_member).post(
-        reverse("strategy:goal_add", args=[area.pk]),
+        reverse("strategy:goal_add", args=[organization_slug_of(area), area.pk]),
         {"text": "Flere medlemmer", "indicator_unit": unit, "indicator_baseline": "10",
          "indicator_target": "20", "indicator_current": "-3"},
         **HX,
@@ -595,7 +644,7 @@ def test_negative_count_or_percentage_is_refused(login, board_member, area, unit
 @pytest.mark.parametrize("unit", ["procentpoint", "ændring i medlemmer", "prosentpoeng", "kr."])
 def test_a_change_may_be_negative(login, board_member, area, unit):
     response = login(board_member).post(
-        reverse("strategy:goal_add", args=[area.pk]),
+        reverse("strategy:goal_add", args=[organization_slug_of(area), area.pk]),
         {"text": "Mindre fald", "indicator_unit": unit, "indicator_baseline": "-5",
          "indicator_target": "0", "indicator_current": "-3"},
         **HX,
@@ -612,7 +661,7 @@ def test_marking_done_in_place_sets_progress_to_100(login, board_member, initiat
     initiative.save(update_fields=["status", "progress"])
     recorded = initiative.history.count()
     response = login(board_member).post(
-        reverse("strategy:initiative_status_set", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk]),
         {"status": "done", "progress": "40", "version": "1"},
         **HX,
     )
@@ -629,14 +678,14 @@ def test_done_with_progress_edited_below_100_is_refused(login, board_member, ini
     initiative.save(update_fields=["status", "progress"])
     client = login(board_member)
     edit = client.post(
-        reverse("strategy:initiative_edit", args=[initiative.pk]),
+        reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk]),
         _initiative_data(initiative, status="done", progress="60"),
         **HX,
     )
     assert "A done initiative has a progress of 100 %." in edit.content.decode()
     assert 'aria-invalid="true"' in edit.content.decode()
     in_place = client.post(
-        reverse("strategy:initiative_status_set", args=[initiative.pk]),
+        reverse("strategy:initiative_status_set", args=[organization_slug_of(initiative), initiative.pk]),
         {"status": "done", "progress": "60", "version": "1"},
         **HX,
     )
@@ -649,7 +698,7 @@ def test_edit_form_marking_done_sets_progress_to_100(login, board_member, initia
     initiative.progress = 40
     initiative.save(update_fields=["progress"])
     response = login(board_member).post(
-        reverse("strategy:initiative_edit", args=[initiative.pk]),
+        reverse("strategy:initiative_edit", args=[organization_slug_of(initiative), initiative.pk]),
         _initiative_data(initiative, status="done", progress="40"),
     )
     assert response.status_code == 302
@@ -659,7 +708,7 @@ def test_edit_form_marking_done_sets_progress_to_100(login, board_member, initia
 
 def test_update_marking_done_records_100(login, board_member, initiative):
     client = login(board_member)
-    url = reverse("strategy:initiative_update_post", args=[initiative.pk])
+    url = reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk])
     data = {"on": "2026-11-30", "text": "Sidste møde holdt.", "status": "done", "version": "1"}
     refused = client.post(url, {**data, "progress": "70"}, **HX)
     assert "A done initiative has a progress of 100 %." in refused.content.decode()
@@ -675,8 +724,8 @@ def test_update_marking_done_records_100(login, board_member, initiative):
 
 def test_saving_from_the_edit_page_with_htmx_goes_back_to_the_goal(login, board_member, goal):
     client = login(board_member)
-    url = reverse("strategy:goal_edit", args=[goal.pk])
-    detail = reverse("strategy:goal_detail", args=[goal.pk])
+    url = reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk])
+    detail = reverse("strategy:goal_detail", args=[organization_slug_of(goal), goal.pk])
     response = client.post(
         url,
         {"text": "Endnu flere medlemmer", "version": goal.version},
@@ -692,9 +741,10 @@ def test_saving_from_the_edit_page_with_htmx_goes_back_to_the_goal(login, board_
 
 def test_saving_in_place_with_htmx_confirms_in_the_goal(login, board_member, area, goal):
     response = login(board_member).post(
-        reverse("strategy:goal_edit", args=[goal.pk]),
+        reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]),
         {"text": "Endnu flere medlemmer", "version": goal.version},
-        HTTP_HX_CURRENT_URL=f"http://testserver{reverse('strategy:focus_area_detail', args=[area.pk])}",
+        HTTP_HX_CURRENT_URL="http://testserver"
+        + reverse("strategy:focus_area_detail", args=[area.plan.organization.slug, area.pk]),
         **HX,
     )
     body = response.content.decode()
@@ -707,9 +757,10 @@ def test_saving_in_place_with_htmx_confirms_in_the_goal(login, board_member, are
 def test_saving_a_goal_without_js_redirects_with_a_message(login, board_member, goal):
     client = login(board_member)
     response = client.post(
-        reverse("strategy:goal_edit", args=[goal.pk]), {"text": "Endnu flere medlemmer", "version": 1}
+        reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk]),
+        {"text": "Endnu flere medlemmer", "version": 1},
     )
-    assert response["Location"] == reverse("strategy:goal_detail", args=[goal.pk])
+    assert response["Location"] == reverse("strategy:goal_detail", args=[organization_slug_of(goal), goal.pk])
     assert "The goal was saved." in client.get(response["Location"]).content.decode()
 
 
@@ -724,8 +775,8 @@ def test_saving_from_its_edit_page_with_htmx_goes_back_to_the_item(
     else:
         obj, data = initiative, _initiative_data(initiative, text="Ny tekst")
         heading, message = "Ny tekst", "The initiative was saved."
-    url = reverse(f"strategy:{kind}_edit", args=[obj.pk])
-    detail = reverse(f"strategy:{kind}_detail", args=[obj.pk])
+    url = reverse(f"strategy:{kind}_edit", args=[organization_slug_of(obj), obj.pk])
+    detail = reverse(f"strategy:{kind}_detail", args=[organization_slug_of(obj), obj.pk])
     response = client.post(url, data, HTTP_HX_CURRENT_URL=f"http://testserver{url}", **HX)
     assert response["HX-Redirect"] == detail
     page = client.get(detail).content.decode()
@@ -740,7 +791,9 @@ def test_a_formula_in_a_focus_area_title_is_not_handed_to_the_stewards_spreadshe
 
     FocusArea.objects.create(plan=plan, title='=HYPERLINK("http://evil.example";"Klik")', position=99)
     body = (
-        login(shop_steward).get(reverse("strategy:plan_export", args=[plan.pk])).content.decode("utf-8-sig")
+        login(shop_steward)
+        .get(reverse("strategy:plan_export", args=[organization_slug_of(plan), plan.pk]))
+        .content.decode("utf-8-sig")
     )
     header = body.splitlines()[0]
     delimiter = ";" if header.count(";") > header.count(",") else ","

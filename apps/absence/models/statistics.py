@@ -1,0 +1,119 @@
+"""What the statistics read besides the registrations: monthly rollups, frozen figures, the cache version."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.organizations.models import Organization, OrgUnit
+
+from .employees import AbsenceType, Employee
+
+if TYPE_CHECKING:
+    pass
+
+
+class StatisticsSnapshot(models.Model):
+    """Figures of one past period, frozen by the retention job before it deleted the rows they came from.
+
+    Aggregates only: per unit (its whole subtree) the number of employees and sums of hours, per unit
+    and absence type spells, days, hours and the number of people with absence of it (and of any type
+    counting for the percentage), and (``year``) the number of employees per Bradford band. Unsuppressed:
+    the statistics apply suppression when they read them, as they do to live figures, from the same
+    counts (the month snapshots carry what the rule on neighbouring months and the chart decide by).
+    ``year``: the rolling 12 months up to ``period`` (a month end); ``month``: the calendar month that
+    begins on ``period``.
+    """
+
+    class Kind(models.TextChoices):
+        YEAR = "year", _("Rolling year")
+        MONTH = "month", _("Month")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    period = models.DateField(_("period"))
+    figures = models.JSONField(_("figures"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statistics snapshot")
+        verbose_name_plural = _("statistics snapshots")
+        ordering = ["organization", "kind", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "period"], name="absence_snapshot_unique_org_kind_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.kind} · {self.period:%Y-%m-%d}"
+
+
+class AbsenceMonth(models.Model):
+    """One employee's ended absence of one type and fraction in one calendar month, kept by
+    ``apps.absence.rollups`` from the registrations: what the statistics read instead of the rows.
+
+    Days are bits (bit 0 = the 1st of the month), clipped to the employment, so any part of the month
+    and any working-day calendar can be applied when reading. ``starts``: the first day (inside the
+    employment) of each registration that does not continue an earlier one of the type (which ended the
+    day before); ``continued``: that of each registration that does. ``hours``: weekly hours × fraction.
+    Distinct people over several months or units are counted from these rows (an employee is one row per
+    type, fraction and month), never added up from counts. Ongoing registrations (no last day) are read
+    from the rows instead: their months are not known yet.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.CASCADE, related_name="absence_months"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    absence_type = models.CharField(_("absence type"), max_length=20, choices=AbsenceType.choices)
+    month = models.IntegerField(_("month"), help_text="year × 12 + month − 1")
+    hours = models.DecimalField(_("weekly hours × fraction"), max_digits=10, decimal_places=5)
+    days = models.IntegerField(_("days"))
+    starts = models.IntegerField(_("new spells"))
+    continued = models.IntegerField(_("continued spells"))
+
+    class Meta:
+        verbose_name = _("absence month")
+        verbose_name_plural = _("absence months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "absence_type", "month", "hours"], name="absence_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.absence_type} · {self.month}"
+
+
+class StatisticsVersion(models.Model):
+    """A token that changes with every write the absence statistics depend on (registrations, employees,
+    units, the policy). Cached figures are keyed by it, so a cached figure is never stale. It lives in the
+    database, not the cache, so it commits and rolls back with the write that changed it."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    token = models.CharField(_("token"), max_length=32)
+    # Set by the retention job: individual rows that ended before this day are gone, so figures of a
+    # window that begins earlier come from StatisticsSnapshot.
+    raw_data_from = models.DateField(_("individual data complete from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statistics version")
+        verbose_name_plural = _("statistics versions")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.token}"
