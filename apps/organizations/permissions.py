@@ -57,6 +57,8 @@ def register(
 ) -> None:
     """Declare who may do ``action``. ``check(user, obj, membership)`` refines it per object; with
     ``scoped=False`` the check alone decides (a role held for a unit may then reach beyond it)."""
+    if not scoped and check is None:
+        raise ValueError(f"{action}: a rule that is not scoped needs a check to decide")
     RULES[action] = Rule(
         roles=frozenset(roles) | {Role.ADMIN}, any_scope=any_scope, check=check, scoped=scoped
     )
@@ -138,25 +140,16 @@ def get_for_user(
     URL names is not found, even when the user belongs to both.
     """
     obj = get_object_or_404(queryset, **lookup)
-    authorize(user, action, obj)  # type: ignore[arg-type]
     if org_slug is not None:
-        require_organization(obj, org_slug, user)  # type: ignore[arg-type]
+        # Before the role check: under another organisation's slug the object does not exist, whatever
+        # the user may do in either organisation (a 403 would tell that the number is taken).
+        org_id, _unit = _scope(obj)  # type: ignore[arg-type]
+        if not any(
+            m.organization_id == org_id and m.organization.slug == org_slug for m in memberships_of(user)
+        ):
+            raise Http404
+    authorize(user, action, obj)  # type: ignore[arg-type]
     return obj
-
-
-def organization_slug_of(obj: Scoped | Organization, user=None) -> str:
-    """The slug of the organisation ``obj`` belongs to, from the user's memberships when they hold it."""
-    org_id, _unit = _scope(obj)
-    for m in memberships_of(user) if user is not None else ():
-        if m.organization_id == org_id:
-            return m.organization.slug
-    return Organization.objects.values_list("slug", flat=True).get(pk=org_id)
-
-
-def require_organization(obj: Scoped | Organization, slug: str, user=None) -> None:
-    """404 unless ``obj`` belongs to the organisation the URL's ``slug`` names."""
-    if organization_slug_of(obj, user) != slug:
-        raise Http404
 
 
 def organizations_where(user, action: str) -> list[Organization]:

@@ -532,7 +532,9 @@ def ranking_table(request: HtmxHttpRequest, slug: str, token: str) -> HttpRespon
     Participants at a theme day share a phone per table and need no portal account.
     """
     ranking = get_object_or_404(
-        ThemeRanking.objects.select_related("session__call"), token=token, session__organization__slug=slug
+        ThemeRanking.objects.select_related("session__call", "session__organization"),
+        token=token,
+        session__organization__slug=slug,
     )
     session = ranking.session
     themes = {t.pk: t for t in session.call.themes.all()}
@@ -554,6 +556,7 @@ def ranking_table(request: HtmxHttpRequest, slug: str, token: str) -> HttpRespon
                 sent = True
                 ranking.refresh_from_db(fields=["submitted_at"])
     context = {
+        "organization": session.organization,
         "ranking": ranking,
         "session": session,
         "themes": [themes[pk] for pk in order],

@@ -553,12 +553,9 @@ def missed_comment_notices_send(*, older_than: timedelta = timedelta(minutes=10)
     return sum(initiative_comment_notice_send(comment_id=pk) for pk in missed)
 
 
-def _update_url(initiative: Initiative) -> str:
+def _update_url(initiative: Initiative, organization: Organization) -> str:
     return portal_url(
-        reverse(
-            "strategy:initiative_detail", args=[initiative.focus_area.plan.organization.slug, initiative.pk]
-        )
-        + "#update-form"
+        reverse("strategy:initiative_detail", args=[organization.slug, initiative.pk]) + "#update-form"
     )
 
 
@@ -608,7 +605,7 @@ def initiative_comment_notice_send(*, comment_id: int) -> bool:
                 )
                 + "#comments"
             ),
-            "update_url": _update_url(initiative),
+            "update_url": _update_url(initiative, initiative.focus_area.plan.organization),
         },
     )
     return True
@@ -653,7 +650,7 @@ def stale_reminders_send(*, today: date | None = None) -> int:
                 {
                     "plan": plan,
                     "weeks": plan.stale_after_weeks,
-                    "initiatives": [(i, _update_url(i)) for i in initiatives],
+                    "initiatives": [(i, _update_url(i, plan.organization)) for i in initiatives],
                 },
             )
             sent += 1

@@ -13,9 +13,9 @@ from django.utils import timezone
 from apps.clubs.models import ClubFundApplication, ClubMeeting
 from apps.core.dates import DateWindow
 from apps.meetings.models import Committee
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import ClubFactory, ClubFundRulesFactory, CommitteeFactory, Role, seat
+from tests.helpers import organization_slug_of
 
 CONFIRM = 'name="confirm_dates"'
 WARNING_AHEAD = "Datoen ligger mere end 5 år ude i fremtiden."

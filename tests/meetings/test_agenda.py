@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import AgendaItem, Meeting
-from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

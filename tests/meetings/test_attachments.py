@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from apps.meetings.models import AgendaAttachment
-from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

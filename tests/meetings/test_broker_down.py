@@ -10,8 +10,8 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError as BrokerError
 
 from apps.meetings.models import ItemProposal, Meeting
-from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@ import datetime
 import pytest
 
 from apps.meetings.models import Committee, CommitteeMember
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with, assert_no_axe_violations
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
+from tests.helpers import organization_slug_of
 
 
 @pytest.mark.browser

@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from apps.meetings.fixtures_data import load_sickness_project
 from apps.meetings.models import Committee, Meeting
-from apps.organizations.permissions import organization_slug_of
 from tests.factories import CommitteeFactory, CommitteeMemberFactory, MeetingFactory, OrganizationFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

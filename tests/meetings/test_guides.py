@@ -3,9 +3,9 @@ from django.urls import reverse
 
 from apps.meetings.fixtures_data import load_discussion_guide
 from apps.meetings.models import Committee, CommitteeMember, DiscussionQuestion, GuideAnswer
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import CommitteeFactory, Role, seat
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import formats, timezone
 from pypdf import PdfReader
 
 from apps.meetings.models import AgendaItem, Attendance, CommitteeMember, Meeting, MinutesApproval
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import AgendaItemFactory, Role, seat
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

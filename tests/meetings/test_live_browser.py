@@ -5,9 +5,9 @@ from django.utils import timezone
 
 from apps.meetings import services
 from apps.meetings.models import AgendaItem, Committee, CommitteeMember, Meeting
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with, assert_no_axe_violations
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
+from tests.helpers import organization_slug_of
 
 
 @pytest.fixture

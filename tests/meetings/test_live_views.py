@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from apps.meetings import services
 from apps.meetings.models import AgendaItem, CommitteeMember, LiveMeeting, Meeting, ScreenLink, Speaker, Vote
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import _user_with
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, Role, seat
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

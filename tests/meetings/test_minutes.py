@@ -7,8 +7,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from apps.meetings.models import AgendaItem, Attendance, Meeting, MinutesApproval, MinutesRevision
-from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

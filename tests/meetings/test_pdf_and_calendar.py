@@ -11,8 +11,8 @@ from apps.core.ical import calendar_token
 from apps.meetings.fixtures_data import load_theme_day
 from apps.meetings.models import AgendaItem, Attendance, Meeting, MinutesApproval
 from apps.organizations.models import CalendarToken
-from apps.organizations.permissions import organization_slug_of
 from tests.factories import AgendaItemFactory, CommitteeFactory, MeetingFactory, seat
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,12 @@ class TestCalendar:
     def test_token_for_another_committee_is_404(self, client, lmu, lmu_member, org):
         other = CommitteeFactory(organization=org)
         assert client.get(self.url(other, calendar_token(lmu_member, MED))).status_code == 404
+
+    def test_another_organisations_slug_is_404(self, client, lmu, lmu_member, other_org):
+        token = calendar_token(lmu_member, MED)
+        url = reverse("meetings:committee_ics", args=[other_org.slug, lmu.pk, token])
+        assert client.get(url).status_code == 404
+        assert client.get(self.url(lmu, token)).status_code == 200
 
     def test_token_stops_working_when_the_seat_ends(self, client, lmu, lmu_member):
         token = calendar_token(lmu_member, MED)

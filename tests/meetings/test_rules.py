@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from apps.meetings.models import CommitteeMember, MinutesApproval
-from apps.organizations.permissions import can, organization_slug_of
+from apps.organizations.permissions import can
 from tests.factories import AgendaItemFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

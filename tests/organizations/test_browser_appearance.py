@@ -11,9 +11,9 @@ from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from apps.organizations.permissions import organization_slug_of
 from tests.conftest import assert_no_axe_violations
 from tests.factories import AnnualReportFactory, FocusAreaFactory, StrategyPlanFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -78,3 +78,66 @@ def test_an_object_under_another_organisations_slug_is_not_found(
     client = login(admin_of_both)
     assert client.get(reverse(url_name, args=[org.slug, obj.pk])).status_code == 200
     assert client.get(reverse(url_name, args=[other_org.slug, obj.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url_name", "make", "roles"),
+    [
+        ("strategy:plan_edit", lambda org: StrategyPlanFactory(organization=org), (Role.MED, Role.BOARD)),
+        ("absence:employee", lambda org: EmployeeFactory(unit=org.units.first()), (Role.MED, Role.HR)),
+    ],
+)
+def test_another_organisations_slug_is_404_before_the_role_is_asked(
+    login, org, other_org, url_name, make, roles
+):
+    """Someone without the right in the object's organisation but with it in another gets 404 under
+    the other's slug, not 403 (which would tell that the number exists)."""
+    role_here, role_there = roles
+    user = UserFactory()
+    MembershipFactory(user=user, organization=org, role=role_here)
+    MembershipFactory(user=user, organization=other_org, role=role_there)
+    obj = make(org)
+    client = login(user)
+    assert client.get(reverse(url_name, args=[org.slug, obj.pk])).status_code == 403
+    assert client.get(reverse(url_name, args=[other_org.slug, obj.pk])).status_code == 404
+
+
+def _public_progress(org):
+    from apps.strategy.models import PlanLink, StrategyPlan
+
+    plan = StrategyPlanFactory(organization=org, visibility=StrategyPlan.Visibility.PUBLIC)
+    return "strategy:public_progress", PlanLink.objects.create(plan=plan).token
+
+
+def _screen(org):
+    from apps.meetings.models import ScreenLink
+
+    return "meetings:med_meeting_screen", ScreenLink.objects.create(meeting=_meeting(org)).token
+
+
+def _table(org):
+    from datetime import date
+
+    from apps.organizations.models import Organization
+    from apps.pool.services import ranking_session_create
+    from tests.factories import PoolCallFactory
+
+    org.kind = Organization.Kind.EMPLOYER
+    org.save(update_fields=["kind"])
+    session = ranking_session_create(
+        organization=org,
+        call=PoolCallFactory(),
+        title="Temadag",
+        meeting_date=date(2026, 11, 15),
+        tables=1,
+        by=UserFactory(),
+    )
+    return "pool:ranking_table", session.rankings.get().token
+
+
+@pytest.mark.parametrize("make", [_public_progress, _screen, _table])
+def test_a_link_token_under_another_organisations_slug_is_not_found(client, org, other_org, make):
+    """Links opened without logging in (public progress, a screen in the room, a table's ranking)."""
+    url_name, token = make(org)
+    assert client.get(reverse(url_name, args=[org.slug, token])).status_code == 200
+    assert client.get(reverse(url_name, args=[other_org.slug, token])).status_code == 404

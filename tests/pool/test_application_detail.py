@@ -1,8 +1,8 @@
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import BudgetLine, Signature, Step, TargetGroup
 from tests.factories import BudgetLineFactory, TargetGroupFactory, complete_application
+from tests.helpers import organization_slug_of
 
 
 def _url(application):

@@ -1,9 +1,9 @@
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import PoolApplication, RankingSession, Step
 from tests.conftest import _user_with
 from tests.factories import BudgetLineFactory, PoolApplicationFactory, Role
+from tests.helpers import organization_slug_of
 
 
 def _url(org):

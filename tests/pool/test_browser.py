@@ -5,10 +5,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool.services import ranking_session_create
 from tests.conftest import assert_no_axe_violations
 from tests.factories import complete_application
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import StepEvent
 from tests.factories import UserFactory
+from tests.helpers import organization_slug_of
 
 
 @pytest.mark.parametrize("name", ["application_create", "ranking_session_create"])

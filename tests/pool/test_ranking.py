@@ -4,10 +4,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool.models import RankingPlace, ThemeRanking
 from apps.pool.services import ranking_session_create
 from tests.factories import RankingSessionFactory
+from tests.helpers import organization_slug_of
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool.services import ranking_session_create
+from tests.helpers import organization_slug_of
 from tests.qrcheck import modules_of, qr_codes
 
 pytestmark = pytest.mark.django_db

@@ -3,10 +3,10 @@ import io
 from django.urls import reverse
 from pypdf import PdfReader
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool import services
 from apps.pool.models import Step
 from tests.factories import complete_application
+from tests.helpers import organization_slug_of
 
 
 def test_timeline_shows_planned_months_moves_and_the_deadline(login, project_member, application):

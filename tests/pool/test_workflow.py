@@ -7,10 +7,10 @@ member, a leader, a shop steward (TR), HR of another organisation and an anonymo
 import pytest
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.pool import services
 from apps.pool.models import PoolApplication, RankingSession, Signature, Step, StepEvent
 from tests.factories import StepEventFactory, complete_application
+from tests.helpers import organization_slug_of
 
 USERS = [
     "org_admin",

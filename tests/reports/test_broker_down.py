@@ -12,11 +12,11 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.organizations.permissions import organization_slug_of
 from apps.reports import services
 from apps.reports.models import AnnualReport, ReportGeneration
 from apps.reports.tasks import requeue_generations_task
 from tests.factories import AnnualReportFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

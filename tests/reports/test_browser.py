@@ -7,10 +7,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from apps.organizations.permissions import organization_slug_of
 from apps.reports.models import AnnualReport
 from tests.conftest import assert_no_axe_violations
 from tests.factories import AnnualReportFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 
 from apps.core.demo import DEMO_PASSWORD
 from apps.organizations.models import Organization, User
-from apps.organizations.permissions import organization_slug_of
 from apps.reports import services
 from apps.reports.models import AnnualReport
 from tests.conftest import assert_no_axe_violations
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

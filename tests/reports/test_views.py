@@ -6,9 +6,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.reports.models import AnnualReport, PullQuote, ReportGeneration
 from tests.factories import AnnualReportFactory, PullQuoteFactory, ReportGenerationFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -7,9 +7,9 @@ import time
 import pytest
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.reports.models import ReportGeneration
 from tests.factories import AnnualReportFactory, PullQuoteFactory
+from tests.helpers import organization_slug_of
 
 from . import pdftools
 

@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.clubs.forms import ClubMeetingForm
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import StrategyPlan
 from tests.conftest import unit
@@ -17,6 +16,7 @@ from tests.factories import (
     InitiativeFactory,
     StrategyPlanFactory,
 )
+from tests.helpers import organization_slug_of
 
 USERS = ["board_member", "org_admin", "shop_steward", "hr_user", "board_member_other", "anonymous"]
 MAY_ARCHIVE = {"board_member", "org_admin"}

@@ -3,10 +3,10 @@
 import pytest
 from playwright.sync_api import expect
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy.models import Initiative
 from tests.conftest import assert_no_axe_violations, unit
 from tests.factories import GoalFactory, InitiativeFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

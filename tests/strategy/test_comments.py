@@ -6,10 +6,10 @@ from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import InitiativeComment, PlanLink, StrategyPlan
 from tests.factories import InitiativeFactory, UserFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

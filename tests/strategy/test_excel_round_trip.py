@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.demo import load_plan, load_plan_data
 from apps.strategy.models import Initiative
 from tests.factories import StrategyPlanFactory, add_unit
+from tests.helpers import organization_slug_of
 from tests.strategy.test_plan_csv import _content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

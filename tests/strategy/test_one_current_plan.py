@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
 from tests.factories import (
@@ -21,6 +20,7 @@ from tests.factories import (
     InitiativeUpdateFactory,
     StrategyPlanFactory,
 )
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

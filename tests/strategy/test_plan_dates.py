@@ -11,11 +11,11 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, StrategyPlan
 from apps.strategy.plan_csv import COLUMNS
 from tests.factories import StrategyPlanFactory
+from tests.helpers import organization_slug_of
 
 YEAR_RANGE = "The year must be between 1900 and 2200."
 CONFIRM = 'name="confirm_dates"'

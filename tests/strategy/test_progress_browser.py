@@ -5,11 +5,11 @@ import pytest
 from django.core.cache import cache
 from playwright.sync_api import expect
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import InitiativeComment, PlanLink
 from tests.conftest import assert_no_axe_violations, unit
 from tests.factories import GoalFactory, InitiativeFactory, InitiativeUpdateFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

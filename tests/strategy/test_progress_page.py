@@ -6,7 +6,6 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, PlanLink, StrategyPlan
 from tests.conftest import unit
@@ -17,6 +16,7 @@ from tests.factories import (
     InitiativeUpdateFactory,
     UserFactory,
 )
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, InitiativeComment, StrategyPlan
 from tests.factories import InitiativeFactory, MembershipFactory, Role, UserFactory
+from tests.helpers import organization_slug_of
 
 
 def _in_parallel(target, count=2):

@@ -5,15 +5,17 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import Initiative, PlanLink, StrategyPlan
 from strategy_portal.celery import app
 from tests.factories import InitiativeFactory, InitiativeUpdateFactory, MembershipFactory, Role, UserFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 
@@ -426,3 +428,15 @@ def test_the_responsible_person_cannot_post_to_an_archived_plan(login, shop_stew
     response = login(shop_steward).post(url, {"on": "2026-05-01", "text": "Hej", "version": "1"})
     assert response.status_code == 403
     assert not initiative.updates.exists()
+
+
+def test_the_reminder_run_reads_no_more_per_initiative(stale, owner, area, django_assert_max_num_queries):
+    """One owner, one plan: claiming each initiative is one query; nothing else grows with them."""
+    today = timezone.localdate()
+    with CaptureQueriesContext(connection) as one:
+        services.stale_reminders_send(today=today)
+    for n in range(5):
+        quiet_for(InitiativeFactory(focus_area=area, text=f"Indsats {n}", responsible_person=owner), 40)
+    Initiative.objects.update(reminded_at=None)
+    with django_assert_max_num_queries(len(one.captured_queries) + 5):
+        assert services.stale_reminders_send(today=today) == 1

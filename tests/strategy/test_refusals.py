@@ -4,8 +4,8 @@ values, invalid input 422 with the errors; with and without htmx (htmx swaps bot
 import pytest
 from django.urls import reverse
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
+from tests.helpers import organization_slug_of
 
 HX = {"HTTP_HX_REQUEST": "true"}
 BOTH = pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.organizations.permissions import organization_slug_of
 from apps.strategy import services
 from apps.strategy.models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
 from tests.conftest import unit
 from tests.factories import FocusAreaFactory, GoalFactory, InitiativeFactory, StrategyPlanFactory
+from tests.helpers import organization_slug_of
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
