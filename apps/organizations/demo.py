@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+
 from apps.core.demo import DEMO_PASSWORD, DemoContext
 
 from .models import Membership, Organization, OrgUnit, Role, User
@@ -236,11 +238,13 @@ def seed(ctx: DemoContext) -> None:
 
 
 def describe_demo_accounts() -> list[tuple[str, str]]:
-    """Every demo account with its roles, for printing again when the data is already loaded."""
+    """Every demo account one can log in with, and its roles, for printing again when the data is
+    already loaded (generated members and leaders have no password: they fill the organisation)."""
     described = {f"{local}@{DEMO_DOMAIN}": description for local, _o, _r, _u, description in ACCOUNTS}
-    users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").prefetch_related(
-        "memberships__organization", "memberships__unit"
+    users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exclude(
+        password__startswith=UNUSABLE_PASSWORD_PREFIX
     )
+    users = users.prefetch_related("memberships__organization", "memberships__unit")
     lines = []
     for user in users.order_by("date_joined", "pk"):
         if user.email in described:

@@ -456,6 +456,8 @@ def goal_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         "may_edit": _may_edit(request.user, goal),
     }
     if request.htmx and request.htmx.target == f"goal-{goal.pk}":
+        # Cancelled in place: on the focus area's page the goal links to its own page, as before.
+        context["link"] = not _on_page(request, request.path)
         return render(request, "strategy/_goal_item.html", context)
     context["history"] = selectors.history_entries(goal)
     context["initiatives"] = list(
@@ -482,7 +484,12 @@ def goal_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
             if request.htmx and not _on_page(request, request.path):
                 # Edited in place (on the goal's or the focus area's page): swap in the saved goal.
                 goal = GOAL_QS.get(pk=goal.pk)
-                context = {"goal": goal, "may_edit": True, "saved": True}
+                context = {
+                    "goal": goal,
+                    "may_edit": True,
+                    "saved": True,
+                    "link": not _on_page(request, detail_url),
+                }
                 return render(request, "strategy/_goal_item.html", context)
             # From the edit page itself: leave it, so heading and address are the goal's again.
             messages.success(request, _("The goal was saved."))
@@ -548,8 +555,13 @@ def initiative_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Htt
 
 
 def _item_context(request: HtmxHttpRequest, initiative: Initiative, **extra) -> dict:
+    own_page = reverse(
+        "strategy:initiative_detail", args=[initiative.focus_area.plan.organization.slug, initiative.pk]
+    )
     return {
         "item": initiative,
+        # Swapped in by htmx on the focus area's page, the initiative links to its own page as before.
+        "link": bool(request.htmx) and not _on_page(request, own_page),
         "may_edit": _may_edit(request.user, initiative),
         "may_post_update": not _plan_of(initiative).archived
         and can(request.user, "strategy.post_update", initiative),

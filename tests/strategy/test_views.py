@@ -754,6 +754,45 @@ def test_saving_in_place_with_htmx_confirms_in_the_goal(login, board_member, are
     assert "HX-Redirect" not in response
 
 
+@pytest.mark.parametrize("action", ["save", "cancel"])
+def test_a_goal_edited_in_place_keeps_its_link_on_the_focus_area_page(
+    login, board_member, area, goal, action
+):
+    slug = organization_slug_of(goal)
+    goal_url = reverse("strategy:goal_detail", args=[slug, goal.pk])
+    client = login(board_member)
+    for page in (reverse("strategy:focus_area_detail", args=[slug, area.pk]), goal_url):
+        headers = {
+            "HTTP_HX_CURRENT_URL": "http://testserver" + page,
+            "HTTP_HX_TARGET": f"goal-{goal.pk}",
+            **HX,
+        }
+        if action == "save":
+            goal.refresh_from_db()
+            url = reverse("strategy:goal_edit", args=[slug, goal.pk])
+            response = client.post(url, {"text": "Flere medlemmer", "version": goal.version}, **headers)
+        else:
+            response = client.get(goal_url, **headers)
+        linked = f'<a href="{goal_url}">' in response.content.decode()
+        assert linked == (page != goal_url)  # a link on the focus area's page, none on the goal's own
+
+
+def test_an_initiative_changed_in_place_keeps_its_link_on_the_focus_area_page(
+    login, board_member, area, initiative
+):
+    slug = organization_slug_of(initiative)
+    own = reverse("strategy:initiative_detail", args=[slug, initiative.pk])
+    client = login(board_member)
+    for page in (reverse("strategy:focus_area_detail", args=[slug, area.pk]), own):
+        response = client.post(
+            reverse("strategy:initiative_status_set", args=[slug, initiative.pk]),
+            {"status": "in_progress", "progress": 40},
+            HTTP_HX_CURRENT_URL="http://testserver" + page,
+            **HX,
+        )
+        assert (f'<a href="{own}">' in response.content.decode()) == (page != own)
+
+
 def test_saving_a_goal_without_js_redirects_with_a_message(login, board_member, goal):
     client = login(board_member)
     response = client.post(
