@@ -5,7 +5,7 @@ Whose individual data a user sees is not a rule on one object but a set of emplo
 need too: ``selectors.employees_visible_to`` (HR for their scope, a leader for their unit, the
 employees they lead and those whose advisories HR asked them to follow up). For one employee the rule
 ``absence.view_individual`` asks the same set, so every view showing one employee's data goes through
-``get_for_user`` like every other view (``views._employee``)."""
+``get_for_user`` like every other view (``views_employees.employee_for``)."""
 
 from apps.organizations.models import Role
 from apps.organizations.permissions import register

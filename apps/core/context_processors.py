@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -13,14 +14,10 @@ def _url_organization(request: HttpRequest):
     slug = match.kwargs.get("slug") if match is not None else None
     if not slug:
         return None
-    for membership in memberships_of(getattr(request, "user", None) or _Anonymous):
+    for membership in memberships_of(getattr(request, "user", None) or AnonymousUser()):
         if membership.organization.slug == slug:
             return membership.organization
     return Organization.objects.filter(slug=slug).first()
-
-
-class _Anonymous:
-    is_authenticated = False
 
 
 def portal(request: HttpRequest) -> dict:

@@ -56,7 +56,8 @@ def register(
     scoped: bool = True,
 ) -> None:
     """Declare who may do ``action``. ``check(user, obj, membership)`` refines it per object; with
-    ``scoped=False`` the check alone decides (a role held for a unit may then reach beyond it)."""
+    ``scoped=False`` the check alone decides, once, over all of the user's memberships (a role held for
+    a unit may then reach beyond it)."""
     if not scoped and check is None:
         raise ValueError(f"{action}: a rule that is not scoped needs a check to decide")
     RULES[action] = Rule(
@@ -112,9 +113,13 @@ def can(user, action: str, obj: Scoped | Organization) -> bool:
     for m in memberships_of(user):
         if m.organization_id != org_id or m.role not in rule.roles:
             continue
-        if rule.scoped and not _membership_covers(m, unit, rule.any_scope or m.role == Role.ADMIN):
+        if not rule.scoped:
+            # The check decides over all of the user's memberships at once: ask it once, not per role.
+            assert rule.check is not None  # register() refuses an unscoped rule without one
+            return rule.check(user, obj, m)
+        if not _membership_covers(m, unit, rule.any_scope or m.role == Role.ADMIN):
             continue
-        if rule.check is None or (m.role == Role.ADMIN and rule.scoped) or rule.check(user, obj, m):
+        if m.role == Role.ADMIN or rule.check is None or rule.check(user, obj, m):
             return True
     return False
 
