@@ -46,6 +46,7 @@ from .rollups import rollup_rows, rollups_insert
 from .spells import derive_spells
 from .statistics.cache import bump_statistics_version
 from .sweep import advisory_sweep
+from .unit_rollups import unit_rollups_rebuild
 
 PER_WORKPLACE = 25
 PER_DEPARTMENT = 12  # workplaces per department before another department is opened
@@ -426,6 +427,7 @@ def _seed_municipality(ctx: DemoContext, organization, employees: int, *, logins
     _insert_registrations(rows)
     _insert_spells(rows, policy)
     _insert_rollups(organization, people, rows)
+    unit_rollups_rebuild(organization.pk, policy)
     result = advisory_sweep(as_of=ctx.today, organization=organization, notify=False)
     if people:
         _age_the_queue(ctx, [person[0] for person in people])

@@ -3,7 +3,8 @@
 Every write of registrations or employees refreshes the rollups of the employees it touched, in its
 own transaction: single saves through the receivers in ``signals.py``, bulk writes (imports, retention,
 the demo) by calling ``rollups_refresh`` or ``rollups_rebuild`` themselves, and registration deletes in
-``services.absence_delete``. ``manage.py rebuild_absence_rollups`` rebuilds them from the rows.
+``services.absence_delete``. ``manage.py rebuild_absence_rollups`` rebuilds them from the rows. Each
+refresh also sums the units the employees' rows were and are in anew (``unit_rollups``).
 
 A refresh recomputes the employee's rows whole, from all their ended registrations: whether a
 registration continues an earlier one (and so starts no new spell) depends on its neighbours.
@@ -25,7 +26,7 @@ from decimal import Decimal
 from apps.core.sql import analyze, insert_rows
 from apps.organizations.models import Organization
 
-from .models import AbsenceMonth, AbsenceRegistration, Employee
+from .models import AbsenceMonth, AbsenceRegistration, AbsenceUnitMonth, Employee
 
 BATCH = 5000
 COLUMNS = [
@@ -124,17 +125,33 @@ def _employees(queryset) -> list[tuple]:
 
 
 def rollups_refresh(*, employee_ids: Iterable[int]) -> None:
-    """Recompute the rollups of these employees from their registrations (call in the transaction of
-    the write; employees that no longer exist simply lose theirs)."""
+    """Recompute the rollups of these employees from their registrations, and those of the units their
+    rows were and are in (call in the transaction of the write; employees that no longer exist simply
+    lose theirs)."""
+    from .unit_rollups import units_changed
+
     ids = sorted(set(employee_ids))
+    units: dict[int, set[int]] = defaultdict(set)
     for offset in range(0, len(ids), BATCH):
         chunk = ids[offset : offset + BATCH]
-        AbsenceMonth.objects.filter(employee_id__in=chunk).delete()
-        rollups_insert(_employee_rows(_employees(Employee.objects.filter(pk__in=chunk))))
+        old = AbsenceMonth.objects.filter(employee_id__in=chunk)
+        for organization_id, unit_id in old.values_list("organization_id", "unit_id").distinct():
+            units[organization_id].add(unit_id)
+        old.delete()
+        employees = _employees(Employee.objects.filter(pk__in=chunk))
+        for organization_id, _pk, unit_id, *_rest in employees:
+            units[organization_id].add(unit_id)
+        rollups_insert(_employee_rows(employees))
+    for organization_id, unit_ids in units.items():
+        units_changed(organization_id, unit_ids)
 
 
 def rollups_rebuild(*, organization: Organization) -> int:
-    """Recompute every rollup of the organisation from the rows; returns the number of rows written."""
+    """Recompute every rollup of the organisation from the rows, the units' too (``unit_rollups``);
+    returns the number of employees' rows written."""
+    from .selectors import policy_for
+    from .unit_rollups import unit_rollups_rebuild
+
     AbsenceMonth.objects.filter(organization=organization).delete()
     employees = _employees(Employee.objects.filter(organization=organization).order_by("pk"))
     written = 0
@@ -145,4 +162,6 @@ def rollups_rebuild(*, organization: Organization) -> int:
     # A rebuilt table is mostly new rows: without fresh statistics PostgreSQL plans the statistics'
     # reads for a handful of rows (nested loops, sorts on disk) until autovacuum gets to it.
     analyze(AbsenceMonth)
+    unit_rollups_rebuild(organization.pk, policy_for(organization))
+    analyze(AbsenceUnitMonth)
     return written

@@ -1,9 +1,11 @@
-"""The statistics read monthly rollups (``AbsenceMonth``) instead of the registrations.
+"""The statistics read monthly rollups (``AbsenceMonth`` per employee, ``AbsenceUnitMonth`` per unit)
+instead of the registrations.
 
 The reference is the computation from the registrations themselves (``reading_raw_rows``): on random
 data, every figure the statistics publish (hidden ones included, for the union side) is the same from
-the rollups, also after imports, edits, deletions, moved employees and retention; and the rollups kept
-up by those writes are the ones a rebuild from the rows makes.
+the units' rollups, from the employees' (``reading_employee_months``) and from the rows, also after
+imports, edits, deletions, moved employees, a changed policy and retention; and the rollups kept up by
+those writes are the ones a rebuild from the rows makes.
 """
 
 from __future__ import annotations
@@ -19,11 +21,20 @@ from django.core.management import call_command
 
 from apps.absence import services
 from apps.absence.imports.applying import import_file
-from apps.absence.models import AbsenceMonth, AbsenceRegistration, AbsenceType, Employee
+from apps.absence.models import (
+    AbsenceMonth,
+    AbsenceRegistration,
+    AbsenceType,
+    AbsenceUnitMonth,
+    AdvisoryPolicy,
+    Employee,
+    StatisticsVersion,
+)
 from apps.absence.retention import retention_apply
 from apps.absence.rollups import month_rows, rollups_rebuild, rollups_refresh
-from apps.absence.statistics.figures import _monthly_series, _unit_statistics, unit_statistics
-from apps.absence.statistics.queries import reading_raw_rows
+from apps.absence.statistics.figures import _monthly_series, _unit_statistics, monthly_series, unit_statistics
+from apps.absence.statistics.queries import reading_employee_months, reading_raw_rows
+from apps.absence.unit_rollups import policy_key
 from tests.conftest import unit
 from tests.factories import add_unit
 
@@ -116,10 +127,16 @@ def figures(org, *, with_units: bool = True) -> dict:
 
 
 def assert_as_from_the_rows(org) -> None:
+    # The units' rollups are there and made for the policy in force: the figures below read them.
+    assert StatisticsVersion.objects.get(organization=org).unit_rollups == policy_key(org.advisory_policy)
+    assert AbsenceUnitMonth.objects.filter(organization=org).exists()
     from_rollups = figures(org)
     with reading_raw_rows():
         from_rows = figures(org)
+    with reading_employee_months():
+        from_employee_months = figures(org)
     assert differences(from_rows, from_rollups) == []
+    assert differences(from_rows, from_employee_months) == []
     # The comparison is about something: absence, spells and hidden cells are there.
     year = from_rollups["hr", date(2026, 2, 28)]["units"][0]["total"]
     assert year["spells"] > 0 and year["absence_days"] > 0
@@ -135,10 +152,19 @@ def stored(org) -> set[tuple]:
     )
 
 
+def stored_units(org) -> set[tuple]:
+    return set(
+        AbsenceUnitMonth.objects.filter(organization=org).values_list(
+            "unit_id", "absence_type", "month", "people", "spells", "days", "hours"
+        )
+    )
+
+
 def assert_same_as_rebuilt(org) -> None:
-    kept = stored(org)
+    kept, kept_units = stored(org), stored_units(org)
     rollups_rebuild(organization=org)
     assert kept == stored(org)
+    assert kept_units == stored_units(org)
 
 
 def test_one_registration_across_two_months():
@@ -211,6 +237,59 @@ def test_the_page_figures_come_from_the_rollups(employer, staff):
     assert before > 0 and after < before
 
 
+def test_the_month_figures_come_from_the_units_rollups(employer, staff):
+    """Units' rollups that disagree with the employees' show in the chart: it reads the units'."""
+    as_of = date(2026, 2, 28)
+
+    def january_days() -> Decimal:
+        chart = monthly_series(employer, as_of, suppress=False)
+        return sum(c["months"][-2]["absence_days"] for c in chart if c["months"][-2]["absence_days"])
+
+    before = january_days()
+    AbsenceUnitMonth.objects.filter(organization=employer, month=2026 * 12).update(hours=0)
+    cache.clear()
+    assert before > 0 and january_days() == 0
+
+
+def test_units_rollups_made_for_another_policy_are_not_read(employer, staff):
+    """Counting types or days off changed behind the rollups' back (a bulk update, no save): the
+    figures come from the employees' rollups, right, until the policy is saved and they are rebuilt."""
+    as_of = date(2026, 2, 28)
+    AdvisoryPolicy.objects.filter(organization=employer).update(extra_days_off=["12-24", "02-02"])
+    AbsenceUnitMonth.objects.filter(organization=employer).update(hours=0, people=0)
+    employer.refresh_from_db()
+    expected = figures(employer, with_units=False)
+    with reading_raw_rows():
+        assert differences(figures(employer, with_units=False), expected) == []
+    assert monthly_series(employer, as_of, suppress=False)[0]["months"][-2]["absence_days"]
+    policy = AdvisoryPolicy.objects.get(organization=employer)
+    policy.save()  # rebuilds them for the days off now in force
+    assert StatisticsVersion.objects.get(organization=employer).unit_rollups == policy_key(policy)
+    assert AbsenceUnitMonth.objects.filter(organization=employer, people=0).count() == 0
+    assert differences(figures(employer, with_units=False), expected) == []
+
+
+def test_a_policy_with_other_counting_types_rebuilds_the_units_rollups(employer, staff):
+    policy = AdvisoryPolicy.objects.get(organization=employer)
+    key = policy_key(policy)
+    policy.type_settings = {**policy.type_settings, "child_sick": {"percentage": False}}
+    policy.save()
+    assert policy_key(policy) != key
+    assert StatisticsVersion.objects.get(organization=employer).unit_rollups == policy_key(policy)
+    employer.refresh_from_db()
+    assert_as_from_the_rows(employer)
+
+
+def test_an_employee_deleted_leaves_their_units_rollups(employer, staff):
+    gone = next(e for e in staff if e.absence_months.exists())
+    unit_id = gone.unit_id
+    before = stored_units(employer)
+    gone.delete()
+    after = stored_units(employer)
+    assert {row for row in before if row[0] == unit_id} != {row for row in after if row[0] == unit_id}
+    assert_same_as_rebuilt(employer)
+
+
 def _write_everything_once(org, staff, rng) -> None:
     """Every kind of write the statistics depend on: the portal's services, both imports (new and
     corrected registrations; employees moved, on other hours, employed longer), an employee saved
@@ -263,6 +342,10 @@ def _write_everything_once(org, staff, rng) -> None:
     moved = staff[40]
     moved.unit, moved.weekly_hours = unit(org, "B2"), Decimal("25")
     moved.save(update_fields=["unit", "weekly_hours"])
+    policy = AdvisoryPolicy.objects.get(organization=org)
+    policy.extra_days_off = [*policy.extra_days_off, "11-11"]
+    policy.save()
+    org.refresh_from_db()
 
 
 @pytest.mark.postgres

@@ -45,6 +45,7 @@ from .jobs import (
 )
 from .statistics import (
     AbsenceMonth,
+    AbsenceUnitMonth,
     StatisticsSnapshot,
     StatisticsVersion,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "AdvisoryEvent",
     "StatisticsSnapshot",
     "AbsenceMonth",
+    "AbsenceUnitMonth",
     "StatisticsVersion",
     "SweepState",
     "PendingSweep",

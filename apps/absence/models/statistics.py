@@ -94,6 +94,44 @@ class AbsenceMonth(models.Model):
         return f"{self.employee_id} · {self.absence_type} · {self.month}"
 
 
+class AbsenceUnitMonth(models.Model):
+    """The ``AbsenceMonth`` rows of one unit (the employees placed directly in it), type and calendar
+    month summed, kept by ``apps.absence.unit_rollups``: what the month-by-month figures (the chart and
+    the neighbouring months suppression looks at) read instead of one row per employee.
+
+    ``people``: employees with absence of the type that month (distinct: an employee is one unit's);
+    ``spells``: the month's spells as the month's own period counts them; ``days``: calendar days;
+    ``hours``: working days × weekly hours × fraction, with the working days of the calendar the
+    organisation's rollups were made for (``StatisticsVersion.unit_rollups``). The type ``*`` holds the
+    people with absence of any type counting for the percentage (the others' sums are 0). Ongoing
+    registrations are not in them, as they are not in ``AbsenceMonth``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    absence_type = models.CharField(_("absence type"), max_length=20)
+    month = models.IntegerField(_("month"), help_text="year × 12 + month − 1")
+    people = models.IntegerField(_("people"))
+    spells = models.IntegerField(_("spells"))
+    days = models.IntegerField(_("days"))
+    hours = models.DecimalField(_("working hours"), max_digits=16, decimal_places=5)
+
+    class Meta:
+        verbose_name = _("absence month of a unit")
+        verbose_name_plural = _("absence months of units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "absence_type", "month"], name="absence_unit_month_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.absence_type} · {self.month}"
+
+
 class StatisticsVersion(models.Model):
     """A token that changes with every write the absence statistics depend on (registrations, employees,
     units, the policy). Cached figures are keyed by it, so a cached figure is never stale. It lives in the
@@ -110,6 +148,9 @@ class StatisticsVersion(models.Model):
     # Set by the retention job: individual rows that ended before this day are gone, so figures of a
     # window that begins earlier come from StatisticsSnapshot.
     raw_data_from = models.DateField(_("individual data complete from"), null=True, blank=True)
+    # What the units' monthly rollups (AbsenceUnitMonth) were made for (``unit_rollups.rollups_key``):
+    # the statistics read them only while it is the policy's; blank: there are none.
+    unit_rollups = models.CharField(_("unit rollups made for"), max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = _("statistics version")

@@ -24,8 +24,15 @@ Bradford), whatever the number of employees, registrations or units. Absence is 
 rollups (``AbsenceMonth``, kept by ``rollups.py`` on every write): per employee, type, fraction and
 month the days as bits, so a window's days, working days (the policy's calendar as bits too), spells
 and distinct people come from a few bit operations per row, for whole months and cut ones alike;
-ongoing registrations (no last day yet) are read from the rows. ``reading_raw_rows()`` computes the
-same figures from the registrations, the reference the tests compare with. Population and Bradford
+ongoing registrations (no last day yet) are read from the rows. Whole calendar months without spells
+(the 24 months that decide suppression, the chart months) are read from the units' monthly rollups
+(``AbsenceUnitMonth``, kept by ``unit_rollups.py`` from the employees' rollups): per unit, type and
+month the people, spells, days and working hours, and under type ``*`` the people with any of the
+types the policy counts; they are read only while their stamp (``StatisticsVersion.unit_rollups``)
+matches the policy's counting types and calendar, else the employees' rollups are. The rolling year's
+distinct people still come from the employees' rollups (a person absent in two months is one person).
+``reading_employee_months()`` and ``reading_raw_rows()`` compute the same figures from the employees'
+rollups and from the registrations, the references the tests compare with. Population and Bradford
 are read from the employees and registrations. Dates become day numbers; the working days between two
 day numbers are two subscripts into a constant array of cumulative working days of the period
 (PostgreSQL), or closed-form weekday arithmetic minus a CASE over the few weekday holidays (SQLite).

@@ -292,8 +292,8 @@ def page_figures(
         units = None
         if org_units is not None:
             units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
-        frozen_from = raw_data_from(organization.pk)
         with reporting_transaction():
+            frozen_from = raw_data_from(organization.pk)
             stats = _unit_statistics(
                 organization,
                 as_of,

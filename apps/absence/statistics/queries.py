@@ -14,17 +14,27 @@ from apps.core import sql
 from apps.core.replica import replica_reads
 from apps.organizations.models import Organization
 
-from ..models import AbsenceMonth, AbsenceRegistration, AdvisoryPolicy, Employee
+from ..models import (
+    AbsenceMonth,
+    AbsenceRegistration,
+    AbsenceUnitMonth,
+    AdvisoryPolicy,
+    Employee,
+    StatisticsVersion,
+)
 from ..rollups import day_bits, month_number, month_start
 from ..spells import WorkCalendar
-from .periods import FAR, Period, bradford_window, epoch_day
+from ..unit_rollups import ALL_COUNTING, rollups_key
+from .periods import FAR, Period, bradford_window, epoch_day, last_day_of_month
 from .workdays import WorkingDays
 
-# The type code of the rows that describe several types together (see ``absence_rows``).
-ALL_TYPES = "*"
+# The type code of the rows that describe several types together (see ``absence_rows``); the units'
+# monthly rollups store them under the same code.
+ALL_TYPES = ALL_COUNTING
 
 
-_REPORTING: ContextVar[bool] = ContextVar("absence_reporting_transaction", default=False)
+# Inside a reporting transaction: what it has read once and reads again from memory (else None).
+_REPORTING: ContextVar[dict | None] = ContextVar("absence_reporting_transaction", default=None)
 
 
 @contextmanager
@@ -34,7 +44,7 @@ def reporting_transaction(*, replica: bool = True):
     On PostgreSQL with enough memory that the hash joins and aggregates of a whole organisation need
     no temporary files, and without JIT compilation: the row estimates of the month spans are far too
     high, and compiling costs seconds where the queries themselves take a fraction of one."""
-    if _REPORTING.get():
+    if _REPORTING.get() is not None:
         yield  # already inside one (the statistics page computes both its parts in one)
         return
     with (
@@ -43,7 +53,7 @@ def reporting_transaction(*, replica: bool = True):
         transaction.atomic(using=alias),
     ):
         sql.set_local(work_mem="64MB", jit="off")
-        token = _REPORTING.set(True)
+        token = _REPORTING.set({})
         try:
             yield
         finally:
@@ -114,10 +124,60 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     from the registrations themselves (``_raw_absence_rows``: the reference the tests compare with)."""
     if _READ_RAW.get():
         return _raw_absence_rows(days, organization, periods, unit_ids, **options)
+    whole = [p for p in periods if p.start.day == 1 and p.end == last_day_of_month(p.start)]
+    people_types = options.get("people_types")
+    if (
+        whole
+        and not options.get("spells", True)
+        and people_types
+        and not _READ_EMPLOYEE_MONTHS.get()
+        and _units_key(organization) == rollups_key(people_types, days.calendar)
+    ):
+        rows = _unit_month_rows(days, organization, whole, unit_ids, **options)
+        cut = [p for p in periods if p not in whole]
+        if cut:
+            rows += _rollup_absence_rows(days, organization, cut, unit_ids, **options)
+        return rows
     return _rollup_absence_rows(days, organization, periods, unit_ids, **options)
 
 
+def statistics_version(organization_id: int) -> tuple[date | None, str]:
+    """(``raw_data_from``, ``unit_rollups``) of the organisation's ``StatisticsVersion``: read once
+    per reporting transaction, where the figures are read (the replica, when there is one)."""
+    memo = _REPORTING.get()
+    if memo is not None and ("version", organization_id) in memo:
+        return memo["version", organization_id]
+    rows = sql.fetch(
+        StatisticsVersion.objects.filter(organization_id=organization_id).values_list(
+            "raw_data_from", "unit_rollups"
+        )
+    )
+    version = rows[0] if rows else (None, "")
+    if memo is not None:
+        memo["version", organization_id] = version
+    return version
+
+
+def _units_key(organization: Organization) -> str:
+    """The key the organisation's unit rollups were made for."""
+    return statistics_version(organization.pk)[1]
+
+
 _READ_RAW: ContextVar[bool] = ContextVar("absence_statistics_read_raw", default=False)
+
+
+_READ_EMPLOYEE_MONTHS: ContextVar[bool] = ContextVar("absence_statistics_employee_months", default=False)
+
+
+@contextmanager
+def reading_employee_months():
+    """Compute the month-by-month figures from the employees' monthly rollups, not the units' (tests
+    compare the two)."""
+    token = _READ_EMPLOYEE_MONTHS.set(True)
+    try:
+        yield
+    finally:
+        _READ_EMPLOYEE_MONTHS.reset(token)
 
 
 @contextmanager
@@ -151,6 +211,42 @@ def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
     return f"seg(idx, m, days, working, first) AS (VALUES {', '.join(values)})"
 
 
+def _ongoing_cte(
+    organization: Organization,
+    last: date,
+    unit_ids: list[int] | None,
+    types: list[str] | None,
+    group_of: dict[int, int] | None,
+    params: list,
+    previous_join: str = "",
+    continues: str = "0",
+) -> str:
+    """``o``: the ongoing registrations (no last day yet) begun by ``last``, as day numbers, with their
+    unit (or group) and hours a working day; its parameters are appended to ``params``. ``continues``:
+    1 where the registration continues one ending the day before (``previous_join`` joins that)."""
+    reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    group_join, unit_column = _grouping(group_of)[1:]
+    params.extend([organization.pk, last])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
+        params.extend(types)
+    _join, unit_where = _unit_filter(unit_ids, params)
+    return f"""o AS (
+            SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
+                   {sql.as_exact("e.weekly_hours")} * {sql.as_exact("reg.fraction")} AS hours,
+                   {sql.day_number("reg.start_date")} AS rs,
+                   {sql.day_number("e.employment_start")} AS es,
+                   COALESCE({sql.day_number("e.employment_end")}, {FAR}) AS ee,
+                   {continues} AS continues
+            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
+            {group_join}
+            {previous_join}
+            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
+              {type_where} {unit_where}
+        )"""  # noqa: S608 - table names, expressions and placeholders only
+
+
 def _rollup_absence_rows(
     days: WorkingDays,
     organization: Organization,
@@ -173,7 +269,7 @@ def _rollup_absence_rows(
     People are the distinct employees with any day in the period, counted over all its months at once.
     ``months`` is accepted for the raw function's sake: the rollups are by month anyway.
     """
-    table, reg, emp = AbsenceMonth._meta.db_table, AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    table = AbsenceMonth._meta.db_table
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     group_cte = _grouping(group_of)[0]
     rollup_unit, rollup_join = "am.unit_id", ""
@@ -190,15 +286,8 @@ def _rollup_absence_rows(
         previous_join = f"""
             LEFT JOIN prev ON prev.employee_id = reg.employee_id
                  AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
-    group_join, unit_column = _grouping(group_of)[1:]
-    params.extend([organization.pk, last])
-    open_type_where = ""
-    if types is not None:
-        open_type_where = (
-            f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
-        )
-        params.extend(types)
-    _join, open_unit_where = _unit_filter(unit_ids, params)
+    continues = "CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"
+    ongoing = _ongoing_cte(organization, last, unit_ids, types, group_of, params, previous_join, continues)
     params.extend([organization.pk, month_number(first), month_number(last)])
     type_where = ""
     if types is not None:
@@ -231,19 +320,7 @@ def _rollup_absence_rows(
         params.extend(people_types)
     query = f"""
         WITH {_periods_cte(periods)}, {_segments(days.calendar, periods)}, {group_cte} {previous_cte}
-        o AS (
-            SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
-                   {sql.as_exact("e.weekly_hours")} * {sql.as_exact("reg.fraction")} AS hours,
-                   {sql.day_number("reg.start_date")} AS rs,
-                   {sql.day_number("e.employment_start")} AS es,
-                   COALESCE({sql.day_number("e.employment_end")}, {FAR}) AS ee,
-                   {"CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"} AS continues
-            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
-            {group_join}
-            {previous_join}
-            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
-              {open_type_where} {open_unit_where}
-        ),
+        {ongoing},
         c AS (
             SELECT p.idx, o.unit_id, o.absence_type, o.employee_id, o.hours,
                    CASE WHEN o.continues = 0 OR o.rs <= p.ps THEN 1 ELSE 0 END AS new_spell,
@@ -264,6 +341,87 @@ def _rollup_absence_rows(
         GROUP BY x.idx, x.unit_id, x.absence_type
         {all_types}
     """  # noqa: S608
+    return sql.fetch(query, params)
+
+
+def _unit_month_rows(
+    days: WorkingDays,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    *,
+    types: list[str] | None = None,
+    group_of: dict[int, int] | None = None,
+    people_types: list[str],
+    **_options,
+):
+    """What ``_rollup_absence_rows`` gives without spells for periods that are whole calendar months,
+    read from the units' monthly rollups (``AbsenceUnitMonth``: a few rows per unit and month) and the
+    ongoing registrations. People add up over units (an employee is in one); an ongoing registration
+    adds its employee to a month's people only where their ended ones of the type (for ``ALL_TYPES``:
+    of any of ``people_types``) do not have them already."""
+    table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
+    last = max(p.end for p in periods)
+    group_cte = _grouping(group_of)[0]
+    rollup_unit, rollup_join = "um.unit_id", ""
+    if group_of:
+        rollup_unit, rollup_join = "grp.g", "JOIN grp ON grp.u = um.unit_id"
+    people_list = ", ".join(["%s"] * len(people_types))
+    params: list = []
+    ongoing = _ongoing_cte(organization, last, unit_ids, types, group_of, params)
+    months = [min(month_number(p.start) for p in periods), month_number(last)]
+    params.extend(months)  # k: the months of the periods
+    params.extend(people_types)  # ka: their ended ones of these types
+    params.extend(people_types)  # n: the type is one of them
+    params.extend([organization.pk, *months])
+    type_where = ""
+    if types is not None:
+        type_where = f"AND um.absence_type IN ({', '.join(['%s'] * (len(types) + 1))})"
+        params.extend([*types, ALL_TYPES])
+    _join, unit_where = _unit_filter(unit_ids, params, alias="um")
+    wd = days.between("c.a", "c.b")
+    query = f"""
+        WITH {_periods_cte(periods)}, {group_cte}
+        {ongoing},
+        c AS (
+            SELECT p.idx, p.m, o.unit_id, o.absence_type, o.employee_id, o.hours,
+                   {sql.greatest("o.rs", "o.es", "p.ps")} AS a, {sql.least(str(FAR), "o.ee", "p.pe")} AS b
+            FROM o CROSS JOIN periods p
+        ),
+        k AS (
+            SELECT DISTINCT am.employee_id, am.month, am.absence_type
+            FROM {months_table} am
+            WHERE am.employee_id IN (SELECT o.employee_id FROM o) AND am.month >= %s AND am.month <= %s
+        ),
+        ka AS (
+            SELECT DISTINCT k.employee_id, k.month FROM k WHERE k.absence_type IN ({people_list})
+        ),
+        n AS (
+            SELECT c.idx, c.unit_id, c.absence_type, c.employee_id, c.b - c.a + 1 AS days,
+                   {wd} * c.hours AS hours,
+                   CASE WHEN k.employee_id IS NULL THEN 1 ELSE 0 END AS new_person,
+                   CASE WHEN c.absence_type IN ({people_list}) AND ka.employee_id IS NULL
+                        THEN 1 ELSE 0 END AS new_any
+            FROM c
+            LEFT JOIN k ON k.employee_id = c.employee_id AND k.month = c.m AND k.absence_type = c.absence_type
+            LEFT JOIN ka ON ka.employee_id = c.employee_id AND ka.month = c.m
+            WHERE c.a <= c.b
+        ),
+        x AS (
+            SELECT p.idx, {rollup_unit} AS unit_id, um.absence_type, um.days, um.hours, um.people
+            FROM {table} um JOIN periods p ON p.m = um.month {rollup_join}
+            WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s {type_where} {unit_where}
+            UNION ALL
+            SELECT n.idx, n.unit_id, n.absence_type, n.days, n.hours, n.new_person FROM n
+            UNION ALL
+            SELECT n.idx, n.unit_id, '{ALL_TYPES}', 0, 0, COUNT(DISTINCT n.employee_id)
+            FROM n WHERE n.new_any = 1
+            GROUP BY n.idx, n.unit_id
+        )
+        SELECT x.idx, x.unit_id, x.absence_type, 0, SUM(x.days), SUM(x.hours), SUM(x.people)
+        FROM x
+        GROUP BY x.idx, x.unit_id, x.absence_type
+    """  # noqa: S608 - table names, integers and placeholders only
     return sql.fetch(query, params)
 
 

@@ -1,0 +1,192 @@
+"""Monthly rollups of units (``AbsenceUnitMonth``): the employees' monthly rollups (``AbsenceMonth``)
+summed per unit, type and calendar month, which the month-by-month figures read (the chart, and the
+24 months whose people decide what suppression hides around the rolling year).
+
+They are kept from ``AbsenceMonth``, never from the registrations: every write that refreshes an
+employee's monthly rows refreshes the units those rows were and are in (``rollups.rollups_refresh``),
+an employee deleted refreshes their unit, and ``rollups_rebuild`` rebuilds both. Their hours count
+the working days of one calendar, and their type ``*`` the people of one set of types counting for the
+percentage: both the policy's when they were made. ``rollups_key`` names the two; the organisation's
+``StatisticsVersion.unit_rollups`` holds the key they were made for, a policy saved with another
+rebuilds them, and the statistics read them only under the key of the policy in force (otherwise,
+and for organisations that never had them built, they read ``AbsenceMonth`` as before).
+
+Writes of one organisation are serialised on its ``StatisticsVersion`` row, which every write the
+statistics depend on updates anyway (``bump_statistics_version``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, timedelta
+from uuid import uuid4
+
+import holidays
+from django.db import connection, transaction
+from django.db.models import Max, Min
+
+from apps.core import sql
+from apps.organizations.models import Organization
+
+from .models import AbsenceMonth, AbsenceUnitMonth, AdvisoryPolicy, StatisticsVersion
+from .selectors import policy_for
+from .spells import WorkCalendar
+
+# Raise when what the rows hold changes: rollups made under the old format are not read again.
+FORMAT = 1
+ALL_COUNTING = "*"
+
+
+def rollups_key(counting: Iterable[str], calendar: WorkCalendar) -> str:
+    """The key of unit rollups made with these counting types and this calendar (the public holidays of
+    the installed ``holidays`` release, the organisation's extra days off)."""
+    raw = json.dumps([FORMAT, holidays.__version__, sorted(counting), sorted(calendar.extra)])
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def policy_key(policy: AdvisoryPolicy) -> str:
+    return rollups_key(policy.types_for("percentage"), WorkCalendar.for_policy(policy))
+
+
+def _stamp(organization_id: int, *, lock: bool) -> str | None:
+    """The key the organisation's unit rollups were made for ("" or None: there are none)."""
+    versions = StatisticsVersion.objects.filter(organization_id=organization_id)
+    if lock and connection.vendor == "postgresql":
+        versions = versions.select_for_update()
+    return versions.values_list("unit_rollups", flat=True).first()
+
+
+def units_key(organization_id: int) -> str:
+    """The key the organisation's unit rollups were made for ("": there are none)."""
+    return _stamp(organization_id, lock=False) or ""
+
+
+def _working_bits(calendar: WorkCalendar, first: int, last: int) -> str:
+    """VALUES of (month number, its working days as bits) for the months ``first``..``last``."""
+    values = []
+    for number in range(first, last + 1):
+        start = date(number // 12, number % 12 + 1, 1)  # as rollups.month_start (which imports this)
+        bits, day = 0, start
+        while day.month == start.month:
+            if calendar.is_working_day(day):
+                bits |= 1 << (day.day - 1)
+            day += timedelta(days=1)
+        values.append(f"({number}, {bits})")
+    return ", ".join(values)
+
+
+def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | None) -> int:
+    """Sum the organisation's ``AbsenceMonth`` rows (of ``unit_ids`` only, unless None) into unit rows."""
+    months = AbsenceMonth.objects.filter(organization_id=organization_id)
+    if unit_ids is not None:
+        months = months.filter(unit_id__in=unit_ids)
+    bounds = months.aggregate(first=Min("month"), last=Max("month"))
+    if bounds["first"] is None:
+        return 0
+    counting = policy.types_for("percentage")
+    params: list = [organization_id]
+    unit_where = ""
+    if unit_ids is not None:
+        unit_where = f"AND am.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+        params.extend(unit_ids)
+    params.append(organization_id)
+    if unit_ids is not None:
+        params.extend(unit_ids)
+    counting_where = (
+        f"AND am.absence_type IN ({', '.join(['%s'] * len(counting))})" if counting else "AND 1 = 0"
+    )
+    params.extend(counting)
+    calendar = WorkCalendar.for_policy(policy)
+    table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
+    # A whole month's spells: the registrations beginning in it that continue none, and one more when
+    # the month's first day is covered by one that began earlier or continues one (as the statistics'
+    # rollup query counts them for a period beginning on the 1st). Only table names and integers
+    # computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH cal(m, working) AS (VALUES {_working_bits(calendar, bounds["first"], bounds["last"])})
+        INSERT INTO {table} (organization_id, unit_id, absence_type, month, people, spells, days, hours)
+        SELECT am.organization_id, am.unit_id, am.absence_type, am.month, COUNT(DISTINCT am.employee_id),
+               SUM({sql.popcount("am.starts")}
+                   + CASE WHEN (am.continued & 1) <> 0 OR (am.days & 1 & ~am.starts & ~am.continued) <> 0
+                          THEN 1 ELSE 0 END),
+               SUM({sql.popcount("am.days")}), SUM({sql.popcount("am.days & cal.working")} * am.hours)
+        FROM {months_table} am JOIN cal ON cal.m = am.month
+        WHERE am.organization_id = %s {unit_where}
+        GROUP BY am.organization_id, am.unit_id, am.absence_type, am.month
+        UNION ALL
+        SELECT am.organization_id, am.unit_id, '{ALL_COUNTING}', am.month, COUNT(DISTINCT am.employee_id),
+               0, 0, 0
+        FROM {months_table} am
+        WHERE am.organization_id = %s {unit_where} {counting_where}
+        GROUP BY am.organization_id, am.unit_id, am.month
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.rowcount
+
+
+def unit_rollups_rebuild(organization_id: int, policy: AdvisoryPolicy) -> int:
+    """Make the organisation's unit rollups anew for ``policy``; returns the number of rows written."""
+    with transaction.atomic():
+        StatisticsVersion.objects.get_or_create(
+            organization_id=organization_id, defaults={"token": uuid4().hex}
+        )
+        _stamp(organization_id, lock=True)
+        AbsenceUnitMonth.objects.filter(organization_id=organization_id).delete()
+        written = _insert(organization_id, policy, None)
+        StatisticsVersion.objects.filter(organization_id=organization_id).update(
+            unit_rollups=policy_key(policy)
+        )
+    return written
+
+
+def unit_rollups_refresh(organization_id: int, unit_ids: Iterable[int]) -> None:
+    """Sum these units' rows anew from ``AbsenceMonth``, if the organisation has unit rollups."""
+    ids = sorted(set(unit_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        stamp = _stamp(organization_id, lock=True)
+        if not stamp:
+            return
+        policy = policy_for(Organization(pk=organization_id))
+        if stamp != policy_key(policy):  # made for another policy: not read, rebuilt when it is saved
+            return
+        for chunk in sql.chunks(ids):
+            AbsenceUnitMonth.objects.filter(unit_id__in=chunk).delete()
+            _insert(organization_id, policy, list(chunk))
+
+
+_PENDING: ContextVar[dict[int, set[int]] | None] = ContextVar("absence_unit_rollups_pending", default=None)
+
+
+def units_changed(organization_id: int, unit_ids: Iterable[int]) -> None:
+    """The monthly rows of employees in these units changed: refresh the units now, or at the end of
+    the enclosing ``refreshing_units_at_end`` block."""
+    pending = _PENDING.get()
+    if pending is None:
+        unit_rollups_refresh(organization_id, unit_ids)
+    else:
+        pending[organization_id].update(unit_ids)
+
+
+@contextmanager
+def refreshing_units_at_end() -> Iterator[None]:
+    """Collect the units that writes inside change and refresh each once when the block ends without an
+    error (bulk writes: an import, retention deleting employees one signal at a time)."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    pending: dict[int, set[int]] = defaultdict(set)
+    token = _PENDING.set(pending)
+    try:
+        yield
+    finally:
+        _PENDING.reset(token)
+    for organization_id, unit_ids in pending.items():
+        unit_rollups_refresh(organization_id, unit_ids)
