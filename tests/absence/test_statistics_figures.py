@@ -284,3 +284,27 @@ def test_chart_sums_grouped_in_the_database_equal_the_sums_per_unit(org):
                         y and (y.calendar_days, y.absence_weekday_hours)
                     )
         assert any(per_unit[2].values()), "the example should have absence in the window"
+
+
+def test_tree_totals_add_each_unit_to_its_nearest_ancestor_in_the_list():
+    """A unit's total is its own counts plus those of every unit below it in the list; a unit whose
+    parent is left out of the list adds to its grandparent; counts of units not in the list are left out."""
+    from apps.absence.statistics.sums import tree_totals
+    from apps.organizations.models import OrgUnit
+
+    def node(pk, path):
+        return OrgUnit(pk=pk, path=path, depth=len(path) // OrgUnit.steplen)
+
+    step = "0" * (OrgUnit.steplen - 1)
+    root, child, grandchild, other = (
+        node(1, step + "1"),
+        node(2, step + "1" + step + "1"),
+        node(3, step + "1" + step + "1" + step + "1"),
+        node(4, step + "1" + step + "2"),
+    )
+    counts = [(3, "a", 2), (2, "a", 1), (4, "a", 5), (4, "b", 1), (99, "a", 7), (1, "b", 1)]
+    totals = tree_totals([grandchild, root, other, child], counts)
+    assert totals == {1: {"a": 8, "b": 2}, 2: {"a": 3}, 3: {"a": 2}, 4: {"a": 5, "b": 1}}
+    # Without the child in the list, the grandchild's counts go straight to the root.
+    totals = tree_totals([root, grandchild], counts)
+    assert totals == {1: {"a": 2, "b": 1}, 3: {"a": 2}}

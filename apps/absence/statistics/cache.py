@@ -11,6 +11,7 @@ from uuid import uuid4
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 
+from apps.core.collector import collector_paused
 from apps.organizations.models import Organization
 
 from ..models import StatisticsVersion
@@ -56,7 +57,8 @@ def cached(kind: str, organization: Organization, compute: Callable[[], T], *par
     key = f"absence:{kind}:{SUPPRESSION_RULES}:{organization.pk}:{version}:{digest}"
     value = cache.get(key)
     if value is None:
-        value = compute()
+        with collector_paused():  # many small objects, no cycles: see apps.core.collector
+            value = compute()
         cache.set(key, value, CACHE_SECONDS)
     return value
 

@@ -5,7 +5,6 @@ frozen sums where retention has deleted the rows."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from typing import Literal
 
@@ -26,7 +25,7 @@ from .sums import (
     compute_sums,
     published,
     rounded,
-    unit_ancestry,
+    tree_totals,
     units_in_scope,
     year_sums,
 )
@@ -192,24 +191,22 @@ def _period_cells(
     counting = sorted(policy.types_for("percentage"))
     frozen = frozen_months(organization, periods, frozen_from, counting)
     live = [p for p in periods if p.index not in frozen]
-    ancestry = unit_ancestry(units)
     # Only the counts are wanted: summed up the tree as plain integers. ``period_cells`` looks at the
     # chart points of the year's months only (the last 12): their employees and hidden points.
     year_months = periods[12:]
-    employees: dict[tuple[int, int], int] = defaultdict(int)
-    people: dict[tuple[int, int, str], int] = defaultdict(int)
+    employees: dict[tuple[int, int], int] = {}
+    people: dict[tuple[int, int, str], int] = {}
     if live:
         days = WorkingDays(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
         live_year = [p for p in live if p.index >= year_months[0].index]
-        for idx, unit_id, count, _hours in (
-            population_rows(days, organization, live_year, None) if live_year else []
-        ):
-            for ancestor in ancestry.get(unit_id, ()):
-                employees[(idx, ancestor)] += int(count)
+        population = population_rows(days, organization, live_year, None) if live_year else []
+        totals = tree_totals(units, ((unit_id, idx, int(n)) for idx, unit_id, n, _hours in population))
+        employees = {(idx, unit_id): n for unit_id, own in totals.items() for idx, n in own.items()}
         rows = absence_rows(days, organization, live, None, spells=False, months=True, people_types=counting)
-        for idx, unit_id, code, _spells, _days, _hours, count in rows:
-            for ancestor in ancestry.get(unit_id, ()):
-                people[(idx, ancestor, code)] += int(count)
+        totals = tree_totals(
+            units, ((unit_id, (idx, code), int(count)) for idx, unit_id, code, _s, _d, _h, count in rows)
+        )
+        people = {(i, unit_id, code): n for unit_id, own in totals.items() for (i, code), n in own.items()}
     for index, sums in frozen.items():  # rolled up already
         for unit_id, figures in sums.population.items():
             employees[(index, unit_id)] = figures.employees

@@ -22,7 +22,7 @@ from ..models import Employee, StatisticsSnapshot
 from ..selectors import policy_for
 from ..spells import add_months
 from .periods import Period, last_day_of_month, rolling_year
-from .queries import ALL_TYPES, reporting_transaction, statistics_version
+from .queries import ALL_TYPES, reporting_transaction, rollup_state
 from .sums import Figures, Sums, compute_sums, units_in_scope, year_sums
 
 YEAR, MONTH = StatisticsSnapshot.Kind.YEAR, StatisticsSnapshot.Kind.MONTH
@@ -31,7 +31,7 @@ YEAR, MONTH = StatisticsSnapshot.Kind.YEAR, StatisticsSnapshot.Kind.MONTH
 def raw_data_from(organization_id: int) -> date | None:
     """The first day the individual rows are complete from: the retention job deleted the rows that
     ended earlier (None: it never deleted any)."""
-    return statistics_version(organization_id)[0]
+    return rollup_state(organization_id)[0]
 
 
 def _is_frozen(as_of: date, frozen_from: date | None) -> bool:

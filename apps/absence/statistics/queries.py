@@ -141,7 +141,7 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     return _rollup_absence_rows(days, organization, periods, unit_ids, **options)
 
 
-def statistics_version(organization_id: int) -> tuple[date | None, str]:
+def rollup_state(organization_id: int) -> tuple[date | None, str]:
     """(``raw_data_from``, ``unit_rollups``) of the organisation's ``StatisticsVersion``: read once
     per reporting transaction, where the figures are read (the replica, when there is one)."""
     memo = _REPORTING.get()
@@ -160,7 +160,7 @@ def statistics_version(organization_id: int) -> tuple[date | None, str]:
 
 def _units_key(organization: Organization) -> str:
     """The key the organisation's unit rollups were made for."""
-    return statistics_version(organization.pk)[1]
+    return rollup_state(organization.pk)[1]
 
 
 _READ_RAW: ContextVar[bool] = ContextVar("absence_statistics_read_raw", default=False)

@@ -4,6 +4,7 @@ made from them."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -46,6 +47,30 @@ def unit_ancestry(units: list[OrgUnit]) -> dict[int, list[int]]:
     """Unit id -> the ids of the unit and its ancestors among ``units``: what a unit's sums add to."""
     paths = {u.path: u.pk for u in units}
     return {u.pk: _ancestors(u.path, paths) for u in units}
+
+
+def tree_totals(units: list[OrgUnit], counts: Iterable[tuple[int, Hashable, int]]) -> dict[int, dict]:
+    """Unit id -> key -> the sum of the ``counts`` (unit id, key, count) of the unit and of every unit
+    below it among ``units``. Each unit's totals are added to its nearest ancestor's, deepest units
+    first: a count is added once per unit level, not once per ancestor of each row."""
+    steplen = OrgUnit.steplen
+    paths = {u.path: u.pk for u in units}
+    totals: dict[int, dict] = {u.pk: {} for u in units}
+    for unit_id, key, count in counts:
+        own = totals.get(unit_id)
+        if own is not None:
+            own[key] = own.get(key, 0) + count
+    for u in sorted(units, key=lambda u: len(u.path), reverse=True):
+        parent = None
+        for end in range(len(u.path) - steplen, 0, -steplen):
+            parent = paths.get(u.path[:end])
+            if parent is not None:
+                break
+        if parent is not None:
+            target = totals[parent]
+            for key, value in totals[u.pk].items():
+                target[key] = target.get(key, 0) + value
+    return totals
 
 
 class Figures:
