@@ -120,7 +120,8 @@ def _previous_cte(
 
 def absence_rows(days: WorkingDays, organization: Organization, periods: list[Period], unit_ids, **options):
     """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
-    per group, from the monthly rollups (``_rollup_absence_rows``), or inside ``reading_raw_rows()``
+    per group (a group's figures may come in several rows, to be added up), from the monthly rollups
+    (``_unit_month_rows``, ``_rollup_absence_rows``), or inside ``reading_raw_rows()``
     from the registrations themselves (``_raw_absence_rows``: the reference the tests compare with)."""
     if _READ_RAW.get():
         return _raw_absence_rows(days, organization, periods, unit_ids, **options)
@@ -313,10 +314,10 @@ def _rollup_absence_rows(
     if people_types:
         all_types = f"""
         UNION ALL
-        SELECT x.idx, x.unit_id, '{ALL_TYPES}', 0, 0, 0, COUNT(DISTINCT x.employee_id)
-        FROM x
-        WHERE x.days > 0 AND x.absence_type IN ({", ".join(["%s"] * len(people_types))})
-        GROUP BY x.idx, x.unit_id"""  # noqa: S608 - placeholders and a constant only
+        SELECT a.idx, a.unit_id, '{ALL_TYPES}', 0, 0, 0, COUNT(*)
+        FROM (SELECT DISTINCT d.idx, d.unit_id, d.employee_id FROM d
+              WHERE d.absence_type IN ({", ".join(["%s"] * len(people_types))})) a
+        GROUP BY a.idx, a.unit_id"""  # noqa: S608 - placeholders and a constant only
         params.extend(people_types)
     query = f"""
         WITH {_periods_cte(periods)}, {_segments(days.calendar, periods)}, {group_cte} {previous_cte}
@@ -333,12 +334,16 @@ def _rollup_absence_rows(
             SELECT c.idx, c.unit_id, c.absence_type, c.employee_id,
                    {"c.new_spell" if spells else "0"}, c.b - c.a + 1, {wd} * c.hours
             FROM c WHERE c.a <= c.b
-        )
-        SELECT x.idx, x.unit_id, x.absence_type, SUM(x.spells), SUM(x.days), SUM(x.hours),
-               COUNT(DISTINCT x.employee_id)
+        ),
+        d AS (SELECT DISTINCT x.idx, x.unit_id, x.absence_type, x.employee_id FROM x WHERE x.days > 0)
+        SELECT x.idx, x.unit_id, x.absence_type, SUM(x.spells), SUM(x.days), SUM(x.hours), 0
         FROM x
         WHERE x.days > 0
         GROUP BY x.idx, x.unit_id, x.absence_type
+        UNION ALL
+        SELECT d.idx, d.unit_id, d.absence_type, 0, 0, 0, COUNT(*)
+        FROM d
+        GROUP BY d.idx, d.unit_id, d.absence_type
         {all_types}
     """  # noqa: S608
     return sql.fetch(query, params)
@@ -406,21 +411,18 @@ def _unit_month_rows(
             LEFT JOIN k ON k.employee_id = c.employee_id AND k.month = c.m AND k.absence_type = c.absence_type
             LEFT JOIN ka ON ka.employee_id = c.employee_id AND ka.month = c.m
             WHERE c.a <= c.b
-        ),
-        x AS (
-            SELECT p.idx, {rollup_unit} AS unit_id, um.absence_type, um.days, um.hours, um.people
-            FROM {table} um JOIN periods p ON p.m = um.month {rollup_join}
-            WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s {type_where} {unit_where}
-            UNION ALL
-            SELECT n.idx, n.unit_id, n.absence_type, n.days, n.hours, n.new_person FROM n
-            UNION ALL
-            SELECT n.idx, n.unit_id, '{ALL_TYPES}', 0, 0, COUNT(DISTINCT n.employee_id)
-            FROM n WHERE n.new_any = 1
-            GROUP BY n.idx, n.unit_id
         )
-        SELECT x.idx, x.unit_id, x.absence_type, 0, SUM(x.days), SUM(x.hours), SUM(x.people)
-        FROM x
-        GROUP BY x.idx, x.unit_id, x.absence_type
+        SELECT p.idx, {rollup_unit}, um.absence_type, 0, um.days, um.hours, um.people
+        FROM {table} um JOIN periods p ON p.m = um.month {rollup_join}
+        WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s {type_where} {unit_where}
+        UNION ALL
+        SELECT n.idx, n.unit_id, n.absence_type, 0, SUM(n.days), SUM(n.hours), SUM(n.new_person)
+        FROM n
+        GROUP BY n.idx, n.unit_id, n.absence_type
+        UNION ALL
+        SELECT n.idx, n.unit_id, '{ALL_TYPES}', 0, 0, 0, COUNT(DISTINCT n.employee_id)
+        FROM n WHERE n.new_any = 1
+        GROUP BY n.idx, n.unit_id
     """  # noqa: S608 - table names, integers and placeholders only
     return sql.fetch(query, params)
 
