@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, timedelta
+from datetime import timedelta
 from uuid import uuid4
 
 import holidays
@@ -34,6 +34,7 @@ from apps.core import sql
 from apps.organizations.models import Organization
 
 from .models import AbsenceMonth, AbsenceUnitMonth, AdvisoryPolicy, StatisticsVersion
+from .rollups import month_start
 from .selectors import policy_for
 from .spells import WorkCalendar
 
@@ -70,7 +71,7 @@ def _working_bits(calendar: WorkCalendar, first: int, last: int) -> str:
     """VALUES of (month number, its working days as bits) for the months ``first``..``last``."""
     values = []
     for number in range(first, last + 1):
-        start = date(number // 12, number % 12 + 1, 1)  # as rollups.month_start (which imports this)
+        start = month_start(number)
         bits, day = 0, start
         while day.month == start.month:
             if calendar.is_working_day(day):
