@@ -202,7 +202,9 @@ def _period_cells(
         population = population_rows(days, organization, live_year, None) if live_year else []
         totals = tree_totals(units, ((unit_id, idx, int(n)) for idx, unit_id, n, _hours in population))
         employees = {(idx, unit_id): n for unit_id, own in totals.items() for idx, n in own.items()}
-        rows = absence_rows(days, organization, live, None, spells=False, months=True, people_types=counting)
+        rows = absence_rows(
+            days, organization, live, None, spells=False, months=True, people_types=counting, people_only=True
+        )
         totals = tree_totals(
             units, ((unit_id, (idx, code), int(count)) for idx, unit_id, code, _s, _d, _h, count in rows)
         )

@@ -20,10 +20,15 @@ from .workdays import WorkingDays
 FULL_TIME_DAY_HOURS = Decimal("7.4")
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(4)}
+
+
 def rounded(value: Decimal | float | None, places: int = 1) -> Decimal | None:
     if value is None:
         return None
-    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return value.quantize(_QUANTA.get(places) or Decimal(1).scaleb(-places))
 
 
 def band_labels(bands: list[int]) -> list[str]:
@@ -38,39 +43,50 @@ def units_in_scope(organization: Organization, unit: OrgUnit | None) -> list[Org
     return list(qs.order_by("path"))
 
 
-def _ancestors(path: str, paths: dict[str, int]) -> list[int]:
+def _nearest_ancestors(units: list[OrgUnit]) -> list[tuple[int, int]]:
+    """(unit id, id of its nearest ancestor among ``units``) of every unit that has one there,
+    deepest units first: the order in which each unit's totals are added to its ancestor's."""
     steplen = OrgUnit.steplen
-    return [paths[path[:end]] for end in range(steplen, len(path) + 1, steplen) if path[:end] in paths]
-
-
-def unit_ancestry(units: list[OrgUnit]) -> dict[int, list[int]]:
-    """Unit id -> the ids of the unit and its ancestors among ``units``: what a unit's sums add to."""
     paths = {u.path: u.pk for u in units}
-    return {u.pk: _ancestors(u.path, paths) for u in units}
+    pairs = []
+    for u in sorted(units, key=lambda u: len(u.path), reverse=True):
+        for end in range(len(u.path) - steplen, 0, -steplen):
+            parent = paths.get(u.path[:end])
+            if parent is not None:
+                pairs.append((u.pk, parent))
+                break
+    return pairs
 
 
 def tree_totals(units: list[OrgUnit], counts: Iterable[tuple[int, Hashable, int]]) -> dict[int, dict]:
     """Unit id -> key -> the sum of the ``counts`` (unit id, key, count) of the unit and of every unit
     below it among ``units``. Each unit's totals are added to its nearest ancestor's, deepest units
     first: a count is added once per unit level, not once per ancestor of each row."""
-    steplen = OrgUnit.steplen
-    paths = {u.path: u.pk for u in units}
     totals: dict[int, dict] = {u.pk: {} for u in units}
     for unit_id, key, count in counts:
         own = totals.get(unit_id)
         if own is not None:
             own[key] = own.get(key, 0) + count
-    for u in sorted(units, key=lambda u: len(u.path), reverse=True):
-        parent = None
-        for end in range(len(u.path) - steplen, 0, -steplen):
-            parent = paths.get(u.path[:end])
-            if parent is not None:
-                break
-        if parent is not None:
-            target = totals[parent]
-            for key, value in totals[u.pk].items():
-                target[key] = target.get(key, 0) + value
+    for unit_id, parent in _nearest_ancestors(units):
+        target = totals[parent]
+        get = target.get
+        for key, value in totals[unit_id].items():
+            target[key] = get(key, 0) + value
     return totals
+
+
+def _figures_totals(units: list[OrgUnit], own: dict[int, dict]) -> dict[int, dict]:
+    """``own`` (unit id -> key -> ``Figures`` of the rows of that unit itself) with every unit's
+    figures made those of its whole subtree, as ``tree_totals`` does for counts. A unit's ``Figures``
+    are its own objects (added to, never shared)."""
+    for unit_id, parent in _nearest_ancestors(units):
+        target = own[parent]
+        for key, figures in own[unit_id].items():
+            total = target.get(key)
+            if total is None:
+                total = target[key] = Figures()
+            total.add(figures)
+    return own
 
 
 class Figures:
@@ -83,6 +99,14 @@ class Figures:
         self.spells = 0
         self.calendar_days = 0
         self.absence_weekday_hours = Decimal(0)
+
+    def add(self, other: Figures) -> None:
+        self.employees += other.employees
+        self.people += other.people
+        self.weekday_hours += other.weekday_hours
+        self.spells += other.spells
+        self.calendar_days += other.calendar_days
+        self.absence_weekday_hours += other.absence_weekday_hours
 
 
 def published(pop: Figures, absence: Figures | None, window_working_days: int) -> dict:
@@ -127,21 +151,26 @@ def compute_sums(
     days = WorkingDays(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = units_in_scope(organization, unit) if units is None else units
     paths = {u.path: u.pk for u in units}
-    ancestry = unit_ancestry(units)
     unit_ids = [u.pk for u in units] if unit is not None else None
     group_of = None
     if group_depth is not None:
         cut = OrgUnit.steplen * group_depth
         group_of = {u.pk: paths.get(u.path[:cut], u.pk) if u.depth > group_depth else u.pk for u in units}
-    population: dict[tuple[int, int], Figures] = defaultdict(Figures)
+    # Each row is added to its own unit's figures; then each unit's to its nearest ancestor's, deepest
+    # units first (an employee is in one unit: the people of the units below add up to the ancestor's).
+    own_population: dict[int, dict] = {u.pk: {} for u in units}
     for idx, unit_id, count, weekday_hours in population_rows(
         days, organization, periods, unit_ids, group_of
     ):
-        for ancestor in ancestry.get(unit_id, ()):
-            figures = population[(idx, ancestor)]
-            figures.employees += int(count)
-            figures.weekday_hours += Decimal(str(weekday_hours or 0))
-    absence: dict[tuple[int, int, str], Figures] = defaultdict(Figures)
+        own = own_population.get(unit_id)
+        if own is None:
+            continue
+        figures = own.get(idx)
+        if figures is None:
+            figures = own[idx] = Figures()
+        figures.employees += int(count)
+        figures.weekday_hours += Decimal(str(weekday_hours or 0))
+    own_absence: dict[int, dict] = {u.pk: {} for u in units}
     for idx, unit_id, code, count, calendar_days, hours, people in absence_rows(
         days,
         organization,
@@ -153,13 +182,24 @@ def compute_sums(
         group_of=group_of,
         people_types=people_types,
     ):
-        # An employee is in one unit: the people of the units below add up to the ancestor's.
-        for ancestor in ancestry.get(unit_id, ()):
-            figures = absence[(idx, ancestor, code)]
-            figures.people += int(people)
-            figures.spells += int(count)
-            figures.calendar_days += int(calendar_days)
-            figures.absence_weekday_hours += Decimal(str(hours or 0))
+        own = own_absence.get(unit_id)
+        if own is None:
+            continue
+        figures = own.get((idx, code))
+        if figures is None:
+            figures = own[idx, code] = Figures()
+        figures.people += int(people)
+        figures.spells += int(count)
+        figures.calendar_days += int(calendar_days)
+        figures.absence_weekday_hours += hours if isinstance(hours, Decimal) else Decimal(str(hours or 0))
+    population: dict[tuple[int, int], Figures] = defaultdict(Figures)
+    for unit_id, own in _figures_totals(units, own_population).items():
+        for idx, figures in own.items():
+            population[idx, unit_id] = figures
+    absence: dict[tuple[int, int, str], Figures] = defaultdict(Figures)
+    for unit_id, own in _figures_totals(units, own_absence).items():
+        for (idx, code), figures in own.items():
+            absence[idx, unit_id, code] = figures
     working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
     return units, population, absence, working_days, calendar
 
@@ -200,16 +240,13 @@ def year_sums(
             policy,
             [u.pk for u in units] if unit is not None else None,
         )
-    bradford: dict[tuple[int, int], int] = defaultdict(int)
-    ancestry = unit_ancestry(units)
-    for unit_id, band, count in rows:
-        for ancestor in ancestry.get(unit_id, ()):
-            bradford[(ancestor, int(band))] += int(count)
+    totals = tree_totals(units, ((unit_id, int(band), int(count)) for unit_id, band, count in rows))
+    bradford = {(unit_id, band): n for unit_id, own in totals.items() for band, n in own.items()}
     sums = Sums(
         working_days=working_days[0],
         population={unit_id: figures for (_idx, unit_id), figures in population.items()},
         absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
-        bradford=dict(bradford),
+        bradford=bradford,
         bands=list(policy.bradford_bands),
         people_types=counting,
     )
