@@ -165,6 +165,7 @@ def suppress_small_groups(
             sums_of[cell].append(index)
 
     hidden: set[tuple] = set()
+    hidden_in = [0] * len(sums)  # per sum: how many of its cells (total and parts) are hidden
     # Sums to look at (again). Those of whole units first: hiding a sub-unit there protects all its
     # figures at once, where the sums of single types or bands would otherwise hide the totals first.
     row_sums = {i for i, (_u, total, *_rest) in enumerate(sums) if total is not None and total[0] == "row"}
@@ -179,6 +180,8 @@ def suppress_small_groups(
             if each not in hidden:
                 hidden.add(each)
                 later = sums_of[each]
+                for i in later:
+                    hidden_in[i] += 1
                 # Unit sums go last in the list, so they are taken first.
                 waiting.extendleft(i for i in later if i not in row_sums)
                 waiting.extend(i for i in later if i in row_sums)
@@ -203,13 +206,14 @@ def suppress_small_groups(
         return cell not in hidden and cell[1] not in exempt
 
     while waiting:
-        unit_id, total, parts, direct, overlap = sums[waiting.pop()]
+        index = waiting.pop()
+        unit_id, total, parts, direct, overlap = sums[index]
+        if not hidden_in[index] and direct is None:
+            continue  # nothing unknown
         if unit_id in exempt:
             continue  # the viewer may see everything below it anyway
         hidden_parts = [part for part in parts if part in hidden]
         unknown = (total in hidden) + len(hidden_parts) + (direct is not None)
-        if unknown == 0:
-            continue
         if unknown == 1:
             # The one unknown can be worked out: harmless only for the unshown part, if not small.
             need = direct is None or _small(*direct, limit)
