@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from . import sql  # noqa: F401 - registers the SQLite functions before the first connection
+        from .views import adopt_chosen_language
+
+        user_logged_in.connect(adopt_chosen_language, dispatch_uid="portal-chosen-language")

@@ -22,6 +22,9 @@ from .nav import entries_for
 
 logger = logging.getLogger(__name__)
 
+# The session key of a language chosen before logging in.
+CHOSEN_LANGUAGE = "portal_chosen_language"
+
 
 @require_safe
 @login_required
@@ -46,7 +49,9 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_POST
 def set_language(request: HtmxHttpRequest) -> HttpResponse:
-    """Switch the interface language; remembered on the account and in a cookie."""
+    """Switch the interface language; remembered on the account and in a cookie. Chosen before
+    logging in (the log-in page), it is kept in the session too and saved on the account at log-in
+    (``adopt_chosen_language``)."""
     language = request.POST.get("language", "")
     next_url = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
@@ -56,6 +61,8 @@ def set_language(request: HtmxHttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             request.user.language = language
             request.user.save(update_fields=["language"])
+        else:
+            request.session[CHOSEN_LANGUAGE] = language
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             language,
@@ -64,6 +71,17 @@ def set_language(request: HtmxHttpRequest) -> HttpResponse:
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
+
+
+def adopt_chosen_language(sender, request, user, **kwargs) -> None:
+    """At log-in: the language chosen in this session before it (on the log-in page) becomes the
+    account's. Only a choice made in this browser session: a language cookie an earlier visitor of a
+    shared computer left behind does not change the account."""
+    session = getattr(request, "session", None)
+    language = session.pop(CHOSEN_LANGUAGE, None) if session is not None else None
+    if language in dict(settings.LANGUAGES) and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
 
 
 def _check_database() -> tuple[bool, str]:

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
+
 
 def test_switch_language_is_remembered_on_the_account(login, board_member):
     client = login(board_member)
@@ -30,3 +32,28 @@ def test_danish_is_the_default(client, db):
 
 def test_set_language_needs_post(client, db):
     assert client.get(reverse("core:set_language")).status_code == 405
+
+
+def test_the_language_chosen_on_the_login_page_follows_the_user_in(client, board_member):
+    """Choosing English on the log-in page and logging in keeps English, on the account too (the
+    account's Danish does not take over after log-in)."""
+    board_member.language = "da"
+    board_member.save(update_fields=["language"])
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/login/"})
+    response = client.post(reverse("login"), {"username": board_member.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert 'lang="en"' in client.get(reverse("core:home")).text
+    board_member.refresh_from_db()
+    assert board_member.language == "en"
+
+
+def test_a_language_cookie_left_by_an_earlier_visitor_does_not_change_the_account(client, board_member):
+    """A shared computer: the cookie says English, but this visitor chose nothing before logging in,
+    so their account's Danish stays."""
+    board_member.language = "da"
+    board_member.save(update_fields=["language"])
+    client.cookies["portal_language"] = "en"
+    client.post(reverse("login"), {"username": board_member.email, "password": PASSWORD})
+    assert 'lang="da"' in client.get(reverse("core:home")).text
+    board_member.refresh_from_db()
+    assert board_member.language == "da"
