@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -839,3 +840,18 @@ def test_a_formula_in_a_focus_area_title_is_not_handed_to_the_stewards_spreadshe
     cells = [cell for line in csv.reader(io.StringIO(body), delimiter=delimiter) for cell in line]
     assert '\'=HYPERLINK("http://evil.example";"Klik")' in cells
     assert not any(cell.startswith("=") for cell in cells)
+
+
+@pytest.mark.parametrize("language", ["da", "nb", "en"])
+def test_the_goal_forms_labels_name_each_field_apart(login, board_member, goal, language):
+    """The goal's text and its indicator's target value were both labelled "Mål" in Danish."""
+    board_member.language = language
+    board_member.save(update_fields=["language"])
+    url = reverse("strategy:goal_edit", args=[organization_slug_of(goal), goal.pk])
+    page = login(board_member).get(url).content.decode()
+    labels = [  # the text of each label, without the "(required)" marker
+        " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"<span[^>]*>.*?</span>", "", label)).split())
+        for label in re.findall(r"<label[^>]*>(.*?)</label>", page, flags=re.S)
+    ]
+    assert len(labels) >= 5
+    assert len(labels) == len({label.casefold() for label in labels}), labels
