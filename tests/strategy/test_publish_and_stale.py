@@ -1,6 +1,7 @@
 """The board's settings for the progress page (who sees it, the public link, the reminder weeks), the
 weight of an initiative, the daily reminder of initiatives without updates and the board's list of them."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -36,6 +37,13 @@ def test_the_board_publishes_by_public_link_and_sees_the_link(login, board_membe
     link = PlanLink.objects.get(plan=plan)
     assert f"/strategy/{organization_slug_of(link)}/public/{link.token}/" in response.text
     assert "portal-qr" in response.text  # the shared link's QR code
+    # The address is a link the board member can open to see what others see, not only text to copy.
+    address = re.search(
+        r'<a [^>]*href="([^"]+)"[^>]*>\s*<span class="visually-hidden">[^<]*</span>\s*<code id="public-link"',
+        response.text,
+    )
+    assert address is not None and address.group(1).endswith(f"/public/{link.token}/")
+    assert client.get(address.group(1)).status_code == 200
     # Saving again keeps the same link.
     client.post(publish_url(plan), {"visibility": "public", "stale_after_weeks": "6"})
     assert PlanLink.objects.filter(plan=plan).count() == 1
