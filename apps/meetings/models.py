@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.organizations.models import Organization, OrgUnit
 
@@ -133,7 +134,9 @@ class CommitteeMember(models.Model):
 
     class Side(models.TextChoices):
         MANAGEMENT = "management", _("Management")
-        EMPLOYEE = "employee", _("Employees")
+        # "Employees" alone is the absence app's list of employees ("Medarbejdere"); the side is
+        # "Medarbejderne".
+        EMPLOYEE = "employee", pgettext_lazy("MED side", "Employees")
 
     class MemberRole(models.TextChoices):
         CHAIR = "chair", _("Chair")

@@ -1,5 +1,9 @@
+import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
+from apps.meetings.models import CommitteeMember
 from tests.conftest import PASSWORD
 
 
@@ -57,3 +61,16 @@ def test_a_language_cookie_left_by_an_earlier_visitor_does_not_change_the_accoun
     assert 'lang="da"' in client.get(reverse("core:home")).text
     board_member.refresh_from_db()
     assert board_member.language == "da"
+
+
+@pytest.mark.parametrize(
+    ("language", "employees", "side"),
+    [("da", "Medarbejdere", "Medarbejderne"), ("nb", "Ansatte", "Arbeidstakerne")],
+)
+def test_the_absence_employee_list_and_the_med_side_are_named_apart(language, employees, side):
+    """One msgid "Employees" was translated by the meetings app's catalogue (the MED side,
+    "Medarbejderne") for the absence app's list of employees too."""
+    with translation.override(language):
+        assert gettext("Employees") == employees
+        assert str(CommitteeMember.Side.EMPLOYEE.label) == side
+        assert pgettext("MED side", "Employees") == side
