@@ -1,5 +1,8 @@
 """Small helpers several test modules share."""
 
+import re
+from html import unescape
+
 from apps.organizations.models import Organization
 
 
@@ -9,3 +12,15 @@ def organization_slug_of(obj) -> str:
         return obj.slug
     org_id, _unit = obj.get_permission_scope()
     return Organization.objects.values_list("slug", flat=True).get(pk=org_id)
+
+
+def breadcrumb_trail(page: str) -> list[tuple[str, str]]:
+    """The page's breadcrumb trail in order: (href, text) of each link, ("", text) for the page itself."""
+    nav = re.search(r'<nav class="breadcrumbs".*?</nav>', page, flags=re.S)
+    assert nav is not None, "the page has no breadcrumb trail"
+    items = []
+    for item in re.findall(r"<li[^>]*>(.*?)</li>", nav.group(0), flags=re.S):
+        link = re.search(r'href="([^"]*)"[^>]*>([^<]*)</a>', item)
+        text = unescape(re.sub(r"<[^>]+>", "", item)).strip()
+        items.append((unescape(link.group(1)), unescape(link.group(2)).strip()) if link else ("", text))
+    return items

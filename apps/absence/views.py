@@ -321,7 +321,8 @@ def _note_review_page(
     return render(
         request,
         "absence/note_review.html",
-        {"organization": organization, "page": page, "rows": rows},
+        # A refused review is the page of that one note: its breadcrumbs lead back to the list.
+        {"organization": organization, "page": page, "rows": rows, "refused": refused is not None},
         status=422 if refused else 200,
     )
 

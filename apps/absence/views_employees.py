@@ -62,6 +62,13 @@ def employee_for(request: HtmxHttpRequest, slug: str, pk: int) -> Employee:
     )
 
 
+def may_list_employees(request: HtmxHttpRequest, organization: Organization) -> bool:
+    """May the user open the employee list (for the breadcrumbs of one employee's pages)? Those pages
+    are open to whoever sees that one employee (``absence.view_individual``), the list to
+    ``absence.queue``: two rules, so the trail asks rather than assumes."""
+    return can(request.user, "absence.queue", organization)
+
+
 def log_view(request: AuthenticatedHttpRequest, employees, action: str) -> None:
     """The access log: this user saw these employees' absence data on this page (by its URL name)."""
     privacy.access_log_record(
@@ -111,6 +118,7 @@ def employee_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
         if can(request.user, "absence.view_access_log", employee)
         else None,
         "note_warning": NOTE_WARNING,
+        "may_list_employees": may_list_employees(request, organization),
     }
     return render(request, "absence/employee_detail.html", context)
 
@@ -140,7 +148,12 @@ def access_log(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRes
     log_view(request, [employee], EmployeeAccessLog.Action.VIEW_LOG)
     entries = employee.access_log.select_related("user")
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"organization": employee.organization, "employee": employee, "page": page}
+    context = {
+        "organization": employee.organization,
+        "employee": employee,
+        "page": page,
+        "may_list_employees": may_list_employees(request, employee.organization),
+    }
     return render(request, "absence/access_log_list.html", context)
 
 
@@ -182,6 +195,7 @@ def _registration_form_view(
             "employee": employee,
             "form": form,
             "registration": registration,
+            "may_list_employees": may_list_employees(request, employee.organization),
         },
         status=status,
     )

@@ -78,6 +78,16 @@ def _application(request: HtmxHttpRequest, action: str, slug: str, pk: int) -> C
     )
 
 
+def _clubs_crumb(user, organization: Organization) -> dict[str, str]:
+    """The list a club's pages hang under in the breadcrumbs: every club for the union side, their own
+    for a shop steward, who may not open the whole list. No link for whoever may open neither."""
+    if can(user, "clubs.overview", organization):
+        return {"url": reverse("clubs:club_list", args=[organization.slug]), "label": _("Clubs")}
+    if can(user, "clubs.my_clubs", organization):
+        return {"url": reverse("clubs:my_clubs", args=[organization.slug]), "label": _("My clubs")}
+    return {"url": "", "label": ""}
+
+
 def _upcoming() -> Prefetch:
     return Prefetch(
         "meetings",
@@ -244,6 +254,7 @@ def club_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         {
             "organization": club.organization,
             "club": club,
+            "list_crumb": _clubs_crumb(request.user, club.organization),
             "meetings": meetings,
             "applications": applications,
             "balances": balances,
@@ -286,12 +297,23 @@ def _club_meeting_form_page(
                 return redirect(back_url)
     else:
         form = ClubMeetingForm(initial=ClubMeetingForm.initial_for(meeting), host=host)
+    if isinstance(host, Club):
+        list_crumb = _clubs_crumb(request.user, organization)
+        host_url = reverse("clubs:club_detail", args=[organization.slug, host.pk])
+    else:
+        list_crumb = {
+            "url": reverse("clubs:network_list", args=[organization.slug]),
+            "label": _("TR networks"),
+        }
+        host_url = reverse("clubs:network_detail", args=[organization.slug, host.pk])
     return render(
         request,
         "clubs/club_meeting_form.html",
         {
             "organization": organization,
             "host": host,
+            "list_crumb": list_crumb,
+            "host_url": host_url,
             "form": form,
             "meeting": meeting,
             "back_url": back_url,
@@ -358,6 +380,8 @@ def _event_year(form: ApplicationForm, application: ClubFundApplication | None) 
 
 def _application_form_page(request: HtmxHttpRequest, *, club: Club, application: ClubFundApplication | None):
     currency = currency_of(club.organization)
+    # The breadcrumbs name the draft as saved: a bound form puts what was typed on the instance.
+    saved_purpose = application.purpose if application else ""
     if request.method == "POST":
         form = ApplicationForm(
             request.POST, instance=application, currency=currency, organization=club.organization
@@ -411,8 +435,10 @@ def _application_form_page(request: HtmxHttpRequest, *, club: Club, application:
         {
             "organization": club.organization,
             "club": club,
+            "list_crumb": _clubs_crumb(request.user, club.organization),
             "form": form,
             "application": application,
+            "saved_purpose": saved_purpose,
             "rules": rules,
             "balances": [fund_balance(club, year, rules, exclude_pk=exclude_pk) for year in years],
         },
@@ -459,6 +485,7 @@ def application_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) ->
             "organization": application.club.organization,
             "application": application,
             "club": application.club,
+            "list_crumb": _clubs_crumb(request.user, application.club.organization),
             "problems": problems,
             "may_edit": may_edit,
             "may_decide": may_decide,
@@ -527,6 +554,7 @@ def application_decide(request: AuthenticatedHttpRequest, slug: str, pk: int) ->
                 "organization": application.club.organization,
                 "application": application,
                 "club": application.club,
+                "list_crumb": _clubs_crumb(request.user, application.club.organization),
                 "problems": {},
                 "may_edit": False,
                 "may_decide": True,
@@ -690,4 +718,12 @@ def calendar_links(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
                 ),
             },
         )
-    return render(request, "clubs/calendar_links.html", {"organization": organization, "links": links})
+    return render(
+        request,
+        "clubs/calendar_links.html",
+        {
+            "organization": organization,
+            "links": links,
+            "list_crumb": _clubs_crumb(request.user, organization),
+        },
+    )

@@ -494,6 +494,9 @@ def ranking_session_detail(request: AuthenticatedHttpRequest, slug: str, pk: int
     }
     if request.htmx:
         return render(request, "pool/ranking_session_detail.html#results", context)
+    # A theme day's facilitator may watch it without seeing the pool's list (rules.py): no link there.
+    may_see_list = can(request.user, "pool.view", session.organization)
+    context["list_url"] = reverse("pool:application_list", args=[slug]) if may_see_list else ""
     return render(request, "pool/ranking_session_detail.html", context)
 
 

@@ -1,8 +1,11 @@
 """Pool fixtures: ``org`` turned into an employer with an HU, a call and an application in drafting."""
 
+from datetime import date
+
 import pytest
 
 from apps.organizations.models import Organization
+from apps.pool.services import ranking_session_create
 from tests.conftest import _user_with
 from tests.factories import PoolApplicationFactory, PoolCallFactory, Role, hu_committee
 
@@ -50,4 +53,17 @@ def call(db):
 def application(employer, call, project_member, hu):
     return PoolApplicationFactory(
         organization=employer, call=call, title="Ledertrivsel", project_group=[project_member]
+    )
+
+
+@pytest.fixture
+def session(employer, call, hr_user):
+    """A theme day's ranking session of the call, three tables."""
+    return ranking_session_create(
+        organization=employer,
+        call=call,
+        title="HU-temadag",
+        meeting_date=date(2026, 11, 15),
+        tables=3,
+        by=hr_user,
     )

@@ -1,11 +1,8 @@
 """In a browser: a table ranks on a phone, the facilitator sees it, the application page is accessible."""
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
-from apps.pool.services import ranking_session_create
 from tests.conftest import assert_no_axe_violations
 from tests.factories import complete_application
 from tests.helpers import organization_slug_of
@@ -14,16 +11,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_table_ranks_on_a_phone_and_the_facilitator_sees_it(
-    page, browser, live_server, employer, call, hr_user
+    page, browser, live_server, employer, session, hr_user
 ):
-    session = ranking_session_create(
-        organization=employer,
-        call=call,
-        title="HU-temadag",
-        meeting_date=date(2026, 11, 15),
-        tables=3,
-        by=hr_user,
-    )
     tables = list(session.rankings.all())
 
     facilitator_context = browser.new_context(locale="da-DK", base_url=live_server.url)

@@ -1,6 +1,5 @@
 import re
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,20 +7,6 @@ from apps.pool.models import RankingPlace, ThemeRanking
 from apps.pool.services import ranking_session_create
 from tests.factories import RankingSessionFactory
 from tests.helpers import organization_slug_of
-
-
-@pytest.fixture
-def session(employer, call, hr_user):
-    from datetime import date
-
-    return ranking_session_create(
-        organization=employer,
-        call=call,
-        title="HU-temadag",
-        meeting_date=date(2026, 11, 15),
-        tables=3,
-        by=hr_user,
-    )
 
 
 def _table_url(ranking):

@@ -12,15 +12,7 @@ from tests.qrcheck import modules_of, qr_codes
 pytestmark = pytest.mark.django_db
 
 
-def test_each_table_link_has_a_qr_code_of_its_exact_address(employer, call, hr_user, login):
-    session = ranking_session_create(
-        organization=employer,
-        call=call,
-        title="HU-temadag",
-        meeting_date=date(2026, 11, 15),
-        tables=3,
-        by=hr_user,
-    )
+def test_each_table_link_has_a_qr_code_of_its_exact_address(session, hr_user, login):
     page = (
         login(hr_user)
         .get(reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk]))
