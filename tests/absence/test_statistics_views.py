@@ -141,7 +141,7 @@ def test_csv_export_is_in_the_users_language_as_danish_excel_reads_it(login, med
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0][:3] == ["Enhedskode", "Fraværstype", "Medarbejderne"]
+    assert rows[0][:3] == ["Enhedskode", "Fraværstype", "Medarbejdere"]  # a head count, not the MED side
     assert len(rows[0]) == 10
     b_sick = next(r for r in rows if r[0] == "B" and r[1] == "Egen sygdom")
     assert b_sick[2] == "2" and b_sick[5] == ""  # suppressed for the MED member
