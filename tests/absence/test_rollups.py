@@ -32,6 +32,7 @@ from apps.absence.models import (
 )
 from apps.absence.retention import retention_apply
 from apps.absence.rollups import month_rows, rollups_rebuild, rollups_refresh
+from apps.absence.selectors import bradford_scores
 from apps.absence.statistics.figures import _monthly_series, _unit_statistics, monthly_series, unit_statistics
 from apps.absence.statistics.queries import reading_employee_months, reading_raw_rows
 from apps.absence.unit_rollups import policy_key
@@ -370,3 +371,29 @@ def test_statistics_from_the_rollups_are_those_from_the_rows(employer, staff):
     _write_everything_once(employer, staff, random.Random(5))
     assert_same_as_rebuilt(employer)
     assert_as_from_the_rows(employer)
+
+
+@pytest.mark.parametrize("join_across", [False, True], ids=["touching", "across days off"])
+def test_the_bradford_bands_are_those_of_each_employees_score(employer, staff, join_across):
+    """Every unit's Bradford bands (its subtree) count the employees whose score (``bradford_scores``,
+    spell by spell in Python) falls in each band: random absence with touching registrations of
+    changing types, ongoing ones, employments ending, on both ways of joining spells."""
+    policy = AdvisoryPolicy.objects.get(organization=employer)
+    policy.join_across_non_working_days = join_across
+    policy.save()
+    employer.refresh_from_db()
+    limits = list(policy.bradford_bands)
+    units = list(employer.units.all())
+    unit_of = dict(Employee.objects.filter(organization=employer).values_list("pk", "unit__path"))
+    for as_of in AS_OF_DAYS:
+        cache.clear()
+        scores = bradford_scores(employer, as_of)
+        rows = {r["unit_id"]: r for r in _unit_statistics(employer, as_of, suppress=False)["units"]}
+        for u in units:
+            expected = [0] * len(limits)
+            for employee_id, score in scores.items():
+                band = sum(1 for limit in limits if score >= limit)
+                if band and unit_of[employee_id].startswith(u.path):
+                    expected[band - 1] += 1
+            assert rows[u.pk]["bradford"]["bands"][1:] == expected, (as_of, u.code)
+    assert any(score >= limits[0] for score in bradford_scores(employer, date(2026, 11, 23)).values())
