@@ -1,11 +1,8 @@
 """Theme-day tables get their link as a QR code, with the address printed and a copy button."""
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
-from apps.pool.services import ranking_session_create
 from tests.helpers import organization_slug_of
 from tests.qrcheck import modules_of, qr_codes
 
@@ -33,15 +30,7 @@ def test_each_table_link_has_a_qr_code_of_its_exact_address(session, hr_user, lo
     assert 'role="status" aria-live="polite"' in page
 
 
-def test_the_results_fragment_for_htmx_has_no_qr_codes(employer, call, hr_user, login):
-    session = ranking_session_create(
-        organization=employer,
-        call=call,
-        title="HU-temadag",
-        meeting_date=date(2026, 11, 15),
-        tables=2,
-        by=hr_user,
-    )
+def test_the_results_fragment_for_htmx_has_no_qr_codes(session, hr_user, login):
     response = login(hr_user).get(
         reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk]),
         HTTP_HX_REQUEST="true",

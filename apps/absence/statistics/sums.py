@@ -75,11 +75,11 @@ def tree_totals(units: list[OrgUnit], counts: Iterable[tuple[int, Hashable, int]
     return totals
 
 
-def _figures_totals(units: list[OrgUnit], own: dict[int, dict]) -> dict[int, dict]:
+def _figures_totals(parents: list[tuple[int, int]], own: dict[int, dict]) -> dict[int, dict]:
     """``own`` (unit id -> key -> ``Figures`` of the rows of that unit itself) with every unit's
-    figures made those of its whole subtree, as ``tree_totals`` does for counts. A unit's ``Figures``
-    are its own objects (added to, never shared)."""
-    for unit_id, parent in _nearest_ancestors(units):
+    figures made those of its whole subtree, as ``tree_totals`` does for counts (``parents``: the
+    units' ``_nearest_ancestors``). A unit's ``Figures`` are its own objects (added to, never shared)."""
+    for unit_id, parent in parents:
         target = own[parent]
         for key, figures in own[unit_id].items():
             total = target.get(key)
@@ -192,12 +192,13 @@ def compute_sums(
         figures.spells += int(count)
         figures.calendar_days += int(calendar_days)
         figures.absence_weekday_hours += hours if isinstance(hours, Decimal) else Decimal(str(hours or 0))
+    parents = _nearest_ancestors(units)
     population: dict[tuple[int, int], Figures] = defaultdict(Figures)
-    for unit_id, own in _figures_totals(units, own_population).items():
+    for unit_id, own in _figures_totals(parents, own_population).items():
         for idx, figures in own.items():
             population[idx, unit_id] = figures
     absence: dict[tuple[int, int, str], Figures] = defaultdict(Figures)
-    for unit_id, own in _figures_totals(units, own_absence).items():
+    for unit_id, own in _figures_totals(parents, own_absence).items():
         for (idx, code), figures in own.items():
             absence[idx, unit_id, code] = figures
     working_days = {p.index: calendar.working_days(p.start, p.end) for p in periods}
