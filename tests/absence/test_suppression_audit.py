@@ -537,3 +537,59 @@ def test_the_period_audit_finds_a_leak_without_the_period_rule():
     finally:
         suppression.period_cells = original
     assert leaks > 15
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_month_points_are_hidden_as_the_general_rule_hides_them(seed):
+    """``months_to_hide`` takes its own path over the unit tree (the statistics' hottest loop); it
+    must hide exactly the month points ``suppress_small_groups`` hides, whatever the tree, the ids'
+    order against the paths', the counts and the exempt units."""
+    from apps.absence.statistics.periods import Period
+    from apps.absence.statistics.queries import ALL_TYPES
+    from apps.absence.statistics.suppression import months_to_hide
+    from apps.organizations.models import OrgUnit
+
+    rng = random.Random(seed)
+    step = OrgUnit.steplen
+    ids = rng.sample(range(1, 1000), rng.randint(1, 40))  # not in the paths' order
+    paths = ["0001"]
+    for _ in ids[1:]:
+        parent = rng.choice(paths)
+        siblings = [p for p in paths if p[:-step] == parent and len(p) == len(parent) + step]
+        paths.append(parent + str(len(siblings) + 1).zfill(step))
+    units = sorted(
+        (OrgUnit(pk=pk, path=path, depth=len(path) // step) for pk, path in zip(ids, paths, strict=True)),
+        key=lambda u: u.path,
+    )
+    exempt = set()
+    if seed % 3 == 0:
+        top = rng.choice(units).path
+        exempt = {u.pk for u in units if u.path.startswith(top)}
+    months = [Period(index, None, None) for index in range(3)]
+    placed = {(m.index, u.pk): rng.choice([0, 0, 1, 2, 3, 4, 6, 9]) for m in months for u in units}
+    employees, people = {}, {}
+    for m in months:
+        for u in reversed(units):  # children first: a unit is its own employees and its sub-units'
+            below = [k for k in units if k.path[:-step] == u.path]
+            own = placed[(m.index, u.pk)]
+            employees[(m.index, u.pk)] = own + sum(employees[(m.index, k.pk)] for k in below)
+            own = rng.randint(0, own)
+            people[(m.index, u.pk, ALL_TYPES)] = own + sum(people[(m.index, k.pk, ALL_TYPES)] for k in below)
+
+    expected = set()
+    for m in months:
+        rows = [
+            {
+                "unit_id": u.pk,
+                "parent_id": next((p.pk for p in units if p.path == u.path[:-step]), None),
+                "employees": employees[(m.index, u.pk)],
+                "suppressed": False,
+                "types": [],
+                "total": {"people": people[(m.index, u.pk, ALL_TYPES)], "suppressed": False},
+                "bradford": {"bands": []},
+            }
+            for u in units
+        ]
+        suppress_small_groups({"min_group_size": LIMIT, "units": rows}, exempt_unit_ids=exempt)
+        expected |= {(m.index, row["unit_id"]) for row in rows if row["total"]["suppressed"]}
+    assert months_to_hide(units, months, employees, people, exempt) == expected

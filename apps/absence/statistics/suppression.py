@@ -4,7 +4,6 @@ hidden from those who may not see individual data, and so is whatever would let 
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from typing import Any
 
 from django.conf import settings
 
@@ -263,26 +262,129 @@ def months_to_hide(
 ) -> set[tuple[int, int]]:
     """(period index, unit id) of the month points to hide: month by month the rule of
     ``suppress_small_groups`` over the whole unit tree, a month's figures describing the people with
-    absence of a counting type in it (``people`` of ALL_TYPES; its employees when none had any)."""
-    steplen = OrgUnit.steplen
-    paths = {u.path: u.pk for u in units}
+    absence of a counting type in it (``people`` of ALL_TYPES; its employees when none had any).
+    ``_hidden_totals`` takes the same decisions as ``suppress_small_groups`` would for each month."""
+    tree = _Tree(units)
+    limit = settings.ABSENCE_MIN_GROUP_SIZE
     hidden = set()
     for p in periods:
-        rows: list[dict[str, Any]] = []
-        for u in units:
-            rows.append(
-                {
-                    "unit_id": u.pk,
-                    "parent_id": paths.get(u.path[:-steplen]),
-                    "employees": employees.get((p.index, u.pk), 0),
-                    "suppressed": False,
-                    "types": [],
-                    "total": {"people": people.get((p.index, u.pk, ALL_TYPES), 0), "suppressed": False},
-                    "bradford": {"bands": []},
-                }
-            )
-        suppress_small_groups(
-            {"min_group_size": settings.ABSENCE_MIN_GROUP_SIZE, "units": rows}, exempt_unit_ids=exempt
-        )
-        hidden |= {(p.index, row["unit_id"]) for row in rows if row["total"]["suppressed"]}
+        month_employees = [employees.get((p.index, pk), 0) for pk in tree.pks]
+        month_people = [people.get((p.index, pk, ALL_TYPES), 0) for pk in tree.pks]
+        for position in _hidden_totals(tree, month_employees, month_people, exempt, limit):
+            hidden.add((p.index, tree.pks[position]))
     return hidden
+
+
+class _Tree:
+    """Units (ordered by path) as positions: each one's id, parent position and child positions."""
+
+    def __init__(self, units: list[OrgUnit]) -> None:
+        steplen = OrgUnit.steplen
+        position_of = {u.path: i for i, u in enumerate(units)}
+        self.pks = [u.pk for u in units]
+        self.parent: list[int | None] = [position_of.get(u.path[:-steplen]) for u in units]
+        self.kids: list[list[int]] = [[] for _ in units]
+        for i, parent in enumerate(self.parent):
+            if parent is not None:
+                self.kids[parent].append(i)
+
+
+def _hidden_totals(
+    tree: _Tree, employees: list[int], people: list[int], exempt: set[int], limit: int
+) -> set[int]:
+    """The positions whose total ``suppress_small_groups`` hides in rows that hold only a total
+    (no types, no Bradford bands): the same cells, sums, queue and choices, over positions.
+
+    Its cells are then a unit as a whole (R) and its total (T); hiding R hides T. The sums that can
+    change anything are, for each unit with sub-units, its T over theirs and its R over theirs, each
+    with the directly placed employees as the part not shown (the others have no parts). Sum ``2 j``
+    is the j-th such unit's T sum, ``2 j + 1`` its R sum; a cell is the total of its unit's sum and a
+    part of its parent's. A cell is a position times two, plus one for R.
+    """
+    pks, parent, kids = tree.pks, tree.parent, tree.kids
+    owner: list[int] = []  # sum j // 2 -> its unit's position
+    direct: list[tuple[int, int] | None] = []  # per sum: the part not shown (people, employees)
+    sum_of = [-1] * len(pks)  # position -> its T sum (its R sum is the next), -1: no sub-units
+    for u, children in enumerate(kids):
+        if not children:
+            continue
+        sum_of[u] = len(direct)
+        owner.append(u)
+        placed = employees[u] - sum(employees[k] for k in children)
+        rest = people[u] - sum(people[k] for k in children)
+        direct.append((rest, placed) if placed else None)
+        direct.append((placed, placed) if placed else None)
+
+    def sums_of(cell: int) -> list[int]:
+        """The sums a cell is in, in the order of the general function's list."""
+        u, kind = cell >> 1, cell & 1
+        found = []
+        up = parent[u]
+        if up is not None:
+            found.append(sum_of[up] + kind)
+        if sum_of[u] >= 0:
+            found.append(sum_of[u] + kind)
+        return found
+
+    def size(cell: int) -> tuple[int, int]:
+        u = cell >> 1
+        return (employees[u] if cell & 1 else people[u]), employees[u]
+
+    def key(cell: int) -> tuple:
+        """The general function's tie-break: the cell tuple, ("row", id) or ("type", id, ALL_TYPES)."""
+        return size(cell), pks[cell >> 1]
+
+    hidden: set[int] = set()
+    hidden_in = [0] * len(direct)
+    # T sums in order, then R sums (the whole units') in order: these are taken first, from the right.
+    waiting = deque([*range(0, len(direct), 2), *range(1, len(direct), 2)])
+
+    def hide(cell: int) -> None:
+        cells = [cell, cell - 1] if cell & 1 else [cell]
+        for each in cells:
+            if each not in hidden:
+                hidden.add(each)
+                later = sums_of(each)
+                for i in later:
+                    hidden_in[i] += 1
+                waiting.extendleft(i for i in later if not i & 1)
+                waiting.extend(i for i in later if i & 1)
+
+    for u in range(len(pks)):
+        if pks[u] in exempt:
+            continue
+        if _small(employees[u], employees[u], limit):
+            hide(2 * u + 1)
+        if _small(people[u], employees[u], limit):
+            hide(2 * u)
+
+    while waiting:
+        index = waiting.pop()
+        u, kind = owner[index >> 1], index & 1
+        part_of_sum = direct[index]
+        if not hidden_in[index] and part_of_sum is None:
+            continue
+        if pks[u] in exempt:
+            continue
+        total = 2 * u + kind
+        parts = [2 * k + kind for k in kids[u]]
+        hidden_parts = [part for part in parts if part in hidden]
+        unknown = (total in hidden) + len(hidden_parts) + (part_of_sum is not None)
+        if unknown == 1:
+            need = part_of_sum is None or _small(part_of_sum[0], part_of_sum[1], limit)
+        elif total not in hidden:
+            sizes = [size(part) for part in hidden_parts] + ([part_of_sum] if part_of_sum else [])
+            need = _small(sum(p for p, _e in sizes), sum(e for _p, e in sizes), limit)
+        else:
+            need = False
+        if not need:
+            continue
+        open_parts = [part for part in parts if part not in hidden and pks[part >> 1] not in exempt]
+        nonzero = [part for part in open_parts if size(part)[0] > 0]
+        if nonzero:
+            hide(min(nonzero, key=key))
+        elif total not in hidden:
+            hide(total)
+        elif open_parts:
+            hide(min(open_parts, key=lambda part: pks[part >> 1]))
+    return {cell >> 1 for cell in hidden if not cell & 1}
