@@ -298,3 +298,6 @@ LOGGING: dict[str, Any] = {
 
 # Groups smaller than this are never shown in absence aggregates the union side or reports can reach.
 ABSENCE_MIN_GROUP_SIZE = 5
+# Cold absence statistics read their big queries at the same time on extra connections sharing one
+# snapshot (PostgreSQL, outside other transactions); False: one after another on one connection.
+ABSENCE_STATISTICS_PARALLEL_READS = env_bool("ABSENCE_STATISTICS_PARALLEL_READS", True)

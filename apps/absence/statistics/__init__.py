@@ -20,7 +20,10 @@ Definitions (DOMAIN.md 1.8, Statistics Denmark):
   individual data, see ``suppress_small_groups``), never published.
 
 Method: everything is computed in the database in three aggregate queries (population, absence,
-Bradford), whatever the number of employees, registrations or units. Absence is read from the monthly
+Bradford), whatever the number of employees, registrations or units. Outside any other transaction
+on PostgreSQL the year, Bradford and the months around the year (suppression) are read at the same
+time, each on a connection of its own that imports the reporting transaction's snapshot
+(``queries.in_parallel``): the same rows as one after another, in about the time of the longest. Absence is read from the monthly
 rollups (``AbsenceMonth``, kept by ``rollups.py`` on every write): per employee, type, fraction and
 month the days as bits, so a window's days, working days (the policy's calendar as bits too), spells
 and distinct people come from a few bit operations per row, for whole months and cut ones alike;

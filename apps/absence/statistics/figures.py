@@ -5,8 +5,9 @@ frozen sums where retention has deleted the rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from django.conf import settings
 
@@ -18,7 +19,7 @@ from ..spells import WorkCalendar
 from .cache import cached, exempt_key
 from .frozen import effective_as_of, frozen_months, frozen_year, raw_data_from
 from .periods import last_months, rolling_year
-from .queries import ALL_TYPES, absence_rows, population_rows, reporting_transaction
+from .queries import ALL_TYPES, absence_rows, in_parallel, population_rows, reporting_transaction
 from .sums import (
     Figures,
     band_labels,
@@ -101,12 +102,26 @@ def _unit_statistics(
     if isinstance(frozen_from, str):  # "ask"
         frozen_from = raw_data_from(organization.pk)
     requested = as_of
-    frozen = frozen_year(organization, as_of, frozen_from, sorted(counting))
-    if frozen is None:
-        units, sums = year_sums(organization, as_of, policy, unit=unit, units=units)
-    else:  # the window begins before the individual rows still kept (retention)
-        as_of, sums = frozen
-        units = units_in_scope(organization, unit) if units is None else units
+    exempt = exempt_unit_ids or set()
+    with reporting_transaction():
+        frozen = frozen_year(organization, as_of, frozen_from, sorted(counting))
+        scope = units_in_scope(organization, unit) if units is None else units
+        # What the neighbouring periods would give away (suppression) is read at the same time.
+        periods_needed = suppress and any(u.pk not in exempt for u in scope)
+        if frozen is None:
+            calls: list[Callable[[], Any]] = [
+                lambda: year_sums(organization, as_of, policy, unit=unit, units=scope)
+            ]
+            if periods_needed:
+                calls.append(lambda: _period_cells(organization, as_of, policy, scope, exempt, frozen_from))
+            parts = in_parallel(*calls)
+            units, sums = parts[0]
+            also_hide = parts[1] if periods_needed else set()
+        else:  # the window begins before the individual rows still kept (retention)
+            as_of, sums = frozen
+            units, also_hide = scope, set()
+            if periods_needed:
+                also_hide = _period_cells(organization, as_of, policy, scope, exempt, frozen_from)
     window = rolling_year(as_of)
     paths = {u.path: u.pk for u in units}
     labels = dict(AbsenceType.choices)
@@ -167,11 +182,6 @@ def _unit_statistics(
         "units": rows,
     }
     if suppress:
-        exempt = exempt_unit_ids or set()
-        also_hide = set()
-        if any(u.pk not in exempt for u in units):
-            with reporting_transaction():
-                also_hide = _period_cells(organization, as_of, policy, units, exempt, frozen_from)
         suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
     return result
 

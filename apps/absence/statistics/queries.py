@@ -4,11 +4,16 @@ docstring for the method)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from datetime import date, timedelta
+from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from apps.core import sql
 from apps.core.replica import replica_reads
@@ -43,21 +48,79 @@ def reporting_transaction(*, replica: bool = True):
     replica when there is one (``replica=False``: always the primary, for figures a write depends on).
     On PostgreSQL with enough memory that the hash joins and aggregates of a whole organisation need
     no temporary files, and without JIT compilation: the row estimates of the month spans are far too
-    high, and compiling costs seconds where the queries themselves take a fraction of one."""
+    high, and compiling costs seconds where the queries themselves take a fraction of one.
+
+    Begun outside any other transaction on PostgreSQL, it reads one snapshot (REPEATABLE READ), which
+    ``in_parallel`` shares with the connections it reads on at the same time."""
     if _REPORTING.get() is not None:
         yield  # already inside one (the statistics page computes both its parts in one)
         return
-    with (
-        replica_reads() if replica else nullcontext(DEFAULT_DB_ALIAS) as alias,
-        sql.reading_from(alias),
-        transaction.atomic(using=alias),
-    ):
-        sql.set_local(work_mem="64MB", jit="off")
-        token = _REPORTING.set({})
-        try:
-            yield
-        finally:
-            _REPORTING.reset(token)
+    with replica_reads() if replica else nullcontext(DEFAULT_DB_ALIAS) as alias, sql.reading_from(alias):
+        connection = connections[alias]
+        shared = (
+            getattr(settings, "ABSENCE_STATISTICS_PARALLEL_READS", False)
+            and connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+        )
+        with transaction.atomic(using=alias):
+            if shared:
+                with connection.cursor() as cursor:  # the transaction's first statement
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            sql.set_local(work_mem="64MB", jit="off", **_OWN_CORES if shared else {})
+            token = _REPORTING.set({"parallel": alias} if shared else {})
+            try:
+                yield
+            finally:
+                _REPORTING.reset(token)
+
+
+# The queries read at the same time take the cores: none of them asks for parallel workers as well.
+_OWN_CORES = {"max_parallel_workers_per_gather": "0"}
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
+
+
+def in_parallel(*calls: Callable[[], Any]) -> list:
+    """The results of ``calls`` (functions of no arguments that read through ``sql.fetch`` and the
+    ORM, never write), computed at the same time inside a reporting transaction that reads one
+    snapshot: the first here, each of the others on a connection of its own that imports the snapshot
+    (``pg_export_snapshot``), so that they all read exactly the same rows. Elsewhere (nested in another
+    transaction, SQLite, ``settings.ABSENCE_STATISTICS_PARALLEL_READS`` off, inside one of the others)
+    one after another. PostgreSQL runs each query on one core; the statistics' three big reads (the
+    year, Bradford, the months around it) then take about the longest one's time, not their sum."""
+    memo = _REPORTING.get()
+    alias = memo.get("parallel") if memo is not None else None
+    if alias is None or len(calls) < 2:
+        return [call() for call in calls]
+    assert memo is not None
+    if "snapshot" not in memo:
+        memo["snapshot"] = sql.fetch("SELECT pg_export_snapshot()")[0][0]
+    snapshot = memo["snapshot"]
+    if not _SNAPSHOT_ID.fullmatch(snapshot):
+        raise ValueError(f"unexpected snapshot id {snapshot!r}")
+    with ThreadPoolExecutor(max_workers=len(calls) - 1, thread_name_prefix="statistics") as pool:
+        futures = [pool.submit(copy_context().run, _in_snapshot, alias, snapshot, call) for call in calls[1:]]
+        first = calls[0]()
+        return [first, *(future.result() for future in futures)]
+
+
+def _in_snapshot(alias: str, snapshot: str, call: Callable[[], Any]) -> Any:
+    """``call()`` on this thread's own connection to ``alias``, in a read-only transaction that reads
+    the exported ``snapshot`` (a reporting transaction of its own: nothing inside runs in parallel)."""
+    connection = connections[alias]
+    try:
+        with transaction.atomic(using=alias):
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            sql.set_local(work_mem="64MB", jit="off", **_OWN_CORES)
+            token = _REPORTING.set({})
+            try:
+                return call()
+            finally:
+                _REPORTING.reset(token)
+    finally:
+        connections.close_all()  # this thread's connections: the pool's threads end with the call
 
 
 def _periods_cte(periods: list[Period]) -> str:
@@ -270,7 +333,8 @@ def _rollup_absence_rows(
     registration starts a spell of the period when it does not continue an earlier one and its first
     day is in the period (``starts``), or when the period begins on a day it covers: it had begun
     earlier (the day is no row's first day), or it begins that day continuing one (``continued``).
-    People are the distinct employees with any day in the period, counted over all its months at once.
+    People are the distinct employees with any day in the period, counted over all its months at once:
+    the rows are summed per employee first (one aggregation), and a group's people are then its rows.
     ``months`` is accepted for the raw function's sake: the rollups are by month anyway.
     """
     table = AbsenceMonth._meta.db_table
@@ -338,13 +402,14 @@ def _rollup_absence_rows(
                    {"c.new_spell" if spells else "0"}, c.b - c.a + 1, {wd} * c.hours
             FROM c WHERE c.a <= c.b
         ),
-        d AS (SELECT DISTINCT x.idx, x.unit_id, x.absence_type, x.employee_id FROM x WHERE x.days > 0)
-        SELECT x.idx, x.unit_id, x.absence_type, SUM(x.spells), SUM(x.days), SUM(x.hours), 0
-        FROM x
-        WHERE x.days > 0
-        GROUP BY x.idx, x.unit_id, x.absence_type
-        UNION ALL
-        SELECT d.idx, d.unit_id, d.absence_type, 0, 0, 0, COUNT(*)
+        d AS (
+            SELECT x.idx, x.unit_id, x.absence_type, x.employee_id,
+                   SUM(x.spells) AS spells, SUM(x.days) AS days, SUM(x.hours) AS hours
+            FROM x
+            WHERE x.days > 0
+            GROUP BY x.idx, x.unit_id, x.absence_type, x.employee_id
+        )
+        SELECT d.idx, d.unit_id, d.absence_type, SUM(d.spells), SUM(d.days), SUM(d.hours), COUNT(*)
         FROM d
         GROUP BY d.idx, d.unit_id, d.absence_type
         {all_types}

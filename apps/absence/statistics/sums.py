@@ -14,7 +14,7 @@ from apps.organizations.models import Organization, OrgUnit
 from ..models import AdvisoryPolicy
 from ..spells import WorkCalendar
 from .periods import Period, bradford_window, rolling_year
-from .queries import absence_rows, bradford_rows, population_rows, reporting_transaction
+from .queries import absence_rows, bradford_rows, in_parallel, population_rows, reporting_transaction
 from .workdays import WorkingDays
 
 FULL_TIME_DAY_HOURS = Decimal("7.4")
@@ -230,16 +230,20 @@ def year_sums(
 ) -> tuple[list[OrgUnit], Sums]:
     """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows."""
     counting = sorted(policy.types_for("percentage"))
+    calendar = WorkCalendar.for_policy(policy)
     with reporting_transaction():
-        units, population, absence, working_days, calendar = compute_sums(
-            organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
-        )
-        rows = bradford_rows(
-            WorkingDays(calendar, *bradford_window(as_of)),
-            organization,
-            as_of,
-            policy,
-            [u.pk for u in units] if unit is not None else None,
+        units = units_in_scope(organization, unit) if units is None else units
+        (units, population, absence, working_days, _calendar), rows = in_parallel(
+            lambda: compute_sums(
+                organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
+            ),
+            lambda: bradford_rows(
+                WorkingDays(calendar, *bradford_window(as_of)),
+                organization,
+                as_of,
+                policy,
+                [u.pk for u in units] if unit is not None else None,
+            ),
         )
     totals = tree_totals(units, ((unit_id, int(band), int(count)) for unit_id, band, count in rows))
     bradford = {(unit_id, band): n for unit_id, own in totals.items() for band, n in own.items()}

@@ -1,0 +1,125 @@
+"""Cold statistics read their big queries (the year, Bradford, the months around the year) at the
+same time, on extra connections that import the reporting transaction's snapshot (PostgreSQL, outside
+any other transaction): the same figures as read one after another, and not a row someone commits
+in between."""
+
+from __future__ import annotations
+
+import random
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connections, transaction
+
+from apps.absence.models import AbsenceRegistration, Employee
+from apps.absence.rollups import rollups_refresh
+from apps.absence.statistics import queries
+from apps.absence.statistics.figures import page_figures, unit_statistics
+from apps.absence.statistics.queries import in_parallel, reporting_transaction
+from apps.core import sql
+
+from .test_statistics_views import add_employees
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+AS_OF = date(2026, 11, 23)
+
+
+def absence_of_a_year(org) -> None:
+    """Employees in every unit with registrations of several types over two years, some touching,
+    some ongoing: figures, Bradford bands and small groups to hide in each query."""
+    rng = random.Random(17)
+    employees = []
+    for code, count in (("A", 4), ("A1", 9), ("A1a", 7), ("B", 3)):
+        employees += add_employees(org, code, count, sick=False)
+    rows = []
+    for employee in employees:
+        day = date(2024, 11, 1) + timedelta(days=rng.randint(0, 60))
+        while day < AS_OF:
+            length = rng.randint(1, 9)
+            end = day + timedelta(days=length - 1)
+            ongoing = end >= AS_OF
+            rows.append(
+                AbsenceRegistration(
+                    employee=employee,
+                    absence_type=rng.choice(["sick", "sick", "child_sick", "care_day", "sick_partial"]),
+                    start_date=day,
+                    end_date=None if ongoing else end,
+                )
+            )
+            day = end + timedelta(days=rng.choice([1, 1, 20, 45, 90]))
+    AbsenceRegistration.objects.bulk_create(rows)
+    rollups_refresh(employee_ids=[e.pk for e in employees])
+
+
+@pytest.fixture
+def threads(monkeypatch) -> list[str]:
+    """The names of the threads that read in a snapshot of their own (``_in_snapshot``)."""
+    names: list[str] = []
+    real = queries._in_snapshot
+
+    def spy(*args):
+        names.append(threading.current_thread().name)
+        return real(*args)
+
+    monkeypatch.setattr(queries, "_in_snapshot", spy)
+    return names
+
+
+def test_the_figures_read_at_the_same_time_are_those_read_one_after_another(org, settings, threads):
+    absence_of_a_year(org)
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    cache.clear()
+    at_once = unit_statistics(org, AS_OF)
+    page_at_once = page_figures(org, AS_OF)
+    # Bradford and the neighbouring months beside the year, for the figures and again for the page.
+    assert len(threads) == 4 and all(name.startswith("statistics") for name in threads)
+    assert any(row["suppressed"] for row in at_once["units"]), "nothing small to hide: a weak test"
+    assert any(any(row["bradford"]["bands"][1:]) for row in at_once["units"] if not row["suppressed"])
+
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = False
+    threads.clear()
+    cache.clear()
+    assert unit_statistics(org, AS_OF) == at_once
+    assert page_figures(org, AS_OF) == page_at_once
+    assert threads == []
+
+
+def test_reads_at_the_same_time_see_the_snapshot_of_the_first_not_a_later_commit(org, settings):
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    [employee] = add_employees(org, "A1", 1, sick=False)
+
+    def count() -> int:
+        return sql.fetch("SELECT count(*) FROM absence_absenceregistration")[0][0]
+
+    def someone_else_registers() -> None:
+        try:
+            AbsenceRegistration.objects.create(
+                employee=Employee.objects.get(pk=employee.pk), absence_type="sick", start_date=AS_OF
+            )
+        finally:
+            connections.close_all()
+
+    with reporting_transaction():
+        before = count()
+        other = threading.Thread(target=someone_else_registers)
+        other.start()
+        other.join()
+        assert in_parallel(count, count, count) == [before] * 3
+    assert count() == before + 1
+
+
+def test_inside_another_transaction_the_reads_run_one_after_another(org, settings, threads):
+    """A transaction already open (a write, the retention job) has no snapshot of its own to share:
+    its uncommitted rows would be missing on other connections."""
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    absence_of_a_year(org)
+    cache.clear()
+    with transaction.atomic():
+        add_employees(org, "B", 1, start_number=90)  # not committed: only this connection sees it
+        inside = unit_statistics(org, AS_OF, suppress=False)
+    assert threads == []
+    row = next(row for row in inside["units"] if row["code"] == "B")
+    assert row["employees"] == 4
