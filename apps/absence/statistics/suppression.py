@@ -125,13 +125,15 @@ def suppress_small_groups(
 
     # A cell is ("row", unit) - the unit as a whole, describing its employees -, ("band", unit, band)
     # or ("type", unit, code) - the figures of one type (or ALL_TYPES: the total), describing its people.
-    def size(cell: tuple) -> tuple[int, int]:
-        """(people the cell describes, employees of the group it is about)."""
-        if cell[0] == "row":
-            return by_id[cell[1]]["employees"], by_id[cell[1]]["employees"]
-        if cell[0] == "type":
-            return people[cell[1]][cell[2]], by_id[cell[1]]["employees"]
-        return counts[cell[1]][cell[2]], counts[cell[1]][cell[2]]
+    # Its size: (people the cell describes, employees of the group it is about).
+    size: dict[tuple, tuple[int, int]] = {}
+    for row in rows:
+        unit_id, employees = row["unit_id"], row["employees"]
+        size["row", unit_id] = (employees, employees)
+        for code, count in people[unit_id].items():
+            size["type", unit_id, code] = (count, employees)
+        for band, count in enumerate(counts[unit_id]):
+            size["band", unit_id, band] = (count, count)
 
     # Sums: (unit whose sum it is, the total or None when always shown, the parts, the part not shown
     # anywhere - the directly placed employees - as (people, employees), or None when there is none,
@@ -146,16 +148,19 @@ def suppress_small_groups(
         sums.append((unit_id, total, [("type", unit_id, code) for code in counting], None, True))
         if not kids:
             continue
+        kid_ids = [k["unit_id"] for k in kids]
         direct = row["employees"] - sum(k["employees"] for k in kids)
+        kid_people = [people[k] for k in kid_ids]
         for code, count in people[unit_id].items():
-            rest = count - sum(people[k["unit_id"]].get(code, 0) for k in kids)
-            parts: list[tuple] = [("type", k["unit_id"], code) for k in kids]
+            rest = count - sum([own.get(code, 0) for own in kid_people])
+            parts: list[tuple] = [("type", k, code) for k in kid_ids]
             sums.append((unit_id, ("type", unit_id, code), parts, (rest, direct) if direct else None, False))
-        parts = [("row", k["unit_id"]) for k in kids]
+        parts = [("row", k) for k in kid_ids]
         sums.append((unit_id, ("row", unit_id), parts, (direct, direct) if direct else None, False))
+        kid_counts = [counts[k] for k in kid_ids]
         for band, count in enumerate(counts[unit_id]):
-            rest = count - sum(counts[k["unit_id"]][band] for k in kids)
-            parts = [("band", k["unit_id"], band) for k in kids]
+            rest = count - sum([own[band] for own in kid_counts])
+            parts = [("band", k, band) for k in kid_ids]
             # With nobody placed directly in the unit, everyone knows that part is 0.
             sums.append((unit_id, ("band", unit_id, band), parts, (rest, rest) if direct else None, False))
     sums_of: dict[tuple, list[int]] = defaultdict(list)  # cell -> the sums it is in
@@ -169,6 +174,7 @@ def suppress_small_groups(
     # figures at once, where the sums of single types or bands would otherwise hide the totals first.
     row_sums = {i for i, (_u, total, *_rest) in enumerate(sums) if total is not None and total[0] == "row"}
     waiting = deque([i for i in range(len(sums)) if i not in row_sums] + sorted(row_sums))
+    no_sums: list[int] = []
 
     def hide(cell: tuple) -> None:
         cells = [cell]
@@ -178,12 +184,12 @@ def suppress_small_groups(
         for each in cells:
             if each not in hidden:
                 hidden.add(each)
-                later = sums_of[each]
+                later = sums_of.get(each, no_sums)
                 for i in later:
                     hidden_in[i] += 1
                 # Unit sums go last in the list, so they are taken first.
-                waiting.extendleft(i for i in later if i not in row_sums)
-                waiting.extend(i for i in later if i in row_sums)
+                waiting.extendleft([i for i in later if i not in row_sums])
+                waiting.extend([i for i in later if i in row_sums])
 
     for row in rows:
         unit_id = row["unit_id"]
@@ -204,8 +210,14 @@ def suppress_small_groups(
     def may_hide(cell: tuple) -> bool:
         return cell not in hidden and cell[1] not in exempt
 
+    # A sum's decision depends only on which of its cells are hidden, and they only ever grow: a sum
+    # waiting again with as many hidden as when it was last looked at would decide the same.
+    looked_at = [-1] * len(sums)
     while waiting:
         index = waiting.pop()
+        if looked_at[index] == hidden_in[index]:
+            continue
+        looked_at[index] = hidden_in[index]
         unit_id, total, parts, direct, overlap = sums[index]
         if not hidden_in[index] and direct is None:
             continue  # nothing unknown
@@ -217,21 +229,24 @@ def suppress_small_groups(
             # The one unknown can be worked out: harmless only for the unshown part, if not small.
             need = direct is None or _small(*direct, limit)
         elif total not in hidden:
-            sizes = [size(part) for part in hidden_parts] + ([direct] if direct else [])
+            sizes = [size[part] for part in hidden_parts] + ([direct] if direct else [])
             if overlap:  # the types of one unit: together at least as many people as the largest
-                together = (max(p for p, _e in sizes), by_id[unit_id]["employees"])
+                need = _small(max([p for p, _e in sizes]), by_id[unit_id]["employees"], limit)
             else:  # different people: they add up
-                together = (sum(p for p, _e in sizes), sum(e for _p, e in sizes))
-            need = _small(*together, limit)
+                together_people = together_employees = 0
+                for p, e in sizes:
+                    together_people += p
+                    together_employees += e
+                need = _small(together_people, together_employees, limit)
         else:
             need = False
         if not need:
             continue
-        open_parts = [part for part in parts if may_hide(part)]
+        open_parts = [part for part in parts if part not in hidden and part[1] not in exempt]
         # A part that describes someone: hiding an empty one protects nothing once it is known empty.
-        nonzero = [part for part in open_parts if size(part)[0] > 0]
+        nonzero = [part for part in open_parts if size[part][0] > 0]
         if nonzero:
-            hide(min(nonzero, key=lambda part: (size(part), part)))
+            hide(min(nonzero, key=lambda part: (size[part], part)))
         elif total is not None and may_hide(total):
             hide(total)
         elif open_parts:
