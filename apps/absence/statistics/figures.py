@@ -22,6 +22,7 @@ from .periods import last_months, rolling_year
 from .queries import ALL_TYPES, absence_rows, in_parallel, population_rows, reporting_transaction
 from .sums import (
     Figures,
+    Sums,
     band_labels,
     compute_sums,
     published,
@@ -109,20 +110,40 @@ def _unit_statistics(
         # What the neighbouring periods would give away (suppression) is read at the same time.
         periods_needed = suppress and any(u.pk not in exempt for u in scope)
         if frozen is None:
-            calls: list[Callable[[], Any]] = [
-                lambda: year_sums(organization, as_of, policy, unit=unit, units=scope)
-            ]
+
+            def year() -> tuple[list[OrgUnit], Sums, list[dict]]:
+                year_units, sums = year_sums(organization, as_of, policy, unit=unit, units=scope)
+                return year_units, sums, _unit_rows(year_units, sums, counting)
+
+            calls: list[Callable[[], Any]] = [year]
             if periods_needed:
                 calls.append(lambda: _period_cells(organization, as_of, policy, scope, exempt, frozen_from))
             parts = in_parallel(*calls)
-            units, sums = parts[0]
+            units, sums, rows = parts[0]
             also_hide = parts[1] if periods_needed else set()
         else:  # the window begins before the individual rows still kept (retention)
             as_of, sums = frozen
-            units, also_hide = scope, set()
+            units, rows, also_hide = scope, _unit_rows(scope, sums, counting), set()
             if periods_needed:
                 also_hide = _period_cells(organization, as_of, policy, scope, exempt, frozen_from)
     window = rolling_year(as_of)
+    result = {
+        "as_of": as_of,
+        "requested_as_of": requested,
+        "window_start": window.start,
+        "window_end": window.end,
+        "working_days": sums.working_days,
+        "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
+        "band_labels": band_labels(sums.bands),
+        "units": rows,
+    }
+    if suppress:
+        suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
+    return result
+
+
+def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dict]:
+    """The rows of ``_unit_statistics`` (see there), none hidden yet."""
     paths = {u.path: u.pk for u in units}
     labels = dict(AbsenceType.choices)
     band_names = band_labels(sums.bands)
@@ -171,19 +192,7 @@ def _unit_statistics(
                 },
             }
         )
-    result = {
-        "as_of": as_of,
-        "requested_as_of": requested,
-        "window_start": window.start,
-        "window_end": window.end,
-        "working_days": sums.working_days,
-        "min_group_size": settings.ABSENCE_MIN_GROUP_SIZE,
-        "band_labels": band_names,
-        "units": rows,
-    }
-    if suppress:
-        suppress_small_groups(result, exempt_unit_ids=exempt, also_hide=also_hide)
-    return result
+    return rows
 
 
 def _period_cells(
