@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import DataError, connections, transaction
 
 from apps.absence.models import AbsenceRegistration, Employee
 from apps.absence.rollups import rollups_refresh
@@ -88,7 +88,7 @@ def test_the_figures_read_at_the_same_time_are_those_read_one_after_another(org,
     assert threads == []
 
 
-def test_reads_at_the_same_time_see_the_snapshot_of_the_first_not_a_later_commit(org, settings):
+def test_reads_at_the_same_time_see_the_snapshot_of_the_first_not_a_later_commit(org, settings, threads):
     settings.ABSENCE_STATISTICS_PARALLEL_READS = True
     [employee] = add_employees(org, "A1", 1, sick=False)
 
@@ -109,7 +109,59 @@ def test_reads_at_the_same_time_see_the_snapshot_of_the_first_not_a_later_commit
         other.start()
         other.join()
         assert in_parallel(count, count, count) == [before] * 3
+    assert len(threads) == 2
     assert count() == before + 1
+
+
+def backends() -> int:
+    """Connections to the test database other than this one."""
+    return sql.fetch(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    )[0][0]
+
+
+def count_registrations() -> int:
+    return sql.fetch("SELECT count(*) FROM absence_absenceregistration")[0][0]
+
+
+def test_a_connection_that_cannot_import_the_snapshot_reads_in_turn_on_the_first(
+    org, settings, threads, caplog
+):
+    """A replica address that leads to another server than the one the snapshot was exported on (a
+    reader endpoint over several standbys) cannot import it: that read then runs on the first
+    connection, in the same snapshot, and the page still comes."""
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    add_employees(org, "A1", 3)
+    idle = backends()
+    with reporting_transaction():
+        memo = queries._REPORTING.get()
+        memo["snapshot"] = "0000000F-0000FFFF-1"  # exported nowhere
+        assert in_parallel(count_registrations, count_registrations, count_registrations) == [3, 3, 3]
+    assert len(threads) == 2
+    assert "Reading in turn" in caplog.text
+    assert backends() == idle
+
+
+def test_an_error_in_a_read_at_the_same_time_reaches_the_caller_and_leaves_no_connection(org, settings):
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    idle = backends()
+
+    def broken() -> int:
+        return sql.fetch("SELECT 1 / 0")[0][0]
+
+    with pytest.raises(DataError), reporting_transaction():
+        in_parallel(count_registrations, broken)
+    assert backends() == idle
+    assert count_registrations() == 0  # the first connection is usable after it
+
+
+def test_without_a_connection_to_spare_the_reads_run_in_turn(org, settings, threads, monkeypatch):
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    monkeypatch.setattr(queries, "_connections_free", threading.BoundedSemaphore(1))
+    queries._connections_free.acquire()  # another cold page of this process has it
+    with reporting_transaction():
+        assert in_parallel(count_registrations, count_registrations) == [0, 0]
+    assert threads == []
 
 
 def test_inside_another_transaction_the_reads_run_one_after_another(org, settings, threads):

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
 
+from apps.absence.statistics import queries
 from apps.absence.statistics.figures import unit_statistics
 
 from .test_statistics_views import AS_OF, add_employees
@@ -29,15 +30,27 @@ def _statistics(org):
     return figures, heavy, heavy_primary
 
 
-def test_the_statistics_read_the_replica_and_give_the_primarys_figures(org, settings):
+def test_the_statistics_read_the_replica_and_give_the_primarys_figures(org, settings, monkeypatch):
     add_employees(org, "A1", 6)
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    aliases = []  # of the reads at the same time, on connections of their own
+    real = queries._in_snapshot
+
+    def spy(alias, *args):
+        aliases.append(alias)
+        return real(alias, *args)
+
+    monkeypatch.setattr(queries, "_in_snapshot", spy)
     on_primary, replica_queries, primary_queries = _statistics(org)
     assert replica_queries == [] and primary_queries
+    assert aliases == ["default"]  # Bradford beside the year
 
     settings.PORTAL_READ_REPLICA = "replica"
+    aliases.clear()
     on_replica, replica_queries, primary_queries = _statistics(org)
     assert replica_queries, "no statistics query went to the replica"
     assert primary_queries == []
+    assert aliases == ["replica"]
     assert on_replica == on_primary
 
 

@@ -4,7 +4,9 @@ docstring for the method)."""
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
@@ -13,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
 from apps.core import sql
 from apps.core.replica import replica_reads
@@ -32,6 +34,8 @@ from ..spells import WorkCalendar
 from ..unit_rollups import ALL_COUNTING, rollups_key
 from .periods import FAR, Period, bradford_window, epoch_day, last_day_of_month
 from .workdays import WorkingDays
+
+logger = logging.getLogger(__name__)
 
 # The type code of the rows that describe several types together (see ``absence_rows``); the units'
 # monthly rollups store them under the same code.
@@ -63,11 +67,17 @@ def reporting_transaction(*, replica: bool = True):
             and not connection.in_atomic_block
         )
         with transaction.atomic(using=alias):
+            memo: dict = {}
             if shared:
                 with connection.cursor() as cursor:  # the transaction's first statement
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             sql.set_local(work_mem="64MB", jit="off", **_OWN_CORES if shared else {})
-            token = _REPORTING.set({"parallel": alias} if shared else {})
+            if shared:  # now, outside any savepoint (no subtransaction may export one)
+                snapshot = sql.fetch("SELECT pg_export_snapshot()")[0][0]
+                if not _SNAPSHOT_ID.fullmatch(snapshot):
+                    raise ValueError(f"unexpected snapshot id {snapshot!r}")
+                memo = {"parallel": alias, "snapshot": snapshot}
+            token = _REPORTING.set(memo)
             try:
                 yield
             finally:
@@ -79,6 +89,16 @@ _OWN_CORES = {"max_parallel_workers_per_gather": "0"}
 
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
+# Extra connections one process may have reading at the same time (gunicorn threads, several cold
+# pages at once); a call finding none free runs in turn on the caller's connection instead.
+PARALLEL_CONNECTIONS = 4
+_connections_free = threading.BoundedSemaphore(PARALLEL_CONNECTIONS)
+
+
+class _NoSnapshot(Exception):
+    """A thread could not connect or import the snapshot (e.g. a replica address that leads to
+    another server than the one it was exported on)."""
+
 
 def in_parallel(*calls: Callable[[], Any]) -> list:
     """The results of ``calls`` (functions of no arguments that read through ``sql.fetch`` and the
@@ -86,22 +106,41 @@ def in_parallel(*calls: Callable[[], Any]) -> list:
     snapshot: the first here, each of the others on a connection of its own that imports the snapshot
     (``pg_export_snapshot``), so that they all read exactly the same rows. Elsewhere (nested in another
     transaction, SQLite, ``settings.ABSENCE_STATISTICS_PARALLEL_READS`` off, inside one of the others)
-    one after another. PostgreSQL runs each query on one core; the statistics' three big reads (the
-    year, Bradford, the months around it) then take about the longest one's time, not their sum."""
+    one after another; so is a call for which the process has no connection to spare
+    (``PARALLEL_CONNECTIONS``) or whose connection cannot import the snapshot. PostgreSQL runs each
+    query on one core; the statistics' three big reads (the year, Bradford, the months around it)
+    then take about the longest one's time, not their sum."""
     memo = _REPORTING.get()
     alias = memo.get("parallel") if memo is not None else None
     if alias is None or len(calls) < 2:
         return [call() for call in calls]
     assert memo is not None
-    if "snapshot" not in memo:
-        memo["snapshot"] = sql.fetch("SELECT pg_export_snapshot()")[0][0]
     snapshot = memo["snapshot"]
-    if not _SNAPSHOT_ID.fullmatch(snapshot):
-        raise ValueError(f"unexpected snapshot id {snapshot!r}")
-    with ThreadPoolExecutor(max_workers=len(calls) - 1, thread_name_prefix="statistics") as pool:
-        futures = [pool.submit(copy_context().run, _in_snapshot, alias, snapshot, call) for call in calls[1:]]
-        first = calls[0]()
-        return [first, *(future.result() for future in futures)]
+    slots = [_connections_free.acquire(blocking=False) for _call in calls[1:]]
+    try:
+        if not any(slots):
+            return [call() for call in calls]
+        with ThreadPoolExecutor(max_workers=sum(slots), thread_name_prefix="statistics") as pool:
+            futures = {
+                index: pool.submit(copy_context().run, _in_snapshot, alias, snapshot, call)
+                for index, (call, slot) in enumerate(zip(calls[1:], slots, strict=True), start=1)
+                if slot
+            }
+            results = [calls[0]()]
+            for index, call in enumerate(calls[1:], start=1):
+                if index not in futures:
+                    results.append(call())
+                    continue
+                try:
+                    results.append(futures[index].result())
+                except _NoSnapshot as exc:
+                    logger.warning("Reading in turn: no connection in the snapshot (%s).", exc.__cause__)
+                    results.append(call())
+            return results
+    finally:
+        for slot in slots:
+            if slot:
+                _connections_free.release()
 
 
 def _in_snapshot(alias: str, snapshot: str, call: Callable[[], Any]) -> Any:
@@ -110,9 +149,12 @@ def _in_snapshot(alias: str, snapshot: str, call: Callable[[], Any]) -> Any:
     connection = connections[alias]
     try:
         with transaction.atomic(using=alias):
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            except DatabaseError as exc:
+                raise _NoSnapshot from exc
             sql.set_local(work_mem="64MB", jit="off", **_OWN_CORES)
             token = _REPORTING.set({})
             try:

@@ -232,17 +232,14 @@ def year_sums(
     counting = sorted(policy.types_for("percentage"))
     calendar = WorkCalendar.for_policy(policy)
     with reporting_transaction():
-        units = units_in_scope(organization, unit) if units is None else units
+        scope = units_in_scope(organization, unit) if units is None else units
+        unit_ids = [u.pk for u in scope] if unit is not None else None
         (units, population, absence, working_days, _calendar), rows = in_parallel(
             lambda: compute_sums(
-                organization, [rolling_year(as_of)], unit, policy, units=units, people_types=counting
+                organization, [rolling_year(as_of)], unit, policy, units=scope, people_types=counting
             ),
             lambda: bradford_rows(
-                WorkingDays(calendar, *bradford_window(as_of)),
-                organization,
-                as_of,
-                policy,
-                [u.pk for u in units] if unit is not None else None,
+                WorkingDays(calendar, *bradford_window(as_of)), organization, as_of, policy, unit_ids
             ),
         )
     totals = tree_totals(units, ((unit_id, int(band), int(count)) for unit_id, band, count in rows))
