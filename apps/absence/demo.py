@@ -288,6 +288,8 @@ def _generate_registrations(ctx: DemoContext, employees) -> list[tuple]:
             else:
                 absence_type, length, fraction = _absence_plan(rng, senior)
             end = cursor + timedelta(days=length - 1)
+            if employed_to is not None and end > employed_to:
+                end = employed_to  # absence stops with the employment, as an import demands
             if end >= ctx.today:
                 # Still going on today: sickness is open-ended, planned leave has its end date.
                 end = None if absence_type not in (AbsenceType.PARENTAL, AbsenceType.CARE_DAY) else end

@@ -106,11 +106,31 @@ def popcount(bits: str) -> str:
     return f"portal_popcount({bits})"
 
 
+def bit_or(bits: str) -> str:
+    """The aggregate OR of the integers ``bits`` of a group (SQLite: ``portal_bit_or`` below)."""
+    return f"BIT_OR({bits})" if _postgresql() else f"portal_bit_or({bits})"
+
+
+class _BitOr:
+    """SQLite's aggregate for ``bit_or``: None for a group of only NULLs, as PostgreSQL's."""
+
+    def __init__(self) -> None:
+        self.value: int | None = None
+
+    def step(self, bits: int | None) -> None:
+        if bits is not None:
+            self.value = bits if self.value is None else self.value | bits
+
+    def finalize(self) -> int | None:
+        return self.value
+
+
 @receiver(connection_created, sender=SQLiteDatabase, dispatch_uid="portal_sqlite_popcount")
 def _sqlite_functions(sender, connection, **kwargs) -> None:
     connection.connection.create_function(
         "portal_popcount", 1, lambda bits: None if bits is None else bin(bits).count("1"), deterministic=True
     )
+    connection.connection.create_aggregate("portal_bit_or", 1, _BitOr)
 
 
 def as_float(value: str) -> str:

@@ -3,6 +3,7 @@ from datetime import date
 from io import StringIO
 
 import pytest
+from django.db.models import F, Q
 
 from apps.absence import demo
 from apps.absence.health import HealthTerms, note_check
@@ -60,3 +61,18 @@ def test_demo_opens_more_departments_when_there_are_many_workplaces():
     assert OrgUnit.objects.filter(organization=org, depth=3).count() == 9
     assert OrgUnit.objects.filter(organization=org, depth__gt=4).count() == 0
     assert OrgUnit.objects.find_problems() == ([], [], [], [], [])
+
+
+@pytest.mark.django_db
+def test_the_demo_absence_stays_inside_each_employment():
+    """As an import demands (an absence may not run past the employment's end): the generated history
+    of employees who left stops with their employment."""
+    ctx = seeded(employees=400, years=3, seed=11)
+    org = ctx.organizations["norddjurs"]
+    registrations = AbsenceRegistration.objects.filter(employee__organization=org)
+    assert registrations.filter(employee__employment_end__isnull=False).exists()
+    outside = registrations.filter(employee__employment_end__isnull=False).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=F("employee__employment_end"))
+    )
+    assert list(outside.values_list("employee_id", "start_date", "end_date")) == []
+    assert not registrations.filter(start_date__lt=F("employee__employment_start")).exists()

@@ -397,3 +397,66 @@ def test_the_bradford_bands_are_those_of_each_employees_score(employer, staff, j
                     expected[band - 1] += 1
             assert rows[u.pk]["bradford"]["bands"][1:] == expected, (as_of, u.code)
     assert any(score >= limits[0] for score in bradford_scores(employer, date(2026, 11, 23)).values())
+
+
+# (type, first day, last day or None: ongoing) per registration of one employee; the Bradford window
+# as of 2026-11-23 begins on 2025-11-25.
+BRADFORD_CASES = {
+    "ongoing after a gap in the month of an ended one": [
+        ("sick", date(2026, 3, 2), date(2026, 3, 4)),
+        ("sick", date(2026, 3, 20), None),
+    ],
+    "ongoing of another type continuing one ended the day before, across a month end": [
+        ("sick", date(2026, 10, 29), date(2026, 10, 31)),
+        ("sick_partial", date(2026, 11, 1), None),
+    ],
+    "begun before the window; across a month end, continued by another type": [
+        ("sick", date(2025, 11, 20), date(2025, 11, 27)),
+        ("sick", date(2026, 1, 30), date(2026, 2, 2)),
+        ("sick_partial", date(2026, 2, 3), date(2026, 2, 5)),
+    ],
+    "touching at a month end; a type Bradford does not count in between": [
+        ("sick", date(2026, 5, 31), date(2026, 5, 31)),
+        ("sick", date(2026, 6, 1), date(2026, 6, 2)),
+        ("care_day", date(2026, 6, 3), date(2026, 6, 3)),
+        ("sick", date(2026, 6, 4), date(2026, 6, 4)),
+    ],
+    "ongoing since before the window": [("sick", date(2025, 10, 1), None)],
+    "one ended the day before the window, the next on its first day": [
+        ("sick", date(2025, 11, 10), date(2025, 11, 24)),
+        ("sick", date(2025, 11, 25), date(2025, 11, 26)),
+        ("sick", date(2026, 11, 23), date(2026, 11, 23)),
+    ],
+}
+
+
+@pytest.mark.parametrize("case", BRADFORD_CASES)
+def test_the_bradford_score_from_the_rollups_is_each_employees_exactly(employer, case):
+    """Bands of one employee with limits [score, score + 1] (the score from ``bradford_scores``, spell
+    by spell from the rows): band 1 exactly when the statistics' S² × D is that score, from the
+    rollups and from the rows."""
+    as_of = date(2026, 11, 23)
+    employee = Employee.objects.create(
+        organization=employer,
+        unit=unit(employer, "B"),
+        employee_number="E1",
+        name="Person 1",
+        weekly_hours=Decimal("37"),
+        employment_start=date(2020, 1, 1),
+    )
+    AbsenceRegistration.objects.bulk_create(
+        AbsenceRegistration(employee=employee, absence_type=code, start_date=first, end_date=last)
+        for code, first, last in BRADFORD_CASES[case]
+    )
+    rollups_refresh(employee_ids=[employee.pk])
+    score = bradford_scores(employer, as_of)[employee.pk]
+    policy = AdvisoryPolicy.objects.get(organization=employer)
+    policy.bradford_bands = [score, score + 1]
+    policy.save()
+    employer.refresh_from_db()
+    for reading in (reading_employee_months, reading_raw_rows):
+        cache.clear()
+        with reading():
+            rows = _unit_statistics(employer, as_of, suppress=False)["units"]
+        row = next(r for r in rows if r["code"] == "B")
+        assert row["bradford"]["bands"] == [0, 1, 0], (reading.__name__, score)

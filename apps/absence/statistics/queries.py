@@ -707,11 +707,14 @@ def bradford_rows(
     types joined as DOMAIN.md 1.3 says (touching, or with the setting on, separated only by non-working
     days): the same figures as ``selectors.bradford_scores``. S counts the registrations that do not
     continue an earlier one, D their days in the window plus joined gaps, per employee in one pass.
-    ``sql`` must know the working days of the Bradford window.
+    ``days`` must know the working days of the Bradford window. Touching spells (the default) are
+    read from the monthly rollups (``_rollup_bradford_rows``), except inside ``reading_raw_rows()``.
     """
     types = policy.types_for("bradford")
     if not types or not policy.bradford_bands:
         return []
+    if not policy.join_across_non_working_days and not _READ_RAW.get():
+        return _rollup_bradford_rows(organization, as_of, policy, unit_ids)
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
     window_start, _end = bradford_window(as_of)
     ws, we = epoch_day(window_start), epoch_day(as_of)
@@ -742,10 +745,7 @@ def bradford_rows(
         extra_days = "0"
     params.extend([organization.pk, *types, as_of, window_start])
     unit_join, unit_where = _unit_filter(unit_ids, params)
-    band_case = " ".join(
-        f"WHEN p.spells * p.spells * p.days >= {int(limit)} THEN {index}"
-        for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
-    )
+    band_case = _band_case(policy, "p.spells * p.spells * p.days")
     # Only table names and integers computed here are interpolated; values go in as parameters.
     query = f"""
         WITH {previous_cte} s AS (
@@ -765,6 +765,95 @@ def bradford_rows(
                    SUM({sql.least("s.re", str(we))} - {sql.greatest("s.rs", str(ws))} + 1 + {extra_days})
                        AS days
             FROM s GROUP BY s.employee_id, s.unit_id
+        )
+        SELECT b.unit_id, b.band, COUNT(*) FROM (
+            SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
+        ) b
+        WHERE b.band > 0
+        GROUP BY b.unit_id, b.band
+    """  # noqa: S608
+    return sql.fetch(query, params)
+
+
+def _band_case(policy: AdvisoryPolicy, score: str) -> str:
+    """SQL: the Bradford band (0 below the first limit) of the score ``score``."""
+    return " ".join(
+        f"WHEN {score} >= {int(limit)} THEN {index}"
+        for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
+    )
+
+
+def _rollup_bradford_rows(organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_ids):
+    """``bradford_rows`` for touching spells, read from the monthly rollups (``AbsenceMonth``, by the
+    organisation and month: the same rows read whether the database holds one organisation or a
+    hundred) and the ongoing registrations.
+
+    Registrations never overlap, and touching ones (of any of the types) make one spell, so per
+    employee the absence days of the types inside the window, as bits per month (the ended ones'
+    days OR the ongoing one's), give D as their count and S as their runs: a day absent whose day
+    before is not, counted per month, less the month starts that continue the month before's last
+    day. A spell begun before the window starts one in it, as the rows count it.
+
+    One difference from the rows, for registrations outside the employment (imports refuse them; the
+    generated demo history has some running past an employment's end): the rollups' days stop at the
+    employment's ends, as every other figure of the statistics counts them, where the employee's own
+    score (``selectors.bradford``) and ``reading_raw_rows()`` count every day of the registration.
+    """
+    types = policy.types_for("bradford")
+    table, reg, emp = AbsenceMonth._meta.db_table, AbsenceRegistration._meta.db_table, Employee._meta.db_table
+    window_start, _end = bradford_window(as_of)
+    first, last = month_number(window_start), month_number(as_of)
+    values = []
+    for number in range(first, last + 1):
+        start = month_start(number)
+        end = last_day_of_month(start)
+        inside = day_bits(max(window_start, start).day, min(as_of, end).day)
+        values.append(f"({number}, {inside}, {1 << (end.day - 1)}, {epoch_day(start)}, {epoch_day(end)})")
+    type_list = ", ".join(["%s"] * len(types))
+    # Parameters in the order their placeholders appear: the ongoing registrations, then the rollups.
+    params: list = [organization.pk, as_of, *types]
+    _join, unit_where = _unit_filter(unit_ids, params)
+    params.extend([organization.pk, first, last, *types])
+    _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
+    continued = sql.popcount(f"{sql.bit_or('x.first_bit')} & {sql.bit_or('x.last_bit')}")
+    band_case = _band_case(policy, "p.spells * p.spells * p.days")
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH seg(m, inside, lastbit, fd, ld) AS (VALUES {", ".join(values)}),
+        o AS (
+            SELECT reg.employee_id, e.unit_id, {sql.day_number("reg.start_date")} AS rs
+            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
+            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
+              AND reg.absence_type IN ({type_list}) {unit_where}
+        ),
+        b AS (
+            SELECT u.employee_id, MAX(u.unit_id) AS unit_id, u.m, {sql.bit_or("u.bits")} AS bits, u.lastbit
+            FROM (
+                SELECT am.employee_id, am.unit_id, s.m, am.days & s.inside AS bits, s.lastbit
+                FROM {table} am JOIN seg s ON s.m = am.month
+                WHERE am.organization_id = %s AND am.month >= %s AND am.month <= %s
+                  AND am.absence_type IN ({type_list}) {rollup_unit_where}
+                UNION ALL
+                SELECT o.employee_id, o.unit_id, s.m,
+                       CASE WHEN o.rs <= s.fd THEN s.inside
+                            ELSE s.inside & ~((1 << (o.rs - s.fd)) - 1) END,
+                       s.lastbit
+                FROM o JOIN seg s ON o.rs <= s.ld
+            ) u
+            GROUP BY u.employee_id, u.m, u.lastbit
+        ),
+        x AS (
+            SELECT b.employee_id, b.unit_id,
+                   {sql.popcount("b.bits & ~(b.bits << 1)")} AS runs,
+                   {sql.popcount("b.bits")} AS days,
+                   CASE WHEN (b.bits & 1) <> 0 THEN 1 << (b.m - {first}) ELSE 0 END AS first_bit,
+                   CASE WHEN (b.bits & b.lastbit) <> 0 THEN 1 << (b.m - {first} + 1) ELSE 0 END AS last_bit
+            FROM b WHERE b.bits <> 0
+        ),
+        p AS (
+            SELECT x.employee_id, MAX(x.unit_id) AS unit_id, SUM(x.runs) - {continued} AS spells,
+                   SUM(x.days) AS days
+            FROM x GROUP BY x.employee_id
         )
         SELECT b.unit_id, b.band, COUNT(*) FROM (
             SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
