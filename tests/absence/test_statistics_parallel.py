@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
-from django.db import DataError, connections, transaction
+from django.db import DataError, OperationalError, connections, transaction
 
 from apps.absence.models import AbsenceRegistration, Employee
 from apps.absence.rollups import rollups_refresh
@@ -176,3 +176,23 @@ def test_inside_another_transaction_the_reads_run_one_after_another(org, setting
     assert threads == []
     row = next(row for row in inside["units"] if row["code"] == "B")
     assert row["employees"] == 4
+
+
+def test_a_connection_that_cannot_be_made_reads_in_turn_on_the_first(org, settings, threads, monkeypatch):
+    """The database refusing another connection (``max_connections`` reached) costs the page its
+    speed, not its figures."""
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    settings.ABSENCE_STATISTICS_PARALLEL_READS = True
+    add_employees(org, "A1", 2)
+    real = BaseDatabaseWrapper.ensure_connection
+
+    def refused(self):
+        if threading.current_thread().name.startswith("statistics"):
+            raise OperationalError("FATAL: sorry, too many clients already")
+        return real(self)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", refused)
+    with reporting_transaction():
+        assert in_parallel(count_registrations, count_registrations) == [2, 2]
+    assert len(threads) == 1

@@ -148,6 +148,10 @@ def _in_snapshot(alias: str, snapshot: str, call: Callable[[], Any]) -> Any:
     the exported ``snapshot`` (a reporting transaction of its own: nothing inside runs in parallel)."""
     connection = connections[alias]
     try:
+        try:
+            connection.ensure_connection()
+        except DatabaseError as exc:  # e.g. too many connections: the caller reads in turn
+            raise _NoSnapshot from exc
         with transaction.atomic(using=alias):
             try:
                 with connection.cursor() as cursor:
