@@ -40,6 +40,7 @@ from tests.conftest import unit
 from tests.factories import add_unit
 
 from .test_retention import differences
+from .test_statistics_views import add_employees
 
 AS_OF_DAYS = [
     date(2025, 6, 30),
@@ -436,14 +437,7 @@ def test_the_bradford_score_from_the_rollups_is_each_employees_exactly(employer,
     by spell from the rows): band 1 exactly when the statistics' S² × D is that score, from the
     rollups and from the rows."""
     as_of = date(2026, 11, 23)
-    employee = Employee.objects.create(
-        organization=employer,
-        unit=unit(employer, "B"),
-        employee_number="E1",
-        name="Person 1",
-        weekly_hours=Decimal("37"),
-        employment_start=date(2020, 1, 1),
-    )
+    [employee] = add_employees(employer, "B", 1, sick=False)  # employed since 2020
     AbsenceRegistration.objects.bulk_create(
         AbsenceRegistration(employee=employee, absence_type=code, start_date=first, end_date=last)
         for code, first, last in BRADFORD_CASES[case]

@@ -312,26 +312,16 @@ def page_figures(
             units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
         with reporting_transaction():
             frozen_from = raw_data_from(organization.pk)
+            shared: dict[str, Any] = {
+                "unit": unit,
+                "exempt_unit_ids": exempt_unit_ids,
+                "policy": policy,
+                "units": units,
+                "frozen_from": frozen_from,
+            }
             stats, charts = in_parallel(
-                lambda: _unit_statistics(
-                    organization,
-                    as_of,
-                    unit=unit,
-                    exempt_unit_ids=exempt_unit_ids,
-                    policy=policy,
-                    units=units,
-                    frozen_from=frozen_from,
-                ),
-                lambda: _monthly_series(
-                    organization,
-                    as_of,
-                    unit=unit,
-                    exempt_unit_ids=exempt_unit_ids,
-                    policy=policy,
-                    units=units,
-                    org_units=org_units,
-                    frozen_from=frozen_from,
-                ),
+                lambda: _unit_statistics(organization, as_of, **shared),
+                lambda: _monthly_series(organization, as_of, org_units=org_units, **shared),
             )
         # The page shows the unit and the units directly below (suppression needed all of them).
         stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]

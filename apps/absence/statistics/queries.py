@@ -749,7 +749,6 @@ def bradford_rows(
         extra_days = "0"
     params.extend([organization.pk, *types, as_of, window_start])
     unit_join, unit_where = _unit_filter(unit_ids, params)
-    band_case = _band_case(policy, "p.spells * p.spells * p.days")
     # Only table names and integers computed here are interpolated; values go in as parameters.
     query = f"""
         WITH {previous_cte} s AS (
@@ -770,21 +769,23 @@ def bradford_rows(
                        AS days
             FROM s GROUP BY s.employee_id, s.unit_id
         )
-        SELECT b.unit_id, b.band, COUNT(*) FROM (
-            SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
-        ) b
-        WHERE b.band > 0
-        GROUP BY b.unit_id, b.band
+        {_employees_per_band(policy)}
     """  # noqa: S608
     return sql.fetch(query, params)
 
 
-def _band_case(policy: AdvisoryPolicy, score: str) -> str:
-    """SQL: the Bradford band (0 below the first limit) of the score ``score``."""
-    return " ".join(
-        f"WHEN {score} >= {int(limit)} THEN {index}"
+def _employees_per_band(policy: AdvisoryPolicy) -> str:
+    """SQL: (unit id, band from 1, employees) over ``p`` (employee_id, unit_id, spells, days), the
+    band of each employee's score S² × D; band 0 (below the first limit) left out."""
+    band_case = " ".join(
+        f"WHEN p.spells * p.spells * p.days >= {int(limit)} THEN {index}"
         for index, limit in sorted(enumerate(policy.bradford_bands, start=1), key=lambda item: -item[0])
     )
+    return f"""SELECT b.unit_id, b.band, COUNT(*) FROM (
+            SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
+        ) b
+        WHERE b.band > 0
+        GROUP BY b.unit_id, b.band"""  # noqa: S608 - integers from the policy only
 
 
 def _rollup_bradford_rows(organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_ids):
@@ -820,7 +821,6 @@ def _rollup_bradford_rows(organization: Organization, as_of: date, policy: Advis
     params.extend([organization.pk, first, last, *types])
     _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
     continued = sql.popcount(f"{sql.bit_or('x.first_bit')} & {sql.bit_or('x.last_bit')}")
-    band_case = _band_case(policy, "p.spells * p.spells * p.days")
     # Only table names and integers computed here are interpolated; values go in as parameters.
     query = f"""
         WITH seg(m, inside, lastbit, fd, ld) AS (VALUES {", ".join(values)}),
@@ -859,10 +859,6 @@ def _rollup_bradford_rows(organization: Organization, as_of: date, policy: Advis
                    SUM(x.days) AS days
             FROM x GROUP BY x.employee_id
         )
-        SELECT b.unit_id, b.band, COUNT(*) FROM (
-            SELECT p.unit_id, CASE {band_case} ELSE 0 END AS band FROM p
-        ) b
-        WHERE b.band > 0
-        GROUP BY b.unit_id, b.band
+        {_employees_per_band(policy)}
     """  # noqa: S608
     return sql.fetch(query, params)
