@@ -1,6 +1,8 @@
 """Monthly rollups of units (``AbsenceUnitMonth``): the employees' monthly rollups (``AbsenceMonth``)
 summed per unit, type and calendar month, which the month-by-month figures read (the chart, and the
-24 months whose people decide what suppression hides around the rolling year).
+24 months whose people decide what suppression hides around the rolling year) and the whole months of
+the rolling year; with them the months with absence per employee, type and year (``AbsencePersonYear``),
+which the rolling year's distinct people are counted from.
 
 They are kept from ``AbsenceMonth``, never from the registrations: every write that refreshes an
 employee's monthly rows refreshes the units those rows were and are in (``rollups.rollups_refresh``),
@@ -33,13 +35,13 @@ from django.db.models import Max, Min
 from apps.core import sql
 from apps.organizations.models import Organization
 
-from .models import AbsenceMonth, AbsenceUnitMonth, AdvisoryPolicy, StatisticsVersion
+from .models import AbsenceMonth, AbsencePersonYear, AbsenceUnitMonth, AdvisoryPolicy, StatisticsVersion
 from .rollups import month_start
 from .selectors import policy_for
 from .spells import WorkCalendar
 
 # Raise when what the rows hold changes: rollups made under the old format are not read again.
-FORMAT = 1
+FORMAT = 2
 ALL_COUNTING = "*"
 
 
@@ -82,7 +84,8 @@ def _working_bits(calendar: WorkCalendar, first: int, last: int) -> str:
 
 
 def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | None) -> int:
-    """Sum the organisation's ``AbsenceMonth`` rows (of ``unit_ids`` only, unless None) into unit rows."""
+    """Sum the organisation's ``AbsenceMonth`` rows (of ``unit_ids`` only, unless None) into unit rows
+    and into the employees' years (``AbsencePersonYear``); returns the number of unit rows."""
     months = AbsenceMonth.objects.filter(organization_id=organization_id)
     if unit_ids is not None:
         months = months.filter(unit_id__in=unit_ids)
@@ -90,45 +93,64 @@ def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | 
     if bounds["first"] is None:
         return 0
     counting = policy.types_for("percentage")
-    params: list = [organization_id]
     unit_where = ""
     if unit_ids is not None:
         unit_where = f"AND am.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
-        params.extend(unit_ids)
-    params.append(organization_id)
-    if unit_ids is not None:
-        params.extend(unit_ids)
+    scope = [organization_id, *(unit_ids or [])]
     counting_where = (
         f"AND am.absence_type IN ({', '.join(['%s'] * len(counting))})" if counting else "AND 1 = 0"
     )
-    params.extend(counting)
     calendar = WorkCalendar.for_policy(policy)
     table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
-    # A whole month's spells: the registrations beginning in it that continue none, and one more when
-    # the month's first day is covered by one that began earlier or continues one (as the statistics'
-    # rollup query counts them for a period beginning on the 1st). Only table names and integers
-    # computed here are interpolated; values go in as parameters.
+    # A whole month's spells: the registrations beginning in it that continue none (``starts``), and
+    # one more when the month's first day is covered by one that began earlier or continues one (as the
+    # statistics' rollup query counts them for a period beginning on the 1st). Only table names and
+    # integers computed here are interpolated; values go in as parameters.
     query = f"""
         WITH cal(m, working) AS (VALUES {_working_bits(calendar, bounds["first"], bounds["last"])})
-        INSERT INTO {table} (organization_id, unit_id, absence_type, month, people, spells, days, hours)
+        INSERT INTO {table} (organization_id, unit_id, absence_type, month, people, spells, starts, days,
+                             hours)
         SELECT am.organization_id, am.unit_id, am.absence_type, am.month, COUNT(DISTINCT am.employee_id),
                SUM({sql.popcount("am.starts")}
                    + CASE WHEN (am.continued & 1) <> 0 OR (am.days & 1 & ~am.starts & ~am.continued) <> 0
                           THEN 1 ELSE 0 END),
+               SUM({sql.popcount("am.starts")}),
                SUM({sql.popcount("am.days")}), SUM({sql.popcount("am.days & cal.working")} * am.hours)
         FROM {months_table} am JOIN cal ON cal.m = am.month
         WHERE am.organization_id = %s {unit_where}
         GROUP BY am.organization_id, am.unit_id, am.absence_type, am.month
         UNION ALL
         SELECT am.organization_id, am.unit_id, '{ALL_COUNTING}', am.month, COUNT(DISTINCT am.employee_id),
-               0, 0, 0
+               0, 0, 0, 0
         FROM {months_table} am
         WHERE am.organization_id = %s {unit_where} {counting_where}
         GROUP BY am.organization_id, am.unit_id, am.month
     """  # noqa: S608
+    # Each month row marks its month in the row of its year (bits 12..23) and of the year after (bits
+    # 0..11); an employee's rows are all in their one unit.
+    years = f"""
+        INSERT INTO {AbsencePersonYear._meta.db_table}
+            (organization_id, unit_id, employee_id, absence_type, year, months)
+        SELECT t.organization_id, MAX(t.unit_id), t.employee_id, t.absence_type, t.year,
+               {sql.bit_or("t.bits")}
+        FROM (
+            SELECT am.organization_id, am.unit_id, am.employee_id, am.absence_type,
+                   am.month / 12 + k.later AS year, 1 << (am.month %% 12 + 12 - 12 * k.later) AS bits
+            FROM {months_table} am CROSS JOIN (SELECT 0 AS later UNION ALL SELECT 1) k
+            WHERE am.organization_id = %s {unit_where}
+            UNION ALL
+            SELECT am.organization_id, am.unit_id, am.employee_id, '{ALL_COUNTING}',
+                   am.month / 12 + k.later, 1 << (am.month %% 12 + 12 - 12 * k.later)
+            FROM {months_table} am CROSS JOIN (SELECT 0 AS later UNION ALL SELECT 1) k
+            WHERE am.organization_id = %s {unit_where} {counting_where}
+        ) t
+        GROUP BY t.organization_id, t.employee_id, t.absence_type, t.year
+    """  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.rowcount
+        cursor.execute(query, [*scope, *scope, *counting])
+        written = cursor.rowcount
+        cursor.execute(years, [*scope, *scope, *counting])
+    return written
 
 
 def unit_rollups_rebuild(organization_id: int, policy: AdvisoryPolicy) -> int:
@@ -139,6 +161,7 @@ def unit_rollups_rebuild(organization_id: int, policy: AdvisoryPolicy) -> int:
         )
         _stamp(organization_id, lock=True)
         AbsenceUnitMonth.objects.filter(organization_id=organization_id).delete()
+        AbsencePersonYear.objects.filter(organization_id=organization_id).delete()
         written = _insert(organization_id, policy, None)
         StatisticsVersion.objects.filter(organization_id=organization_id).update(
             unit_rollups=policy_key(policy)
@@ -160,6 +183,7 @@ def unit_rollups_refresh(organization_id: int, unit_ids: Iterable[int]) -> None:
             return
         for chunk in sql.chunks(ids):
             AbsenceUnitMonth.objects.filter(unit_id__in=chunk).delete()
+            AbsencePersonYear.objects.filter(unit_id__in=chunk).delete()
             _insert(organization_id, policy, list(chunk))
 
 

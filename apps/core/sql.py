@@ -46,7 +46,7 @@ def _column(model: type[models.Model], name: str) -> models.Field:
     return field
 
 
-def _postgresql() -> bool:
+def postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
@@ -81,34 +81,34 @@ def fetch(query: str | models.QuerySet, params: Sequence = ()) -> list[tuple]:
 
 def day_number(column: str) -> str:
     """The date in ``column`` as days since 1970-01-01."""
-    if _postgresql():
+    if postgresql():
         return f"({column} - DATE '1970-01-01')"
     return f"CAST(julianday({column}) - 2440587.5 AS INTEGER)"
 
 
 def day_before(column: str) -> str:
     """The day before the date in ``column``."""
-    return f"{column} - 1" if _postgresql() else f"date({column}, '-1 day')"
+    return f"{column} - 1" if postgresql() else f"date({column}, '-1 day')"
 
 
 def greatest(*args: str) -> str:
-    return f"{'GREATEST' if _postgresql() else 'MAX'}({', '.join(args)})"
+    return f"{'GREATEST' if postgresql() else 'MAX'}({', '.join(args)})"
 
 
 def least(*args: str) -> str:
-    return f"{'LEAST' if _postgresql() else 'MIN'}({', '.join(args)})"
+    return f"{'LEAST' if postgresql() else 'MIN'}({', '.join(args)})"
 
 
 def popcount(bits: str) -> str:
     """The number of 1 bits of a non-negative integer below 2**31 (SQLite: ``portal_popcount`` below)."""
-    if _postgresql():
+    if postgresql():
         return f"bit_count(CAST({bits} AS bit(32)))"
     return f"portal_popcount({bits})"
 
 
 def bit_or(bits: str) -> str:
     """The aggregate OR of the integers ``bits`` of a group (SQLite: ``portal_bit_or`` below)."""
-    return f"BIT_OR({bits})" if _postgresql() else f"portal_bit_or({bits})"
+    return f"BIT_OR({bits})" if postgresql() else f"portal_bit_or({bits})"
 
 
 class _BitOr:
@@ -134,23 +134,23 @@ def _sqlite_functions(sender, connection, **kwargs) -> None:
 
 
 def as_float(value: str) -> str:
-    return f"CAST({value} AS {'DOUBLE PRECISION' if _postgresql() else 'REAL'})"
+    return f"CAST({value} AS {'DOUBLE PRECISION' if postgresql() else 'REAL'})"
 
 
 def as_exact(value: str) -> str:
     """``value`` as a number summed without rounding where the database has one (PostgreSQL's NUMERIC)."""
-    return f"CAST({value} AS {'NUMERIC' if _postgresql() else 'REAL'})"
+    return f"CAST({value} AS {'NUMERIC' if postgresql() else 'REAL'})"
 
 
 def materialized() -> str:
     """The keyword that makes PostgreSQL compute a CTE once instead of inlining it ("" elsewhere)."""
-    return "MATERIALIZED" if _postgresql() else ""
+    return "MATERIALIZED" if postgresql() else ""
 
 
 def int_array(values: Sequence[int]) -> str | None:
     """A constant array of integers to subscript (``array[i]``, from 1), or None where the database has
     no arrays (SQLite)."""
-    if not _postgresql():
+    if not postgresql():
         return None
     return "('{" + ",".join(str(int(value)) for value in values) + "}'::int[])"
 
@@ -160,7 +160,7 @@ def join_months(start: str, end: str, first: date, last: date, *, alias: str) ->
     NULL end: ``last``) span within ``first``..``last``, numbered year × 12 + month - 1 in ``alias.m``.
     Cheaper than comparing every row with every month; None where the database has no series (SQLite):
     compare them then."""
-    if not _postgresql():
+    if not postgresql():
         return None
 
     def month(day: str) -> str:
@@ -199,7 +199,7 @@ def rows_for_ids(queryset: models.QuerySet, field: str, ids: Iterable[int]) -> l
     PostgreSQL one statement with the ids as one array parameter, a list of thousands costing more to
     send and to plan; elsewhere one statement per slice of ids, in the order of the ids."""
     ids = sorted(ids)
-    if _postgresql():
+    if postgresql():
         return fetch(queryset.filter(_AnyOf(F(field), ids)))
     rows: list[tuple] = []
     for chunk in chunks(ids):
@@ -211,7 +211,7 @@ def lock_shared(queryset: models.QuerySet) -> None:
     """Lock the queryset's rows against writers until the transaction ends, letting other readers that
     lock them shared through (PostgreSQL's FOR SHARE). SQLite runs one writer at a time anyway, and
     outside a transaction a lock would end with its statement: nothing is done then."""
-    if not (_postgresql() and connection.in_atomic_block):
+    if not (postgresql() and connection.in_atomic_block):
         return
     sql, params = queryset.values_list("pk").query.sql_with_params()
     with connection.cursor() as cursor:
@@ -236,7 +236,7 @@ def delete_returning(queryset: models.QuerySet, *columns: str) -> list[tuple]:
 def set_local(**settings: str) -> None:
     """Set PostgreSQL settings for the rest of the transaction (``SET LOCAL``); other databases have
     none."""
-    if not _postgresql():
+    if not postgresql():
         return
     with connections[_reading_alias.get()].cursor() as cursor:
         for name, value in settings.items():
@@ -250,7 +250,7 @@ def row_triggers_off() -> Iterator[bool]:
     foreign-key checks and no trigger-kept rules, so the caller checks what they would have. Yields
     whether they are off; elsewhere, or without the right, every row is checked as usual."""
     off = False
-    if _postgresql():
+    if postgresql():
         try:
             with transaction.atomic():  # a refusal rolls back to here and leaves the transaction usable
                 set_local(session_replication_role="replica")
@@ -264,7 +264,7 @@ def row_triggers_off() -> Iterator[bool]:
 
 def analyze(*tables: type[models.Model]) -> None:
     """Fresh planner statistics for tables just filled in bulk (PostgreSQL; SQLite plans without)."""
-    if not _postgresql():
+    if not postgresql():
         return
     with connection.cursor() as cursor:
         for model in tables:
@@ -278,7 +278,7 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable
     On PostgreSQL with COPY (the floor the import benchmark measures against); elsewhere the ORM's
     ``bulk_create`` in batches. Either way the rows are consumed as a stream, never held all at once.
     """
-    if _postgresql():
+    if postgresql():
         columns = ", ".join(connection.ops.quote_name(_column(model, f).column) for f in fields)
         table = connection.ops.quote_name(model._meta.db_table)
         count = 0
@@ -308,7 +308,7 @@ def insert_new_rows(
     per-object ``bulk_create`` costs far more at scale. Elsewhere ``bulk_create`` ignoring conflicts,
     the new rows counted in the table.
     """
-    if not _postgresql():
+    if not postgresql():
         before = model._default_manager.count()
         model._default_manager.bulk_create(
             [model(**dict(zip(fields, row, strict=True))) for row in rows],

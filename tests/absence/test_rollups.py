@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import random
+from contextlib import nullcontext
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from apps.absence import services
 from apps.absence.imports.applying import import_file
 from apps.absence.models import (
     AbsenceMonth,
+    AbsencePersonYear,
     AbsenceRegistration,
     AbsenceType,
     AbsenceUnitMonth,
@@ -33,8 +35,18 @@ from apps.absence.models import (
 from apps.absence.retention import retention_apply
 from apps.absence.rollups import month_rows, rollups_rebuild, rollups_refresh
 from apps.absence.selectors import bradford_scores
+from apps.absence.spells import WorkCalendar
 from apps.absence.statistics.figures import _monthly_series, _unit_statistics, monthly_series, unit_statistics
-from apps.absence.statistics.queries import reading_employee_months, reading_raw_rows
+from apps.absence.statistics.periods import last_months
+from apps.absence.statistics.queries import (
+    PACK_BITS,
+    absence_rows,
+    reading_employee_months,
+    reading_raw_rows,
+    reporting_transaction,
+)
+from apps.absence.statistics.suppression import MonthPeople
+from apps.absence.statistics.workdays import WorkingDays
 from apps.absence.unit_rollups import policy_key
 from tests.conftest import unit
 from tests.factories import add_unit
@@ -132,6 +144,7 @@ def assert_as_from_the_rows(org) -> None:
     # The units' rollups are there and made for the policy in force: the figures below read them.
     assert StatisticsVersion.objects.get(organization=org).unit_rollups == policy_key(org.advisory_policy)
     assert AbsenceUnitMonth.objects.filter(organization=org).exists()
+    assert AbsencePersonYear.objects.filter(organization=org).exists()
     from_rollups = figures(org)
     with reading_raw_rows():
         from_rows = figures(org)
@@ -157,7 +170,11 @@ def stored(org) -> set[tuple]:
 def stored_units(org) -> set[tuple]:
     return set(
         AbsenceUnitMonth.objects.filter(organization=org).values_list(
-            "unit_id", "absence_type", "month", "people", "spells", "days", "hours"
+            "unit_id", "absence_type", "month", "people", "spells", "starts", "days", "hours"
+        )
+    ) | set(
+        AbsencePersonYear.objects.filter(organization=org).values_list(
+            "unit_id", "employee_id", "absence_type", "year", "months"
         )
     )
 
@@ -234,9 +251,63 @@ def test_the_page_figures_come_from_the_rollups(employer, staff):
     as_of = date(2026, 2, 28)
     before = unit_statistics(employer, as_of, suppress=False)["units"][0]["total"]["calendar_days"]
     AbsenceMonth.objects.filter(organization=employer).delete()
+    AbsenceUnitMonth.objects.filter(organization=employer).delete()
     cache.clear()
     after = unit_statistics(employer, as_of, suppress=False)["units"][0]["total"]["calendar_days"]
     assert before > 0 and after < before
+
+
+@pytest.mark.parametrize("reading", [nullcontext, reading_employee_months, reading_raw_rows])
+def test_the_packed_people_of_24_months_are_those_of_the_rows(employer, staff, reading):
+    """``absence_rows(packed=True)`` (packed by the database on PostgreSQL, else here) holds each
+    month's people of every unit and type at its own bits, as the plain rows count them."""
+    periods = last_months(date(2025, 11, 23), 24)
+    counting = sorted(employer.advisory_policy.types_for("percentage"))
+    days = WorkingDays(WorkCalendar.for_policy(employer.advisory_policy), periods[0].start, periods[-1].end)
+    options = {"spells": False, "months": True, "people_types": counting}
+    with reading(), reporting_transaction():
+        rows = absence_rows(days, employer, periods, None, **options)
+        packed = absence_rows(days, employer, periods, None, packed=True, **options)
+    people = MonthPeople()
+    for unit_id, code, value in packed:
+        people.packed[unit_id, code] = people.packed.get((unit_id, code), 0) + value
+    expected: dict[tuple, int] = {}
+    for idx, unit_id, code, *_sums, count in rows:
+        expected[idx, unit_id, code] = expected.get((idx, unit_id, code), 0) + int(count)
+    assert {key: people.get(key) for key in expected} == expected
+    mask = (1 << PACK_BITS) - 1
+    # Nothing more is packed than the rows hold (no bits beyond the 24 months' fields either).
+    assert all(v >> (PACK_BITS * 24) == 0 for v in people.packed.values())
+    assert sum((v >> (PACK_BITS * i)) & mask for v in people.packed.values() for i in range(24)) == sum(
+        expected.values()
+    )
+    assert {code for _idx, _unit, code in expected} >= {"*", "sick"}
+    assert {idx for idx, _unit, _code in expected} == set(range(24))
+
+
+def test_people_that_do_not_fit_their_bits_are_refused():
+    people = MonthPeople()
+    people.add(3, 1, "sick", 7)
+    assert people.get((3, 1, "sick")) == 7 and people.get((2, 1, "sick")) == 0
+    with pytest.raises(ValueError):
+        people.add(4, 1, "sick", 1 << PACK_BITS)
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 2, 28), date(2025, 11, 23)], ids=["month end", "cut months"])
+def test_the_years_figures_come_from_the_units_rollups_and_the_employees_years(employer, staff, as_of):
+    """The rolling year reads its whole months' sums from the units' rollups and its people from the
+    employees' years: either changed behind the statistics' back shows in the year's figures."""
+
+    def year() -> dict:
+        cache.clear()
+        return _unit_statistics(employer, as_of, suppress=False)["units"][0]["total"]
+
+    before = year()
+    AbsenceUnitMonth.objects.filter(organization=employer).exclude(absence_type="*").update(days=0)
+    after = year()
+    assert after["calendar_days"] < before["calendar_days"]
+    AbsencePersonYear.objects.filter(organization=employer).delete()
+    assert year()["people"] < before["people"]
 
 
 def test_the_month_figures_come_from_the_units_rollups(employer, staff):

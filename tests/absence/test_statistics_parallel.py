@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -113,11 +114,19 @@ def test_reads_at_the_same_time_see_the_snapshot_of_the_first_not_a_later_commit
     assert count() == before + 1
 
 
-def backends() -> int:
-    """Connections to the test database other than this one."""
-    return sql.fetch(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-    )[0][0]
+def backends(*, settle_to: int | None = None) -> int:
+    """Connections to the test database other than this one. ``settle_to``: wait up to 5 s for that
+    many: a closed connection's server process leaves ``pg_stat_activity`` a moment after the close
+    (a connection left open never does)."""
+    deadline = time.monotonic() + 5
+    while True:
+        count = sql.fetch(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )[0][0]
+        if settle_to is None or count == settle_to or time.monotonic() > deadline:
+            return count
+        time.sleep(0.05)
 
 
 def count_registrations() -> int:
@@ -139,7 +148,7 @@ def test_a_connection_that_cannot_import_the_snapshot_reads_in_turn_on_the_first
         assert in_parallel(count_registrations, count_registrations, count_registrations) == [3, 3, 3]
     assert len(threads) == 2
     assert "Reading in turn" in caplog.text
-    assert backends() == idle
+    assert backends(settle_to=idle) == idle
 
 
 def test_an_error_in_a_read_at_the_same_time_reaches_the_caller_and_leaves_no_connection(org, settings):
@@ -151,7 +160,7 @@ def test_an_error_in_a_read_at_the_same_time_reaches_the_caller_and_leaves_no_co
 
     with pytest.raises(DataError), reporting_transaction():
         in_parallel(count_registrations, broken)
-    assert backends() == idle
+    assert backends(settle_to=idle) == idle
     assert count_registrations() == 0  # the first connection is usable after it
 
 

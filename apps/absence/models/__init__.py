@@ -45,6 +45,7 @@ from .jobs import (
 )
 from .statistics import (
     AbsenceMonth,
+    AbsencePersonYear,
     AbsenceUnitMonth,
     StatisticsSnapshot,
     StatisticsVersion,
@@ -77,6 +78,7 @@ __all__ = [
     "StatisticsSnapshot",
     "AbsenceMonth",
     "AbsenceUnitMonth",
+    "AbsencePersonYear",
     "StatisticsVersion",
     "SweepState",
     "PendingSweep",

@@ -88,7 +88,16 @@ class AbsenceMonth(models.Model):
                 fields=["employee", "absence_type", "month", "hours"], name="absence_month_unique"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "month"])]
+        indexes = [
+            # Covering on PostgreSQL: a window's months are read from the index alone, in month order,
+            # not from heap pages spread over the whole table (the rows of a month are written when
+            # their employees' registrations are, all through the years).
+            models.Index(
+                fields=["organization", "month"],
+                include=["absence_type", "employee", "unit", "days", "starts", "continued", "hours"],
+                name="absence_month_window",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee_id} · {self.absence_type} · {self.month}"
@@ -100,7 +109,9 @@ class AbsenceUnitMonth(models.Model):
     the neighbouring months suppression looks at) read instead of one row per employee.
 
     ``people``: employees with absence of the type that month (distinct: an employee is one unit's);
-    ``spells``: the month's spells as the month's own period counts them; ``days``: calendar days;
+    ``spells``: the month's spells as the month's own period counts them; ``starts``: those of them
+    that begin in the month (a period that goes on from the month before counts only these);
+    ``days``: calendar days;
     ``hours``: working days × weekly hours × fraction, with the working days of the calendar the
     organisation's rollups were made for (``StatisticsVersion.unit_rollups``). The type ``*`` holds the
     people with absence of any type counting for the percentage (the others' sums are 0). Ongoing
@@ -115,6 +126,7 @@ class AbsenceUnitMonth(models.Model):
     month = models.IntegerField(_("month"), help_text="year × 12 + month − 1")
     people = models.IntegerField(_("people"))
     spells = models.IntegerField(_("spells"))
+    starts = models.IntegerField(_("spells begun"), default=0)
     days = models.IntegerField(_("days"))
     hours = models.DecimalField(_("working hours"), max_digits=16, decimal_places=5)
 
@@ -126,10 +138,68 @@ class AbsenceUnitMonth(models.Model):
                 fields=["unit", "absence_type", "month"], name="absence_unit_month_unique"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "month"])]
+        indexes = [
+            # Covering on PostgreSQL, as ``AbsenceMonth``'s: the months are read from the index alone.
+            models.Index(
+                fields=["organization", "month"],
+                include=["unit", "absence_type", "people", "spells", "starts", "days", "hours"],
+                name="absence_unit_month_window",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.absence_type} · {self.month}"
+
+
+class AbsencePersonYear(models.Model):
+    """Per employee, type and year, the calendar months of that year and the year before in which the
+    employee has ``AbsenceMonth`` rows of the type, as bits (bit ``i`` < 12: month ``i + 1`` of the year
+    before; bit ``12 + i``: month ``i + 1`` of the year), kept by ``apps.absence.unit_rollups`` with the
+    units' rollups. The type ``*`` holds the months with absence of any type counting for the
+    percentage (the policy's when the rollups were made). What the rolling year's distinct people are
+    counted from: a window inside two calendar years is one bit mask against one row per person,
+    instead of grouping every month row of the window by employee. Ongoing registrations are not in
+    them, as they are not in ``AbsenceMonth``.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the index on (organization, year) leads with it
+    )
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the unique constraint leads with it
+    )
+    absence_type = models.CharField(_("absence type"), max_length=20)
+    year = models.IntegerField(_("year"))
+    months = models.IntegerField(_("months with absence"), help_text="bits: 24 months up to December")
+
+    class Meta:
+        verbose_name = _("absence year of an employee")
+        verbose_name_plural = _("absence years of employees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "absence_type", "year"], name="absence_person_year_unique"
+            ),
+        ]
+        indexes = [
+            # Covering on PostgreSQL: a year's rows are read from the index alone.
+            models.Index(
+                fields=["organization", "year"],
+                include=["unit", "employee", "absence_type", "months"],
+                name="absence_person_year_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} · {self.absence_type} · {self.year}"
 
 
 class StatisticsVersion(models.Model):

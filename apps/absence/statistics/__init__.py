@@ -33,18 +33,24 @@ read from the units' monthly rollups (``AbsenceUnitMonth``, kept by ``unit_rollu
 employees' rollups): per unit, type and month the people, spells, days and working hours, and under
 type ``*`` the people with any of the types the policy counts; they are read only while their stamp
 (``StatisticsVersion.unit_rollups``) matches the policy's counting types and calendar, else the
-employees' rollups are. The rolling year's distinct people still come from the employees' rollups (a
-person absent in two months is one person). ``reading_employee_months()`` and ``reading_raw_rows()``
-compute the same figures from the employees' rollups and from the registrations, the references the
-tests compare with. Population and Bradford are read from the employees and registrations. Dates
+employees' rollups are. The rolling year reads its whole months from the units' rollups too, only its
+cut months (at most the first and the last) from the employees'; its distinct people (a person absent
+in two months is one person) from the employees' years (``AbsencePersonYear``: per employee, type and
+year the months with absence of that year and the year before as bits, kept with the units' rollups),
+one row per person for any window inside two calendar years. ``reading_employee_months()`` and
+``reading_raw_rows()`` compute the same figures from the employees' rollups and from the
+registrations, the references the tests compare with. Population is read from the employees; Bradford
+from the employees' rollups (on PostgreSQL the window's days as one bit string per employee, whose
+runs are the spells), or from the registrations where spells join across days off. Dates
 become day numbers; the working days between two day numbers are two subscripts into a constant
 array of cumulative working days of the period (PostgreSQL), or closed-form weekday arithmetic minus
 a CASE over the few weekday holidays (SQLite). Spells per type count the registrations that do not
-continue one of the type ending the day before, Bradford spells come from a gaps-and-islands running
-sum. The queries group by (period, employee's unit, type); rolling the figures up to every ancestor
-unit (by materialised path) happens in Python over those few rows. Suppressed figures cost two more:
-the 24 months before ``as_of`` per unit and type, whose people decide what neighbouring periods and
-the chart would give away.
+continue one of the type ending the day before, Bradford spells joined across days off come from the
+previous registration (LAG). The queries group by (period, employee's unit, type); rolling the figures
+up to every ancestor unit (by materialised path) happens in Python over those few rows (the 24 months'
+people packed into one integer per unit and type, ``suppression.MonthPeople``). Suppressed figures
+cost two more: the 24 months before ``as_of`` per unit and type, whose people decide what neighbouring
+periods and the chart would give away.
 
 The modules, from the bottom up:
 

@@ -19,7 +19,14 @@ from ..spells import WorkCalendar
 from .cache import cached, exempt_key
 from .frozen import effective_as_of, frozen_months, frozen_year, raw_data_from
 from .periods import last_months, rolling_year
-from .queries import ALL_TYPES, absence_rows, in_parallel, population_rows, reporting_transaction
+from .queries import (
+    ALL_TYPES,
+    PACK_BITS,
+    absence_rows,
+    in_parallel,
+    population_rows,
+    reporting_transaction,
+)
 from .sums import (
     Figures,
     Sums,
@@ -31,7 +38,7 @@ from .sums import (
     units_in_scope,
     year_sums,
 )
-from .suppression import months_to_hide, period_cells, suppress_small_groups
+from .suppression import MonthPeople, months_to_hide, period_cells, suppress_small_groups
 from .workdays import WorkingDays
 
 TYPE_CODES: list[str] = list(AbsenceType.values)
@@ -214,25 +221,29 @@ def _period_cells(
     # chart points of the year's months only (the last 12): their employees and hidden points.
     year_months = periods[12:]
     employees: dict[tuple[int, int], int] = {}
-    people: dict[tuple[int, int, str], int] = {}
+    people = MonthPeople()
     if live:
         days = WorkingDays(WorkCalendar.for_policy(policy), live[0].start, live[-1].end)
         live_year = [p for p in live if p.index >= year_months[0].index]
         population = population_rows(days, organization, live_year, None) if live_year else []
         totals = tree_totals(units, ((unit_id, idx, int(n)) for idx, unit_id, n, _hours in population))
         employees = {(idx, unit_id): n for unit_id, own in totals.items() for idx, n in own.items()}
+        if any(n >> PACK_BITS for n in employees.values()):  # people are employees: theirs fit too
+            raise ValueError(f"more employees than {PACK_BITS}-bit counts of people hold")
+        # The people of each unit and type in all 24 months as one integer (``MonthPeople``).
         rows = absence_rows(
-            days, organization, live, None, spells=False, months=True, people_types=counting, people_only=True
+            days, organization, live, None, spells=False, months=True, people_types=counting, packed=True
         )
-        totals = tree_totals(
-            units, ((unit_id, (idx, code), int(count)) for idx, unit_id, code, _s, _d, _h, count in rows)
-        )
-        people = {(i, unit_id, code): n for unit_id, own in totals.items() for (i, code), n in own.items()}
+        people.packed = {
+            (unit_id, code): packed
+            for unit_id, own in tree_totals(units, rows).items()
+            for code, packed in own.items()
+        }
     for index, sums in frozen.items():  # rolled up already
         for unit_id, figures in sums.population.items():
             employees[(index, unit_id)] = figures.employees
         for (unit_id, code), figures in sums.absence.items():
-            people[(index, unit_id, code)] = figures.people
+            people.add(index, unit_id, code, figures.people)
     hidden_months = months_to_hide(units, year_months, employees, people, exempt)
     return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
 

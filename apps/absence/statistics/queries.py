@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar, copy_context
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from apps.organizations.models import Organization
 
 from ..models import (
     AbsenceMonth,
+    AbsencePersonYear,
     AbsenceRegistration,
     AbsenceUnitMonth,
     AdvisoryPolicy,
@@ -233,25 +235,91 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     (``_unit_month_rows``, ``_rollup_absence_rows``), or inside ``reading_raw_rows()``
     from the registrations themselves (``_raw_absence_rows``: the reference the tests compare with).
     ``people_only``: only the people are wanted; the sums of the units' rollup rows then come as 0
-    (a quarter of a million rows fewer numbers to convert for the neighbouring months' suppression)."""
+    (a quarter of a million rows fewer numbers to convert for the neighbouring months' suppression).
+    ``packed``: only the people, as (unit id, type, people of period ``i`` at bits ``PACK_BITS * i``)
+    summed over the periods (indexes 0-63): one row per unit and type.
+    Under the units' rollups of the policy in force: whole months without spells from the units' rows
+    (``_unit_month_rows``), other periods inside two calendar years from the units' rows and the
+    employees' years (``_unit_year_rows``)."""
     people_only = options.pop("people_only", False)
+    packed = options.pop("packed", False)
+    in_sql = packed and sql.postgresql()
+    fetch = partial(_fetch_packed, periods=periods) if in_sql else sql.fetch
+
+    def plain(rows: list) -> list:  # rows fetched as they are: packed here when packed is wanted
+        return _pack(rows) if packed else rows
+
+    def units(rows: list) -> list:  # rows fetched by ``fetch``: packed already on PostgreSQL
+        return rows if in_sql else plain(rows)
+
     if _READ_RAW.get():
-        return _raw_absence_rows(days, organization, periods, unit_ids, **options)
-    whole = [p for p in periods if p.start.day == 1 and p.end == last_day_of_month(p.start)]
+        return plain(_raw_absence_rows(days, organization, periods, unit_ids, **options))
     people_types = options.get("people_types")
+    types = options.get("types")
     if (
-        whole
-        and not options.get("spells", True)
-        and people_types
-        and not _READ_EMPLOYEE_MONTHS.get()
-        and _units_key(organization) == rollups_key(people_types, days.calendar)
+        not people_types
+        or _READ_EMPLOYEE_MONTHS.get()
+        or _units_key(organization) != rollups_key(people_types, days.calendar)
     ):
-        rows = _unit_month_rows(days, organization, whole, unit_ids, people_only=people_only, **options)
-        cut = [p for p in periods if p not in whole]
-        if cut:
-            rows += _rollup_absence_rows(days, organization, cut, unit_ids, **options)
-        return rows
-    return _rollup_absence_rows(days, organization, periods, unit_ids, **options)
+        return plain(_rollup_absence_rows(days, organization, periods, unit_ids, **options))
+    rows: list = []
+    whole: list[Period] = []
+    if not options.get("spells", True):
+        whole = [p for p in periods if p.start.day == 1 and p.end == last_day_of_month(p.start)]
+    if whole:
+        rows += units(
+            _unit_month_rows(
+                days, organization, whole, unit_ids, people_only=people_only or packed, fetch=fetch, **options
+            )
+        )
+    rest = [p for p in periods if p not in whole]
+    years: list[Period] = []
+    if types is None or set(people_types) <= set(types):
+        years = [p for p in rest if in_two_years(p)]
+    if years:
+        rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **options))
+    others = [p for p in rest if p not in years]
+    if others:
+        rows += plain(_rollup_absence_rows(days, organization, others, unit_ids, **options))
+    return rows
+
+
+# Bits per month of the people packed into one integer per unit and type (``absence_rows(packed=True)``,
+# ``suppression.MonthPeople``): up to 2,097,151 people, more than any organisation employs (checked
+# where they are summed up the tree). Three months fill a signed 64-bit integer of the database.
+PACK_BITS = 21
+_PER_WORD = 3
+
+
+def _pack(rows: list) -> list[tuple[int, str, int]]:
+    """(unit id, type, people of period ``i`` at bits ``PACK_BITS * i``) of ``absence_rows``' rows."""
+    return [
+        (unit_id, code, int(people) << (PACK_BITS * idx))
+        for idx, unit_id, code, _spells, _days, _hours, people in rows
+    ]
+
+
+def _fetch_packed(query: str, params: list, *, periods: list[Period]) -> list[tuple[int, str, int]]:
+    """``_pack`` of the rows of ``query`` done in the database: a row per unit and type instead of one
+    per period too, the periods' people in 64-bit integers of three periods each."""
+    if any(not 0 <= p.index < 64 for p in periods):
+        raise ValueError("packed people need period indexes 0-63")
+    words = max(p.index for p in periods) // _PER_WORD + 1
+    sums = ", ".join(
+        f"CAST(SUM(CASE WHEN r.idx / {_PER_WORD} = {word}"
+        f" THEN CAST(r.people AS bigint) << ({PACK_BITS} * (r.idx %% {_PER_WORD})) ELSE 0 END) AS bigint)"
+        for word in range(words)
+    )
+    wrapped = f"""
+        SELECT r.unit_id, r.code, {sums}
+        FROM ({query}) r(idx, unit_id, code, spells, days, hours, people)
+        GROUP BY r.unit_id, r.code
+    """  # noqa: S608 - integers and a query of this module only
+    shift = PACK_BITS * _PER_WORD
+    return [
+        (unit_id, code, sum(value << (shift * word) for word, value in enumerate(values) if value))
+        for unit_id, code, *values in sql.fetch(wrapped, params)
+    ]
 
 
 def rollup_state(organization_id: int) -> tuple[date | None, str]:
@@ -303,10 +371,10 @@ def reading_raw_rows():
         _READ_RAW.reset(token)
 
 
-def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
-    """VALUES of (period index, month number, the period's days of the month as bits, those of them
-    that are working days, the bit of the period's first day or 0): each period cut at month ends."""
-    values = []
+def _segment_rows(calendar: WorkCalendar, periods: list[Period]) -> list[tuple[int, int, int, int, int]]:
+    """(period index, month number, the period's days of the month as bits, those of them that are
+    working days, the bit of the period's first day or 0) of each period cut at month ends."""
+    rows = []
     for p in periods:
         day = p.start
         while day <= p.end:
@@ -319,9 +387,18 @@ def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
                 if calendar.is_working_day(day.replace(day=d))
             )
             first = 1 << (day.day - 1) if day == p.start else 0
-            values.append(f"({p.index}, {number}, {days}, {working}, {first})")
+            rows.append((p.index, number, days, working, first))
             day = until + timedelta(days=1)
-    return f"seg(idx, m, days, working, first) AS (VALUES {', '.join(values)})"
+    return rows
+
+
+def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
+    """VALUES of ``_segment_rows``: seg(idx, m, days, working, first)."""
+    values = ", ".join(
+        f"({idx}, {m}, {days}, {working}, {first})"
+        for idx, m, days, working, first in (_segment_rows(calendar, periods))
+    )
+    return f"seg(idx, m, days, working, first) AS (VALUES {values})"
 
 
 def _ongoing_cte(
@@ -360,6 +437,38 @@ def _ongoing_cte(
         )"""  # noqa: S608 - table names, expressions and placeholders only
 
 
+def _ongoing_ctes(
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    types: list[str] | None,
+    group_of: dict[int, int] | None,
+    spells: bool,
+    params: list,
+) -> str:
+    """CTEs ``o`` (``_ongoing_cte``) and ``c``: each ongoing registration per period, clipped to it and
+    to the employment (a..b), and whether it starts a spell of it (a registration continuing one of
+    its type ending the day before starts one only where the period begins on a day it covers); with
+    ``spells`` also ``prev`` before them. Their parameters are appended to ``params``."""
+    first, last = min(p.start for p in periods), max(p.end for p in periods)
+    ctes, previous_join = [], ""
+    if spells:
+        ctes.append(_previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params))
+        day_before = sql.day_before("reg.start_date")
+        previous_join = f"""
+            LEFT JOIN prev ON prev.employee_id = reg.employee_id
+                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
+    continues = "CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"
+    ctes.append(_ongoing_cte(organization, last, unit_ids, types, group_of, params, previous_join, continues))
+    ctes.append(f"""c AS (
+            SELECT p.idx, o.unit_id, o.absence_type, o.employee_id, o.hours,
+                   CASE WHEN o.continues = 0 OR o.rs <= p.ps THEN 1 ELSE 0 END AS new_spell,
+                   {sql.greatest("o.rs", "o.es", "p.ps")} AS a, {sql.least(str(FAR), "o.ee", "p.pe")} AS b
+            FROM o CROSS JOIN periods p
+        )""")  # noqa: S608 - expressions only
+    return ", ".join(ctes)
+
+
 def _rollup_absence_rows(
     days: WorkingDays,
     organization: Organization,
@@ -391,17 +500,7 @@ def _rollup_absence_rows(
         rollup_unit, rollup_join = "grp.g", "JOIN grp ON grp.u = am.unit_id"
     # Parameters in the order their placeholders appear: prev, o, the rollup part of x, all types.
     params: list = []
-    previous_cte = previous_join = ""
-    if spells:
-        previous_cte = (
-            _previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params) + ","
-        )
-        day_before = sql.day_before("reg.start_date")
-        previous_join = f"""
-            LEFT JOIN prev ON prev.employee_id = reg.employee_id
-                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
-    continues = "CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"
-    ongoing = _ongoing_cte(organization, last, unit_ids, types, group_of, params, previous_join, continues)
+    ongoing = _ongoing_ctes(organization, periods, unit_ids, types, group_of, spells, params)
     params.extend([organization.pk, month_number(first), month_number(last)])
     type_where = ""
     if types is not None:
@@ -433,14 +532,8 @@ def _rollup_absence_rows(
         GROUP BY a.idx, a.unit_id"""  # noqa: S608 - placeholders and a constant only
         params.extend(people_types)
     query = f"""
-        WITH {_periods_cte(periods)}, {_segments(days.calendar, periods)}, {group_cte} {previous_cte}
+        WITH {_periods_cte(periods)}, {_segments(days.calendar, periods)}, {group_cte}
         {ongoing},
-        c AS (
-            SELECT p.idx, o.unit_id, o.absence_type, o.employee_id, o.hours,
-                   CASE WHEN o.continues = 0 OR o.rs <= p.ps THEN 1 ELSE 0 END AS new_spell,
-                   {sql.greatest("o.rs", "o.es", "p.ps")} AS a, {sql.least(str(FAR), "o.ee", "p.pe")} AS b
-            FROM o CROSS JOIN periods p
-        ),
         x AS (
             {rollup_part}
             UNION ALL
@@ -473,6 +566,7 @@ def _unit_month_rows(
     group_of: dict[int, int] | None = None,
     people_types: list[str],
     people_only: bool = False,
+    fetch: Callable[[str, list], list] = sql.fetch,
     **_options,
 ):
     """What ``_rollup_absence_rows`` gives without spells for periods that are whole calendar months,
@@ -540,7 +634,178 @@ def _unit_month_rows(
         FROM n WHERE n.new_any = 1
         GROUP BY n.idx, n.unit_id
     """  # noqa: S608 - table names, integers and placeholders only
-    return sql.fetch(query, params)
+    return fetch(query, params)
+
+
+def in_two_years(period: Period) -> bool:
+    """Whether the period lies inside its last day's calendar year and the year before: what one
+    ``AbsencePersonYear`` row per person covers (a rolling year always does)."""
+    return period.start.year >= period.end.year - 1
+
+
+def _unit_year_rows(
+    days: WorkingDays,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    *,
+    types: list[str] | None = None,
+    spells: bool = True,
+    group_of: dict[int, int] | None = None,
+    people_types: list[str],
+    fetch: Callable[[str, list], list] = sql.fetch,
+    **_options,
+):
+    """What ``_rollup_absence_rows`` gives for periods inside two calendar years (``in_two_years``),
+    read from the units' monthly rollups where a period covers a whole month, from the employees' ones
+    only for its cut months (at most its first and last), and for the people from the employees'
+    years (``AbsencePersonYear``).
+
+    Sums add up over months and units. A whole month's spells are its ``starts``, or its ``spells``
+    (also the spell going on at its first day) when the period begins with it. People are the distinct
+    employees with absence in the period: those whose year row has a bit of one of its whole months,
+    plus those with absence in its cut months or an ongoing registration in it whose year row has none.
+    ``types`` must hold every one of ``people_types`` (the type ``*`` rows count those)."""
+    um_table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
+    year_table = AbsencePersonYear._meta.db_table
+    segments = _segment_rows(days.calendar, periods)
+    year_of = {p.index: p.end.year for p in periods}
+    full = {number: day_bits(1, last_day_of_month(month_start(number)).day) for _i, number, *_r in segments}
+    whole = [(idx, m, first_bit) for idx, m, bits, _w, first_bit in segments if bits == full[m]]
+    cut = [segment for segment in segments if segment[2] != full[segment[1]]]
+    masks = dict.fromkeys(year_of, 0)
+    for idx, number, _first in whole:
+        masks[idx] |= 1 << (number - (year_of[idx] - 1) * 12)
+    group_cte = _grouping(group_of)[0]
+
+    def unit_of(alias: str) -> tuple[str, str]:
+        if group_of:
+            return "grp.g", f"JOIN grp ON grp.u = {alias}.unit_id"
+        return f"{alias}.unit_id", ""
+
+    def type_filter(alias: str, params: list, *, all_types: bool) -> str:
+        if types is None:
+            return "" if all_types else f"AND {alias}.absence_type <> '{ALL_TYPES}'"
+        wanted = [*types, ALL_TYPES] if all_types else list(types)
+        params.extend(wanted)
+        return f"AND {alias}.absence_type IN ({', '.join(['%s'] * len(wanted))})"
+
+    people_list = ", ".join(["%s"] * len(people_types))
+    # Parameters in the order their placeholders appear.
+    params: list = []
+    ctes = [_periods_cte(periods)]
+    hits = dict(masks)
+    for idx, number, *_rest in cut:
+        hits[idx] |= 1 << (number - (year_of[idx] - 1) * 12)
+    masks_values = ", ".join(f"({idx}, {year_of[idx]}, {bits}, {hits[idx]})" for idx, bits in masks.items())
+    ctes.append(f"masks(idx, y, bits, hit) AS (VALUES {masks_values})")
+    ctes.append(_ongoing_ctes(organization, periods, unit_ids, types, group_of, spells, params))
+    sums = [
+        f"""SELECT c.idx, c.unit_id, c.absence_type, {"c.new_spell" if spells else "0"} AS spells,
+                   c.b - c.a + 1 AS days, {days.between("c.a", "c.b")} * c.hours AS hours, 0 AS people
+            FROM c WHERE c.a <= c.b"""  # noqa: S608 - expressions only
+    ]
+    # The people of the cut months and of the ongoing registrations, by (period, type or *, employee).
+    ongoing_people = f"""SELECT c.idx, c.unit_id, c.absence_type, c.employee_id FROM c WHERE c.a <= c.b
+            UNION ALL
+            SELECT c.idx, c.unit_id, '{ALL_TYPES}', c.employee_id FROM c
+            WHERE c.a <= c.b AND c.absence_type IN ({people_list})"""  # noqa: S608 - placeholders
+    cut_people = f"""SELECT cut.idx, cut.unit_id, cut.absence_type, cut.employee_id
+            FROM cut WHERE cut.days > 0
+            UNION ALL
+            SELECT cut.idx, cut.unit_id, '{ALL_TYPES}', cut.employee_id FROM cut
+            WHERE cut.days > 0 AND cut.absence_type IN ({people_list})"""  # noqa: S608 - placeholders
+    if cut:
+        values = ", ".join(
+            f"({idx}, {m}, {bits}, {working}, {first})" for idx, m, bits, working, first in cut
+        )
+        unit, join = unit_of("am")
+        new_spells = "0"
+        if spells:
+            new_spells = f"""{sql.popcount("am.starts & s.days")}
+                   + CASE WHEN (am.continued & s.first) <> 0
+                            OR (am.days & s.first & ~am.starts & ~am.continued) <> 0 THEN 1 ELSE 0 END"""
+        params.append(organization.pk)
+        cut_months = sorted({m for _idx, m, *_rest in cut})
+        params.extend(cut_months)
+        type_where = type_filter("am", params, all_types=False)
+        _join, unit_where = _unit_filter(unit_ids, params, alias="am")
+        ctes.append(f"seg(idx, m, days, working, first) AS (VALUES {values})")
+        ctes.append(f"""cut AS (
+            SELECT s.idx, {unit} AS unit_id, am.absence_type, am.employee_id, {new_spells} AS spells,
+                   {sql.popcount("am.days & s.days")} AS days,
+                   {sql.popcount("am.days & s.working")} * am.hours AS hours
+            FROM {months_table} am JOIN seg s ON s.m = am.month {join}
+            WHERE am.organization_id = %s AND am.month IN ({", ".join(["%s"] * len(cut_months))})
+              {type_where} {unit_where}
+        )""")  # noqa: S608 - table names, integers and placeholders only
+        sums.append(
+            """SELECT cut.idx, cut.unit_id, cut.absence_type, cut.spells, cut.days, cut.hours, 0
+            FROM cut WHERE cut.days > 0"""
+        )
+    if whole:
+        # h: each person's year row with a bit of one of the period's months (whole or cut), marked
+        # whether one of its whole months; those are the people of the whole months (W). The cut
+        # months' and ongoing registrations' people then count only where they are not in W: a cut
+        # month's person has a row in h (their month row sets its bit), so they count where that row
+        # is unmarked; an ongoing registration's person is looked up.
+        unit, join = unit_of("py")
+        years = sorted(set(year_of.values()))
+        params.extend([organization.pk, years[0], years[-1]])
+        type_where = type_filter("py", params, all_types=True)
+        _join, unit_where = _unit_filter(unit_ids, params, alias="py")
+        ctes.append(f"""h AS (
+            SELECT k.idx, {unit} AS unit_id, py.absence_type, py.employee_id,
+                   CASE WHEN (py.months & k.bits) <> 0 THEN 1 ELSE 0 END AS whole
+            FROM {year_table} py JOIN masks k ON k.y = py.year {join}
+            WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s AND (py.months & k.hit) <> 0
+              {type_where} {unit_where}
+        )""")  # noqa: S608 - table names and placeholders only
+        present = f"""SELECT q.idx, q.unit_id, q.absence_type, q.employee_id
+            FROM ({ongoing_people}) q JOIN masks k ON k.idx = q.idx
+            WHERE NOT EXISTS (
+                SELECT 1 FROM {year_table} py
+                WHERE py.employee_id = q.employee_id AND py.absence_type = q.absence_type
+                  AND py.year = k.y AND (py.months & k.bits) <> 0
+            )"""  # noqa: S608 - a table name only
+        params.extend(people_types)
+        if cut:
+            present += f"""
+            UNION ALL
+            SELECT q.idx, q.unit_id, q.absence_type, q.employee_id
+            FROM ({cut_people}) q
+            JOIN h ON h.idx = q.idx AND h.absence_type = q.absence_type AND h.employee_id = q.employee_id
+            WHERE h.whole = 0"""  # noqa: S608 - subqueries only
+            params.extend(people_types)
+        sums.append("SELECT h.idx, h.unit_id, h.absence_type, 0, 0, 0, SUM(h.whole) FROM h GROUP BY 1, 2, 3")
+        unit, join = unit_of("um")
+        values = ", ".join(f"({idx}, {m}, {first_bit})" for idx, m, first_bit in whole)
+        ctes.append(f"w(idx, m, first) AS (VALUES {values})")
+        spells_sql = "CASE WHEN w.first <> 0 THEN um.spells ELSE um.starts END" if spells else "0"
+        um_params = [organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)]
+        um_where = type_filter("um", um_params, all_types=False)
+        _join, unit_where = _unit_filter(unit_ids, um_params, alias="um")
+        sums.append(f"""SELECT w.idx, {unit}, um.absence_type, {spells_sql}, um.days, um.hours, 0
+            FROM {um_table} um JOIN w ON w.m = um.month {join}
+            WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s
+              {um_where} {unit_where}""")  # noqa: S608 - table names, integers and placeholders only
+    else:
+        present = ongoing_people
+        params.extend(people_types)
+        if cut:
+            present += f" UNION ALL {cut_people}"
+            params.extend(people_types)
+    ctes.append(f"v AS (SELECT DISTINCT q.idx, q.unit_id, q.absence_type, q.employee_id FROM ({present}) q)")  # noqa: S608
+    sums.append("SELECT v.idx, v.unit_id, v.absence_type, 0, 0, 0, COUNT(*) FROM v GROUP BY 1, 2, 3")
+    if whole:
+        params.extend(um_params)
+    query = f"""
+        WITH {group_cte} {", ".join(ctes)}
+        SELECT r.idx, r.unit_id, r.absence_type, SUM(r.spells), SUM(r.days), SUM(r.hours), SUM(r.people)
+        FROM ({" UNION ALL ".join(sums)}) r
+        GROUP BY r.idx, r.unit_id, r.absence_type
+    """  # noqa: S608 - table names, integers and placeholders only
+    return fetch(query, params)
 
 
 def _raw_absence_rows(
@@ -788,6 +1053,11 @@ def _employees_per_band(policy: AdvisoryPolicy) -> str:
         GROUP BY b.unit_id, b.band"""  # noqa: S608 - integers from the policy only
 
 
+# Bits of the Bradford window's day string on PostgreSQL: its 13 calendar months, 32 bits from the last
+# month's first day.
+_WINDOW_BITS = 416
+
+
 def _rollup_bradford_rows(organization: Organization, as_of: date, policy: AdvisoryPolicy, unit_ids):
     """``bradford_rows`` for touching spells, read from the monthly rollups (``AbsenceMonth``, by the
     organisation and month: the same rows read whether the database holds one organisation or a
@@ -796,8 +1066,9 @@ def _rollup_bradford_rows(organization: Organization, as_of: date, policy: Advis
     Registrations never overlap, and touching ones (of any of the types) make one spell, so per
     employee the absence days of the types inside the window, as bits per month (the ended ones'
     days OR the ongoing one's), give D as their count and S as their runs: a day absent whose day
-    before is not, counted per month, less the month starts that continue the month before's last
-    day. A spell begun before the window starts one in it, as the rows count it.
+    before is not. On PostgreSQL the months' bits are placed in one bit string per employee; on
+    SQLite the runs are counted per month, less the month starts that continue the month before's
+    last day. A spell begun before the window starts one in it, as the rows count it.
 
     One difference from the rows, for registrations outside the employment (imports refuse them; the
     generated demo history has some running past an employment's end): the rollups' days stop at the
@@ -820,20 +1091,8 @@ def _rollup_bradford_rows(organization: Organization, as_of: date, policy: Advis
     _join, unit_where = _unit_filter(unit_ids, params)
     params.extend([organization.pk, first, last, *types])
     _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
-    continued = sql.popcount(f"{sql.bit_or('x.first_bit')} & {sql.bit_or('x.last_bit')}")
-    # Only table names and integers computed here are interpolated; values go in as parameters.
-    query = f"""
-        WITH seg(m, inside, lastbit, fd, ld) AS (VALUES {", ".join(values)}),
-        o AS (
-            SELECT reg.employee_id, e.unit_id, {sql.day_number("reg.start_date")} AS rs
-            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
-            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
-              AND reg.absence_type IN ({type_list}) {unit_where}
-        ),
-        b AS (
-            SELECT u.employee_id, MAX(u.unit_id) AS unit_id, u.m, {sql.bit_or("u.bits")} AS bits, u.lastbit
-            FROM (
-                SELECT am.employee_id, am.unit_id, s.m, am.days & s.inside AS bits, s.lastbit
+    days_of = f"""
+                SELECT am.employee_id, am.unit_id, s.m, am.days & s.inside AS bits, s.lastbit, s.fd
                 FROM {table} am JOIN seg s ON s.m = am.month
                 WHERE am.organization_id = %s AND am.month >= %s AND am.month <= %s
                   AND am.absence_type IN ({type_list}) {rollup_unit_where}
@@ -841,9 +1100,29 @@ def _rollup_bradford_rows(organization: Organization, as_of: date, policy: Advis
                 SELECT o.employee_id, o.unit_id, s.m,
                        CASE WHEN o.rs <= s.fd THEN s.inside
                             ELSE s.inside & ~((1 << (o.rs - s.fd)) - 1) END,
-                       s.lastbit
-                FROM o JOIN seg s ON o.rs <= s.ld
-            ) u
+                       s.lastbit, s.fd
+                FROM o JOIN seg s ON o.rs <= s.ld"""  # noqa: S608 - table names and placeholders only
+    if sql.postgresql():
+        # The window's days as one bit string per employee (day ``d`` of the month beginning on day
+        # number ``fd`` is bit ``fd - base + d - 1``): one aggregation, runs across month ends included.
+        base = epoch_day(month_start(first))
+        if epoch_day(month_start(last)) - base + 32 > _WINDOW_BITS:
+            raise ValueError(f"a Bradford window of more than {_WINDOW_BITS} days")
+        padding = f"B'0'::bit({_WINDOW_BITS - 32})::varbit"
+        spells_days = f"""p AS (
+            SELECT q.employee_id, q.unit_id, bit_count(q.b & ~(q.b << 1)) AS spells, bit_count(q.b) AS days
+            FROM (
+                SELECT u.employee_id, MAX(u.unit_id) AS unit_id,
+                       BIT_OR(({padding} || CAST(u.bits AS bit(32))) << (u.fd - {base})) AS b
+                FROM ({days_of}) u
+                GROUP BY u.employee_id
+            ) q
+        )"""  # noqa: S608 - integers and a subquery only
+    else:
+        continued = sql.popcount(f"{sql.bit_or('x.first_bit')} & {sql.bit_or('x.last_bit')}")
+        spells_days = f"""b AS (
+            SELECT u.employee_id, MAX(u.unit_id) AS unit_id, u.m, {sql.bit_or("u.bits")} AS bits, u.lastbit
+            FROM ({days_of}) u
             GROUP BY u.employee_id, u.m, u.lastbit
         ),
         x AS (
@@ -858,7 +1137,17 @@ def _rollup_bradford_rows(organization: Organization, as_of: date, policy: Advis
             SELECT x.employee_id, MAX(x.unit_id) AS unit_id, SUM(x.runs) - {continued} AS spells,
                    SUM(x.days) AS days
             FROM x GROUP BY x.employee_id
-        )
+        )"""  # noqa: S608 - integers and a subquery only
+    # Only table names and integers computed here are interpolated; values go in as parameters.
+    query = f"""
+        WITH seg(m, inside, lastbit, fd, ld) AS (VALUES {", ".join(values)}),
+        o AS (
+            SELECT reg.employee_id, e.unit_id, {sql.day_number("reg.start_date")} AS rs
+            FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
+            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
+              AND reg.absence_type IN ({type_list}) {unit_where}
+        ),
+        {spells_days}
         {_employees_per_band(policy)}
     """  # noqa: S608
     return sql.fetch(query, params)
