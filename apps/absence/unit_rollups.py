@@ -181,9 +181,13 @@ def unit_rollups_refresh(organization_id: int, unit_ids: Iterable[int]) -> None:
         policy = policy_for(Organization(pk=organization_id))
         if stamp != policy_key(policy):  # made for another policy: not read, rebuilt when it is saved
             return
-        for chunk in sql.chunks(ids):
+        # Every chunk's rows go before any is written: an employee moved between units of two chunks
+        # has one person-year row per type and year, under the old unit until its chunk is deleted.
+        chunks = list(sql.chunks(ids))
+        for chunk in chunks:
             AbsenceUnitMonth.objects.filter(unit_id__in=chunk).delete()
             AbsencePersonYear.objects.filter(unit_id__in=chunk).delete()
+        for chunk in chunks:
             _insert(organization_id, policy, list(chunk))
 
 

@@ -260,6 +260,8 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
         not people_types
         or _READ_EMPLOYEE_MONTHS.get()
         or _units_key(organization) != rollups_key(people_types, days.calendar)
+        # The units' rows of type * count the people of every counting type.
+        or (types is not None and not set(people_types) <= set(types))
     ):
         return plain(_rollup_absence_rows(days, organization, periods, unit_ids, **options))
     rows: list = []
@@ -273,9 +275,7 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
             )
         )
     rest = [p for p in periods if p not in whole]
-    years: list[Period] = []
-    if types is None or set(people_types) <= set(types):
-        years = [p for p in rest if in_two_years(p)]
+    years = [p for p in rest if in_two_years(p)]
     if years:
         rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **options))
     others = [p for p in rest if p not in years]
@@ -777,7 +777,10 @@ def _unit_year_rows(
             JOIN h ON h.idx = q.idx AND h.absence_type = q.absence_type AND h.employee_id = q.employee_id
             WHERE h.whole = 0"""  # noqa: S608 - subqueries only
             params.extend(people_types)
-        sums.append("SELECT h.idx, h.unit_id, h.absence_type, 0, 0, 0, SUM(h.whole) FROM h GROUP BY 1, 2, 3")
+        sums.append(
+            """SELECT h.idx, h.unit_id, h.absence_type, 0, 0, 0, COUNT(*)
+            FROM h WHERE h.whole = 1 GROUP BY h.idx, h.unit_id, h.absence_type"""
+        )
         unit, join = unit_of("um")
         values = ", ".join(f"({idx}, {m}, {first_bit})" for idx, m, first_bit in whole)
         ctes.append(f"w(idx, m, first) AS (VALUES {values})")
