@@ -178,13 +178,38 @@ def _periods_cte(periods: list[Period]) -> str:
     return f"periods(idx, ps, pe, m) AS (VALUES {values})"
 
 
-def _grouping(group_of: dict[int, int] | None) -> tuple[str, str, str]:
-    """(CTE, join, unit column) that sum each unit's rows into its group's (``group_of``: unit id ->
-    group unit id), or nothing: the rows stay per unit. Only integers from the database go in."""
+def _grouping(group_of: dict[int, int] | None, alias: str = "e") -> tuple[str, str, str]:
+    """(CTE, join, unit column) that sum the rows of table ``alias`` of each unit into its group's
+    (``group_of``: unit id -> group unit id), or nothing: the rows stay per unit. Only integers from
+    the database go in."""
     if not group_of:
-        return "", "", "e.unit_id"
+        return "", "", f"{alias}.unit_id"
     values = ", ".join(f"({int(unit)}, {int(group)})" for unit, group in group_of.items())
-    return f"grp(u, g) AS (VALUES {values}),", "JOIN grp ON grp.u = e.unit_id", "grp.g"
+    return f"grp(u, g) AS (VALUES {values}),", f"JOIN grp ON grp.u = {alias}.unit_id", "grp.g"
+
+
+def _types_where(alias: str, types: list[str] | None, params: list, *, also: tuple[str, ...] = ()) -> str:
+    """SQL keeping the rows of table ``alias`` of ``types`` (and of the codes ``also``; None: every
+    type); its parameters are appended to ``params``."""
+    if types is None:
+        return ""
+    wanted = [*types, *also]
+    if not wanted:
+        return "AND 1 = 0"
+    params.extend(wanted)
+    return f"AND {alias}.absence_type IN ({', '.join(['%s'] * len(wanted))})"
+
+
+def _new_spells(spells: bool) -> str:
+    """SQL: the spells of a segment ``s`` of a period in an ``AbsenceMonth`` row ``am``: the
+    registrations beginning in it that continue none, and one more when the period begins on a day
+    the row covers that is no new registration's first day or a continuing one's (see
+    ``_rollup_absence_rows``); 0 without ``spells``."""
+    if not spells:
+        return "0"
+    return f"""{sql.popcount("am.starts & s.days")}
+                   + CASE WHEN (am.continued & s.first) <> 0
+                            OR (am.days & s.first & ~am.starts & ~am.continued) <> 0 THEN 1 ELSE 0 END"""
 
 
 def _unit_filter(unit_ids: list[int] | None, params: list, alias: str = "e") -> tuple[str, str]:
@@ -214,10 +239,7 @@ def _previous_cte(
     """
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
     params.extend([organization.pk, first_end, last_end])
-    type_where = ""
-    if types is not None:
-        type_where = f"AND pr.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
-        params.extend(types)
+    type_where = _types_where("pr", types, params)
     _join, unit_where = _unit_filter(unit_ids, params, alias="pe")
     materialized = sql.materialized() if unit_ids is not None else ""
     # Only table names computed here are interpolated; values go in as parameters.
@@ -417,10 +439,7 @@ def _ongoing_cte(
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
     group_join, unit_column = _grouping(group_of)[1:]
     params.extend([organization.pk, last])
-    type_where = ""
-    if types is not None:
-        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
-        params.extend(types)
+    type_where = _types_where("reg", types, params)
     _join, unit_where = _unit_filter(unit_ids, params)
     return f"""o AS (
             SELECT {unit_column} AS unit_id, reg.absence_type, reg.employee_id,
@@ -494,28 +513,16 @@ def _rollup_absence_rows(
     """
     table = AbsenceMonth._meta.db_table
     first, last = min(p.start for p in periods), max(p.end for p in periods)
-    group_cte = _grouping(group_of)[0]
-    rollup_unit, rollup_join = "am.unit_id", ""
-    if group_of:
-        rollup_unit, rollup_join = "grp.g", "JOIN grp ON grp.u = am.unit_id"
+    group_cte, rollup_join, rollup_unit = _grouping(group_of, "am")
     # Parameters in the order their placeholders appear: prev, o, the rollup part of x, all types.
     params: list = []
     ongoing = _ongoing_ctes(organization, periods, unit_ids, types, group_of, spells, params)
     params.extend([organization.pk, month_number(first), month_number(last)])
-    type_where = ""
-    if types is not None:
-        type_where = f"AND am.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
-        params.extend(types)
+    type_where = _types_where("am", types, params)
     _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
-    if spells:
-        new_spells = f"""{sql.popcount("am.starts & s.days")}
-                   + CASE WHEN (am.continued & s.first) <> 0
-                            OR (am.days & s.first & ~am.starts & ~am.continued) <> 0 THEN 1 ELSE 0 END"""
-    else:
-        new_spells = "0"
     rollup_part = f"""
             SELECT s.idx, {rollup_unit} AS unit_id, am.absence_type, am.employee_id,
-                   {new_spells} AS spells,
+                   {_new_spells(spells)} AS spells,
                    {sql.popcount("am.days & s.days")} AS days,
                    {sql.popcount("am.days & s.working")} * am.hours AS hours
             FROM {table} am JOIN seg s ON s.m = am.month {rollup_join}
@@ -576,10 +583,7 @@ def _unit_month_rows(
     of any of ``people_types``) do not have them already. ``people_only``: the rollups' sums as 0."""
     table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
     last = max(p.end for p in periods)
-    group_cte = _grouping(group_of)[0]
-    rollup_unit, rollup_join = "um.unit_id", ""
-    if group_of:
-        rollup_unit, rollup_join = "grp.g", "JOIN grp ON grp.u = um.unit_id"
+    group_cte, rollup_join, rollup_unit = _grouping(group_of, "um")
     people_list = ", ".join(["%s"] * len(people_types))
     params: list = []
     ongoing = _ongoing_cte(organization, last, unit_ids, types, group_of, params)
@@ -588,10 +592,7 @@ def _unit_month_rows(
     params.extend(people_types)  # ka: their ended ones of these types
     params.extend(people_types)  # n: the type is one of them
     params.extend([organization.pk, *months])
-    type_where = ""
-    if types is not None:
-        type_where = f"AND um.absence_type IN ({', '.join(['%s'] * (len(types) + 1))})"
-        params.extend([*types, ALL_TYPES])
+    type_where = _types_where("um", types, params, also=(ALL_TYPES,))
     _join, unit_where = _unit_filter(unit_ids, params, alias="um")
     wd = days.between("c.a", "c.b")
     sums = "0, 0" if people_only else "um.days, um.hours"
@@ -673,30 +674,19 @@ def _unit_year_rows(
     full = {number: day_bits(1, last_day_of_month(month_start(number)).day) for _i, number, *_r in segments}
     whole = [(idx, m, first_bit) for idx, m, bits, _w, first_bit in segments if bits == full[m]]
     cut = [segment for segment in segments if segment[2] != full[segment[1]]]
-    masks = dict.fromkeys(year_of, 0)
-    for idx, number, _first in whole:
-        masks[idx] |= 1 << (number - (year_of[idx] - 1) * 12)
+    # Per period the bits of its whole months in its year rows (``masks``), and of all its months.
+    masks, hits = dict.fromkeys(year_of, 0), dict.fromkeys(year_of, 0)
+    for idx, number, bits, _working, _first in segments:
+        bit = 1 << (number - (year_of[idx] - 1) * 12)
+        hits[idx] |= bit
+        if bits == full[number]:
+            masks[idx] |= bit
     group_cte = _grouping(group_of)[0]
-
-    def unit_of(alias: str) -> tuple[str, str]:
-        if group_of:
-            return "grp.g", f"JOIN grp ON grp.u = {alias}.unit_id"
-        return f"{alias}.unit_id", ""
-
-    def type_filter(alias: str, params: list, *, all_types: bool) -> str:
-        if types is None:
-            return "" if all_types else f"AND {alias}.absence_type <> '{ALL_TYPES}'"
-        wanted = [*types, ALL_TYPES] if all_types else list(types)
-        params.extend(wanted)
-        return f"AND {alias}.absence_type IN ({', '.join(['%s'] * len(wanted))})"
 
     people_list = ", ".join(["%s"] * len(people_types))
     # Parameters in the order their placeholders appear.
     params: list = []
     ctes = [_periods_cte(periods)]
-    hits = dict(masks)
-    for idx, number, *_rest in cut:
-        hits[idx] |= 1 << (number - (year_of[idx] - 1) * 12)
     masks_values = ", ".join(f"({idx}, {year_of[idx]}, {bits}, {hits[idx]})" for idx, bits in masks.items())
     ctes.append(f"masks(idx, y, bits, hit) AS (VALUES {masks_values})")
     ctes.append(_ongoing_ctes(organization, periods, unit_ids, types, group_of, spells, params))
@@ -719,20 +709,15 @@ def _unit_year_rows(
         values = ", ".join(
             f"({idx}, {m}, {bits}, {working}, {first})" for idx, m, bits, working, first in cut
         )
-        unit, join = unit_of("am")
-        new_spells = "0"
-        if spells:
-            new_spells = f"""{sql.popcount("am.starts & s.days")}
-                   + CASE WHEN (am.continued & s.first) <> 0
-                            OR (am.days & s.first & ~am.starts & ~am.continued) <> 0 THEN 1 ELSE 0 END"""
+        _cte, join, unit = _grouping(group_of, "am")
         params.append(organization.pk)
         cut_months = sorted({m for _idx, m, *_rest in cut})
         params.extend(cut_months)
-        type_where = type_filter("am", params, all_types=False)
+        type_where = _types_where("am", types, params)
         _join, unit_where = _unit_filter(unit_ids, params, alias="am")
         ctes.append(f"seg(idx, m, days, working, first) AS (VALUES {values})")
         ctes.append(f"""cut AS (
-            SELECT s.idx, {unit} AS unit_id, am.absence_type, am.employee_id, {new_spells} AS spells,
+            SELECT s.idx, {unit} AS unit_id, am.absence_type, am.employee_id, {_new_spells(spells)} AS spells,
                    {sql.popcount("am.days & s.days")} AS days,
                    {sql.popcount("am.days & s.working")} * am.hours AS hours
             FROM {months_table} am JOIN seg s ON s.m = am.month {join}
@@ -749,10 +734,10 @@ def _unit_year_rows(
         # months' and ongoing registrations' people then count only where they are not in W: a cut
         # month's person has a row in h (their month row sets its bit), so they count where that row
         # is unmarked; an ongoing registration's person is looked up.
-        unit, join = unit_of("py")
+        _cte, join, unit = _grouping(group_of, "py")
         years = sorted(set(year_of.values()))
         params.extend([organization.pk, years[0], years[-1]])
-        type_where = type_filter("py", params, all_types=True)
+        type_where = _types_where("py", types, params, also=(ALL_TYPES,))
         _join, unit_where = _unit_filter(unit_ids, params, alias="py")
         ctes.append(f"""h AS (
             SELECT k.idx, {unit} AS unit_id, py.absence_type, py.employee_id,
@@ -781,12 +766,13 @@ def _unit_year_rows(
             """SELECT h.idx, h.unit_id, h.absence_type, 0, 0, 0, COUNT(*)
             FROM h WHERE h.whole = 1 GROUP BY h.idx, h.unit_id, h.absence_type"""
         )
-        unit, join = unit_of("um")
+        _cte, join, unit = _grouping(group_of, "um")
         values = ", ".join(f"({idx}, {m}, {first_bit})" for idx, m, first_bit in whole)
         ctes.append(f"w(idx, m, first) AS (VALUES {values})")
         spells_sql = "CASE WHEN w.first <> 0 THEN um.spells ELSE um.starts END" if spells else "0"
         um_params = [organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)]
-        um_where = type_filter("um", um_params, all_types=False)
+        # The units' rows of type * (people only) are counted from ``h``.
+        um_where = _types_where("um", types, um_params) or f"AND um.absence_type <> '{ALL_TYPES}'"
         _join, unit_where = _unit_filter(unit_ids, um_params, alias="um")
         sums.append(f"""SELECT w.idx, {unit}, um.absence_type, {spells_sql}, um.days, um.hours, 0
             FROM {um_table} um JOIN w ON w.m = um.month {join}
@@ -856,10 +842,7 @@ def _raw_absence_rows(
     else:
         continues, new_spell = "1 = 0", "0"
     params.extend([organization.pk, last, first])
-    type_where = ""
-    if types is not None:
-        type_where = f"AND reg.absence_type IN ({', '.join(['%s'] * len(types))})" if types else "AND 1 = 0"
-        params.extend(types)
+    type_where = _types_where("reg", types, params)
     unit_join, unit_where = _unit_filter(unit_ids, params)
     month_span, period_join = "", "FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps"
     if len(periods) == 1:
