@@ -308,3 +308,44 @@ def test_tree_totals_add_each_unit_to_its_nearest_ancestor_in_the_list():
     # Without the child in the list, the grandchild's counts go straight to the root.
     totals = tree_totals([root, grandchild], counts)
     assert totals == {1: {"a": 2, "b": 1}, 3: {"a": 2}}
+
+
+def test_published_figures_of_groups_with_and_without_absence():
+    """A unit's groups share its FTE and possible hours; a group with no absence, or with absence of 0
+    hours, shows 0.0 hours and 0.00 % (not None); one of a unit with nobody shows no percentage."""
+    from apps.absence.statistics.sums import Figures, Population, published
+
+    pop = Figures()
+    pop.employees, pop.weekday_hours = 2, Decimal(250 * 37 * 2)  # two full-time employees, 250 days
+    population = Population(pop, 250)
+    none = population.published(None)
+    assert {k: str(v) for k, v in none.items()} == {
+        "employees": "2",
+        "fte": "2.00",
+        "people": "0",
+        "spells": "0",
+        "calendar_days": "0",
+        "absence_hours": "0.0",
+        "possible_hours": "3700.0",
+        "absence_pct": "0.00",
+        "absence_days": "0.0",
+        "days_per_fte": "0.00",
+    }
+    empty = Figures()
+    empty.people, empty.spells, empty.calendar_days = 1, 1, 2  # a weekend: no working hours
+    assert {k: str(v) for k, v in population.published(empty).items()} == {
+        **{k: str(v) for k, v in none.items()},
+        "people": "1",
+        "spells": "1",
+        "calendar_days": "2",
+    }
+    sick = Figures()
+    sick.people, sick.spells, sick.calendar_days = 1, 2, 10
+    sick.absence_weekday_hours = Decimal(8 * 37)  # 8 working days of a full-timer: 59.2 hours
+    figures = population.published(sick)
+    assert (figures["absence_hours"], figures["absence_days"]) == (Decimal("59.2"), Decimal("8.0"))
+    assert (figures["absence_pct"], figures["days_per_fte"]) == (Decimal("1.60"), Decimal("4.00"))
+    assert figures["fte"] is none["fte"] and figures["possible_hours"] is none["possible_hours"]
+    assert published(pop, sick, 250) == figures
+    nobody = Population(Figures(), 250).published(None)
+    assert (nobody["fte"], nobody["absence_pct"], nobody["days_per_fte"]) == (Decimal("0.00"), None, None)

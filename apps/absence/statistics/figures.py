@@ -29,11 +29,11 @@ from .queries import (
 )
 from .sums import (
     Figures,
+    Population,
     Sums,
     band_labels,
     compute_sums,
     published,
-    rounded,
     tree_totals,
     units_in_scope,
     year_sums,
@@ -158,11 +158,12 @@ def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dic
     rows = []
     for u in units:
         pop = sums.population.get(u.pk, Figures())
+        population = Population(pop, sums.working_days)
         types = []
         total = Figures()
         for code in TYPE_CODES:
             raw = sums.absence.get((u.pk, code))
-            figures = published(pop, raw, sums.working_days)
+            figures = population.published(raw)
             types.append(
                 {
                     "absence_type": code,
@@ -188,10 +189,10 @@ def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dic
                 "depth": u.depth - base_depth,
                 "suppressed": False,
                 "employees": pop.employees,
-                "fte": published(pop, None, sums.working_days)["fte"],
-                "possible_hours": rounded(pop.weekday_hours / 5, 1),
+                "fte": population.none["fte"],
+                "possible_hours": population.none["possible_hours"],
                 "types": types,
-                "total": {"suppressed": False, **published(pop, total, sums.working_days)},
+                "total": {"suppressed": False, **population.published(total)},
                 "bradford": {
                     "suppressed": False,
                     "employees": pop.employees,

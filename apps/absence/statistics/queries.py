@@ -728,24 +728,32 @@ def _unit_year_rows(
             """SELECT cut.idx, cut.unit_id, cut.absence_type, cut.spells, cut.days, cut.hours, 0
             FROM cut WHERE cut.days > 0"""
         )
+    late_params: list = []  # those of the sums' own placeholders, after all the CTEs'
     if whole:
-        # h: each person's year row with a bit of one of the period's months (whole or cut), marked
-        # whether one of its whole months; those are the people of the whole months (W). The cut
-        # months' and ongoing registrations' people then count only where they are not in W: a cut
-        # month's person has a row in h (their month row sets its bit), so they count where that row
-        # is unmarked; an ongoing registration's person is looked up.
+        # The people of the whole months (W): each person's year row with a bit of one of them, counted
+        # straight from the covering index. The cut months' and ongoing registrations' people then count
+        # only where they are not in W: a cut month's person has a year row (their month row sets its
+        # bit), so they count where that row has a bit of the cut months only (``h``); an ongoing
+        # registration's person is looked up.
         _cte, join, unit = _grouping(group_of, "py")
         years = sorted(set(year_of.values()))
-        params.extend([organization.pk, years[0], years[-1]])
-        type_where = _types_where("py", types, params, also=(ALL_TYPES,))
-        _join, unit_where = _unit_filter(unit_ids, params, alias="py")
-        ctes.append(f"""h AS (
-            SELECT k.idx, {unit} AS unit_id, py.absence_type, py.employee_id,
-                   CASE WHEN (py.months & k.bits) <> 0 THEN 1 ELSE 0 END AS whole
+        late_params.extend([organization.pk, years[0], years[-1]])
+        type_where = _types_where("py", types, late_params, also=(ALL_TYPES,))
+        _join, unit_where = _unit_filter(unit_ids, late_params, alias="py")
+        sums.append(f"""SELECT k.idx, {unit}, py.absence_type, 0, 0, 0, COUNT(*)
             FROM {year_table} py JOIN masks k ON k.y = py.year {join}
-            WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s AND (py.months & k.hit) <> 0
+            WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s AND (py.months & k.bits) <> 0
               {type_where} {unit_where}
-        )""")  # noqa: S608 - table names and placeholders only
+            GROUP BY 1, 2, 3""")  # noqa: S608 - table names and placeholders only
+        if cut:
+            # Materialized: a hash join with the cut months' people, not a lookup for each of them.
+            ctes.append(f"""h AS {sql.materialized()} (
+                SELECT k.idx, py.absence_type, py.employee_id
+                FROM {year_table} py JOIN masks k ON k.y = py.year
+                WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s
+                  AND (py.months & k.hit) <> 0 AND (py.months & k.bits) = 0
+            )""")  # noqa: S608 - a table name and placeholders only
+            params.extend([organization.pk, years[0], years[-1]])
         present = f"""SELECT q.idx, q.unit_id, q.absence_type, q.employee_id
             FROM ({ongoing_people}) q JOIN masks k ON k.idx = q.idx
             WHERE NOT EXISTS (
@@ -759,21 +767,16 @@ def _unit_year_rows(
             UNION ALL
             SELECT q.idx, q.unit_id, q.absence_type, q.employee_id
             FROM ({cut_people}) q
-            JOIN h ON h.idx = q.idx AND h.absence_type = q.absence_type AND h.employee_id = q.employee_id
-            WHERE h.whole = 0"""  # noqa: S608 - subqueries only
+            JOIN h ON h.idx = q.idx AND h.absence_type = q.absence_type AND h.employee_id = q.employee_id"""  # noqa: S608
             params.extend(people_types)
-        sums.append(
-            """SELECT h.idx, h.unit_id, h.absence_type, 0, 0, 0, COUNT(*)
-            FROM h WHERE h.whole = 1 GROUP BY h.idx, h.unit_id, h.absence_type"""
-        )
         _cte, join, unit = _grouping(group_of, "um")
         values = ", ".join(f"({idx}, {m}, {first_bit})" for idx, m, first_bit in whole)
         ctes.append(f"w(idx, m, first) AS (VALUES {values})")
         spells_sql = "CASE WHEN w.first <> 0 THEN um.spells ELSE um.starts END" if spells else "0"
-        um_params = [organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)]
-        # The units' rows of type * (people only) are counted from ``h``.
-        um_where = _types_where("um", types, um_params) or f"AND um.absence_type <> '{ALL_TYPES}'"
-        _join, unit_where = _unit_filter(unit_ids, um_params, alias="um")
+        late_params.extend([organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)])
+        # The units' rows of type * (people only) are counted from the year rows.
+        um_where = _types_where("um", types, late_params) or f"AND um.absence_type <> '{ALL_TYPES}'"
+        _join, unit_where = _unit_filter(unit_ids, late_params, alias="um")
         sums.append(f"""SELECT w.idx, {unit}, um.absence_type, {spells_sql}, um.days, um.hours, 0
             FROM {um_table} um JOIN w ON w.m = um.month {join}
             WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s
@@ -786,8 +789,7 @@ def _unit_year_rows(
             params.extend(people_types)
     ctes.append(f"v AS (SELECT DISTINCT q.idx, q.unit_id, q.absence_type, q.employee_id FROM ({present}) q)")  # noqa: S608
     sums.append("SELECT v.idx, v.unit_id, v.absence_type, 0, 0, 0, COUNT(*) FROM v GROUP BY 1, 2, 3")
-    if whole:
-        params.extend(um_params)
+    params.extend(late_params)
     query = f"""
         WITH {group_cte} {", ".join(ctes)}
         SELECT r.idx, r.unit_id, r.absence_type, SUM(r.spells), SUM(r.days), SUM(r.hours), SUM(r.people)

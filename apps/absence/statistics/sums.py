@@ -109,24 +109,62 @@ class Figures:
         self.absence_weekday_hours += other.absence_weekday_hours
 
 
+# The figures of no absence, one object each: pickle (the cache) writes an object it has written
+# before as a reference to it, several times faster both ways than a Decimal anew.
+_ZERO_1, _ZERO_2 = rounded(Decimal(0), 1), rounded(Decimal(0), 2)
+
+
+class Population:
+    """What the published figures of a group take from its population (``pop``), computed once for all
+    the groups of one unit; their equal figures are then one object each (see ``_ZERO_1``)."""
+
+    __slots__ = ("employees", "possible_hours", "fte", "none")
+
+    def __init__(self, pop: Figures, window_working_days: int) -> None:
+        self.employees = pop.employees
+        self.possible_hours = pop.weekday_hours / 5
+        self.fte = (
+            self.possible_hours / (FULL_TIME_DAY_HOURS * window_working_days)
+            if window_working_days
+            else Decimal(0)
+        )
+        # The figures of a group with no absence (a dict to copy).
+        self.none = {
+            "employees": pop.employees,
+            "fte": rounded(self.fte, 2),
+            "people": 0,
+            "spells": 0,
+            "calendar_days": 0,
+            "absence_hours": _ZERO_1,
+            "possible_hours": rounded(self.possible_hours, 1),
+            "absence_pct": _ZERO_2 if self.possible_hours else None,
+            "absence_days": _ZERO_1,
+            "days_per_fte": _ZERO_2 if self.fte else None,
+        }
+
+    def published(self, absence: Figures | None) -> dict:
+        """The published figures of the group of this population with ``absence``."""
+        figures = dict(self.none)
+        if absence is None:
+            return figures
+        figures["people"] = absence.people
+        figures["spells"] = absence.spells
+        figures["calendar_days"] = absence.calendar_days
+        if absence.absence_weekday_hours:
+            absence_hours = absence.absence_weekday_hours / 5
+            absence_days = absence_hours / FULL_TIME_DAY_HOURS
+            figures["absence_hours"] = rounded(absence_hours, 1)
+            figures["absence_days"] = rounded(absence_days, 1)
+            if self.possible_hours:
+                figures["absence_pct"] = rounded(absence_hours / self.possible_hours * 100, 2)
+            if self.fte:
+                figures["days_per_fte"] = rounded(absence_days / self.fte, 2)
+        return figures
+
+
 def published(pop: Figures, absence: Figures | None, window_working_days: int) -> dict:
     """The published figures of one group from its raw sums (hours are weekday-count × weekly hours)."""
-    possible_hours = pop.weekday_hours / 5
-    fte = possible_hours / (FULL_TIME_DAY_HOURS * window_working_days) if window_working_days else Decimal(0)
-    absence_hours = (absence.absence_weekday_hours / 5) if absence else Decimal(0)
-    absence_days = absence_hours / FULL_TIME_DAY_HOURS
-    return {
-        "employees": pop.employees,
-        "fte": rounded(fte, 2),
-        "people": absence.people if absence else 0,
-        "spells": absence.spells if absence else 0,
-        "calendar_days": absence.calendar_days if absence else 0,
-        "absence_hours": rounded(absence_hours, 1),
-        "possible_hours": rounded(possible_hours, 1),
-        "absence_pct": rounded(absence_hours / possible_hours * 100, 2) if possible_hours else None,
-        "absence_days": rounded(absence_days, 1),
-        "days_per_fte": rounded(absence_days / fte, 2) if fte else None,
-    }
+    return Population(pop, window_working_days).published(absence)
 
 
 def compute_sums(
