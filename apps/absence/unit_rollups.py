@@ -1,8 +1,9 @@
 """Monthly rollups of units (``AbsenceUnitMonth``): the employees' monthly rollups (``AbsenceMonth``)
-summed per unit, type and calendar month, which the month-by-month figures read (the chart, and the
-24 months whose people decide what suppression hides around the rolling year) and the whole months of
-the rolling year; with them the months with absence per employee, type and year (``AbsencePersonYear``),
-which the rolling year's distinct people are counted from.
+summed per unit, type and calendar month, which the month-by-month figures read (the chart) and the
+whole months of the rolling year; their people a row per unit, type and year (``AbsenceUnitYear``),
+for the 24 months whose people decide what suppression hides around the rolling year; with them the
+months with absence per employee, type and year (``AbsencePersonYear``), which the rolling year's
+distinct people are counted from.
 
 They are kept from ``AbsenceMonth``, never from the registrations: every write that refreshes an
 employee's monthly rows refreshes the units those rows were and are in (``rollups.rollups_refresh``),
@@ -35,7 +36,14 @@ from django.db.models import Max, Min
 from apps.core import sql
 from apps.organizations.models import Organization
 
-from .models import AbsenceMonth, AbsencePersonYear, AbsenceUnitMonth, AdvisoryPolicy, StatisticsVersion
+from .models import (
+    AbsenceMonth,
+    AbsencePersonYear,
+    AbsenceUnitMonth,
+    AbsenceUnitYear,
+    AdvisoryPolicy,
+    StatisticsVersion,
+)
 from .rollups import month_start
 from .selectors import policy_for
 from .spells import WorkCalendar
@@ -146,11 +154,31 @@ def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | 
         ) t
         GROUP BY t.organization_id, t.employee_id, t.absence_type, t.year
     """  # noqa: S608
+    unit_years = unit_years_sql(unit_where.replace("am.", "um."))
     with connection.cursor() as cursor:
         cursor.execute(query, [*scope, *scope, *counting])
         written = cursor.rowcount
         cursor.execute(years, [*scope, *scope, *counting])
+        cursor.execute(unit_years, scope)
     return written
+
+
+def unit_years_sql(unit_where: str = "") -> str:
+    """The INSERT of the ``AbsenceUnitYear`` rows of one organisation's ``AbsenceUnitMonth`` rows (a
+    placeholder for the organisation, then those of ``unit_where``; migration 0017 ran it for all)."""
+    # month % 12 written out: the same SQL on every database, in a migration too.
+    columns = ", ".join(f"people_{month}" for month in range(1, 13))
+    people = ", ".join(
+        f"SUM(CASE WHEN um.month - um.month / 12 * 12 = {month - 1} THEN um.people ELSE 0 END)"
+        for month in range(1, 13)
+    )
+    return f"""
+        INSERT INTO {AbsenceUnitYear._meta.db_table} (organization_id, unit_id, absence_type, year, {columns})
+        SELECT um.organization_id, um.unit_id, um.absence_type, um.month / 12, {people}
+        FROM {AbsenceUnitMonth._meta.db_table} um
+        WHERE um.organization_id = %s {unit_where}
+        GROUP BY um.organization_id, um.unit_id, um.absence_type, um.month / 12
+    """  # noqa: S608 - table and column names only
 
 
 def unit_rollups_rebuild(organization_id: int, policy: AdvisoryPolicy) -> int:
@@ -162,6 +190,7 @@ def unit_rollups_rebuild(organization_id: int, policy: AdvisoryPolicy) -> int:
         _stamp(organization_id, lock=True)
         AbsenceUnitMonth.objects.filter(organization_id=organization_id).delete()
         AbsencePersonYear.objects.filter(organization_id=organization_id).delete()
+        AbsenceUnitYear.objects.filter(organization_id=organization_id).delete()
         written = _insert(organization_id, policy, None)
         StatisticsVersion.objects.filter(organization_id=organization_id).update(
             unit_rollups=policy_key(policy)
@@ -187,6 +216,7 @@ def unit_rollups_refresh(organization_id: int, unit_ids: Iterable[int]) -> None:
         for chunk in chunks:
             AbsenceUnitMonth.objects.filter(unit_id__in=chunk).delete()
             AbsencePersonYear.objects.filter(unit_id__in=chunk).delete()
+            AbsenceUnitYear.objects.filter(unit_id__in=chunk).delete()
         for chunk in chunks:
             _insert(organization_id, policy, list(chunk))
 

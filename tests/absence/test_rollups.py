@@ -28,6 +28,7 @@ from apps.absence.models import (
     AbsenceRegistration,
     AbsenceType,
     AbsenceUnitMonth,
+    AbsenceUnitYear,
     AdvisoryPolicy,
     Employee,
     StatisticsVersion,
@@ -168,13 +169,21 @@ def stored(org) -> set[tuple]:
 
 
 def stored_units(org) -> set[tuple]:
-    return set(
-        AbsenceUnitMonth.objects.filter(organization=org).values_list(
-            "unit_id", "absence_type", "month", "people", "spells", "starts", "days", "hours"
+    return (
+        set(
+            AbsenceUnitMonth.objects.filter(organization=org).values_list(
+                "unit_id", "absence_type", "month", "people", "spells", "starts", "days", "hours"
+            )
         )
-    ) | set(
-        AbsencePersonYear.objects.filter(organization=org).values_list(
-            "unit_id", "employee_id", "absence_type", "year", "months"
+        | set(
+            AbsencePersonYear.objects.filter(organization=org).values_list(
+                "unit_id", "employee_id", "absence_type", "year", "months"
+            )
+        )
+        | set(
+            AbsenceUnitYear.objects.filter(organization=org).values_list(
+                "unit_id", "absence_type", "year", *(f"people_{month}" for month in range(1, 13))
+            )
         )
     )
 
@@ -320,6 +329,40 @@ def test_the_rows_of_any_period_are_those_of_the_registrations(employer, staff, 
             from_rows = summed(absence_rows(days, employer, periods, None, **options))
         assert from_rollups == from_rows, types
         assert {key[0] for key in from_rows} == {0, 1, 2, 3, 4}
+
+
+def test_the_units_years_hold_the_people_of_their_months(employer, staff):
+    """Each unit's year row holds the people of its month rows, month by month, and no more."""
+    years = {
+        (row.unit_id, row.absence_type, row.year): [getattr(row, f"people_{m}") for m in range(1, 13)]
+        for row in AbsenceUnitYear.objects.filter(organization=employer)
+    }
+    months: dict[tuple, list[int]] = {}
+    for row in AbsenceUnitMonth.objects.filter(organization=employer):
+        months.setdefault((row.unit_id, row.absence_type, row.month // 12), [0] * 12)[row.month % 12] = (
+            row.people
+        )
+    assert years == months and any(sum(people) for people in years.values())
+
+
+@pytest.mark.postgres
+def test_the_packed_people_of_24_months_come_from_the_units_years(employer, staff):
+    """On PostgreSQL the packed people of whole months are read from the units' years: their rows
+    changed behind the statistics' back show (only the ongoing registrations' people are left)."""
+    periods = last_months(date(2025, 11, 23), 24)
+    counting = sorted(employer.advisory_policy.types_for("percentage"))
+    days = WorkingDays(WorkCalendar.for_policy(employer.advisory_policy), periods[0].start, periods[-1].end)
+    options = {"spells": False, "months": True, "people_types": counting}
+    mask = (1 << PACK_BITS) - 1
+
+    def people() -> int:
+        with reporting_transaction():
+            packed = absence_rows(days, employer, periods, None, packed=True, **options)
+        return sum((value >> (PACK_BITS * i)) & mask for _unit, _code, value in packed for i in range(24))
+
+    before = people()
+    AbsenceUnitYear.objects.filter(organization=employer).update(people_1=0, people_6=0, people_12=0)
+    assert 0 < people() < before
 
 
 def test_people_that_do_not_fit_their_bits_are_refused():
@@ -583,3 +626,15 @@ def test_the_bradford_score_from_the_rollups_is_each_employees_exactly(employer,
             rows = _unit_statistics(employer, as_of, suppress=False)["units"]
         row = next(r for r in rows if r["code"] == "B")
         assert row["bradford"]["bands"] == [0, 1, 0], (reading.__name__, score)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0017_makes_the_units_years_of_the_units_months_already_there(employer, staff):
+    """Rollups made before the units' years existed get them from the migration, no rebuild needed."""
+    from .test_notes_migration import migrate
+
+    made = stored_units(employer)
+    assert AbsenceUnitYear.objects.filter(organization=employer).exists()
+    migrate([("absence", "0016_person_year")])
+    migrate()
+    assert stored_units(employer) == made

@@ -47,6 +47,7 @@ from .statistics import (
     AbsenceMonth,
     AbsencePersonYear,
     AbsenceUnitMonth,
+    AbsenceUnitYear,
     StatisticsSnapshot,
     StatisticsVersion,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "StatisticsSnapshot",
     "AbsenceMonth",
     "AbsenceUnitMonth",
+    "AbsenceUnitYear",
     "AbsencePersonYear",
     "StatisticsVersion",
     "SweepState",

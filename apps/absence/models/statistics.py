@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization, OrgUnit
@@ -151,6 +152,56 @@ class AbsenceUnitMonth(models.Model):
         return f"{self.unit_id} · {self.absence_type} · {self.month}"
 
 
+def _led_key(to: type[models.Model], verbose_name) -> models.ForeignKey:
+    """A foreign key of a rollup row without an index of its own: one of the row's composite indexes
+    leads with it."""
+    return models.ForeignKey(
+        to, verbose_name=verbose_name, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+
+class AbsenceUnitYear(models.Model):
+    """The ``people`` of one unit's ``AbsenceUnitMonth`` rows of a type in the twelve months of one
+    calendar year, one column a month (0 where the unit has no row), kept with them by
+    ``apps.absence.unit_rollups``: the 24 months whose people decide what suppression hides around the
+    rolling year are then a few rows per unit and type, not one per month."""
+
+    organization = _led_key(Organization, _("organisation"))  # the index on (organization, year) leads
+    unit = _led_key(OrgUnit, _("unit"))  # the unique constraint leads with it
+    absence_type = models.CharField(_("absence type"), max_length=20)
+    year = models.IntegerField(_("year"))
+    people_1 = models.IntegerField(MONTHS[1], default=0)
+    people_2 = models.IntegerField(MONTHS[2], default=0)
+    people_3 = models.IntegerField(MONTHS[3], default=0)
+    people_4 = models.IntegerField(MONTHS[4], default=0)
+    people_5 = models.IntegerField(MONTHS[5], default=0)
+    people_6 = models.IntegerField(MONTHS[6], default=0)
+    people_7 = models.IntegerField(MONTHS[7], default=0)
+    people_8 = models.IntegerField(MONTHS[8], default=0)
+    people_9 = models.IntegerField(MONTHS[9], default=0)
+    people_10 = models.IntegerField(MONTHS[10], default=0)
+    people_11 = models.IntegerField(MONTHS[11], default=0)
+    people_12 = models.IntegerField(MONTHS[12], default=0)
+
+    class Meta:
+        verbose_name = _("absence year of a unit")
+        verbose_name_plural = _("absence years of units")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "absence_type", "year"], name="absence_unit_year_unique"),
+        ]
+        indexes = [
+            # Covering on PostgreSQL: a year's rows are read from the index alone.
+            models.Index(
+                fields=["organization", "year"],
+                include=["unit", "absence_type", *(f"people_{month}" for month in range(1, 13))],
+                name="absence_unit_year_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.absence_type} · {self.year}"
+
+
 class AbsencePersonYear(models.Model):
     """Per employee, type and year, the calendar months of that year and the year before in which the
     employee has ``AbsenceMonth`` rows of the type, as bits (bit ``i`` < 12: month ``i + 1`` of the year
@@ -162,21 +213,9 @@ class AbsencePersonYear(models.Model):
     them, as they are not in ``AbsenceMonth``.
     """
 
-    organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("organisation"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # the index on (organization, year) leads with it
-    )
+    organization = _led_key(Organization, _("organisation"))  # the index on (organization, year) leads
     unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+")
-    employee = models.ForeignKey(
-        Employee,
-        verbose_name=_("employee"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # the unique constraint leads with it
-    )
+    employee = _led_key(Employee, _("employee"))  # the unique constraint leads with it
     absence_type = models.CharField(_("absence type"), max_length=20)
     year = models.IntegerField(_("year"))
     months = models.IntegerField(_("months with absence"), help_text="bits: 24 months up to December")

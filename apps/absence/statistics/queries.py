@@ -27,6 +27,7 @@ from ..models import (
     AbsencePersonYear,
     AbsenceRegistration,
     AbsenceUnitMonth,
+    AbsenceUnitYear,
     AdvisoryPolicy,
     Employee,
     StatisticsVersion,
@@ -293,7 +294,14 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     if whole:
         rows += units(
             _unit_month_rows(
-                days, organization, whole, unit_ids, people_only=people_only or packed, fetch=fetch, **options
+                days,
+                organization,
+                whole,
+                unit_ids,
+                people_only=people_only or packed,
+                packed=in_sql,
+                fetch=fetch,
+                **options,
             )
         )
     rest = [p for p in periods if p not in whole]
@@ -337,10 +345,15 @@ def _fetch_packed(query: str, params: list, *, periods: list[Period]) -> list[tu
         FROM ({query}) r(idx, unit_id, code, spells, days, hours, people)
         GROUP BY r.unit_id, r.code
     """  # noqa: S608 - integers and a query of this module only
+    return _unpacked_words(sql.fetch(wrapped, params))
+
+
+def _unpacked_words(rows: list) -> list[tuple[int, str, int]]:
+    """(unit id, type, one integer) of rows (unit id, type, word 0, word 1, ...) of 64-bit words."""
     shift = PACK_BITS * _PER_WORD
     return [
         (unit_id, code, sum(value << (shift * word) for word, value in enumerate(values) if value))
-        for unit_id, code, *values in sql.fetch(wrapped, params)
+        for unit_id, code, *values in rows
     ]
 
 
@@ -563,42 +576,29 @@ def _rollup_absence_rows(
     return sql.fetch(query, params)
 
 
-def _unit_month_rows(
+def _ongoing_month_ctes(
     days: WorkingDays,
     organization: Organization,
     periods: list[Period],
     unit_ids: list[int] | None,
-    *,
-    types: list[str] | None = None,
-    group_of: dict[int, int] | None = None,
+    types: list[str] | None,
+    group_of: dict[int, int] | None,
     people_types: list[str],
-    people_only: bool = False,
-    fetch: Callable[[str, list], list] = sql.fetch,
-    **_options,
-):
-    """What ``_rollup_absence_rows`` gives without spells for periods that are whole calendar months,
-    read from the units' monthly rollups (``AbsenceUnitMonth``: a few rows per unit and month) and the
-    ongoing registrations. People add up over units (an employee is in one); an ongoing registration
-    adds its employee to a month's people only where their ended ones of the type (for ``ALL_TYPES``:
-    of any of ``people_types``) do not have them already. ``people_only``: the rollups' sums as 0."""
-    table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
+    params: list,
+) -> str:
+    """``o`` (``_ongoing_cte``), ``c`` (each ongoing registration in each whole month ``periods`` it
+    reaches) and ``n``: per month its days, hours, and whether its employee is one more person of the
+    type (``new_person``: no ended registration of the type that month) or of the counting types
+    (``new_any``); its parameters are appended to ``params``."""
+    months_table = AbsenceMonth._meta.db_table
     last = max(p.end for p in periods)
-    group_cte, rollup_join, rollup_unit = _grouping(group_of, "um")
     people_list = ", ".join(["%s"] * len(people_types))
-    params: list = []
     ongoing = _ongoing_cte(organization, last, unit_ids, types, group_of, params)
-    months = [min(month_number(p.start) for p in periods), month_number(last)]
-    params.extend(months)  # k: the months of the periods
+    params.extend([min(month_number(p.start) for p in periods), month_number(last)])  # k: the months
     params.extend(people_types)  # ka: their ended ones of these types
     params.extend(people_types)  # n: the type is one of them
-    params.extend([organization.pk, *months])
-    type_where = _types_where("um", types, params, also=(ALL_TYPES,))
-    _join, unit_where = _unit_filter(unit_ids, params, alias="um")
     wd = days.between("c.a", "c.b")
-    sums = "0, 0" if people_only else "um.days, um.hours"
-    query = f"""
-        WITH {_periods_cte(periods)}, {group_cte}
-        {ongoing},
+    return f"""{ongoing},
         c AS (
             SELECT p.idx, p.m, o.unit_id, o.absence_type, o.employee_id, o.hours,
                    {sql.greatest("o.rs", "o.es", "p.ps")} AS a, {sql.least(str(FAR), "o.ee", "p.pe")} AS b
@@ -622,9 +622,55 @@ def _unit_month_rows(
             LEFT JOIN k ON k.employee_id = c.employee_id AND k.month = c.m AND k.absence_type = c.absence_type
             LEFT JOIN ka ON ka.employee_id = c.employee_id AND ka.month = c.m
             WHERE c.a <= c.b
+        )"""  # noqa: S608 - table names, expressions and placeholders only
+
+
+def _unit_month_rows(
+    days: WorkingDays,
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    *,
+    types: list[str] | None = None,
+    group_of: dict[int, int] | None = None,
+    people_types: list[str],
+    people_only: bool = False,
+    packed: bool = False,
+    fetch: Callable[[str, list], list] = sql.fetch,
+    **_options,
+):
+    """What ``_rollup_absence_rows`` gives without spells for periods that are whole calendar months,
+    read from the units' monthly rollups (``AbsenceUnitMonth``: a few rows per unit and month) and the
+    ongoing registrations. People add up over units (an employee is in one); an ongoing registration
+    adds its employee to a month's people only where their ended ones of the type (for ``ALL_TYPES``:
+    of any of ``people_types``) do not have them already. ``people_only``: the rollups' sums as 0.
+    ``packed`` (PostgreSQL): ``_pack`` of the people, the units' months read from their years
+    (``_packed_unit_years``)."""
+    group_cte, rollup_join, rollup_unit = _grouping(group_of, "um")
+    params: list = []
+    ongoing = _ongoing_month_ctes(
+        days, organization, periods, unit_ids, types, group_of, people_types, params
+    )
+    if packed:
+        return _packed_unit_years(
+            organization,
+            periods,
+            unit_ids,
+            types,
+            group_of,
+            f"{_periods_cte(periods)}, {group_cte} {ongoing}",
+            params,
         )
+    months = [min(month_number(p.start) for p in periods), month_number(max(p.end for p in periods))]
+    params.extend([organization.pk, *months])
+    type_where = _types_where("um", types, params, also=(ALL_TYPES,))
+    _join, unit_where = _unit_filter(unit_ids, params, alias="um")
+    sums = "0, 0" if people_only else "um.days, um.hours"
+    query = f"""
+        WITH {_periods_cte(periods)}, {group_cte}
+        {ongoing}
         SELECT p.idx, {rollup_unit}, um.absence_type, 0, {sums}, um.people
-        FROM {table} um JOIN periods p ON p.m = um.month {rollup_join}
+        FROM {AbsenceUnitMonth._meta.db_table} um JOIN periods p ON p.m = um.month {rollup_join}
         WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s {type_where} {unit_where}
         UNION ALL
         SELECT n.idx, n.unit_id, n.absence_type, 0, SUM(n.days), SUM(n.hours), SUM(n.new_person)
@@ -636,6 +682,65 @@ def _unit_month_rows(
         GROUP BY n.idx, n.unit_id
     """  # noqa: S608 - table names, integers and placeholders only
     return fetch(query, params)
+
+
+def _packed_unit_years(
+    organization: Organization,
+    periods: list[Period],
+    unit_ids: list[int] | None,
+    types: list[str] | None,
+    group_of: dict[int, int] | None,
+    ctes: str,
+    params: list,
+) -> list[tuple[int, str, int]]:
+    """The packed people of ``_unit_month_rows`` (``ctes``: its CTEs, ``params`` theirs): the units'
+    months from their years (``AbsenceUnitYear``: a row per unit, type and year instead of one per
+    month too), each month's column shifted to its period's bits, the ongoing registrations' people
+    (``n``) packed alike, summed per unit and type."""
+    if any(not 0 <= p.index < 64 for p in periods):
+        raise ValueError("packed people need period indexes 0-63")
+    words = max(p.index for p in periods) // _PER_WORD + 1
+    _cte, join, unit = _grouping(group_of, "uy")
+    # Per year, per word: the columns of its months, each shifted to its period's place in the word.
+    terms: dict[int, list[list[str]]] = {}
+    for p in periods:
+        year, month = divmod(month_number(p.start), 12)
+        word, place = divmod(p.index, _PER_WORD)
+        column = f"CAST(uy.people_{month + 1} AS bigint)"
+        terms.setdefault(year, [[] for _word in range(words)])[word].append(
+            f"({column} << {PACK_BITS * place})" if place else column
+        )
+    selects = []
+    for year, year_terms in sorted(terms.items()):
+        params.extend([organization.pk, year])
+        type_where = _types_where("uy", types, params, also=(ALL_TYPES,))
+        _join, unit_where = _unit_filter(unit_ids, params, alias="uy")
+        columns = ", ".join(" + ".join(word_terms) or "CAST(0 AS bigint)" for word_terms in year_terms)
+        selects.append(f"""SELECT {unit}, uy.absence_type, {columns}
+            FROM {AbsenceUnitYear._meta.db_table} uy {join}
+            WHERE uy.organization_id = %s AND uy.year = %s {type_where} {unit_where}""")  # noqa: S608
+    ongoing_words = ", ".join(
+        f"CASE WHEN q.idx / {_PER_WORD} = {word}"
+        f" THEN CAST(q.people AS bigint) << ({PACK_BITS} * (q.idx %% {_PER_WORD})) ELSE 0 END"
+        for word in range(words)
+    )
+    selects.append(f"""SELECT q.unit_id, q.code, {ongoing_words}
+        FROM (
+            SELECT n.idx, n.unit_id, n.absence_type AS code, SUM(n.new_person) AS people
+            FROM n GROUP BY n.idx, n.unit_id, n.absence_type
+            UNION ALL
+            SELECT n.idx, n.unit_id, '{ALL_TYPES}', COUNT(DISTINCT n.employee_id)
+            FROM n WHERE n.new_any = 1 GROUP BY n.idx, n.unit_id
+        ) q""")  # noqa: S608 - integers only
+    sums = ", ".join(f"CAST(SUM(r.w{word}) AS bigint)" for word in range(words))
+    names = ", ".join(f"w{word}" for word in range(words))
+    query = f"""
+        WITH {ctes}
+        SELECT r.unit_id, r.code, {sums}
+        FROM ({" UNION ALL ".join(selects)}) r(unit_id, code, {names})
+        GROUP BY r.unit_id, r.code
+    """  # noqa: S608 - table names, integers and placeholders only
+    return _unpacked_words(sql.fetch(query, params))
 
 
 def in_two_years(period: Period) -> bool:
