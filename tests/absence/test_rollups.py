@@ -365,6 +365,26 @@ def test_the_packed_people_of_24_months_come_from_the_units_years(employer, staf
     assert 0 < people() < before
 
 
+def test_the_packed_people_decide_the_period_cells_as_the_plain_counts_do():
+    """``period_cells`` walks back through the months of plain counts one by one and finds the same
+    latest month with people in packed ones by bit arithmetic: the same cells, whatever the counts."""
+    from apps.absence.statistics.suppression import period_cells
+
+    rng = random.Random(3)
+    for _round in range(200):
+        plain: dict[tuple[int, int, str], int] = {}
+        packed = MonthPeople()
+        for unit_id in range(1, 5):
+            for code in ("sick", "child_sick", "*"):
+                for month in rng.sample(range(24), rng.choice([0, 1, 2, 5, 24])):
+                    count = rng.choice([0, 1, 2, 4, 5, 9, 200])
+                    plain[month, unit_id, code] = count
+                    packed.add(month, unit_id, code, count)
+        hidden = {(month, 2) for month in range(12, 24) if rng.random() < 0.05}
+        units = [1, 2, 3, 4]
+        assert period_cells(packed, hidden, units) == period_cells(plain, hidden, units)
+
+
 def test_people_that_do_not_fit_their_bits_are_refused():
     people = MonthPeople()
     people.add(3, 1, "sick", 7)

@@ -319,6 +319,7 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
 # where they are summed up the tree). Three months fill a signed 64-bit integer of the database.
 PACK_BITS = 21
 _PER_WORD = 3
+_WORD_BITS = PACK_BITS * _PER_WORD
 
 
 def _pack(rows: list) -> list[tuple[int, str, int]]:
@@ -350,11 +351,15 @@ def _fetch_packed(query: str, params: list, *, periods: list[Period]) -> list[tu
 
 def _unpacked_words(rows: list) -> list[tuple[int, str, int]]:
     """(unit id, type, one integer) of rows (unit id, type, word 0, word 1, ...) of 64-bit words."""
-    shift = PACK_BITS * _PER_WORD
-    return [
-        (unit_id, code, sum(value << (shift * word) for word, value in enumerate(values) if value))
-        for unit_id, code, *values in rows
-    ]
+    result = []
+    for unit_id, code, *values in rows:
+        # The words' fields do not overlap: a word holds three fields, 63 bits.
+        packed = 0
+        for word, value in enumerate(values):
+            if value:
+                packed |= value << (_WORD_BITS * word)
+        result.append((unit_id, code, packed))
+    return result
 
 
 def rollup_state(organization_id: int) -> tuple[date | None, str]:

@@ -47,6 +47,20 @@ class MonthPeople:
     def codes(self) -> set[str]:
         return {code for _unit_id, code in self.packed}
 
+    def latest_pair(self, unit_id: int, code: str) -> tuple[int, int] | None:
+        """(people of month ``m``, of month ``m - 12``) for the latest ``m`` of 12-23 where either is not
+        0, or None: ``period_cells``' walk back through the months, as bit arithmetic."""
+        value = self.packed.get((unit_id, code))
+        if not value:
+            return None
+        year_bits = PACK_BITS * 12
+        now, dropped = value >> year_bits, value & ((1 << year_bits) - 1)
+        either = now | dropped
+        if not either:
+            return None
+        shift = (either.bit_length() - 1) // PACK_BITS * PACK_BITS
+        return (now >> shift) & self._mask, (dropped >> shift) & self._mask
+
 
 def period_cells(
     people: dict[tuple[int, int, str], int] | MonthPeople,
@@ -76,6 +90,12 @@ def period_cells(
     for unit_id in unit_ids:
         if any((month, unit_id) in hidden_months for month in range(last - 11, last + 1)):
             cells.add(("type", unit_id, ALL_TYPES))
+        if isinstance(people, MonthPeople):
+            for code in codes:
+                pair = people.latest_pair(unit_id, code)
+                if pair is not None and max(pair) < limit:
+                    cells.add(("type", unit_id, code))
+            continue
         for code in codes:
             month = last
             while month >= 12:
