@@ -307,7 +307,11 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     rest = [p for p in periods if p not in whole]
     years = [p for p in rest if in_two_years(p)]
     if years:
-        rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **options))
+        if packed:  # only the people are wanted: no spells (no look-up of the registrations continued)
+            people_options = {**options, "spells": False, "part": "people"}
+            rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **people_options))
+        else:
+            rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **options))
     others = [p for p in rest if p not in years]
     if others:
         rows += plain(_rollup_absence_rows(days, organization, others, unit_ids, **options))
@@ -764,6 +768,7 @@ def _unit_year_rows(
     spells: bool = True,
     group_of: dict[int, int] | None = None,
     people_types: list[str],
+    part: str = "all",
     fetch: Callable[[str, list], list] = sql.fetch,
     **_options,
 ):
@@ -776,7 +781,10 @@ def _unit_year_rows(
     (also the spell going on at its first day) when the period begins with it. People are the distinct
     employees with absence in the period: those whose year row has a bit of one of its whole months,
     plus those with absence in its cut months or an ongoing registration in it whose year row has none.
-    ``types`` must hold every one of ``people_types`` (the type ``*`` rows count those)."""
+    ``types`` must hold every one of ``people_types`` (the type ``*`` rows count those).
+
+    ``part="people"``: only the people (the sums as 0; with ``spells=False`` no look-up of the
+    registrations continued either)."""
     um_table, months_table = AbsenceUnitMonth._meta.db_table, AbsenceMonth._meta.db_table
     year_table = AbsencePersonYear._meta.db_table
     segments = _segment_rows(days.calendar, periods)
@@ -800,10 +808,15 @@ def _unit_year_rows(
     masks_values = ", ".join(f"({idx}, {year_of[idx]}, {bits}, {hits[idx]})" for idx, bits in masks.items())
     ctes.append(f"masks(idx, y, bits, hit) AS (VALUES {masks_values})")
     ctes.append(_ongoing_ctes(organization, periods, unit_ids, types, group_of, spells, params))
-    sums = [
-        f"""SELECT c.idx, c.unit_id, c.absence_type, {"c.new_spell" if spells else "0"} AS spells,
+    # The SELECTs summed: (part, SQL, the parameters of its own placeholders, after all the CTEs').
+    sums: list[tuple[str, str, list]] = [
+        (
+            "sums",
+            f"""SELECT c.idx, c.unit_id, c.absence_type, {"c.new_spell" if spells else "0"} AS spells,
                    c.b - c.a + 1 AS days, {days.between("c.a", "c.b")} * c.hours AS hours, 0 AS people
-            FROM c WHERE c.a <= c.b"""  # noqa: S608 - expressions only
+            FROM c WHERE c.a <= c.b""",  # noqa: S608 - expressions only
+            [],
+        )
     ]
     # The people of the cut months and of the ongoing registrations, by (period, type or *, employee).
     ongoing_people = f"""SELECT c.idx, c.unit_id, c.absence_type, c.employee_id FROM c WHERE c.a <= c.b
@@ -835,10 +848,13 @@ def _unit_year_rows(
               {type_where} {unit_where}
         )""")  # noqa: S608 - table names, integers and placeholders only
         sums.append(
-            """SELECT cut.idx, cut.unit_id, cut.absence_type, cut.spells, cut.days, cut.hours, 0
-            FROM cut WHERE cut.days > 0"""
+            (
+                "sums",
+                """SELECT cut.idx, cut.unit_id, cut.absence_type, cut.spells, cut.days, cut.hours, 0
+            FROM cut WHERE cut.days > 0""",
+                [],
+            )
         )
-    late_params: list = []  # those of the sums' own placeholders, after all the CTEs'
     if whole:
         # The people of the whole months (W): each person's year row with a bit of one of them, counted
         # straight from the covering index. The cut months' and ongoing registrations' people then count
@@ -847,14 +863,16 @@ def _unit_year_rows(
         # registration's person is looked up.
         _cte, join, unit = _grouping(group_of, "py")
         years = sorted(set(year_of.values()))
-        late_params.extend([organization.pk, years[0], years[-1]])
-        type_where = _types_where("py", types, late_params, also=(ALL_TYPES,))
-        _join, unit_where = _unit_filter(unit_ids, late_params, alias="py")
-        sums.append(f"""SELECT k.idx, {unit}, py.absence_type, 0, 0, 0, COUNT(*)
+        py_params = [organization.pk, years[0], years[-1]]
+        type_where = _types_where("py", types, py_params, also=(ALL_TYPES,))
+        _join, unit_where = _unit_filter(unit_ids, py_params, alias="py")
+        whole_people = f"""SELECT k.idx, {unit} AS unit_id, py.absence_type, 0 AS spells, 0 AS days,
+                   0 AS hours, COUNT(*) AS people
             FROM {year_table} py JOIN masks k ON k.y = py.year {join}
             WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s AND (py.months & k.bits) <> 0
               {type_where} {unit_where}
-            GROUP BY 1, 2, 3""")  # noqa: S608 - table names and placeholders only
+            GROUP BY 1, 2, 3"""  # noqa: S608 - table names and placeholders only
+        sums.append(("people", whole_people, py_params))
         if cut:
             # Materialized: a hash join with the cut months' people, not a lookup for each of them.
             ctes.append(f"""h AS {sql.materialized()} (
@@ -883,14 +901,16 @@ def _unit_year_rows(
         values = ", ".join(f"({idx}, {m}, {first_bit})" for idx, m, first_bit in whole)
         ctes.append(f"w(idx, m, first) AS (VALUES {values})")
         spells_sql = "CASE WHEN w.first <> 0 THEN um.spells ELSE um.starts END" if spells else "0"
-        late_params.extend([organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)])
+        um_params = [organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)]
         # The units' rows of type * (people only) are counted from the year rows.
-        um_where = _types_where("um", types, late_params) or f"AND um.absence_type <> '{ALL_TYPES}'"
-        _join, unit_where = _unit_filter(unit_ids, late_params, alias="um")
-        sums.append(f"""SELECT w.idx, {unit}, um.absence_type, {spells_sql}, um.days, um.hours, 0
+        um_where = _types_where("um", types, um_params) or f"AND um.absence_type <> '{ALL_TYPES}'"
+        _join, unit_where = _unit_filter(unit_ids, um_params, alias="um")
+        whole_sums = f"""SELECT w.idx, {unit} AS unit_id, um.absence_type, {spells_sql} AS spells,
+                   um.days, um.hours, 0 AS people
             FROM {um_table} um JOIN w ON w.m = um.month {join}
             WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s
-              {um_where} {unit_where}""")  # noqa: S608 - table names, integers and placeholders only
+              {um_where} {unit_where}"""  # noqa: S608 - table names, integers and placeholders only
+        sums.append(("sums", whole_sums, um_params))
     else:
         present = ongoing_people
         params.extend(people_types)
@@ -898,12 +918,21 @@ def _unit_year_rows(
             present += f" UNION ALL {cut_people}"
             params.extend(people_types)
     ctes.append(f"v AS (SELECT DISTINCT q.idx, q.unit_id, q.absence_type, q.employee_id FROM ({present}) q)")  # noqa: S608
-    sums.append("SELECT v.idx, v.unit_id, v.absence_type, 0, 0, 0, COUNT(*) FROM v GROUP BY 1, 2, 3")
-    params.extend(late_params)
+    sums.append(
+        (
+            "people",
+            """SELECT v.idx, v.unit_id, v.absence_type, 0 AS spells, 0 AS days, 0 AS hours, COUNT(*) AS people
+            FROM v GROUP BY 1, 2, 3""",
+            [],
+        )
+    )
+    chosen = [(sql_text, own) for kind, sql_text, own in sums if part in ("all", kind)]
+    for _sql, own in chosen:
+        params.extend(own)
     query = f"""
         WITH {group_cte} {", ".join(ctes)}
         SELECT r.idx, r.unit_id, r.absence_type, SUM(r.spells), SUM(r.days), SUM(r.hours), SUM(r.people)
-        FROM ({" UNION ALL ".join(sums)}) r
+        FROM ({" UNION ALL ".join(sql_text for sql_text, _own in chosen)}) r
         GROUP BY r.idx, r.unit_id, r.absence_type
     """  # noqa: S608 - table names, integers and placeholders only
     return fetch(query, params)
