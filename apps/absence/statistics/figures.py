@@ -115,7 +115,7 @@ def _unit_statistics(
         frozen = frozen_year(organization, as_of, frozen_from, sorted(counting))
         scope = units_in_scope(organization, unit) if units is None else units
         # What the neighbouring periods would give away (suppression) is read at the same time.
-        periods_needed = suppress and any(u.pk not in exempt for u in scope)
+        periods_needed = suppress and any(u.id not in exempt for u in scope)
         if frozen is None:
 
             def year() -> tuple[list[OrgUnit], Sums, list[dict]]:
@@ -151,18 +151,18 @@ def _unit_statistics(
 
 def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dict]:
     """The rows of ``_unit_statistics`` (see there), none hidden yet."""
-    paths = {u.path: u.pk for u in units}
+    paths = {u.path: u.id for u in units}
     labels = dict(AbsenceType.choices)
     band_names = band_labels(sums.bands)
     base_depth = units[0].depth if units else 1
     rows = []
     for u in units:
-        pop = sums.population.get(u.pk, Figures())
+        pop = sums.population.get(u.id, Figures())
         population = Population(pop, sums.working_days)
         types = []
         total = Figures()
         for code in TYPE_CODES:
-            raw = sums.absence.get((u.pk, code))
+            raw = sums.absence.get((u.id, code))
             figures = population.published(raw)
             types.append(
                 {
@@ -177,12 +177,12 @@ def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dic
                 total.spells += raw.spells
                 total.calendar_days += raw.calendar_days
                 total.absence_weekday_hours += raw.absence_weekday_hours
-        all_types = sums.absence.get((u.pk, ALL_TYPES))
+        all_types = sums.absence.get((u.id, ALL_TYPES))
         total.people = all_types.people if all_types is not None else 0
-        counts = [sums.bradford.get((u.pk, band), 0) for band in range(1, len(band_names))]
+        counts = [sums.bradford.get((u.id, band), 0) for band in range(1, len(band_names))]
         rows.append(
             {
-                "unit_id": u.pk,
+                "unit_id": u.id,
                 "parent_id": paths.get(u.path[: -OrgUnit.steplen]),
                 "code": u.code,
                 "name": u.name,
@@ -246,7 +246,7 @@ def _period_cells(
         for (unit_id, code), figures in sums.absence.items():
             people.add(index, unit_id, code, figures.people)
     hidden_months = months_to_hide(units, year_months, employees, people, exempt)
-    return period_cells(people, hidden_months, [u.pk for u in units if u.pk not in exempt])
+    return period_cells(people, hidden_months, [u.id for u in units if u.id not in exempt])
 
 
 def _part_of_whole(
@@ -265,7 +265,7 @@ def _part_of_whole(
     whole = unit_statistics(organization, as_of, exempt_unit_ids=exempt_unit_ids)
     if units is None:
         units = list(OrgUnit.objects.filter(organization=organization, path__startswith=unit.path))
-    depth = {u.pk: u.depth - unit.depth for u in units if u.path.startswith(unit.path)}
+    depth = {u.id: u.depth - unit.depth for u in units if u.path.startswith(unit.path)}
     # New dicts for what changes (depth, the top's parent); the figures are shared, never changed.
     rows = [
         {
@@ -385,7 +385,7 @@ def _monthly_series(
         # Which months to hide is decided over the whole organisation (as ``_part_of_whole`` does for
         # the year): decided per page, a unit's page could show a month its parent's page hides to
         # protect a sibling. Nothing to decide for a viewer who may see every unit in full.
-        suppress = any(u.pk not in exempt for u in org_units)
+        suppress = any(u.id not in exempt for u in org_units)
         if suppress:
             units = org_units
     # Months that begin before the individual rows still kept (retention) come frozen, whole months,

@@ -47,13 +47,13 @@ def _nearest_ancestors(units: list[OrgUnit]) -> list[tuple[int, int]]:
     """(unit id, id of its nearest ancestor among ``units``) of every unit that has one there,
     deepest units first: the order in which each unit's totals are added to its ancestor's."""
     steplen = OrgUnit.steplen
-    paths = {u.path: u.pk for u in units}
+    paths = {u.path: u.id for u in units}
     pairs = []
     for u in sorted(units, key=lambda u: len(u.path), reverse=True):
         for end in range(len(u.path) - steplen, 0, -steplen):
             parent = paths.get(u.path[:end])
             if parent is not None:
-                pairs.append((u.pk, parent))
+                pairs.append((u.id, parent))
                 break
     return pairs
 
@@ -62,7 +62,7 @@ def tree_totals(units: list[OrgUnit], counts: Iterable[tuple[int, Hashable, int]
     """Unit id -> key -> the sum of the ``counts`` (unit id, key, count) of the unit and of every unit
     below it among ``units``. Each unit's totals are added to its nearest ancestor's, deepest units
     first: a count is added once per unit level, not once per ancestor of each row."""
-    totals: dict[int, dict] = {u.pk: {} for u in units}
+    totals: dict[int, dict] = {u.id: {} for u in units}
     for unit_id, key, count in counts:
         own = totals.get(unit_id)
         if own is not None:
@@ -112,6 +112,7 @@ class Figures:
 # The figures of no absence, one object each: pickle (the cache) writes an object it has written
 # before as a reference to it, several times faster both ways than a Decimal anew.
 _ZERO_1, _ZERO_2 = rounded(Decimal(0), 1), rounded(Decimal(0), 2)
+_ONE_PLACE, _TWO_PLACES = _QUANTA[1], _QUANTA[2]
 
 
 class Population:
@@ -151,14 +152,15 @@ class Population:
         figures["spells"] = absence.spells
         figures["calendar_days"] = absence.calendar_days
         if absence.absence_weekday_hours:
+            # ``rounded`` of Decimals, written out: this runs for every unit and type.
             absence_hours = absence.absence_weekday_hours / 5
             absence_days = absence_hours / FULL_TIME_DAY_HOURS
-            figures["absence_hours"] = rounded(absence_hours, 1)
-            figures["absence_days"] = rounded(absence_days, 1)
+            figures["absence_hours"] = absence_hours.quantize(_ONE_PLACE)
+            figures["absence_days"] = absence_days.quantize(_ONE_PLACE)
             if self.possible_hours:
-                figures["absence_pct"] = rounded(absence_hours / self.possible_hours * 100, 2)
+                figures["absence_pct"] = (absence_hours / self.possible_hours * 100).quantize(_TWO_PLACES)
             if self.fte:
-                figures["days_per_fte"] = rounded(absence_days / self.fte, 2)
+                figures["days_per_fte"] = (absence_days / self.fte).quantize(_TWO_PLACES)
         return figures
 
 
@@ -188,15 +190,15 @@ def compute_sums(
     calendar = WorkCalendar.for_policy(policy)
     days = WorkingDays(calendar, min(p.start for p in periods), max(p.end for p in periods))
     units = units_in_scope(organization, unit) if units is None else units
-    paths = {u.path: u.pk for u in units}
-    unit_ids = [u.pk for u in units] if unit is not None else None
+    paths = {u.path: u.id for u in units}
+    unit_ids = [u.id for u in units] if unit is not None else None
     group_of = None
     if group_depth is not None:
         cut = OrgUnit.steplen * group_depth
-        group_of = {u.pk: paths.get(u.path[:cut], u.pk) if u.depth > group_depth else u.pk for u in units}
+        group_of = {u.id: paths.get(u.path[:cut], u.id) if u.depth > group_depth else u.id for u in units}
     # Each row is added to its own unit's figures; then each unit's to its nearest ancestor's, deepest
     # units first (an employee is in one unit: the people of the units below add up to the ancestor's).
-    own_population: dict[int, dict] = {u.pk: {} for u in units}
+    own_population: dict[int, dict] = {u.id: {} for u in units}
     for idx, unit_id, count, weekday_hours in population_rows(
         days, organization, periods, unit_ids, group_of
     ):
@@ -208,7 +210,7 @@ def compute_sums(
             figures = own[idx] = Figures()
         figures.employees += int(count)
         figures.weekday_hours += Decimal(str(weekday_hours or 0))
-    own_absence: dict[int, dict] = {u.pk: {} for u in units}
+    own_absence: dict[int, dict] = {u.id: {} for u in units}
     for idx, unit_id, code, count, calendar_days, hours, people in absence_rows(
         days,
         organization,
@@ -271,7 +273,7 @@ def year_sums(
     calendar = WorkCalendar.for_policy(policy)
     with reporting_transaction():
         scope = units_in_scope(organization, unit) if units is None else units
-        unit_ids = [u.pk for u in scope] if unit is not None else None
+        unit_ids = [u.id for u in scope] if unit is not None else None
         (units, population, absence, working_days, _calendar), rows = in_parallel(
             lambda: compute_sums(
                 organization, [rolling_year(as_of)], unit, policy, units=scope, people_types=counting

@@ -345,7 +345,7 @@ class _Tree:
     def __init__(self, units: list[OrgUnit]) -> None:
         steplen = OrgUnit.steplen
         position_of = {u.path: i for i, u in enumerate(units)}
-        self.pks = [u.pk for u in units]
+        self.pks = [u.id for u in units]
         self.parent: list[int | None] = [position_of.get(u.path[:-steplen]) for u in units]
         self.kids: list[list[int]] = [[] for _ in units]
         for i, parent in enumerate(self.parent):
