@@ -5,7 +5,6 @@ frozen sums where retention has deleted the rows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -117,20 +116,26 @@ def _unit_statistics(
         # What the neighbouring periods would give away (suppression) is read at the same time.
         periods_needed = suppress and any(u.id not in exempt for u in scope)
         if frozen is None:
-
-            def year() -> tuple[list[OrgUnit], Sums, list[dict]]:
-                year_units, sums = year_sums(organization, as_of, policy, unit=unit, units=scope)
-                return year_units, sums, _unit_rows(year_units, sums, counting)
-
-            calls: list[Callable[[], Any]] = [year]
-            if periods_needed:
-                calls.append(lambda: _period_cells(organization, as_of, policy, scope, exempt, frozen_from))
-            parts = in_parallel(*calls)
-            units, sums, rows = parts[0]
-            also_hide = parts[1] if periods_needed else set()
+            # The rows are made while the neighbouring periods are still read (after Bradford).
+            units, sums, rows, also_hide = year_sums(
+                organization,
+                as_of,
+                policy,
+                unit=unit,
+                units=scope,
+                with_sums=lambda year_units, year: _unit_rows(year_units, year, counting),
+                beside=(
+                    (lambda: _period_cells(organization, as_of, policy, scope, exempt, frozen_from))
+                    if periods_needed
+                    else None
+                ),
+            )
+            _add_bradford(units, rows, sums)
+            also_hide = also_hide or set()
         else:  # the window begins before the individual rows still kept (retention)
             as_of, sums = frozen
             units, rows, also_hide = scope, _unit_rows(scope, sums, counting), set()
+            _add_bradford(units, rows, sums)
             if periods_needed:
                 also_hide = _period_cells(organization, as_of, policy, scope, exempt, frozen_from)
     window = rolling_year(as_of)
@@ -153,7 +158,6 @@ def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dic
     """The rows of ``_unit_statistics`` (see there), none hidden yet."""
     paths = {u.path: u.id for u in units}
     labels = dict(AbsenceType.choices)
-    band_names = band_labels(sums.bands)
     base_depth = units[0].depth if units else 1
     rows = []
     for u in units:
@@ -179,7 +183,6 @@ def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dic
                 total.absence_weekday_hours += raw.absence_weekday_hours
         all_types = sums.absence.get((u.id, ALL_TYPES))
         total.people = all_types.people if all_types is not None else 0
-        counts = [sums.bradford.get((u.id, band), 0) for band in range(1, len(band_names))]
         rows.append(
             {
                 "unit_id": u.id,
@@ -193,14 +196,19 @@ def _unit_rows(units: list[OrgUnit], sums: Sums, counting: set[str]) -> list[dic
                 "possible_hours": population.none["possible_hours"],
                 "types": types,
                 "total": {"suppressed": False, **population.published(total)},
-                "bradford": {
-                    "suppressed": False,
-                    "employees": pop.employees,
-                    "bands": [max(pop.employees - sum(counts), 0), *counts],
-                },
+                "bradford": {"suppressed": False, "employees": pop.employees, "bands": []},
             }
         )
     return rows
+
+
+def _add_bradford(units: list[OrgUnit], rows: list[dict], sums: Sums) -> None:
+    """The Bradford bands of the rows of ``_unit_rows`` (the order of ``units``), from ``sums``."""
+    bands = range(1, len(band_labels(sums.bands)))
+    for u, row in zip(units, rows, strict=True):
+        counts = [sums.bradford.get((u.id, band), 0) for band in bands]
+        employees = row["bradford"]["employees"]
+        row["bradford"]["bands"] = [max(employees - sum(counts), 0), *counts]
 
 
 def _period_cells(

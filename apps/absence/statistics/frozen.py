@@ -195,7 +195,7 @@ def snapshots_to_freeze(
     month_end = since - timedelta(days=1)
     while rolling_year(month_end).start < cutoff:
         if (YEAR, month_end) not in frozen:
-            _units, sums = year_sums(organization, month_end, policy, units=units)
+            _units, sums, _made, _also = year_sums(organization, month_end, policy, units=units)
             started = bisect_right(starts_sorted, month_end)
             snapshots.append(
                 StatisticsSnapshot(

@@ -4,10 +4,11 @@ made from them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from apps.organizations.models import Organization, OrgUnit
 
@@ -267,29 +268,44 @@ def year_sums(
     *,
     unit: OrgUnit | None = None,
     units: list[OrgUnit] | None = None,
-) -> tuple[list[OrgUnit], Sums]:
-    """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows."""
+    with_sums: Callable[[list[OrgUnit], Sums], Any] | None = None,
+    beside: Callable[[], Any] | None = None,
+) -> tuple[list[OrgUnit], Sums, Any, Any]:
+    """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows.
+
+    The year's absence and Bradford are read at the same time (``in_parallel``), Bradford first in a
+    lane of its own that then runs ``beside()`` (another read: the year's own query takes about as
+    long as Bradford's, and the work after it overlaps the other lane's). ``with_sums(units, sums)``
+    runs in the year's lane as soon as its sums are there, Bradford's counts not yet in them (they are
+    added to ``sums`` before this returns). Returns the units, the sums, and what ``with_sums`` and
+    ``beside`` returned (None where not given)."""
     counting = sorted(policy.types_for("percentage"))
     calendar = WorkCalendar.for_policy(policy)
+
+    def year() -> tuple[list[OrgUnit], Sums, Any]:
+        year_units, population, absence, working_days, _calendar = compute_sums(
+            organization, [rolling_year(as_of)], unit, policy, units=scope, people_types=counting
+        )
+        sums = Sums(
+            working_days=working_days[0],
+            population={unit_id: figures for (_idx, unit_id), figures in population.items()},
+            absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
+            bradford={},
+            bands=list(policy.bradford_bands),
+            people_types=counting,
+        )
+        return year_units, sums, with_sums(year_units, sums) if with_sums is not None else None
+
+    def bradford() -> list:
+        return bradford_rows(
+            WorkingDays(calendar, *bradford_window(as_of)), organization, as_of, policy, unit_ids
+        )
+
     with reporting_transaction():
         scope = units_in_scope(organization, unit) if units is None else units
         unit_ids = [u.id for u in scope] if unit is not None else None
-        (units, population, absence, working_days, _calendar), rows = in_parallel(
-            lambda: compute_sums(
-                organization, [rolling_year(as_of)], unit, policy, units=scope, people_types=counting
-            ),
-            lambda: bradford_rows(
-                WorkingDays(calendar, *bradford_window(as_of)), organization, as_of, policy, unit_ids
-            ),
-        )
+        (units, sums, made), rows, *besides = in_parallel(year, bradford, *([beside] if beside else []))
+        also = besides[0] if besides else None
     totals = tree_totals(units, ((unit_id, int(band), int(count)) for unit_id, band, count in rows))
-    bradford = {(unit_id, band): n for unit_id, own in totals.items() for band, n in own.items()}
-    sums = Sums(
-        working_days=working_days[0],
-        population={unit_id: figures for (_idx, unit_id), figures in population.items()},
-        absence={(unit_id, code): figures for (_idx, unit_id, code), figures in absence.items()},
-        bradford=bradford,
-        bands=list(policy.bradford_bands),
-        people_types=counting,
-    )
-    return units, sums
+    sums.bradford.update({(unit_id, band): n for unit_id, own in totals.items() for band, n in own.items()})
+    return units, sums, made, also
