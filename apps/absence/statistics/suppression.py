@@ -226,19 +226,24 @@ def suppress_small_groups(
     no_sums: list[int] = []
 
     def hide(cell: tuple) -> None:
-        cells = [cell]
+        cells: list[tuple] | tuple[tuple] = (cell,)
         if cell[0] == "row":
-            cells += [("band", cell[1], band) for band in range(len(counts[cell[1]]))]
-            cells += [("type", cell[1], code) for code in people[cell[1]]]
+            cells = [
+                cell,
+                *[("band", cell[1], band) for band in range(len(counts[cell[1]]))],
+                *[("type", cell[1], code) for code in people[cell[1]]],
+            ]
         for each in cells:
-            if each not in hidden:
-                hidden.add(each)
-                later = sums_of.get(each, no_sums)
-                for i in later:
-                    hidden_in[i] += 1
+            if each in hidden:
+                continue
+            hidden.add(each)
+            for i in sums_of.get(each, no_sums):
+                hidden_in[i] += 1
                 # Unit sums go last in the list, so they are taken first.
-                waiting.extendleft([i for i in later if i not in row_sums])
-                waiting.extend([i for i in later if i in row_sums])
+                if i in row_sums:
+                    waiting.append(i)
+                else:
+                    waiting.appendleft(i)
 
     for row in rows:
         unit_id = row["unit_id"]
