@@ -116,6 +116,11 @@ def run_measurements(ctx, only: set[str] | None, skip_load: bool) -> list:
         ("import", "Payroll absence import", measure.measure_import),
         ("load", "Load run", measure.measure_load),
     ]
+    # As every web and Celery worker does at its start (strategy_portal/wsgi.py, celery.py): the public
+    # holiday tables are loaded before the first request or task, not inside the first timed run.
+    from apps.absence.spells import load_calendar
+
+    load_calendar()
     results = []
     for key, label, fn in plan:
         if only and key not in only:

@@ -4,12 +4,22 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "strategy_portal.settings")
 
 app = Celery("strategy_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _load_calendar(**_kwargs) -> None:
+    """As the web workers do at start (``apps.absence.spells.load_calendar``): not on the first task."""
+    from apps.absence.spells import load_calendar
+
+    load_calendar()
+
 
 app.conf.beat_schedule = {
     "absence-sweep-advisories": {

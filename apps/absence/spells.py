@@ -24,6 +24,13 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("DK", years=year, language="en_US").keys())
 
 
+def load_calendar() -> None:
+    """Load the public holidays now, at a process's start: the first use imports the tables of every
+    country the ``holidays`` package knows (about 0.3 s), which would otherwise fall on a user's first
+    request in each web worker, or on its first statistics."""
+    _public_holidays(date.today().year)
+
+
 class WorkCalendar:
     """Mon-Fri minus Danish public holidays minus the organisation's extra days off."""
 

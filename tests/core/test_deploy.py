@@ -70,3 +70,24 @@ def test_the_web_worker_freezes_what_it_loaded_for_the_garbage_collector():
         assert gc.get_freeze_count() > 10000
     finally:
         gc.unfreeze()
+
+
+def test_web_and_celery_workers_load_the_holiday_calendar_at_start():
+    """Its first use imports every country's holiday tables (about 0.3 s): at a worker's start, not in
+    the first request or task."""
+    import gc
+    import importlib
+    from datetime import date
+
+    import strategy_portal.celery
+    import strategy_portal.wsgi
+    from apps.absence.spells import _public_holidays
+
+    _public_holidays.cache_clear()
+    importlib.reload(strategy_portal.wsgi)
+    gc.unfreeze()
+    assert date(date.today().year, 12, 25) in _public_holidays(date.today().year)
+    assert _public_holidays.cache_info().hits == 1  # loaded by the worker's start, found here
+    _public_holidays.cache_clear()
+    strategy_portal.celery._load_calendar()
+    assert _public_holidays.cache_info().currsize == 1
