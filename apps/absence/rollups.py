@@ -26,7 +26,14 @@ from decimal import Decimal
 from apps.core.sql import analyze, insert_rows
 from apps.organizations.models import Organization
 
-from .models import AbsenceMonth, AbsenceRegistration, AbsenceUnitMonth, Employee
+from .models import (
+    AbsenceMonth,
+    AbsencePersonYear,
+    AbsenceRegistration,
+    AbsenceUnitMonth,
+    AbsenceUnitYear,
+    Employee,
+)
 
 BATCH = 5000
 COLUMNS = [
@@ -163,5 +170,5 @@ def rollups_rebuild(*, organization: Organization) -> int:
     # reads for a handful of rows (nested loops, sorts on disk) until autovacuum gets to it.
     analyze(AbsenceMonth)
     unit_rollups_rebuild(organization.pk, policy_for(organization))
-    analyze(AbsenceUnitMonth)
+    analyze(AbsenceUnitMonth, AbsenceUnitYear, AbsencePersonYear)
     return written

@@ -88,6 +88,9 @@ def test_web_and_celery_workers_load_the_holiday_calendar_at_start():
     gc.unfreeze()
     assert date(date.today().year, 12, 25) in _public_holidays(date.today().year)
     assert _public_holidays.cache_info().hits == 1  # loaded by the worker's start, found here
+    # Each process of the Celery worker's pool (prefork, as deployed) loads it as it starts.
+    from celery.signals import worker_process_init
+
     _public_holidays.cache_clear()
-    strategy_portal.celery._load_calendar()
+    worker_process_init.send(sender=None)
     assert _public_holidays.cache_info().currsize == 1

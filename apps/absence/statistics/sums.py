@@ -273,12 +273,11 @@ def year_sums(
 ) -> tuple[list[OrgUnit], Sums, Any, Any]:
     """The units of the scope and their sums over the rolling year up to ``as_of``, from the rows.
 
-    The year's absence and Bradford are read at the same time (``in_parallel``), Bradford first in a
-    lane of its own that then runs ``beside()`` (another read: the year's own query takes about as
-    long as Bradford's, and the work after it overlaps the other lane's). ``with_sums(units, sums)``
-    runs in the year's lane as soon as its sums are there, Bradford's counts not yet in them (they are
-    added to ``sums`` before this returns). Returns the units, the sums, and what ``with_sums`` and
-    ``beside`` returned (None where not given)."""
+    The year's absence, Bradford and ``beside()`` (another read) are read at the same time
+    (``in_parallel``), each on a connection of its own. ``with_sums(units, sums)`` runs in the year's
+    lane as soon as its sums are there, while the others may still be read; Bradford's counts are not
+    in them yet (they are added to ``sums`` before this returns). Returns the units, the sums, and
+    what ``with_sums`` and ``beside`` returned (None where not given)."""
     counting = sorted(policy.types_for("percentage"))
     calendar = WorkCalendar.for_policy(policy)
 
