@@ -101,9 +101,8 @@ def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | 
     if bounds["first"] is None:
         return 0
     counting = policy.types_for("percentage")
-    unit_where = ""
-    if unit_ids is not None:
-        unit_where = f"AND am.unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+    unit_in = f"unit_id IN ({', '.join(['%s'] * len(unit_ids))})" if unit_ids is not None else ""
+    unit_where = f"AND am.{unit_in}" if unit_in else ""
     scope = [organization_id, *(unit_ids or [])]
     counting_where = (
         f"AND am.absence_type IN ({', '.join(['%s'] * len(counting))})" if counting else "AND 1 = 0"
@@ -154,7 +153,7 @@ def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | 
         ) t
         GROUP BY t.organization_id, t.employee_id, t.absence_type, t.year
     """  # noqa: S608
-    unit_years = unit_years_sql(unit_where.replace("am.", "um."))
+    unit_years = unit_years_sql(f"AND um.{unit_in}" if unit_in else "")
     with connection.cursor() as cursor:
         cursor.execute(query, [*scope, *scope, *counting])
         written = cursor.rowcount
@@ -165,7 +164,8 @@ def _insert(organization_id: int, policy: AdvisoryPolicy, unit_ids: list[int] | 
 
 def unit_years_sql(unit_where: str = "") -> str:
     """The INSERT of the ``AbsenceUnitYear`` rows of one organisation's ``AbsenceUnitMonth`` rows (a
-    placeholder for the organisation, then those of ``unit_where``; migration 0017 ran it for all)."""
+    placeholder for the organisation, then those of ``unit_where`` on ``um``; migration 0017 holds a
+    frozen copy for the rollups made before it)."""
     # month % 12 written out: the same SQL on every database, in a migration too.
     columns = ", ".join(f"people_{month}" for month in range(1, 13))
     people = ", ".join(

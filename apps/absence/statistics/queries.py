@@ -307,11 +307,9 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     rest = [p for p in periods if p not in whole]
     years = [p for p in rest if in_two_years(p)]
     if years:
-        if packed:  # only the people are wanted: no spells (no look-up of the registrations continued)
-            people_options = {**options, "spells": False, "part": "people"}
-            rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **people_options))
-        else:
-            rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **options))
+        # Packed, only the people are wanted: no spells (no look-up of the registrations continued).
+        year_options = {**options, "spells": False, "part": "people"} if packed else options
+        rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **year_options))
     others = [p for p in rest if p not in years]
     if others:
         rows += plain(_rollup_absence_rows(days, organization, others, unit_ids, **options))
@@ -334,17 +332,25 @@ def _pack(rows: list) -> list[tuple[int, str, int]]:
     ]
 
 
+def _words(periods: list[Period]) -> int:
+    """How many 64-bit words the packed people of ``periods`` take (their indexes must be 0-63)."""
+    if any(not 0 <= p.index < 64 for p in periods):
+        raise ValueError("packed people need period indexes 0-63")
+    return max(p.index for p in periods) // _PER_WORD + 1
+
+
+def _word_sql(alias: str, word: int) -> str:
+    """SQL: the people of a row of ``alias`` (its ``idx`` and ``people``) at their bits in ``word``."""
+    return (
+        f"CASE WHEN {alias}.idx / {_PER_WORD} = {word}"
+        f" THEN CAST({alias}.people AS bigint) << ({PACK_BITS} * ({alias}.idx %% {_PER_WORD})) ELSE 0 END"
+    )
+
+
 def _fetch_packed(query: str, params: list, *, periods: list[Period]) -> list[tuple[int, str, int]]:
     """``_pack`` of the rows of ``query`` done in the database: a row per unit and type instead of one
     per period too, the periods' people in 64-bit integers of three periods each."""
-    if any(not 0 <= p.index < 64 for p in periods):
-        raise ValueError("packed people need period indexes 0-63")
-    words = max(p.index for p in periods) // _PER_WORD + 1
-    sums = ", ".join(
-        f"CAST(SUM(CASE WHEN r.idx / {_PER_WORD} = {word}"
-        f" THEN CAST(r.people AS bigint) << ({PACK_BITS} * (r.idx %% {_PER_WORD})) ELSE 0 END) AS bigint)"
-        for word in range(words)
-    )
+    sums = ", ".join(f"CAST(SUM({_word_sql('r', word)}) AS bigint)" for word in range(_words(periods)))
     wrapped = f"""
         SELECT r.unit_id, r.code, {sums}
         FROM ({query}) r(idx, unit_id, code, spells, days, hours, people)
@@ -706,9 +712,7 @@ def _packed_unit_years(
     months from their years (``AbsenceUnitYear``: a row per unit, type and year instead of one per
     month too), each month's column shifted to its period's bits, the ongoing registrations' people
     (``n``) packed alike, summed per unit and type."""
-    if any(not 0 <= p.index < 64 for p in periods):
-        raise ValueError("packed people need period indexes 0-63")
-    words = max(p.index for p in periods) // _PER_WORD + 1
+    words = _words(periods)
     _cte, join, unit = _grouping(group_of, "uy")
     # Per year, per word: the columns of its months, each shifted to its period's place in the word.
     terms: dict[int, list[list[str]]] = {}
@@ -728,11 +732,7 @@ def _packed_unit_years(
         selects.append(f"""SELECT {unit}, uy.absence_type, {columns}
             FROM {AbsenceUnitYear._meta.db_table} uy {join}
             WHERE uy.organization_id = %s AND uy.year = %s {type_where} {unit_where}""")  # noqa: S608
-    ongoing_words = ", ".join(
-        f"CASE WHEN q.idx / {_PER_WORD} = {word}"
-        f" THEN CAST(q.people AS bigint) << ({PACK_BITS} * (q.idx %% {_PER_WORD})) ELSE 0 END"
-        for word in range(words)
-    )
+    ongoing_words = ", ".join(_word_sql("q", word) for word in range(words))
     selects.append(f"""SELECT q.unit_id, q.code, {ongoing_words}
         FROM (
             SELECT n.idx, n.unit_id, n.absence_type AS code, SUM(n.new_person) AS people
