@@ -41,14 +41,17 @@ from .views_employees import employee_for, log_view, organization_for, visible_e
 
 COUNT_LIMIT = 1000  # the queue counts its advisories this far; beyond, it says "more than 1,000"
 
+
 # What the step form in each queue row offers: written out in the template (a form instance per row
 # would cost a hundred renders per page).
-STEP_CHOICES = {
-    "contact_forms": ContactForm.choices,
-    "outcomes": FollowUpOutcome.choices,
-    "adjustments": Adjustment.choices,
-    "note_max_length": NOTE_MAX_LENGTH,
-}
+def _step_choices() -> dict:
+    """The choices in the language of the request, translated once per page rather than once per row."""
+    return {
+        "contact_forms": [(value, str(label)) for value, label in ContactForm.choices],
+        "outcomes": [(value, str(label)) for value, label in FollowUpOutcome.choices],
+        "adjustments": [(value, str(label)) for value, label in Adjustment.choices],
+        "note_max_length": NOTE_MAX_LENGTH,
+    }
 
 
 def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpResponse:
@@ -91,7 +94,7 @@ def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpR
         "today": today,
         "mine": mine,
         "note_warning": NOTE_WARNING,
-        "step_choices": STEP_CHOICES,
+        "step_choices": _step_choices(),
         "may_manage": can(request.user, "absence.manage", organization),
         "may_assign": may_assign,
         "assignable_leaders": selectors.assignable_leaders(organization) if may_assign and advisories else [],
@@ -161,7 +164,7 @@ def advisory_step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Http
                 "organization": advisory.employee.organization,
                 "today": today,
                 "note_warning": NOTE_WARNING,
-                "step_choices": STEP_CHOICES,
+                "step_choices": _step_choices(),
                 "error": error,
                 "posted": _posted_step(request) if error else {},
                 "next_url": _safe_next(request, slug),

@@ -9,7 +9,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.dates import DateWindowMixin
-from apps.core.forms import PortalFormMixin, model_choice_field
+from apps.core.forms import FastSelect, PortalFormMixin, model_choice_field, offer
 from apps.organizations.models import OrgUnit, Role, User
 from apps.strategy.models import Initiative
 
@@ -229,7 +229,9 @@ class FundRulesForm(PortalFormMixin, forms.ModelForm):
 
 class ClubFilterForm(PortalFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    area = forms.ModelChoiceField(label=_("Area"), queryset=OrgUnit.objects.none(), required=False)
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=OrgUnit.objects.none(), required=False, widget=FastSelect
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     missing = forms.BooleanField(label=_("Only clubs missing the yearly meeting"), required=False)
     pending = forms.BooleanField(label=_("Only clubs with applications to decide"), required=False)
@@ -243,7 +245,5 @@ class ClubFilterForm(PortalFormMixin, forms.Form):
         super().order_fields(field_order)
         # Areas are the units above the workplaces: those with units below them.
         area = model_choice_field(self, "area")
-        area.queryset = OrgUnit.objects.filter(organization=self.organization, numchild__gt=0).order_by(
-            "path"
-        )
         area.empty_label = _("All areas")
+        offer(area, OrgUnit.objects.filter(organization=self.organization, numchild__gt=0).order_by("path"))

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.utils.choices import normalize_choices
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -44,6 +45,16 @@ class FastSelect(forms.Select):
     """A select that writes its options in Python. Django renders a template per option (about 0.15 ms
     each), which is most of a page offering every one of thousands of units or leaders."""
 
+    @property
+    def choices(self):
+        return self._choices
+
+    @choices.setter
+    def choices(self, value):
+        # A list is kept as given (flat (value, label) pairs): Django normalises every choice on
+        # assignment, a few milliseconds for thousands of units on each request.
+        self._choices = value if isinstance(value, list) else normalize_choices(value)
+
     def render(self, name, value, attrs=None, renderer=None):
         # Straight from the choices: Django's get_context builds a dict per option first, which alone
         # costs tens of milliseconds for a few thousand options. Flat choices only (no groups).
@@ -64,6 +75,16 @@ def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceFiel
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     return field
+
+
+def offer(field: forms.ModelChoiceField, queryset, label: str = "name") -> None:
+    """Let ``field`` (with a ``FastSelect``) choose from ``queryset``: it validates against the queryset
+    as ever, and its options come from one values query instead of a model instance per option on every
+    render (a union's or a municipality's units are a thousand or more)."""
+    assert isinstance(field.widget, FastSelect)
+    field.queryset = queryset
+    empty = [] if field.empty_label is None else [("", field.empty_label)]
+    field.widget.choices = empty + [(str(pk), text) for pk, text in queryset.values_list("pk", label)]
 
 
 def add_errors(

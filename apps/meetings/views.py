@@ -76,6 +76,9 @@ def committee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         .annotate(member_count=Count("members", filter=Q(members__active=True)))
         .order_by("kind", "name")
     )
+    # Each kind translated once, not per row: get_kind_display costs a look-up of every choice.
+    kinds = {value: str(label) for value, label in Committee.Kind.choices}
+    rows = [(committee, kinds.get(committee.kind, committee.kind)) for committee in committees]
     mine = {c.pk for c in selectors.committees_for(request.user, organization)}
     guides = list(DiscussionGuide.objects.filter(organization=organization))
     return render(
@@ -83,7 +86,7 @@ def committee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         "meetings/committee_list.html",
         {
             "organization": organization,
-            "committees": committees,
+            "committees": rows,
             "mine": mine,
             "guides": guides,
             "can_overview": can(request.user, "meetings.guide.overview", organization),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from apps.core.dates import DateWindow, DateWindowMixin, is_absurd_year
-from apps.core.forms import FastSelect, PortalFormMixin, model_choice_field
+from apps.core.forms import FastSelect, PortalFormMixin, model_choice_field, offer
 from apps.organizations.models import Organization, OrgUnit, User
 
 from .models import FocusArea, Goal, Initiative, InitiativeComment, StrategyPlan
@@ -283,8 +283,9 @@ class FilterForm(PortalFormMixin, LimitChoicesMixin, forms.Form):
     def limit_choices(self) -> None:
         model_choice_field(self, "focus_area").queryset = self.plan.focus_areas.order_by("position", "pk")
         model_choice_field(self, "focus_area").empty_label = _("All")
-        model_choice_field(self, "responsible").queryset = OrgUnit.objects.filter(
-            organization_id=self.plan.organization_id
+        offer(
+            model_choice_field(self, "responsible"),
+            OrgUnit.objects.filter(organization_id=self.plan.organization_id).order_by("path"),
         )
 
 

@@ -219,11 +219,24 @@ def test_step_in_the_queue_with_htmx_refuses_the_example_and_keeps_what_was_ente
 ):
     advisory = first_advisory(sick_employee)
     url = reverse("absence:advisory_step", args=[employer.slug, advisory.pk])
-    data = {"to_status": "contact_made", "contact_form": "phone", "note": ISSUE_EXAMPLES["da"][0]}
+    data = {
+        "to_status": "contact_made",
+        "contact_form": "phone",
+        "outcome": "partial_return",
+        "adjustments": ["reduced_hours", "aids"],
+        "note": ISSUE_EXAMPLES["da"][0],
+    }
     response = login(in_english(leader)).post(url, data, HTTP_HX_REQUEST="true")
     assert response.status_code == 422
     assert "“depression”" in response.text and "may not hold diagnoses" in response.text
-    assert 'value="phone" selected' in response.text  # what the leader chose is still there
+    # What the leader chose is still there, and only that.
+    assert 'value="phone" selected' in response.text
+    assert 'value="partial_return" selected' in response.text
+    assert response.text.count(" selected>") == 2
+    reduced = f'id="adjustment-{advisory.pk}-reduced_hours" name="adjustments" value="reduced_hours" checked'
+    assert reduced in response.text
+    assert f'id="adjustment-{advisory.pk}-aids" name="adjustments" value="aids" checked' in response.text
+    assert response.text.count(" checked>") == 2
     assert not AdvisoryEvent.objects.filter(advisory=advisory).exists()
 
 

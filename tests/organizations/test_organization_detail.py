@@ -1,3 +1,5 @@
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import reverse
 
@@ -50,3 +52,45 @@ def test_page_in_each_language(login, org, board_member, language, word):
     board_member.language = language
     board_member.save(update_fields=["language"])
     assert word in login(board_member).get(url(org)).text
+
+
+class _ListItems(HTMLParser):
+    """Each list item's text -> the texts of the list items around it, outermost first."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[list[str]] = []
+        self.ancestors: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            self.open.append([])
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            text = "".join(self.open.pop()).strip()
+            self.ancestors[text] = ["".join(item).strip() for item in self.open]
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1].append(data)
+
+
+def test_units_are_nested_lists(login, org, board_member):
+    """The tree is in the markup (a unit's children are a list inside its item), not only in the
+    indentation, so a screen reader announces the levels."""
+    from tests.factories import add_unit
+
+    add_unit(org, "A1b", "Team <A1b> & Co", parent=org.units.get(code="A1"))
+    html = login(board_member).get(url(org)).text
+    tree = html[html.index('<ul class="portal-tree">') :]
+    items = _ListItems()
+    items.feed(tree[: tree.index("</ul>\n") + 5])
+    name = lambda text: text.split(" (")[0]  # noqa: E731 - the unit's name without its code
+    parents = {name(text): [name(outer) for outer in around] for text, around in items.ancestors.items()}
+    assert parents["Area A"] == []
+    assert parents["Department A1"] == ["Area A"]
+    assert parents["Team A1a"] == ["Area A", "Department A1"]
+    assert parents["Team <A1b> & Co"] == ["Area A", "Department A1"]
+    assert parents["Area B"] == []
+    assert "Team &lt;A1b&gt; &amp; Co" in html
