@@ -120,6 +120,17 @@ class NoteReviewForm(PortalFormMixin, forms.Form):
 PAGE_SIZES = (25, 50, 100)
 
 
+def _one_of(value: str, offered: set[str]) -> str:
+    """``value`` if it is one of the ``offered`` choices, else Django's own "not one of the choices"."""
+    if value not in offered:
+        raise forms.ValidationError(
+            forms.ChoiceField.default_error_messages["invalid_choice"],  # Django's, translated
+            code="invalid_choice",
+            params={"value": value},
+        )
+    return value
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters and page size, all in the URL. Unit and leader are plain fields checked
     against the offered values: a ChoiceField normalises every one of thousands of choices on each
@@ -155,14 +166,7 @@ class QueueFilterForm(forms.Form):
         }
 
     def _offered_value(self, name: str) -> str:
-        value = self.cleaned_data.get(name, "")
-        if value not in self._offered[name]:
-            raise forms.ValidationError(
-                forms.ChoiceField.default_error_messages["invalid_choice"],  # Django's, translated
-                code="invalid_choice",
-                params={"value": value},
-            )
-        return value
+        return _one_of(self.cleaned_data.get(name, ""), self._offered[name])
 
     def clean_unit(self) -> str:
         return self._offered_value("unit")
@@ -418,19 +422,24 @@ class ImportUploadForm(PortalFormMixin, forms.Form):
 
 
 class _UnitChoices(forms.Form):
-    """Sets the unit choices before PortalFormMixin validates the bound form."""
+    """Sets the unit choices before PortalFormMixin validates the bound form. The unit is a plain field
+    checked against the codes offered: a ChoiceField normalises each of thousands of choices on every
+    request."""
 
     def __init__(self, *args, units=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        unit = self.fields["unit"]
-        assert isinstance(unit, forms.ChoiceField)  # as the forms using this declare it
-        unit.choices = [("", _("The whole organisation"))] + [
+        choices = [("", _("The whole organisation"))] + [
             (u.code, f"{INDENT * (u.depth - 1)}{u.name} ({u.code})") for u in units
         ]
+        self.fields["unit"].widget.choices = choices
+        self._unit_codes = {code for code, _label in choices}
+
+    def clean_unit(self) -> str:
+        return _one_of(self.cleaned_data.get("unit", ""), self._unit_codes)
 
 
 class StatisticsFilterForm(PortalFormMixin, _UnitChoices):
-    unit = forms.ChoiceField(label=_("Unit"), required=False, widget=FastSelect)
+    unit = forms.CharField(label=_("Unit"), required=False, widget=FastSelect)
     as_of = forms.DateField(
         label=_("Rolling year up to"),
         required=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -30,7 +31,18 @@ from .statistics.figures import page_figures, unit_statistics
 from .statistics.periods import whole_months_as_of
 
 
-def exempt_unit_ids(user, organization: Organization, units: list[OrgUnit]) -> set[int]:
+class PageUnit(NamedTuple):
+    """What the page needs of each of the organisation's units (the filter, who sees what unsuppressed):
+    a tuple, not a model instance - a municipality has thousands, and a warm page needs nothing more."""
+
+    pk: int
+    path: str
+    code: str
+    name: str
+    depth: int
+
+
+def exempt_unit_ids(user, organization: Organization, units: list[PageUnit]) -> set[int]:
     """Units whose figures the user sees unsuppressed: HR and administrators in their scope, leaders in
     the units they lead (DOMAIN.md 1.9: only they may see individual absence data anyway)."""
     scopes = []
@@ -46,21 +58,27 @@ def exempt_unit_ids(user, organization: Organization, units: list[OrgUnit]) -> s
 
 def _statistics_context(request: HtmxHttpRequest, slug: str, *, page: bool) -> dict:
     organization = get_for_user(request.user, "absence.view_statistics", Organization, slug=slug)
-    units = list(OrgUnit.objects.filter(organization=organization).order_by("path"))
+    units = [
+        PageUnit(*row)
+        for row in OrgUnit.objects.filter(organization=organization)
+        .order_by("path")
+        .values_list("pk", "path", "code", "name", "depth")
+    ]
     form = StatisticsFilterForm(request.GET or None, units=units)
     today = timezone.localdate()
     as_of: date = today
     unit = None
     if form.is_valid():
         as_of = form.cleaned_data["as_of"] or today
-        unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
+        chosen_unit = next((u for u in units if u.code == form.cleaned_data["unit"]), None)
+        unit = OrgUnit.objects.get(pk=chosen_unit.pk) if chosen_unit is not None else None
     exempt = exempt_unit_ids(request.user, organization, units)
     chosen = as_of
     whole_months = len(exempt) < len(units) and whole_months_as_of(as_of) != as_of
     if whole_months:
         as_of = whole_months_as_of(as_of)
     if page:
-        stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt, org_units=units)
+        stats, charts = page_figures(organization, as_of, unit=unit, exempt_unit_ids=exempt)
     else:
         stats, charts = unit_statistics(organization, as_of, unit=unit, exempt_unit_ids=exempt), []
     # The figures are as of an earlier month end than the day chosen: for the union side every day

@@ -112,6 +112,26 @@ def test_future_date_is_refused_at_the_field(login, hr_user, data):
     assert response.context["form"].errors["as_of"]
 
 
+def test_an_unknown_unit_is_refused_at_the_field_and_the_whole_organisation_shown(login, hr_user, data):
+    client = login(hr_user)
+    whole = [u["code"] for u in client.get(url(data)).context["stats"]["units"]]
+    response = client.get(url(data), {"unit": "NOPE"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["unit"]
+    assert 'aria-invalid="true"' in response.text
+    assert response.context["unit"] is None
+    assert [u["code"] for u in response.context["stats"]["units"]] == whole
+
+
+def test_the_filter_offers_every_unit_indented_and_keeps_the_chosen_one(login, hr_user, data):
+    text = login(hr_user).get(url(data), {"unit": "A1"}).text
+    start = text.index('<select name="unit"')
+    select = text[start : text.index("</select>", start)]
+    assert '<option value="A1" selected>' in select
+    assert '<option value="A1a">' in select
+    assert select.count(" selected>") == 1
+
+
 def test_htmx_gets_the_results_fragment(login, hr_user, data):
     client = login(hr_user)
     full = client.get(url(data), {"as_of": AS_OF})
