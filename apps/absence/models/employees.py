@@ -91,7 +91,15 @@ class Employee(models.Model):
                 condition=Q(weekly_hours__gt=0) & Q(weekly_hours__lte=80), name="absence_employee_hours_range"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "unit"]), models.Index(fields=["leader"])]
+        indexes = [
+            models.Index(fields=["organization", "unit"]),
+            models.Index(fields=["leader"]),
+            # The employee list's keyset pages in its order: a page is read from the index, not a sort
+            # of every employee of the organisation.
+            models.Index(
+                fields=["organization", "name", "employee_number", "id"], name="absence_employee_list_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.employee_number})"
