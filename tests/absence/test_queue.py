@@ -488,3 +488,21 @@ def test_bulk_never_sends_the_user_to_another_site(login, hr_user, sick_employee
         {"action": "seen", "advisories": _open_ids(sick_employee), "next": "//evil.example/"},
     )
     assert response.url == _queue_url(employer)
+
+
+@pytest.mark.postgres
+def test_the_leader_filter_reads_the_organisations_leaders_from_an_index(
+    login, hr_user, sick_employee, employer
+):
+    """At national size a scan of every employee of the country cost 75 ms per view of the queue; the
+    index on (organisation, leader) reads only this organisation's."""
+    client = login(hr_user)
+    url = reverse("absence:queue", args=[employer.slug])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    leaders_sql = next(q["sql"] for q in queries.captured_queries if '"leader_id" IS NULL' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {leaders_sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "absence_emp_org_leader_idx" in plan, plan

@@ -93,7 +93,9 @@ class Employee(models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "unit"]),
-            models.Index(fields=["leader"]),
+            # The queue's leader filter: an organisation's leaders from the index alone, not a scan of the
+            # country's employees (the foreign key's own index serves look-ups by leader).
+            models.Index(fields=["organization", "leader"], name="absence_emp_org_leader_idx"),
             # The employee list's keyset pages in its order: a page is read from the index, not a sort
             # of every employee of the organisation.
             models.Index(
