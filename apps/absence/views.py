@@ -34,10 +34,11 @@ from .models import (
     Advisory,
     AdvisoryEvent,
     ContactForm,
+    Employee,
     EmployeeAccessLog,
     FollowUpOutcome,
 )
-from .views_employees import employee_for, log_view, organization_for, visible_employees
+from .views_employees import employee_for, log_view, organization_for, visible_employees, visible_scope
 
 COUNT_LIMIT = 1000  # the queue counts its advisories this far; beyond, it says "more than 1,000"
 
@@ -56,7 +57,8 @@ def _step_choices() -> dict:
 
 def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     organization = organization_for(request, slug, "absence.queue")
-    employees = visible_employees(request, organization)
+    visible = visible_scope(request, organization)
+    employees = Employee.objects.filter(organization=organization).filter(visible)
     scope = selectors.units_for_filter(request.user, organization)
     form = QueueFilterForm(
         request.GET or None, units=scope, leaders=[] if mine else selectors.queue_leaders(employees)
@@ -66,9 +68,9 @@ def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpR
     leader_id = request.user.pk if mine else (int(filters["leader"]) if filters["leader"] else None)
     today = timezone.localdate()
     queue = selectors.advisory_queue(
-        employees,
+        organization,
+        visible,
         today,
-        organization=organization,
         unit=unit,
         leader_id=leader_id,
         overdue_only=filters["overdue"],

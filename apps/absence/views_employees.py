@@ -44,11 +44,16 @@ def organization_for(request: HtmxHttpRequest, slug: str, action: str) -> Organi
     return get_for_user(request.user, action, Organization, slug=slug)
 
 
-def visible_employees(request: HtmxHttpRequest, organization: Organization):
-    employees = selectors.employees_visible_to(request.user, organization)
-    if employees is None:
+def visible_scope(request: HtmxHttpRequest, organization: Organization) -> Q:
+    """``selectors.visible_scope`` of the user; 403 when they may see no one's individual data."""
+    scope = selectors.visible_scope(request.user, organization)
+    if scope is None:
         raise PermissionDenied
-    return employees
+    return scope
+
+
+def visible_employees(request: HtmxHttpRequest, organization: Organization):
+    return Employee.objects.filter(organization=organization).filter(visible_scope(request, organization))
 
 
 def employee_for(request: HtmxHttpRequest, slug: str, pk: int) -> Employee:

@@ -506,3 +506,17 @@ def test_the_leader_filter_reads_the_organisations_leaders_from_an_index(
         cursor.execute(f"EXPLAIN {leaders_sql}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "absence_emp_org_leader_idx" in plan, plan
+
+
+def test_hr_for_the_whole_organisation_gets_the_queue_without_a_lookup_of_every_employee(
+    login, hr_user, sick_employee, employer
+):
+    """The organisation's advisories are joined to their employees once: an "employee in (every one of
+    the organisation's)" made PostgreSQL hash the whole organisation for each page and count."""
+    client = login(hr_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("absence:queue", args=[employer.slug]))
+    assert response.context["advisories"]
+    queue_sql = [q["sql"] for q in queries.captured_queries if '"absence_advisory"."due_date" <=' in q["sql"]]
+    assert len(queue_sql) == 2  # the page and its count
+    assert not any('"absence_advisory"."employee_id" IN (SELECT' in sql for sql in queue_sql)

@@ -79,8 +79,8 @@ def everything(organization) -> dict:
     for as_of in CHARTS:
         seen["chart raw", as_of] = monthly_series(organization, as_of, suppress=False)
         seen["chart", as_of] = monthly_series(organization, as_of)
-        seen["page", as_of] = page_figures(organization, as_of, org_units=units)
-        seen["area page", as_of] = page_figures(organization, as_of, unit=area, org_units=units)
+        seen["page", as_of] = page_figures(organization, as_of, org_units=lambda: units)
+        seen["area page", as_of] = page_figures(organization, as_of, unit=area, org_units=lambda: units)
     for year in (2023, 2024, 2025):
         seen["report", year] = build_section(organization, year).data
     return seen

@@ -291,3 +291,19 @@ def test_a_few_spells_of_a_telling_type_are_hidden_from_the_union_side(login, sh
     assert not row["suppressed"]
     row, types = a1(hr_user)
     assert types["pregnancy"]["spells"] == 2 and types["sick"]["spells"] == 6
+
+
+def test_a_page_unit_becomes_the_same_unit_instance_without_a_query(org, django_assert_num_queries):
+    """The page reads the units as tuples and makes instances of them only on a cache miss; from_db
+    takes the values in the model's field order, so a reordered model must not shift them."""
+    from apps.absence.views_statistics import PAGE_UNIT_FIELDS, PageUnit
+    from apps.organizations.models import OrgUnit
+
+    stored = unit(org, "A1")
+    row = PageUnit(*OrgUnit.objects.filter(pk=stored.pk).values_list(*PAGE_UNIT_FIELDS).get())
+    names = ("pk", "path", "depth", "organization_id", "code", "name")
+    with django_assert_num_queries(0):
+        made = row.instance()
+        fields = [getattr(made, name) for name in names]
+    assert fields == [getattr(stored, name) for name in names]
+    assert made.numchild == stored.numchild  # a field not read comes from the database when asked for

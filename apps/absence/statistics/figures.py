@@ -5,6 +5,7 @@ frozen sums where retention has deleted the rows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, Literal
 
@@ -318,18 +319,18 @@ def page_figures(
     *,
     unit: OrgUnit | None = None,
     exempt_unit_ids: set[int] | None = None,
-    org_units: list[OrgUnit] | None = None,
+    org_units: Callable[[], list[OrgUnit]] | None = None,
 ) -> tuple[dict, list[dict]]:
     """``unit_statistics`` (of ``unit`` and the units directly below it only) and ``monthly_series`` of
     the statistics page: one small cache entry, and on a miss one reporting transaction reading the
     policy and the units once, the two parts read at the same time (``in_parallel``). ``org_units``:
-    the organisation's units ordered by path, when the caller has them."""
+    gives the organisation's units ordered by path, when the caller has them (called on a miss only)."""
 
     def compute() -> tuple[dict, list[dict]]:
         policy = policy_for(organization)
-        units = None
-        if org_units is not None:
-            units = [u for u in org_units if unit is None or u.path.startswith(unit.path)]
+        # On a miss only: a warm page needs none of the units as model instances.
+        all_units = org_units() if org_units is not None else units_in_scope(organization, None)
+        units = [u for u in all_units if unit is None or u.path.startswith(unit.path)]
         with reporting_transaction():
             frozen_from = raw_data_from(organization.pk)
             shared: dict[str, Any] = {
@@ -341,7 +342,7 @@ def page_figures(
             }
             stats, charts = in_parallel(
                 lambda: _unit_statistics(organization, as_of, **shared),
-                lambda: _monthly_series(organization, as_of, org_units=org_units, **shared),
+                lambda: _monthly_series(organization, as_of, org_units=all_units, **shared),
             )
         # The page shows the unit and the units directly below (suppression needed all of them).
         stats["units"] = [row for row in stats["units"] if row["depth"] <= 1]
