@@ -34,7 +34,6 @@ from .models import (
     Advisory,
     AdvisoryEvent,
     ContactForm,
-    Employee,
     EmployeeAccessLog,
     FollowUpOutcome,
 )
@@ -58,7 +57,7 @@ def _step_choices() -> dict:
 def _queue(request: AuthenticatedHttpRequest, slug: str, *, mine: bool) -> HttpResponse:
     organization = organization_for(request, slug, "absence.queue")
     visible = visible_scope(request, organization)
-    employees = Employee.objects.filter(organization=organization).filter(visible)
+    employees = selectors.employees_in(organization, visible)
     scope = selectors.units_for_filter(request.user, organization)
     form = QueueFilterForm(
         request.GET or None, units=scope, leaders=[] if mine else selectors.queue_leaders(employees)

@@ -53,7 +53,7 @@ def visible_scope(request: HtmxHttpRequest, organization: Organization) -> Q:
 
 
 def visible_employees(request: HtmxHttpRequest, organization: Organization):
-    return Employee.objects.filter(organization=organization).filter(visible_scope(request, organization))
+    return selectors.employees_in(organization, visible_scope(request, organization))
 
 
 def employee_for(request: HtmxHttpRequest, slug: str, pk: int) -> Employee:

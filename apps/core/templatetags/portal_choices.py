@@ -6,6 +6,8 @@ from html import escape
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
+from apps.core.forms import option_tags
+
 register = template.Library()
 
 
@@ -21,14 +23,7 @@ def _chosen(selected) -> set[str]:
 def options(choices, selected=None) -> SafeString:
     """``<option>`` elements of (value, label) ``choices``; those in ``selected`` (a value or several)
     are selected."""
-    chosen = _chosen(selected)
-    return mark_safe(  # noqa: S308 - every value and label is escaped
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if str(value) in chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for value, label in choices
-        )
-    )
+    return mark_safe(option_tags(choices, _chosen(selected)))  # noqa: S308 - option_tags escapes
 
 
 @register.simple_tag
