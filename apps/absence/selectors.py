@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from apps.organizations.models import Organization, OrgUnit
@@ -168,17 +169,32 @@ def visible_scope(user, organization: Organization) -> Q | None:
     return conditions if allowed else None
 
 
-class FilterUnit(NamedTuple):
-    """What the queue's unit filter needs of a unit: a tuple, not a model instance (thousands of them
-    per request in a large municipality)."""
+class UnitRow(NamedTuple):
+    """What the queue's and the statistics page's unit filters need of a unit: a tuple, not a model
+    instance (thousands of them per request in a large municipality)."""
 
+    # In the model's field order: ``instance`` hands them to ``from_db`` as they are.
     pk: int
     path: str
+    depth: int
+    organization_id: int
     code: str
     name: str
 
+    def instance(self) -> OrgUnit:
+        """The unit as a model instance with these fields loaded (any other is read when asked for),
+        without reading it again."""
+        return OrgUnit.from_db(DEFAULT_DB_ALIAS, UNIT_ROW_FIELDS, self)
 
-def units_for_filter(user, organization: Organization) -> list[FilterUnit]:
+
+UNIT_ROW_FIELDS = ["id", "path", "depth", "organization_id", "code", "name"]
+
+
+def unit_rows(units: QuerySet[OrgUnit]) -> list[UnitRow]:
+    return [UnitRow(*row) for row in units.values_list(*UNIT_ROW_FIELDS)]
+
+
+def units_for_filter(user, organization: Organization) -> list[UnitRow]:
     """Units the user may filter the queue by: their scope's subtrees, or the whole organisation."""
     from apps.organizations.permissions import units_where
 
@@ -189,7 +205,7 @@ def units_for_filter(user, organization: Organization) -> list[FilterUnit]:
         for unit in scope:
             condition |= Q(path__startswith=unit.path)
         qs = qs.filter(condition)
-    return [FilterUnit(*row) for row in qs.values_list("pk", "path", "code", "name")]
+    return unit_rows(qs)
 
 
 def overdue_condition(as_of: date) -> Q:
@@ -220,7 +236,7 @@ def advisory_queue(
     scope: Q,
     as_of: date,
     *,
-    unit: OrgUnit | FilterUnit | None = None,
+    unit: OrgUnit | UnitRow | None = None,
     leader_id: int | None = None,
     overdue_only: bool = False,
     include_closed: bool = False,

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +23,7 @@ from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization, OrgUnit, Role
 from apps.organizations.permissions import can, get_for_user, memberships_of
 
+from . import selectors
 from .forms import StatisticsFilterForm
 from .models import AbsenceType
 from .statistics.export import CSV_COLUMNS, csv_rows
@@ -32,28 +31,7 @@ from .statistics.figures import page_figures, unit_statistics
 from .statistics.periods import whole_months_as_of
 
 
-class PageUnit(NamedTuple):
-    """What the page needs of each of the organisation's units (the filter, who sees what unsuppressed):
-    a tuple, not a model instance - a municipality has thousands, and a warm page needs nothing more."""
-
-    # In the model's field order: ``instance`` hands them to ``from_db`` as they are.
-    pk: int
-    path: str
-    depth: int
-    organization_id: int
-    code: str
-    name: str
-
-    def instance(self) -> OrgUnit:
-        """The unit as a model instance with these fields loaded (any other is read when asked for),
-        for the figures' computation on a cache miss, without reading the units again."""
-        return OrgUnit.from_db(DEFAULT_DB_ALIAS, PAGE_UNIT_FIELDS, self)
-
-
-PAGE_UNIT_FIELDS = ["id", "path", "depth", "organization_id", "code", "name"]
-
-
-def exempt_unit_ids(user, organization: Organization, units: list[PageUnit]) -> set[int]:
+def exempt_unit_ids(user, organization: Organization, units: list[selectors.UnitRow]) -> set[int]:
     """Units whose figures the user sees unsuppressed: HR and administrators in their scope, leaders in
     the units they lead (DOMAIN.md 1.9: only they may see individual absence data anyway)."""
     scopes = []
@@ -69,12 +47,7 @@ def exempt_unit_ids(user, organization: Organization, units: list[PageUnit]) -> 
 
 def _statistics_context(request: HtmxHttpRequest, slug: str, *, page: bool) -> dict:
     organization = get_for_user(request.user, "absence.view_statistics", Organization, slug=slug)
-    units = [
-        PageUnit(*row)
-        for row in OrgUnit.objects.filter(organization=organization)
-        .order_by("path")
-        .values_list(*PAGE_UNIT_FIELDS)
-    ]
+    units = selectors.unit_rows(OrgUnit.objects.filter(organization=organization).order_by("path"))
     form = StatisticsFilterForm(request.GET or None, units=units)
     today = timezone.localdate()
     as_of: date = today

@@ -296,11 +296,11 @@ def test_a_few_spells_of_a_telling_type_are_hidden_from_the_union_side(login, sh
 def test_a_page_unit_becomes_the_same_unit_instance_without_a_query(org, django_assert_num_queries):
     """The page reads the units as tuples and makes instances of them only on a cache miss; from_db
     takes the values in the model's field order, so a reordered model must not shift them."""
-    from apps.absence.views_statistics import PAGE_UNIT_FIELDS, PageUnit
+    from apps.absence.selectors import UNIT_ROW_FIELDS, UnitRow
     from apps.organizations.models import OrgUnit
 
     stored = unit(org, "A1")
-    row = PageUnit(*OrgUnit.objects.filter(pk=stored.pk).values_list(*PAGE_UNIT_FIELDS).get())
+    row = UnitRow(*OrgUnit.objects.filter(pk=stored.pk).values_list(*UNIT_ROW_FIELDS).get())
     names = ("pk", "path", "depth", "organization_id", "code", "name")
     with django_assert_num_queries(0):
         made = row.instance()
