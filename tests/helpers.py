@@ -24,3 +24,17 @@ def breadcrumb_trail(page: str) -> list[tuple[str, str]]:
         text = unescape(re.sub(r"<[^>]+>", "", item)).strip()
         items.append((unescape(link.group(1)), unescape(link.group(2)).strip()) if link else ("", text))
     return items
+
+
+def body_rows(page: str) -> list[tuple[list[str], list[str]]]:
+    """Each row of the page's table bodies in order: (the cells' texts, whitespace collapsed, and the
+    hrefs of the links in the row)."""
+    rows = []
+    for tbody in re.findall(r"<tbody[^>]*>(.*?)</tbody>", page, flags=re.S):
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", tbody, flags=re.S):
+            cells = [
+                " ".join(unescape(re.sub(r"<[^>]+>", " ", cell)).split())
+                for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+            ]
+            rows.append((cells, [unescape(href) for href in re.findall(r'href="([^"]*)"', row)]))
+    return rows

@@ -161,11 +161,16 @@ def _count_subquery(meetings: QuerySet[ClubMeeting]) -> Subquery:
     )
 
 
-def clubs_with_figures(organization: Organization, year: int) -> QuerySet[WithAnnotations[Club, ClubFigures]]:
+def clubs_with_figures(
+    organization: Organization, year: int, rules: ClubFundRules | None = None
+) -> QuerySet[WithAnnotations[Club, ClubFigures]]:
     """Clubs with last meeting, meetings this year, board presence, required meeting and funds, per row.
 
-    Subqueries rather than joins so that the counts do not multiply each other.
+    Subqueries rather than joins so that the counts do not multiply each other. ``rules``: the
+    organisation's fund rules when the caller has read them already (one query fewer).
     """
+    if rules is None:
+        rules = fund_rules_for(organization)
     start, end = year_bounds(year)
     held = ClubMeeting.objects.filter(club=OuterRef("pk"), status=ClubMeeting.Status.HELD)
     in_year = held.filter(starts_at__gte=start, starts_at__lt=end)
@@ -200,10 +205,7 @@ def clubs_with_figures(organization: Organization, year: int) -> QuerySet[WithAn
             has_pending=Exists(pending),
             pending_year=Coalesce(Subquery(pending_sum, output_field=MONEY), ZERO, output_field=MONEY),
         )
-        .annotate(
-            budget_year=F("member_count")
-            * Value(fund_rules_for(organization).amount_per_member_year, output_field=MONEY)
-        )
+        .annotate(budget_year=F("member_count") * Value(rules.amount_per_member_year, output_field=MONEY))
     )
 
 

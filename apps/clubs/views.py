@@ -23,7 +23,7 @@ from apps.organizations.permissions import authorize, can, get_for_user, units_w
 from . import services
 from .feeds import build_calendar
 from .forms import ApplicationForm, ClubFilterForm, ClubMeetingForm, DecisionForm, FundRulesForm
-from .models import Club, ClubFundApplication, ClubMeeting, TRNetwork
+from .models import Club, ClubFundApplication, ClubFundRules, ClubMeeting, TRNetwork
 from .money import currency_of
 from .selectors import (
     FundBalance,
@@ -103,11 +103,12 @@ def _upcoming() -> Prefetch:
 def my_clubs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.my_clubs", Organization, slug=slug)
     year = timezone.localdate().year
+    rules = fund_rules_for(organization)
     open_or_this_year = Q(event_date__year__gte=year) | Q(
         status__in=[ClubFundApplication.Status.DRAFT, ClubFundApplication.Status.SUBMITTED]
     )
     clubs = list(
-        clubs_with_figures(organization, year)
+        clubs_with_figures(organization, year, rules)
         .filter(stewards=request.user)
         .prefetch_related(
             _upcoming(),
@@ -121,7 +122,7 @@ def my_clubs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         )
     )
     # Applications for next year's events are spent from next year's budget: shown beside this year's.
-    next_year = fund_balances_with_applications(clubs, year + 1, fund_rules_for(organization))
+    next_year = fund_balances_with_applications(clubs, year + 1, rules)
     for club in clubs:
         club.balances = [balance_from_row(club, year)]
         if club.pk in next_year:
@@ -144,7 +145,7 @@ def my_clubs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _filtered_clubs(request: HtmxHttpRequest, organization: Organization):
+def _filtered_clubs(request: HtmxHttpRequest, organization: Organization, rules: ClubFundRules | None = None):
     form = ClubFilterForm(request.GET or None, organization=organization)
     year = timezone.localdate().year
     filters: dict = {}
@@ -157,7 +158,7 @@ def _filtered_clubs(request: HtmxHttpRequest, organization: Organization):
             "pending": form.cleaned_data["pending"],
         }
     units = units_where(request.user, "clubs.overview", organization.pk)
-    clubs = filter_clubs(clubs_with_figures(organization, year), units=units, **filters)
+    clubs = filter_clubs(clubs_with_figures(organization, year, rules), units=units, **filters)
     return form, year, clubs.order_by("name", "pk"), units
 
 
@@ -165,7 +166,8 @@ def _filtered_clubs(request: HtmxHttpRequest, organization: Organization):
 @login_required
 def club_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "clubs.overview", Organization, slug=slug)
-    form, year, clubs, units = _filtered_clubs(request, organization)
+    rules = fund_rules_for(organization)
+    form, year, clubs, units = _filtered_clubs(request, organization, rules)
     page = Paginator(clubs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -177,7 +179,7 @@ def club_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "totals": totals(clubs),
         "query": query.urlencode(),
         "required_kind_label": ClubMeeting.Kind(required_kind(organization)).label,
-        "rules": fund_rules_for(organization),
+        "rules": rules,
         "may_manage_rules": can(request.user, "clubs.manage_rules", organization),
     }
     if request.htmx:

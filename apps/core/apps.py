@@ -10,7 +10,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from . import sql  # noqa: F401 - registers the SQLite functions before the first connection
+        from . import (
+            choices,
+            sql,  # noqa: F401 - registers the SQLite functions before the first connection
+        )
         from .views import adopt_chosen_language
 
+        choices.install()
         user_logged_in.connect(adopt_chosen_language, dispatch_uid="portal-chosen-language")

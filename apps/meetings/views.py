@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -20,6 +22,7 @@ from apps.core.forms import add_errors, error_text, form_error_text
 from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
 from apps.core.pdf import render_pdf
+from apps.core.rows import reverse_each
 from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user
 
@@ -70,15 +73,12 @@ VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 @login_required
 def committee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     organization = get_for_user(request.user, "meetings.view", Organization, slug=slug)
-    committees = list(
+    committees = (
         Committee.objects.filter(organization=organization, active=True)
-        .select_related("unit")
         .annotate(member_count=Count("members", filter=Q(members__active=True)))
         .order_by("kind", "name")
+        .values_list("pk", "name", "kind", "unit__name", "member_count")
     )
-    # Each kind translated once, not per row: get_kind_display costs a look-up of every choice.
-    kinds = {value: str(label) for value, label in Committee.Kind.choices}
-    rows = [(committee, kinds.get(committee.kind, committee.kind)) for committee in committees]
     mine = {c.pk for c in selectors.committees_for(request.user, organization)}
     guides = list(DiscussionGuide.objects.filter(organization=organization))
     return render(
@@ -86,12 +86,30 @@ def committee_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         "meetings/committee_list.html",
         {
             "organization": organization,
-            "committees": rows,
-            "mine": mine,
+            "committee_rows": _committee_rows(organization, committees, mine),
             "guides": guides,
             "can_overview": can(request.user, "meetings.guide.overview", organization),
         },
     )
+
+
+def _committee_rows(organization: Organization, committees, mine: set[int]) -> SafeString:
+    """The committee table's rows (pk, name, kind, unit name, active members), written in one pass:
+    a municipality may have hundreds of committees, which a template loop takes tens of milliseconds
+    to write on every view of the list. Each kind and label is translated once, not per row."""
+    kinds = {value: escape(str(label)) for value, label in Committee.Kind.choices}
+    yours = format_html(' <span class="badge">{}</span>', _("Your committee"))
+    whole = escape(_("Whole organisation"))
+    url = reverse_each("meetings:committee_detail", organization.slug)
+    parts = []
+    for pk, name, kind, unit_name, member_count in committees:
+        parts.append(
+            f'<tr><td><a href="{escape(url(pk))}">{escape(name)}</a>{yours if pk in mine else ""}</td>'
+            f"<td>{kinds.get(kind) or escape(kind)}</td>"
+            f"<td>{whole if unit_name is None else escape(unit_name)}</td>"
+            f'<td class="meetings-num">{int(member_count)}</td></tr>'
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every name, label and address in it is escaped
 
 
 def _seated(user, committee: Committee) -> bool:

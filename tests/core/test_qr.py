@@ -17,3 +17,15 @@ def test_no_inline_style_and_a_text_alternative():
     assert "style" not in svg and "<script" not in svg
     assert svg.startswith('<svg role="img" aria-label="Kalender &quot;A&quot; &amp; &lt;B&gt;"')
     assert 'viewBox="0 0 ' in svg  # scales with CSS
+
+
+def test_the_same_address_is_drawn_once_and_each_label_kept():
+    from apps.core.qr import _drawn
+
+    _drawn.cache_clear()
+    first = str(qr_svg(URL + "?once", label="Første"))
+    second = str(qr_svg(URL + "?once", label="Anden"))
+    assert _drawn.cache_info().misses == 1 and _drawn.cache_info().hits == 1
+    assert first.replace("Første", "Anden") == second
+    ((_label, dark),) = qr_codes(second)
+    assert dark == modules_of(URL + "?once")

@@ -3,8 +3,14 @@ from django.urls import reverse
 
 from apps.meetings.fixtures_data import load_sickness_project
 from apps.meetings.models import Committee, Meeting
-from tests.factories import CommitteeFactory, CommitteeMemberFactory, MeetingFactory, OrganizationFactory
-from tests.helpers import organization_slug_of
+from tests.factories import (
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    OrgUnitFactory,
+)
+from tests.helpers import body_rows, organization_slug_of
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +23,26 @@ class TestCommitteeList:
         CommitteeFactory(organization=org, name="Hovedudvalget", kind=Committee.Kind.HU)
         html = login(lmu_member).get(self.url(org)).content.decode()
         assert "Hovedudvalget" in html and "LMU Område A" in html and "Dit udvalg" in html
+
+    def test_rows_link_name_kind_unit_and_members_escaped(self, login, lmu_member, lmu, org):
+        unit = OrgUnitFactory(organization=org, name="Skole <Nord> & Co")
+        other = CommitteeFactory(organization=org, name="<b>Udvalg</b>", kind=Committee.Kind.HU, unit=unit)
+        CommitteeMemberFactory(committee=other)
+        CommitteeMemberFactory(committee=other, active=False)
+        CommitteeFactory(organization=org, name="Nedlagt", active=False)
+        html = login(lmu_member).get(self.url(org)).content.decode()
+        # Kind first (the main committee before the local ones), then name; inactive ones left out.
+        assert body_rows(html) == [
+            (
+                ["<b>Udvalg</b>", "Hovedudvalg (HU)", "Skole <Nord> & Co", "1"],
+                [reverse("meetings:committee_detail", args=[org.slug, other.pk])],
+            ),
+            (
+                ["LMU Område A Dit udvalg", "Lokaludvalg (LMU)", "Hele organisationen", "1"],
+                [reverse("meetings:committee_detail", args=[org.slug, lmu.pk])],
+            ),
+        ]
+        assert "<b>Udvalg</b>" not in html and "Skole <Nord>" not in html
 
     def test_anonymous_other_org_wrong_role_method(
         self, client, login, org, board_member, board_member_other, hr_user
