@@ -273,7 +273,10 @@ def networks_of(user, organization: Organization, *, all_networks: bool) -> Quer
     networks = TRNetwork.objects.filter(organization=organization)
     if not all_networks:
         networks = networks.filter(stewards=user)
-    return networks.prefetch_related("stewards").annotate(meeting_count=Count("meetings"))
+    # In name order: a grouped query does not take the model's ordering.
+    return (
+        networks.prefetch_related("stewards").annotate(meeting_count=Count("meetings")).order_by("name", "pk")
+    )
 
 
 FEED_DAYS_BACK = 90

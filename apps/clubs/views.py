@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
@@ -17,6 +22,7 @@ from apps.core.exports import table_response
 from apps.core.forms import add_errors, error_text
 from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.ical import calendar_token, calendar_token_renew, calendar_token_user
+from apps.core.rows import reverse_each
 from apps.organizations.models import CalendarToken, Organization
 from apps.organizations.permissions import authorize, can, get_for_user, units_where
 
@@ -131,7 +137,10 @@ def my_clubs(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         club.meeting_form = ClubMeetingForm(
             host=club, initial=ClubMeetingForm.initial_for(None), auto_id=f"club{club.pk}_%s"
         )
-    networks = list(networks_of(request.user, organization, all_networks=False))
+    # Their names and links only: the steward counts and meeting counts are the network list's.
+    networks = list(
+        TRNetwork.objects.filter(organization=organization, stewards=request.user).only("pk", "name")
+    )
     return render(
         request,
         "clubs/my_clubs.html",
@@ -176,6 +185,7 @@ def club_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "year": year,
         "page": page,
+        "club_rows": _club_rows(organization, list(page)),
         "totals": totals(clubs),
         "query": query.urlencode(),
         "required_kind_label": ClubMeeting.Kind(required_kind(organization)).label,
@@ -197,6 +207,28 @@ def club_list(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     )
     context["decision_form"] = DecisionForm()
     return render(request, "clubs/club_list.html", context)
+
+
+def _club_rows(organization: Organization, clubs: list) -> SafeString:
+    """The rows of the club table, written in one pass with the template filters' own functions
+    (see apps/core/rows.py): fifty clubs a page, on the union board's most visited page."""
+    url = reverse_each("clubs:club_detail", organization.slug)
+    held = escape(_("Held"))
+    missing = format_html('<span class="badge">{}</span>', _("Missing"))
+    parts = []
+    for club in clubs:
+        last = club.last_meeting
+        parts.append(
+            f'<tr><td><a href="{escape(url(club.pk))}">{escape(club.name)}</a></td>'
+            f"<td>{escape(intcomma(club.member_count))}</td>"
+            f"<td>{escape(date_format(timezone.localtime(last), 'SHORT_DATE_FORMAT')) if last else '–'}</td>"
+            f"<td>{int(club.meetings_year)}</td>"
+            f"<td>{int(club.board_meetings_year)} / {int(club.meetings_year)}</td>"
+            f"<td>{held if club.held_required else missing}</td>"
+            f"<td>{escape(floatformat(club.granted_year, '0g'))} / "
+            f"{escape(floatformat(club.budget_year, '0g'))}</td></tr>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every name and figure in it is escaped
 
 
 @require_safe

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import unit
-from tests.factories import ClubFactory, ClubFundApplicationFactory, ClubMeetingFactory, OrgUnitFactory
+from tests.factories import (
+    ClubFactory,
+    ClubFundApplicationFactory,
+    ClubMeetingFactory,
+    OrganizationFactory,
+    OrgUnitFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +47,42 @@ def test_overview_figures(org, activity, login, union_staff, club, club_b):
     assert rows["Klub A1"].meetings_year == 2 and rows["Klub A1"].board_meetings_year == 1
     html = response.content.decode()
     assert "Julefrokost for klub B" in html  # the application waiting for a decision
+
+
+def test_the_club_table_rows(org, activity, login, union_staff, club, club_b):
+    from tests.helpers import body_rows
+
+    club_b.name = "Klub B <i>&amp;</i>"
+    club_b.member_count = 1200
+    club_b.save()
+    response = login(union_staff).get(reverse("clubs:club_list", args=[org.slug]))
+    html = response.content.decode()
+    last_a = timezone.localtime(club.meetings.filter(status="held").latest("starts_at").starts_at)
+    last_b = timezone.localtime(club_b.meetings.filter(status="held").latest("starts_at").starts_at)
+    table = html.split('id="club-results"')[1]
+    assert body_rows(table) == [
+        (
+            ["Klub A1", "40", last_a.strftime("%d.%m.%Y"), "2", "1 / 2", "Holdt", "1.200 / 16.000"],
+            [reverse("clubs:club_detail", args=[org.slug, club.pk])],
+        ),
+        (
+            [
+                "Klub B <i>&amp;</i>",
+                "1.200",
+                last_b.strftime("%d.%m.%Y"),
+                "1",
+                "1 / 1",
+                "Mangler",
+                "0 / 480.000",
+            ],
+            [reverse("clubs:club_detail", args=[org.slug, club_b.pk])],
+        ),
+    ]
+    assert "Klub B <i>" not in html
+    empty = login(union_staff).get(reverse("clubs:club_list", args=[org.slug]), {"q": "ingen-klub-her"})
+    assert body_rows(empty.content.decode().split('id="club-results"')[1]) == [
+        (["Ingen klubber passer til filtrene."], [])
+    ]
 
 
 def test_norwegian_organisation_checks_the_part_time_meeting(org, activity, login, union_staff):
@@ -138,6 +180,21 @@ def test_my_clubs_page(club, login, shop_steward, network):
     assert "TR-netværk Kommuner" in html
 
 
+def test_my_clubs_lists_only_my_networks_in_name_order(org, club, login, shop_steward, steward_of_other_club):
+    from tests.factories import TRNetworkFactory
+
+    TRNetworkFactory(organization=org, name="Ø-netværk", stewards=[shop_steward])
+    TRNetworkFactory(organization=org, name="A-netværk", stewards=[shop_steward, steward_of_other_club])
+    TRNetworkFactory(organization=org, name="Andres netværk", stewards=[steward_of_other_club])
+    TRNetworkFactory(organization=OrganizationFactory(), name="Fremmed netværk", stewards=[shop_steward])
+    response = login(shop_steward).get(reverse("clubs:my_clubs", args=[org.slug]))
+    assert [n.name for n in response.context["networks"]] == ["A-netværk", "Ø-netværk"]
+    html = response.content.decode()
+    assert "Andres netværk" not in html and "Fremmed netværk" not in html
+    for network in response.context["networks"]:
+        assert reverse("clubs:network_detail", args=[org.slug, network.pk]) in html
+
+
 def test_my_clubs_shows_next_years_funds_when_applications_wait_for_them(club, login, shop_steward):
     year = timezone.localdate().year
     ClubFundApplicationFactory(club=club, status="approved", amount=Decimal("1000"))
@@ -176,14 +233,14 @@ def test_club_detail_shows_next_years_funds_when_applications_wait_for_them(club
 def test_my_clubs_query_count(club, login, shop_steward, org, django_assert_max_num_queries):
     client = login(shop_steward)
     url = reverse("clubs:my_clubs", args=[org.slug])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get(url)
     for _n in range(20):
         ClubMeetingFactory(
             club=club, status="planned", attendance=None, starts_at=timezone.now() + timedelta(days=3)
         )
         ClubFundApplicationFactory(club=club)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         client.get(url)
 
 
@@ -220,6 +277,8 @@ def test_network_list_query_count(org, login, union_staff, shop_steward, django_
 def test_steward_sees_only_own_networks(org, login, network, steward_of_other_club):
     from tests.factories import TRNetworkFactory
 
+    TRNetworkFactory(organization=org, name="Øst-netværk", stewards=[steward_of_other_club])
     TRNetworkFactory(organization=org, name="Andet netværk", stewards=[steward_of_other_club])
     response = login(steward_of_other_club).get(reverse("clubs:network_list", args=[org.slug]))
-    assert [n.name for n in response.context["networks"]] == ["Andet netværk"]
+    # In name order (a grouped query does not take the model's ordering by itself).
+    assert [n.name for n in response.context["networks"]] == ["Andet netværk", "Øst-netværk"]

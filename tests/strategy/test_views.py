@@ -11,7 +11,7 @@ from apps.strategy import services
 from apps.strategy.models import FocusArea, Goal, Initiative, InitiativeUpdate, StrategyPlan
 from tests.conftest import unit
 from tests.factories import FocusAreaFactory, GoalFactory, InitiativeFactory, StrategyPlanFactory
-from tests.helpers import organization_slug_of
+from tests.helpers import body_rows, organization_slug_of
 
 pytestmark = pytest.mark.django_db
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -90,6 +90,51 @@ def test_overdue_filter(login, shop_steward, plan, area):
     )
     assert "Forsinket" in page.content.decode()
     assert "Færdig i tide" not in page.content.decode().split('id="initiative-results"')[1]
+
+
+def test_the_initiative_table_rows_in_plan_order(login, shop_steward, org, plan, area):
+    person = shop_steward
+    person.first_name, person.last_name = "Tove", "<Ditlevsen>"
+    person.save()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    long_text = " ".join(f"ord{i}" for i in range(25)) + " <script>"
+    first = InitiativeFactory(
+        focus_area=area, text=long_text, level="county", status="in_progress", progress=40,
+        due_date=yesterday, responsible_unit=unit(org, "A"), responsible_person=person,
+    )  # fmt: skip
+    done = InitiativeFactory(
+        focus_area=area, text="Afsluttet & godt", status="done", progress=100, due_date=yesterday
+    )
+    plain = InitiativeFactory(focus_area=area, text="Uden frist")
+    url = reverse("strategy:plan_detail", args=[org.slug, plan.pk])
+    for page in (
+        login(shop_steward).get(url).content.decode(),
+        login(shop_steward).get(url, HTTP_HX_TARGET="initiative-results", **HX).content.decode(),
+    ):
+        due = yesterday.strftime("%d.%m.%Y")
+        assert body_rows(page.split('id="initiative-results"')[-1]) == [
+            (
+                [
+                    " ".join(f"ord{i}" for i in range(18)) + " …",
+                    area.title,
+                    "County",
+                    "In progress",
+                    "40 %",
+                    f"{due} Overdue",
+                    f"{unit(org, 'A').name} Tove <Ditlevsen>",
+                ],
+                [reverse("strategy:initiative_detail", args=[org.slug, first.pk])],
+            ),
+            (
+                ["Afsluttet & godt", area.title, "National", "Done", "100 %", due, ""],
+                [reverse("strategy:initiative_detail", args=[org.slug, done.pk])],
+            ),
+            (
+                ["Uden frist", area.title, "National", "Planned", "0 %", "", ""],
+                [reverse("strategy:initiative_detail", args=[org.slug, plain.pk])],
+            ),
+        ]
+        assert "<script>" not in page and "<Ditlevsen>" not in page
 
 
 def test_htmx_filter_returns_only_the_result_list(login, shop_steward, plan, area, initiative):
