@@ -379,6 +379,15 @@ def test_status_changed_in_place(login, board_member, initiative):
     response = client.post(url, {"status": "in_progress", "progress": "45", "version": "1"}, **HX)
     body = response.content.decode()
     assert body.startswith(f'<div id="initiative-{initiative.pk}"') and "Saved." in body
+    # The status select offers every status, the saved one selected.
+    select = re.search(r'<select[^>]*id="status-\d+"[^>]*>(.*?)</select>', body, flags=re.S).group(1)
+    assert re.findall(r'<option value="(\w+)"( selected)?', select) == [
+        ("planned", ""),
+        ("in_progress", " selected"),
+        ("done", ""),
+        ("paused", ""),
+        ("dropped", ""),
+    ]
     initiative.refresh_from_db()
     assert (initiative.status, initiative.progress, initiative.version) == ("in_progress", 45, 2)
     stale = client.post(url, {"status": "done", "progress": "100", "version": "1"}, **HX)
