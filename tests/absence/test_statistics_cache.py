@@ -124,3 +124,25 @@ def test_page_query_count_is_within_budget_and_does_not_grow(
     # A cached page costs far fewer queries.
     with django_assert_max_num_queries(10):
         client.get(url(org), {"as_of": AS_OF})
+
+
+def test_the_collector_rests_while_the_figures_are_read_back(monkeypatch, org, staff):
+    """Reading a whole organisation's figures back makes thousands of small objects; a collection
+    in the middle of that walked every object of the process (a pause of a tenth of a second)."""
+    import gc
+
+    from apps.absence.statistics import cache as statistics_cache
+
+    seen = []
+    real_get = statistics_cache.cache.get
+
+    def get(key, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(statistics_cache.cache, "get", get)
+    assert gc.isenabled()
+    first = unit_statistics(org, AS_OF_DATE)
+    again = unit_statistics(org, AS_OF_DATE)
+    assert again == first and seen == [False, False]
+    assert gc.isenabled()

@@ -55,11 +55,13 @@ def cached(kind: str, organization: Organization, compute: Callable[[], T], *par
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     version = statistics_version(organization.pk)
     key = f"absence:{kind}:{SUPPRESSION_RULES}:{organization.pk}:{version}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        with collector_paused():  # many small objects, no cycles: see apps.core.collector
+    # Many small objects and no cycles, both ways (see apps.core.collector): reading a whole
+    # organisation's page back makes thousands of tuples, whose collections cost more than the read.
+    with collector_paused():
+        value = cache.get(key)
+        if value is None:
             value = compute()
-        cache.set(key, value, CACHE_SECONDS)
+            cache.set(key, value, CACHE_SECONDS)
     return value
 
 
