@@ -79,6 +79,20 @@ def test_the_club_table_rows(org, activity, login, union_staff, club, club_b):
         ),
     ]
     assert "Klub B <i>" not in html
+
+
+def test_the_last_meeting_is_its_local_date_and_a_dash_without_one(org, login, union_staff):
+    from datetime import UTC, datetime
+
+    from tests.helpers import body_rows
+
+    # 23:30 in UTC on 31 January is 00:30 on 1 February in Copenhagen.
+    late = ClubFactory(organization=org, name="Klub sent")
+    ClubMeetingFactory(club=late, starts_at=datetime(2026, 1, 31, 23, 30, tzinfo=UTC))
+    ClubFactory(organization=org, name="Klub uden møder")
+    html = login(union_staff).get(reverse("clubs:club_list", args=[org.slug])).content.decode()
+    last_meeting = {cells[0]: cells[2] for cells, _links in body_rows(html.split('id="club-results"')[1])}
+    assert last_meeting == {"Klub sent": "01.02.2026", "Klub uden møder": "–"}
     empty = login(union_staff).get(reverse("clubs:club_list", args=[org.slug]), {"q": "ingen-klub-her"})
     assert body_rows(empty.content.decode().split('id="club-results"')[1]) == [
         (["Ingen klubber passer til filtrene."], [])

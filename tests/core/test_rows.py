@@ -10,6 +10,7 @@ from apps.core.rows import reverse_each
         ("meetings:committee_detail", ["norddjurs"]),
         ("clubs:club_detail", ["djoef-offentlig"]),
         ("strategy:initiative_detail", ["slug-with-987654321-in-it"]),
+        ("strategy:initiative_detail", ["slug-987654321987654321-the-whole-marker"]),
     ],
 )
 def test_each_address_is_what_reverse_gives(viewname, args):

@@ -97,7 +97,8 @@ def test_the_initiative_table_rows_in_plan_order(login, shop_steward, org, plan,
     person.first_name, person.last_name = "Tove", "<Ditlevsen>"
     person.save()
     yesterday = timezone.localdate() - timedelta(days=1)
-    long_text = " ".join(f"ord{i}" for i in range(25)) + " <script>"
+    words = ["ord0", "<b>ord1</b>", *(f"ord{i}" for i in range(2, 25)), "<script>"]
+    long_text = " ".join(words)
     first = InitiativeFactory(
         focus_area=area, text=long_text, level="county", status="in_progress", progress=40,
         due_date=yesterday, responsible_unit=unit(org, "A"), responsible_person=person,
@@ -115,7 +116,7 @@ def test_the_initiative_table_rows_in_plan_order(login, shop_steward, org, plan,
         assert body_rows(page.split('id="initiative-results"')[-1]) == [
             (
                 [
-                    " ".join(f"ord{i}" for i in range(18)) + " …",
+                    " ".join(words[:18]) + " …",
                     area.title,
                     "County",
                     "In progress",
@@ -134,6 +135,7 @@ def test_the_initiative_table_rows_in_plan_order(login, shop_steward, org, plan,
                 [reverse("strategy:initiative_detail", args=[org.slug, plain.pk])],
             ),
         ]
+        assert "<b>ord1</b>" not in page and "&lt;b&gt;ord1&lt;/b&gt;" in page
         assert "<script>" not in page and "<Ditlevsen>" not in page
 
 
