@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -307,3 +308,39 @@ def test_a_page_unit_becomes_the_same_unit_instance_without_a_query(org, django_
         fields = [getattr(made, name) for name in names]
     assert fields == [getattr(stored, name) for name in names]
     assert made.numchild == stored.numchild  # a field not read comes from the database when asked for
+
+
+# The chart as the page's template wrote it before it was written in one pass (_chart_svg).
+_TEMPLATE_CHART = Path(__file__).parent / "templates_before" / "statistics_chart.html"
+
+
+@pytest.mark.parametrize("language", ["da", "nb", "en"])
+def test_the_chart_svg_is_what_the_template_wrote(language):
+    import re
+    from datetime import date as day
+    from decimal import Decimal
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from apps.absence.views_statistics import _chart, _chart_svg
+
+    months = [
+        {
+            "month": day(2024 + (11 + i) // 12, (11 + i) % 12 + 1, 1),
+            "absence_pct": None if i in (3, 4) else Decimal("4.25") + i / Decimal(7),
+            "suppressed": i in (3, 4),
+        }
+        for i in range(24)
+    ]
+    months[10]["absence_pct"] = Decimal("0")
+    chart = {"unit_id": 17, "name": "Skole <Nord> & Co", "months": months}
+    chart["chart"] = _chart(months)
+
+    def tight(html: str) -> str:
+        return re.sub(r">\s+<", "><", str(html).strip())
+
+    with translation.override(language):
+        before = Template(_TEMPLATE_CHART.read_text(encoding="utf-8")).render(Context({"chart": chart}))
+        assert tight(_chart_svg(chart)) == tight(before)
+        assert "Skole &lt;Nord&gt; &amp; Co" in _chart_svg(chart)
