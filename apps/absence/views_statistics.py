@@ -13,11 +13,11 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.templatetags.l10n import unlocalize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -129,10 +129,10 @@ def _chart(series: list[dict]) -> dict:
 
 
 def _chart_svg(chart: dict) -> SafeString:
-    """The chart's inline SVG (``_chart``'s geometry), written in one pass: a page has a chart of 24
-    bars for the unit and each unit below it, about four thousand template lookups (see
+    """The chart's inline SVG (``_chart``'s geometry of its months), written in one pass: a page has a
+    chart of 24 bars for the unit and each unit below it, about four thousand template lookups (see
     apps/core/rows.py). Numbers unlocalised and labels localised by the template filters' own functions."""
-    geometry = chart["chart"]
+    geometry = _chart(chart["months"])
     width, height, baseline = (unlocalize(geometry[key]) for key in ("width", "height", "baseline"))
     bar_width = unlocalize(geometry["bar_width"])
     month_y, year_y = unlocalize(geometry["month_y"]), unlocalize(geometry["month_y"] + 14)
@@ -156,8 +156,8 @@ def _chart_svg(chart: dict) -> SafeString:
             )
         month = bar["month"]
         parts.append(
-            f'<text x="{x}" y="{month_y}" text-anchor="middle">{escape(date_filter(month, "M"))}</text>'
-            f'<text x="{x}" y="{year_y}" text-anchor="middle">{escape(date_filter(month, "y"))}</text>'
+            f'<text x="{x}" y="{month_y}" text-anchor="middle">{escape(date_format(month, "M"))}</text>'
+            f'<text x="{x}" y="{year_y}" text-anchor="middle">{escape(date_format(month, "y"))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers, escaped labels and the escaped title only
@@ -168,9 +168,7 @@ def _chart_svg(chart: dict) -> SafeString:
 def statistics(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     context = _statistics_context(request, slug, page=True)
     charts = context["charts"]
-    context["charts"] = [{**chart, "chart": _chart(chart["months"])} for chart in charts]
-    for chart in context["charts"]:
-        chart["svg"] = _chart_svg(chart)
+    context["charts"] = [{**chart, "svg": _chart_svg(chart)} for chart in charts]
     query = urlencode(context["query"])
     context["csv_url"] = f"{reverse('absence:statistics_csv', args=[slug])}?{query}"
     context["xlsx_url"] = f"{reverse('absence:statistics_xlsx', args=[slug])}?{query}"
