@@ -52,9 +52,47 @@ ALLOWED = [
 
 @pytest.fixture(autouse=True)
 def health_terms():
-    """The seed list of migration 0007 (a transactional test elsewhere may have flushed it)."""
-    seed = importlib.import_module("apps.absence.migrations.0007_structured_notes").seed_health_terms
-    seed(django_apps, None)
+    """The seed lists of migrations 0007 and 0021 (a transactional test elsewhere may have flushed them)."""
+    for module, seed in (
+        ("0007_structured_notes", "seed_health_terms"),
+        ("0021_health_terms_symptoms", "seed_symptom_terms"),
+    ):
+        getattr(importlib.import_module(f"apps.absence.migrations.{module}"), seed)(django_apps, None)
+
+
+# Symptoms, pain, operations and hospital stays are health information as much as a diagnosis is.
+SYMPTOMS = [
+    ("Har ondt i ryggen efter operation på hospitalet", ["ondt i", "operation", "hospitalet"]),
+    ("Smerter i knæet, går til fysioterapeut", ["Smerter", "fysioterapeut"]),
+    ("Indlagt på sygehuset siden fredag", ["Indlagt", "sygehuset"]),
+    ("Har vondt i ryggen etter operasjon på sykehuset", ["vondt i", "operasjon", "sykehuset"]),
+    ("Kvalme og feber, tar medisin", ["Kvalme", "feber", "medisin"]),
+    ("Back pain after surgery; in hospital until Friday", ["pain", "surgery", "hospital"]),
+    ("Broken leg, on painkillers", ["Broken leg", "painkillers"]),
+]
+# Words the follow-up itself needs, and words that only begin like a health term.
+ALLOWED_BESIDE_SYMPTOMS = [
+    "Lægeerklæring indhentet; mulighedserklæring aftalt.",
+    "Sagsbehandling af ansøgningen om nedsat tid.",
+    "Operationel plan for vagterne lagt i februar.",
+    "Arbejdsskade anmeldt; tilbud om psykologsamtale via sundhedsordningen.",
+    "Operations manager informed; painting of the office next week.",
+    "Brudd på avtalen om vaktbytte; tilbake i februar.",
+]
+
+
+@pytest.mark.parametrize(("text", "found"), SYMPTOMS)
+def test_symptoms_pain_and_hospital_stays_are_refused(text, found):
+    with pytest.raises(ValidationError) as refused:
+        note_check(text)
+    message = " ".join(refused.value.messages)
+    for word in found:
+        assert f"“{word}”" in message, (word, message)
+
+
+@pytest.mark.parametrize("text", ALLOWED_BESIDE_SYMPTOMS)
+def test_the_follow_ups_own_words_pass_beside_the_symptom_terms(text):
+    assert note_check(text) == text
 
 
 @pytest.fixture
