@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import FastSelect, PortalFormMixin
@@ -438,12 +440,17 @@ class _UnitChoices(forms.Form):
         return _one_of(self.cleaned_data.get("unit", ""), self._unit_codes)
 
 
+# The earliest day the statistics are asked for: their windows reach two years and a month further back,
+# and nothing in the portal is that old (year 1 made the month arithmetic fail with a server error).
+STATISTICS_EARLIEST_AS_OF = date(2000, 1, 1)
+
+
 class StatisticsFilterForm(PortalFormMixin, _UnitChoices):
     unit = forms.CharField(label=_("Unit"), required=False, widget=FastSelect)
     as_of = forms.DateField(
         label=_("Rolling year up to"),
         required=False,
-        widget=DateInput(),
+        widget=DateInput(attrs={"min": STATISTICS_EARLIEST_AS_OF.isoformat()}),
         help_text=_("The figures cover the 12 months up to and including this day."),
     )
 
@@ -451,4 +458,9 @@ class StatisticsFilterForm(PortalFormMixin, _UnitChoices):
         value = self.cleaned_data["as_of"]
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("Choose today or a day in the past."))
+        if value and value < STATISTICS_EARLIEST_AS_OF:
+            raise forms.ValidationError(
+                _("Choose a day from %(day)s on.")
+                % {"day": date_format(STATISTICS_EARLIEST_AS_OF, "SHORT_DATE_FORMAT")}
+            )
         return value

@@ -113,6 +113,17 @@ def test_future_date_is_refused_at_the_field(login, hr_user, data):
     assert response.context["form"].errors["as_of"]
 
 
+@pytest.mark.parametrize("as_of", ["0001-06-15", "0001-01-01", "1999-12-31"])
+def test_a_day_before_2000_is_refused_at_the_field_not_a_server_error(login, hr_user, data, as_of):
+    client = login(hr_user)
+    response = client.get(url(data), {"as_of": as_of})
+    assert response.status_code == 200
+    assert response.context["form"].errors["as_of"] == ["Vælg en dag fra og med 01.01.2000."]
+    assert 'min="2000-01-01"' in response.text
+    for name in ("statistics_csv", "statistics_xlsx"):
+        assert client.get(url(data, name), {"as_of": as_of}).status_code == 200
+
+
 def test_an_unknown_unit_is_refused_at_the_field_and_the_whole_organisation_shown(login, hr_user, data):
     client = login(hr_user)
     whole = [u["code"] for u in client.get(url(data)).context["stats"]["units"]]
