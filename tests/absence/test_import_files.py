@@ -206,6 +206,20 @@ def test_utf8_garbled_by_a_wrong_save_is_refused_not_stored(staff):
     assert not Employee.objects.filter(employee_number="777").exists()
 
 
+def test_a_value_too_long_for_csv_is_refused_in_plain_words(staff):
+    """A field past Python's CSV limit (131,072 characters): the error names the line and the limit in
+    the user's language, not Python's English wording."""
+    data = "Medarbejdernummer;Fraværstype;Første dag;Sidste dag;Andel;Note\r\n"
+    data += "100;sick;02.03.2026;06.03.2026;1;ok\r\n"
+    data += "100;sick;09.03.2026;10.03.2026;1;" + "x" * 200_000 + "\r\n"
+    with translation.override("da"):
+        plan, result = import_file(organization=staff, kind="absences", data=data.encode(), filename="a.csv")
+    assert result is None
+    assert plan.file_error.startswith("Linje 3 har en værdi på mere end 131.072 tegn"), plan.file_error
+    assert "field limit" not in plan.file_error
+    assert AbsenceRegistration.objects.count() == 0
+
+
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8", "utf-8-sig"])
 def test_danish_excel_csv_imports_as_it_is_saved(staff, encoding):
     """Semicolons, Danish headers, day-first dates, decimal commas, in Windows-1252 or UTF-8 (BOM or not)."""

@@ -17,10 +17,13 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.core.exports import TableFileError, cell_text, detect_encoding, sniff_delimiter, text_lines
+
+from ..models import NOTE_MAX_LENGTH
 
 KINDS = {
     "units": gettext_lazy("Units"),
@@ -160,9 +163,22 @@ def _csv_records(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[st
         for values in reader:
             yield reader.line_num, [v.strip() for v in values]
     except csv.Error as exc:
-        raise ImportFileError(
-            _("Line %(line)d cannot be read as CSV: %(error)s") % {"line": reader.line_num, "error": exc}
-        ) from exc
+        if "field larger than field limit" in str(exc):
+            message = _(
+                "Line %(line)d has a value longer than %(limit)s characters, far more than any column of "
+                "the file needs (a note holds at most %(note)d). Check that the line is not missing a "
+                "closing quotation mark."
+            ) % {
+                "line": reader.line_num,
+                "limit": number_format(csv.field_size_limit(), force_grouping=True),
+                "note": NOTE_MAX_LENGTH,
+            }
+        else:  # Python's own wording is English and technical
+            message = _(
+                "Line %(line)d cannot be read as CSV. Check its quotation marks and separators, or save "
+                "the file again from the payroll system or Excel as CSV."
+            ) % {"line": reader.line_num}
+        raise ImportFileError(message) from exc
 
 
 def _open_workbook(stream: BinaryIO):
