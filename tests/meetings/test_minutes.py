@@ -326,3 +326,33 @@ def test_minutes_can_be_written_during_the_meeting(login, secretary, meeting):
     )
     item.refresh_from_db()
     assert item.minutes == "Noteret undervejs."
+
+
+def _leads_back(client, url, item) -> None:
+    slug = organization_slug_of(item)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    crumbs = response.text[response.text.index('<nav class="breadcrumbs"') :]
+    crumbs = crumbs[: crumbs.index("</nav>")]
+    for target in (
+        reverse("meetings:committee_detail", args=[slug, item.meeting.committee_id]),
+        reverse("meetings:med_meeting_detail", args=[slug, item.meeting_id]),
+    ):
+        assert f'href="{target}"' in crumbs, (url, crumbs)
+
+
+def test_the_minutes_and_item_forms_lead_back_to_the_committee_and_the_meeting(login, secretary, decision):
+    """They had only "Overview" above them: without JavaScript the way back to the meeting was Cancel."""
+    client = login(secretary)
+    slug = organization_slug_of(decision)
+    _leads_back(client, reverse("meetings:minutes_edit", args=[slug, decision.pk]), decision)
+    _leads_back(client, reverse("meetings:item_edit", args=[slug, decision.pk]), decision)
+
+
+def test_the_correction_form_leads_back_to_the_committee_and_the_meeting(login, secretary, approved):
+    client = login(secretary)
+    _leads_back(
+        client,
+        reverse("meetings:minutes_correct", args=[organization_slug_of(approved), approved.pk]),
+        approved,
+    )
