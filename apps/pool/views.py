@@ -76,7 +76,12 @@ def application_list(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     may_manage = can(user, "pool.manage", organization)
     sessions = RankingSession.objects.filter(organization=organization).select_related("call")
     if not (sees_all or may_manage):
-        sessions = sessions.filter(facilitator=user)
+        # The sessions this user may open (rules._may_view): those they facilitate, and the theme days
+        # behind the applications whose project group they are in.
+        theirs = Q(facilitator=user) | Q(
+            pk__in=PoolApplication.objects.filter(project_group=user).values("ranking_session")
+        )
+        sessions = sessions.filter(theirs)
     today = timezone.localdate()
     return render(
         request,

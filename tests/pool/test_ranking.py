@@ -197,3 +197,18 @@ def test_the_application_shows_the_theme_days_top_three(login, project_member, a
     assert "Borgernære karriereveje (5 point)" in body
     assert "Forebyggelse af fysisk og psykisk nedslidning og arbejdsulykker (4 point)" in body
     assert "Seniorer (" not in body
+
+
+def test_the_list_shows_the_theme_day_behind_the_project_groups_application(
+    login, project_member, application, session
+):
+    """The project group may open the theme day their application draws on; the list said there was none."""
+    list_url = reverse("pool:application_list", args=[organization_slug_of(session)])
+    session_url = reverse("pool:ranking_session", args=[organization_slug_of(session), session.pk])
+    client = login(project_member)
+    assert session_url not in client.get(list_url).content.decode()  # not theirs yet
+    application.ranking_session = session
+    application.save(update_fields=["ranking_session"])
+    body = client.get(list_url).content.decode()
+    assert session_url in body
+    assert client.get(session_url).status_code == 200
