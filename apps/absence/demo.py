@@ -78,6 +78,16 @@ WORKPLACE_KINDS = {
     "SU": ["Hjemmeplejen", "Plejecentret", "Sygeplejen", "Træningscentret", "Aktivitetscentret"],
     "KT": ["Borgerservice", "Vej og Park", "Biblioteket", "Materielgården", "Kantinen"],
 }
+# The seed's named departments (keyed by the last part of their code, NK-SU-HJE: HJE) have workplaces of
+# their own kind: a leader of Hjemmeplejen sees home-care groups, not a care home or a day care.
+DEPARTMENT_WORKPLACE_KINDS = {
+    "SKO": ["Skolen", "SFO'en"],
+    "ADM": ["Borgerservice", "Økonomi", "HR og Løn", "IT-support", "Sekretariatet"],
+    "HAN": ["Bostedet", "Værkstedet", "Støttecentret"],
+    "JOB": ["Jobcentret", "Ydelsesteamet", "Virksomhedsservice"],
+    "HJE": ["Hjemmeplejen", "Sygeplejen"],
+    "PLE": ["Plejecentret", "Træningscentret", "Aktivitetscentret"],
+}
 DEPARTMENT_NAMES = {
     "BF": "Børn og Unge",
     "SA": "Beskæftigelse",
@@ -127,7 +137,10 @@ def _build_units(organization, employees: int) -> list[OrgUnit]:
     by_department: dict[int, list[dict]] = defaultdict(list)
     for index in range(workplaces_needed):
         department = departments[index % len(departments)]
-        kinds = WORKPLACE_KINDS[_area_key(department.code)]
+        kinds = (
+            DEPARTMENT_WORKPLACE_KINDS.get(department.code.rsplit("-", 1)[-1])
+            or WORKPLACE_KINDS[_area_key(department.code)]
+        )
         number = len(by_department[department.pk]) + 1
         kind = kinds[index % len(kinds)]
         town = TOWNS[(index // len(departments)) % len(TOWNS)]

@@ -76,3 +76,19 @@ def test_the_demo_absence_stays_inside_each_employment():
     )
     assert list(outside.values_list("employee_id", "start_date", "end_date")) == []
     assert not registrations.filter(start_date__lt=F("employee__employment_start")).exists()
+
+
+@pytest.mark.django_db
+def test_workplaces_under_a_named_department_are_of_its_kind():
+    """A leader of Hjemmeplejen saw "Plejecentret Grenaa 1" below it, and Skoler held a day care."""
+    ctx = seeded(employees=2600, years=1)
+    org = ctx.organizations["norddjurs"]
+    checked = 0
+    for department in OrgUnit.objects.filter(organization=org, depth=3):
+        kinds = demo.DEPARTMENT_WORKPLACE_KINDS.get(department.code.rsplit("-", 1)[-1])
+        if kinds is None:
+            continue
+        for workplace in OrgUnit.objects.get_children(department):
+            assert workplace.name.rsplit(" ", 2)[0] in kinds, (department.name, workplace.name)
+            checked += 1
+    assert checked > 50
