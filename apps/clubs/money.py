@@ -22,8 +22,13 @@ def currency_label(currency: str) -> str:
     return gettext("DKK")
 
 
-def format_money(amount: Decimal | int | float, currency: str, decimals: int = 0) -> str:
-    """ "2.000 kr." in Danish: the number grouped the way the active language writes it, with its currency."""
+def format_money(amount: Decimal | int | float, currency: str, decimals: int | None = None) -> str:
+    """ "2.000 kr." in Danish: the number grouped the way the active language writes it, with its currency.
+    Without ``decimals``: whole amounts without øre, others with two decimals ("450,50 kr."), so that
+    the figures shown add up (rounded, 3.700 pending and 35.899 remaining were 1 short of 39.600)."""
+    if decimals is None:
+        value = Decimal(str(amount))
+        decimals = 0 if value == value.to_integral_value() else 2
     number = formats.number_format(amount, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     if currency == "NOK":
         return gettext("NOK %(amount)s") % {"amount": number}

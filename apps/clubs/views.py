@@ -225,8 +225,8 @@ def _club_rows(organization: Organization, clubs: list) -> SafeString:
             f"<td>{int(club.meetings_year)}</td>"
             f"<td>{int(club.board_meetings_year)} / {int(club.meetings_year)}</td>"
             f"<td>{held if club.held_required else missing}</td>"
-            f"<td>{escape(floatformat(club.granted_year, '0g'))} / "
-            f"{escape(floatformat(club.budget_year, '0g'))}</td></tr>"
+            f"<td>{escape(floatformat(club.granted_year, '-2g'))} / "
+            f"{escape(floatformat(club.budget_year, '-2g'))}</td></tr>"
         )
     return mark_safe("".join(parts))  # noqa: S308 - every name and figure in it is escaped
 

@@ -75,6 +75,8 @@ def _item_context(item: AgendaItem, form) -> dict:
         "item": item,
         "form": form,
     }
+
+
 VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 
 

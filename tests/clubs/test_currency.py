@@ -110,3 +110,30 @@ def test_report_section_in_norwegian_kroner(norwegian, club):
         )
     assert "Innvilgede klubbmidler: 1\xa0500 kr til 1 søknad." in html
     assert "DKK" not in html
+
+
+def test_amounts_with_ore_are_shown_with_them_so_the_balance_adds_up(org, club, login, union_staff):
+    """450,50 kr. awaiting a decision was shown as 451 in one place and left 35.899 kr. of 39.600 kr. in
+    another; whole amounts stay without øre."""
+    ClubFundApplicationFactory(
+        club=club,
+        amount=Decimal("450.50"),
+        status="submitted",
+        event_date=timezone.localdate().replace(month=12, day=31),  # this year's balance
+    )
+    client = login(union_staff)
+    url = reverse("clubs:club_detail", args=[org.slug, club.pk])
+    facts = client.get(url).content.decode()
+    budget = re.search(r"Budget \d{4}</dt>\s*<dd>([^<]+)</dd>", facts).group(1)
+    pending = re.search(r"Afventer afgørelse</dt>\s*<dd>([^<]+)</dd>", facts).group(1)
+    remaining = re.search(r"Tilbage</dt>\s*<dd><strong>([^<]+)</strong>", facts).group(1)
+    assert pending == "450,50 kr."
+    assert budget.endswith(",00 kr.") is False and "," not in budget  # a whole budget: no øre
+    as_number = {
+        name: Decimal(v.removesuffix(" kr.").replace(".", "").replace(",", "."))
+        for name, v in (("budget", budget), ("pending", pending), ("remaining", remaining))
+    }
+    assert as_number["pending"] + as_number["remaining"] == as_number["budget"]
+    with translation.override("en"):
+        english = _in(client, "en").get(url).content.decode()
+    assert "450.50" in english and ">451<" not in english

@@ -12,7 +12,7 @@ def currency(organization) -> str:
 
 
 @register.simple_tag
-def money(amount, organization, decimals: int = 0) -> str:
+def money(amount, organization, decimals: int | None = None) -> str:
     """An amount in the organisation's currency the way the language writes it: "2.000 kr." in Danish."""
     if amount is None or amount == "":
         return ""
