@@ -123,6 +123,10 @@ def staff(org, other_org):
             ["300", "sick", "2026-06-25", "2026-07-03", "1"],
             "line 2: the absence runs past employee 300's employment_end 2026-06-30",
         ),
+        (
+            ["100", "sick", "2072-05-01", "2072-05-03", "1"],
+            "line 2: start_date 2072-05-01 is more than a year ahead (",
+        ),
         (["", "sick", "2026-02-01", "", "1"], "line 2: employee_number is missing"),
         (["100", "sick", "", "", "1"], "line 2: start_date is missing"),
     ],

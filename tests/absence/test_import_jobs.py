@@ -127,11 +127,12 @@ def test_an_admin_sees_the_job(login, org_admin, hr_user, staff):
 
 
 def _absences(n: int, bad_at: int | None = None) -> bytes:
-    """``n`` one-day absences of employee 100, every other day from 2024; a bad date at row ``bad_at``."""
+    """``n`` one-day absences of employee 100, one a day from 2020 (none more than a year ahead); a bad
+    date at row ``bad_at``."""
     lines = [HEADER]
-    start = date(2024, 1, 1)
+    start = date(2020, 1, 1)
     for i in range(n):
-        day = (start + timedelta(days=2 * i)).isoformat()
+        day = (start + timedelta(days=i)).isoformat()
         lines.append(f"100,sick,{'2024-02-31' if i == bad_at else day},{day},1\n".encode())
     return b"".join(lines)
 

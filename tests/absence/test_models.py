@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -106,4 +106,22 @@ def test_absence_outside_the_employment_is_refused_at_the_field(employee):
         register_absence(employee, date(2026, 6, 29), date(2026, 7, 2))
     assert list(after.value.message_dict) == ["end_date"]
     register_absence(employee, date(2026, 6, 1), None)  # ongoing: it stops with the employment
+    assert employee.registrations.count() == 1
+
+
+def test_an_absence_years_ahead_is_refused_but_one_planned_months_ahead_is_kept(employee):
+    """A first day in 2072 for 2027 (or 9999) is a typing error; a planned operation in five months is not."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from tests.factories import register_absence
+
+    today = timezone.localdate()
+    for start in (today + timedelta(days=400), date(9999, 12, 31)):
+        with pytest.raises(ValidationError) as refused:
+            register_absence(employee, start, start)
+        assert refused.value.message_dict["start_date"][0].startswith(
+            "Et fravær kan højst registreres et år frem"
+        )
+    register_absence(employee, today + timedelta(days=150), today + timedelta(days=160))
     assert employee.registrations.count() == 1

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core.exports import parse_day
 from apps.organizations.models import Membership, Organization, OrgUnit
 
 from ..health import HealthTerms, note_check
-from ..models import AbsenceType, Employee
+from ..models import REGISTRATION_MAX_DAYS_AHEAD, AbsenceType, Employee
 from .files import ImportFileError, RecordReader, Source
 from .matching import match_rows
 from .plan import AbsenceTable, ImportPlan
@@ -360,6 +360,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
     }
     type_codes = list(AbsenceType.values)
     type_index = {code: index for index, code in enumerate(type_codes)}
+    latest_start = timezone.localdate() + timedelta(days=REGISTRATION_MAX_DAYS_AHEAD)
     terms = HealthTerms.active()
     type_names = {}  # "Egen sygdom", "Own illness", "egen sykdom": the type's name in any interface language
     for language in ("en", "nb", "da"):
@@ -408,6 +409,11 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
             c.error(
                 _("end_date %(end)s is before start_date %(start)s")
                 % {"end": end.isoformat(), "start": start.isoformat()}
+            )
+        elif start and start > latest_start:
+            c.error(
+                _("start_date %(start)s is more than a year ahead (%(latest)s at the latest)")
+                % {"start": start.isoformat(), "latest": latest_start.isoformat()}
             )
         elif start and number in employment:
             _pk, first, last = employment[number]

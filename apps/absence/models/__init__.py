@@ -29,6 +29,7 @@ from .advisories import (
 from .employees import (
     NOTE_MAX_LENGTH,
     NOTE_WARNING,
+    REGISTRATION_MAX_DAYS_AHEAD,
     AbsenceRegistration,
     AbsenceType,
     Employee,
@@ -59,6 +60,7 @@ __all__ = [
     "overlapping_registrations",
     "EmployeeAccessLog",
     "NOTE_MAX_LENGTH",
+    "REGISTRATION_MAX_DAYS_AHEAD",
     "NOTE_WARNING",
     "ContactForm",
     "FollowUpOutcome",

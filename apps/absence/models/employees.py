@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 
 NOTE_MAX_LENGTH = 200
+# An absence may be registered ahead (a planned operation, leave before a birth), but not years ahead: a
+# first day further away than this is taken for a typing error (2072 for 2027).
+REGISTRATION_MAX_DAYS_AHEAD = 366
 NOTE_WARNING = _(
     "At most 200 characters. Do not write health details, diagnoses or named conditions here (the portal "
     "may not hold them): write only what was agreed and done."
