@@ -210,6 +210,32 @@ def test_utf8_garbled_by_a_wrong_save_is_refused_not_stored(staff):
     assert not Employee.objects.filter(employee_number="777").exists()
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (  # the template's own headers, one left out
+            "Medarbejdernummer;Fraværstype;Sidste dag;Andel\r\n100;sick;06.03.2026;1\r\n",
+            "Linje 1 (overskriftsrækken) mangler kolonnen/kolonnerne “Første dag”. "
+            "Forventet: “Medarbejdernummer”,",
+        ),
+        (  # a separator the portal does not read
+            "Medarbejdernummer|Fraværstype|Første dag|Sidste dag\r\n100|sick|02.03.2026|06.03.2026\r\n",
+            "skilletegnet mellem kolonnerne blev ikke genkendt",
+        ),
+        (  # a units file chosen as absences
+            "Enhedskode;Navn;Overordnet enhedskode\r\nA2;Ny enhed;A\r\n",
+            "Overskriftsrækken er en fil med enheder",
+        ),
+    ],
+)
+def test_a_header_without_the_columns_says_which_in_the_users_words_and_why(staff, data, expected):
+    with translation.override("da"):
+        plan, result = import_file(organization=staff, kind="absences", data=data.encode(), filename="a.csv")
+    assert result is None
+    assert expected in plan.file_error, plan.file_error
+    assert "start_date" not in plan.file_error and "employee_number" not in plan.file_error
+
+
 def test_a_value_too_long_for_csv_is_refused_in_plain_words(staff):
     """A field past Python's CSV limit (131,072 characters): the error names the line and the limit in
     the user's language, not Python's English wording."""
@@ -296,7 +322,7 @@ def test_missing_columns(staff, fmt):
     )
     plan, result = import_file(organization=staff, kind="absences", data=data, filename=name)
     assert result is None
-    assert "missing the column(s) end_date" in plan.file_error
+    assert "missing the column(s) “Last day”" in plan.file_error
     assert "Line 1" in plan.file_error
 
 
@@ -416,6 +442,15 @@ def test_units_with_parents_after_children(org):
     assert [u.code for u in OrgUnit.objects.get_ancestors(hje)] == ["NK", "NK-SU"]
     plan, result = units(org, (FIXTURES / "units.csv").read_text())
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
+
+
+@pytest.mark.parametrize(
+    "parent_header", ["Overordnet enhedskode", "Overordnet enheds kode", "Overordnet enhetskode"]
+)
+def test_units_with_the_templates_parent_header_old_and_new(org, parent_header):
+    plan, result = units(org, f"Enhedskode;Navn;{parent_header}\r\nA1b;Team A1b;A1\r\n")
+    assert plan.ok, plan.messages()
+    assert OrgUnit.objects.get_parent(OrgUnit.objects.get(organization=org, code="A1b")).code == "A1"
 
 
 def test_units_update_name_and_move(org):

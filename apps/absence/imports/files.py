@@ -74,7 +74,14 @@ COLUMN_LABELS: dict[str, Any] = {
 HEADER_ALIASES: dict[str, list[str]] = {
     "code": ["kode", "enhedskode", "enhetskode", "enhed", "enhet", "afdelingskode", "avdelingskode"],
     "name": ["navn", "enhedsnavn", "enhetsnavn", "medarbejdernavn", "ansattnavn"],
-    "parent_code": ["overordnet_kode", "overordnet_enhed", "overordnet_enhet", "forælder_kode"],
+    "parent_code": [
+        "overordnet_kode",
+        "overordnet_enhed",
+        "overordnet_enhet",
+        "forælder_kode",
+        "overordnet_enheds_kode",  # the templates' headers until December 2026
+        "overordnet_enhets_kode",
+    ],
     "employee_number": [
         "medarbejdernummer",
         "medarbejdernr",
@@ -219,6 +226,39 @@ def _accepted_headers(kind: str) -> dict[str, str]:
     return accepted
 
 
+def _labels(columns: list[str]) -> str:
+    return ", ".join(f"“{COLUMN_LABELS[column]}”" for column in columns)
+
+
+def _missing_columns_message(kind: str, line: int, names: list[str], missing: list[str]) -> str:
+    """What is wrong with a header row that lacks required columns, in the user's words: the columns by
+    their labels (as in the template file), and the likely cause when there is one (a separator that
+    was not recognised, a file of another kind)."""
+    message = _(
+        "Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s."
+    ) % {
+        "line": line,
+        "missing": _labels(missing),
+        "expected": _labels(COLUMNS[kind]),
+    }
+    if len([name for name in names if name.strip()]) <= 1:
+        hint = _(
+            "The header row reads as one single column, so the separator between the columns was not "
+            "recognised: save the file with semicolons, commas or tabs between the columns."
+        )
+        return f"{message} {hint}"
+    for other, columns in COLUMNS.items():
+        if other == kind:
+            continue
+        named = {_accepted_headers(other).get(_header_key(name)) for name in names}
+        if all(column in named for column in columns if column not in OPTIONAL_COLUMNS[other]):
+            hint = _("The header row is that of a file of %(other)s: choose that as the file's content.") % {
+                "other": str(KINDS[other]).lower()
+            }
+            return f"{message} {hint}"
+    return message
+
+
 def _header_columns(kind: str, line: int, names: list[str]) -> list[str]:
     """The columns the header row names (in the file's order), or ImportFileError."""
     accepted = _accepted_headers(kind)
@@ -226,10 +266,7 @@ def _header_columns(kind: str, line: int, names: list[str]) -> list[str]:
     expected = COLUMNS[kind]
     missing = [c for c in expected if c not in header and c not in OPTIONAL_COLUMNS[kind]]
     if missing:
-        raise ImportFileError(
-            _("Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s.")
-            % {"line": line, "missing": ", ".join(missing), "expected": ",".join(expected)}
-        )
+        raise ImportFileError(_missing_columns_message(kind, line, names, missing))
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
         raise ImportFileError(
