@@ -25,7 +25,7 @@ from . import privacy
 from .forms import ImportUploadForm
 from .imports import jobs as import_jobs
 from .imports.files import COLUMN_LABELS, COLUMNS, KINDS
-from .models import Employee, EmployeeAccessLog, ImportJob
+from .models import NOTE_MAX_LENGTH, Employee, EmployeeAccessLog, ImportJob
 
 RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload form
 
@@ -93,6 +93,7 @@ def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "jobs": jobs,
         "max_mb": settings.PORTAL_IMPORT_MAX_MB,
+        "note_max_length": NOTE_MAX_LENGTH,
     }
     return render(request, "absence/import_upload.html", context, status=status)
 

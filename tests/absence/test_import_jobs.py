@@ -3,6 +3,7 @@ the uploader's emails; the broker being down; a real worker."""
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -394,3 +395,14 @@ def test_the_job_page_is_accessible_while_checking_and_when_checked(org, page, b
     assert page.locator("progress").count() == 0
     assert "999" in page.content()
     assert_no_axe_violations(page)
+
+
+def test_the_upload_page_lists_every_column_of_each_kind(login, hr_user, staff):
+    """The page's column lists are those the import reads: the absence list lacked the note, which the
+    template file and the import have."""
+    from apps.absence.imports.files import COLUMNS
+
+    body = login(hr_user).get(reverse("absence:import", args=[staff.slug])).content.decode()
+    listed = re.findall(r"<code>([a-z_,]+)</code>", body)
+    assert listed == [",".join(COLUMNS[kind]) for kind in ("units", "employees", "absences")]
+    assert "there is no place for them" not in body and "ikke plads til" not in body
