@@ -86,8 +86,14 @@ def _chart(rows: list[dict]) -> dict:
     }
 
 
+def applies(organization: Organization) -> bool:
+    """Whether this section can have anything for the organisation.
+    Absence is an employer's: a union employs nobody in the portal."""
+    return organization.kind == Organization.Kind.EMPLOYER
+
+
 def build_section(organization: Organization, year: int) -> ReportSection | None:
-    if organization.kind != Organization.Kind.EMPLOYER:
+    if not applies(organization):
         return None
     from .statistics.figures import unit_statistics
     from .statistics.frozen import anyone_employed_by

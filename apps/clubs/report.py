@@ -44,8 +44,14 @@ def _chart(rows: list[dict]) -> dict:
     }
 
 
+def applies(organization: Organization) -> bool:
+    """Whether this section can have anything for the organisation.
+    Clubs and club funds are a union's: an employer has none."""
+    return organization.kind != Organization.Kind.EMPLOYER
+
+
 def build_section(organization: Organization, year: int) -> ReportSection | None:
-    if organization.kind == Organization.Kind.EMPLOYER:
+    if not applies(organization):
         return None
     start, end = year_bounds(year)
     held = ClubMeeting.objects.filter(

@@ -4,9 +4,10 @@ Each app that has something to say in the annual report provides ``apps/<app>/re
 
     def build_section(organization, year: int) -> ReportSection | None
 
-returning None when the app has nothing for that kind of organisation. The section's template is
-rendered with ``{"section": section, "organization": organization, "year": year}`` both in the
-HTML preview (in the browser, under a strict CSP: no inline style or script) and in the PDF
+returning None when the app has nothing for that kind of organisation, and, when that depends on the
+kind, ``applies(organization) -> bool`` saying so without building anything (``sections_for``). The
+section's template is rendered with ``{"section": section, "organization": organization, "year": year}``
+both in the HTML preview (in the browser, under a strict CSP: no inline style or script) and in the PDF
 (WeasyPrint). Charts are inline SVG that read in black and white. Absence figures are aggregates
 only, with groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` suppressed.
 """
@@ -32,6 +33,23 @@ class ReportSection:
     empty_message: str | Promise = ""
     # Sub-chapters for the table of contents: (id of the heading in the template, title).
     toc: list[tuple[str, str]] = field(default_factory=list)
+
+
+def sections_for(organization) -> list[str]:
+    """The section keys that can have anything for this kind of organisation, in the default order: a
+    union's report offers no MED committees, absence or pool, an employer's no clubs."""
+    keys = []
+    for key in SECTION_APPS:
+        try:
+            module = import_module(f"apps.{key}.report")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"apps.{key}.report":
+                raise
+            continue
+        applies = getattr(module, "applies", None)
+        if applies is None or applies(organization):
+            keys.append(key)
+    return keys
 
 
 def build_sections(organization, year: int, keys: list[str] | None = None) -> list[ReportSection]:

@@ -28,8 +28,14 @@ def _procedural_titles() -> set[str]:
     return titles
 
 
+def applies(organization: Organization) -> bool:
+    """Whether this section can have anything for the organisation.
+    MED committees are an employer's (the municipality's)."""
+    return organization.kind == Organization.Kind.EMPLOYER
+
+
 def build_section(organization: Organization, year: int) -> ReportSection | None:
-    if organization.kind != Organization.Kind.EMPLOYER:
+    if not applies(organization):
         return None
     kinds = dict(Committee.Kind.choices)
     held = (

@@ -10,8 +10,14 @@ from apps.organizations.models import Organization
 from .selectors import applications_for_year, eligible_total
 
 
+def applies(organization: Organization) -> bool:
+    """Whether this section can have anything for the organisation.
+    The work-environment pool is applied for by an employer."""
+    return organization.kind == Organization.Kind.EMPLOYER
+
+
 def build_section(organization: Organization, year: int) -> ReportSection | None:
-    if organization.kind != Organization.Kind.EMPLOYER:
+    if not applies(organization):
         return None
     rows = [
         {

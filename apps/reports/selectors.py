@@ -60,7 +60,10 @@ def report_for_editor(pk: int) -> QuerySet[AnnualReport]:
 
 
 def section_choices(report: AnnualReport) -> list[ReportSectionChoice]:
-    return list(report.section_choices.order_by("position", "id"))
+    """The report's sections in order, those that cannot have anything for its organisation left out
+    (reports made before ``reporting.sections_for`` have a choice for every app)."""
+    keys = reporting.sections_for(report.organization)
+    return [c for c in report.section_choices.order_by("position", "id") if c.key in keys]
 
 
 def latest_generation(report: AnnualReport) -> ReportGeneration | None:

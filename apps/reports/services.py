@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
+from apps.core import reporting
 from apps.core.ordering import move_row
 from apps.core.pdf import render_pdf
 from apps.core.reporting import SECTION_APPS
@@ -58,7 +59,7 @@ def annual_report_create(
     report.save()
     ReportSectionChoice.objects.bulk_create(
         ReportSectionChoice(report=report, key=key, position=position)
-        for position, key in enumerate(SECTION_APPS, start=1)
+        for position, key in enumerate(reporting.sections_for(organization), start=1)
     )
     return report
 

@@ -55,6 +55,8 @@ def fake_sections(monkeypatch, settings):
 
     def install(rows: int = 3):
         monkeypatch.setattr(reporting, "build_sections", fake_build_sections(rows))
+        # The fakes answer for every app whatever the organisation's kind.
+        monkeypatch.setattr(reporting, "sections_for", lambda organization: list(reporting.SECTION_APPS))
 
     install()
     return install

@@ -106,20 +106,44 @@ def test_list_query_count_does_not_grow(login, board_member, org, django_assert_
 # --- creating a report ---------------------------------------------------------------------------
 
 
-def test_board_creates_a_report_with_every_section(login, board_member, org):
+def test_board_creates_a_report_with_every_section_a_union_has(login, board_member, org):
     response = login(board_member).post(reverse("reports:report_create", args=[org.slug]), {"year": "2026"})
     report = AnnualReport.objects.get(organization=org, year=2026)
     assert response.status_code == 302 and response.url == reverse(
         "reports:report_detail", args=[organization_slug_of(report), report.pk]
     )
     assert report.title == "Beretning 2026" and report.on_behalf_of == "på vegne af bestyrelsen"
+    # MED committees, absence and the pool are an employer's: a union's report had them "included" and
+    # never printed them.
+    assert list(report.section_choices.values_list("key", flat=True)) == ["strategy", "clubs"]
+
+
+def test_an_employers_report_has_no_clubs(org):
+    from apps.reports.services import annual_report_create
+
+    org.kind = "employer"
+    org.save(update_fields=["kind"])
+    report = annual_report_create(organization=org, year=2026)
     assert list(report.section_choices.values_list("key", flat=True)) == [
         "strategy",
-        "clubs",
         "meetings",
         "absence",
         "pool",
     ]
+
+
+def test_an_older_union_report_offers_only_the_sections_it_can_have(login, board_member, org):
+    """Reports made before kept a choice for every app: the editor lists only those that can print."""
+    from apps.core.reporting import SECTION_APPS
+    from apps.reports.models import ReportSectionChoice
+
+    report = AnnualReportFactory(organization=org, year=2024)
+    report.section_choices.all().delete()
+    ReportSectionChoice.objects.bulk_create(
+        ReportSectionChoice(report=report, key=key, position=n) for n, key in enumerate(SECTION_APPS, 1)
+    )
+    response = login(board_member).get(reverse("reports:report_detail", args=[org.slug, report.pk]))
+    assert [choice.key for choice, _label, _form in response.context["choices"]] == ["strategy", "clubs"]
 
 
 def test_create_refuses_a_second_report_for_the_year_at_the_field(login, board_member, draft):
