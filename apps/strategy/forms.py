@@ -168,7 +168,7 @@ class GoalChoiceField(forms.ModelChoiceField):
 
 
 class InitiativeForm(PortalFormMixin, LimitChoicesMixin, forms.ModelForm):
-    progress = forms.IntegerField(label=_("progress (%)"), initial=0, validators=PROGRESS_VALIDATORS)
+    progress = forms.IntegerField(label=_("Progress (%)"), initial=0, validators=PROGRESS_VALIDATORS)
 
     class Meta:
         model = Initiative
