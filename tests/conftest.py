@@ -43,6 +43,41 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         _missing(f"needs Debian's Chromium at {CHROMIUM}")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases; before they are dropped at the end of the session, this thread's
+    connections are closed and other sessions still on the test database (a server or worker a test
+    started and that is still shutting down) get up to 15 s to end. One that does not is named in a
+    warning: CI showed "being accessed by other users" at teardown without saying whose session it was."""
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connections
+
+        connections.close_all()
+        if connection.vendor == "postgresql":
+            _wait_for_other_sessions(connection.settings_dict["NAME"])
+
+
+def _wait_for_other_sessions(name: str) -> None:
+    import warnings
+
+    others: list[tuple] = []
+    deadline = time.monotonic() + 15
+    with connection._nodb_cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT pid, application_name, client_port, backend_start, state, left(query, 200) "
+                "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [name],
+            )
+            others = cursor.fetchall()
+            if not others or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    if others:
+        warnings.warn(f"sessions still on {name} at teardown: {others}", stacklevel=1)
+
+
 @pytest.fixture
 def org(db):
     organization = OrganizationFactory(name="Testforbundet", slug="testforbundet")
