@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -26,7 +26,6 @@ from apps.organizations.models import Organization
 
 from .health import note_check
 from .models import (
-    REGISTRATION_MAX_DAYS_AHEAD,
     AbsenceRegistration,
     AbsenceType,
     Adjustment,
@@ -38,6 +37,7 @@ from .models import (
     FollowUpOutcome,
     Spell,
     SweepState,
+    latest_first_day,
     overlapping_registrations,
 )
 from .rollups import rollups_refresh
@@ -78,7 +78,7 @@ def _validate_registration(
         errors["start_date"] = _("The employment began on %(day)s: there can be no absence before it.") % {
             "day": date_format(employee.employment_start, "SHORT_DATE_FORMAT")
         }
-    latest = timezone.localdate() + timedelta(days=REGISTRATION_MAX_DAYS_AHEAD)
+    latest = latest_first_day()
     if start_date > latest:
         errors["start_date"] = _(
             "An absence can be registered at most a year ahead: the first day can be %(day)s at the latest."

@@ -7,7 +7,6 @@ the entries whose ``action`` the user may do in that organisation (see organizat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.apps import apps
 from django.urls import reverse
@@ -15,6 +14,8 @@ from django.utils.functional import Promise
 
 from apps.organizations.models import Organization
 from apps.organizations.permissions import can
+
+from .modules import optional_module
 
 
 @dataclass(frozen=True)
@@ -32,13 +33,9 @@ def all_entries() -> list[NavEntry]:
     for config in apps.get_app_configs():
         if not config.name.startswith("apps.") or config.name == __name__.rsplit(".", 1)[0]:
             continue
-        try:
-            module = import_module(f"{config.name}.nav")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.nav":
-                raise
-            continue
-        entries.extend(module.ENTRIES)
+        module = optional_module(f"{config.name}.nav")
+        if module is not None:
+            entries.extend(module.ENTRIES)
     return entries
 
 

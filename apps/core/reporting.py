@@ -15,10 +15,11 @@ only, with groups under ``settings.ABSENCE_MIN_GROUP_SIZE`` suppressed.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 from typing import Any
 
 from django.utils.functional import Promise
+
+from .modules import optional_module
 
 SECTION_APPS = ["strategy", "clubs", "meetings", "absence", "pool"]
 
@@ -40,11 +41,8 @@ def sections_for(organization) -> list[str]:
     union's report offers no MED committees, absence or pool, an employer's no clubs."""
     keys = []
     for key in SECTION_APPS:
-        try:
-            module = import_module(f"apps.{key}.report")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"apps.{key}.report":
-                raise
+        module = optional_module(f"apps.{key}.report")
+        if module is None:
             continue
         applies = getattr(module, "applies", None)
         if applies is None or applies(organization):
@@ -55,11 +53,8 @@ def sections_for(organization) -> list[str]:
 def build_sections(organization, year: int, keys: list[str] | None = None) -> list[ReportSection]:
     sections = []
     for key in keys or SECTION_APPS:
-        try:
-            module = import_module(f"apps.{key}.report")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"apps.{key}.report":
-                raise
+        module = optional_module(f"apps.{key}.report")
+        if module is None:
             continue
         section = module.build_section(organization, year)
         if section is not None:

@@ -63,21 +63,20 @@ from .rules import CHAIR_ROLES, seat_roles
 
 MEETINGS = Meeting.objects.select_related("committee__organization")
 ITEMS = AgendaItem.objects.select_related("meeting__committee__organization")
+VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 
 
-def _item_context(item: AgendaItem, form) -> dict:
-    """A form page of one agenda item: the item, its meeting and committee (for the breadcrumbs)."""
-    committee = item.meeting.committee
+def _item_context(meeting: Meeting, form, item: AgendaItem | None = None) -> dict:
+    """A form page of one agenda item (or a new one): the item, its meeting and committee (for the
+    breadcrumbs)."""
+    committee = meeting.committee
     return {
         "organization": committee.organization,
         "committee": committee,
-        "meeting": item.meeting,
+        "meeting": meeting,
         "item": item,
         "form": form,
     }
-
-
-VOTES = Vote.objects.select_related("item__meeting__committee__organization")
 
 
 # ---------------------------------------------------------------- committees
@@ -386,13 +385,7 @@ def item_add(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRespo
             context = _meeting_context(request, pk)
             context["item_form"] = form
             return render(request, "meetings/med_meeting_detail.html#agenda", context)
-        context = {
-            "organization": meeting.committee.organization,
-            "committee": meeting.committee,
-            "meeting": meeting,
-            "form": form,
-        }
-        return render(request, "meetings/item_form.html", context, status=400)
+        return render(request, "meetings/item_form.html", _item_context(meeting, form), status=400)
     try:
         services.agenda_item_add(meeting=meeting, **form.cleaned_data)
     except ValidationError as error:
@@ -425,7 +418,7 @@ def item_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResp
     return render(
         request,
         "meetings/item_form.html",
-        _item_context(item, form),
+        _item_context(item.meeting, form, item),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -615,7 +608,7 @@ def minutes_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
     return render(
         request,
         "meetings/minutes_form.html",
-        _item_context(item, form),
+        _item_context(item.meeting, form, item),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -689,7 +682,7 @@ def minutes_correct(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     return render(
         request,
         "meetings/minutes_correct.html",
-        _item_context(item, form),
+        _item_context(item.meeting, form, item),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -250,7 +250,8 @@ def _missing_columns_message(kind: str, line: int, names: list[str], missing: li
     for other, columns in COLUMNS.items():
         if other == kind:
             continue
-        named = {_accepted_headers(other).get(_header_key(name)) for name in names}
+        accepted = _accepted_headers(other)
+        named = {accepted.get(_header_key(name)) for name in names}
         if all(column in named for column in columns if column not in OPTIONAL_COLUMNS[other]):
             hint = _("The header row is that of a file of %(other)s: choose that as the file's content.") % {
                 "other": str(KINDS[other]).lower()

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.core.exports import parse_day
 from apps.organizations.models import Membership, Organization, OrgUnit
 
 from ..health import HealthTerms, note_check
-from ..models import REGISTRATION_MAX_DAYS_AHEAD, AbsenceType, Employee
+from ..models import AbsenceType, Employee, latest_first_day
 from .files import ImportFileError, RecordReader, Source
 from .matching import match_rows
 from .plan import AbsenceTable, ImportPlan
@@ -360,7 +360,7 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
     }
     type_codes = list(AbsenceType.values)
     type_index = {code: index for index, code in enumerate(type_codes)}
-    latest_start = timezone.localdate() + timedelta(days=REGISTRATION_MAX_DAYS_AHEAD)
+    latest_start = latest_first_day()
     terms = HealthTerms.active()
     type_names = {}  # "Egen sygdom", "Own illness", "egen sykdom": the type's name in any interface language
     for language in ("en", "nb", "da"):

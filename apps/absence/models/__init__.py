@@ -29,11 +29,11 @@ from .advisories import (
 from .employees import (
     NOTE_MAX_LENGTH,
     NOTE_WARNING,
-    REGISTRATION_MAX_DAYS_AHEAD,
     AbsenceRegistration,
     AbsenceType,
     Employee,
     EmployeeAccessLog,
+    latest_first_day,
     overlapping_registrations,
 )
 from .jobs import (
@@ -60,7 +60,7 @@ __all__ = [
     "overlapping_registrations",
     "EmployeeAccessLog",
     "NOTE_MAX_LENGTH",
-    "REGISTRATION_MAX_DAYS_AHEAD",
+    "latest_first_day",
     "NOTE_WARNING",
     "ContactForm",
     "FollowUpOutcome",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.organizations.models import Organization, OrgUnit
@@ -193,6 +194,11 @@ class AbsenceRegistration(models.Model):
                 raise ValidationError(
                     {"start_date": _("This employee already has absence registered in this period.")}
                 )
+
+
+def latest_first_day() -> date:
+    """The latest first day an absence may be registered with today (``REGISTRATION_MAX_DAYS_AHEAD``)."""
+    return timezone.localdate() + timedelta(days=REGISTRATION_MAX_DAYS_AHEAD)
 
 
 def overlapping_registrations(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import random
 import time
 from datetime import date
-from importlib import import_module
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from apps.core.demo import DEMO_PASSWORD, DemoContext
+from apps.core.modules import optional_module
 from apps.organizations.demo import MUNICIPALITIES, municipality_share
 from apps.organizations.models import Organization
 
@@ -86,11 +86,8 @@ class Command(BaseCommand):
             other_municipalities=municipality_share(others, municipalities - 1) if municipalities > 1 else [],
         )
         for label in APPS_IN_ORDER:
-            try:
-                module = import_module(f"apps.{label}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"apps.{label}.demo":
-                    raise
+            module = optional_module(f"apps.{label}.demo")
+            if module is None:
                 continue
             started = time.perf_counter()
             with transaction.atomic():
