@@ -2,25 +2,15 @@
 own leader; aggregates for the cooperation bodies, suppressed for small groups in the views.
 
 Whose individual data a user sees is not a rule on one object but a set of employees, which the lists
-need too: ``selectors.employees_visible_to`` (HR for their scope, a leader for their unit, the
-employees they lead and those whose advisories HR asked them to follow up). For one employee the rule
-``absence.view_individual`` asks the same set, so every view showing one employee's data goes through
-``get_for_user`` like every other view (``views_employees.employee_for``)."""
+need too: ``selectors.visible_scope`` (HR for their scope, a leader for their unit, the employees they
+lead and those whose advisories HR asked them to follow up). One employee's pages look the employee up
+inside that set (``views_employees.employee_for``), so one outside it is not found, as a number that
+does not exist is not."""
 
 from apps.organizations.models import Role
 from apps.organizations.permissions import register
 
-
-def _sees_employee(user, employee, membership) -> bool:
-    from .selectors import employees_visible_to
-
-    visible = employees_visible_to(user, employee.organization)
-    return visible is not None and visible.filter(pk=employee.pk).exists()
-
-
 register("absence.queue", roles={Role.HR, Role.LEADER}, any_scope=True)
-# A leader sees the employees they lead wherever those sit, so the set decides, not the unit scope.
-register("absence.view_individual", roles={Role.HR, Role.LEADER}, check=_sees_employee, scoped=False)
 register("absence.manage", roles={Role.HR})
 register("absence.import", roles={Role.HR})
 register("absence.policy", roles={Role.HR})

@@ -37,7 +37,14 @@ from .models import (
     EmployeeAccessLog,
     FollowUpOutcome,
 )
-from .views_employees import employee_for, log_view, organization_for, visible_employees, visible_scope
+from .views_employees import (
+    employee_for,
+    individual_scope,
+    log_view,
+    organization_for,
+    visible_employees,
+    visible_scope,
+)
 
 COUNT_LIMIT = 1000  # the queue counts its advisories this far; beyond, it says "more than 1,000"
 
@@ -127,6 +134,7 @@ def my_queue(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def advisory_step(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    individual_scope(request, slug)  # 403 for the union side before the number is looked up
     advisory = get_object_or_404(
         Advisory.objects.select_related(
             "employee", "employee__organization", "employee__unit", "employee__leader"
@@ -341,6 +349,7 @@ def note_review_list(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 @require_POST
 @login_required
 def note_review(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    individual_scope(request, slug)  # 403 for the union side before the number is looked up
     event = get_object_or_404(
         AdvisoryEvent.objects.select_related("advisory"), pk=pk, advisory__employee__organization__slug=slug
     )

@@ -1,8 +1,8 @@
 """An employee's absence data: the list, the timeline, registrations, the GDPR export, the access log;
 and the gate every view showing one employee's data goes through (``employee_for``, ``log_view``).
 
-Individual data is shown only to HR and the employee's own leader (``absence.view_individual``, which
-asks ``selectors.employees_visible_to``); the union side gets 403 and other organisations 404.
+Individual data is shown only to HR and the employee's own leader (``selectors.visible_scope``); the
+union side gets 403 and other organisations 404, and an employee outside a leader's is not found (404).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from apps.core.forms import add_errors
 from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.keyset import keyset_page
 from apps.organizations.models import Organization
-from apps.organizations.permissions import authorize, can, get_for_user
+from apps.organizations.permissions import authorize, can, get_for_user, memberships_of
 
 from . import privacy, selectors, services
 from .forms import RegistrationForm
@@ -56,20 +56,34 @@ def visible_employees(request: HtmxHttpRequest, organization: Organization):
     return selectors.employees_in(organization, visible_scope(request, organization))
 
 
+def individual_scope(request: HtmxHttpRequest, slug: str) -> tuple[Organization, Q]:
+    """The organisation the URL names and which of its employees the user sees the individual data of.
+
+    Decided before any number in the URL is looked up: 404 for an organisation the user is not a
+    member of, 403 for a member who may see no one's individual data (the union side), whether the
+    number exists or not."""
+    organization = next(
+        (m.organization for m in memberships_of(request.user) if m.organization.slug == slug), None
+    )
+    if organization is None:
+        raise Http404
+    return organization, visible_scope(request, organization)
+
+
 def employee_for(request: HtmxHttpRequest, slug: str, pk: int) -> Employee:
-    """The employee if the user may see their individual data: 404 elsewhere, 403 for other roles."""
-    return get_for_user(
-        request.user,
-        "absence.view_individual",
-        Employee.objects.select_related("organization", "unit", "leader"),
+    """The employee, if the user may see their individual data (see ``individual_scope``). An employee
+    outside what the user sees is not found (404), like a number that does not exist: a leader cannot
+    try numbers to learn who is employed, or has absence on record, elsewhere."""
+    organization, scope = individual_scope(request, slug)
+    return get_object_or_404(
+        selectors.employees_in(organization, scope).select_related("organization", "unit", "leader"),
         pk=pk,
-        org_slug=slug,
     )
 
 
 def may_list_employees(request: HtmxHttpRequest, organization: Organization) -> bool:
     """May the user open the employee list (for the breadcrumbs of one employee's pages)? Those pages
-    are open to whoever sees that one employee (``absence.view_individual``), the list to
+    are open to whoever sees that one employee (``employee_for``), the list to
     ``absence.queue``: two rules, so the trail asks rather than assumes."""
     return can(request.user, "absence.queue", organization)
 
@@ -215,6 +229,7 @@ def registration_create(request: AuthenticatedHttpRequest, slug: str, pk: int) -
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def registration_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    individual_scope(request, slug)  # 403 for the union side before the number is looked up
     registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
     employee = employee_for(request, slug, registration.employee_id)
     registration.employee = employee
@@ -224,6 +239,7 @@ def registration_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
 @require_POST
 @login_required
 def registration_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    individual_scope(request, slug)  # 403 for the union side before the number is looked up
     registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
     employee = employee_for(request, slug, registration.employee_id)
     if not can(request.user, "absence.manage", employee):

@@ -133,11 +133,43 @@ def test_other_organisation_gets_404_everywhere(login, hr_user_other, employer, 
         assert getattr(client, method)(url).status_code == 404, url
 
 
-def test_leader_of_another_unit_gets_403_on_the_employee(login, employer, sick_employee):
+def _missing_urls(employer):
+    """Every individual page of numbers that do not exist (an employee, registration or advisory)."""
+    missing = 999_999
+    return [
+        ("get", reverse("absence:employee", args=[employer.slug, missing])),
+        ("get", reverse("absence:employee_export", args=[employer.slug, missing])),
+        ("get", reverse("absence:access_log", args=[employer.slug, missing])),
+        ("get", reverse("absence:registration_create", args=[employer.slug, missing])),
+        ("get", reverse("absence:registration_edit", args=[employer.slug, missing])),
+        ("post", reverse("absence:registration_delete", args=[employer.slug, missing])),
+        ("post", reverse("absence:advisory_step", args=[employer.slug, missing])),
+        ("post", reverse("absence:note_review", args=[employer.slug, missing])),
+    ]
+
+
+def test_leader_of_another_unit_cannot_tell_the_employee_exists(login, employer, sick_employee):
+    """Outside the leader's employees an employee is answered as one that does not exist (404), so a
+    leader cannot try numbers to learn who is employed elsewhere or has absence on record."""
     other_leader = _user_with(employer, Role.LEADER, "B", email="leader-b@example.org")
     client = login(other_leader)
-    assert client.get(reverse("absence:employee", args=[employer.slug, sick_employee.pk])).status_code == 403
+    for method, url in individual_urls(employer, sick_employee)[3:]:
+        response = getattr(client, method)(url, {"to_status": "seen"} if method == "post" else None)
+        assert response.status_code == 404, url
+    for method, url in _missing_urls(employer):
+        assert getattr(client, method)(url).status_code == 404, url
     assert client.get(reverse("absence:queue", args=[employer.slug])).context["advisories"] == []
+    assert AbsenceRegistration.objects.filter(employee=sick_employee).exists()
+    assert not EmployeeAccessLog.objects.filter(user=other_leader).exists()
+
+
+@pytest.mark.parametrize("role", UNION_SIDE)
+def test_union_side_roles_get_403_whether_or_not_the_number_exists(login, employer, role):
+    """A role that sees no one's individual data is refused before any number is looked up: the same
+    403 for a number that exists and for one that does not."""
+    client = login(_user_with(employer, role, email=f"{role}@example.org"))
+    for method, url in _missing_urls(employer):
+        assert getattr(client, method)(url).status_code == 403, (role, url)
 
 
 # Status steps -------------------------------------------------------------------------------------
@@ -472,4 +504,5 @@ def test_hr_scoped_to_a_unit_sees_only_that_subtree(login, employer, sick_employ
     client = login(hr_b)
     response = client.get(reverse("absence:queue", args=[employer.slug]))
     assert {a.employee_id for a in response.context["advisories"]} == {in_b.pk}
-    assert client.get(reverse("absence:employee", args=[employer.slug, sick_employee.pk])).status_code == 403
+    # Outside the subtree the employee is not found, as for any scoped role.
+    assert client.get(reverse("absence:employee", args=[employer.slug, sick_employee.pk])).status_code == 404
