@@ -592,16 +592,56 @@ def measure_country(ctx: Context) -> list[Result]:
 # --- absence statistics ---------------------------------------------------------------------------
 
 
-def stats_floor_sql(schema) -> str:
+def stats_floor_sql(schema, *, country: bool = False) -> str:
+    """One GROUP BY over the registrations of the window: of one organisation's subtree (``%(org)s``,
+    ``%(path)s``), or with ``country`` of every organisation."""
     start, end = f'r."{schema.reg_start}"', f'r."{schema.reg_end}"'
+    scope = (
+        ""
+        if country
+        else f'JOIN "{schema.emp_table}" e ON e.id = r."{schema.reg_employee}" '
+        f'JOIN "{schema.unit_table}" u ON u.id = e."{schema.emp_unit}" '
+        f"WHERE {schema.org_filter_sql()} AND u.path LIKE %(path)s AND "
+    )
     return (
         f'SELECT r."{schema.reg_type}", count(*), count(DISTINCT r."{schema.reg_employee}"), '  # noqa: S608
         f"sum(LEAST(coalesce({end}, %(as_of)s), %(as_of)s) - GREATEST({start}, %(since)s) + 1) "
-        f'FROM "{schema.reg_table}" r JOIN "{schema.emp_table}" e ON e.id = r."{schema.reg_employee}" '
-        f'JOIN "{schema.unit_table}" u ON u.id = e."{schema.emp_unit}" '
-        f"WHERE {schema.org_filter_sql()} AND u.path LIKE %(path)s "
-        f"AND {start} <= %(as_of)s AND ({end} IS NULL OR {end} >= %(since)s) "
+        f'FROM "{schema.reg_table}" r {scope if scope else "WHERE "}'
+        f"{start} <= %(as_of)s AND ({end} IS NULL OR {end} >= %(since)s) "
         f'GROUP BY r."{schema.reg_type}"'
+    )
+
+
+def _country_statistics(ctx: Context, schema) -> Result:
+    """Issue 17 point 3: every organisation's whole-organisation figures and the country's, cold."""
+    try:
+        from apps.absence.statistics.country import country_statistics
+    except ImportError as exc:
+        raise Unavailable(f"apps.absence.statistics.country is not there: {exc}") from exc
+    from django.core.cache import cache
+
+    sql = stats_floor_sql(schema, country=True)
+    params = {"as_of": ctx.as_of, "since": ctx.as_of - timedelta(days=364)}
+    organizations = len(call_target(country_statistics, ctx.as_of)["organizations"])
+
+    def once():
+        return call_target(country_statistics, ctx.as_of)
+
+    def floor():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()
+
+    runs = timed(once, ctx.size.repeats, before=cache.clear)
+    floor_runs = timed(floor, max(ctx.size.repeats, 5))
+    ctx.replays["statistics:country"] = once
+    return Result(
+        key="statistics:country",
+        label=f"Absence statistics, whole country ({organizations} organisations with employees)",
+        metrics=metrics_of(runs, floor_runs),
+        floor_label="one GROUP BY over the country's rows",
+        targets=[Target("median_s", "<", 1, "< 1 s"), Target("ratio", "<=", 3, "<= 3× floor")],
+        details={"floor_sql": sql, "cache": "cleared before each timed run (the figures are not cached)"},
     )
 
 
@@ -686,6 +726,8 @@ def measure_statistics(ctx: Context) -> list[Result]:
                 details={"warm_s": warm, "floor_sql": sql, "cache": "cleared before each timed run"},
             )
         )
+    if ctx.size.national_employees:
+        results.append(_country_statistics(ctx, schema))
     # Peak memory in a process of its own: the whole organisation's figures, cold.
     child = run_child(
         ctx, ["statistics", "--organization", ORG, "--as-of", ctx.as_of.isoformat()], timeout=1800

@@ -101,17 +101,21 @@ def staff(employer):
     for code, parent in (("B1", b), ("B2", b), ("A2", unit(org, "A"))):
         add_unit(org, code, f"Unit {code}", parent=parent)
     add_unit(org, "B1a", "Team B1a", parent=unit(org, "B1"))
-    rng = random.Random(17)
-    units = list(org.units.all())
+    return random_staff(org, list(org.units.all()), random.Random(17), 70)
+
+
+def random_staff(org, units, rng: random.Random, count: int, prefix: str = "E") -> list[Employee]:
+    """``count`` employees in ``units`` employed from 2022 on (a fifth of them leaving again), each with
+    random absence (``_registrations``), their monthly rollups made."""
     employees = []
-    for n in range(70):
+    for n in range(count):
         start = date(2022, 1, 1) + timedelta(days=rng.randrange(0, 900))
         end = start + timedelta(days=rng.randrange(200, 1400)) if rng.random() < 0.2 else None
         employees.append(
             Employee.objects.create(
                 organization=org,
                 unit=rng.choice(units),
-                employee_number=f"E{n}",
+                employee_number=f"{prefix}{n}",
                 name=f"Person {n}",
                 weekly_hours=rng.choice([Decimal("37"), Decimal("37"), Decimal("30"), Decimal("18.5")]),
                 employment_start=start,

@@ -100,3 +100,6 @@ def test_bad_arguments(org):
         call_command("absence_stats", organization=org.slug, as_of="31.03.2026")
     with pytest.raises(CommandError, match="unknown organisation"):
         call_command("absence_stats", organization="nope", as_of="2026-03-31")
+    # Year 1 broke the month arithmetic with a traceback; the page refuses days before 2000 too.
+    with pytest.raises(CommandError, match="2000-01-01 or later"):
+        call_command("absence_stats", organization=org.slug, as_of="0001-06-15")

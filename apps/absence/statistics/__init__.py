@@ -64,5 +64,7 @@ The modules, from the bottom up:
 - ``suppression``: what is hidden from those who may not see individual data;
 - ``frozen``: the sums the retention job freezes before it deletes rows, and reading them back;
 - ``figures``: ``unit_statistics``, ``monthly_series`` and ``page_figures``, what the pages call;
+- ``country``: every organisation's figures and the country's, read for all of them at once (the
+  operator's ``absence_stats --country``);
 - ``export``: the rows of the CSV export.
 """

@@ -38,3 +38,28 @@ def csv_rows(stats: dict) -> list[list[str]]:
         )
         rows.append([unit["code"], "bradford", bands, *[""] * (len(CSV_COLUMNS) - 3)])
     return rows
+
+
+COUNTRY_CSV_COLUMNS = ["organization", *CSV_COLUMNS[1:], "as_of"]
+COUNTRY = "country"
+
+
+def country_csv_rows(stats: dict) -> list[list[str]]:
+    """The rows of ``absence_stats --country``: per organisation (by slug) and then for the whole
+    country (``country``), a row per absence type and one ``total`` over the types counting for the
+    percentage; ``as_of`` is the last day of the rolling year (an earlier month end for an organisation
+    whose rows of the window retention has deleted)."""
+    rows = []
+    groups = [(row["slug"], row, row["as_of"]) for row in stats["organizations"]]
+    groups.append((COUNTRY, stats["country"], stats["as_of"]))
+    for name, row, as_of in groups:
+        for group in [*row["types"], {**row["total"], "absence_type": "total"}]:
+            rows.append(
+                [
+                    name,
+                    group["absence_type"],
+                    *(_csv_value(group[c]) for c in CSV_COLUMNS[2:]),
+                    as_of.isoformat(),
+                ]
+            )
+    return rows

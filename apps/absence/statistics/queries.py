@@ -13,7 +13,7 @@ from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar, copy_context
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -172,6 +172,34 @@ def _in_snapshot(alias: str, snapshot: str, call: Callable[[], Any]) -> Any:
         connections.close_all()  # this thread's connections: the pool's threads end with the call
 
 
+class Organizations:
+    """Several organisations read as one (the country's figures, ``statistics.country``): the queries
+    that take it keep the rows of all of them, and grouped ``BY_ORGANIZATION`` sum them per
+    organisation. Every one of them must have its unit rollups made under ``units_key`` (or none
+    under ""), for the policy whose calendar the queries are given."""
+
+    __slots__ = ("ids", "units_key")
+
+    def __init__(self, ids: list[int], units_key: str) -> None:
+        self.ids = sorted(ids)
+        self.units_key = units_key
+
+
+# ``group_of`` of the queries: sum the rows per organisation (of ``Organizations``), not per unit.
+BY_ORGANIZATION: Literal["organization"] = "organization"
+Grouping = dict[int, int] | Literal["organization"] | None
+
+
+def _org_where(alias: str, organization: Organization | Organizations, params: list) -> str:
+    """SQL keeping the rows of table ``alias`` of the organisation (or of each of ``Organizations``);
+    its parameters are appended to ``params``."""
+    if isinstance(organization, Organizations):
+        params.extend(organization.ids)
+        return f"{alias}.organization_id IN ({', '.join(['%s'] * len(organization.ids))})"
+    params.append(organization.pk)
+    return f"{alias}.organization_id = %s"
+
+
 def _periods_cte(periods: list[Period]) -> str:
     values = ", ".join(
         f"({p.index}, {epoch_day(p.start)}, {epoch_day(p.end)}, {month_number(p.start)})" for p in periods
@@ -179,10 +207,12 @@ def _periods_cte(periods: list[Period]) -> str:
     return f"periods(idx, ps, pe, m) AS (VALUES {values})"
 
 
-def _grouping(group_of: dict[int, int] | None, alias: str = "e") -> tuple[str, str, str]:
+def _grouping(group_of: Grouping, alias: str = "e") -> tuple[str, str, str]:
     """(CTE, join, unit column) that sum the rows of table ``alias`` of each unit into its group's
-    (``group_of``: unit id -> group unit id), or nothing: the rows stay per unit. Only integers from
-    the database go in."""
+    (``group_of``: unit id -> group unit id), or into their organisation (``BY_ORGANIZATION``), or
+    nothing: the rows stay per unit. Only integers from the database go in."""
+    if group_of == BY_ORGANIZATION:
+        return "", "", f"{alias}.organization_id"
     if not group_of:
         return "", "", f"{alias}.unit_id"
     values = ", ".join(f"({int(unit)}, {int(group)})" for unit, group in group_of.items())
@@ -225,7 +255,7 @@ def _unit_filter(unit_ids: list[int] | None, params: list, alias: str = "e") -> 
 
 
 def _previous_cte(
-    organization: Organization,
+    organization: Organization | Organizations,
     first_end: date,
     last_end: date,
     unit_ids: list[int] | None,
@@ -239,7 +269,8 @@ def _previous_cte(
     hashes anyway, and materialising would only add a copy.
     """
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
-    params.extend([organization.pk, first_end, last_end])
+    org_where = _org_where("pe", organization, params)
+    params.extend([first_end, last_end])
     type_where = _types_where("pr", types, params)
     _join, unit_where = _unit_filter(unit_ids, params, alias="pe")
     materialized = sql.materialized() if unit_ids is not None else ""
@@ -247,12 +278,14 @@ def _previous_cte(
     return f"""prev AS {materialized} (
             SELECT pr.employee_id, pr.absence_type, pr.end_date
             FROM {reg} pr JOIN {emp} pe ON pe.id = pr.employee_id
-            WHERE pe.organization_id = %s AND pr.end_date >= %s AND pr.end_date <= %s
+            WHERE {org_where} AND pr.end_date >= %s AND pr.end_date <= %s
               {type_where} {unit_where}
         )"""  # noqa: S608
 
 
-def absence_rows(days: WorkingDays, organization: Organization, periods: list[Period], unit_ids, **options):
+def absence_rows(
+    days: WorkingDays, organization: Organization | Organizations, periods: list[Period], unit_ids, **options
+):
     """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
     per group (a group's figures may come in several rows, to be added up), from the monthly rollups
     (``_unit_month_rows``, ``_rollup_absence_rows``), or inside ``reading_raw_rows()``
@@ -260,12 +293,14 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     ``people_only``: only the people are wanted; the sums of the units' rollup rows then come as 0
     (a quarter of a million rows fewer numbers to convert for the neighbouring months' suppression).
     ``packed``: only the people, as (unit id, type, people of period ``i`` at bits ``PACK_BITS * i``)
-    summed over the periods (indexes 0-63): one row per unit and type.
+    summed over the periods (indexes 0-63): one row per unit and type. ``part="sums"``: the people
+    are not wanted (they may come as 0: the units' rollups then read no employee's year).
     Under the units' rollups of the policy in force: whole months without spells from the units' rows
     (``_unit_month_rows``), other periods inside two calendar years from the units' rows and the
     employees' years (``_unit_year_rows``)."""
     people_only = options.pop("people_only", False)
     packed = options.pop("packed", False)
+    part = options.pop("part", "all")
     in_sql = packed and sql.postgresql()
     fetch = partial(_fetch_packed, periods=periods) if in_sql else sql.fetch
 
@@ -308,7 +343,7 @@ def absence_rows(days: WorkingDays, organization: Organization, periods: list[Pe
     years = [p for p in rest if in_two_years(p)]
     if years:
         # Packed, only the people are wanted: no spells (no look-up of the registrations continued).
-        year_options = {**options, "spells": False, "part": "people"} if packed else options
+        year_options = {**options, "spells": False, "part": "people"} if packed else {**options, "part": part}
         rows += units(_unit_year_rows(days, organization, years, unit_ids, fetch=fetch, **year_options))
     others = [p for p in rest if p not in years]
     if others:
@@ -389,8 +424,10 @@ def rollup_state(organization_id: int) -> tuple[date | None, str]:
     return version
 
 
-def _units_key(organization: Organization) -> str:
-    """The key the organisation's unit rollups were made for."""
+def _units_key(organization: Organization | Organizations) -> str:
+    """The key the organisation's unit rollups were made for (for ``Organizations``: each one's)."""
+    if isinstance(organization, Organizations):
+        return organization.units_key
     return rollup_state(organization.pk)[1]
 
 
@@ -452,21 +489,21 @@ def _segments(calendar: WorkCalendar, periods: list[Period]) -> str:
 
 
 def _ongoing_cte(
-    organization: Organization,
+    organization: Organization | Organizations,
     last: date,
     unit_ids: list[int] | None,
     types: list[str] | None,
-    group_of: dict[int, int] | None,
+    group_of: Grouping,
     params: list,
-    previous_join: str = "",
     continues: str = "0",
 ) -> str:
     """``o``: the ongoing registrations (no last day yet) begun by ``last``, as day numbers, with their
     unit (or group) and hours a working day; its parameters are appended to ``params``. ``continues``:
-    1 where the registration continues one ending the day before (``previous_join`` joins that)."""
+    SQL giving 1 where the registration (``reg``) continues one ending the day before."""
     reg, emp = AbsenceRegistration._meta.db_table, Employee._meta.db_table
     group_join, unit_column = _grouping(group_of)[1:]
-    params.extend([organization.pk, last])
+    org_where = _org_where("e", organization, params)
+    params.append(last)
     type_where = _types_where("reg", types, params)
     _join, unit_where = _unit_filter(unit_ids, params)
     return f"""o AS (
@@ -478,35 +515,41 @@ def _ongoing_cte(
                    {continues} AS continues
             FROM {reg} reg JOIN {emp} e ON e.id = reg.employee_id
             {group_join}
-            {previous_join}
-            WHERE reg.end_date IS NULL AND e.organization_id = %s AND reg.start_date <= %s
+            WHERE reg.end_date IS NULL AND {org_where} AND reg.start_date <= %s
               {type_where} {unit_where}
         )"""  # noqa: S608 - table names, expressions and placeholders only
 
 
 def _ongoing_ctes(
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     types: list[str] | None,
-    group_of: dict[int, int] | None,
+    group_of: Grouping,
     spells: bool,
     params: list,
 ) -> str:
     """CTEs ``o`` (``_ongoing_cte``) and ``c``: each ongoing registration per period, clipped to it and
     to the employment (a..b), and whether it starts a spell of it (a registration continuing one of
     its type ending the day before starts one only where the period begins on a day it covers); with
-    ``spells`` also ``prev`` before them. Their parameters are appended to ``params``."""
-    first, last = min(p.start for p in periods), max(p.end for p in periods)
-    ctes, previous_join = [], ""
+    ``spells``, whether one of its type ends the day before it begins. Their parameters are appended to
+    ``params``.
+
+    That registration is looked up for each ongoing one (few: one per employee at most), in the
+    employee's registrations: not joined from all the registrations ending in the periods, which for
+    the country's figures meant hashing millions of rows to find ten thousand. Only one ending
+    inside the periods can matter (one beginning at or before a period's start starts a spell of it
+    anyway, and the day before a later start is inside the periods)."""
+    last = max(p.end for p in periods)
+    ctes = []
+    continues = "0"
     if spells:
-        ctes.append(_previous_cte(organization, first - timedelta(days=1), last, unit_ids, types, params))
-        day_before = sql.day_before("reg.start_date")
-        previous_join = f"""
-            LEFT JOIN prev ON prev.employee_id = reg.employee_id
-                 AND prev.absence_type = reg.absence_type AND prev.end_date = {day_before}"""
-    continues = "CASE WHEN prev.employee_id IS NULL THEN 0 ELSE 1 END" if spells else "0"
-    ctes.append(_ongoing_cte(organization, last, unit_ids, types, group_of, params, previous_join, continues))
+        reg = AbsenceRegistration._meta.db_table
+        continues = f"""CASE WHEN EXISTS (
+                SELECT 1 FROM {reg} pr WHERE pr.employee_id = reg.employee_id
+                   AND pr.absence_type = reg.absence_type AND pr.end_date = {sql.day_before("reg.start_date")}
+            ) THEN 1 ELSE 0 END"""  # noqa: S608 - a table name and an expression only
+    ctes.append(_ongoing_cte(organization, last, unit_ids, types, group_of, params, continues))
     ctes.append(f"""c AS (
             SELECT p.idx, o.unit_id, o.absence_type, o.employee_id, o.hours,
                    CASE WHEN o.continues = 0 OR o.rs <= p.ps THEN 1 ELSE 0 END AS new_spell,
@@ -518,14 +561,14 @@ def _ongoing_ctes(
 
 def _rollup_absence_rows(
     days: WorkingDays,
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     *,
     types: list[str] | None = None,
     spells: bool = True,
     months: bool = False,
-    group_of: dict[int, int] | None = None,
+    group_of: Grouping = None,
     people_types: list[str] | None = None,
 ):
     """What ``_raw_absence_rows`` gives, read from ``AbsenceMonth`` (ended registrations) and from the
@@ -545,7 +588,8 @@ def _rollup_absence_rows(
     # Parameters in the order their placeholders appear: prev, o, the rollup part of x, all types.
     params: list = []
     ongoing = _ongoing_ctes(organization, periods, unit_ids, types, group_of, spells, params)
-    params.extend([organization.pk, month_number(first), month_number(last)])
+    org_where = _org_where("am", organization, params)
+    params.extend([month_number(first), month_number(last)])
     type_where = _types_where("am", types, params)
     _join, rollup_unit_where = _unit_filter(unit_ids, params, alias="am")
     rollup_part = f"""
@@ -554,7 +598,7 @@ def _rollup_absence_rows(
                    {sql.popcount("am.days & s.days")} AS days,
                    {sql.popcount("am.days & s.working")} * am.hours AS hours
             FROM {table} am JOIN seg s ON s.m = am.month {rollup_join}
-            WHERE am.organization_id = %s AND am.month >= %s AND am.month <= %s
+            WHERE {org_where} AND am.month >= %s AND am.month <= %s
               {type_where} {rollup_unit_where}"""  # noqa: S608 - table names and placeholders only
     wd = days.between("c.a", "c.b")
     all_types = ""
@@ -593,11 +637,11 @@ def _rollup_absence_rows(
 
 def _ongoing_month_ctes(
     days: WorkingDays,
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     types: list[str] | None,
-    group_of: dict[int, int] | None,
+    group_of: Grouping,
     people_types: list[str],
     params: list,
 ) -> str:
@@ -642,12 +686,12 @@ def _ongoing_month_ctes(
 
 def _unit_month_rows(
     days: WorkingDays,
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     *,
     types: list[str] | None = None,
-    group_of: dict[int, int] | None = None,
+    group_of: Grouping = None,
     people_types: list[str],
     people_only: bool = False,
     packed: bool = False,
@@ -677,7 +721,8 @@ def _unit_month_rows(
             params,
         )
     months = [min(month_number(p.start) for p in periods), month_number(max(p.end for p in periods))]
-    params.extend([organization.pk, *months])
+    org_where = _org_where("um", organization, params)
+    params.extend(months)
     type_where = _types_where("um", types, params, also=(ALL_TYPES,))
     _join, unit_where = _unit_filter(unit_ids, params, alias="um")
     sums = "0, 0" if people_only else "um.days, um.hours"
@@ -686,7 +731,7 @@ def _unit_month_rows(
         {ongoing}
         SELECT p.idx, {rollup_unit}, um.absence_type, 0, {sums}, um.people
         FROM {AbsenceUnitMonth._meta.db_table} um JOIN periods p ON p.m = um.month {rollup_join}
-        WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s {type_where} {unit_where}
+        WHERE {org_where} AND um.month >= %s AND um.month <= %s {type_where} {unit_where}
         UNION ALL
         SELECT n.idx, n.unit_id, n.absence_type, 0, SUM(n.days), SUM(n.hours), SUM(n.new_person)
         FROM n
@@ -700,11 +745,11 @@ def _unit_month_rows(
 
 
 def _packed_unit_years(
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     types: list[str] | None,
-    group_of: dict[int, int] | None,
+    group_of: Grouping,
     ctes: str,
     params: list,
 ) -> list[tuple[int, str, int]]:
@@ -725,13 +770,14 @@ def _packed_unit_years(
         )
     selects = []
     for year, year_terms in sorted(terms.items()):
-        params.extend([organization.pk, year])
+        org_where = _org_where("uy", organization, params)
+        params.append(year)
         type_where = _types_where("uy", types, params, also=(ALL_TYPES,))
         _join, unit_where = _unit_filter(unit_ids, params, alias="uy")
         columns = ", ".join(" + ".join(word_terms) or "CAST(0 AS bigint)" for word_terms in year_terms)
         selects.append(f"""SELECT {unit}, uy.absence_type, {columns}
             FROM {AbsenceUnitYear._meta.db_table} uy {join}
-            WHERE uy.organization_id = %s AND uy.year = %s {type_where} {unit_where}""")  # noqa: S608
+            WHERE {org_where} AND uy.year = %s {type_where} {unit_where}""")  # noqa: S608
     ongoing_words = ", ".join(_word_sql("q", word) for word in range(words))
     selects.append(f"""SELECT q.unit_id, q.code, {ongoing_words}
         FROM (
@@ -760,13 +806,13 @@ def in_two_years(period: Period) -> bool:
 
 def _unit_year_rows(
     days: WorkingDays,
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     *,
     types: list[str] | None = None,
     spells: bool = True,
-    group_of: dict[int, int] | None = None,
+    group_of: Grouping = None,
     people_types: list[str],
     part: str = "all",
     fetch: Callable[[str, list], list] = sql.fetch,
@@ -833,7 +879,7 @@ def _unit_year_rows(
             f"({idx}, {m}, {bits}, {working}, {first})" for idx, m, bits, working, first in cut
         )
         _cte, join, unit = _grouping(group_of, "am")
-        params.append(organization.pk)
+        org_where = _org_where("am", organization, params)
         cut_months = sorted({m for _idx, m, *_rest in cut})
         params.extend(cut_months)
         type_where = _types_where("am", types, params)
@@ -844,7 +890,7 @@ def _unit_year_rows(
                    {sql.popcount("am.days & s.days")} AS days,
                    {sql.popcount("am.days & s.working")} * am.hours AS hours
             FROM {months_table} am JOIN seg s ON s.m = am.month {join}
-            WHERE am.organization_id = %s AND am.month IN ({", ".join(["%s"] * len(cut_months))})
+            WHERE {org_where} AND am.month IN ({", ".join(["%s"] * len(cut_months))})
               {type_where} {unit_where}
         )""")  # noqa: S608 - table names, integers and placeholders only
         sums.append(
@@ -863,13 +909,15 @@ def _unit_year_rows(
         # registration's person is looked up.
         _cte, join, unit = _grouping(group_of, "py")
         years = sorted(set(year_of.values()))
-        py_params = [organization.pk, years[0], years[-1]]
+        py_params: list = []
+        py_where = _org_where("py", organization, py_params)
+        py_params.extend([years[0], years[-1]])
         type_where = _types_where("py", types, py_params, also=(ALL_TYPES,))
         _join, unit_where = _unit_filter(unit_ids, py_params, alias="py")
         whole_people = f"""SELECT k.idx, {unit} AS unit_id, py.absence_type, 0 AS spells, 0 AS days,
                    0 AS hours, COUNT(*) AS people
             FROM {year_table} py JOIN masks k ON k.y = py.year {join}
-            WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s AND (py.months & k.bits) <> 0
+            WHERE {py_where} AND py.year >= %s AND py.year <= %s AND (py.months & k.bits) <> 0
               {type_where} {unit_where}
             GROUP BY 1, 2, 3"""  # noqa: S608 - table names and placeholders only
         sums.append(("people", whole_people, py_params))
@@ -878,10 +926,10 @@ def _unit_year_rows(
             ctes.append(f"""h AS {sql.materialized()} (
                 SELECT k.idx, py.absence_type, py.employee_id
                 FROM {year_table} py JOIN masks k ON k.y = py.year
-                WHERE py.organization_id = %s AND py.year >= %s AND py.year <= %s
+                WHERE {_org_where("py", organization, params)} AND py.year >= %s AND py.year <= %s
                   AND (py.months & k.hit) <> 0 AND (py.months & k.bits) = 0
             )""")  # noqa: S608 - a table name and placeholders only
-            params.extend([organization.pk, years[0], years[-1]])
+            params.extend([years[0], years[-1]])
         present = f"""SELECT q.idx, q.unit_id, q.absence_type, q.employee_id
             FROM ({ongoing_people}) q JOIN masks k ON k.idx = q.idx
             WHERE NOT EXISTS (
@@ -901,14 +949,16 @@ def _unit_year_rows(
         values = ", ".join(f"({idx}, {m}, {first_bit})" for idx, m, first_bit in whole)
         ctes.append(f"w(idx, m, first) AS (VALUES {values})")
         spells_sql = "CASE WHEN w.first <> 0 THEN um.spells ELSE um.starts END" if spells else "0"
-        um_params = [organization.pk, min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)]
+        um_params: list = []
+        um_org_where = _org_where("um", organization, um_params)
+        um_params.extend([min(m for _i, m, _f in whole), max(m for _i, m, _f in whole)])
         # The units' rows of type * (people only) are counted from the year rows.
         um_where = _types_where("um", types, um_params) or f"AND um.absence_type <> '{ALL_TYPES}'"
         _join, unit_where = _unit_filter(unit_ids, um_params, alias="um")
         whole_sums = f"""SELECT w.idx, {unit} AS unit_id, um.absence_type, {spells_sql} AS spells,
                    um.days, um.hours, 0 AS people
             FROM {um_table} um JOIN w ON w.m = um.month {join}
-            WHERE um.organization_id = %s AND um.month >= %s AND um.month <= %s
+            WHERE {um_org_where} AND um.month >= %s AND um.month <= %s
               {um_where} {unit_where}"""  # noqa: S608 - table names, integers and placeholders only
         sums.append(("sums", whole_sums, um_params))
     else:
@@ -940,14 +990,14 @@ def _unit_year_rows(
 
 def _raw_absence_rows(
     days: WorkingDays,
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
     *,
     types: list[str] | None = None,
     spells: bool = True,
     months: bool = False,
-    group_of: dict[int, int] | None = None,
+    group_of: Grouping = None,
     people_types: list[str] | None = None,
 ):
     """(period, unit id, type, spells, calendar days, weekday count × weekly hours × fraction, people)
@@ -982,7 +1032,8 @@ def _raw_absence_rows(
         new_spell = "CASE WHEN r.continues = 0 OR r.rs <= p.ps THEN 1 ELSE 0 END"
     else:
         continues, new_spell = "1 = 0", "0"
-    params.extend([organization.pk, last, first])
+    org_where = _org_where("e", organization, params)
+    params.extend([last, first])
     type_where = _types_where("reg", types, params)
     unit_join, unit_where = _unit_filter(unit_ids, params)
     month_span, period_join = "", "FROM r JOIN periods p ON r.rs <= p.pe AND r.re >= p.ps"
@@ -1026,7 +1077,7 @@ def _raw_absence_rows(
             {group_join}
             {previous_join}
             {unit_join}
-            WHERE e.organization_id = %s AND reg.start_date <= %s
+            WHERE {org_where} AND reg.start_date <= %s
               AND (reg.end_date IS NULL OR reg.end_date >= %s) {type_where} {unit_where}
         ),
         c AS (
@@ -1049,10 +1100,10 @@ def _raw_absence_rows(
 
 def population_rows(
     days: WorkingDays,
-    organization: Organization,
+    organization: Organization | Organizations,
     periods: list[Period],
     unit_ids: list[int] | None,
-    group_of: dict[int, int] | None = None,
+    group_of: Grouping = None,
 ):
     """(period, unit id, employees, weekday count × weekly hours of the employment) per group.
 
@@ -1061,7 +1112,9 @@ def population_rows(
     """
     emp = Employee._meta.db_table
     first, last = epoch_day(min(p.start for p in periods)), epoch_day(max(p.end for p in periods))
-    params: list = [organization.pk, max(p.end for p in periods), min(p.start for p in periods)]
+    params: list = []
+    org_where = _org_where("e", organization, params)
+    params.extend([max(p.end for p in periods), min(p.start for p in periods)])
     unit_join, unit_where = _unit_filter(unit_ids, params)
     wd = days.between("c.a", "c.b")
     # Only table names and integers computed here are interpolated; values go in as parameters.
@@ -1074,7 +1127,7 @@ def population_rows(
                    {sql.least(f"COALESCE({sql.day_number('e.employment_end')}, {FAR})", str(last))} AS ee,
                    SUM({sql.as_float("e.weekly_hours")}) AS hours, COUNT(*) AS n
             FROM {emp} e {group_join} {unit_join}
-            WHERE e.organization_id = %s AND e.employment_start <= %s
+            WHERE {org_where} AND e.employment_start <= %s
               AND (e.employment_end IS NULL OR e.employment_end >= %s) {unit_where}
             GROUP BY 1, 2, 3
         ),
