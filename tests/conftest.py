@@ -75,7 +75,27 @@ def _wait_for_other_sessions(name: str) -> None:
                 break
             time.sleep(0.2)
     if others:
-        warnings.warn(f"sessions still on {name} at teardown: {others}", stacklevel=1)
+        warnings.warn(
+            f"sessions still on {name} at teardown (this is tests-{os.getpid()}): {others}; "
+            f"their processes: {_commands(others)}",
+            stacklevel=1,
+        )
+
+
+def _commands(sessions: list[tuple]) -> dict[str, str]:
+    """The command line of each process named in the sessions' application names (tests-<pid>), where
+    it still runs on this machine: which process left the session open."""
+    found = {}
+    for _pid, application, *_rest in sessions:
+        client = application.removeprefix("tests-")
+        if client.isdigit():
+            try:
+                found[client] = (
+                    Path(f"/proc/{client}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+                )
+            except OSError:
+                found[client] = "(gone)"
+    return found
 
 
 @pytest.fixture
