@@ -16,17 +16,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.utils.text import format_lazy
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from apps.core import texts
 
 from .models import NOTE_MAX_LENGTH, HealthTerm
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 # Not preceded / followed by a letter or digit: a whole word in any alphabet (æ, ø, å included).
 _BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
@@ -80,12 +76,17 @@ class HealthTerms:
         return [shown for _start, shown in sorted(found)]
 
 
-def health_text_message(matches: list[str]) -> StrOrPromise:
-    return format_lazy(
-        "{} {}",
-        _("The note contains %(matches)s, which the portal treats as a diagnosis or health detail.")
-        % {"matches": ", ".join(matches)},
-        HEALTH_TEXT_EXPLANATION,
+def health_text_message(matches: list[str]) -> texts.Said:
+    """What is wrong with a note naming these words, and what to write instead (kept by an import job
+    to be read in the reader's language, ``apps.core.texts``)."""
+    return texts.joined(
+        texts.text(
+            gettext_noop(
+                "The note contains %(matches)s, which the portal treats as a diagnosis or health detail."
+            ),
+            matches=", ".join(matches),
+        ),
+        texts.label(HEALTH_TEXT_EXPLANATION),
     )
 
 
@@ -96,13 +97,16 @@ def note_check(text: str, *, terms: HealthTerms | None = None, max_length: int =
         return ""
     if len(text) > max_length:
         raise ValidationError(
-            _("The note is %(length)d characters long; keep it to at most %(max)d.")
-            % {"length": len(text), "max": max_length},
+            texts.text(
+                gettext_noop("The note is %(length)d characters long; keep it to at most %(max)d."),
+                length=len(text),
+                max=max_length,
+            ),
             code="max_length",
         )
     matches = (terms or HealthTerms.active()).find(text)
     if matches:
-        raise ValidationError(str(health_text_message(matches)), code="health_text")
+        raise ValidationError(health_text_message(matches), code="health_text")
     return text
 
 

@@ -26,8 +26,9 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.http import HttpResponse
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext_noop
+
+from .texts import text
 
 FORMATS = ("csv", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -48,27 +49,32 @@ _MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u203a\u0152-\u017e]"
 
 def _utf16_error() -> TableFileError:
     return TableFileError(
-        _("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again.")
+        text(gettext_noop("The file is UTF-16 encoded. Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."))
     )
 
 
 def _neither_error(line: int) -> TableFileError:
     return TableFileError(
-        _(
-            "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
-            "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
+        text(
+            gettext_noop(
+                "The file is neither UTF-8 nor Windows-1252 encoded (line %(line)d has a character that "
+                "is not valid in either). Save it as CSV in UTF-8 (“CSV UTF-8”) and try again."
+            ),
+            line=line,
         )
-        % {"line": line}
     )
 
 
-def _garbled_error(line: int, text: str) -> TableFileError:
+def _garbled_error(line: int, garbled: str) -> TableFileError:
     return TableFileError(
-        _(
-            "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
-            "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
+        text(
+            gettext_noop(
+                "Line %(line)d holds “%(text)s”, which looks like Danish letters garbled by a wrong encoding "
+                "(“Ã¸” for “ø”). Open the original export again and save it as CSV in UTF-8."
+            ),
+            line=line,
+            text=garbled,
         )
-        % {"line": line, "text": text}
     )
 
 

@@ -7,6 +7,7 @@ import re
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from html import unescape
 from pathlib import Path
 from unittest import mock
 
@@ -20,8 +21,9 @@ from kombu.exceptions import OperationalError as BrokerError
 from apps.absence.imports import jobs
 from apps.absence.imports.parsing import parse_import
 from apps.absence.models import AbsenceRegistration, Employee, EmployeeAccessLog, ImportJob
+from apps.organizations.models import Role
 from tests.absence.test_import_views import BAD, GOOD, confirm, upload
-from tests.conftest import unit
+from tests.conftest import _user_with, unit
 
 HEADER = b"employee_number,absence_type,start_date,end_date,fraction\n"
 
@@ -406,3 +408,50 @@ def test_the_upload_page_lists_every_column_of_each_kind(login, hr_user, staff):
     listed = re.findall(r"<code>([a-z_,]+)</code>", body)
     assert listed == [",".join(COLUMNS[kind]) for kind in ("units", "employees", "absences")]
     assert "there is no place for them" not in body and "ikke plads til" not in body
+
+
+# --- the messages in the reader's language ------------------------------------------------------------
+
+
+def test_a_refused_file_reads_in_each_readers_language(login, hr_user, staff, eager):
+    """The worker checks in the uploader's language (Danish); a colleague in HR reading the job in
+    English reads the reasons in English, and the uploader still in Danish (they were kept as text in
+    the uploader's language)."""
+    hr_user.language = "da"
+    hr_user.save(update_fields=["language"])
+    colleague = _user_with(staff, Role.HR, email="hr-en@example.org", language="en")
+    upload(login(hr_user), staff, BAD)
+    job = ImportJob.objects.get()
+    english = unescape(login(colleague).get(_url("import_job", job)).content.decode())
+    assert "start_date '2026-02-31' is not a valid date" in english
+    assert "unknown employee_number '999'" in english
+    assert "er ikke en gyldig dato" not in english and "ukendt employee_number" not in english
+    danish = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
+    assert "start_date '2026-02-31' er ikke en gyldig dato" in danish
+    assert "ukendt employee_number '999'" in danish
+
+
+def test_a_file_error_reads_in_each_readers_language(login, hr_user, staff, eager):
+    hr_user.language = "da"
+    hr_user.save(update_fields=["language"])
+    colleague = _user_with(staff, Role.HR, email="hr-en@example.org", language="en")
+    upload(login(hr_user), staff, b"employee_number;absence_type\n100;sick\n")
+    job = ImportJob.objects.get()
+    assert "mangler kolonnen" in job.file_error  # as written, for the admin
+    english = unescape(login(colleague).get(_url("import_job", job)).content.decode())
+    assert "(the header row) is missing the column(s)" in english
+    assert "“First day”" in english and "“Første dag”" not in english
+    danish = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
+    assert "(overskriftsrækken) mangler kolonnen/kolonnerne" in danish and "“Første dag”" in danish
+
+
+def test_a_failed_job_reads_in_each_readers_language(login, hr_user, staff):
+    colleague = _user_with(staff, Role.HR, email="hr-en@example.org", language="en")
+    job = _job(staff, hr_user)
+    hr_user.language = "da"
+    hr_user.save(update_fields=["language"])
+    jobs._job_fail(job.pk, jobs.texts.text("The import failed. Nothing was imported."))
+    english = unescape(login(colleague).get(_url("import_job", job)).content.decode())
+    assert "The import failed. Nothing was imported." in english
+    danish = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
+    assert "The import failed" not in danish and "Intet blev importeret" in danish

@@ -228,7 +228,8 @@ def test_a_job_that_keeps_getting_stuck_is_failed_its_file_deleted_and_its_uploa
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 1}
     job.refresh_from_db()
-    assert job.status == ImportJob.Status.FAILED and "Nothing was imported" in job.failure
+    assert job.status == ImportJob.Status.FAILED and "Nothing was imported" in job.failure_text
+    assert "Intet blev importeret" in job.failure  # as the (Danish) uploader reads it, for the admin
     assert not job.file and not (media / stored).exists()
     assert sent == [] and len(mail.outbox) == 1 and mail.outbox[0].to == [hr_user.email]
 

@@ -17,10 +17,9 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from django.utils import translation
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from apps.core import texts
 from apps.core.exports import TableFileError, cell_text, detect_encoding, sniff_delimiter, text_lines
 
 from ..models import NOTE_MAX_LENGTH
@@ -171,20 +170,24 @@ def _csv_records(stream: BinaryIO, encoding: str) -> Iterator[tuple[int, list[st
             yield reader.line_num, [v.strip() for v in values]
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            message = _(
-                "Line %(line)d has a value longer than %(limit)s characters, far more than any column of "
-                "the file needs (a note holds at most %(note)d). Check that the line is not missing a "
-                "closing quotation mark."
-            ) % {
-                "line": reader.line_num,
-                "limit": number_format(csv.field_size_limit(), force_grouping=True),
-                "note": NOTE_MAX_LENGTH,
-            }
+            message = texts.text(
+                gettext_noop(
+                    "Line %(line)d has a value longer than %(limit)s characters, far more than any column "
+                    "of the file needs (a note holds at most %(note)d). Check that the line is not missing "
+                    "a closing quotation mark."
+                ),
+                line=reader.line_num,
+                limit=texts.number(csv.field_size_limit()),
+                note=NOTE_MAX_LENGTH,
+            )
         else:  # Python's own wording is English and technical
-            message = _(
-                "Line %(line)d cannot be read as CSV. Check its quotation marks and separators, or save "
-                "the file again from the payroll system or Excel as CSV."
-            ) % {"line": reader.line_num}
+            message = texts.text(
+                gettext_noop(
+                    "Line %(line)d cannot be read as CSV. Check its quotation marks and separators, or save "
+                    "the file again from the payroll system or Excel as CSV."
+                ),
+                line=reader.line_num,
+            )
         raise ImportFileError(message) from exc
 
 
@@ -194,7 +197,9 @@ def _open_workbook(stream: BinaryIO):
     try:
         return load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("The file cannot be read as an Excel workbook (.xlsx).")) from exc
+        raise ImportFileError(
+            texts.text(gettext_noop("The file cannot be read as an Excel workbook (.xlsx)."))
+        ) from exc
 
 
 def _xlsx_records(stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
@@ -226,37 +231,43 @@ def _accepted_headers(kind: str) -> dict[str, str]:
     return accepted
 
 
-def _labels(columns: list[str]) -> str:
-    return ", ".join(f"“{COLUMN_LABELS[column]}”" for column in columns)
+def _labels(columns: list[str]) -> texts.Said:
+    return texts.listed([texts.label(COLUMN_LABELS[column]) for column in columns])
 
 
-def _missing_columns_message(kind: str, line: int, names: list[str], missing: list[str]) -> str:
+def _missing_columns_message(kind: str, line: int, names: list[str], missing: list[str]) -> texts.Said:
     """What is wrong with a header row that lacks required columns, in the user's words: the columns by
     their labels (as in the template file), and the likely cause when there is one (a separator that
     was not recognised, a file of another kind)."""
-    message = _(
-        "Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s."
-    ) % {
-        "line": line,
-        "missing": _labels(missing),
-        "expected": _labels(COLUMNS[kind]),
-    }
+    message = texts.text(
+        gettext_noop(
+            "Line %(line)d (the header row) is missing the column(s) %(missing)s. Expected: %(expected)s."
+        ),
+        line=line,
+        missing=_labels(missing),
+        expected=_labels(COLUMNS[kind]),
+    )
     if len([name for name in names if name.strip()]) <= 1:
-        hint = _(
-            "The header row reads as one single column, so the separator between the columns was not "
-            "recognised: save the file with semicolons, commas or tabs between the columns."
+        hint = texts.text(
+            gettext_noop(
+                "The header row reads as one single column, so the separator between the columns was not "
+                "recognised: save the file with semicolons, commas or tabs between the columns."
+            )
         )
-        return f"{message} {hint}"
+        return texts.joined(message, hint)
     for other, columns in COLUMNS.items():
         if other == kind:
             continue
         accepted = _accepted_headers(other)
         named = {accepted.get(_header_key(name)) for name in names}
         if all(column in named for column in columns if column not in OPTIONAL_COLUMNS[other]):
-            hint = _("The header row is that of a file of %(other)s: choose that as the file's content.") % {
-                "other": str(KINDS[other]).lower()
-            }
-            return f"{message} {hint}"
+            hint = texts.text(
+                gettext_noop(
+                    "The header row is that of a file of %(other)s: choose that as the file's content."
+                ),
+                other=texts.lower(texts.label(KINDS[other])),
+            )
+            return texts.joined(message, hint)
     return message
 
 
@@ -271,8 +282,13 @@ def _header_columns(kind: str, line: int, names: list[str]) -> list[str]:
     duplicates = sorted({h for h in header if h and header.count(h) > 1})
     if duplicates:
         raise ImportFileError(
-            _("Line %(line)d (the header row) names the column(s) %(columns)s more than once.")
-            % {"line": line, "columns": ", ".join(duplicates)}
+            texts.text(
+                gettext_noop(
+                    "Line %(line)d (the header row) names the column(s) %(columns)s more than once."
+                ),
+                line=line,
+                columns=", ".join(duplicates),
+            )
         )
     return header
 
@@ -307,21 +323,23 @@ class RecordReader:
         try:
             return detect_encoding(stream)
         except TableFileError as exc:
-            raise ImportFileError(str(exc)) from exc
+            raise ImportFileError(texts.reason(exc)) from exc
 
     def _raw(self, stream: BinaryIO) -> Iterator[tuple[int, list[str]]]:
         if _is_xlsx(stream, self.filename):
             yield from _xlsx_records(stream)
             return
         if not self.filename.lower().endswith((".csv", ".txt")):
-            raise ImportFileError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+            raise ImportFileError(
+                texts.text(gettext_noop("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+            )
         encoding, lines = self._encoding(stream)
         if self._estimate is None:
             self._estimate = max(lines - 1, 0)
         try:
             yield from _csv_records(stream, encoding)
         except TableFileError as exc:
-            raise ImportFileError(str(exc)) from exc
+            raise ImportFileError(texts.reason(exc)) from exc
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         expected = COLUMNS[self.kind]
@@ -343,7 +361,11 @@ class RecordReader:
                         row[column] = values[index] if index < len(values) else ""
                 yield line, row
             if header is None:
-                raise ImportFileError(_("The file is empty: it needs a header row with the column names."))
+                raise ImportFileError(
+                    texts.text(
+                        gettext_noop("The file is empty: it needs a header row with the column names.")
+                    )
+                )
 
 
 def read_records(data: Source, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:

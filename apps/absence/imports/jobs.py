@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
+from apps.core import texts
 from apps.core.mail import portal_url, send_templated_email
 from apps.organizations.models import Organization
 
@@ -51,14 +52,31 @@ def _job_file_drop(job: ImportJob) -> None:
     job.file = ""
 
 
-def _job_fail(job_id: int, reason: str) -> ImportJob:
+def _job_fail(job_id: int, reason: texts.Said) -> ImportJob:
     job = ImportJob.objects.select_related("organization", "uploaded_by").get(pk=job_id)
     _job_file_drop(job)
     job.status = ImportJob.Status.FAILED
-    job.failure = reason
+    with translation.override(_job_language(job)):
+        job.failure = texts.say(reason)  # as the uploader reads it, for the admin
+    job.said = {**job.said, "failure": texts.stored(reason)}
     job.finished_at = timezone.now()
-    job.save(update_fields=["file", "status", "failure", "finished_at"])
+    job.save(update_fields=["file", "status", "failure", "said", "finished_at"])
     return job
+
+
+def _keep_check(job: ImportJob, plan, bad: list[dict]) -> None:
+    """The check's outcome on the job: counts, what is wrong with the file, the first bad rows with
+    their reasons, each kept as what it says (``apps.core.texts``) to be read in the reader's language."""
+    job.counts = {**plan.counts(), "rows": plan.row_count}
+    job.file_error = str(plan.file_error)
+    job.said = {key: value for key, value in job.said.items() if key != "file_error"}
+    if plan.file_error:
+        job.said["file_error"] = texts.stored(plan.file_error)
+    job.error_total = job.counts["bad"]
+    job.row_errors = [
+        {**row, "reasons": [texts.stored(reason) for reason in row["reasons"]]}
+        for row in bad[:IMPORT_PREVIEW_ROWS]
+    ]
 
 
 def _job_language(job: ImportJob) -> str:
@@ -102,7 +120,10 @@ def import_job_start(*, organization: Organization, kind: str, upload, user) -> 
         try:
             _send_or_raise(check_import_job_task, job.pk)
         except ImportQueueUnavailable:
-            _job_fail(job.pk, gettext("The job queue was not reachable, so the file was not checked."))
+            _job_fail(
+                job.pk,
+                texts.text(gettext_noop("The job queue was not reachable, so the file was not checked.")),
+            )
             raise
 
     transaction.on_commit(send)
@@ -132,19 +153,15 @@ def import_job_check(*, job_id: int) -> ImportJob:
         with job.file.open("rb") as stored, translation.override(_job_language(job)):
             plan = parse_import(job.organization, job.kind, stored.file, job.filename, progress=progress)
             bad, good = plan.preview(limit=IMPORT_PREVIEW_ROWS)
-            messages = [str(m) for m in plan.messages()]
+            _keep_check(job, plan, bad)
     except Exception:
         logger.exception("import job %s could not be checked", job_id)
-        job = _job_fail(job_id, gettext("The file could not be checked. Nothing was imported."))
+        job = _job_fail(
+            job_id, texts.text(gettext_noop("The file could not be checked. Nothing was imported."))
+        )
         _job_mail(job, "import_failed")
         return job
     job.refresh_from_db(fields=["rows_done", "rows_total"])
-    job.counts = {**plan.counts(), "rows": plan.row_count}
-    job.file_error = messages[0] if plan.file_error else ""
-    job.error_total = job.counts["bad"]
-    job.row_errors = [
-        {**row, "reasons": [str(r) for r in row["reasons"]]} for row in bad[:IMPORT_PREVIEW_ROWS]
-    ]
     job.preview_rows = good
     job.status = ImportJob.Status.CHECKED
     job.checked_at = timezone.now()
@@ -208,19 +225,14 @@ def import_job_apply(*, job_id: int) -> ImportJob:
                     progress=progress,
                 )
                 bad = plan.preview(limit=IMPORT_PREVIEW_ROWS)[0] if result is None else []
-                messages = [str(m) for m in plan.messages()]
+                if result is None:
+                    _keep_check(job, plan, bad)
             _job_file_drop(job)
             job.finished_at = timezone.now()
             if result is None:
                 # The data changed since the check (someone registered an overlapping absence): refused
                 # as a whole, with the rows that are now wrong.
                 job.status = ImportJob.Status.CHECKED
-                job.counts = {**plan.counts(), "rows": plan.row_count}
-                job.file_error = messages[0] if plan.file_error else ""
-                job.error_total = job.counts["bad"]
-                job.row_errors = [
-                    {**row, "reasons": [str(r) for r in row["reasons"]]} for row in bad[:IMPORT_PREVIEW_ROWS]
-                ]
                 job.preview_rows = []
             else:
                 job.status = ImportJob.Status.DONE
@@ -231,7 +243,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
             job.save()
     except Exception:
         logger.exception("import job %s could not be imported", job_id)
-        job = _job_fail(job_id, gettext("The import failed. Nothing was imported."))
+        job = _job_fail(job_id, texts.text(gettext_noop("The import failed. Nothing was imported.")))
         _job_mail(job, "import_failed")
         return job
     finally:
@@ -291,8 +303,11 @@ def import_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
         if failed:
             job = _job_fail(
                 job_id,
-                gettext(
-                    "The worker stopped before the file was finished. Nothing was imported; upload it again."
+                texts.text(
+                    gettext_noop(
+                        "The worker stopped before the file was finished. Nothing was imported; "
+                        "upload it again."
+                    )
                 ),
             )
             _job_mail(job, "import_failed")

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from apps.core import texts
 from apps.organizations.models import Organization
 
 from ..models import AbsenceRegistration
@@ -18,9 +19,9 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
     return a_start <= (b_end or date.max) and b_start <= (a_end or date.max)
 
 
-def _span(start: date, end: date | None) -> str:
-    last = end.isoformat() if end else _("ongoing")
-    return f"{start.isoformat()}\u2013{last}"
+def _span(start: date, end: date | None) -> texts.Said:
+    last = end.isoformat() if end else texts.text(gettext_noop("ongoing"))
+    return texts.text("%(start)s\u2013%(end)s", start=start.isoformat(), end=last)  # no words: not translated
 
 
 def _existing_registrations(organization: Organization, table: AbsenceTable, with_notes: bool):
@@ -72,16 +73,16 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
             if key in seen:
                 plan.add_error(
                     table.line[i],
-                    _(
-                        "the same registration (employee %(number)s, %(type)s from %(start)s) "
-                        "is also on line %(other)d"
-                    )
-                    % {
-                        "number": number,
-                        "type": key[0],
-                        "start": date.fromordinal(table.start[i]).isoformat(),
-                        "other": seen[key],
-                    },
+                    texts.text(
+                        gettext_noop(
+                            "the same registration (employee %(number)s, %(type)s from %(start)s) "
+                            "is also on line %(other)d"
+                        ),
+                        number=number,
+                        type=key[0],
+                        start=date.fromordinal(table.start[i]).isoformat(),
+                        other=seen[key],
+                    ),
                 )
                 failed.add(i)
                 continue
@@ -107,12 +108,12 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
                     continue
                 plan.add_error(
                     table.line[other],
-                    _("overlaps line %(other)d for employee %(number)s (%(span)s)")
-                    % {
-                        "other": table.line[i],
-                        "number": number,
-                        "span": _span(date.fromordinal(table.start[i]), day(table.end[i])),
-                    },
+                    texts.text(
+                        gettext_noop("overlaps line %(other)d for employee %(number)s (%(span)s)"),
+                        other=table.line[i],
+                        number=number,
+                        span=_span(date.fromordinal(table.start[i]), day(table.end[i])),
+                    ),
                 )
                 failed.add(other)
         # Overlaps with registrations already in the portal that this file does not replace.
@@ -126,8 +127,15 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
                 if _overlaps(date.fromordinal(table.start[i]), day(table.end[i]), start, end):
                     plan.add_error(
                         table.line[i],
-                        _("overlaps an existing registration of employee %(number)s (%(type)s, %(span)s)")
-                        % {"number": number, "type": type_code, "span": _span(start, end)},
+                        texts.text(
+                            gettext_noop(
+                                "overlaps an existing registration of employee %(number)s "
+                                "(%(type)s, %(span)s)"
+                            ),
+                            number=number,
+                            type=type_code,
+                            span=_span(start, end),
+                        ),
                     )
                     failed.add(i)
                     break

@@ -10,8 +10,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from apps.core import texts
 from apps.core.exports import parse_day
 from apps.organizations.models import Membership, Organization, OrgUnit
 
@@ -36,14 +37,19 @@ def _max_length(model: type[models.Model], name: str) -> int:
 def _parse_date(column: str, text: str, *, required: bool) -> date | None:
     if not text:
         if required:
-            raise ValueError(_("%(column)s is missing") % {"column": column})
+            raise ValueError(texts.text(gettext_noop("%(column)s is missing"), column=column))
         return None
     try:
         return parse_day(text)
     except ValueError:
         raise ValueError(
-            _("%(column)s '%(value)s' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)")
-            % {"column": column, "value": text}
+            texts.text(
+                gettext_noop(
+                    "%(column)s '%(value)s' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)"
+                ),
+                column=column,
+                value=text,
+            )
         ) from None
 
 
@@ -53,17 +59,19 @@ def _parse_decimal(column: str, text: str) -> Decimal:
         value = Decimal(number.replace(",", "."))
     except InvalidOperation:
         raise ValueError(
-            _("%(column)s '%(value)s' is not a number") % {"column": column, "value": text}
+            texts.text(gettext_noop("%(column)s '%(value)s' is not a number"), column=column, value=text)
         ) from None
     if not value.is_finite():
-        raise ValueError(_("%(column)s '%(value)s' is not a number") % {"column": column, "value": text})
+        raise ValueError(
+            texts.text(gettext_noop("%(column)s '%(value)s' is not a number"), column=column, value=text)
+        )
     return value
 
 
 def _required(row: dict[str, str], column: str) -> str:
     value = row.get(column, "")
     if not value:
-        raise ValueError(_("%(column)s is missing") % {"column": column})
+        raise ValueError(texts.text(gettext_noop("%(column)s is missing"), column=column))
     return value
 
 
@@ -77,7 +85,8 @@ class _RowCollector:
         try:
             return fn(*args, **kwargs)
         except ValueError as exc:
-            self.error(str(exc))
+            reason = exc.args[0] if exc.args else ""
+            self.error(reason if isinstance(reason, texts.Said) else str(exc))
             return None
 
     def error(self, message: str) -> None:
@@ -89,8 +98,13 @@ def _check_width(collector: _RowCollector, row: dict[str, str], kind: str) -> No
     width = row.pop("__width__", None)
     if width is not None:
         collector.error(
-            _("has %(found)s values but the header has fewer columns (a comma inside a value must be quoted)")
-            % {"found": width}
+            texts.text(
+                gettext_noop(
+                    "has %(found)s values but the header has fewer columns "
+                    "(a comma inside a value must be quoted)"
+                ),
+                found=width,
+            )
         )
 
 
@@ -133,11 +147,11 @@ def parse_import(
     try:
         validate[kind](organization, records, plan)
     except ImportFileError as exc:
-        plan.file_error, plan.rows, plan.table, plan.errors = str(exc), [], None, []
+        plan.file_error, plan.rows, plan.table, plan.errors = texts.reason(exc), [], None, []
         return plan
     if not plan.row_count:
         plan.file_error, plan.rows, plan.table, plan.errors = (
-            _("The file has a header row but no data rows."),
+            texts.text(gettext_noop("The file has a header row but no data rows.")),
             [],
             None,
             [],
@@ -172,25 +186,30 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
         name = c.take(_required, row, "name")
         parent_code = row.get("parent_code", "")
         if code and len(code) > _max_length(OrgUnit, "code"):
-            c.error(_("code '%(value)s' is too long") % {"value": code})
+            c.error(texts.text(gettext_noop("code '%(value)s' is too long"), value=code))
         if name and len(name) > _max_length(OrgUnit, "name"):
-            c.error(_("name is too long"))
+            c.error(texts.text(gettext_noop("name is too long")))
         if code and code in first_line:
             c.error(
-                _("unit code '%(code)s' appears twice (also on line %(other)d)")
-                % {"code": code, "other": first_line[code]}
+                texts.text(
+                    gettext_noop("unit code '%(code)s' appears twice (also on line %(other)d)"),
+                    code=code,
+                    other=first_line[code],
+                )
             )
         elif code:
             first_line[code] = line
         if code and parent_code == code:
-            c.error(_("unit '%(code)s' cannot be its own parent") % {"code": code})
+            c.error(texts.text(gettext_noop("unit '%(code)s' cannot be its own parent"), code=code))
         rows.append(
             {"line": line, "code": code, "name": name, "parent_code": parent_code, "failed": c.failed}
         )
     file_codes = {r["code"] for r in rows if r["code"]}
     for r in rows:
         if r["parent_code"] and r["parent_code"] not in file_codes and r["parent_code"] not in existing:
-            plan.add_error(r["line"], _("unknown parent_code '%(code)s'") % {"code": r["parent_code"]})
+            plan.add_error(
+                r["line"], texts.text(gettext_noop("unknown parent_code '%(code)s'"), code=r["parent_code"])
+            )
             r["failed"] = True
     # The tree after the import: existing parents, overridden by the file. A cycle there is an error.
     final_parent = dict(parent_of)
@@ -202,8 +221,12 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
         if r["code"] in cycle and first_line.get(r["code"]) == r["line"]:
             plan.add_error(
                 r["line"],
-                _("unit '%(code)s' is part of a cycle of parents (a unit cannot be below itself)")
-                % {"code": r["code"]},
+                texts.text(
+                    gettext_noop(
+                        "unit '%(code)s' is part of a cycle of parents (a unit cannot be below itself)"
+                    ),
+                    code=r["code"],
+                ),
             )
             r["failed"] = True
     for r in rows:
@@ -285,22 +308,27 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
         start = c.take(_parse_date, "employment_start", row.get("employment_start", ""), required=True)
         end = c.take(_parse_date, "employment_end", row.get("employment_end", ""), required=False)
         if number and len(number) > number_max:
-            c.error(_("employee_number '%(value)s' is too long") % {"value": number})
+            c.error(texts.text(gettext_noop("employee_number '%(value)s' is too long"), value=number))
         if name and len(name) > name_max:
-            c.error(_("name is too long"))
+            c.error(texts.text(gettext_noop("name is too long")))
         if number and number in first_line:
             c.error(
-                _("employee_number '%(number)s' appears twice (also on line %(other)d)")
-                % {"number": number, "other": first_line[number]}
+                texts.text(
+                    gettext_noop("employee_number '%(number)s' appears twice (also on line %(other)d)"),
+                    number=number,
+                    other=first_line[number],
+                )
             )
         elif number:
             first_line[number] = line
         if unit_code and unit_code not in units:
-            c.error(_("unknown unit_code '%(code)s'") % {"code": unit_code})
+            c.error(texts.text(gettext_noop("unknown unit_code '%(code)s'"), code=unit_code))
         if leader_email and leader_email not in leaders:
             c.error(
-                _("leader_email '%(email)s' is not a user of this organisation")
-                % {"email": row["leader_email"]}
+                texts.text(
+                    gettext_noop("leader_email '%(email)s' is not a user of this organisation"),
+                    email=row["leader_email"],
+                )
             )
         hours = None
         if hours_text:
@@ -309,14 +337,20 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
                 hours = hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)  # as stored
             if hours is not None and not (0 < hours <= MAX_WEEKLY_HOURS):
                 c.error(
-                    _("weekly_hours %(value)s must be more than 0 and at most %(max)s")
-                    % {"value": hours_text, "max": MAX_WEEKLY_HOURS}
+                    texts.text(
+                        gettext_noop("weekly_hours %(value)s must be more than 0 and at most %(max)s"),
+                        value=hours_text,
+                        max=MAX_WEEKLY_HOURS,
+                    )
                 )
                 hours = None
         if start and end and end < start:
             c.error(
-                _("employment_end %(end)s is before employment_start %(start)s")
-                % {"end": end.isoformat(), "start": start.isoformat()}
+                texts.text(
+                    gettext_noop("employment_end %(end)s is before employment_start %(start)s"),
+                    end=end.isoformat(),
+                    start=start.isoformat(),
+                )
             )
         if c.failed:
             continue
@@ -388,44 +422,67 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 fraction = fraction.quantize(thousandth, rounding=ROUND_HALF_UP)
             if fraction is not None and not (0 < fraction <= 1):
                 c.error(
-                    _("fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)")
-                    % {"value": fraction_text}
+                    texts.text(
+                        gettext_noop(
+                            "fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)"
+                        ),
+                        value=fraction_text,
+                    )
                 )
         note = row.get("note") or ""
         if note:
             try:
                 note = note_check(note, terms=terms)
             except ValidationError as exc:
-                c.error(_("note: %(reason)s") % {"reason": " ".join(exc.messages)})
+                reasons = texts.joined(*(error.message for error in exc.error_list))
+                c.error(texts.text(gettext_noop("note: %(reason)s"), reason=reasons))
         if number and number not in employment:
             # Also for another organisation's employee: the number is simply unknown here.
-            c.error(_("unknown employee_number '%(number)s'") % {"number": number})
+            c.error(texts.text(gettext_noop("unknown employee_number '%(number)s'"), number=number))
         if type_code and type_code not in type_index:
             c.error(
-                _("unknown absence_type '%(code)s' (use one of %(codes)s)")
-                % {"code": type_code, "codes": ", ".join(type_codes)}
+                texts.text(
+                    gettext_noop("unknown absence_type '%(code)s' (use one of %(codes)s)"),
+                    code=type_code,
+                    codes=", ".join(type_codes),
+                )
             )
         if start and end and end < start:
             c.error(
-                _("end_date %(end)s is before start_date %(start)s")
-                % {"end": end.isoformat(), "start": start.isoformat()}
+                texts.text(
+                    gettext_noop("end_date %(end)s is before start_date %(start)s"),
+                    end=end.isoformat(),
+                    start=start.isoformat(),
+                )
             )
         elif start and start > latest_start:
             c.error(
-                _("start_date %(start)s is more than a year ahead (%(latest)s at the latest)")
-                % {"start": start.isoformat(), "latest": latest_start.isoformat()}
+                texts.text(
+                    gettext_noop("start_date %(start)s is more than a year ahead (%(latest)s at the latest)"),
+                    start=start.isoformat(),
+                    latest=latest_start.isoformat(),
+                )
             )
         elif start and number in employment:
             _pk, first, last = employment[number]
             if start < first:
                 c.error(
-                    _("start_date %(start)s is before employee %(number)s's employment_start %(first)s")
-                    % {"start": start.isoformat(), "number": number, "first": first.isoformat()}
+                    texts.text(
+                        gettext_noop(
+                            "start_date %(start)s is before employee %(number)s's employment_start %(first)s"
+                        ),
+                        start=start.isoformat(),
+                        number=number,
+                        first=first.isoformat(),
+                    )
                 )
             elif last is not None and max(start, end or start) > last:  # an open end stops with it
                 c.error(
-                    _("the absence runs past employee %(number)s's employment_end %(last)s")
-                    % {"number": number, "last": last.isoformat()}
+                    texts.text(
+                        gettext_noop("the absence runs past employee %(number)s's employment_end %(last)s"),
+                        number=number,
+                        last=last.isoformat(),
+                    )
                 )
         if c.failed:
             continue

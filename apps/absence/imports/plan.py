@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from apps.core import texts
 
 from .files import COLUMNS, RecordReader
 
@@ -18,10 +20,10 @@ from .files import COLUMNS, RecordReader
 @dataclass(frozen=True)
 class RowError:
     line: int
-    message: str
+    message: str  # a ``texts.Said`` where the check made it: said again in the reader's language
 
     def __str__(self) -> str:
-        return _("line %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+        return texts.text(gettext_noop("line %(line)d: %(message)s"), line=self.line, message=self.message)
 
 
 # The reasons of at most this many bad rows are kept (the first ones in the file); the rest are counted.
@@ -125,8 +127,11 @@ class ImportPlan:
         shown = len({e.line for e in self.errors})
         if self.bad_rows > shown:
             messages.append(
-                _("… and %(count)d more bad rows (the first %(shown)d are listed).")
-                % {"count": self.bad_rows - shown, "shown": shown}
+                texts.text(
+                    gettext_noop("… and %(count)d more bad rows (the first %(shown)d are listed)."),
+                    count=self.bad_rows - shown,
+                    shown=shown,
+                )
             )
         return messages
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import texts
 from apps.organizations.models import Organization
 
 from .employees import Employee
@@ -149,6 +150,9 @@ class ImportJob(models.Model):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     advisories = models.PositiveIntegerField(_("advisories"), default=0)
     failure = models.TextField(_("why it failed"), blank=True)  # why a failed job failed, for the uploader
+    # What ``file_error`` and ``failure`` say (``apps.core.texts``), to be read in the reader's language:
+    # those two hold the text in the language it was written in (the uploader's), for the admin.
+    said = models.JSONField(default=dict, blank=True)
     # When the job last showed life (uploaded, a progress step of the check, confirmed, sent again), and
     # how often the stuck-job sweep has sent it again: a job whose worker died is retried, then failed.
     heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
@@ -178,6 +182,16 @@ class ImportJob(models.Model):
     @property
     def is_refused(self) -> bool:
         return self.status == self.Status.CHECKED and not self.is_ready
+
+    @property
+    def file_error_text(self) -> str:
+        """``file_error`` in the active language (as written, for a job checked before it was kept)."""
+        return texts.say(self.said["file_error"]) if "file_error" in self.said else self.file_error
+
+    @property
+    def failure_text(self) -> str:
+        """``failure`` in the active language (as written, for a job that failed before it was kept)."""
+        return texts.say(self.said["failure"]) if "failure" in self.said else self.failure
 
     @property
     def percent(self) -> int:
