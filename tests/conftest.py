@@ -51,9 +51,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     warning: CI showed "being accessed by other users" at teardown without saying whose session it was."""
     yield
     with django_db_blocker.unblock():
+        import gc
+
         from django.db import connections
 
         connections.close_all()
+        # A thread that has ended (a live server's request, a statistics read) leaves its connection
+        # to the garbage collector: until it runs, the session stays open on the test database (CI
+        # named one of this very process, idle, last query ROLLBACK).
+        gc.collect()
         if connection.vendor == "postgresql":
             _wait_for_other_sessions(connection.settings_dict["NAME"])
 

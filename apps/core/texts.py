@@ -36,7 +36,12 @@ def stored(value: Any) -> Any:
 
 
 def text(msgid: str, **values: Any) -> Said:
-    """The message ``msgid`` (%-formatted with ``values`` when there are any)."""
+    """The message ``msgid`` (%-formatted with ``values`` when there are any). A value must be text, a
+    whole number or a message: what a JSONField keeps as it is (a Decimal or a date would make saving
+    the job fail far from here, so it is refused here)."""
+    for name, value in values.items():
+        if not isinstance(value, str | int):
+            raise TypeError(f"{msgid!r}: value {name}={value!r} is not text, a whole number or a message")
     return Said({"text": msgid, "values": {name: stored(value) for name, value in values.items()}})
 
 

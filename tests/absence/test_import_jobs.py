@@ -455,3 +455,19 @@ def test_a_failed_job_reads_in_each_readers_language(login, hr_user, staff):
     assert "The import failed. Nothing was imported." in english
     danish = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
     assert "The import failed" not in danish and "Intet blev importeret" in danish
+
+
+def test_an_employee_file_with_hours_out_of_range_is_refused_with_its_reason(login, hr_user, staff, eager):
+    """The limit of weekly hours is a Decimal: kept as a message value it made saving the job fail, and
+    the job stayed "being checked" without a reason (found by review)."""
+    content = (
+        b"employee_number,name,unit_code,leader_email,weekly_hours,employment_start,employment_end\n"
+        b"200,Person 200,A1,,90,2020-01-01,\n"
+    )
+    hr_user.language = "en"
+    hr_user.save(update_fields=["language"])
+    upload(login(hr_user), staff, content, name="employees.csv", kind="employees")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.CHECKED and job.error_total == 1
+    page = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
+    assert "weekly_hours 90 must be more than 0 and at most 80" in page

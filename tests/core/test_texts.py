@@ -52,3 +52,16 @@ def test_text_kept_before_is_said_as_it_is():
     assert texts.reason(ValueError("plain")) == "plain"
     said = texts.text("name is too long")
     assert texts.reason(ValueError(said)) is said
+
+
+def test_a_value_a_json_field_would_not_keep_is_refused_where_the_message_is_made():
+    from datetime import date
+    from decimal import Decimal
+
+    import pytest
+
+    for value in (Decimal("80"), date(2026, 1, 1), 1.5, None):
+        with pytest.raises(TypeError, match="is not text, a whole number or a message"):
+            texts.text(
+                "weekly_hours %(value)s must be more than 0 and at most %(max)s", value="90", max=value
+            )

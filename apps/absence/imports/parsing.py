@@ -340,7 +340,7 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
                     texts.text(
                         gettext_noop("weekly_hours %(value)s must be more than 0 and at most %(max)s"),
                         value=hours_text,
-                        max=MAX_WEEKLY_HOURS,
+                        max=str(MAX_WEEKLY_HOURS),
                     )
                 )
                 hours = None
