@@ -51,17 +51,65 @@ def django_db_setup(django_db_setup, django_db_blocker):
     warning: CI showed "being accessed by other users" at teardown without saying whose session it was."""
     yield
     with django_db_blocker.unblock():
-        import gc
-
         from django.db import connections
 
         connections.close_all()
-        # A thread that has ended (a live server's request, a statistics read) leaves its connection
-        # to the garbage collector: until it runs, the session stays open on the test database (CI
-        # named one of this very process, idle, last query ROLLBACK).
-        gc.collect()
+        _close_left_open()
         if connection.vendor == "postgresql":
             _wait_for_other_sessions(connection.settings_dict["NAME"])
+
+
+# Where each test connection was opened (backend pid -> thread, test, caller), so that a session left on
+# the test database at the end names what opened it.
+_OPENED: dict[int, str] = {}
+
+
+def _note_connection(sender, connection, **kwargs) -> None:
+    import threading
+    import traceback
+
+    if connection.vendor != "postgresql":
+        return
+    try:
+        pid = connection.connection.info.backend_pid
+    except AttributeError:
+        return
+    frames = [
+        f"{Path(f.filename).name}:{f.lineno}"
+        for f in traceback.extract_stack(limit=40)
+        if "/site-packages/" not in f.filename and "/lib/python3" not in f.filename
+    ]
+    test = os.environ.get("PYTEST_CURRENT_TEST", "-")
+    _OPENED[pid] = f"{threading.current_thread().name} in {test} at {' < '.join(reversed(frames[-6:]))}"
+
+
+def _watch_connections() -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_note_connection, dispatch_uid="tests-opened")
+
+
+_watch_connections()
+
+
+def _close_left_open() -> None:
+    """Close connections no longer in ``connections`` but still open, naming what opened them: a thread
+    that has ended, or a wrapper replaced while a test ran. CI showed one at every run (idle, last query
+    ROLLBACK), opened by a test that set up the database from inside its body
+    (``request.getfixturevalue`` of a user, without ``db`` among its own fixtures); its session kept
+    the test database from being dropped."""
+    import gc
+    import warnings
+
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    gc.collect()
+    for wrapper in gc.get_objects():
+        if isinstance(wrapper, BaseDatabaseWrapper) and wrapper.connection is not None:
+            info = getattr(wrapper.connection, "info", None)
+            opened = _OPENED.get(getattr(info, "backend_pid", 0), "?")
+            warnings.warn(f"a connection to {wrapper.alias} was left open, opened by {opened}", stacklevel=1)
+            wrapper.connection.close()
 
 
 def _wait_for_other_sessions(name: str) -> None:
@@ -83,7 +131,8 @@ def _wait_for_other_sessions(name: str) -> None:
     if others:
         warnings.warn(
             f"sessions still on {name} at teardown (this is tests-{os.getpid()}): {others}; "
-            f"their processes: {_commands(others)}",
+            f"their processes: {_commands(others)}; "
+            f"opened by: {[_OPENED.get(row[0], '?') for row in others]}",
             stacklevel=1,
         )
 

@@ -39,7 +39,9 @@ HOME = "core:home"
 
 
 @pytest.mark.parametrize("role_user", ["hr_user", "leader", "org_admin"])
-def test_idle_session_ends_after_the_default_30_minutes(request, client, clock, role_user):
+def test_idle_session_ends_after_the_default_30_minutes(request, db, client, clock, role_user):
+    # ``db`` up front: set up from inside the body (by the user fixture) it left a connection open to
+    # the end of the run, which kept the test database from being dropped.
     user = request.getfixturevalue(role_user)
     _log_in(client, user)
     clock.advance(minutes=29)
