@@ -105,7 +105,11 @@ def _close_left_open() -> None:
 
     gc.collect()
     for wrapper in gc.get_objects():
-        if isinstance(wrapper, BaseDatabaseWrapper) and wrapper.connection is not None:
+        if (
+            isinstance(wrapper, BaseDatabaseWrapper)
+            and wrapper.vendor == "postgresql"
+            and wrapper.connection is not None
+        ):
             info = getattr(wrapper.connection, "info", None)
             opened = _OPENED.get(getattr(info, "backend_pid", 0), "?")
             warnings.warn(f"a connection to {wrapper.alias} was left open, opened by {opened}", stacklevel=1)

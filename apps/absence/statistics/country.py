@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 
-from apps.organizations.models import Organization
+from apps.organizations.models import Organization, OrgUnit
 
 from ..models import AbsenceType, AdvisoryPolicy, Employee, StatisticsVersion
 from ..spells import WorkCalendar
@@ -48,7 +48,7 @@ from .queries import (
     population_rows,
     reporting_transaction,
 )
-from .sums import Figures, Population, rounded
+from .sums import Figures, Population, Sums, rounded
 from .workdays import WorkingDays
 
 TYPE_CODES: list[str] = list(AbsenceType.values)
@@ -128,7 +128,7 @@ def country_statistics(requested: date) -> dict:
             if _is_frozen(as_of, raw_from):
                 frozen = frozen_year(org, as_of, raw_from, counting)
                 if frozen is not None:
-                    results.append(_frozen_sums(org, policy, counting, *frozen))
+                    results.append(_frozen_sums(org, counting, *frozen))
                     continue
             key = (policy_key(policy), units_key or "")
             groups[key].append(org)
@@ -178,9 +178,7 @@ def _group_sums(
     return list(sums.values())
 
 
-def _frozen_sums(
-    organization: Organization, policy: AdvisoryPolicy, counting: list[str], as_of: date, frozen
-):
+def _frozen_sums(organization: Organization, counting: list[str], as_of: date, frozen: Sums) -> _OrgSums:
     """An organisation's sums from its frozen rolling year (its top units' added up)."""
     result = _OrgSums(organization, as_of, counting, frozen.working_days)
     tops = _top_unit_ids(organization)
@@ -195,8 +193,6 @@ def _frozen_sums(
 
 
 def _top_unit_ids(organization: Organization) -> set[int]:
-    from apps.organizations.models import OrgUnit
-
     units = list(OrgUnit.objects.filter(organization=organization).values_list("pk", "path"))
     paths = {path for _pk, path in units}
     return {pk for pk, path in units if not any(path[:cut] in paths for cut in range(1, len(path)))}
