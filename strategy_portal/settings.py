@@ -301,3 +301,6 @@ ABSENCE_MIN_GROUP_SIZE = 5
 # Cold absence statistics read their big queries at the same time on extra connections sharing one
 # snapshot (PostgreSQL, outside other transactions); False: one after another on one connection.
 ABSENCE_STATISTICS_PARALLEL_READS = env_bool("ABSENCE_STATISTICS_PARALLEL_READS", True)
+# Payroll import jobs (their file, and the first rows with their values and reasons: notes that were
+# refused for health details among them) are deleted this many days after the upload, unless running.
+ABSENCE_IMPORT_JOB_KEEP_DAYS = int(env("ABSENCE_IMPORT_JOB_KEEP_DAYS", "7"))

@@ -10,12 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
-from apps.core.exports import table_response
+from apps.core.exports import file_slug, table_response
 from apps.core.forms import error_text
 from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization
@@ -39,7 +38,7 @@ def import_template(request: AuthenticatedHttpRequest, slug: str, kind: str, fmt
         raise Http404
     return table_response(
         fmt=fmt,
-        filename=f"{slugify(str(KINDS[kind]))}-{organization.slug}",
+        filename=f"{file_slug(str(KINDS[kind]))}-{organization.slug}",
         header=[str(COLUMN_LABELS[column]) for column in COLUMNS[kind]],
         rows=[],
         title=str(KINDS[kind]),
@@ -131,6 +130,7 @@ def _job_context(organization: Organization, job: ImportJob) -> dict:
         "rows_total": total,
         "counts": counts,
         "good_cut": len(job.preview_rows) < counts.get("rows", 0) - counts.get("bad", 0),
+        "keep_days": settings.ABSENCE_IMPORT_JOB_KEEP_DAYS,
     }
 
 

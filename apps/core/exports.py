@@ -26,6 +26,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from django.http import HttpResponse
+from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_noop
 
 from .texts import text
@@ -198,6 +199,16 @@ def unescape_cell(value: str) -> str:
     if value.startswith("'") and is_formula_like(value[1:]):
         return value[1:]
     return value
+
+
+_DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def file_slug(text: str) -> str:
+    """``text`` as a download's file name part: Danish and Norwegian letters written out as the ASCII
+    spelling uses them (æ -> ae, ø -> oe, å -> aa), where ``slugify`` alone drops them
+    ("Fraværsregistreringer" was "fravrsregistreringer", "Årsrapport" "rsrapport")."""
+    return slugify(text.translate(_DANISH_LETTERS))
 
 
 def _uses_decimal_comma(language: str) -> bool:

@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError
 
 from apps.core import reporting
+from apps.core.exports import file_slug
 from apps.core.ordering import move_row
 from apps.core.pdf import render_pdf
 from apps.core.reporting import SECTION_APPS
@@ -263,7 +263,7 @@ def annual_report_render_pdf(report: AnnualReport, *, on_section=None) -> bytes:
 
 
 def report_file_name(report: AnnualReport) -> str:
-    return f"{slugify(report.title) or 'report'}-{report.organization.slug}-{report.year}.pdf"
+    return f"{file_slug(report.title) or 'report'}-{report.organization.slug}-{report.year}.pdf"
 
 
 def report_generate(*, report_id: int, generation_id: int) -> ReportGeneration:

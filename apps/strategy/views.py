@@ -13,12 +13,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh, reswap, retarget
 
-from apps.core.exports import table_response
+from apps.core.exports import file_slug, table_response
 from apps.core.forms import add_errors, error_text
 from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.core.rows import reverse_each
@@ -288,7 +288,7 @@ def plan_export(request: AuthenticatedHttpRequest, slug: str, pk: int, fmt: str 
     plan = get_for_user(request.user, "strategy.view", PLAN_QS, pk=pk, org_slug=slug)
     return table_response(
         fmt=fmt,
-        filename=f"{slugify(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}",
+        filename=f"{file_slug(plan.title) or 'plan'}-{plan.start_year}-{plan.end_year}",
         header=column_labels(),
         rows=plan_rows(plan),
         title=_("Plan"),

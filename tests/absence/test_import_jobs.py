@@ -471,3 +471,25 @@ def test_an_employee_file_with_hours_out_of_range_is_refused_with_its_reason(log
     assert job.status == ImportJob.Status.CHECKED and job.error_total == 1
     page = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
     assert "weekly_hours 90 must be more than 0 and at most 80" in page
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {
+            "counts": {"bad": 1, "rows": 1},
+            "error_total": 1,
+            "row_errors": [{"line": 2, "values": [], "reasons": []}],
+        },
+        {"file_error": "The file is empty."},
+        {"status": ImportJob.Status.FAILED, "failure": "The import failed."},
+    ],
+    ids=["refused rows", "refused file", "failed"],
+)
+def test_a_refused_or_failed_job_can_be_deleted_from_its_page(login, hr_user, staff, fields):
+    job = _job(staff, hr_user, **fields)
+    client = login(hr_user)
+    page = client.get(_url("import_job", job)).content.decode()
+    assert f'action="{_url("import_job_discard", job)}"' in page
+    response = client.post(_url("import_job_discard", job))
+    assert response.status_code == 302 and not ImportJob.objects.filter(pk=job.pk).exists()

@@ -194,7 +194,7 @@ def sent(monkeypatch):
 def test_a_job_left_in_the_queue_is_sent_again(django_capture_on_commit_callbacks, hr_user, staff, sent):
     job = _stuck(staff, hr_user, ImportJob.Status.QUEUED)
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.import_jobs_sweep() == {"resent": 1, "failed": 0}
+        assert jobs.import_jobs_sweep() == {"resent": 1, "failed": 0, "deleted": 0}
     assert sent == [("check", job.pk)]
     job.refresh_from_db()
     assert job.attempts == 1 and job.heartbeat_at > timezone.now() - timedelta(minutes=1)
@@ -216,7 +216,7 @@ def test_a_job_with_life_in_it_is_left_alone(django_capture_on_commit_callbacks,
     _stuck(staff, hr_user, ImportJob.Status.CHECKING, minutes=2)
     _stuck(staff, hr_user, ImportJob.Status.CHECKED, minutes=600)
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 0}
+        assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 0, "deleted": 0}
     assert sent == []
 
 
@@ -226,7 +226,7 @@ def test_a_job_that_keeps_getting_stuck_is_failed_its_file_deleted_and_its_uploa
     job = _stuck(staff, hr_user, ImportJob.Status.IMPORTING, attempts=jobs.IMPORT_MAX_ATTEMPTS)
     stored = job.file.path
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 1}
+        assert jobs.import_jobs_sweep() == {"resent": 0, "failed": 1, "deleted": 0}
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED and "Nothing was imported" in job.failure_text
     assert "Intet blev importeret" in job.failure  # as the (Danish) uploader reads it, for the admin
@@ -239,3 +239,23 @@ def test_the_sweep_is_on_the_beat_schedule():
 
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "apps.absence.tasks.sweep_import_jobs_task" in tasks
+
+
+def test_old_jobs_are_deleted_with_their_files_and_rows(hr_user, staff, media, settings, sent):
+    """A refused file's rows (its values, notes refused for health details among them) and a checked
+    file never confirmed are not kept for ever: the sweep deletes jobs older than the setting, unless
+    one is running (found by a new user: nothing ever removed them)."""
+    settings.ABSENCE_IMPORT_JOB_KEEP_DAYS = 7
+    now = timezone.now()
+    refused = _stuck(staff, hr_user, ImportJob.Status.CHECKED)
+    refused.row_errors = [{"line": 2, "values": ["100", "sick", "influenza"], "reasons": ["note: …"]}]
+    refused.save(update_fields=["row_errors"])
+    stored = refused.file.path
+    recent = _stuck(staff, hr_user, ImportJob.Status.CHECKED)
+    running = _stuck(staff, hr_user, ImportJob.Status.IMPORTING, minutes=1)
+    old = now - timedelta(days=8)
+    ImportJob.objects.filter(pk__in=[refused.pk, running.pk]).update(created_at=old)
+    ImportJob.objects.filter(pk=recent.pk).update(created_at=now - timedelta(days=6))
+    assert jobs.import_jobs_sweep(now=now) == {"resent": 0, "failed": 0, "deleted": 1}
+    assert set(ImportJob.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
+    assert not (media / stored).exists()

@@ -72,3 +72,11 @@ def test_xlsx_keeps_formula_like_text_as_text_and_numbers_as_numbers():
 def test_an_unknown_format_is_refused():
     with pytest.raises(ValueError):
         table_response(fmt="ods", filename="t", header=[], rows=[])
+
+
+def test_file_names_keep_danish_letters_as_the_ascii_spelling_writes_them():
+    from apps.core.exports import file_slug
+
+    assert file_slug("Fraværsregistreringer") == "fravaersregistreringer"
+    assert file_slug("Årsrapport 2026 – Søgård") == "aarsrapport-2026-soegaard"
+    assert file_slug("Plan") == "plan"

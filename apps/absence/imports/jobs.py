@@ -8,6 +8,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -270,11 +271,19 @@ def import_jobs_sweep(*, now: datetime | None = None) -> dict[str, int]:
     every few minutes). A job shows life by its heartbeat (upload, each progress step of the check,
     confirmation); a job being imported holds its row locked for the whole write, so it is left alone
     while its worker lives, however long the file. A failed job's file is deleted and its uploader told.
-    Returns {"resent": n, "failed": n}."""
+    Jobs uploaded more than ``settings.ABSENCE_IMPORT_JOB_KEEP_DAYS`` days ago and not running are
+    deleted with their files: a refused file's rows (its values, and notes refused for health details)
+    and a checked file never confirmed are not kept for ever.
+    Returns {"resent": n, "failed": n, "deleted": n}."""
     from ..tasks import apply_import_job_task, check_import_job_task
 
     now = now or timezone.now()
-    outcome = {"resent": 0, "failed": 0}
+    outcome = {"resent": 0, "failed": 0, "deleted": 0}
+    old = ImportJob.objects.filter(created_at__lt=now - timedelta(days=settings.ABSENCE_IMPORT_JOB_KEEP_DAYS))
+    for expired in old.exclude(status__in=ImportJob.RUNNING):
+        _job_file_drop(expired)
+        expired.delete()
+        outcome["deleted"] += 1
     stale = ImportJob.objects.filter(status__in=ImportJob.RUNNING, heartbeat_at__lt=now - IMPORT_STALE_AFTER)
     for job_id in stale.values_list("pk", flat=True):
         with transaction.atomic():
