@@ -57,7 +57,15 @@ def test_services_share_one_image_and_have_health_checks():
 
 @pytest.mark.parametrize(
     "variable",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "READ_REPLICA_URL", "REDIS_URL", "EMAIL_HOST"],
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "READ_REPLICA_URL",
+        "REDIS_URL",
+        "EMAIL_HOST",
+        "ABSENCE_IMPORT_JOB_KEEP_DAYS",
+    ],
 )
 def test_env_example_documents_every_setting(variable):
     assert f"\n{variable}=" in "\n" + (ROOT / ".env.example").read_text()
