@@ -105,8 +105,10 @@ def _close_left_open() -> None:
 
     gc.collect()
     for wrapper in gc.get_objects():
+        # type(), not isinstance(): isinstance asks __class__, which makes a lazy object (a request's
+        # CSP nonce) evaluate itself, and that raises once its response is gone.
         if (
-            isinstance(wrapper, BaseDatabaseWrapper)
+            issubclass(type(wrapper), BaseDatabaseWrapper)
             and wrapper.vendor == "postgresql"
             and wrapper.connection is not None
         ):

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.forms import add_errors
@@ -86,6 +86,16 @@ def may_list_employees(request: HtmxHttpRequest, organization: Organization) -> 
     are open to whoever sees that one employee (``employee_for``), the list to
     ``absence.queue``: two rules, so the trail asks rather than assumes."""
     return can(request.user, "absence.queue", organization)
+
+
+def employee_context(request: HtmxHttpRequest, employee: Employee, **more) -> dict:
+    """What every page of one employee's own needs: the organisation, the employee, the breadcrumbs."""
+    return {
+        "organization": employee.organization,
+        "employee": employee,
+        "may_list_employees": may_list_employees(request, employee.organization),
+        **more,
+    }
 
 
 def log_view(request: AuthenticatedHttpRequest, employees, action: str) -> None:
@@ -167,13 +177,7 @@ def access_log(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRes
     log_view(request, [employee], EmployeeAccessLog.Action.VIEW_LOG)
     entries = employee.access_log.select_related("user")
     page = Paginator(entries, ACCESS_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {
-        "organization": employee.organization,
-        "employee": employee,
-        "page": page,
-        "may_list_employees": may_list_employees(request, employee.organization),
-    }
-    return render(request, "absence/access_log_list.html", context)
+    return render(request, "absence/access_log_list.html", employee_context(request, employee, page=page))
 
 
 def _registration_form_view(
@@ -206,18 +210,8 @@ def _registration_form_view(
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     status = 422 if request.method == "POST" else 200
     log_view(request, [employee], EmployeeAccessLog.Action.EDIT_FORM)
-    return render(
-        request,
-        "absence/registration_form.html",
-        {
-            "organization": employee.organization,
-            "employee": employee,
-            "form": form,
-            "registration": registration,
-            "may_list_employees": may_list_employees(request, employee.organization),
-        },
-        status=status,
-    )
+    context = employee_context(request, employee, form=form, registration=registration)
+    return render(request, "absence/registration_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -236,15 +230,21 @@ def registration_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     return _registration_form_view(request, employee, registration)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def registration_delete(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what is about to be deleted, to confirm (a deleted registration changes the spells, the
+    Bradford factor and the advisories, and cannot be brought back); POST: delete it."""
     individual_scope(request, slug)  # 403 for the union side before the number is looked up
     registration = get_object_or_404(AbsenceRegistration, pk=pk, employee__organization__slug=slug)
     employee = employee_for(request, slug, registration.employee_id)
     if not can(request.user, "absence.manage", employee):
         raise PermissionDenied
     registration.employee = employee
+    if request.method != "POST":
+        log_view(request, [employee], EmployeeAccessLog.Action.EDIT_FORM)
+        context = employee_context(request, employee, registration=registration)
+        return render(request, "absence/registration_delete.html", context)
     services.absence_delete(registration=registration)
     messages.success(request, _("The registration is deleted."))
     return redirect("absence:employee", slug, employee.pk)

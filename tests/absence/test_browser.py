@@ -164,3 +164,18 @@ def test_hr_chooses_rows_and_acts_on_them_in_bulk(
     page.locator(".portal-messages").wait_for()
     assert set(Advisory.objects.values_list("status", flat=True)) == {"seen"}
     assert_no_axe_violations(page)
+
+
+def test_hr_deletes_a_registration_after_confirming(page, browser_login, hr_user, queue_with_advisories):
+    from apps.absence.models import AbsenceRegistration
+
+    org, employee = queue_with_advisories
+    browser_login(hr_user)
+    page.goto(f"/absence/{org.slug}/employees/{employee.pk}/")
+    page.locator("main table a[href$='/delete/']").first.click()
+    page.wait_for_url("**/delete/")
+    assert AbsenceRegistration.objects.filter(employee=employee).exists()  # not yet
+    assert_no_axe_violations(page)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/employees/{employee.pk}/")
+    assert not AbsenceRegistration.objects.filter(employee=employee).exists()

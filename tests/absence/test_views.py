@@ -489,10 +489,35 @@ def test_read_only_pages_refuse_post(login, hr_user, employer, sick_employee, na
     assert login(hr_user).post(reverse(f"absence:{name}", args=args)).status_code == 405
 
 
-def test_registration_delete_refuses_get(login, hr_user, employer, sick_employee):
+def test_registration_delete_asks_first(login, hr_user, employer, sick_employee):
+    """One click on the employee's page used to delete at once (a new user's finding): it now leads to
+    a page saying what goes and what it changes, and only its POST deletes."""
     registration = AbsenceRegistration.objects.get(employee=sick_employee)
     url = reverse("absence:registration_delete", args=[employer.slug, registration.pk])
-    assert login(hr_user).get(url).status_code == 405
+    hr_user.language = "en"
+    hr_user.save(update_fields=["language"])
+    client = login(hr_user)
+    employee_page = client.get(reverse("absence:employee", args=[employer.slug, sick_employee.pk])).text
+    assert f'<a href="{url}">' in employee_page and f'action="{url}"' not in employee_page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'action="{url}"' in response.text and 'method="post"' in response.text
+    assert "cannot be brought back" in response.text
+    assert registration.get_absence_type_display() in response.text
+    assert AbsenceRegistration.objects.filter(pk=registration.pk).exists()
+    assert EmployeeAccessLog.objects.filter(employee=sick_employee, action="edit_form").exists()
+    assert client.post(url).status_code == 302
+    assert not AbsenceRegistration.objects.filter(pk=registration.pk).exists()
+
+
+def test_registration_delete_page_refuses_the_leader_and_the_union_side(
+    login, leader, employer, sick_employee
+):
+    registration = AbsenceRegistration.objects.get(employee=sick_employee)
+    url = reverse("absence:registration_delete", args=[employer.slug, registration.pk])
+    assert login(leader).get(url).status_code == 403
+    board = _user_with(employer, Role.BOARD, email="board-x@example.org")
+    assert login(board).get(url).status_code == 403
     assert AbsenceRegistration.objects.filter(pk=registration.pk).exists()
 
 
