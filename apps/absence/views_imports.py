@@ -93,6 +93,11 @@ def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "jobs": jobs,
         "max_mb": settings.PORTAL_IMPORT_MAX_MB,
         "note_max_length": NOTE_MAX_LENGTH,
+        # Each kind's columns as the templates head them (in the reader's language) and by their English keys.
+        "columns": {
+            kind: {"labels": [COLUMN_LABELS[column] for column in columns], "keys": ",".join(columns)}
+            for kind, columns in COLUMNS.items()
+        },
     }
     return render(request, "absence/import_upload.html", context, status=status)
 
@@ -125,7 +130,7 @@ def _job_context(organization: Organization, job: ImportJob) -> dict:
         "organization": organization,
         "job": job,
         "kind_label": KINDS.get(job.kind, job.kind),
-        "columns": COLUMNS.get(job.kind, []),
+        "columns": [COLUMN_LABELS[column] for column in COLUMNS.get(job.kind, [])],
         "rows_done": done,
         "rows_total": total,
         "counts": counts,

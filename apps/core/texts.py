@@ -8,14 +8,16 @@ language (it prints, compares and joins as the text it is) that also holds that 
 ``say(data)`` gives stored data as text in the language active then. Values are the file's own text as
 it is, numbers, or other messages: ``text``, ``label`` (a lazily translated label, by its message id),
 ``listed`` (quoted, with commas), ``joined`` (sentences one after another), ``number`` (with the
-language's digit grouping) and ``lower``. Text stored before (a plain string) is said as it is.
+language's digit grouping), ``day`` (a date as the language writes it) and ``lower``. Text stored
+before (a plain string) is said as it is.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 
 
@@ -67,6 +69,11 @@ def number(value: int) -> Said:
     return Said({"number": value})
 
 
+def day(value: date) -> Said:
+    """A date, said as the reader's language writes it (23.11.2026)."""
+    return Said({"date": value.isoformat()})
+
+
 def lower(value: Any) -> Said:
     return Said({"lower": stored(value)})
 
@@ -96,6 +103,8 @@ def say(data: Any) -> str:
         return " ".join(say(part) for part in data["joined"])
     if "number" in data:
         return number_format(data["number"], force_grouping=True)
+    if "date" in data:
+        return date_format(date.fromisoformat(data["date"]), "SHORT_DATE_FORMAT")
     if "lower" in data:
         return say(data["lower"]).lower()
     return str(data)

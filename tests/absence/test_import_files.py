@@ -90,45 +90,48 @@ def staff(org, other_org):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["999", "sick", "2026-03-02", "2026-03-06", "1"], "line 2: unknown employee_number '999'"),
-        (["900", "sick", "2026-03-02", "2026-03-06", "1"], "line 2: unknown employee_number '900'"),
-        (["100", "flu", "2026-03-02", "2026-03-06", "1"], "line 2: unknown absence_type 'flu'"),
+        (["999", "sick", "2026-03-02", "2026-03-06", "1"], "line 2: unknown employee number '999'"),
+        (["900", "sick", "2026-03-02", "2026-03-06", "1"], "line 2: unknown employee number '900'"),
+        (
+            ["100", "flu", "2026-03-02", "2026-03-06", "1"],
+            "line 2: unknown absence type 'flu' (use one of “sick (Own illness)”, “sick_partial (Partial",
+        ),
         (
             ["100", "sick", "2026-03-06", "2026-03-02", "1"],
-            "line 2: end_date 2026-03-02 is before start_date 2026-03-06",
+            "line 2: the last day 02.03.2026 is before the first day 06.03.2026",
         ),
         (
             ["100", "sick", "2026-03-02", "2026-03-06", "0"],
-            "line 2: fraction 0 must be more than 0 and at most 1",
+            "line 2: share absent 0 must be more than 0 and at most 1",
         ),
-        (["100", "sick", "2026-03-02", "2026-03-06", "1.5"], "line 2: fraction 1.5 must be more than 0"),
-        (["100", "sick", "2026-03-02", "2026-03-06", "half"], "line 2: fraction 'half' is not a number"),
+        (["100", "sick", "2026-03-02", "2026-03-06", "1.5"], "line 2: share absent 1.5 must be more than 0"),
+        (["100", "sick", "2026-03-02", "2026-03-06", "half"], "line 2: Share absent 'half' is not a number"),
         (
             ["100", "sick", "31.02.2026", "", "1"],
-            "line 2: start_date '31.02.2026' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
+            "line 2: First day '31.02.2026' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
         ),
         (
             ["100", "sick", "2026-02-31", "", "1"],
-            "line 2: start_date '2026-02-31' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
+            "line 2: First day '2026-02-31' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
         ),
         (
             ["100", "sick", "2026-02-01", "2026-02-30", "1"],
-            "line 2: end_date '2026-02-30' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
+            "line 2: Last day '2026-02-30' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
         ),
         (
             ["100", "sick", "2019-01-01", "2019-01-02", "1"],
-            "line 2: start_date 2019-01-01 is before employee 100's employment_start 2020-01-01",
+            "line 2: the first day 01.01.2019 is before employee 100 was employed (01.01.2020)",
         ),
         (
             ["300", "sick", "2026-06-25", "2026-07-03", "1"],
-            "line 2: the absence runs past employee 300's employment_end 2026-06-30",
+            "line 2: the absence runs past the end of employee 300's employment (30.06.2026)",
         ),
         (
             ["100", "sick", "2072-05-01", "2072-05-03", "1"],
-            "line 2: start_date 2072-05-01 is more than a year ahead (",
+            "line 2: the first day 01.05.2072 is more than a year ahead (",
         ),
-        (["", "sick", "2026-02-01", "", "1"], "line 2: employee_number is missing"),
-        (["100", "sick", "", "", "1"], "line 2: start_date is missing"),
+        (["", "sick", "2026-02-01", "", "1"], "line 2: Employee number is missing"),
+        (["100", "sick", "", "", "1"], "line 2: First day is missing"),
     ],
 )
 def test_bad_absence_row_imports_nothing(staff, fmt, row, message):
@@ -187,7 +190,9 @@ def test_overlap_with_an_existing_registration(staff, fmt):
     )
     plan, result = absences(staff, fmt, [["100", "care_day", "2026-03-04", "2026-03-04", "1"]])
     assert result is None
-    assert plan.messages()[0].startswith("line 2: overlaps an existing registration of employee 100 (sick")
+    assert plan.messages()[0].startswith(
+        "line 2: overlaps an existing registration of employee 100 (own illness, 01.03.2026–04.03.2026)"
+    )
     assert AbsenceRegistration.objects.count() == 1
 
 
@@ -470,7 +475,7 @@ def test_unit_cycle_and_unknown_parent(org):
     messages = plan.messages()
     assert any(m.startswith("line 2: unit 'C1' is part of a cycle") for m in messages), messages
     assert any(m.startswith("line 3: unit 'C2' is part of a cycle") for m in messages), messages
-    assert "line 4: unknown parent_code 'NOPE'" in messages
+    assert "line 4: unknown parent unit code 'NOPE'" in messages
     assert any(m.startswith("line 5: unit 'C4' cannot be its own parent") for m in messages), messages
     assert not OrgUnit.objects.filter(code__startswith="C").exists()
 
@@ -485,7 +490,7 @@ def test_unit_cycle_with_existing_units(org):
 def test_units_of_another_organisation_are_not_parents(org, other_org):
     plan, result = units(org, "code,name,parent_code\nZ,Zed,X\n")
     assert result is None
-    assert plan.messages() == ["line 2: unknown parent_code 'X'"]
+    assert plan.messages() == ["line 2: unknown parent unit code 'X'"]
 
 
 def test_duplicate_unit_code(org):
@@ -523,24 +528,23 @@ def test_employees_import_and_reimport(org, leader, fmt):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (["1", "Anna", "NOPE", "", "37", "2020-01-01", ""], "line 2: unknown unit_code 'NOPE'"),
-        (["1", "Anna", "X", "", "37", "2020-01-01", ""], "line 2: unknown unit_code 'X'"),
+        (["1", "Anna", "NOPE", "", "37", "2020-01-01", ""], "line 2: unknown unit code 'NOPE'"),
+        (["1", "Anna", "X", "", "37", "2020-01-01", ""], "line 2: unknown unit code 'X'"),
         (
             ["1", "Anna", "A1", "hr-other@example.org", "37", "2020-01-01", ""],
-            "line 2: leader_email 'hr-other@example.org' is not a user of this organisation",
+            "line 2: leader's email 'hr-other@example.org' is not a user of this organisation",
         ),
-        (["1", "Anna", "A1", "", "0", "2020-01-01", ""], "line 2: weekly_hours 0 must be more than 0"),
-        (["1", "Anna", "A1", "", "many", "2020-01-01", ""], "line 2: weekly_hours 'many' is not a number"),
+        (["1", "Anna", "A1", "", "0", "2020-01-01", ""], "line 2: weekly hours 0 must be more than 0"),
+        (["1", "Anna", "A1", "", "many", "2020-01-01", ""], "line 2: Weekly hours 'many' is not a number"),
         (
             ["1", "Anna", "A1", "", "37", "32-01-2020", ""],
-            "line 2: employment_start '32-01-2020' is not a valid date "
-            "(DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
+            "line 2: Employed from '32-01-2020' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)",
         ),
         (
             ["1", "Anna", "A1", "", "37", "2020-01-01", "2019-01-01"],
-            "line 2: employment_end 2019-01-01 is before employment_start 2020-01-01",
+            "line 2: the employment ends (01.01.2019) before it starts (01.01.2020)",
         ),
-        (["1", "", "A1", "", "37", "2020-01-01", ""], "line 2: name is missing"),
+        (["1", "", "A1", "", "37", "2020-01-01", ""], "line 2: Name is missing"),
     ],
 )
 def test_bad_employee_row_imports_nothing(org, hr_user_other, fmt, row, message):
@@ -578,8 +582,8 @@ def test_command_prints_errors_to_stderr_and_fails(staff, tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing imported"):
         call_command("import_absences", str(path), organization=staff.slug)
     err = capsys.readouterr().err
-    assert "line 3: start_date '2026-02-31' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)" in err
-    assert "line 4: unknown employee_number '999'" in err
+    assert "line 3: First day '2026-02-31' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)" in err
+    assert "line 4: unknown employee number '999'" in err
     assert AbsenceRegistration.objects.count() == 0
 
 
@@ -623,7 +627,7 @@ def test_excel_float_noise_does_not_break_reimport(staff):
 def test_fraction_that_rounds_to_zero_is_refused(staff):
     plan, result = absences(staff, "csv", [["100", "sick", "2026-03-02", "", "0.0001"]])
     assert result is None
-    assert plan.messages()[0].startswith("line 2: fraction 0.0001 must be more than 0")
+    assert plan.messages()[0].startswith("line 2: share absent 0.0001 must be more than 0")
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

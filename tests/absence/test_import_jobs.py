@@ -423,12 +423,12 @@ def test_a_refused_file_reads_in_each_readers_language(login, hr_user, staff, ea
     upload(login(hr_user), staff, BAD)
     job = ImportJob.objects.get()
     english = unescape(login(colleague).get(_url("import_job", job)).content.decode())
-    assert "start_date '2026-02-31' is not a valid date" in english
-    assert "unknown employee_number '999'" in english
-    assert "er ikke en gyldig dato" not in english and "ukendt employee_number" not in english
+    assert "First day '2026-02-31' is not a valid date" in english
+    assert "unknown employee number '999'" in english
+    assert "er ikke en gyldig dato" not in english and "ukendt medarbejdernummer" not in english
     danish = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
-    assert "start_date '2026-02-31' er ikke en gyldig dato" in danish
-    assert "ukendt employee_number '999'" in danish
+    assert "Første dag '2026-02-31' er ikke en gyldig dato" in danish
+    assert "ukendt medarbejdernummer '999'" in danish
 
 
 def test_a_file_error_reads_in_each_readers_language(login, hr_user, staff, eager):
@@ -470,7 +470,7 @@ def test_an_employee_file_with_hours_out_of_range_is_refused_with_its_reason(log
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.CHECKED and job.error_total == 1
     page = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
-    assert "weekly_hours 90 must be more than 0 and at most 80" in page
+    assert "weekly hours 90 must be more than 0 and at most 80" in page
 
 
 @pytest.mark.parametrize(
@@ -493,3 +493,32 @@ def test_a_refused_or_failed_job_can_be_deleted_from_its_page(login, hr_user, st
     assert f'action="{_url("import_job_discard", job)}"' in page
     response = client.post(_url("import_job_discard", job))
     assert response.status_code == 302 and not ImportJob.objects.filter(pk=job.pk).exists()
+
+
+def test_a_refused_file_names_columns_types_and_dates_as_the_reader_writes_them(login, hr_user, staff, eager):
+    """A new user's finding: the problems named the file's columns by their English keys
+    (``employee_number``, ``start_date``), dates as 2026-03-06 and absence types by code only."""
+    hr_user.language = "da"
+    hr_user.save(update_fields=["language"])
+    content = (
+        b"employee_number,absence_type,start_date,end_date,fraction\n"
+        b"100,sick,06-03-2026,02-03-2026,1\n"
+        b"100,flu,2026-04-01,,1\n"
+        b"100,sick,2026-05-01,,half\n"
+    )
+    upload(login(hr_user), staff, content)
+    job = ImportJob.objects.get()
+    page = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
+    assert "sidste dag 02.03.2026 ligger før første dag 06.03.2026" in page
+    assert "ukendt fraværstype 'flu' (brug en af “sick (Egen sygdom)”" in page
+    assert "Andel 'half' er ikke et tal" in page
+    assert '<th scope="col">Medarbejdernummer</th>' in page and "<code>employee_number</code>" not in page
+    assert "start_date" not in page and "2026-03-02" not in page
+
+
+def test_progress_counts_rows_with_the_languages_digit_grouping(login, hr_user, staff):
+    hr_user.language = "da"
+    hr_user.save(update_fields=["language"])
+    job = _job(staff, hr_user, status=ImportJob.Status.CHECKING, rows_done=250000, rows_total=1000000)
+    page = unescape(login(hr_user).get(_url("import_job", job)).content.decode())
+    assert "250.000 af 1.000.000 rækker" in page and ">250.000 / 1.000.000</progress>" in page

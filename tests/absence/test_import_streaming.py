@@ -127,7 +127,7 @@ def test_an_overlap_found_after_sorting_names_both_lines(staff):
         + "101;sick;05-03-2026;;1\r\n"
     )
     plan = parse_import(staff, "absences", text.encode(), "f.csv")
-    assert plan.messages() == ["line 4: overlaps line 2 for employee 101 (2026-03-01\u20132026-03-10)"]
+    assert plan.messages() == ["line 4: overlaps line 2 for employee 101 (01.03.2026\u201310.03.2026)"]
 
 
 @pytest.mark.parametrize("chunk_size", [7, 64, 1 << 20])

@@ -73,6 +73,17 @@ def test_upload_form(login, hr_user, staff):
     assert b'enctype="multipart/form-data"' in response.content
 
 
+def test_upload_page_names_the_columns_as_the_templates_head_them(login, hr_user, staff):
+    """The templates are headed in the reader's language; the page named the columns by their English
+    keys only (a new user's finding). Both are accepted, and both are shown."""
+    hr_user.language = "da"
+    hr_user.save(update_fields=["language"])
+    page = login(hr_user).get(reverse("absence:import", args=[staff.slug])).content.decode()
+    assert "Medarbejdernummer, Fraværstype, Første dag, Sidste dag, Andel, Note" in page
+    assert "<code>employee_number,absence_type,start_date,end_date,fraction,note</code>" in page
+    assert "“Sidste dag” er tom, mens fraværet løber" in page
+
+
 def test_preview_then_confirm_imports(login, hr_user, staff):
     client = login(hr_user)
     response = upload(client, staff, GOOD)

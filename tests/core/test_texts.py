@@ -40,6 +40,21 @@ def test_numbers_lower_case_labels_and_sentences():
         assert texts.say(texts.stored(said)) == "note: 131,072 absence registrations"
 
 
+def test_a_date_is_said_as_the_readers_language_writes_it():
+    from datetime import date
+
+    with translation.override("en"):
+        said = texts.text(
+            "the last day %(end)s is before the first day %(start)s",
+            end=texts.day(date(2026, 3, 2)),
+            start=texts.day(date(2026, 3, 6)),
+        )
+        assert said == "the last day 02.03.2026 is before the first day 06.03.2026"
+    data = json.loads(json.dumps(texts.stored(said)))
+    with translation.override("da"):
+        assert texts.say(data) == "sidste dag 02.03.2026 ligger før første dag 06.03.2026"
+
+
 def test_a_label_is_kept_by_its_message_id():
     # Django's lazy proxy keeps its arguments; if that changed, labels would be kept as text (this fails).
     kept = texts.stored(texts.label(gettext_lazy("First day")))

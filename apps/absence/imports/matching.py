@@ -11,7 +11,7 @@ from django.utils.translation import gettext_noop
 from apps.core import texts
 from apps.organizations.models import Organization
 
-from ..models import AbsenceRegistration
+from ..models import AbsenceRegistration, AbsenceType
 from .plan import CREATE, FAILED, OPEN, UNCHANGED, UPDATE, AbsenceTable, ImportPlan
 
 
@@ -20,8 +20,13 @@ def _overlaps(a_start: date, a_end: date | None, b_start: date, b_end: date | No
 
 
 def _span(start: date, end: date | None) -> texts.Said:
-    last = end.isoformat() if end else texts.text(gettext_noop("ongoing"))
-    return texts.text("%(start)s\u2013%(end)s", start=start.isoformat(), end=last)  # no words: not translated
+    last = texts.day(end) if end else texts.text(gettext_noop("ongoing"))
+    return texts.text("%(start)s\u2013%(end)s", start=texts.day(start), end=last)  # no words: not translated
+
+
+def _type_name(code: str) -> texts.Said | str:
+    """An absence type by its name in the reader's language."""
+    return texts.lower(texts.label(AbsenceType(code).label))
 
 
 def _existing_registrations(organization: Organization, table: AbsenceTable, with_notes: bool):
@@ -79,8 +84,8 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
                             "is also on line %(other)d"
                         ),
                         number=number,
-                        type=key[0],
-                        start=date.fromordinal(table.start[i]).isoformat(),
+                        type=_type_name(key[0]),
+                        start=texts.day(date.fromordinal(table.start[i])),
                         other=seen[key],
                     ),
                 )
@@ -133,7 +138,7 @@ def match_rows(organization: Organization, table: AbsenceTable, plan: ImportPlan
                                 "(%(type)s, %(span)s)"
                             ),
                             number=number,
-                            type=type_code,
+                            type=_type_name(type_code),
                             span=_span(start, end),
                         ),
                     )

@@ -18,7 +18,7 @@ from apps.organizations.models import Membership, Organization, OrgUnit
 
 from ..health import HealthTerms, note_check
 from ..models import AbsenceType, Employee, latest_first_day
-from .files import ImportFileError, RecordReader, Source
+from .files import COLUMN_LABELS, ImportFileError, RecordReader, Source
 from .matching import match_rows
 from .plan import AbsenceTable, ImportPlan
 
@@ -37,7 +37,7 @@ def _max_length(model: type[models.Model], name: str) -> int:
 def _parse_date(column: str, text: str, *, required: bool) -> date | None:
     if not text:
         if required:
-            raise ValueError(texts.text(gettext_noop("%(column)s is missing"), column=column))
+            raise ValueError(texts.text(gettext_noop("%(column)s is missing"), column=_column(column)))
         return None
     try:
         return parse_day(text)
@@ -47,7 +47,7 @@ def _parse_date(column: str, text: str, *, required: bool) -> date | None:
                 gettext_noop(
                     "%(column)s '%(value)s' is not a valid date (DD-MM-YYYY, DD.MM.YYYY or YYYY-MM-DD)"
                 ),
-                column=column,
+                column=_column(column),
                 value=text,
             )
         ) from None
@@ -59,19 +59,28 @@ def _parse_decimal(column: str, text: str) -> Decimal:
         value = Decimal(number.replace(",", "."))
     except InvalidOperation:
         raise ValueError(
-            texts.text(gettext_noop("%(column)s '%(value)s' is not a number"), column=column, value=text)
+            texts.text(
+                gettext_noop("%(column)s '%(value)s' is not a number"), column=_column(column), value=text
+            )
         ) from None
     if not value.is_finite():
         raise ValueError(
-            texts.text(gettext_noop("%(column)s '%(value)s' is not a number"), column=column, value=text)
+            texts.text(
+                gettext_noop("%(column)s '%(value)s' is not a number"), column=_column(column), value=text
+            )
         )
     return value
+
+
+def _column(column: str) -> texts.Said | str:
+    """A column's name in the reader's language, as the import templates head it."""
+    return texts.label(COLUMN_LABELS[column])
 
 
 def _required(row: dict[str, str], column: str) -> str:
     value = row.get(column, "")
     if not value:
-        raise ValueError(texts.text(gettext_noop("%(column)s is missing"), column=column))
+        raise ValueError(texts.text(gettext_noop("%(column)s is missing"), column=_column(column)))
     return value
 
 
@@ -186,7 +195,7 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
         name = c.take(_required, row, "name")
         parent_code = row.get("parent_code", "")
         if code and len(code) > _max_length(OrgUnit, "code"):
-            c.error(texts.text(gettext_noop("code '%(value)s' is too long"), value=code))
+            c.error(texts.text(gettext_noop("unit code '%(value)s' is too long"), value=code))
         if name and len(name) > _max_length(OrgUnit, "name"):
             c.error(texts.text(gettext_noop("name is too long")))
         if code and code in first_line:
@@ -208,7 +217,8 @@ def _validate_units(organization: Organization, records, plan: ImportPlan) -> No
     for r in rows:
         if r["parent_code"] and r["parent_code"] not in file_codes and r["parent_code"] not in existing:
             plan.add_error(
-                r["line"], texts.text(gettext_noop("unknown parent_code '%(code)s'"), code=r["parent_code"])
+                r["line"],
+                texts.text(gettext_noop("unknown parent unit code '%(code)s'"), code=r["parent_code"]),
             )
             r["failed"] = True
     # The tree after the import: existing parents, overridden by the file. A cycle there is an error.
@@ -308,13 +318,13 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
         start = c.take(_parse_date, "employment_start", row.get("employment_start", ""), required=True)
         end = c.take(_parse_date, "employment_end", row.get("employment_end", ""), required=False)
         if number and len(number) > number_max:
-            c.error(texts.text(gettext_noop("employee_number '%(value)s' is too long"), value=number))
+            c.error(texts.text(gettext_noop("employee number '%(value)s' is too long"), value=number))
         if name and len(name) > name_max:
             c.error(texts.text(gettext_noop("name is too long")))
         if number and number in first_line:
             c.error(
                 texts.text(
-                    gettext_noop("employee_number '%(number)s' appears twice (also on line %(other)d)"),
+                    gettext_noop("employee number '%(number)s' appears twice (also on line %(other)d)"),
                     number=number,
                     other=first_line[number],
                 )
@@ -322,11 +332,11 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
         elif number:
             first_line[number] = line
         if unit_code and unit_code not in units:
-            c.error(texts.text(gettext_noop("unknown unit_code '%(code)s'"), code=unit_code))
+            c.error(texts.text(gettext_noop("unknown unit code '%(code)s'"), code=unit_code))
         if leader_email and leader_email not in leaders:
             c.error(
                 texts.text(
-                    gettext_noop("leader_email '%(email)s' is not a user of this organisation"),
+                    gettext_noop("leader's email '%(email)s' is not a user of this organisation"),
                     email=row["leader_email"],
                 )
             )
@@ -338,7 +348,7 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
             if hours is not None and not (0 < hours <= MAX_WEEKLY_HOURS):
                 c.error(
                     texts.text(
-                        gettext_noop("weekly_hours %(value)s must be more than 0 and at most %(max)s"),
+                        gettext_noop("weekly hours %(value)s must be more than 0 and at most %(max)s"),
                         value=hours_text,
                         max=str(MAX_WEEKLY_HOURS),
                     )
@@ -347,9 +357,9 @@ def _validate_employees(organization: Organization, records, plan: ImportPlan) -
         if start and end and end < start:
             c.error(
                 texts.text(
-                    gettext_noop("employment_end %(end)s is before employment_start %(start)s"),
-                    end=end.isoformat(),
-                    start=start.isoformat(),
+                    gettext_noop("the employment ends (%(end)s) before it starts (%(start)s)"),
+                    end=texts.day(end),
+                    start=texts.day(start),
                 )
             )
         if c.failed:
@@ -400,6 +410,13 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
     for language in ("en", "nb", "da"):
         with translation.override(language):
             type_names.update({str(label).casefold(): code for code, label in AbsenceType.choices})
+    # "sick (Own illness)", ...: the codes with their names, said in the reader's language
+    type_choices = texts.listed(
+        [
+            texts.text("%(code)s (%(name)s)", code=code, name=texts.label(name))
+            for code, name in AbsenceType.choices
+        ]
+    )
     table = plan.table = AbsenceTable(type_codes)
     has_notes = False
     thousandth = Decimal("0.001")
@@ -424,7 +441,8 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 c.error(
                     texts.text(
                         gettext_noop(
-                            "fraction %(value)s must be more than 0 and at most 1 (1 = the whole working day)"
+                            "share absent %(value)s must be more than 0 and at most 1 "
+                            "(1 = the whole working day)"
                         ),
                         value=fraction_text,
                     )
@@ -438,29 +456,31 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 c.error(texts.text(gettext_noop("note: %(reason)s"), reason=reasons))
         if number and number not in employment:
             # Also for another organisation's employee: the number is simply unknown here.
-            c.error(texts.text(gettext_noop("unknown employee_number '%(number)s'"), number=number))
+            c.error(texts.text(gettext_noop("unknown employee number '%(number)s'"), number=number))
         if type_code and type_code not in type_index:
             c.error(
                 texts.text(
-                    gettext_noop("unknown absence_type '%(code)s' (use one of %(codes)s)"),
+                    gettext_noop("unknown absence type '%(code)s' (use one of %(codes)s)"),
                     code=type_code,
-                    codes=", ".join(type_codes),
+                    codes=type_choices,
                 )
             )
         if start and end and end < start:
             c.error(
                 texts.text(
-                    gettext_noop("end_date %(end)s is before start_date %(start)s"),
-                    end=end.isoformat(),
-                    start=start.isoformat(),
+                    gettext_noop("the last day %(end)s is before the first day %(start)s"),
+                    end=texts.day(end),
+                    start=texts.day(start),
                 )
             )
         elif start and start > latest_start:
             c.error(
                 texts.text(
-                    gettext_noop("start_date %(start)s is more than a year ahead (%(latest)s at the latest)"),
-                    start=start.isoformat(),
-                    latest=latest_start.isoformat(),
+                    gettext_noop(
+                        "the first day %(start)s is more than a year ahead (%(latest)s at the latest)"
+                    ),
+                    start=texts.day(start),
+                    latest=texts.day(latest_start),
                 )
             )
         elif start and number in employment:
@@ -469,19 +489,21 @@ def _validate_absences(organization: Organization, records, plan: ImportPlan) ->
                 c.error(
                     texts.text(
                         gettext_noop(
-                            "start_date %(start)s is before employee %(number)s's employment_start %(first)s"
+                            "the first day %(start)s is before employee %(number)s was employed (%(first)s)"
                         ),
-                        start=start.isoformat(),
+                        start=texts.day(start),
                         number=number,
-                        first=first.isoformat(),
+                        first=texts.day(first),
                     )
                 )
             elif last is not None and max(start, end or start) > last:  # an open end stops with it
                 c.error(
                     texts.text(
-                        gettext_noop("the absence runs past employee %(number)s's employment_end %(last)s"),
+                        gettext_noop(
+                            "the absence runs past the end of employee %(number)s's employment (%(last)s)"
+                        ),
                         number=number,
-                        last=last.isoformat(),
+                        last=texts.day(last),
                     )
                 )
         if c.failed:
