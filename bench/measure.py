@@ -927,7 +927,9 @@ def import_organization(ctx: Context):
 
     org = Organization.objects.filter(slug=IMPORT_ORG).first()
     if org is None:
-        org = Organization.objects.create(name="Import benchmark", slug=IMPORT_ORG, kind="municipality")
+        org = Organization.objects.create(
+            name="Import benchmark", slug=IMPORT_ORG, kind=Organization.Kind.EMPLOYER
+        )
     if Employee.objects.filter(organization=org).count() != IMPORT_EMPLOYEES:
         Employee.objects.filter(organization=org).delete()
         unit = OrgUnit.objects.filter(organization=org).first() or OrgUnit.add_root(

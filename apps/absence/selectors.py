@@ -37,6 +37,13 @@ from apps.organizations.models import Organization, OrgUnit
 from .models import AbsenceRegistration, Advisory, AdvisoryPolicy, Employee, EmployeeAccessLog
 from .spells import WorkCalendar, derive_spells
 
+
+def employers() -> QuerySet[Organization]:
+    """The organisations absence follow-up is for: a union employs no one here, so its absence pages do
+    not exist (404), whatever its members' roles."""
+    return Organization.objects.filter(kind=Organization.Kind.EMPLOYER)
+
+
 BRADFORD_WINDOW_DAYS = 7 * 52
 
 

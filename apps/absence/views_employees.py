@@ -41,7 +41,7 @@ EMPLOYEES_PER_PAGE = 50
 
 
 def organization_for(request: HtmxHttpRequest, slug: str, action: str) -> Organization:
-    return get_for_user(request.user, action, Organization, slug=slug)
+    return get_for_user(request.user, action, selectors.employers(), slug=slug)
 
 
 def visible_scope(request: HtmxHttpRequest, organization: Organization) -> Q:
@@ -65,7 +65,7 @@ def individual_scope(request: HtmxHttpRequest, slug: str) -> tuple[Organization,
     organization = next(
         (m.organization for m in memberships_of(request.user) if m.organization.slug == slug), None
     )
-    if organization is None:
+    if organization is None or organization.kind != Organization.Kind.EMPLOYER:
         raise Http404
     return organization, visible_scope(request, organization)
 

@@ -20,7 +20,7 @@ from apps.core.http import AuthenticatedHttpRequest, HtmxHttpRequest
 from apps.organizations.models import Organization
 from apps.organizations.permissions import get_for_user
 
-from . import privacy
+from . import privacy, selectors
 from .forms import ImportUploadForm
 from .imports import jobs as import_jobs
 from .imports.files import COLUMN_LABELS, COLUMNS, KINDS
@@ -33,7 +33,7 @@ RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload f
 @login_required
 def import_template(request: AuthenticatedHttpRequest, slug: str, kind: str, fmt: str) -> HttpResponse:
     """An empty file with the header row in the user's language, to fill in or to map a payroll export to."""
-    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    organization = get_for_user(request.user, "absence.import", selectors.employers(), slug=slug)
     if kind not in COLUMNS or fmt not in ("csv", "xlsx"):
         raise Http404
     return table_response(
@@ -46,7 +46,7 @@ def import_template(request: AuthenticatedHttpRequest, slug: str, kind: str, fmt
 
 
 def _job(request: HtmxHttpRequest, slug: str, pk: int) -> tuple[Organization, ImportJob]:
-    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    organization = get_for_user(request.user, "absence.import", selectors.employers(), slug=slug)
     job = ImportJob.objects.filter(organization=organization, pk=pk).first()
     if job is None:
         raise Http404
@@ -60,7 +60,7 @@ def _job_url(job: ImportJob) -> str:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    organization = get_for_user(request.user, "absence.import", Organization, slug=slug)
+    organization = get_for_user(request.user, "absence.import", selectors.employers(), slug=slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

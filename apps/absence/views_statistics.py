@@ -51,7 +51,7 @@ def exempt_unit_ids(user, organization: Organization, units: list[selectors.Unit
 
 
 def _statistics_context(request: HtmxHttpRequest, slug: str, *, page: bool) -> dict:
-    organization = get_for_user(request.user, "absence.view_statistics", Organization, slug=slug)
+    organization = get_for_user(request.user, "absence.view_statistics", selectors.employers(), slug=slug)
     units = selectors.unit_rows(OrgUnit.objects.filter(organization=organization).order_by("path"))
     form = StatisticsFilterForm(request.GET or None, units=units)
     today = timezone.localdate()

@@ -7,6 +7,15 @@ from tests.factories import EmployeeFactory
 
 
 @pytest.fixture
+def org(org):
+    """The test organisation, as an employer: absence follow-up exists only for employers (a union's
+    absence pages are not found)."""
+    org.kind = "employer"
+    org.save(update_fields=["kind"])
+    return org
+
+
+@pytest.fixture
 def employer(org):
     """The test organisation as an employer, with the default 1-3-10 policy stored."""
     org.kind = "employer"

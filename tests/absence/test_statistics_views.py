@@ -250,6 +250,8 @@ def test_hr_scoped_to_a_unit_sees_other_small_units_suppressed(login, data):
 
 
 def test_organisation_without_employees(login, hr_user_other, other_org):
+    other_org.kind = "employer"
+    other_org.save(update_fields=["kind"])
     response = login(hr_user_other).get(url(other_org), {"as_of": AS_OF})
     assert response.status_code == 200
     x = response.context["stats"]["units"][0]

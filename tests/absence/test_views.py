@@ -531,3 +531,29 @@ def test_hr_scoped_to_a_unit_sees_only_that_subtree(login, employer, sick_employ
     assert {a.employee_id for a in response.context["advisories"]} == {in_b.pk}
     # Outside the subtree the employee is not found, as for any scoped role.
     assert client.get(reverse("absence:employee", args=[employer.slug, sick_employee.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "queue",
+        "my_queue",
+        "employees",
+        "policy",
+        "note_review_list",
+        "import",
+        "statistics",
+        "statistics_xlsx",
+    ],
+)
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.BOARD, Role.HR])
+def test_a_unions_absence_pages_do_not_exist(client, name, role):
+    """A union employs no one here: its absence pages are not found, even for its administrator, rather
+    than an empty queue or statistics of nobody (a new user's finding: the board reached the statistics
+    page of its union by the address)."""
+    from tests.factories import OrganizationFactory
+
+    union = OrganizationFactory(name="Forbundet", slug="forbundet", kind="union")
+    user = _user_with(union, role, email=f"{role}@forbundet.example")
+    client.force_login(user)
+    assert client.get(reverse(f"absence:{name}", args=[union.slug])).status_code == 404

@@ -59,6 +59,14 @@ def _meeting(org):
     return MeetingFactory(committee=CommitteeFactory(organization=org))
 
 
+def _as_employers_for(url_name: str, *organizations) -> None:
+    """Absence pages exist only for employers: both organisations employ people for those."""
+    if url_name.startswith("absence:"):
+        for organization in organizations:
+            organization.kind = "employer"
+            organization.save(update_fields=["kind"])
+
+
 @pytest.mark.parametrize(
     ("url_name", "make"),
     [
@@ -74,6 +82,7 @@ def _meeting(org):
 def test_an_object_under_another_organisations_slug_is_not_found(
     login, admin_of_both, org, other_org, url_name, make
 ):
+    _as_employers_for(url_name, org, other_org)
     obj = make(org)
     client = login(admin_of_both)
     assert client.get(reverse(url_name, args=[org.slug, obj.pk])).status_code == 200
@@ -96,6 +105,7 @@ def test_another_organisations_slug_is_404_before_the_role_is_asked(
     user = UserFactory()
     MembershipFactory(user=user, organization=org, role=role_here)
     MembershipFactory(user=user, organization=other_org, role=role_there)
+    _as_employers_for(url_name, org, other_org)
     obj = make(org)
     client = login(user)
     assert client.get(reverse(url_name, args=[org.slug, obj.pk])).status_code == 403
