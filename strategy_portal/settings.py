@@ -38,15 +38,19 @@ def env_int(name: str, default: int) -> int:
 
 DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("TESTING", False)
+# The embedded defaults on one machine (bin/run): plain HTTP on 127.0.0.1, console email, static files
+# from the source tree, but the pages a user sees (a 404 is the portal's page, not Django's debug page).
+LOCAL = env_bool("PORTAL_LOCAL", False)
+PLAIN_HTTP = DEBUG or TESTING or LOCAL
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if PLAIN_HTTP:
         SECRET_KEY = "insecure-development-key-only-used-with-debug-on"  # noqa: S105
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if PLAIN_HTTP else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -189,16 +193,17 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if (DEBUG or TESTING)
+            if PLAIN_HTTP
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = DEBUG or LOCAL  # bin/run serves static/ as it is, without collectstatic
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
+    if DEBUG or LOCAL
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
@@ -209,7 +214,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "portal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails (advisories to leaders, agenda reminders).
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "") or ""
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000" if (DEBUG or LOCAL) else "") or ""
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL")
@@ -249,16 +254,16 @@ CACHES = {
     )
 }
 
-# Security headers. HTTPS settings are on unless DEBUG/TESTING (the embedded default runs on plain HTTP).
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
+# Security headers. HTTPS settings are on unless DEBUG, TESTING or PORTAL_LOCAL (bin/run: plain HTTP).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not PLAIN_HTTP)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if (DEBUG or TESTING) else 31536000)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if PLAIN_HTTP else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SESSION_COOKIE_SECURE = not (DEBUG or TESTING)
-CSRF_COOKIE_SECURE = not (DEBUG or TESTING)
+SESSION_COOKIE_SECURE = not PLAIN_HTTP
+CSRF_COOKIE_SECURE = not PLAIN_HTTP
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -20,10 +20,40 @@ def _url_organization(request: HttpRequest):
     return Organization.objects.filter(slug=slug).first()
 
 
+def _nav_entries(request: HttpRequest) -> list[dict]:
+    """The main menu's links after "Overview": what the user can do in the organisation whose page this
+    is, or in their only organisation. A user of several organisations outside their pages has the
+    overview, which lists each one's."""
+    from apps.organizations.permissions import memberships_of, organizations_of
+
+    from .nav import entries_for
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    match = getattr(request, "resolver_match", None)
+    slug = match.kwargs.get("slug") if match is not None else None
+    current = next(
+        (m.organization for m in memberships_of(user) if slug and m.organization.slug == slug), None
+    )
+    if current is None:
+        organizations = organizations_of(user)
+        if len(organizations) != 1:
+            return []
+        current = organizations[0]
+    links = entries_for(user, current)
+    for link in links:
+        link["current"] = (
+            "page" if request.path == link["url"] else "true" if request.path.startswith(link["url"]) else ""
+        )
+    return links
+
+
 def portal(request: HttpRequest) -> dict:
     # Every route of an app starts with the organisation's slug, so templates link with
     # {% url 'app:name' organization.slug pk %}; views that pass ``organization`` themselves win.
     return {
         "PORTAL_LANGUAGES": settings.LANGUAGES,
         "organization": SimpleLazyObject(lambda: _url_organization(request)),
+        "nav_entries": SimpleLazyObject(lambda: _nav_entries(request)),
     }

@@ -65,6 +65,7 @@ def test_services_share_one_image_and_have_health_checks():
         "REDIS_URL",
         "EMAIL_HOST",
         "ABSENCE_IMPORT_JOB_KEEP_DAYS",
+        "PORTAL_LOCAL",
     ],
 )
 def test_env_example_documents_every_setting(variable):

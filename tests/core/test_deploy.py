@@ -94,3 +94,40 @@ def test_web_and_celery_workers_load_the_holiday_calendar_at_start():
     _public_holidays.cache_clear()
     worker_process_init.send(sender=None)
     assert _public_holidays.cache_info().currsize == 1
+
+
+def test_local_mode_serves_the_portals_own_pages_on_plain_http(tmp_path):
+    """bin/run's mode (PORTAL_LOCAL=1, DEBUG off): no SECRET_KEY needed, plain HTTP, the static files
+    from the source tree, and a page that does not exist is the portal's 404 page, not Django's debug
+    page listing every URL pattern (a new user's finding)."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='127.0.0.1')\n"
+        "r = c.get('/does-not-exist/')\n"
+        "print(r.status_code, b'URLconf' in r.content, b'Siden findes ikke' in r.content)\n"
+        "r = c.get('/static/css/portal.css')\n"
+        "print(r.status_code)\n"
+        "r = c.get('/login/')\n"
+        "print(r.status_code, r.cookies['csrftoken']['secure'] == '')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TESTING", "SECRET_KEY", "DATABASE_URL"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "strategy_portal.settings",
+            "PORTAL_LOCAL": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'local.sqlite3'}",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["404 False True", "200", "200 True"], (
+        result.stdout + result.stderr
+    )
