@@ -213,6 +213,9 @@ class Meeting(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     agenda_sent_at = models.DateTimeField(_("agenda sent"), null=True, blank=True)
     minutes_approved_at = models.DateTimeField(_("minutes approved"), null=True, blank=True)
+    # When approvals given before were withdrawn because the minutes (or the attendance) changed after
+    # them: the chair or vice-chair who approved sees that theirs no longer stands.
+    approvals_withdrawn_at = models.DateTimeField(_("approvals withdrawn"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting")

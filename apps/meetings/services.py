@@ -71,6 +71,20 @@ def _refuse_if_locked(meeting: Meeting) -> None:
         )
 
 
+def _minutes_changed(meeting: Meeting) -> bool:
+    """What the minutes hold changed (an item's text or decision, the agenda, the meeting's details or
+    the attendance): an approval given to them before does not stand. The approvals of a held meeting
+    are withdrawn, and when, recorded; True when there were any."""
+    if meeting.status != Meeting.Status.HELD:
+        return False
+    withdrawn, _count = MinutesApproval.objects.filter(meeting_id=meeting.pk).delete()
+    if not withdrawn:
+        return False
+    meeting.approvals_withdrawn_at = timezone.now()
+    Meeting.objects.filter(pk=meeting.pk).update(approvals_withdrawn_at=meeting.approvals_withdrawn_at)
+    return True
+
+
 def _checked_duration(minutes: int | None) -> int:
     if minutes is None or minutes <= 0:
         raise ValidationError({"duration_minutes": _("The duration must be at least one minute.")})
@@ -136,8 +150,19 @@ def med_meeting_update(
             {"date": _("The meeting is marked as held, so its date cannot be in the future.")}
         )
     meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
+    before = (
+        meeting.date,
+        meeting.start_time,
+        meeting.planned_end,
+        meeting.location,
+        meeting.kind,
+        meeting.title,
+    )
+    meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
     meeting.location, meeting.kind, meeting.title = location, kind, title
     meeting.save(update_fields=["date", "start_time", "planned_end", "location", "kind", "title"])
+    if before != (date, start_time, planned_end, location, kind, title):
+        _minutes_changed(meeting)
     return meeting
 
 
@@ -155,6 +180,7 @@ def agenda_item_add(
 ) -> AgendaItem:
     _refuse_if_locked(meeting)
     duration_minutes = _checked_duration(duration_minutes)
+    _minutes_changed(meeting)
     return AgendaItem.objects.create(
         meeting=meeting,
         position=_place_new_item(meeting, closing=closing),
@@ -212,6 +238,7 @@ def agenda_item_update(
             "closing",
         ]
     )
+    _minutes_changed(item.meeting)
     return item
 
 
@@ -221,6 +248,7 @@ def agenda_item_set_duration(*, item: AgendaItem, duration_minutes: int | None) 
     duration_minutes = _checked_duration(duration_minutes)
     item.duration_minutes = duration_minutes
     item.save(update_fields=["duration_minutes"])
+    _minutes_changed(item.meeting)
     return item
 
 
@@ -232,6 +260,7 @@ def agenda_item_move(*, item: AgendaItem, direction: str) -> AgendaItem:
         raise ValidationError(_("Unknown direction."))
     order = move_row(AgendaItem.objects.filter(meeting_id=item.meeting_id), item, direction)
     item.position = order[order.index(item)].position
+    _minutes_changed(item.meeting)
     return item
 
 
@@ -245,12 +274,14 @@ def agenda_reorder(*, meeting: Meeting, item_ids: list[int]) -> None:
             _("The agenda changed while you were moving items. The current order is shown; try again.")
         )
     save_order([items[pk] for pk in item_ids])
+    _minutes_changed(meeting)
 
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem) -> None:
     _refuse_if_locked(item.meeting)
     item.delete()
+    _minutes_changed(item.meeting)
 
 
 def next_meeting_of(meeting: Meeting) -> Meeting | None:
@@ -282,6 +313,7 @@ def agenda_item_move_to_meeting(*, item: AgendaItem, target: Meeting | None = No
     item.meeting = target
     item.position = _place_new_item(target, closing=item.closing)
     item.save(update_fields=["meeting", "position"])
+    _minutes_changed(source)
     return item
 
 
@@ -290,6 +322,7 @@ def dialogue_step_add(*, item: AgendaItem, text: str, duration_minutes: int | No
     _refuse_if_locked(item.meeting)
     duration_minutes = _checked_duration(duration_minutes)
     position = (item.steps.aggregate(top=Max("position"))["top"] or 0) + 1
+    _minutes_changed(item.meeting)
     return DialogueStep.objects.create(
         item=item, text=text, duration_minutes=duration_minutes, position=position
     )
@@ -301,6 +334,7 @@ def agenda_question_add(
 ) -> AgendaQuestion:
     _refuse_if_locked(item.meeting)
     position = (item.questions.aggregate(top=Max("position"))["top"] or 0) + 1
+    _minutes_changed(item.meeting)
     return AgendaQuestion.objects.create(item=item, text=text, source=source, position=position)
 
 
@@ -361,6 +395,7 @@ def attachment_add(*, item: AgendaItem, file: UploadedFile, user: User) -> Agend
             }
         )
     name = file.name.rsplit("/", 1)[-1][:200]
+    _minutes_changed(item.meeting)
     return AgendaAttachment.objects.create(item=item, file=file, name=name, size=file.size, uploaded_by=user)
 
 
@@ -395,17 +430,20 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def minutes_record(
-    *, item: AgendaItem, minutes: str, outcome: str = "", outcome_text: str = ""
-) -> AgendaItem:
+def minutes_record(*, item: AgendaItem, minutes: str, outcome: str = "", outcome_text: str = "") -> bool:
+    """Save an item's minutes and decision. True when approvals given before were withdrawn by it."""
     _refuse_if_locked(item.meeting)
     if outcome and item.is_pause:
         raise ValidationError({"outcome": _("A break or a meal has no decision.")})
+    # As stored (a model form has put the new values on ``item`` already).
+    stored = AgendaItem.objects.filter(pk=item.pk).values_list("minutes", "outcome", "outcome_text").get()
+    if stored == (minutes, outcome, outcome_text):
+        return False
     item.minutes = minutes
     item.outcome = outcome
     item.outcome_text = outcome_text
     item.save(update_fields=["minutes", "outcome", "outcome_text"])
-    return item
+    return _minutes_changed(item.meeting)
 
 
 @transaction.atomic
@@ -438,8 +476,7 @@ def attendance_set(*, meeting: Meeting, statuses: dict[int, str]) -> bool:
         )
         for m in members
     )
-    withdrawn, _count = MinutesApproval.objects.filter(meeting=meeting).delete()
-    return bool(withdrawn)
+    return _minutes_changed(meeting)
 
 
 @transaction.atomic
@@ -962,6 +999,7 @@ def vote_record(
     item.outcome = AgendaItem.Outcome.APPROVED if vote.carried else AgendaItem.Outcome.REJECTED
     item.outcome_text = vote.text
     item.save(update_fields=["outcome", "outcome_text"])
+    _minutes_changed(item.meeting)
     return vote
 
 

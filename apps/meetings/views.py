@@ -323,6 +323,7 @@ def _meeting_context(request: HtmxHttpRequest, meeting_pk: int) -> dict:
         "decisions": selectors.decisions_of(meeting, items),
         "approvals": approvals,
         "approved_roles": {a.role for a in approvals},
+        "my_approval": next((a for a in approvals if my_seat is not None and a.role == my_seat.role), None),
         "attendance": attendance,
         "attendance_form": _attendance_form(members, {a.member_id: a.status for a in attendance}),
         "attendance_choices": Attendance.Status.choices,
@@ -597,11 +598,20 @@ def minutes_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpR
     form = MinutesForm(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.minutes_record(item=item, **form.cleaned_data)
+            withdrawn = services.minutes_record(item=item, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, _("The minutes of the item are saved."))
+            if withdrawn:
+                messages.warning(
+                    request,
+                    _(
+                        "The minutes of the item are saved. The approvals given before the change are "
+                        "withdrawn: the chair and the vice-chair approve again."
+                    ),
+                )
+            else:
+                messages.success(request, _("The minutes of the item are saved."))
         return redirect(
             reverse("meetings:med_meeting_detail", args=[slug, item.meeting_id]) + f"#item-{item.pk}"
         )

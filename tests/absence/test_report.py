@@ -58,8 +58,9 @@ def test_report_section_per_area_with_small_groups_suppressed(municipality):
     assert "<svg" in html and "style=" not in html
 
 
-def test_no_section_for_unions(org):
-    assert build_section(org, 2026) is None
+def test_no_section_for_unions(db):
+    union = OrganizationFactory(name="Forbundet", slug="forbundet", kind="union")
+    assert build_section(union, 2026) is None
 
 
 def test_empty_employer_says_so(municipality):

@@ -217,3 +217,60 @@ def test_minutes_pdf_has_each_decision_in_full_attendance_and_approval_times(
         when = formats.date_format(timezone.localtime(approval.approved_at), "SHORT_DATETIME_FORMAT")
         assert when in text
         assert approval.user.get_full_name() in text
+
+
+class TestAChangeAfterAnApprovalWithdrawsIt:
+    """A new user's finding: the chair approved, the secretary then changed an item's minutes, the
+    vice-chair approved, and the locked minutes said both had approved text the chair never saw."""
+
+    def minutes_url(self, item):
+        return reverse("meetings:minutes_edit", args=[organization_slug_of(item.meeting), item.pk])
+
+    def test_editing_an_items_minutes_withdraws_the_approval_given(
+        self, login, held, chair, vice_chair, secretary
+    ):
+        record(held)
+        approve(login(chair), held)
+        item = held.items.get()
+        response = login(secretary).post(
+            self.minutes_url(item),
+            {"minutes": "Budgettet blev vedtaget.", "outcome": "", "outcome_text": ""},
+            follow=True,
+        )
+        assert "godkendelser der blev givet før ændringen er trukket tilbage" in response.content.decode()
+        assert not MinutesApproval.objects.exists()
+        approve(login(vice_chair), held)
+        held.refresh_from_db()
+        assert held.status == Meeting.Status.HELD  # one approval, given to the text as it is now
+        chairs_page = page_of(login(chair), held)
+        assert 'id="approvals-withdrawn"' in chairs_page
+        assert "Godkend referatet" in chairs_page  # the chair is asked again
+        approve(login(chair), held)
+        held.refresh_from_db()
+        assert held.status == Meeting.Status.MINUTES_APPROVED
+
+    def test_saving_the_same_minutes_again_withdraws_nothing(self, login, held, chair, secretary):
+        record(held)
+        item = held.items.get()
+        approve(login(chair), held)
+        login(secretary).post(
+            self.minutes_url(item),
+            {"minutes": item.minutes, "outcome": item.outcome, "outcome_text": item.outcome_text},
+        )
+        assert MinutesApproval.objects.count() == 1
+
+    def test_changing_the_agenda_after_an_approval_withdraws_it(self, login, held, chair, secretary):
+        from apps.meetings import services
+
+        record(held)
+        approve(login(chair), held)
+        services.agenda_item_add(meeting=held, title="Eventuelt")
+        assert not MinutesApproval.objects.exists()
+        held.refresh_from_db()
+        assert held.approvals_withdrawn_at is not None
+
+    def test_who_approved_is_told_and_not_offered_the_button_again(self, login, held, chair):
+        record(held)
+        approve(login(chair), held)
+        page = page_of(login(chair), held)
+        assert "Du har godkendt referatet." in page and "Godkend referatet</button>" not in page
