@@ -70,6 +70,19 @@ def latest_generation(report: AnnualReport) -> ReportGeneration | None:
     return report.generations.order_by("-created_at", "-id").first()
 
 
+def final_pdf(report: AnnualReport) -> ReportGeneration | None:
+    """The PDF built when the report was made final: the one members download, never built again. A
+    final report cannot change after that moment (``updated_at``), so it is the first PDF from then."""
+    if not report.is_final:
+        return None
+    return (
+        report.generations.filter(status=ReportGeneration.Status.DONE, created_at__gte=report.updated_at)
+        .exclude(file="")
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
 def latest_stored_pdf(report: AnnualReport) -> ReportGeneration | None:
     """The newest finished PDF of the report that is still stored."""
     return (

@@ -175,8 +175,13 @@ def report_generation_start(*, report: AnnualReport, user=None) -> ReportGenerat
     """Queue a PDF build; the worker picks it up once this transaction has committed.
 
     Raises ``QueueUnavailable`` (at commit) when the broker cannot take the job; then no generation
-    is left behind.
+    is left behind. A final report whose PDF is built is refused: that PDF is the report the members
+    download, and a new one would hold today's figures, not those it was made final with.
     """
+    if selectors.final_pdf(report) is not None:
+        raise ValidationError(
+            _("The report is final and its PDF is built: that PDF is the report, and it is not built again.")
+        )
     return _generation_queue(report=report, user=user, unpublish=False)
 
 
@@ -263,7 +268,10 @@ def annual_report_render_pdf(report: AnnualReport, *, on_section=None) -> bytes:
 
 
 def report_file_name(report: AnnualReport) -> str:
-    return f"{file_slug(report.title) or 'report'}-{report.organization.slug}-{report.year}.pdf"
+    """beretning-2026-djoef-offentlig.pdf; the year is added when the title does not hold it."""
+    title = file_slug(report.title) or "report"
+    year = "" if str(report.year) in title else f"-{report.year}"
+    return f"{title}-{report.organization.slug}{year}.pdf"
 
 
 def report_generate(*, report_id: int, generation_id: int) -> ReportGeneration:

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -83,15 +83,18 @@ def _render_detail(
     status: int = 200,
 ) -> HttpResponse:
     may_edit = can(request.user, "reports.edit", report) and not report.is_final
+    final_pdf = selectors.final_pdf(report)
     choices = selectors.section_choices(report)
     context = {
         "report": report,
         "organization": report.organization,
         "may_edit": may_edit,
-        "may_generate": can(request.user, "reports.edit", report),
         "generation": selectors.latest_generation(report),
         "stored_pdf": selectors.latest_stored_pdf(report),
+        "final_pdf": final_pdf,
+        "year_running": report.year >= timezone.localdate().year,
     }
+    context["may_generate"] = can(request.user, "reports.edit", report) and final_pdf is None
     if may_edit:
         intro_forms = intro_forms or {}
         context.update(
@@ -113,7 +116,7 @@ def _render_detail(
                 ],
             }
         )
-    if not partial:
+    if not partial and final_pdf is None:  # a final report is its PDF, not today's figures
         context["preview"] = _render_preview(request, report)
     template = "reports/report_detail.html" + (f"#{partial}" if partial else "")
     return render(request, template, context, status=status)
@@ -284,6 +287,8 @@ def report_generate(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
     report = get_for_user(request.user, "reports.edit", REPORTS, pk=pk, org_slug=slug)
     try:
         generation = services.report_generation_start(report=report, user=request.user)
+    except ValidationError as error:
+        return _refused(request, report, error)
     except services.QueueUnavailable:
         return _not_queued(request, report, _("The PDF could not be built: the job could not be queued."))
     if request.htmx:

@@ -580,7 +580,7 @@ def test_members_download_the_stored_pdf_of_a_final_report(login, shop_steward, 
     )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == b"%PDF-1.7 the final one"
-    assert 'filename="beretning-2024-testforbundet-2024.pdf"' in response["Content-Disposition"]
+    assert 'filename="beretning-2024-testforbundet.pdf"' in response["Content-Disposition"]
 
 
 def test_download_refusals(client, login, shop_steward, board_member, board_member_other, draft, final):
@@ -622,3 +622,43 @@ def test_published_pdf_stays_downloadable_for_members(
     first = b"".join(member.get(download).streaming_content)
     again = b"".join(member.get(download).streaming_content)
     assert first.startswith(b"%PDF") and first == again
+
+
+def test_a_final_reports_pdf_is_the_report_and_is_not_built_again(login, board_member, final, no_enqueue):
+    """A new user's finding: after "make final", "Build PDF" was still offered; a new PDF held today's
+    figures (a focus area at 75 % instead of 68 %), so members could download different final reports."""
+    built = stored_generation(final)  # the PDF built when it was made final
+    url = reverse("reports:report_detail", args=[organization_slug_of(final), final.pk])
+    page = login(board_member).get(url).text
+    assert "Hent den endelige beretning (PDF)" in page and "Dan PDF" not in page
+    assert 'id="report-preview"' not in page  # not today's figures beside it
+    response = login(board_member).post(
+        reverse("reports:report_generate", args=[organization_slug_of(final), final.pk]), follow=True
+    )
+    assert "Beretningen er endelig, og dens PDF er dannet" in response.text
+    assert list(ReportGeneration.objects.filter(report=final)) == [built] and no_enqueue == []
+
+
+def test_a_final_report_whose_pdf_failed_may_build_it(login, board_member, final, no_enqueue):
+    ReportGenerationFactory(report=final, status=ReportGeneration.Status.FAILED)
+    response = login(board_member).post(
+        reverse("reports:report_generate", args=[organization_slug_of(final), final.pk])
+    )
+    assert response.status_code == 302
+    assert ReportGeneration.objects.filter(report=final, status=ReportGeneration.Status.QUEUED).exists()
+
+
+def test_making_a_report_of_the_running_year_final_warns_first(login, board_member, org, fake_sections):
+    from django.utils import timezone
+
+    report = AnnualReportFactory(organization=org, year=timezone.localdate().year)
+    page = login(board_member).get(reverse("reports:report_detail", args=[org.slug, report.pk])).text
+    assert "er ikke slut endnu" in page
+
+
+def test_the_pdfs_name_holds_the_year_once(final):
+    from apps.reports.services import report_file_name
+
+    assert report_file_name(final) == f"beretning-2024-{final.organization.slug}.pdf"
+    final.title = "Årsberetning"
+    assert report_file_name(final) == f"aarsberetning-{final.organization.slug}-2024.pdf"
