@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from apps.clubs.models import ClubFundApplication, ClubMeeting
 from tests.conftest import assert_no_axe_violations
@@ -65,11 +66,16 @@ def test_staff_filter_without_reload_and_decide(page, browser_login, union_staff
     page.wait_for_url("**missing=on**")
     assert page.locator("#club-results tbody tr").count() == 1
     assert "Klub B" in page.locator("#club-results tbody").inner_text()
+    # A decision asks first (it is final): the button opens what happens, and only "Yes" decides.
+    page.click("form.clubs-decision summary:has-text('Afvis')")
+    expect(page.locator("form.clubs-decision button[value=reject]")).to_be_visible()
+    assert_no_axe_violations(page)
     # Rejecting needs a note: the form comes back with the error, in place.
     page.click("form.clubs-decision button[value=reject]")
     page.wait_for_selector("form.clubs-decision .form-error-message")
     assert_no_axe_violations(page)
     page.fill("form.clubs-decision textarea[name=note]", "Budgettet er brugt")
+    page.click("form.clubs-decision summary:has-text('Afvis')")
     page.click("form.clubs-decision button[value=reject]")
     page.wait_for_selector(".alert-success")
     application.refresh_from_db()
