@@ -10,9 +10,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Model, Q, QuerySet
+from django.db.models import F, Max, Model, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError
 
@@ -263,6 +263,39 @@ def initiative_edit(*, initiative: Initiative, expected_version: int, data: dict
     return current
 
 
+def _check_update_date(initiative: Initiative, on: date, *, sets_state: bool) -> None:
+    """An update tells what has happened, within the plan's years; and the initiative's status and
+    progress are those of its latest-dated update, so an update dated before one that set them cannot
+    set them again (a new user's finding: an update dated 1990 overwrote the progress of one of 2026)."""
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationError({"on": _("An update tells what has happened: its date cannot be after today.")})
+    first_year = initiative.focus_area.plan.start_year
+    if on.year < first_year:
+        raise ValidationError(
+            {"on": _("The date is before the plan's first year (%(year)s).") % {"year": first_year}}
+        )
+    if not sets_state:
+        return
+    newer = (
+        InitiativeUpdate.objects.filter(initiative=initiative, date__gt=on)
+        .filter(~Q(status_after=F("status_before")) | Q(progress__isnull=False))
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if newer is not None:
+        raise ValidationError(
+            {
+                "on": _(
+                    "A later update (%(date)s) set the status or progress, and they stay as it set them. "
+                    "Date this update %(date)s or later, or leave status and progress unchanged."
+                )
+                % {"date": formats.date_format(newer, "SHORT_DATE_FORMAT")}
+            }
+        )
+
+
 @transaction.atomic
 def initiative_update_post(
     *,
@@ -279,12 +312,13 @@ def initiative_update_post(
     Only a note that changes status or progress is checked against ``expected_version``: a plain
     note cannot overwrite anybody's edit.
     """
-    current = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    current = Initiative.objects.select_for_update().select_related("focus_area__plan").get(pk=initiative.pk)
     changes_something = (status and status != current.status) or (
         progress is not None and progress != current.progress
     )
     if changes_something and current.version != expected_version:
         raise StaleEditError(current)
+    _check_update_date(current, on, sets_state=bool(changes_something))
     status_before, progress_before = current.status, current.progress
     changed = []
     if status and status != current.status:

@@ -2,6 +2,8 @@
 shows (weighted progress, indicators, the cascade, latest updates; never a person's name), that it is
 cached and dropped on any change, and that its query count does not grow with the plan."""
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -287,7 +289,7 @@ def test_any_change_of_the_plan_shows_at_once(
             expected_version=1,
             author=board_member,
             text="Frisk nyhed",
-            on="2026-05-01",
+            on=date(2026, 5, 1),
         )
         expected = "Frisk nyhed"
     elif change == "goal":

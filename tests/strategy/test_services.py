@@ -190,3 +190,44 @@ def test_the_plan_page_and_the_annual_report_count_progress_as_the_member_page_d
     assert plan_overview(plan)["areas"][0].average_progress == 80
     section = build_section(plan.organization, plan.start_year)
     assert [a["average_progress"] for p in section.data["plans"] for a in p["areas"]] == [80]
+
+
+def _post(initiative, author, on, **state):
+    initiative.refresh_from_db()
+    return services.initiative_update_post(
+        initiative=initiative, expected_version=initiative.version, author=author, text="Nyt.", on=on, **state
+    )
+
+
+def test_an_update_dated_after_today_or_before_the_plan_is_refused(initiative, board_member):
+    """A new user's finding: updates dated 01.01.2030 and 01.01.1990 were accepted."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot be after today"):
+        _post(initiative, board_member, tomorrow, progress=40)
+    first_year = initiative.focus_area.plan.start_year
+    with pytest.raises(ValidationError, match="before the plan's first year"):
+        _post(initiative, board_member, date(first_year - 1, 12, 31), progress=40)
+    assert not initiative.updates.exists()
+
+
+def test_the_latest_dated_update_sets_the_progress(initiative, board_member):
+    """An update dated before one that set the progress cannot overwrite it (the latest-entered won:
+    the initiative showed 50 % from an update of 1990 under one of 2030 at 40 %)."""
+    from django.core.exceptions import ValidationError
+
+    first_year = initiative.focus_area.plan.start_year
+    _post(initiative, board_member, date(first_year, 6, 1), progress=40)
+    with pytest.raises(ValidationError, match="A later update") as refused:
+        _post(initiative, board_member, date(first_year, 3, 1), progress=50)
+    assert "01.06." in str(refused.value)
+    _post(initiative, board_member, date(first_year, 3, 1))  # a note alone may be dated back
+    initiative.refresh_from_db()
+    assert initiative.progress == 40 and initiative.updates.count() == 2
+    _post(initiative, board_member, date(first_year, 6, 1), progress=50)  # the same day: the newest fact
+    initiative.refresh_from_db()
+    assert initiative.progress == 50

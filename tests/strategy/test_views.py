@@ -911,3 +911,12 @@ def test_the_goal_forms_labels_name_each_field_apart(login, board_member, goal, 
     ]
     assert len(labels) >= 5
     assert len(labels) == len({label.casefold() for label in labels}), labels
+
+
+def test_an_update_dated_in_the_future_is_refused_at_the_date_field(login, board_member, initiative):
+    url = reverse("strategy:initiative_update_post", args=[organization_slug_of(initiative), initiative.pk])
+    data = {"on": "2030-01-01", "text": "Fremtidig.", "progress": "40", "version": "1"}
+    response = login(board_member).post(url, data)
+    assert response.status_code == 422
+    assert "its date cannot be after today" in response.text
+    assert not InitiativeUpdate.objects.exists()
