@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import PortalFormMixin, model_choice_field
@@ -25,6 +26,10 @@ class _ApplicationCreateFields(forms.Form):
         model_choice_field(self, "ranking_session").queryset = RankingSession.objects.filter(
             organization=organization
         )
+        # Only calls still open: one whose deadline has passed takes no more applications.
+        model_choice_field(self, "call").queryset = PoolCall.objects.filter(
+            application_deadline__gte=timezone.localdate()
+        ).order_by("application_deadline")
 
 
 class ApplicationCreateForm(PortalFormMixin, _ApplicationCreateFields):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -73,6 +74,11 @@ class PoolCall(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        """The application deadline has passed: the call takes no more applications."""
+        return self.application_deadline < timezone.localdate()
 
     def clean(self) -> None:
         unknown = [f for f in self.required_fields or [] if f not in TextRequirement.values]

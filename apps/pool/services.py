@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -99,6 +99,12 @@ def _record(application: PoolApplication, *, to_step: str, by: User, note: str =
 
 
 @transaction.atomic
+def closed_call_message(call: PoolCall) -> str:
+    return _("The call's application deadline, %(deadline)s, has passed: it takes no more applications.") % {
+        "deadline": formats.date_format(call.application_deadline, "SHORT_DATE_FORMAT")
+    }
+
+
 def application_create(
     *,
     organization: Organization,
@@ -111,6 +117,8 @@ def application_create(
         raise ValidationError(_("Only employers apply to the work-environment pool."))
     if ranking_session is not None and ranking_session.organization_id != organization.pk:
         raise ValidationError({"ranking_session": _("The theme day belongs to another organisation.")})
+    if call.is_closed:
+        raise ValidationError({"call": closed_call_message(call)})
     application = PoolApplication.objects.create(
         organization=organization, call=call, title=title, ranking_session=ranking_session
     )
@@ -285,5 +293,7 @@ def application_submit(*, application: PoolApplication, by: User) -> PoolApplica
         raise ValidationError([_("The application is not complete.")] + reasons)
     if application.status != Step.SIGNED:
         raise ValidationError(_("The application must be signed before it is submitted."))
+    if application.call.is_closed:
+        raise ValidationError(closed_call_message(application.call))
     _record(application, to_step=Step.SUBMITTED, by=by)
     return application

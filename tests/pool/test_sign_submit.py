@@ -141,3 +141,34 @@ def test_advance_permissions(client, login, hu_member, hr_user_other, applicatio
     assert login(hr_user_other).post(url).status_code == 404
     assert login(hu_member).post(url, {"to_step": "decision"}).status_code == 403
     assert login(hu_member).get(url).status_code == 405
+
+
+def test_a_call_whose_deadline_has_passed_takes_no_application(
+    login, hr_user, chair, vice_chair, application
+):
+    """A new user's finding: an application was started in the 2025 call (deadline 30.10.2025) and taken
+    all the way to submitted without a word."""
+    import datetime
+
+    from apps.pool.models import PoolApplication
+    from tests.factories import PoolCallFactory
+
+    slug = organization_slug_of(application)
+    closed = PoolCallFactory(year=2025)  # deadline 30.10.2025
+    create_url = reverse("pool:application_create", args=[slug])
+    page = login(hr_user).get(reverse("pool:application_list", args=[slug])).content.decode()
+    start = page.index(f'action="{create_url}"')
+    create_form = page[start : page.index("</form>", start)]
+    assert closed.name not in create_form and application.call.name in create_form  # only open calls
+    response = login(hr_user).post(create_url, {"call": closed.pk, "title": "For sent"})
+    assert not PoolApplication.objects.filter(title="For sent").exists()
+    assert response.status_code in (400, 422)
+    _qualifying(application)
+    for signer in (chair, vice_chair):
+        login(signer).post(reverse("pool:application_sign", args=[slug, application.pk]))
+    application.call.application_deadline = datetime.date(2025, 10, 30)
+    application.call.save(update_fields=["application_deadline"])
+    page = login(hr_user).post(reverse("pool:application_submit", args=[slug, application.pk]), follow=True)
+    application.refresh_from_db()
+    assert application.status == Step.SIGNED
+    assert "30.10.2025" in page.content.decode()
