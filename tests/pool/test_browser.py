@@ -83,3 +83,28 @@ def test_the_chair_sees_why_signing_waits_and_the_history(page, browser_login, a
     expect(page.get_by_role("button", name="Send forslaget tilbage til projektgruppen")).to_be_visible()
     expect(page.locator(".pool-history")).to_contain_text("Direktionen: ja")
     assert_no_axe_violations(page)
+
+
+def test_moving_on_with_unsaved_changes_keeps_them_and_says_so(
+    page, browser_login, application, project_member
+):
+    """A new user's finding: typed into the evaluation plan, then "send the draft on" without saving:
+    the step moved and the text was gone. Now the move is stopped, the text stays, and the page says why."""
+    from apps.pool.models import PoolApplication
+
+    complete_application(application)
+    browser_login(project_member)
+    page.goto(f"/pool/{organization_slug_of(application)}/applications/{application.pk}/")
+    page.fill("textarea[name=evaluation_plan]", "Spørgeskema før og efter forløbet.")
+    move = page.locator("form.pool-move").first
+    move.locator("button[type=submit]").click()
+    expect(move.locator(".portal-unsaved-alert")).to_contain_text("ændringer, der ikke er gemt")
+    expect(page.locator("textarea[name=evaluation_plan]")).to_have_value("Spørgeskema før og efter forløbet.")
+    assert PoolApplication.objects.get(pk=application.pk).status == application.status
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Gem ansøgningen").click()
+    expect(page.locator("#pool-editor")).to_contain_text("Ansøgningen er gemt.")
+    page.locator("form.pool-move").first.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator(".portal-unsaved-alert")).to_have_count(0)
+    assert PoolApplication.objects.get(pk=application.pk).status != application.status
