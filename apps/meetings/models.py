@@ -216,6 +216,8 @@ class Meeting(models.Model):
     # When approvals given before were withdrawn because the minutes (or the attendance) changed after
     # them: the chair or vice-chair who approved sees that theirs no longer stands.
     approvals_withdrawn_at = models.DateTimeField(_("approvals withdrawn"), null=True, blank=True)
+    # Not stored: set by services.med_meeting_update when the members were told of a change by email.
+    members_told: bool = False
 
     class Meta:
         verbose_name = _("meeting")

@@ -149,20 +149,29 @@ def med_meeting_update(
         raise ValidationError(
             {"date": _("The meeting is marked as held, so its date cannot be in the future.")}
         )
-    meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
+    # As stored (a model form has put the new values on ``meeting`` already).
     before = (
-        meeting.date,
-        meeting.start_time,
-        meeting.planned_end,
-        meeting.location,
-        meeting.kind,
-        meeting.title,
+        Meeting.objects.filter(pk=meeting.pk)
+        .values_list("date", "start_time", "planned_end", "location", "kind", "title")
+        .get()
     )
+    was = {"date": before[0].isoformat(), "start_time": before[1].isoformat(), "location": before[3]}
     meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
     meeting.location, meeting.kind, meeting.title = location, kind, title
     meeting.save(update_fields=["date", "start_time", "planned_end", "location", "kind", "title"])
     if before != (date, start_time, planned_end, location, kind, title):
         _minutes_changed(meeting)
+    meeting.members_told = meeting.status == Meeting.Status.AGENDA_SENT and was != {
+        "date": date.isoformat(),
+        "start_time": start_time.isoformat(),
+        "location": location,
+    }
+    if meeting.members_told:
+        # The agenda is out: the members planned by it, so they are told where and when it is now.
+        from .tasks import send_meeting_changed_task
+
+        meeting_id = meeting.pk
+        transaction.on_commit(lambda: send_or_run_here(send_meeting_changed_task, meeting_id, was))
     return meeting
 
 
@@ -607,6 +616,27 @@ def agenda_notice_send(*, meeting_id: int) -> int:
             and _claim(meeting, ReminderSent.Kind.AGENDA_SENT, member.user)
         ):
             _mail(member.user, meeting, "agenda_sent")
+            sent += 1
+    return sent
+
+
+def meeting_changed_send(*, meeting_id: int, was: dict) -> int:
+    """Email every active member that the meeting whose agenda they got has a new date, time or place
+    (``was``: the date, start time and location before, as text). Returns the number sent."""
+    meeting = (
+        Meeting.objects.select_related("committee__organization")
+        .prefetch_related("committee__members__user")
+        .get(pk=meeting_id)
+    )
+    before = {
+        "was_date": date.fromisoformat(was["date"]),
+        "was_start": time.fromisoformat(was["start_time"]),
+        "was_location": was["location"],
+    }
+    sent = 0
+    for member in meeting.committee.members.all():
+        if member.active:
+            _mail(member.user, meeting, "meeting_changed", before)
             sent += 1
     return sent
 

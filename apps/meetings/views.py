@@ -210,11 +210,20 @@ def med_meeting_edit(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     form = MedMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         try:
-            services.med_meeting_update(meeting=meeting, **form.cleaned_data)
+            saved = services.med_meeting_update(meeting=meeting, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, error_text(error))
         else:
-            messages.success(request, _("The meeting is saved."))
+            if saved.members_told:
+                messages.success(
+                    request,
+                    _(
+                        "The meeting is saved. The agenda was sent already, so every member is told of the "
+                        "new date, time or place by email."
+                    ),
+                )
+            else:
+                messages.success(request, _("The meeting is saved."))
         return redirect("meetings:med_meeting_detail", slug, pk)
     return render(
         request,

@@ -356,3 +356,57 @@ def test_the_correction_form_leads_back_to_the_committee_and_the_meeting(login, 
         reverse("meetings:minutes_correct", args=[organization_slug_of(approved), approved.pk]),
         approved,
     )
+
+
+def test_moving_a_meeting_whose_agenda_is_out_tells_every_member(
+    login, lmu_member, secretary, meeting, django_capture_on_commit_callbacks, mailoutbox
+):
+    """A new user's finding: the date was changed after "agenda sent" with only "the meeting is saved";
+    the members, who plan by the agenda they got, were not told."""
+    meeting.status = Meeting.Status.AGENDA_SENT
+    meeting.save(update_fields=["status"])
+    url = reverse("meetings:med_meeting_edit", args=[organization_slug_of(meeting), meeting.pk])
+    data = {
+        "title": "",
+        "date": "2026-12-17",
+        "start_time": "08:00",
+        "planned_end": "09:00",
+        "location": "",
+        "kind": "ordinary",
+    }
+    from unittest import mock
+
+    from apps.meetings import services
+
+    def worker(meeting_id, was):  # what the worker runs with the task's arguments
+        return services.meeting_changed_send(meeting_id=meeting_id, was=was)
+
+    patch = mock.patch("apps.meetings.tasks.send_meeting_changed_task.delay", side_effect=worker)
+    with patch, django_capture_on_commit_callbacks(execute=True):
+        response = login(secretary).post(url, {**data, "location": ""}, follow=True)
+    assert "alle medlemmer får besked om den nye dato" in response.content.decode(), [
+        str(m) for m in response.context["messages"]
+    ]
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([lmu_member.email, secretary.email])
+    assert "17.12.2026" in mailoutbox[0].subject and "10. december 2026" in mailoutbox[0].body
+    mailoutbox.clear()
+    with patch, django_capture_on_commit_callbacks(execute=True):
+        login(secretary).post(url, {**data, "title": "Ny titel"})
+    assert mailoutbox == []  # the title is no news for the calendar
+
+
+def test_changing_a_held_meetings_date_withdraws_an_approval(meeting, chair):
+    from apps.meetings import services
+    from apps.meetings.models import CommitteeMember
+
+    meeting.status = Meeting.Status.HELD
+    meeting.date = datetime.date(2026, 12, 1)
+    meeting.save(update_fields=["status", "date"])
+    MinutesApproval.objects.create(meeting=meeting, role=CommitteeMember.MemberRole.CHAIR, user=chair)
+    services.med_meeting_update(
+        meeting=meeting,
+        date=datetime.date(2026, 11, 30),
+        start_time=meeting.start_time,
+        planned_end=meeting.planned_end,
+    )
+    assert not MinutesApproval.objects.exists()
