@@ -51,7 +51,7 @@ class ClubMeetingForm(DateWindowMixin, PortalFormMixin, forms.Form):
     time = forms.TimeField(
         label=_("Time"),
         required=False,
-        help_text=_("Empty: 16:00."),
+        help_text=_("Leave it empty for 16:00, the usual time of club meetings."),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     duration_minutes = forms.IntegerField(

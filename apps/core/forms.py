@@ -7,6 +7,22 @@ from django.forms.utils import flatatt
 from django.utils.choices import normalize_choices
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+DASHES = "---------"  # Django's label of a select's empty choice
+
+
+def _name_the_empty_choice(field: forms.Field) -> None:
+    """A select's empty choice says what it means ("(none)", or "Choose …" when one must be chosen)
+    instead of Django's dashes. A model choice field's queryset is not read here."""
+    label = _("Choose …") if field.required else _("(none)")
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DASHES:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)  # type: ignore[arg-type]  # normalised to pairs by the field
+        if choices and choices[0][0] in ("", None) and choices[0][1] == DASHES:
+            field.choices = [("", label), *choices[1:]]
 
 
 class PortalFormMixin:
@@ -28,6 +44,7 @@ class PortalFormMixin:
             else:
                 extra = "form-input"
             widget.attrs["class"] = f"{css} {extra}".strip()
+            _name_the_empty_choice(field)
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

@@ -44,6 +44,19 @@ class RankingSessionForm(PortalFormMixin, forms.Form):
     meeting_date = forms.DateField(label=_("Meeting date"), widget=forms.DateInput(attrs={"type": "date"}))
     tables = forms.IntegerField(label=_("Number of tables"), min_value=1, max_value=60, initial=8)
 
+    def clean(self):
+        data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
+        call, day = data.get("call"), data.get("meeting_date")
+        # A theme day prepares the call's application: in the call's year or the two before it.
+        if call and day and not call.year - 2 <= day.year <= call.year:
+            self.add_error(
+                "meeting_date",
+                _("A theme day for %(call)s is held in %(first)s to %(last)s.")
+                % {"call": call.name, "first": call.year - 2, "last": call.year},
+            )
+        return data
+
 
 class _ApplicationFields(forms.ModelForm):
     class Meta:

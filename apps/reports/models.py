@@ -115,7 +115,10 @@ class PullQuote(models.Model):
         _("attribution"), max_length=200, blank=True, help_text=_("Who said it, for example a role.")
     )
     section_key = models.CharField(
-        _("section"), max_length=40, blank=True, help_text=_("Empty: printed with the foreword.")
+        _("section"),
+        max_length=40,
+        blank=True,
+        help_text=_("Without a section, the quotation is printed with the foreword."),
     )
 
     class Meta:

@@ -57,3 +57,24 @@ def test_error_text_puts_every_message_on_one_line():
     form.is_valid()
     form.add_error("note", "Write a note.")
     assert form_error_text(form) == "Write a note."
+
+
+def test_a_selects_empty_choice_says_what_it_means(db):
+    """A new user's finding: "---------" as the empty choice (Resultat, Sprog, Mål)."""
+    from django import forms
+    from django.utils import translation
+
+    from apps.core.forms import PortalFormMixin
+    from apps.organizations.models import Organization
+
+    class Example(PortalFormMixin, forms.Form):
+        optional = forms.ChoiceField(choices=[("", "---------"), ("a", "A")], required=False)
+        required = forms.ModelChoiceField(queryset=Organization.objects.all())
+        other = forms.ChoiceField(choices=[("", "Alle"), ("a", "A")], required=False)
+
+    with translation.override("da"):
+        html = str(Example())
+    assert "---------" not in html
+    assert '<option value="" selected>(ingen)</option>' in html
+    assert '<option value="" selected>Vælg …</option>' in html
+    assert "Alle" in html  # a label of the form's own is kept

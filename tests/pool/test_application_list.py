@@ -141,3 +141,18 @@ def test_member_of_another_role_cannot_prepare_a_theme_day(login, employer, call
     user = _user_with(employer, Role.LEADER, email="l2@example.org")
     url = reverse("pool:ranking_session_create", args=[employer.slug])
     assert login(user).post(url, {}).status_code == 403
+
+
+def test_a_theme_day_far_from_its_calls_year_is_refused_at_the_field(login, hr_user, employer, call):
+    """A new user's finding: a theme day dated 1999 was accepted for the 2027 call."""
+    response = login(hr_user).post(
+        reverse("pool:ranking_session_create", args=[employer.slug]),
+        {
+            "rank-call": call.pk,
+            "rank-title": "HU-temadag",
+            "rank-meeting_date": "1999-11-15",
+            "rank-tables": 8,
+        },
+    )
+    assert f"holdes i {call.year - 2} til {call.year}" in response.content.decode()
+    assert not RankingSession.objects.exists()
