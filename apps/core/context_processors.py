@@ -4,38 +4,42 @@ from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
+def _url_slug(request: HttpRequest) -> str | None:
+    match = getattr(request, "resolver_match", None)
+    return match.kwargs.get("slug") if match is not None else None
+
+
+def _member_organization(request: HttpRequest, slug: str | None):
+    """The organisation ``slug`` names if the user is a member of it (from the memberships, no query)."""
+    from apps.organizations.permissions import memberships_of
+
+    user = getattr(request, "user", None) or AnonymousUser()
+    return next((m.organization for m in memberships_of(user) if slug and m.organization.slug == slug), None)
+
+
 def _url_organization(request: HttpRequest):
     """The organisation the URL's ``slug`` names: from the user's memberships (no query), else looked
     up (pages opened by a link token, without logging in). None outside an organisation's pages."""
     from apps.organizations.models import Organization
-    from apps.organizations.permissions import memberships_of
 
-    match = getattr(request, "resolver_match", None)
-    slug = match.kwargs.get("slug") if match is not None else None
+    slug = _url_slug(request)
     if not slug:
         return None
-    for membership in memberships_of(getattr(request, "user", None) or AnonymousUser()):
-        if membership.organization.slug == slug:
-            return membership.organization
-    return Organization.objects.filter(slug=slug).first()
+    return _member_organization(request, slug) or Organization.objects.filter(slug=slug).first()
 
 
 def _nav_entries(request: HttpRequest) -> list[dict]:
     """The main menu's links after "Overview": what the user can do in the organisation whose page this
     is, or in their only organisation. A user of several organisations outside their pages has the
     overview, which lists each one's."""
-    from apps.organizations.permissions import memberships_of, organizations_of
+    from apps.organizations.permissions import organizations_of
 
     from .nav import entries_for
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    match = getattr(request, "resolver_match", None)
-    slug = match.kwargs.get("slug") if match is not None else None
-    current = next(
-        (m.organization for m in memberships_of(user) if slug and m.organization.slug == slug), None
-    )
+    current = _member_organization(request, _url_slug(request))
     if current is None:
         organizations = organizations_of(user)
         if len(organizations) != 1:
