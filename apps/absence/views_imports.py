@@ -23,7 +23,7 @@ from apps.organizations.permissions import get_for_user
 from . import privacy, selectors
 from .forms import ImportUploadForm
 from .imports import jobs as import_jobs
-from .imports.files import COLUMN_LABELS, COLUMNS, KINDS
+from .imports.files import COLUMNS, KINDS, column_labels
 from .models import NOTE_MAX_LENGTH, Employee, EmployeeAccessLog, ImportJob
 
 RECENT_JOBS = 10  # the organisation's latest imports, listed under the upload form
@@ -39,7 +39,7 @@ def import_template(request: AuthenticatedHttpRequest, slug: str, kind: str, fmt
     return table_response(
         fmt=fmt,
         filename=f"{file_slug(str(KINDS[kind]))}-{organization.slug}",
-        header=[str(COLUMN_LABELS[column]) for column in COLUMNS[kind]],
+        header=[str(label) for label in column_labels(kind)],
         rows=[],
         title=str(KINDS[kind]),
     )
@@ -95,7 +95,7 @@ def import_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "note_max_length": NOTE_MAX_LENGTH,
         # Each kind's columns as the templates head them (in the reader's language) and by their English keys.
         "columns": {
-            kind: {"labels": [COLUMN_LABELS[column] for column in columns], "keys": ",".join(columns)}
+            kind: {"labels": column_labels(kind), "keys": ",".join(columns)}
             for kind, columns in COLUMNS.items()
         },
     }
@@ -130,7 +130,7 @@ def _job_context(organization: Organization, job: ImportJob) -> dict:
         "organization": organization,
         "job": job,
         "kind_label": KINDS.get(job.kind, job.kind),
-        "columns": [COLUMN_LABELS[column] for column in COLUMNS.get(job.kind, [])],
+        "columns": column_labels(job.kind),
         "rows_done": done,
         "rows_total": total,
         "counts": counts,

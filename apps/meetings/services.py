@@ -155,22 +155,20 @@ def med_meeting_update(
         .values_list("date", "start_time", "planned_end", "location", "kind", "title")
         .get()
     )
-    was = {"date": before[0].isoformat(), "start_time": before[1].isoformat(), "location": before[3]}
+    was_date, was_start, _end, was_location, _kind, _title = before
     meeting.date, meeting.start_time, meeting.planned_end = date, start_time, planned_end
     meeting.location, meeting.kind, meeting.title = location, kind, title
     meeting.save(update_fields=["date", "start_time", "planned_end", "location", "kind", "title"])
     if before != (date, start_time, planned_end, location, kind, title):
         _minutes_changed(meeting)
-    meeting.members_told = meeting.status == Meeting.Status.AGENDA_SENT and was != {
-        "date": date.isoformat(),
-        "start_time": start_time.isoformat(),
-        "location": location,
-    }
+    moved = (was_date, was_start, was_location) != (date, start_time, location)
+    meeting.members_told = moved and meeting.status == Meeting.Status.AGENDA_SENT
     if meeting.members_told:
         # The agenda is out: the members planned by it, so they are told where and when it is now.
         from .tasks import send_meeting_changed_task
 
         meeting_id = meeting.pk
+        was = {"date": was_date.isoformat(), "start_time": was_start.isoformat(), "location": was_location}
         transaction.on_commit(lambda: send_or_run_here(send_meeting_changed_task, meeting_id, was))
     return meeting
 

@@ -231,6 +231,11 @@ def _accepted_headers(kind: str) -> dict[str, str]:
     return accepted
 
 
+def column_labels(kind: str) -> list[Any]:
+    """The columns of a kind of file as the import templates head them (lazily, in the reader's language)."""
+    return [COLUMN_LABELS[column] for column in COLUMNS.get(kind, [])]
+
+
 def _labels(columns: list[str]) -> texts.Said:
     return texts.listed([texts.label(COLUMN_LABELS[column]) for column in columns])
 
