@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.core import sql
+from apps.core.collector import collector_paused
 from apps.core.mail import portal_url, send_templated_email
 from apps.organizations.models import Organization
 
@@ -184,8 +185,11 @@ def _sweep_organization(
     by_kind: Counter = Counter()
     employees = created = 0
     for employee_range in ranges:
-        candidates, looked_at = candidate_advisories(organization, as_of, policy, scope, employee_range)
-        created += _create_missing(candidates)
+        # Hundreds of thousands of small tuples a slice and none in a cycle: the collector would walk
+        # them again and again (a sixth of a full re-sweep), so it rests meanwhile.
+        with collector_paused():
+            candidates, looked_at = candidate_advisories(organization, as_of, policy, scope, employee_range)
+            created += _create_missing(candidates)
         by_kind.update(c.kind for c in candidates)
         employees += looked_at
     if forward:
@@ -294,10 +298,11 @@ def advisory_sweep_partition(*, partition: SweepPartition, as_of: date) -> dict[
         try:
             with transaction.atomic():
                 policy = policy_for(organization)
-                candidates, employees = candidate_advisories(
-                    organization, as_of, policy, None, employee_range
-                )
-                created = _create_missing(candidates)
+                with collector_paused():
+                    candidates, employees = candidate_advisories(
+                        organization, as_of, policy, None, employee_range
+                    )
+                    created = _create_missing(candidates)
             break
         except (IntegrityError, OperationalError):
             if attempt == SWEEP_ATTEMPTS:

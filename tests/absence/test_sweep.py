@@ -171,3 +171,34 @@ def test_sweep_only_touches_the_given_organisation(employee, employer, other_org
     assert not Advisory.objects.filter(employee=other).exists()
     advisory_sweep(as_of=START)
     assert Advisory.objects.filter(employee=other).count() == 1
+
+
+def test_the_garbage_collector_rests_while_a_sweep_computes_and_writes_its_advisories(
+    employee, employer, monkeypatch
+):
+    """A full re-sweep makes hundreds of thousands of small tuples and no cycles: with the collector on
+    it walked them again and again, a sixth of the sweep's time at 50,000 employees (BENCHMARKS.md).
+    It must rest during the work and be back on after it, for a full, a daily and a partitioned run."""
+    import gc
+
+    from apps.absence import sweep
+
+    seen: list[bool] = []
+
+    def watched(function):
+        def call(*args, **kwargs):
+            seen.append(gc.isenabled())
+            return function(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(sweep, "candidate_advisories", watched(sweep.candidate_advisories))
+    monkeypatch.setattr(sweep, "_create_missing", watched(sweep._create_missing))
+    register_absence(employee, START, START + timedelta(days=40))
+    assert gc.isenabled()
+    assert advisory_sweep(as_of=START + timedelta(days=45), organization=employer, full=True).created == 6
+    register_absence(employee, START + timedelta(days=50))
+    advisory_sweep(as_of=START + timedelta(days=51), organization=employer)
+    sweep.advisory_sweep_partitioned(as_of=START + timedelta(days=52), organization=employer)
+    assert len(seen) == 6 and not any(seen)
+    assert gc.isenabled()
