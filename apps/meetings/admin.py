@@ -14,6 +14,7 @@ from .models import (
     Meeting,
     Milestone,
     MinutesRevision,
+    MinutesRevisionApproval,
     ScreenLink,
     Vote,
     WorkingGroup,
@@ -69,12 +70,25 @@ class AgendaItemAdmin(admin.ModelAdmin):
     inlines = [DialogueStepInline]
 
 
+class MinutesRevisionApprovalInline(admin.TabularInline):
+    model = MinutesRevisionApproval
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(MinutesRevision)
 class MinutesRevisionAdmin(admin.ModelAdmin):
     """Read-only: a correction of approved minutes is a record, never edited."""
 
-    list_display = ["item", "author", "created_at", "reason"]
+    list_display = ["item", "author", "created_at", "reason", "applied_at", "rejected_at"]
     list_select_related = ["item", "author"]
+    inlines = [MinutesRevisionApprovalInline]
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

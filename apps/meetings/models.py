@@ -536,12 +536,9 @@ class Attendance(models.Model):
         return str(self.Status(self.status).label)
 
 
-class MinutesApproval(models.Model):
-    """The chair's or the vice-chair's approval of a meeting's minutes; both are needed."""
+class ChairApproval(models.Model):
+    """An approval given by the committee's chair or vice-chair; both are needed."""
 
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="approvals"
-    )
     role = models.CharField(
         _("as"),
         max_length=20,
@@ -556,6 +553,17 @@ class MinutesApproval(models.Model):
     approved_at = models.DateTimeField(_("approved"), auto_now_add=True)
 
     class Meta:
+        abstract = True
+
+
+class MinutesApproval(ChairApproval):
+    """The chair's or the vice-chair's approval of a meeting's minutes; both are needed."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="approvals"
+    )
+
+    class Meta:
         verbose_name = _("minutes approval")
         verbose_name_plural = _("minutes approvals")
         ordering = ["meeting", "approved_at"]
@@ -568,7 +576,10 @@ class MinutesApproval(models.Model):
 
 
 class MinutesRevision(models.Model):
-    """A correction of approved minutes: who changed what, when and why. Never edited afterwards."""
+    """A correction of approved minutes: who proposed what, when and why. The approved text changes only
+    when the chair and the vice-chair have both approved the correction (``applied_at``), as they
+    approved the minutes; until then the minutes say what they approved. One of them, or whoever
+    proposed it, can reject it instead. The text and reason are never edited afterwards."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="revisions"
@@ -583,14 +594,61 @@ class MinutesRevision(models.Model):
     old_text = models.TextField(_("before"))
     new_text = models.TextField(_("after"))
     reason = models.CharField(_("reason"), max_length=300)
+    applied_at = models.DateTimeField(_("in force"), null=True, blank=True)
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rejected by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("minutes correction")
         verbose_name_plural = _("minutes corrections")
         ordering = ["meeting", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=models.Q(applied_at__isnull=True, rejected_at__isnull=True),
+                name="minutes_revision_one_pending_per_item",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} · {self.created_at:%d.%m.%Y}"
+
+    # What the user looking at the meeting page may do with it (set by the view, not stored).
+    may_approve = False
+    may_reject = False
+    withdraw = False  # rejecting it is withdrawing one's own proposal
+
+    @property
+    def pending(self) -> bool:
+        return self.applied_at is None and self.rejected_at is None
+
+
+class MinutesRevisionApproval(ChairApproval):
+    """The chair's or the vice-chair's approval of a correction of approved minutes; both are needed."""
+
+    revision = models.ForeignKey(
+        MinutesRevision, verbose_name=_("correction"), on_delete=models.CASCADE, related_name="approvals"
+    )
+
+    class Meta:
+        verbose_name = _("approval of a correction")
+        verbose_name_plural = _("approvals of corrections")
+        ordering = ["revision", "approved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "role"], name="minutes_revision_approval_one_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.revision} · {self.get_role_display()} · {self.user}"
 
 
 class ReminderSent(models.Model):

@@ -146,7 +146,10 @@ def meeting_with_items(meeting_pk: int) -> tuple[Meeting, list[AgendaItem]]:
             "questions",
             "attachments",
             Prefetch(
-                "revisions", queryset=MinutesRevision.objects.select_related("author").order_by("created_at")
+                "revisions",
+                queryset=MinutesRevision.objects.select_related("author", "rejected_by")
+                .prefetch_related("approvals__user")
+                .order_by("created_at"),
             ),
         )
     )

@@ -37,6 +37,7 @@ from .models import (
     Meeting,
     MinutesApproval,
     MinutesRevision,
+    MinutesRevisionApproval,
     ReminderSent,
     ScreenLink,
     Speaker,
@@ -494,16 +495,7 @@ def minutes_approve(*, meeting: Meeting, user: User) -> MinutesApproval:
         raise ValidationError(_("The minutes are already approved."))
     if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Minutes can be approved once the meeting has been held."))
-    seat = (
-        CommitteeMember.objects.filter(
-            committee_id=meeting.committee_id,
-            user=user,
-            active=True,
-            role__in=[CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR],
-        )
-        .order_by("role")
-        .first()
-    )
+    seat = _approver_seat(meeting.committee_id, user)
     if seat is None:
         raise ValidationError(_("Only the committee's chair and vice-chair can approve the minutes."))
     if meeting.approvals.filter(role=seat.role).exists():
@@ -519,21 +511,88 @@ def minutes_approve(*, meeting: Meeting, user: User) -> MinutesApproval:
     return approval
 
 
+def _approver_seat(committee_id: int, user: User) -> CommitteeMember | None:
+    """The user's active chair or vice-chair seat in the committee (the chair's if both), else None."""
+    return (
+        CommitteeMember.objects.filter(
+            committee_id=committee_id,
+            user=user,
+            active=True,
+            role__in=[CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR],
+        )
+        .order_by("role")
+        .first()
+    )
+
+
 @transaction.atomic
 def minutes_correct(*, item: AgendaItem, user: User, new_text: str, reason: str) -> MinutesRevision:
-    """Change approved minutes of one item; the change is kept as a visible revision."""
+    """Propose a correction of an item's approved minutes. The minutes keep the approved text until the
+    chair and the vice-chair have both approved the correction (``minutes_correction_approve``)."""
+    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
     if not item.meeting.minutes_locked:
         raise ValidationError(_("The minutes are not approved yet; edit them directly."))
+    if MinutesRevision.objects.filter(item=item, applied_at__isnull=True, rejected_at__isnull=True).exists():
+        raise ValidationError(
+            _(
+                "A correction of this item awaits the approval of the chair and the vice-chair. "
+                "It must be approved or rejected before another one is proposed."
+            )
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the approved minutes are corrected.")})
     if new_text == item.minutes:
         raise ValidationError({"new_text": _("The correction does not change the minutes.")})
-    revision = MinutesRevision.objects.create(
+    return MinutesRevision.objects.create(
         meeting=item.meeting, item=item, author=user, old_text=item.minutes, new_text=new_text, reason=reason
     )
-    item.minutes = new_text
-    item.save(update_fields=["minutes"])
+
+
+def _pending_revision(revision: MinutesRevision) -> MinutesRevision:
+    """The correction, locked, if it still awaits a decision."""
+    revision = (
+        MinutesRevision.objects.select_for_update().select_related("meeting", "item").get(pk=revision.pk)
+    )
+    if revision.applied_at is not None:
+        raise ValidationError(_("The correction is already approved and in force."))
+    if revision.rejected_at is not None:
+        raise ValidationError(_("The correction was rejected."))
     return revision
+
+
+@transaction.atomic
+def minutes_correction_approve(*, revision: MinutesRevision, user: User) -> bool:
+    """The chair's or vice-chair's approval of a proposed correction; with the second one the item's
+    minutes take the corrected text. Returns True when the correction came into force."""
+    revision = _pending_revision(revision)
+    seat = _approver_seat(revision.meeting.committee_id, user)
+    if seat is None:
+        raise ValidationError(_("Only the committee's chair and vice-chair can approve a correction."))
+    if revision.approvals.filter(role=seat.role).exists():
+        raise ValidationError(_("You have already approved this correction."))
+    MinutesRevisionApproval.objects.create(revision=revision, role=seat.role, user=user)
+    if revision.approvals.count() < 2:
+        return False
+    item = AgendaItem.objects.select_for_update().get(pk=revision.item_id)
+    item.minutes = revision.new_text
+    item.save(update_fields=["minutes"])
+    revision.applied_at = timezone.now()
+    revision.save(update_fields=["applied_at"])
+    return True
+
+
+@transaction.atomic
+def minutes_correction_reject(*, revision: MinutesRevision, user: User) -> None:
+    """Reject a proposed correction (the chair or the vice-chair), or withdraw it (whoever proposed it).
+    The minutes keep the approved text, and the rejected proposal stays on record."""
+    revision = _pending_revision(revision)
+    if revision.author_id != user.pk and _approver_seat(revision.meeting.committee_id, user) is None:
+        raise ValidationError(
+            _("Only the chair, the vice-chair or whoever proposed the correction can reject it.")
+        )
+    revision.rejected_at = timezone.now()
+    revision.rejected_by = user
+    revision.save(update_fields=["rejected_at", "rejected_by"])
 
 
 @transaction.atomic

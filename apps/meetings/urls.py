@@ -37,6 +37,16 @@ urlpatterns = [
     path("<slug:slug>/item/<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("<slug:slug>/item/<int:pk>/minutes/", views.minutes_edit, name="minutes_edit"),
     path("<slug:slug>/item/<int:pk>/correct/", views.minutes_correct, name="minutes_correct"),
+    path(
+        "<slug:slug>/meeting/<int:pk>/correction/<int:revision_pk>/approve/",
+        views.minutes_correction_approve,
+        name="minutes_correction_approve",
+    ),
+    path(
+        "<slug:slug>/meeting/<int:pk>/correction/<int:revision_pk>/reject/",
+        views.minutes_correction_reject,
+        name="minutes_correction_reject",
+    ),
     path("<slug:slug>/attachment/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("<slug:slug>/guide/<int:pk>/", views.guide_detail, name="guide_detail"),
     path("<slug:slug>/guide/<int:pk>/overview/", views.guide_overview, name="guide_overview"),

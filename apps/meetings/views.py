@@ -53,6 +53,7 @@ from .models import (
     GuideAnswer,
     ItemProposal,
     Meeting,
+    MinutesRevision,
     ScreenLink,
     Speaker,
     Vote,
@@ -353,9 +354,26 @@ def _meeting_context(request: HtmxHttpRequest, meeting_pk: int) -> dict:
         if editable
         else [],
         "has_guide_questions": any(q.source_id for item in items for q in item.questions.all()),
-        "revisions": [r for item in items for r in item.revisions.all()],
+        **_corrections(items, user, my_seat),
         "proposals": proposals,
         "may_propose": seated and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT),
+    }
+
+
+def _corrections(items: list[AgendaItem], user, my_seat) -> dict:
+    """The corrections of approved minutes, each marked with what this user may do with it, and the
+    items with one awaiting approval."""
+    revisions = [r for item in items for r in item.revisions.all()]
+    for revision in revisions:
+        approved_as = {a.role for a in revision.approvals.all()}
+        revision.may_approve = revision.pending and my_seat is not None and my_seat.role not in approved_as
+        revision.may_reject = revision.pending and (my_seat is not None or revision.author_id == user.pk)
+        revision.withdraw = my_seat is None  # whoever proposed it, without the chair's or vice-chair's seat
+    return {
+        "revisions": revisions,
+        "corrections_in_force": [r for r in revisions if r.applied_at is not None],
+        "corrections_pending": [r for r in revisions if r.pending],
+        "items_with_pending_correction": {r.item_id for r in revisions if r.pending},
     }
 
 
@@ -694,7 +712,13 @@ def minutes_correct(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("The correction is recorded as a new revision."))
+            messages.success(
+                request,
+                _(
+                    "The correction is proposed. The minutes keep the approved text until the chair and "
+                    "the vice-chair have both approved the correction."
+                ),
+            )
             return redirect(
                 reverse("meetings:med_meeting_detail", args=[slug, item.meeting_id]) + f"#item-{item.pk}"
             )
@@ -704,6 +728,54 @@ def minutes_correct(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Ht
         _item_context(item.meeting, form, item),
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _correction_of(request: AuthenticatedHttpRequest, slug: str, pk: int, revision_pk: int):
+    meeting = get_for_user(request.user, "meetings.meeting.view", MEETINGS, pk=pk, org_slug=slug)
+    return meeting, get_object_or_404(MinutesRevision, pk=revision_pk, meeting=meeting)
+
+
+@require_POST
+@login_required
+def minutes_correction_approve(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, revision_pk: int
+) -> HttpResponse:
+    meeting, revision = _correction_of(request, slug, pk, revision_pk)
+    back = reverse("meetings:med_meeting_detail", args=[slug, pk]) + "#corrections"
+    if not can(request.user, "meetings.minutes.approve", meeting):
+        if not can(request.user, "meetings.meeting.edit", meeting):
+            raise PermissionDenied
+        messages.error(request, _("Only the committee's chair and vice-chair can approve a correction."))
+        return redirect(back)
+    try:
+        in_force = services.minutes_correction_approve(revision=revision, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(
+            request,
+            _("The correction is approved and in force: the minutes say what it says.")
+            if in_force
+            else _("Your approval is recorded. The correction needs one more approval."),
+        )
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def minutes_correction_reject(
+    request: AuthenticatedHttpRequest, slug: str, pk: int, revision_pk: int
+) -> HttpResponse:
+    meeting, revision = _correction_of(request, slug, pk, revision_pk)
+    if revision.author_id != request.user.pk and not can(request.user, "meetings.minutes.approve", meeting):
+        raise PermissionDenied
+    try:
+        services.minutes_correction_reject(revision=revision, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The correction is rejected. The minutes keep the approved text."))
+    return redirect(reverse("meetings:med_meeting_detail", args=[slug, pk]) + "#corrections")
 
 
 # ---------------------------------------------------------------- discussion guides
@@ -904,7 +976,7 @@ def minutes_pdf(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
             "attendance": attendance,
             "quorum": selectors.quorum(meeting.committee, attendance) if attendance else [],
             "approvals": list(meeting.approvals.select_related("user")),
-            "revisions": [r for item in items for r in item.revisions.all()],
+            "revisions": [r for item in items for r in item.revisions.all() if r.applied_at is not None],
             "votes_by_item": selectors.recorded_votes(meeting),
         },
         title=title,

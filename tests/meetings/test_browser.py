@@ -121,3 +121,52 @@ def test_send_dialog_drag_and_drop_and_attendance_errors_are_accessible(org, pag
     page.wait_for_selector("#attendance-error")
     assert "Mangler" in page.locator("#attendance-error").inner_text()
     assert_no_axe_violations(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_of_approved_minutes_awaits_chair_and_vice_chair(org, page, browser_login):
+    """The approval state of a correction, its table and its buttons pass axe, and the chair's and the
+    vice-chair's approvals (plain forms) put the corrected text in force."""
+    from django.utils import timezone
+
+    from apps.meetings.models import AgendaItem, Meeting, MinutesApproval, MinutesRevision
+
+    committee = CommitteeFactory(organization=org, kind=Committee.Kind.LMU, name="LMU Område A")
+    chair = _user_with(org, Role.LEADER, email="chair-browser@example.org", first_name="Carl")
+    vice = _user_with(org, Role.STEWARD, email="vice-browser@example.org", first_name="Vera")
+    secretary = _user_with(org, Role.HR, email="secretary-browser@example.org", first_name="Sanne")
+    seat(committee, chair, CommitteeMember.MemberRole.CHAIR, CommitteeMember.Side.MANAGEMENT)
+    seat(committee, vice, CommitteeMember.MemberRole.VICE_CHAIR)
+    seat(committee, secretary, CommitteeMember.MemberRole.SECRETARY, CommitteeMember.Side.MANAGEMENT)
+    meeting = MeetingFactory(
+        committee=committee,
+        date=datetime.date(2026, 11, 10),
+        status=Meeting.Status.MINUTES_APPROVED,
+        minutes_approved_at=timezone.now(),
+    )
+    item = AgendaItemFactory(
+        meeting=meeting, title="Budget", kind=AgendaItem.Kind.DECISION, minutes="Budgettet blev godkendt."
+    )
+    MinutesApproval.objects.create(meeting=meeting, role="chair", user=chair)
+    MinutesApproval.objects.create(meeting=meeting, role="vice_chair", user=vice)
+    MinutesRevision.objects.create(
+        meeting=meeting,
+        item=item,
+        author=secretary,
+        old_text=item.minutes,
+        new_text="Budgettet blev godkendt med én ændring.",
+        reason="Ændringen manglede",
+    )
+    address = f"/med/{organization_slug_of(meeting)}/meeting/{meeting.pk}/"
+    for user, in_force in ((chair, False), (vice, True)):
+        page.context.clear_cookies()
+        browser_login(user)
+        page.goto(address)
+        assert page.locator("#corrections-pending").is_visible()
+        assert_no_axe_violations(page)
+        page.get_by_role("button", name="Godkend rettelsen · Budget").click()
+        page.wait_for_load_state()
+        assert_no_axe_violations(page)
+        assert (page.locator("#corrections-pending").count() == 0) is in_force
+    assert "Budgettet blev godkendt med én ændring." in page.locator(f"#minutes-{item.pk} + p").inner_text()

@@ -199,6 +199,92 @@ class TestLockedMinutes:
         assert "Stavefejl" in html and "Oprindelig tekst." in html and "Rettet tekst." in html
         assert secretary.get_full_name() in html
 
+    def test_a_correction_changes_the_approved_minutes_only_when_chair_and_vice_chair_approve_it(
+        self, login, secretary, chair, vice_chair, approved
+    ):
+        """The secretary could change approved minutes alone: the published minutes then said what
+        neither the chair nor the vice-chair had approved. A correction is now a proposal they approve."""
+        slug = organization_slug_of(approved)
+        page = reverse("meetings:med_meeting_detail", args=[slug, approved.meeting_id])
+        login(secretary).post(
+            reverse("meetings:minutes_correct", args=[slug, approved.pk]),
+            {"new_text": "Rettet tekst.", "reason": "Forkert beløb"},
+        )
+        approved.refresh_from_db()
+        assert approved.minutes == "Oprindelig tekst."  # the approved text stands
+        revision = MinutesRevision.objects.get()
+        approve_url = reverse(
+            "meetings:minutes_correction_approve", args=[slug, approved.meeting_id, revision.pk]
+        )
+        html = login(chair).get(page).content.decode()
+        assert 'id="corrections-pending"' in html and approve_url in html
+        login(chair).post(approve_url)
+        approved.refresh_from_db()
+        assert approved.minutes == "Oprindelig tekst."  # one approval is not enough
+        login(chair).post(approve_url)  # nor is the same one twice
+        assert revision.approvals.count() == 1
+        assert approve_url not in login(chair).get(page).content.decode()
+        login(vice_chair).post(approve_url)
+        approved.refresh_from_db()
+        revision.refresh_from_db()
+        assert approved.minutes == "Rettet tekst." and revision.applied_at is not None
+        html = login(secretary).get(page).content.decode()
+        assert 'id="corrections-pending"' not in html and approve_url not in html
+
+    def test_a_proposed_correction_can_be_rejected_or_withdrawn_and_stays_on_record(
+        self, login, secretary, chair, lmu_member, approved
+    ):
+        slug = organization_slug_of(approved)
+        correct = reverse("meetings:minutes_correct", args=[slug, approved.pk])
+        login(secretary).post(correct, {"new_text": "Første forslag.", "reason": "Fejl"})
+        # One proposal at a time per item.
+        response = login(secretary).post(correct, {"new_text": "Andet forslag.", "reason": "Fejl"})
+        assert response.status_code == 400 and MinutesRevision.objects.count() == 1
+        first = MinutesRevision.objects.get()
+        reject = reverse("meetings:minutes_correction_reject", args=[slug, approved.meeting_id, first.pk])
+        assert login(lmu_member).post(reject).status_code == 403  # a member who neither proposed nor chairs
+        login(chair).post(reject)
+        first.refresh_from_db()
+        assert (first.rejected_by, first.applied_at) == (chair, None)
+        login(secretary).post(correct, {"new_text": "Andet forslag.", "reason": "Fejl"})
+        second = MinutesRevision.objects.latest("pk")
+        login(secretary).post(
+            reverse("meetings:minutes_correction_reject", args=[slug, approved.meeting_id, second.pk])
+        )
+        second.refresh_from_db()
+        assert second.rejected_by == secretary
+        approved.refresh_from_db()
+        assert approved.minutes == "Oprindelig tekst."
+        html = login(chair).get(reverse("meetings:med_meeting_detail", args=[slug, approved.meeting_id]))
+        assert "Første forslag." in html.content.decode() and "Andet forslag." in html.content.decode()
+        assert reject not in html.content.decode()  # nothing left to decide
+        # A rejected correction cannot be approved afterwards.
+        login(chair).post(
+            reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, first.pk])
+        )
+        assert not first.approvals.exists()
+
+    def test_approving_a_correction_is_for_the_chair_and_vice_chair_of_this_organisation(
+        self, client, login, secretary, lmu_member, hr_user, approved, other_org
+    ):
+        slug = organization_slug_of(approved)
+        login(secretary).post(
+            reverse("meetings:minutes_correct", args=[slug, approved.pk]),
+            {"new_text": "Rettet tekst.", "reason": "Fejl"},
+        )
+        revision = MinutesRevision.objects.get()
+        args = [slug, approved.meeting_id, revision.pk]
+        url = reverse("meetings:minutes_correction_approve", args=args)
+        client.logout()
+        assert client.post(url).status_code == 302 and "login" in client.post(url)["Location"]
+        assert login(secretary).post(url).status_code == 302  # seated: told why, nothing recorded
+        assert login(lmu_member).post(url).status_code == 302
+        assert login(hr_user).post(url).status_code == 403  # not on the committee
+        assert login(secretary).get(url).status_code == 405
+        other = reverse("meetings:minutes_correction_approve", args=[other_org.slug, *args[1:]])
+        assert login(secretary).post(other).status_code == 404
+        assert not revision.approvals.exists()
+
     def test_correcting_is_for_members_only(self, login, hr_user, approved):
         url = reverse("meetings:minutes_correct", args=[organization_slug_of(approved), approved.pk])
         assert login(hr_user).post(url, {"new_text": "x", "reason": "y"}).status_code == 403
