@@ -37,7 +37,6 @@ from .selectors import (
     application_queryset,
     borda_scores,
     budget_total,
-    content_hash,
     eligible_total,
     hu_officers,
     is_hu_member,
@@ -177,7 +176,6 @@ def _detail_context(request: AuthenticatedHttpRequest, application: PoolApplicat
         "budget_total": budget_total(application),
         "below_minimum": eligible_total(application) < application.call.minimum_eligible_expenses,
         "may_edit": may_edit,
-        "current_version": content_hash(application),
         # The seed's theme day proposes 2-3 themes for the process: the top three of the Borda count.
         "proposals": borda_scores(application.ranking_session)[:3] if application.ranking_session else [],
         "may_sign": role is not None and role not in signed and application.status == Step.QUALIFICATION,
