@@ -343,6 +343,43 @@ def initiative_update_post(
 
 
 @transaction.atomic
+def deletion_blockers(obj: FocusArea | Goal | Initiative) -> list[str]:
+    """Why a focus area, goal or initiative cannot be deleted: what refers to it, and would lose its
+    link or its record. Empty when it can (an entry made by mistake, nothing built on it yet)."""
+    reasons: list[str] = []
+    if isinstance(obj, Initiative):
+        if obj.updates.exists():
+            reasons.append(_("it has progress updates"))
+        if obj.club_meetings.exists():
+            reasons.append(_("club meetings are linked to it"))
+        if obj.implementations.exists():
+            reasons.append(_("local initiatives carry it out"))
+        if obj.comments.exists():
+            reasons.append(_("it has comments"))
+    elif isinstance(obj, Goal):
+        if obj.initiatives.exists():
+            reasons.append(_("initiatives are linked to it"))
+    else:
+        if obj.goals.exists():
+            reasons.append(_("it has goals"))
+        if obj.initiatives.exists():
+            reasons.append(_("it has initiatives"))
+    return reasons
+
+
+@transaction.atomic
+def strategy_item_delete(*, obj: FocusArea | Goal | Initiative) -> None:
+    """Delete a focus area, goal or initiative that nothing refers to (``deletion_blockers``): one made
+    by mistake. The change history keeps a record of it. Anything else is refused: an initiative is set
+    to Dropped instead and stays on record."""
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    ensure_not_archived(obj.plan if isinstance(obj, FocusArea) else obj.focus_area.plan)
+    reasons = deletion_blockers(obj)
+    if reasons:
+        raise ValidationError(_("It cannot be deleted: %(reasons)s.") % {"reasons": ", ".join(reasons)})
+    obj.delete()
+
+
 def focus_area_move(*, focus_area: FocusArea, direction: str) -> None:
     progress_cache_invalidate(focus_area.plan_id)
     move_row(FocusArea.objects.filter(plan_id=focus_area.plan_id), focus_area, direction)

@@ -377,6 +377,7 @@ def _area_context(request: HtmxHttpRequest, area: FocusArea) -> dict:
         "may_edit": _may_edit(request.user, area),
         "statuses": Initiative.Status.choices,
         "today": timezone.localdate(),
+        **_deletion(request.user, area),
     }
 
 
@@ -388,6 +389,53 @@ def focus_area_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     if request.htmx and request.htmx.target == f"focus-area-{area.pk}":
         return render(request, "strategy/focus_area_detail.html#header", context)
     return render(request, "strategy/focus_area_detail.html", context)
+
+
+@require_POST
+@login_required
+def item_delete(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
+    """Delete a focus area, goal or initiative made by mistake (nothing refers to it yet), after the
+    confirmation on its page; then back to where it was listed."""
+    queryset = {"focus-area": AREA_QS, "goal": GOAL_QS, "initiative": INITIATIVE_QS}[kind]
+    obj = _get_editable(request, queryset, slug, pk)
+    area = obj if isinstance(obj, FocusArea) else obj.focus_area
+    try:
+        services.strategy_item_delete(obj=obj)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect(_own_page(slug, kind, pk))
+    messages.success(request, _("Deleted."))
+    if isinstance(obj, FocusArea):
+        return redirect("strategy:plan_detail", slug, area.plan_id)
+    return redirect("strategy:focus_area_detail", slug, area.pk)
+
+
+def _deletion(user, obj: FocusArea | Goal | Initiative) -> dict:
+    """What the delete section of an editor's page needs (nothing for anyone else)."""
+    plan = _plan_of(obj)
+    if not _may_edit(user, obj):
+        return {"deletion": None}
+    if isinstance(obj, Initiative):
+        kind, hint = "initiative", _("Set its status to Dropped instead: it stays on record as given up.")
+    elif isinstance(obj, Goal):
+        kind, hint = "goal", _("Link its initiatives to another goal first, or keep it.")
+    else:
+        kind, hint = "focus_area", _("Delete or move its goals and initiatives first, or keep it.")
+    return {
+        "deletion": {
+            "url": reverse(
+                f"strategy:{kind.replace('-', '_')}_delete", args=[plan.organization.slug, obj.pk]
+            ),
+            "blockers": services.deletion_blockers(obj),
+            "hint": hint,
+            "name": f" · {obj}"[:80],
+        }
+    }
+
+
+def _own_page(slug: str, kind: str, pk: int) -> str:
+    name = {"focus-area": "focus_area_detail", "goal": "goal_detail", "initiative": "initiative_detail"}[kind]
+    return reverse(f"strategy:{name}", args=[slug, pk])
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -490,6 +538,7 @@ def goal_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> HttpRe
         context["link"] = not _on_page(request, request.path)
         return render(request, "strategy/_goal_item.html", context)
     context["history"] = selectors.history_entries(goal)
+    context.update(_deletion(request.user, goal))
     context["initiatives"] = list(
         goal.initiatives.select_related("responsible_unit").order_by("position", "pk")
     )
@@ -621,6 +670,7 @@ def _initiative_page(
         updates=list(initiative.updates.select_related("author")),
         history=selectors.history_entries(initiative),
         cascade=selectors.cascade_rollup(initiative),
+        **_deletion(request.user, initiative),
         **extra,
     )
     context.setdefault("update_form", InitiativeUpdateForm(initial={"version": initiative.version}))

@@ -152,3 +152,19 @@ def test_a_stale_status_change_shows_why_in_place(page, browser_login, board_mem
     assert page.locator(f"#initiative-{filled.pk} input[name=version]").input_value() == "2"
     filled.refresh_from_db()
     assert filled.progress == 70
+
+
+def test_an_initiative_made_by_mistake_is_deleted_after_asking(page, browser_login, board_member, area):
+    """The delete button opens a confirmation (no JavaScript needed); the page and the open
+    confirmation pass axe, and confirming removes the initiative."""
+    mistake = InitiativeFactory(focus_area=area, text="Prøveindsats")
+    browser_login(board_member)
+    page.goto(f"/strategy/{organization_slug_of(mistake)}/initiative/{mistake.pk}/")
+    page.locator(".strategy-delete summary").click()
+    expect(page.locator(".strategy-delete .portal-confirm-body")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.locator(".strategy-delete .portal-confirm-body button").click()
+    page.wait_for_url(f"**/focus-area/{area.pk}/")
+    assert not Initiative.objects.filter(pk=mistake.pk).exists()
+    expect(page.get_by_text("Prøveindsats")).to_have_count(0)
+    assert_no_axe_violations(page)
