@@ -180,6 +180,16 @@ class CommitteeMember(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.committee}"
 
+    @classmethod
+    def role_order(cls) -> models.Case:
+        """Chair, vice-chair, secretary, then the members: the order a committee lists its people in
+        (ordering by the role's code put the vice-chair last)."""
+        order = [cls.MemberRole.CHAIR, cls.MemberRole.VICE_CHAIR, cls.MemberRole.SECRETARY]
+        return models.Case(
+            *[models.When(role=role, then=models.Value(index)) for index, role in enumerate(order)],
+            default=models.Value(len(order)),
+        )
+
     def get_permission_scope(self) -> tuple[int, OrgUnit | None]:
         return self.committee.get_permission_scope()
 

@@ -48,6 +48,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Committee,
+    CommitteeMember,
     DiscussionGuide,
     DiscussionQuestion,
     GuideAnswer,
@@ -146,7 +147,9 @@ def committee_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> H
     if not seated:
         meetings = meetings.filter(status=Meeting.Status.MINUTES_APPROVED)
     members = (
-        committee.members.filter(active=True).select_related("user").order_by("role", "user__first_name")
+        committee.members.filter(active=True)
+        .select_related("user")
+        .order_by(CommitteeMember.role_order(), "user__first_name", "user__last_name", "pk")
     )
     groups = committee.working_groups.filter(parent__isnull=True).prefetch_related("subgroups")
     ics_url = None

@@ -253,3 +253,17 @@ class TestTaskStatus:
         assert login(hr_user).get(url).status_code == 405
         task.refresh_from_db()
         assert task.status == "in_progress"
+
+
+def test_the_committee_lists_chair_vice_chair_and_secretary_before_the_members(
+    login, lmu, lmu_member, chair, vice_chair, secretary
+):
+    """A new user's finding: the members were ordered by the role's code, so the vice-chair came last."""
+    html = (
+        login(lmu_member)
+        .get(reverse("meetings:committee_detail", args=[organization_slug_of(lmu), lmu.pk]))
+        .content.decode()
+    )
+    members = html[html.index('class="meetings-members"') :]
+    positions = [members.index(user.get_full_name()) for user in (chair, vice_chair, secretary, lmu_member)]
+    assert positions == sorted(positions)
