@@ -39,14 +39,37 @@ class CommitteeAdmin(admin.ModelAdmin):
     inlines = [CommitteeMemberInline]
 
 
-class AgendaItemInline(admin.TabularInline):
+def _locked(meeting: Meeting | None) -> bool:
+    return meeting is not None and meeting.minutes_locked
+
+
+class LockedWhenApproved:
+    """Approved minutes are a record: the admin shows a locked meeting and its items read-only, as the
+    portal does (a correction goes through the chair's and the vice-chair's approval there)."""
+
+    def _meeting(self, obj) -> Meeting | None:
+        return obj if isinstance(obj, Meeting) or obj is None else obj.meeting
+
+    def get_readonly_fields(self, request, obj=None):
+        if _locked(self._meeting(obj)):
+            return [field.name for field in self.model._meta.fields]  # type: ignore[attr-defined]
+        return super().get_readonly_fields(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not _locked(self._meeting(obj)) and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class AgendaItemInline(LockedWhenApproved, admin.TabularInline):
     model = AgendaItem
     extra = 0
     fields = ["position", "title", "kind", "duration_minutes", "presenter", "outcome", "closing"]
 
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not _locked(obj) and super().has_add_permission(request, obj)
+
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(LockedWhenApproved, admin.ModelAdmin):
     list_display = ["__str__", "committee", "date", "start_time", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["title", "committee__name"]
@@ -62,7 +85,7 @@ class DialogueStepInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(LockedWhenApproved, admin.ModelAdmin):
     list_display = ["title", "meeting", "kind", "duration_minutes", "outcome"]
     list_select_related = ["meeting__committee"]
     raw_id_fields = ["meeting"]
@@ -95,6 +118,9 @@ class MinutesRevisionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # every proposal stays on record, and one in force explains the minutes' text
 
 
 class DiscussionQuestionInline(admin.TabularInline):

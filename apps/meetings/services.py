@@ -498,7 +498,8 @@ def minutes_approve(*, meeting: Meeting, user: User) -> MinutesApproval:
     seat = _approver_seat(meeting.committee_id, user)
     if seat is None:
         raise ValidationError(_("Only the committee's chair and vice-chair can approve the minutes."))
-    if meeting.approvals.filter(role=seat.role).exists():
+    # Also as the other seat: after a swap of chair and vice-chair one person could give both approvals.
+    if meeting.approvals.filter(Q(role=seat.role) | Q(user=user)).exists():
         raise ValidationError(_("You have already approved these minutes."))
     problems = selectors.approval_problems(meeting.committee, selectors.attendance_of(meeting), seat)
     if problems:
@@ -529,7 +530,7 @@ def _approver_seat(committee_id: int, user: User) -> CommitteeMember | None:
 def minutes_correct(*, item: AgendaItem, user: User, new_text: str, reason: str) -> MinutesRevision:
     """Propose a correction of an item's approved minutes. The minutes keep the approved text until the
     chair and the vice-chair have both approved the correction (``minutes_correction_approve``)."""
-    item = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
+    item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     if not item.meeting.minutes_locked:
         raise ValidationError(_("The minutes are not approved yet; edit them directly."))
     if MinutesRevision.objects.filter(item=item, applied_at__isnull=True, rejected_at__isnull=True).exists():
@@ -549,9 +550,13 @@ def minutes_correct(*, item: AgendaItem, user: User, new_text: str, reason: str)
 
 
 def _pending_revision(revision: MinutesRevision) -> MinutesRevision:
-    """The correction, locked, if it still awaits a decision."""
+    """The correction, locked, if it still awaits a decision. Its item is locked first, in the order
+    ``minutes_correct`` locks them, so two of these never wait for each other."""
+    AgendaItem.objects.select_for_update(of=("self",)).filter(pk=revision.item_id).first()
     revision = (
-        MinutesRevision.objects.select_for_update().select_related("meeting", "item").get(pk=revision.pk)
+        MinutesRevision.objects.select_for_update(of=("self",))
+        .select_related("meeting", "item")
+        .get(pk=revision.pk)
     )
     if revision.applied_at is not None:
         raise ValidationError(_("The correction is already approved and in force."))
@@ -568,12 +573,19 @@ def minutes_correction_approve(*, revision: MinutesRevision, user: User) -> bool
     seat = _approver_seat(revision.meeting.committee_id, user)
     if seat is None:
         raise ValidationError(_("Only the committee's chair and vice-chair can approve a correction."))
-    if revision.approvals.filter(role=seat.role).exists():
+    if revision.approvals.filter(Q(role=seat.role) | Q(user=user)).exists():
         raise ValidationError(_("You have already approved this correction."))
+    item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=revision.item_id)
+    if item.minutes != revision.old_text:
+        raise ValidationError(
+            _(
+                "The minutes of this item are no longer the text the correction was proposed for. "
+                "Reject it, and propose the correction again."
+            )
+        )
     MinutesRevisionApproval.objects.create(revision=revision, role=seat.role, user=user)
     if revision.approvals.count() < 2:
         return False
-    item = AgendaItem.objects.select_for_update().get(pk=revision.item_id)
     item.minutes = revision.new_text
     item.save(update_fields=["minutes"])
     revision.applied_at = timezone.now()

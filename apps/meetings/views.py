@@ -357,16 +357,17 @@ def _meeting_context(request: HtmxHttpRequest, meeting_pk: int) -> dict:
         if editable
         else [],
         "has_guide_questions": any(q.source_id for item in items for q in item.questions.all()),
-        **_corrections(items, user, my_seat),
+        **_corrections(items, user, my_seat, seated),
         "proposals": proposals,
         "may_propose": seated and meeting.status in (Meeting.Status.DRAFT, Meeting.Status.AGENDA_SENT),
     }
 
 
-def _corrections(items: list[AgendaItem], user, my_seat) -> dict:
+def _corrections(items: list[AgendaItem], user, my_seat, seated: bool) -> dict:
     """The corrections of approved minutes, each marked with what this user may do with it, and the
-    items with one awaiting approval."""
-    revisions = [r for item in items for r in item.revisions.all()]
+    items with one awaiting approval. A proposal not in force (awaiting approval or rejected) is text
+    nobody approved: only the committee's members see it; everyone else sees the corrections in force."""
+    revisions = [r for item in items for r in item.revisions.all() if seated or r.applied_at is not None]
     for revision in revisions:
         approved_as = {a.role for a in revision.approvals.all()}
         revision.may_approve = revision.pending and my_seat is not None and my_seat.role not in approved_as
@@ -757,7 +758,7 @@ def minutes_correction_approve(
     else:
         messages.success(
             request,
-            _("The correction is approved and in force: the minutes say what it says.")
+            _("The correction is approved and in force: the minutes now read as corrected.")
             if in_force
             else _("Your approval is recorded. The correction needs one more approval."),
         )

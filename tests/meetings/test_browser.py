@@ -166,7 +166,8 @@ def test_a_correction_of_approved_minutes_awaits_chair_and_vice_chair(org, page,
         assert page.locator("#corrections-pending").is_visible()
         assert_no_axe_violations(page)
         page.get_by_role("button", name="Godkend rettelsen · Budget").click()
-        page.wait_for_load_state()
+        told = "Rettelsen er godkendt og i kraft" if in_force else "Din godkendelse er registreret"
+        page.get_by_text(told).wait_for()
         assert_no_axe_violations(page)
         assert (page.locator("#corrections-pending").count() == 0) is in_force
     assert "Budgettet blev godkendt med én ændring." in page.locator(f"#minutes-{item.pk} + p").inner_text()

@@ -196,8 +196,17 @@ class TestLockedMinutes:
             )
             .content.decode()
         )
-        assert "Stavefejl" in html and "Oprindelig tekst." in html and "Rettet tekst." in html
-        assert secretary.get_full_name() in html
+        # Text nobody approved is not published: outside the committee the proposal is not shown.
+        assert "Stavefejl" not in html and "Rettet tekst." not in html
+        seated_html = (
+            login(secretary).get(
+                reverse(
+                    "meetings:med_meeting_detail", args=[organization_slug_of(approved), approved.meeting_id]
+                )
+            )
+        ).content.decode()
+        assert "Stavefejl" in seated_html and "Rettet tekst." in seated_html
+        assert secretary.get_full_name() in seated_html
 
     def test_a_correction_changes_the_approved_minutes_only_when_chair_and_vice_chair_approve_it(
         self, login, secretary, chair, vice_chair, approved
@@ -257,12 +266,73 @@ class TestLockedMinutes:
         assert approved.minutes == "Oprindelig tekst."
         html = login(chair).get(reverse("meetings:med_meeting_detail", args=[slug, approved.meeting_id]))
         assert "Første forslag." in html.content.decode() and "Andet forslag." in html.content.decode()
-        assert reject not in html.content.decode()  # nothing left to decide
+        for decided in (first, second):
+            url = reverse("meetings:minutes_correction_reject", args=[slug, approved.meeting_id, decided.pk])
+            assert url not in html.content.decode()  # nothing left to decide
         # A rejected correction cannot be approved afterwards.
         login(chair).post(
             reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, first.pk])
         )
         assert not first.approvals.exists()
+
+    def test_one_person_gives_one_approval_even_after_swapping_seats(
+        self, login, secretary, chair, vice_chair, approved
+    ):
+        from apps.meetings.models import CommitteeMember
+
+        slug = organization_slug_of(approved)
+        login(secretary).post(
+            reverse("meetings:minutes_correct", args=[slug, approved.pk]),
+            {"new_text": "Rettet tekst.", "reason": "Fejl"},
+        )
+        revision = MinutesRevision.objects.get()
+        url = reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, revision.pk])
+        login(chair).post(url)
+        seats = CommitteeMember.objects.filter(committee=approved.meeting.committee)
+        seats.filter(user=vice_chair).update(role=CommitteeMember.MemberRole.MEMBER)
+        seats.filter(user=chair).update(role=CommitteeMember.MemberRole.VICE_CHAIR)
+        login(chair).post(url)  # now as vice-chair: still the same person
+        approved.refresh_from_db()
+        assert revision.approvals.count() == 1 and approved.minutes == "Oprindelig tekst."
+
+    def test_a_correction_of_text_that_changed_meanwhile_is_not_put_in_force(
+        self, login, secretary, chair, vice_chair, approved
+    ):
+        slug = organization_slug_of(approved)
+        login(secretary).post(
+            reverse("meetings:minutes_correct", args=[slug, approved.pk]),
+            {"new_text": "Rettet tekst.", "reason": "Fejl"},
+        )
+        revision = MinutesRevision.objects.get()
+        AgendaItem.objects.filter(pk=approved.pk).update(minutes="Ændret ad anden vej.")
+        url = reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, revision.pk])
+        login(chair).post(url)
+        login(vice_chair).post(url)
+        approved.refresh_from_db()
+        revision.refresh_from_db()
+        assert approved.minutes == "Ændret ad anden vej." and revision.applied_at is None
+
+    def test_the_minutes_pdf_lists_only_the_corrections_in_force(
+        self, login, secretary, chair, vice_chair, approved
+    ):
+        from tests.meetings.test_pdf_and_calendar import pdf_text
+
+        slug = organization_slug_of(approved)
+        correct = reverse("meetings:minutes_correct", args=[slug, approved.pk])
+        login(secretary).post(correct, {"new_text": "Afvist forslag.", "reason": "Forkert grund"})
+        rejected = MinutesRevision.objects.get()
+        login(chair).post(
+            reverse("meetings:minutes_correction_reject", args=[slug, approved.meeting_id, rejected.pk])
+        )
+        login(secretary).post(correct, {"new_text": "Rettet tekst.", "reason": "Rigtig grund"})
+        in_force = MinutesRevision.objects.latest("pk")
+        url = reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, in_force.pk])
+        login(chair).post(url)
+        login(vice_chair).post(url)
+        pdf = login(secretary).get(reverse("meetings:minutes_pdf", args=[slug, approved.meeting_id]))
+        text = pdf_text(pdf)
+        assert "Rigtig grund" in text and "Rettet tekst." in text
+        assert "Forkert grund" not in text and "Afvist forslag." not in text
 
     def test_approving_a_correction_is_for_the_chair_and_vice_chair_of_this_organisation(
         self, client, login, secretary, lmu_member, hr_user, approved, other_org
@@ -496,3 +566,28 @@ def test_changing_a_held_meetings_date_withdraws_an_approval(meeting, chair):
         planned_end=meeting.planned_end,
     )
     assert not MinutesApproval.objects.exists()
+
+
+def test_the_admin_shows_approved_minutes_and_their_corrections_without_changing_them(client, approved):
+    """The portal's record could still be changed behind it: the admin edited a locked meeting's items
+    and status, and deleted corrections."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(email="super@example.org", is_staff=True, is_superuser=True))
+    revision = MinutesRevision.objects.create(
+        meeting=approved.meeting, item=approved, author=approved.meeting.committee.members.first().user,
+        old_text=approved.minutes, new_text="Rettet.", reason="Fejl",
+    )  # fmt: skip
+    item_page = reverse("admin:meetings_agendaitem_change", args=[approved.pk])
+    html = client.get(item_page).content.decode()
+    assert 'name="minutes"' not in html  # shown, not an input
+    client.post(item_page, {"minutes": "Ændret i admin", "title": "x", "kind": "decision"})
+    approved.refresh_from_db()
+    assert approved.minutes == "Oprindelig tekst."
+    meeting_page = reverse("admin:meetings_meeting_change", args=[approved.meeting_id])
+    assert 'name="status"' not in client.get(meeting_page).content.decode()
+    assert client.post(reverse("admin:meetings_agendaitem_delete", args=[approved.pk])).status_code == 403
+    assert (
+        client.post(reverse("admin:meetings_minutesrevision_delete", args=[revision.pk])).status_code == 403
+    )
+    assert AgendaItem.objects.filter(pk=approved.pk).exists() and MinutesRevision.objects.exists()
