@@ -151,6 +151,17 @@ def approved(login, chair, vice_chair, quorate, decision):
     return decision
 
 
+def proposed(client, item) -> tuple[MinutesRevision, str]:
+    """A correction of the item's approved minutes proposed through the form, and its approval address."""
+    slug = organization_slug_of(item)
+    client.post(
+        reverse("meetings:minutes_correct", args=[slug, item.pk]),
+        {"new_text": "Rettet tekst.", "reason": "Fejl"},
+    )
+    revision = MinutesRevision.objects.latest("pk")
+    return revision, reverse("meetings:minutes_correction_approve", args=[slug, item.meeting_id, revision.pk])
+
+
 class TestLockedMinutes:
     def test_editing_locked_minutes_is_refused(self, login, secretary, approved):
         client = login(secretary)
@@ -280,13 +291,7 @@ class TestLockedMinutes:
     ):
         from apps.meetings.models import CommitteeMember
 
-        slug = organization_slug_of(approved)
-        login(secretary).post(
-            reverse("meetings:minutes_correct", args=[slug, approved.pk]),
-            {"new_text": "Rettet tekst.", "reason": "Fejl"},
-        )
-        revision = MinutesRevision.objects.get()
-        url = reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, revision.pk])
+        revision, url = proposed(login(secretary), approved)
         login(chair).post(url)
         seats = CommitteeMember.objects.filter(committee=approved.meeting.committee)
         seats.filter(user=vice_chair).update(role=CommitteeMember.MemberRole.MEMBER)
@@ -298,14 +303,8 @@ class TestLockedMinutes:
     def test_a_correction_of_text_that_changed_meanwhile_is_not_put_in_force(
         self, login, secretary, chair, vice_chair, approved
     ):
-        slug = organization_slug_of(approved)
-        login(secretary).post(
-            reverse("meetings:minutes_correct", args=[slug, approved.pk]),
-            {"new_text": "Rettet tekst.", "reason": "Fejl"},
-        )
-        revision = MinutesRevision.objects.get()
+        revision, url = proposed(login(secretary), approved)
         AgendaItem.objects.filter(pk=approved.pk).update(minutes="Ændret ad anden vej.")
-        url = reverse("meetings:minutes_correction_approve", args=[slug, approved.meeting_id, revision.pk])
         login(chair).post(url)
         login(vice_chair).post(url)
         approved.refresh_from_db()
