@@ -544,9 +544,36 @@ def minutes_correct(*, item: AgendaItem, user: User, new_text: str, reason: str)
         raise ValidationError({"reason": _("Say why the approved minutes are corrected.")})
     if new_text == item.minutes:
         raise ValidationError({"new_text": _("The correction does not change the minutes.")})
-    return MinutesRevision.objects.create(
+    revision = MinutesRevision.objects.create(
         meeting=item.meeting, item=item, author=user, old_text=item.minutes, new_text=new_text, reason=reason
     )
+    # The chair and the vice-chair are told, or the proposal waits unseen.
+    from .tasks import send_correction_proposed_task
+
+    revision_id = revision.pk
+    transaction.on_commit(lambda: send_or_run_here(send_correction_proposed_task, revision_id))
+    return revision
+
+
+def correction_proposed_send(*, revision_id: int) -> int:
+    """Email the committee's active chair and vice-chair that a correction of approved minutes awaits
+    their approval (not whoever proposed it). Returns the number sent."""
+    revision = MinutesRevision.objects.select_related(
+        "item", "author", "meeting__committee__organization"
+    ).get(pk=revision_id)
+    if not revision.pending:
+        return 0
+    approvers = CommitteeMember.objects.filter(
+        committee_id=revision.meeting.committee_id,
+        active=True,
+        role__in=[CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR],
+    ).select_related("user")
+    sent = 0
+    for seat in approvers:
+        if seat.user_id != revision.author_id and seat.user.is_active:
+            _mail(seat.user, revision.meeting, "correction_proposed", {"revision": revision})
+            sent += 1
+    return sent
 
 
 def _pending_revision(revision: MinutesRevision) -> MinutesRevision:

@@ -590,3 +590,23 @@ def test_the_admin_shows_approved_minutes_and_their_corrections_without_changing
         client.post(reverse("admin:meetings_minutesrevision_delete", args=[revision.pk])).status_code == 403
     )
     assert AgendaItem.objects.filter(pk=approved.pk).exists() and MinutesRevision.objects.exists()
+
+
+def test_the_chair_and_the_vice_chair_are_told_that_a_correction_awaits_them(
+    login, secretary, chair, vice_chair, lmu_member, approved, django_capture_on_commit_callbacks, mailoutbox
+):
+    """Without a word to them a proposal waited unseen: nobody else can put it in force."""
+    from unittest import mock
+
+    from apps.meetings import services
+
+    def worker(revision_id):  # what the worker runs with the task's arguments
+        return services.correction_proposed_send(revision_id=revision_id)
+
+    patch = mock.patch("apps.meetings.tasks.send_correction_proposed_task.delay", side_effect=worker)
+    with patch, django_capture_on_commit_callbacks(execute=True):
+        proposed(login(secretary), approved)
+    assert sorted(mail.to[0] for mail in mailoutbox) == sorted([chair.email, vice_chair.email])
+    body = mailoutbox[0].body
+    assert approved.title in body and "Fejl" in body and "#corrections" in body
+    assert "Rettet tekst." not in body  # the text itself is read in the portal, behind the log-in
