@@ -3,6 +3,8 @@ from typing import TYPE_CHECKING
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.admin import ReadOnly, ReadOnlyAdmin
+
 from . import privacy
 from .models import (
     AbsenceRegistration,
@@ -76,23 +78,6 @@ class AccessLogged(_AdminBase):
         if (obj := self._object_view(response)) is not None:
             self._log(request, [obj])
         return response
-
-
-class ReadOnly:
-    """For admins and inlines alike: shown, never added, changed or deleted."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
-    pass
 
 
 @admin.register(AdvisoryPolicy)

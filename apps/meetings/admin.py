@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from apps.core.admin import ReadOnly, ReadOnlyAdmin
+
 from .models import (
     AgendaItem,
     Committee,
@@ -93,34 +95,19 @@ class AgendaItemAdmin(LockedWhenApproved, admin.ModelAdmin):
     inlines = [DialogueStepInline]
 
 
-class MinutesRevisionApprovalInline(admin.TabularInline):
+class MinutesRevisionApprovalInline(ReadOnly, admin.TabularInline):
     model = MinutesRevisionApproval
     extra = 0
-    can_delete = False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(MinutesRevision)
-class MinutesRevisionAdmin(admin.ModelAdmin):
-    """Read-only: a correction of approved minutes is a record, never edited."""
+class MinutesRevisionAdmin(ReadOnlyAdmin):
+    """Read-only: a correction of approved minutes is a record, never edited or deleted (every proposal
+    stays on record, and one in force explains the minutes' text)."""
 
     list_display = ["item", "author", "created_at", "reason", "applied_at", "rejected_at"]
     list_select_related = ["item", "author"]
     inlines = [MinutesRevisionApprovalInline]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # every proposal stays on record, and one in force explains the minutes' text
 
 
 class DiscussionQuestionInline(admin.TabularInline):

@@ -585,6 +585,10 @@ class MinutesApproval(ChairApproval):
         return f"{self.meeting} · {self.get_role_display()} · {self.user}"
 
 
+# A correction awaiting the chair's and the vice-chair's decision (``MinutesRevision.pending``, as a filter).
+REVISION_PENDING = models.Q(applied_at__isnull=True, rejected_at__isnull=True)
+
+
 class MinutesRevision(models.Model):
     """A correction of approved minutes: who proposed what, when and why. The approved text changes only
     when the chair and the vice-chair have both approved the correction (``applied_at``), as they
@@ -622,7 +626,7 @@ class MinutesRevision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["item"],
-                condition=models.Q(applied_at__isnull=True, rejected_at__isnull=True),
+                condition=REVISION_PENDING,
                 name="minutes_revision_one_pending_per_item",
             )
         ]

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from apps.organizations.models import User
 
 from . import selectors
 from .models import (
+    REVISION_PENDING,
     AgendaAttachment,
     AgendaItem,
     AgendaQuestion,
@@ -45,6 +46,7 @@ from .models import (
     Vote,
     WorkingGroupTask,
 )
+from .rules import CHAIR_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -512,18 +514,14 @@ def minutes_approve(*, meeting: Meeting, user: User) -> MinutesApproval:
     return approval
 
 
+def _approver_seats(committee_id: int) -> QuerySet[CommitteeMember]:
+    """The committee's active chair and vice-chair seats: who approves minutes and their corrections."""
+    return CommitteeMember.objects.filter(committee_id=committee_id, active=True, role__in=CHAIR_ROLES)
+
+
 def _approver_seat(committee_id: int, user: User) -> CommitteeMember | None:
     """The user's active chair or vice-chair seat in the committee (the chair's if both), else None."""
-    return (
-        CommitteeMember.objects.filter(
-            committee_id=committee_id,
-            user=user,
-            active=True,
-            role__in=[CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR],
-        )
-        .order_by("role")
-        .first()
-    )
+    return _approver_seats(committee_id).filter(user=user).order_by("role").first()
 
 
 @transaction.atomic
@@ -533,7 +531,7 @@ def minutes_correct(*, item: AgendaItem, user: User, new_text: str, reason: str)
     item = AgendaItem.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=item.pk)
     if not item.meeting.minutes_locked:
         raise ValidationError(_("The minutes are not approved yet; edit them directly."))
-    if MinutesRevision.objects.filter(item=item, applied_at__isnull=True, rejected_at__isnull=True).exists():
+    if MinutesRevision.objects.filter(REVISION_PENDING, item=item).exists():
         raise ValidationError(
             _(
                 "A correction of this item awaits the approval of the chair and the vice-chair. "
@@ -563,13 +561,8 @@ def correction_proposed_send(*, revision_id: int) -> int:
     ).get(pk=revision_id)
     if not revision.pending:
         return 0
-    approvers = CommitteeMember.objects.filter(
-        committee_id=revision.meeting.committee_id,
-        active=True,
-        role__in=[CommitteeMember.MemberRole.CHAIR, CommitteeMember.MemberRole.VICE_CHAIR],
-    ).select_related("user")
     sent = 0
-    for seat in approvers:
+    for seat in _approver_seats(revision.meeting.committee_id).select_related("user"):
         if seat.user_id != revision.author_id and seat.user.is_active:
             _mail(seat.user, revision.meeting, "correction_proposed", {"revision": revision})
             sent += 1
@@ -577,14 +570,13 @@ def correction_proposed_send(*, revision_id: int) -> int:
 
 
 def _pending_revision(revision: MinutesRevision) -> MinutesRevision:
-    """The correction, locked, if it still awaits a decision. Its item is locked first, in the order
-    ``minutes_correct`` locks them, so two of these never wait for each other."""
-    AgendaItem.objects.select_for_update(of=("self",)).filter(pk=revision.item_id).first()
+    """The correction and its item, both locked, if it still awaits a decision. The item is locked
+    first, in the order ``minutes_correct`` locks them, so two of these never wait for each other."""
+    item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=revision.item_id)
     revision = (
-        MinutesRevision.objects.select_for_update(of=("self",))
-        .select_related("meeting", "item")
-        .get(pk=revision.pk)
+        MinutesRevision.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=revision.pk)
     )
+    revision.item = item
     if revision.applied_at is not None:
         raise ValidationError(_("The correction is already approved and in force."))
     if revision.rejected_at is not None:
@@ -602,7 +594,7 @@ def minutes_correction_approve(*, revision: MinutesRevision, user: User) -> bool
         raise ValidationError(_("Only the committee's chair and vice-chair can approve a correction."))
     if revision.approvals.filter(Q(role=seat.role) | Q(user=user)).exists():
         raise ValidationError(_("You have already approved this correction."))
-    item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=revision.item_id)
+    item = revision.item
     if item.minutes != revision.old_text:
         raise ValidationError(
             _(

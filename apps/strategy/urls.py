@@ -38,7 +38,7 @@ urlpatterns = [
     path("<slug:slug>/initiative/<int:pk>/move/", views.initiative_move, name="initiative_move"),
     *[
         path(f"<slug:slug>/{kind}/<int:pk>/delete/", views.item_delete, {"kind": kind}, name=f"{name}_delete")
-        for kind, name in (("focus-area", "focus_area"), ("goal", "goal"), ("initiative", "initiative"))
+        for kind, (_objects, name) in views.DELETABLE.items()
     ],
     # The progress page members follow (issue 19), its public link and members' comments.
     path("<slug:slug>/plan/<int:pk>/progress/", views_progress.plan_progress, name="progress"),

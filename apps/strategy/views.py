@@ -391,19 +391,27 @@ def focus_area_detail(request: AuthenticatedHttpRequest, slug: str, pk: int) -> 
     return render(request, "strategy/focus_area_detail.html", context)
 
 
+# What can be deleted, by the word its addresses use: its objects and the name of its URLs.
+DELETABLE = {
+    "focus-area": (AREA_QS, "focus_area"),
+    "goal": (GOAL_QS, "goal"),
+    "initiative": (INITIATIVE_QS, "initiative"),
+}
+
+
 @require_POST
 @login_required
 def item_delete(request: AuthenticatedHttpRequest, slug: str, kind: str, pk: int) -> HttpResponse:
     """Delete a focus area, goal or initiative made by mistake (nothing refers to it yet), after the
     confirmation on its page; then back to where it was listed."""
-    queryset = {"focus-area": AREA_QS, "goal": GOAL_QS, "initiative": INITIATIVE_QS}[kind]
+    queryset, name = DELETABLE[kind]
     obj = _get_editable(request, queryset, slug, pk)
     area = obj if isinstance(obj, FocusArea) else obj.focus_area
     try:
         services.strategy_item_delete(obj=obj)
     except ValidationError as error:
         messages.error(request, error_text(error))
-        return redirect(_own_page(slug, kind, pk))
+        return redirect(f"strategy:{name}_detail", slug, pk)
     messages.success(request, _("Deleted."))
     if isinstance(obj, FocusArea):
         return redirect("strategy:plan_detail", slug, area.plan_id)
@@ -416,26 +424,19 @@ def _deletion(user, obj: FocusArea | Goal | Initiative) -> dict:
     if not _may_edit(user, obj):
         return {"deletion": None}
     if isinstance(obj, Initiative):
-        kind, hint = "initiative", _("Set its status to Dropped instead: it stays on record as given up.")
+        name, hint = "initiative", _("Set its status to Dropped instead: it stays on record as given up.")
     elif isinstance(obj, Goal):
-        kind, hint = "goal", _("Link its initiatives to another goal first, or keep it.")
+        name, hint = "goal", _("Link its initiatives to another goal first, or keep it.")
     else:
-        kind, hint = "focus_area", _("Delete or move its goals and initiatives first, or keep it.")
+        name, hint = "focus_area", _("Delete or move its goals and initiatives first, or keep it.")
     return {
         "deletion": {
-            "url": reverse(
-                f"strategy:{kind.replace('-', '_')}_delete", args=[plan.organization.slug, obj.pk]
-            ),
+            "url": reverse(f"strategy:{name}_delete", args=[plan.organization.slug, obj.pk]),
             "blockers": services.deletion_blockers(obj),
             "hint": hint,
             "name": f" · {obj}"[:80],
         }
     }
-
-
-def _own_page(slug: str, kind: str, pk: int) -> str:
-    name = {"focus-area": "focus_area_detail", "goal": "goal_detail", "initiative": "initiative_detail"}[kind]
-    return reverse(f"strategy:{name}", args=[slug, pk])
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
